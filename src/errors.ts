@@ -1,0 +1,55 @@
+/**
+ * Every failure embedkit reports on purpose is an EmbedkitError: it carries a stable `code` for programs
+ * and, for input problems, where the problem is (file, line, byte) so the CLI can print a precise message.
+ */
+export interface ErrorLocation {
+  file?: string;
+  line?: number;
+  byte?: number;
+}
+
+export class EmbedkitError extends Error {
+  readonly code: string;
+  readonly location: ErrorLocation;
+
+  constructor(code: string, message: string, location: ErrorLocation = {}) {
+    super(formatLocated(message, location));
+    this.name = 'EmbedkitError';
+    this.code = code;
+    this.location = location;
+  }
+}
+
+/** A file does not have the shape its format promises. */
+export class FormatError extends EmbedkitError {
+  constructor(message: string, location: ErrorLocation = {}) {
+    super('format_error', message, location);
+    this.name = 'FormatError';
+  }
+}
+
+/** A query names a word the vectors do not know (and cannot build from subwords). */
+export class UnknownWordError extends EmbedkitError {
+  readonly word: string;
+  constructor(word: string) {
+    super('unknown_word', `word ${JSON.stringify(word)} is not in the vocabulary`);
+    this.name = 'UnknownWordError';
+    this.word = word;
+  }
+}
+
+/** A caller passed an option or argument that cannot be honoured. */
+export class InvalidArgumentError extends EmbedkitError {
+  constructor(message: string) {
+    super('invalid_argument', message);
+    this.name = 'InvalidArgumentError';
+  }
+}
+
+function formatLocated(message: string, loc: ErrorLocation): string {
+  const where: string[] = [];
+  if (loc.file !== undefined) where.push(loc.file);
+  if (loc.line !== undefined) where.push(`line ${loc.line}`);
+  if (loc.byte !== undefined) where.push(`byte ${loc.byte}`);
+  return where.length ? `${where.join(', ')}: ${message}` : message;
+}

@@ -1,0 +1,53 @@
+import { InvalidArgumentError } from '../errors.ts';
+
+/**
+ * Words, their corpus counts and a word → row index. Row i of every matrix belongs to word i.
+ * Kept as parallel arrays (no per-word objects) so a million-word vocabulary stays small.
+ */
+export class Vocabulary {
+  readonly words: string[];
+  /** Corpus frequency per word; 0 where the source file did not say (most vector files). */
+  readonly counts: Float64Array;
+  private readonly index: Map<string, number>;
+
+  constructor(words: string[], counts?: ArrayLike<number>) {
+    if (counts && counts.length !== words.length) {
+      throw new InvalidArgumentError(`vocabulary has ${words.length} words but ${counts.length} counts`);
+    }
+    this.words = words;
+    this.counts = counts ? Float64Array.from(counts) : new Float64Array(words.length);
+    this.index = new Map();
+    for (let i = 0; i < words.length; i++) {
+      // First occurrence wins, as in gensim and the word2vec C tool; readers warn about duplicates.
+      if (!this.index.has(words[i])) this.index.set(words[i], i);
+    }
+  }
+
+  get size(): number {
+    return this.words.length;
+  }
+
+  /** Row of `word`, or -1. */
+  indexOf(word: string): number {
+    const i = this.index.get(word);
+    return i === undefined ? -1 : i;
+  }
+
+  has(word: string): boolean {
+    return this.index.has(word);
+  }
+
+  word(i: number): string {
+    return this.words[i];
+  }
+
+  count(i: number): number {
+    return this.counts[i];
+  }
+
+  totalCount(): number {
+    let s = 0;
+    for (let i = 0; i < this.counts.length; i++) s += this.counts[i];
+    return s;
+  }
+}
