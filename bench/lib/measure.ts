@@ -1,0 +1,33 @@
+import { spawn } from 'node:child_process';
+
+/**
+ * Runs a command under /usr/bin/time so every peer (ours included) is measured the same way:
+ * wall seconds and peak resident memory of the whole process.
+ */
+export interface Measured {
+  seconds: number;
+  peakRssMiB: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measured> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const p = spawn('/usr/bin/time', ['-f', '__RSS_KB__ %M', cmd, ...args], { env });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', reject);
+    p.on('close', (code) => {
+      const seconds = (performance.now() - t0) / 1000;
+      const m = /__RSS_KB__ (\d+)/.exec(stderr);
+      if (code !== 0) return reject(new Error(`${cmd} ${args.join(' ')} exited ${code}:\n${stderr.slice(-2000)}`));
+      resolve({ seconds, peakRssMiB: m ? Number(m[1]) / 1024 : NaN, stdout, stderr: stderr.replace(/__RSS_KB__ \d+\n?/, '') });
+    });
+  });
+}
+
+/** The Python that has Debian's gensim. */
+export const PYTHON = '/usr/bin/python3';
