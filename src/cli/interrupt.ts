@@ -1,0 +1,30 @@
+import { removeTemporaryFiles } from '../util/atomic-write.ts';
+
+/**
+ * Ctrl-C handling for the CLI. Long commands (training) take `interruptSignal()` and stop cleanly on the first
+ * Ctrl-C; everything else exits at once. Either way no temporary file is left behind. A second Ctrl-C always exits.
+ */
+const controller = new AbortController();
+let graceful = false;
+
+export function interruptSignal(): AbortSignal {
+  graceful = true;
+  return controller.signal;
+}
+
+export function installInterruptHandlers(): void {
+  process.on('SIGINT', () => {
+    if (graceful && !controller.signal.aborted) {
+      process.stderr.write('\nembedkit: stopping (Ctrl-C again to quit at once)\n');
+      controller.abort(new Error('interrupted'));
+      return;
+    }
+    removeTemporaryFiles();
+    process.stderr.write('\nembedkit: interrupted\n');
+    process.exit(130);
+  });
+  process.on('SIGTERM', () => {
+    removeTemporaryFiles();
+    process.exit(143);
+  });
+}

@@ -1,0 +1,48 @@
+import { Command, CommanderError } from 'commander';
+import { EmbedkitError } from '../errors.ts';
+import { normalizeArgv } from './argv.ts';
+import { registerAnalogy } from './commands/analogy.ts';
+import { registerConvert } from './commands/convert.ts';
+import { registerEval } from './commands/eval.ts';
+import { registerInfo } from './commands/info.ts';
+import { registerQuery } from './commands/query.ts';
+import { registerSimilar } from './commands/similar.ts';
+import { examples } from './common.ts';
+
+/** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
+export function buildProgram(): Command {
+  const program = new Command('embedkit')
+    .description('Train, load, query, evaluate and serve word embeddings (word2vec, GloVe, fastText).')
+    .version('0.1.0')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', examples(['embedkit info vectors.bin', 'embedkit query vectors.bin "king - man + woman"', 'embedkit eval vectors.bin --analogies questions-words.txt --pairs wordsim353.tsv']));
+  registerInfo(program);
+  registerSimilar(program);
+  registerAnalogy(program);
+  registerQuery(program);
+  registerEval(program);
+  registerConvert(program);
+  return program;
+}
+
+function longOptionNames(cmd: Command, into = new Set<string>()): Set<string> {
+  for (const o of cmd.options) if (o.long) into.add(o.long.replace(/^--(no-)?/, ''));
+  for (const c of cmd.commands) longOptionNames(c, into);
+  return into;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(normalizeArgv(argv, longOptionNames(program)), { from: 'user' });
+    return 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof EmbedkitError) {
+      process.stderr.write(`embedkit: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
