@@ -20,10 +20,11 @@ export async function compileKernel(name: string): Promise<WebAssembly.Module> {
   if (hit) return hit;
   wabtPromise ??= wabtInit();
   const wabt = await wabtPromise;
-  const parsed = wabt.parseWat(`${name}.wat`, readFileSync(watPath(name), 'utf8'), { simd: true, threads: true, mutable_globals: true, bulk_memory: true });
+  const features = { simd: true, threads: true, mutable_globals: true, bulk_memory: true };
+  const parsed = wabt.parseWat(`${name}.wat`, readFileSync(watPath(name), 'utf8'), features);
   try {
     parsed.resolveNames();
-    parsed.validate();
+    parsed.validate(features); // validation checks features too (shared memory needs threads)
     const { buffer } = parsed.toBinary({});
     const mod = new WebAssembly.Module(new Uint8Array(buffer));
     cache.set(name, mod);

@@ -1,0 +1,317 @@
+;; Word2Vec training kernel: skip-gram / CBOW, negative sampling and hierarchical softmax, f32x4 SIMD.
+;;
+;; One call trains a whole chunk of sentences (word ids already in the slot's `ids` area), so JavaScript is
+;; entered once per few thousand words. The update rule, including the order of every random draw, is the
+;; one written out in ../word2vec-reference.ts; tests hold this kernel to it.
+;;
+;; Every array lives in the imported shared memory; their addresses come from the slot's configuration block
+;; (layout in ../word2vec-layout.ts, CTX). Globals are per instance, i.e. per worker thread.
+
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  (global $rowBytes (mut i32) (i32.const 0))
+  (global $negative (mut i32) (i32.const 0))
+  (global $hs (mut i32) (i32.const 0))
+  (global $cbow (mut i32) (i32.const 0))
+  (global $cbowMean (mut i32) (i32.const 0))
+  (global $window (mut i32) (i32.const 0))
+  (global $syn0 (mut i32) (i32.const 0))
+  (global $syn1neg (mut i32) (i32.const 0))
+  (global $syn1 (mut i32) (i32.const 0))
+  (global $expTable (mut i32) (i32.const 0))
+  (global $logTable (mut i32) (i32.const 0))
+  (global $negTable (mut i32) (i32.const 0))
+  (global $negTableSize (mut i32) (i32.const 0))
+  (global $keep (mut i32) (i32.const 0))
+  (global $codes (mut i32) (i32.const 0))
+  (global $points (mut i32) (i32.const 0))
+  (global $lengths (mut i32) (i32.const 0))
+  (global $offsets (mut i32) (i32.const 0))
+  (global $ids (mut i32) (i32.const 0))
+  (global $ends (mut i32) (i32.const 0))
+  (global $work (mut i32) (i32.const 0))
+  (global $neu1 (mut i32) (i32.const 0))
+  (global $neu1e (mut i32) (i32.const 0))
+  (global $negs (mut i32) (i32.const 0))
+  (global $rng (mut i32) (i32.const 1))
+  (global $lossSum (mut f64) (f64.const 0))
+  (global $lossCount (mut f64) (f64.const 0))
+
+  (func $configure (param $ctx i32)
+    (global.set $rowBytes (i32.load offset=0 (local.get $ctx)))
+    (global.set $negative (i32.load offset=8 (local.get $ctx)))
+    (global.set $hs (i32.load offset=12 (local.get $ctx)))
+    (global.set $cbow (i32.load offset=16 (local.get $ctx)))
+    (global.set $cbowMean (i32.load offset=20 (local.get $ctx)))
+    (global.set $window (i32.load offset=24 (local.get $ctx)))
+    (global.set $syn0 (i32.load offset=28 (local.get $ctx)))
+    (global.set $syn1neg (i32.load offset=32 (local.get $ctx)))
+    (global.set $syn1 (i32.load offset=36 (local.get $ctx)))
+    (global.set $expTable (i32.load offset=40 (local.get $ctx)))
+    (global.set $logTable (i32.load offset=44 (local.get $ctx)))
+    (global.set $negTable (i32.load offset=48 (local.get $ctx)))
+    (global.set $negTableSize (i32.load offset=52 (local.get $ctx)))
+    (global.set $keep (i32.load offset=56 (local.get $ctx)))
+    (global.set $codes (i32.load offset=60 (local.get $ctx)))
+    (global.set $points (i32.load offset=64 (local.get $ctx)))
+    (global.set $lengths (i32.load offset=68 (local.get $ctx)))
+    (global.set $offsets (i32.load offset=72 (local.get $ctx)))
+    (global.set $ids (i32.load offset=76 (local.get $ctx)))
+    (global.set $ends (i32.load offset=80 (local.get $ctx)))
+    (global.set $work (i32.load offset=84 (local.get $ctx)))
+    (global.set $neu1 (i32.load offset=88 (local.get $ctx)))
+    (global.set $neu1e (i32.load offset=92 (local.get $ctx)))
+    (global.set $negs (i32.load offset=96 (local.get $ctx)))
+    (global.set $rng (i32.load offset=100 (local.get $ctx)))
+    (global.set $lossSum (f64.const 0))
+    (global.set $lossCount (f64.const 0)))
+
+  ;; xorshift32; the caller treats the result as unsigned.
+  (func $next (result i32)
+    (local $x i32)
+    (local.set $x (global.get $rng))
+    (local.set $x (i32.xor (local.get $x) (i32.shl (local.get $x) (i32.const 13))))
+    (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 17))))
+    (local.set $x (i32.xor (local.get $x) (i32.shl (local.get $x) (i32.const 5))))
+    (global.set $rng (local.get $x))
+    (local.get $x))
+
+  ;; dst[0..row) = 0
+  (func $zero (param $dst i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (global.get $rowBytes)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $l))))
+
+  ;; dst += src
+  (func $add (param $src i32) (param $dst i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (global.get $rowBytes)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (br $l))))
+
+  ;; dst *= s
+  (func $scale (param $dst i32) (param $s f32)
+    (local $end i32) (local $sv v128)
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $end (i32.add (local.get $dst) (global.get $rowBytes)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (v128.store (local.get $dst) (f32x4.mul (v128.load (local.get $dst)) (local.get $sv)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $l))))
+
+  ;; One prediction of row `out` from input row `in` with label 0/1: neu1e += g*out; out += g*in.
+  ;; $skip: hierarchical softmax leaves nodes with |f| >= MAX_EXP alone.
+  (func $predict (param $in i32) (param $out i32) (param $label f32) (param $skip i32) (param $alpha f32)
+    (local $k i32) (local $end i32) (local $end64 i32)
+    (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
+    (local $f f32) (local $idx i32) (local $sig f32) (local $g f32) (local $gv v128)
+    (local $o v128) (local $e i32)
+    ;; f = in · out, four accumulators to hide the add latency
+    (local.set $end (global.get $rowBytes))
+    (local.set $end64 (i32.sub (local.get $end) (i32.const 64)))
+    (block $done64 (loop $l64
+      (br_if $done64 (i32.gt_s (local.get $k) (local.get $end64)))
+      (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul
+        (v128.load offset=0 (i32.add (local.get $in) (local.get $k)))
+        (v128.load offset=0 (i32.add (local.get $out) (local.get $k))))))
+      (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul
+        (v128.load offset=16 (i32.add (local.get $in) (local.get $k)))
+        (v128.load offset=16 (i32.add (local.get $out) (local.get $k))))))
+      (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul
+        (v128.load offset=32 (i32.add (local.get $in) (local.get $k)))
+        (v128.load offset=32 (i32.add (local.get $out) (local.get $k))))))
+      (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul
+        (v128.load offset=48 (i32.add (local.get $in) (local.get $k)))
+        (v128.load offset=48 (i32.add (local.get $out) (local.get $k))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 64)))
+      (br $l64)))
+    (block $done16 (loop $l16
+      (br_if $done16 (i32.ge_s (local.get $k) (local.get $end)))
+      (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul
+        (v128.load (i32.add (local.get $in) (local.get $k)))
+        (v128.load (i32.add (local.get $out) (local.get $k))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $l16)))
+    (local.set $s0 (f32x4.add (f32x4.add (local.get $s0) (local.get $s1)) (f32x4.add (local.get $s2) (local.get $s3))))
+    (local.set $f (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))
+      (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))
+
+    (if (local.get $skip)
+      (then (if (i32.or (f32.le (local.get $f) (f32.const -6)) (f32.ge (local.get $f) (f32.const 6)))
+        (then (return)))))
+    ;; table index of the clamped f: (f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2)
+    (local.set $idx (i32.trunc_f32_s (f32.mul
+      (f32.add (f32.max (f32.min (local.get $f) (f32.const 6)) (f32.const -6)) (f32.const 6))
+      (f32.const 83.33333333))))
+    (if (i32.gt_s (local.get $idx) (i32.const 999)) (then (local.set $idx (i32.const 999))))
+    (if (f32.gt (local.get $f) (f32.const 6))
+      (then (local.set $sig (f32.const 1)))
+      (else (if (f32.lt (local.get $f) (f32.const -6))
+        (then (local.set $sig (f32.const 0)))
+        (else (local.set $sig (f32.load (i32.add (global.get $expTable) (i32.shl (local.get $idx) (i32.const 2)))))))))
+    (local.set $g (f32.mul (f32.sub (local.get $label) (local.get $sig)) (local.get $alpha)))
+    ;; loss estimate: -log σ(f) for label 1, -log σ(-f) for label 0
+    (if (f32.eq (local.get $label) (f32.const 1))
+      (then (global.set $lossSum (f64.sub (global.get $lossSum) (f64.promote_f32
+        (f32.load (i32.add (global.get $logTable) (i32.shl (local.get $idx) (i32.const 2))))))))
+      (else (global.set $lossSum (f64.sub (global.get $lossSum) (f64.promote_f32
+        (f32.load (i32.add (global.get $logTable) (i32.shl (i32.sub (i32.const 999) (local.get $idx)) (i32.const 2)))))))))
+    (global.set $lossCount (f64.add (global.get $lossCount) (f64.const 1)))
+
+    ;; neu1e += g*out; out += g*in (out read before written)
+    (local.set $gv (f32x4.splat (local.get $g)))
+    (local.set $e (global.get $neu1e))
+    (local.set $k (i32.const 0))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $k) (local.get $end)))
+      (local.set $o (v128.load (i32.add (local.get $out) (local.get $k))))
+      (v128.store (i32.add (local.get $e) (local.get $k))
+        (f32x4.add (v128.load (i32.add (local.get $e) (local.get $k))) (f32x4.mul (local.get $gv) (local.get $o))))
+      (v128.store (i32.add (local.get $out) (local.get $k))
+        (f32x4.add (local.get $o) (f32x4.mul (local.get $gv) (v128.load (i32.add (local.get $in) (local.get $k))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br $l))))
+
+  ;; Every prediction of centre word $w from input row $in: its Huffman path, then itself and the negatives.
+  (func $predictAll (param $w i32) (param $nNeg i32) (param $in i32) (param $alpha f32)
+    (local $o i32) (local $len i32) (local $d i32) (local $k i32)
+    (if (global.get $hs) (then
+      (local.set $o (i32.load (i32.add (global.get $offsets) (i32.shl (local.get $w) (i32.const 2)))))
+      (local.set $len (i32.load8_u (i32.add (global.get $lengths) (local.get $w))))
+      (block $done (loop $l
+        (br_if $done (i32.ge_s (local.get $d) (local.get $len)))
+        (call $predict (local.get $in)
+          (i32.add (global.get $syn1) (i32.mul
+            (i32.load (i32.add (global.get $points) (i32.shl (i32.add (local.get $o) (local.get $d)) (i32.const 2))))
+            (global.get $rowBytes)))
+          (f32.convert_i32_u (i32.sub (i32.const 1) (i32.load8_u (i32.add (global.get $codes) (i32.add (local.get $o) (local.get $d))))))
+          (i32.const 1) (local.get $alpha))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $l)))))
+    (if (global.get $negative) (then
+      (call $predict (local.get $in) (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes)))
+        (f32.const 1) (i32.const 0) (local.get $alpha))
+      (block $done (loop $l
+        (br_if $done (i32.ge_s (local.get $k) (local.get $nNeg)))
+        (call $predict (local.get $in)
+          (i32.add (global.get $syn1neg) (i32.mul
+            (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2))))
+            (global.get $rowBytes)))
+          (f32.const 0) (i32.const 0) (local.get $alpha))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br $l))))))
+
+  ;; Trains the slot's chunk: `nSentences` sentences whose exclusive ends are in the slot's sentenceEnds area.
+  ;; Returns how many words survived subsampling; the loss of the call is left in the configuration block.
+  (func (export "train") (param $ctx i32) (param $nSentences i32) (param $alpha f32) (result i32)
+    (local $s i32) (local $start i32) (local $end i32) (local $p i32) (local $n i32) (local $w i32)
+    (local $kw f32) (local $kept i32) (local $i i32) (local $win i32) (local $k i32) (local $nNeg i32)
+    (local $t i32) (local $lo i32) (local $hi i32) (local $j i32) (local $cw i32) (local $inv f32)
+    (call $configure (local.get $ctx))
+    (block $sentencesDone (loop $sentences
+      (br_if $sentencesDone (i32.ge_s (local.get $s) (local.get $nSentences)))
+      (local.set $end (i32.load (i32.add (global.get $ends) (i32.shl (local.get $s) (i32.const 2)))))
+      ;; 1. subsampling into the work buffer
+      (local.set $n (i32.const 0))
+      (local.set $p (local.get $start))
+      (block $subDone (loop $sub
+        (br_if $subDone (i32.ge_s (local.get $p) (local.get $end)))
+        (local.set $w (i32.load (i32.add (global.get $ids) (i32.shl (local.get $p) (i32.const 2)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (block $keepIt
+          (br_if $keepIt (i32.eqz (global.get $keep)))
+          (local.set $kw (f32.load (i32.add (global.get $keep) (i32.shl (local.get $w) (i32.const 2)))))
+          (br_if $keepIt (f32.ge (local.get $kw) (f32.const 1)))
+          (br_if $sub (f32.lt (local.get $kw)
+            (f32.mul (f32.convert_i32_u (i32.shr_u (call $next) (i32.const 8))) (f32.const 0x1p-24)))))
+        (i32.store (i32.add (global.get $work) (i32.shl (local.get $n) (i32.const 2))) (local.get $w))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $sub)))
+      (local.set $start (local.get $end))
+      (local.set $kept (i32.add (local.get $kept) (local.get $n)))
+
+      ;; 2. every position of the sentence
+      (local.set $i (i32.const 0))
+      (block $posDone (loop $pos
+        (br_if $posDone (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $w (i32.load (i32.add (global.get $work) (i32.shl (local.get $i) (i32.const 2)))))
+        (local.set $win (i32.sub (global.get $window) (i32.rem_u (call $next) (global.get $window))))
+        (local.set $nNeg (i32.const 0))
+        (local.set $k (i32.const 0))
+        (block $negDone (loop $negLoop
+          (br_if $negDone (i32.ge_s (local.get $k) (global.get $negative)))
+          (local.set $t (i32.load (i32.add (global.get $negTable)
+            (i32.shl (i32.rem_u (call $next) (global.get $negTableSize)) (i32.const 2)))))
+          (if (i32.ne (local.get $t) (local.get $w)) (then
+            (i32.store (i32.add (global.get $negs) (i32.shl (local.get $nNeg) (i32.const 2))) (local.get $t))
+            (local.set $nNeg (i32.add (local.get $nNeg) (i32.const 1)))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $negLoop)))
+        (local.set $lo (i32.sub (local.get $i) (local.get $win)))
+        (if (i32.lt_s (local.get $lo) (i32.const 0)) (then (local.set $lo (i32.const 0))))
+        (local.set $hi (i32.add (local.get $i) (local.get $win)))
+        (if (i32.ge_s (local.get $hi) (local.get $n)) (then (local.set $hi (i32.sub (local.get $n) (i32.const 1)))))
+
+        (if (i32.eqz (global.get $cbow))
+          (then
+            ;; skip-gram: each context word's input row predicts the centre word
+            (local.set $j (local.get $lo))
+            (block $ctxDone (loop $ctx
+              (br_if $ctxDone (i32.gt_s (local.get $j) (local.get $hi)))
+              (if (i32.ne (local.get $j) (local.get $i)) (then
+                (local.set $t (i32.add (global.get $syn0) (i32.mul
+                  (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))
+                  (global.get $rowBytes))))
+                (call $zero (global.get $neu1e))
+                (call $predictAll (local.get $w) (local.get $nNeg) (local.get $t) (local.get $alpha))
+                (call $add (global.get $neu1e) (local.get $t))))
+              (local.set $j (i32.add (local.get $j) (i32.const 1)))
+              (br $ctx))))
+          (else
+            ;; CBOW: the window's (mean or summed) input rows predict the centre word
+            (local.set $cw (i32.sub (local.get $hi) (local.get $lo)))
+            (if (local.get $cw) (then
+              (call $zero (global.get $neu1))
+              (local.set $j (local.get $lo))
+              (block $sumDone (loop $sum
+                (br_if $sumDone (i32.gt_s (local.get $j) (local.get $hi)))
+                (if (i32.ne (local.get $j) (local.get $i)) (then
+                  (call $add (i32.add (global.get $syn0) (i32.mul
+                    (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))
+                    (global.get $rowBytes))) (global.get $neu1))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $sum)))
+              (local.set $inv (f32.div (f32.const 1) (f32.convert_i32_s (local.get $cw))))
+              (if (global.get $cbowMean) (then (call $scale (global.get $neu1) (local.get $inv))))
+              (call $zero (global.get $neu1e))
+              (call $predictAll (local.get $w) (local.get $nNeg) (global.get $neu1) (local.get $alpha))
+              (if (i32.eqz (global.get $cbowMean)) (then (call $scale (global.get $neu1e) (local.get $inv))))
+              (local.set $j (local.get $lo))
+              (block $spreadDone (loop $spread
+                (br_if $spreadDone (i32.gt_s (local.get $j) (local.get $hi)))
+                (if (i32.ne (local.get $j) (local.get $i)) (then
+                  (call $add (global.get $neu1e) (i32.add (global.get $syn0) (i32.mul
+                    (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))
+                    (global.get $rowBytes))))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $spread)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $pos)))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $sentences)))
+    (i32.store offset=100 (local.get $ctx) (global.get $rng))
+    (f64.store offset=104 (local.get $ctx) (global.get $lossSum))
+    (f64.store offset=112 (local.get $ctx) (global.get $lossCount))
+    (local.get $kept))
+)

@@ -1,0 +1,42 @@
+import { compileKernel } from './wasm.ts';
+import { feedChunk, type ChunkResult, type Word2VecLayout } from './word2vec-layout.ts';
+import { trainChunkReference } from './word2vec-reference.ts';
+
+/**
+ * Trains chunks of word ids into the model held in a shared WebAssembly.Memory, for one worker slot.
+ * `wasm` runs the f32x4 kernel of wasm/word2vec.wat (one call per chunk, so JavaScript is crossed rarely);
+ * `reference` runs the plain TypeScript definition of the same update rule.
+ */
+export type Word2VecKernelKind = 'wasm' | 'reference';
+
+export class Word2VecKernel {
+  private readonly trainSlot: (nSentences: number, alpha: number) => number;
+
+  constructor(
+    readonly memory: WebAssembly.Memory,
+    readonly layout: Word2VecLayout,
+    readonly slot: number,
+    kind: Word2VecKernelKind,
+    module?: WebAssembly.Module,
+  ) {
+    if (kind === 'wasm') {
+      if (!module) throw new Error('the wasm word2vec kernel needs its compiled module (compileWord2VecKernel())');
+      const instance = new WebAssembly.Instance(module, { env: { memory } });
+      const train = instance.exports.train as (ctx: number, nSentences: number, alpha: number) => number;
+      const ctx = layout.slots[slot].ctx;
+      this.trainSlot = (n, alpha) => train(ctx, n, alpha);
+    } else {
+      this.trainSlot = (n, alpha) => trainChunkReference(memory.buffer, layout, slot, n, alpha);
+    }
+  }
+
+  /** Trains one chunk: word ids and the exclusive end index of each sentence in it. */
+  train(ids: Int32Array, sentenceEnds: Int32Array, alpha: number): ChunkResult {
+    return feedChunk(this.memory.buffer, this.layout, this.slot, ids, sentenceEnds, alpha, this.trainSlot);
+  }
+}
+
+/** The compiled kernel module (cached; can be posted to worker threads). */
+export function compileWord2VecKernel(): Promise<WebAssembly.Module> {
+  return compileKernel('word2vec');
+}

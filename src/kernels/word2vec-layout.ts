@@ -1,0 +1,323 @@
+/**
+ * Where every Word2Vec array lives inside one (shared) WebAssembly.Memory, so the WebAssembly kernel, the
+ * plain TypeScript reference kernel and every worker thread see the same model without copies.
+ *
+ * Rows are stored with a stride of `rowFloats` = dim rounded up to a multiple of 4, so each row is a whole
+ * number of f32x4 lanes. The padding floats start at zero and stay zero (every update adds a multiple of a
+ * row whose padding is zero), so they never change a dot product.
+ */
+
+/** Sigmoid table geometry (word2vec's EXP_TABLE): σ(x) sampled on [-MAX_EXP, MAX_EXP). */
+export const EXP_TABLE_SIZE = 1000;
+export const MAX_EXP = 6;
+
+/** What decides the sizes of the arrays. */
+export interface Word2VecShape {
+  vocabSize: number;
+  dim: number;
+  /** Negative samples per prediction; 0 disables negative sampling. */
+  negative: number;
+  /** Hierarchical softmax on. */
+  hs: boolean;
+  cbow: boolean;
+  /** CBOW averages the context vectors (true) or sums them (false). */
+  cbowMean: boolean;
+  /** Maximum window; the effective window of each position is drawn in 1..window. */
+  window: number;
+  /** Length of the unigram table negatives are drawn from (0 when negative is 0). */
+  negTableSize: number;
+  /** Total Huffman code bits over all words (0 when hs is off). */
+  huffmanBits: number;
+  /** Subsampling on (a keep-probability per word is stored). */
+  subsample: boolean;
+  /** Words one kernel call may receive (a chunk); also bounds sentence length per call. */
+  maxChunkWords: number;
+  /** Worker slots (each has its own scratch space and random state). */
+  slots: number;
+}
+
+/** Byte offsets of one worker's scratch space and configuration block. */
+export interface SlotLayout {
+  ctx: number;
+  ids: number;
+  sentenceEnds: number;
+  work: number;
+  neu1: number;
+  neu1e: number;
+  negs: number;
+}
+
+export interface Word2VecLayout {
+  shape: Word2VecShape;
+  rowFloats: number;
+  syn0: number;
+  syn1neg: number;
+  syn1: number;
+  expTable: number;
+  logTable: number;
+  negTable: number;
+  keep: number;
+  codes: number;
+  points: number;
+  lengths: number;
+  offsets: number;
+  slots: SlotLayout[];
+  totalBytes: number;
+}
+
+/**
+ * The configuration block each kernel call reads (byte offsets inside a slot's ctx). The WAT kernel reads
+ * the same offsets; keep the two in step.
+ */
+export const CTX = {
+  rowBytes: 0,
+  vocabSize: 4,
+  negative: 8,
+  hs: 12,
+  cbow: 16,
+  cbowMean: 20,
+  window: 24,
+  syn0: 28,
+  syn1neg: 32,
+  syn1: 36,
+  expTable: 40,
+  logTable: 44,
+  negTable: 48,
+  negTableSize: 52,
+  keep: 56,
+  codes: 60,
+  points: 64,
+  lengths: 68,
+  offsets: 72,
+  ids: 76,
+  sentenceEnds: 80,
+  work: 84,
+  neu1: 88,
+  neu1e: 92,
+  negs: 96,
+  rng: 100,
+  /** f64: sum of the loss over predictions made in the last call. */
+  lossSum: 104,
+  /** f64: number of predictions in the last call. */
+  lossCount: 112,
+  bytes: 128,
+} as const;
+
+const align = (n: number, a = 64) => Math.ceil(n / a) * a;
+
+/** Plans the memory; offsets start at 1024 so address arithmetic never comes near zero. */
+export function planLayout(shape: Word2VecShape): Word2VecLayout {
+  validateShape(shape);
+  const rowFloats = Math.ceil(shape.dim / 4) * 4;
+  const rowBytes = rowFloats * 4;
+  let at = 1024;
+  const take = (bytes: number) => {
+    const start = at;
+    at = align(at + Math.max(bytes, 0));
+    return start;
+  };
+  const V = shape.vocabSize;
+  const syn0 = take(V * rowBytes);
+  const syn1neg = shape.negative > 0 ? take(V * rowBytes) : 0;
+  const syn1 = shape.hs ? take(Math.max(V - 1, 1) * rowBytes) : 0;
+  const expTable = take(EXP_TABLE_SIZE * 4);
+  const logTable = take(EXP_TABLE_SIZE * 4);
+  const negTable = shape.negative > 0 ? take(shape.negTableSize * 4) : 0;
+  const keep = shape.subsample ? take(V * 4) : 0;
+  const codes = shape.hs ? take(shape.huffmanBits) : 0;
+  const points = shape.hs ? take(shape.huffmanBits * 4) : 0;
+  const lengths = shape.hs ? take(V) : 0;
+  const offsets = shape.hs ? take(V * 4) : 0;
+  const slots: SlotLayout[] = [];
+  for (let s = 0; s < shape.slots; s++) {
+    slots.push({
+      ctx: take(CTX.bytes),
+      ids: take(shape.maxChunkWords * 4),
+      sentenceEnds: take((shape.maxChunkWords + 1) * 4),
+      work: take(shape.maxChunkWords * 4),
+      neu1: take(rowBytes),
+      neu1e: take(rowBytes),
+      negs: take(Math.max(shape.negative, 1) * 4),
+    });
+  }
+  return { shape, rowFloats, syn0, syn1neg, syn1, expTable, logTable, negTable, keep, codes, points, lengths, offsets, slots, totalBytes: at };
+}
+
+function validateShape(s: Word2VecShape): void {
+  const ints: [string, number, number][] = [
+    ['vocabSize', s.vocabSize, 1],
+    ['dim', s.dim, 1],
+    ['negative', s.negative, 0],
+    ['window', s.window, 1],
+    ['negTableSize', s.negTableSize, s.negative > 0 ? 1 : 0],
+    ['huffmanBits', s.huffmanBits, 0],
+    ['maxChunkWords', s.maxChunkWords, 1],
+    ['slots', s.slots, 1],
+  ];
+  for (const [name, v, min] of ints) {
+    if (!Number.isInteger(v) || v < min) throw new RangeError(`word2vec layout: ${name} must be an integer ≥ ${min}, got ${v}`);
+  }
+  if (s.negative === 0 && !s.hs) throw new RangeError('word2vec layout: negative 0 needs hierarchical softmax');
+}
+
+/** Typed-array views over the arrays of a layout (valid as long as the memory does not grow). */
+export interface Word2VecViews {
+  syn0: Float32Array;
+  syn1neg: Float32Array;
+  syn1: Float32Array;
+  expTable: Float32Array;
+  logTable: Float32Array;
+  negTable: Int32Array;
+  keep: Float32Array;
+  codes: Uint8Array;
+  points: Int32Array;
+  lengths: Uint8Array;
+  offsets: Int32Array;
+}
+
+export function viewsOf(buffer: ArrayBufferLike, l: Word2VecLayout): Word2VecViews {
+  const V = l.shape.vocabSize;
+  const rows = V * l.rowFloats;
+  const f32 = (at: number, n: number) => new Float32Array(buffer, at, at ? n : 0);
+  const i32 = (at: number, n: number) => new Int32Array(buffer, at, at ? n : 0);
+  const u8 = (at: number, n: number) => new Uint8Array(buffer, at, at ? n : 0);
+  return {
+    syn0: f32(l.syn0, rows),
+    syn1neg: f32(l.syn1neg, rows),
+    syn1: f32(l.syn1, Math.max(V - 1, 1) * l.rowFloats),
+    expTable: f32(l.expTable, EXP_TABLE_SIZE),
+    logTable: f32(l.logTable, EXP_TABLE_SIZE),
+    negTable: i32(l.negTable, l.shape.negTableSize),
+    keep: f32(l.keep, V),
+    codes: u8(l.codes, l.shape.huffmanBits),
+    points: i32(l.points, l.shape.huffmanBits),
+    lengths: u8(l.lengths, V),
+    offsets: i32(l.offsets, V),
+  };
+}
+
+/** Fills the sigmoid and log-sigmoid tables (σ sampled at the left edge of each of EXP_TABLE_SIZE cells). */
+export function fillTables(v: Word2VecViews): void {
+  for (let i = 0; i < EXP_TABLE_SIZE; i++) {
+    const x = ((i / EXP_TABLE_SIZE) * 2 - 1) * MAX_EXP;
+    const s = 1 / (1 + Math.exp(-x));
+    v.expTable[i] = s;
+    v.logTable[i] = Math.log(s);
+  }
+}
+
+/** Writes a slot's configuration block (everything the kernel reads besides the chunk itself). */
+export function writeSlotConfig(buffer: ArrayBufferLike, l: Word2VecLayout, slot: number, seed: number): void {
+  const s = l.slots[slot];
+  const dv = new DataView(buffer, s.ctx, CTX.bytes);
+  const sh = l.shape;
+  const put = (off: number, v: number) => dv.setInt32(off, v, true);
+  put(CTX.rowBytes, l.rowFloats * 4);
+  put(CTX.vocabSize, sh.vocabSize);
+  put(CTX.negative, sh.negative);
+  put(CTX.hs, sh.hs ? 1 : 0);
+  put(CTX.cbow, sh.cbow ? 1 : 0);
+  put(CTX.cbowMean, sh.cbowMean ? 1 : 0);
+  put(CTX.window, sh.window);
+  put(CTX.syn0, l.syn0);
+  put(CTX.syn1neg, l.syn1neg);
+  put(CTX.syn1, l.syn1);
+  put(CTX.expTable, l.expTable);
+  put(CTX.logTable, l.logTable);
+  put(CTX.negTable, l.negTable);
+  put(CTX.negTableSize, sh.negTableSize);
+  put(CTX.keep, l.keep);
+  put(CTX.codes, l.codes);
+  put(CTX.points, l.points);
+  put(CTX.lengths, l.lengths);
+  put(CTX.offsets, l.offsets);
+  put(CTX.ids, s.ids);
+  put(CTX.sentenceEnds, s.sentenceEnds);
+  put(CTX.work, s.work);
+  put(CTX.neu1, s.neu1);
+  put(CTX.neu1e, s.neu1e);
+  put(CTX.negs, s.negs);
+  put(CTX.rng, seedState(seed, slot));
+  dv.setFloat64(CTX.lossSum, 0, true);
+  dv.setFloat64(CTX.lossCount, 0, true);
+}
+
+/** A non-zero xorshift32 state from a user seed and a slot number (distinct streams per worker). */
+export function seedState(seed: number, slot: number): number {
+  let x = (Math.trunc(seed) ^ Math.imul(slot + 1, 0x9e3779b9)) | 0;
+  x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+  x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+  x ^= x >>> 16;
+  return x === 0 ? 0x6d2b79f5 : x;
+}
+
+export function readRng(buffer: ArrayBufferLike, l: Word2VecLayout, slot: number): number {
+  return new DataView(buffer, l.slots[slot].ctx, CTX.bytes).getInt32(CTX.rng, true);
+}
+
+export function writeRng(buffer: ArrayBufferLike, l: Word2VecLayout, slot: number, state: number): void {
+  new DataView(buffer, l.slots[slot].ctx, CTX.bytes).setInt32(CTX.rng, state | 0, true);
+}
+
+/** What one kernel call reports. */
+export interface ChunkResult {
+  /** Words that survived subsampling (and were trained on). */
+  kept: number;
+  lossSum: number;
+  lossCount: number;
+}
+
+/** A kernel trains chunks that are already in its slot's `ids` / `sentenceEnds` areas. */
+export type SlotTrainer = (nSentences: number, alpha: number) => number;
+
+/**
+ * Copies a chunk (word ids, exclusive sentence ends) into a slot and trains it, in pieces when it is larger
+ * than the slot (a sentence longer than the slot is cut into slot-sized sentences).
+ */
+export function feedChunk(
+  buffer: ArrayBufferLike,
+  layout: Word2VecLayout,
+  slot: number,
+  ids: Int32Array,
+  sentenceEnds: Int32Array,
+  alpha: number,
+  trainSlot: SlotTrainer,
+): ChunkResult {
+  const s = layout.slots[slot];
+  const cap = layout.shape.maxChunkWords;
+  const slotIds = new Int32Array(buffer, s.ids, cap);
+  const slotEnds = new Int32Array(buffer, s.sentenceEnds, cap + 1);
+  const ctx = new DataView(buffer, s.ctx, CTX.bytes);
+  const result: ChunkResult = { kept: 0, lossSum: 0, lossCount: 0 };
+  let pieceStart = 0;
+  let nSent = 0;
+  const flush = (pieceEnd: number) => {
+    if (nSent === 0) {
+      pieceStart = pieceEnd;
+      return;
+    }
+    slotIds.set(ids.subarray(pieceStart, pieceEnd));
+    result.kept += trainSlot(nSent, alpha);
+    result.lossSum += ctx.getFloat64(CTX.lossSum, true);
+    result.lossCount += ctx.getFloat64(CTX.lossCount, true);
+    pieceStart = pieceEnd;
+    nSent = 0;
+  };
+  let sentStart = 0;
+  for (let e = 0; e < sentenceEnds.length; e++) {
+    const end = sentenceEnds[e];
+    while (sentStart < end) {
+      const room = pieceStart + cap - sentStart;
+      // A sentence that does not fit starts a new piece; only one longer than a whole slot is cut.
+      if (room <= 0 || (end - sentStart > room && nSent > 0)) {
+        flush(sentStart);
+        continue;
+      }
+      const cut = Math.min(end, sentStart + room);
+      slotEnds[nSent++] = cut - pieceStart;
+      sentStart = cut;
+    }
+  }
+  flush(sentStart);
+  return result;
+}

@@ -1,0 +1,146 @@
+import { CTX, EXP_TABLE_SIZE, MAX_EXP, viewsOf, type Word2VecLayout } from './word2vec-layout.ts';
+
+/**
+ * The Word2Vec update rule in plain TypeScript: the readable definition the WebAssembly kernel
+ * (wasm/word2vec.wat) is tested against. Both read a chunk of word ids from a slot of the shared memory and
+ * make exactly the same random draws in the same order, so from the same state they reach the same vectors
+ * (up to float rounding).
+ *
+ * Per sentence of the chunk:
+ *  1. Subsampling: a word w with keep[w] < 1 is dropped when keep[w] < r, r a fresh uniform draw in [0,1).
+ *  2. For each remaining position i, centre word w:
+ *     - effective window: b = rand % window, win = window - b (so 1..window), as word2vec does;
+ *     - negatives: `negative` draws from the unigram table, drawn once for the position; a draw equal to w is
+ *       dropped. Skip-gram reuses the same negatives for every context word of the window (the shared-negative
+ *       scheme of Ji et al., "Parallelizing Word2Vec in Shared and Distributed Memory"), which is what lets the
+ *       fast kernel keep the window's output rows in cache;
+ *     - skip-gram: for each context word c (j in [i-win, i+win], j ≠ i): input row syn0[c], predictions
+ *       hierarchical softmax along w's Huffman path, then w (label 1) and each negative (label 0);
+ *       syn0[c] += accumulated error;
+ *     - CBOW: input neu1 = Σ syn0[c] over the window (÷ count when cbowMean), same predictions, then every
+ *       syn0[c] += error (error ÷ count first when summing, so the step size does not grow with the window).
+ *  A prediction of `out` from input `l1` with label y: f = l1·out; σ from the table; g = (y − σ)·alpha;
+ *  error += g·out; out += g·l1 (out is read before it is written). Negative sampling clamps σ to 0/1 beyond
+ *  ±MAX_EXP; hierarchical softmax skips such nodes, as word2vec does.
+ *
+ * Random numbers: xorshift32, one state per worker slot, kept in the slot's configuration block.
+ */
+export function trainChunkReference(buffer: ArrayBufferLike, layout: Word2VecLayout, slot: number, nSentences: number, alpha: number): number {
+  const v = viewsOf(buffer, layout);
+  const s = layout.slots[slot];
+  const sh = layout.shape;
+  const ctx = new DataView(buffer, s.ctx, CTX.bytes);
+  const stride = layout.rowFloats;
+  const dim = stride; // padding floats are zero, so iterating over them changes nothing
+  const ids = new Int32Array(buffer, s.ids, sh.maxChunkWords);
+  const ends = new Int32Array(buffer, s.sentenceEnds, sh.maxChunkWords + 1);
+  const work = new Int32Array(buffer, s.work, sh.maxChunkWords);
+  const neu1 = new Float32Array(buffer, s.neu1, stride);
+  const neu1e = new Float32Array(buffer, s.neu1e, stride);
+  const negs = new Int32Array(buffer, s.negs, Math.max(sh.negative, 1));
+  const { syn0, syn1neg, syn1, expTable, logTable, negTable, keep, codes, points, lengths, offsets } = v;
+  const a32 = Math.fround(alpha);
+  const scale = Math.fround(EXP_TABLE_SIZE / MAX_EXP / 2);
+
+  let rng = ctx.getInt32(CTX.rng, true);
+  const next = (): number => {
+    rng ^= rng << 13;
+    rng ^= rng >>> 17;
+    rng ^= rng << 5;
+    return rng >>> 0;
+  };
+  let lossSum = 0;
+  let lossCount = 0;
+
+  /** One prediction: returns nothing, updates `out` (array, row offset) and err. */
+  const predict = (inp: Float32Array, inOff: number, out: Float32Array, outOff: number, label: number, skipOutside: boolean) => {
+    let f = 0;
+    for (let d = 0; d < dim; d++) f += inp[inOff + d] * out[outOff + d];
+    f = Math.fround(f);
+    if (skipOutside && (f <= -MAX_EXP || f >= MAX_EXP)) return;
+    const fc = Math.min(Math.max(f, -MAX_EXP), MAX_EXP);
+    let idx = Math.trunc(Math.fround(Math.fround(fc + MAX_EXP) * scale));
+    if (idx > EXP_TABLE_SIZE - 1) idx = EXP_TABLE_SIZE - 1;
+    const sig = f > MAX_EXP ? 1 : f < -MAX_EXP ? 0 : expTable[idx];
+    const g = Math.fround(Math.fround(label - sig) * a32);
+    lossSum -= label === 1 ? logTable[idx] : logTable[EXP_TABLE_SIZE - 1 - idx];
+    lossCount++;
+    for (let d = 0; d < dim; d++) {
+      const o = out[outOff + d];
+      neu1e[d] += g * o;
+      out[outOff + d] = o + g * inp[inOff + d];
+    }
+  };
+
+  /** All predictions of centre word w from input (inp, inOff). */
+  const predictAll = (w: number, nNeg: number, inp: Float32Array, inOff: number) => {
+    if (sh.hs) {
+      const o = offsets[w];
+      for (let d = 0; d < lengths[w]; d++) predict(inp, inOff, syn1, points[o + d] * stride, 1 - codes[o + d], true);
+    }
+    if (sh.negative > 0) {
+      predict(inp, inOff, syn1neg, w * stride, 1, false);
+      for (let k = 0; k < nNeg; k++) predict(inp, inOff, syn1neg, negs[k] * stride, 0, false);
+    }
+  };
+
+  let kept = 0;
+  let start = 0;
+  for (let sent = 0; sent < nSentences; sent++) {
+    const end = ends[sent];
+    let n = 0;
+    for (let p = start; p < end; p++) {
+      const w = ids[p];
+      if (sh.subsample && keep[w] < 1) {
+        const r = (next() >>> 8) * 2 ** -24;
+        if (keep[w] < r) continue;
+      }
+      work[n++] = w;
+    }
+    start = end;
+    kept += n;
+    for (let i = 0; i < n; i++) {
+      const w = work[i];
+      const win = sh.window - (next() % sh.window);
+      let nNeg = 0;
+      for (let k = 0; k < sh.negative; k++) {
+        const t = negTable[next() % sh.negTableSize];
+        if (t !== w) negs[nNeg++] = t;
+      }
+      const lo = Math.max(0, i - win);
+      const hi = Math.min(n - 1, i + win);
+      if (!sh.cbow) {
+        for (let j = lo; j <= hi; j++) {
+          if (j === i) continue;
+          const c = work[j] * stride;
+          neu1e.fill(0);
+          predictAll(w, nNeg, syn0, c);
+          for (let d = 0; d < dim; d++) syn0[c + d] += neu1e[d];
+        }
+      } else {
+        const cw = hi - lo;
+        if (cw === 0) continue;
+        neu1.fill(0);
+        for (let j = lo; j <= hi; j++) {
+          if (j === i) continue;
+          const c = work[j] * stride;
+          for (let d = 0; d < dim; d++) neu1[d] += syn0[c + d];
+        }
+        const inv = Math.fround(1 / cw);
+        if (sh.cbowMean) for (let d = 0; d < dim; d++) neu1[d] *= inv;
+        neu1e.fill(0);
+        predictAll(w, nNeg, neu1, 0);
+        if (!sh.cbowMean) for (let d = 0; d < dim; d++) neu1e[d] *= inv;
+        for (let j = lo; j <= hi; j++) {
+          if (j === i) continue;
+          const c = work[j] * stride;
+          for (let d = 0; d < dim; d++) syn0[c + d] += neu1e[d];
+        }
+      }
+    }
+  }
+  ctx.setInt32(CTX.rng, rng, true);
+  ctx.setFloat64(CTX.lossSum, lossSum, true);
+  ctx.setFloat64(CTX.lossCount, lossCount, true);
+  return kept;
+}

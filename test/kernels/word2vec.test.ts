@@ -1,0 +1,158 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sharedMemory } from '../../src/kernels/wasm.ts';
+import { compileWord2VecKernel, Word2VecKernel, type Word2VecKernelKind } from '../../src/kernels/word2vec-fast.ts';
+import { fillTables, planLayout, readRng, viewsOf, writeSlotConfig, type Word2VecShape } from '../../src/kernels/word2vec-layout.ts';
+
+/** A small deterministic generator for the test's own data (not the kernel's). */
+function lcg(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+interface Mode {
+  name: string;
+  cbow: boolean;
+  cbowMean: boolean;
+  hs: boolean;
+  negative: number;
+}
+
+const MODES: Mode[] = [
+  { name: 'skip-gram, negative sampling', cbow: false, cbowMean: true, hs: false, negative: 5 },
+  { name: 'CBOW mean, negative sampling', cbow: true, cbowMean: true, hs: false, negative: 5 },
+  { name: 'CBOW sum, negative sampling', cbow: true, cbowMean: false, hs: false, negative: 3 },
+  { name: 'skip-gram, hierarchical softmax', cbow: false, cbowMean: true, hs: true, negative: 0 },
+  { name: 'CBOW mean, hierarchical softmax', cbow: true, cbowMean: true, hs: true, negative: 0 },
+  { name: 'skip-gram, hs + negative', cbow: false, cbowMean: true, hs: true, negative: 4 },
+  { name: 'CBOW sum, hs + negative', cbow: true, cbowMean: false, hs: true, negative: 2 },
+];
+
+const V = 40;
+const DIM = 10; // not a multiple of 4: rows are padded, padding must stay inert
+
+/** Builds a model with random (but reproducible) contents for a mode. */
+function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, maxChunkWords = 400) {
+  const rnd = lcg(7);
+  // Random Huffman-like paths: the kernel only follows (point, code) lists, validity of the tree is not its concern.
+  const lengths = new Uint8Array(V);
+  const offsets = new Int32Array(V);
+  let bits = 0;
+  for (let w = 0; w < V; w++) {
+    lengths[w] = 1 + Math.floor(rnd() * 6);
+    offsets[w] = bits;
+    bits += lengths[w];
+  }
+  const shape: Word2VecShape = {
+    vocabSize: V,
+    dim: DIM,
+    negative: mode.negative,
+    hs: mode.hs,
+    cbow: mode.cbow,
+    cbowMean: mode.cbowMean,
+    window: 3,
+    negTableSize: mode.negative > 0 ? 1000 : 0,
+    huffmanBits: mode.hs ? bits : 0,
+    subsample: true,
+    maxChunkWords,
+    slots: 1,
+  };
+  const layout = planLayout(shape);
+  const memory = sharedMemory(layout.totalBytes);
+  const v = viewsOf(memory.buffer, layout);
+  fillTables(v);
+  for (let w = 0; w < V; w++) {
+    for (let d = 0; d < DIM; d++) {
+      v.syn0[w * layout.rowFloats + d] = (rnd() - 0.5) / DIM;
+      if (mode.negative) v.syn1neg[w * layout.rowFloats + d] = (rnd() - 0.5) * 0.3;
+      if (mode.hs && w < V - 1) v.syn1[w * layout.rowFloats + d] = (rnd() - 0.5) * 0.3;
+    }
+    v.keep[w] = w < 5 ? 0.4 + 0.1 * w : 1;
+  }
+  for (let i = 0; i < v.negTable.length; i++) v.negTable[i] = Math.floor(rnd() ** 2 * V);
+  if (mode.hs) {
+    v.lengths.set(lengths);
+    v.offsets.set(offsets);
+    for (let i = 0; i < bits; i++) {
+      v.points[i] = Math.floor(rnd() * (V - 1));
+      v.codes[i] = rnd() < 0.5 ? 1 : 0;
+    }
+  }
+  writeSlotConfig(memory.buffer, layout, 0, 12345);
+  return { memory, layout, views: v, kernel: new Word2VecKernel(memory, layout, 0, kind, mod) };
+}
+
+/** Sentences of random lengths (1..30 words), Zipf-ish ids so windows repeat words. */
+function chunk(seed: number, nSentences: number): { ids: Int32Array; ends: Int32Array } {
+  const rnd = lcg(seed);
+  const ids: number[] = [];
+  const ends: number[] = [];
+  for (let s = 0; s < nSentences; s++) {
+    const len = 1 + Math.floor(rnd() * 30);
+    for (let k = 0; k < len; k++) ids.push(Math.floor(rnd() ** 1.5 * V));
+    ends.push(ids.length);
+  }
+  return { ids: Int32Array.from(ids), ends: Int32Array.from(ends) };
+}
+
+function maxAbsDiff(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+for (const mode of MODES) {
+  test(`wasm kernel matches the reference: ${mode.name}`, async () => {
+    const mod = await compileWord2VecKernel();
+    const fast = setup(mode, 'wasm', mod);
+    const ref = setup(mode, 'reference', mod);
+    assert.equal(maxAbsDiff(fast.views.syn0, ref.views.syn0), 0);
+    const before = Float32Array.from(fast.views.syn0);
+    for (let c = 0; c < 3; c++) {
+      const { ids, ends } = chunk(100 + c, 12);
+      const alpha = 0.05 * (1 - c / 4);
+      const a = fast.kernel.train(ids, ends, alpha);
+      const b = ref.kernel.train(ids, ends, alpha);
+      assert.equal(a.kept, b.kept, 'same subsampling decisions');
+      assert.ok(a.kept < ids.length, 'subsampling dropped some words');
+      assert.equal(a.lossCount, b.lossCount, 'same number of predictions');
+      assert.ok(Math.abs(a.lossSum - b.lossSum) <= 1e-3 * Math.max(1, b.lossSum), `loss ${a.lossSum} vs ${b.lossSum}`);
+      assert.equal(readRng(fast.memory.buffer, fast.layout, 0), readRng(ref.memory.buffer, ref.layout, 0), 'same random draws');
+    }
+    assert.ok(maxAbsDiff(fast.views.syn0, before) > 1e-3, 'training moved the input vectors');
+    assert.ok(maxAbsDiff(fast.views.syn0, ref.views.syn0) < 1e-5, `syn0 differs by ${maxAbsDiff(fast.views.syn0, ref.views.syn0)}`);
+    if (mode.negative) assert.ok(maxAbsDiff(fast.views.syn1neg, ref.views.syn1neg) < 1e-5, 'syn1neg');
+    if (mode.hs) assert.ok(maxAbsDiff(fast.views.syn1, ref.views.syn1) < 1e-5, 'syn1');
+    // Row padding (floats DIM..rowFloats) is never written.
+    for (let w = 0; w < V; w++) {
+      for (let d = DIM; d < fast.layout.rowFloats; d++) assert.equal(fast.views.syn0[w * fast.layout.rowFloats + d], 0);
+    }
+  });
+}
+
+test('a chunk larger than the slot is trained in pieces with the same result', async () => {
+  const mod = await compileWord2VecKernel();
+  const mode = MODES[0];
+  const big = setup(mode, 'wasm', mod, 400);
+  const small = setup(mode, 'wasm', mod, 32); // every test sentence (≤ 30 words) fits, the chunk does not
+  const { ids, ends } = chunk(5, 20);
+  assert.ok(ids.length > 32);
+  const a = big.kernel.train(ids, ends, 0.025);
+  const b = small.kernel.train(ids, ends, 0.025);
+  assert.equal(a.kept, b.kept);
+  assert.equal(maxAbsDiff(big.views.syn0, small.views.syn0), 0);
+  assert.equal(maxAbsDiff(big.views.syn1neg, small.views.syn1neg), 0);
+});
+
+test('a sentence longer than the slot is cut, not dropped', async () => {
+  const mod = await compileWord2VecKernel();
+  const m = setup(MODES[1], 'wasm', mod, 16);
+  const ids = new Int32Array(100).map((_, i) => 5 + (i % 7)); // ids ≥ 5 are never subsampled here
+  const r = m.kernel.train(ids, Int32Array.of(100), 0.025);
+  assert.equal(r.kept, 100);
+  assert.ok(r.lossCount > 0);
+});
