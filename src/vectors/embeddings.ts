@@ -1,7 +1,8 @@
 import { InvalidArgumentError, UnknownWordError } from '../errors.ts';
 import { dot, dotRows, unit } from '../kernels/similarity.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
-import { topK } from './topk.ts';
+import { loadSimilarityKernel, similarityKernelNow, SimilarityIndex } from '../kernels/fast-similarity.ts';
+import { topK, type Scored } from './topk.ts';
 
 /** Builds vectors for words outside the vocabulary (fastText's character n-grams). */
 export interface OovLookup {
@@ -51,6 +52,9 @@ export class Embeddings {
   oov?: OovLookup;
   private unitRows?: Float32Array;
   private rowNorms?: Float32Array;
+  private zeroRows?: Int32Array;
+  /** The WebAssembly search index (unit rows, int8 copy), built on first query once the kernel is compiled. */
+  private index?: SimilarityIndex;
 
   constructor(vocab: Vocabulary, vectors: Float32Array, dim: number, oov?: OovLookup) {
     if (!Number.isInteger(dim) || dim <= 0) throw new InvalidArgumentError(`dimension must be a positive integer, got ${dim}`);
@@ -61,6 +65,19 @@ export class Embeddings {
     this.vectors = vectors;
     this.dim = dim;
     this.oov = oov;
+    // Compiling the kernel takes tens of milliseconds: start now so the first query finds it ready.
+    void loadSimilarityKernel();
+  }
+
+  /**
+   * Waits for the WebAssembly kernel and builds the search index (unit rows and their int8 copy), so
+   * that the next query is fast. Optional: queries work without it, on the reference kernels until
+   * the kernel is compiled. Resolves to this.
+   */
+  async prepare(): Promise<this> {
+    await loadSimilarityKernel();
+    this.fast();
+    return this;
   }
 
   get size(): number {
@@ -110,17 +127,38 @@ export class Embeddings {
     return this.unitRows!;
   }
 
-  /** Drops the cached unit rows, e.g. after the raw vectors were changed in place. */
+  /** Drops the cached unit rows and search index, e.g. after the raw vectors were changed in place. */
   invalidate(): void {
     this.unitRows = undefined;
     this.rowNorms = undefined;
+    this.zeroRows = undefined;
+    this.index = undefined;
+  }
+
+  /**
+   * The search index, built on first use if the kernel is compiled and the model fits in wasm32
+   * memory; undefined means "use the reference kernels". Its unit rows then replace any computed in
+   * plain TypeScript (same values: both divide in float64 and round to float32).
+   */
+  private fast(): SimilarityIndex | undefined {
+    if (this.index || !similarityKernelNow()) return this.index;
+    const index = SimilarityIndex.tryCreate(this.vectors, this.dim);
+    if (index) {
+      this.index = index;
+      this.unitRows = index.unit;
+      this.rowNorms = index.norms;
+      this.zeroRows = index.zeroRows;
+    }
+    return this.index;
   }
 
   private computeUnitRows(): void {
+    if (this.fast()) return;
     const { dim, vectors } = this;
     const n = this.size;
     const u = new Float32Array(vectors.length);
     const norms = new Float32Array(n);
+    const zero: number[] = [];
     for (let r = 0; r < n; r++) {
       const o = r * dim;
       let s = 0;
@@ -128,16 +166,35 @@ export class Embeddings {
       const nr = Math.sqrt(s);
       norms[r] = nr;
       if (nr > 0) for (let j = 0; j < dim; j++) u[o + j] = vectors[o + j] / nr;
+      else zero.push(r);
     }
     this.unitRows = u;
     this.rowNorms = norms;
+    this.zeroRows = Int32Array.from(zero);
   }
 
-  /** Cosine of `query` against rows [start, end); `query` must already be unit length for cosines. */
+  /**
+   * Dot products of `query` with the unit rows [start, end): cosines when `query` is unit length.
+   * Zero rows score NaN (their cosine is undefined, as in gensim), so they are never neighbours.
+   */
   scoreRows(query: Float32Array, start = 0, end = this.size): Float32Array {
     const out = new Float32Array(Math.max(0, end - start));
-    dotRows(this.unitMatrix(), this.dim, start, end, query, out);
+    const index = this.fast();
+    if (index) index.scoreRows(query, start, end, out);
+    else dotRows(this.unitMatrix(), this.dim, start, end, query, out);
+    for (const z of this.zeroRows!) if (z >= start && z < end) out[z - start] = NaN;
     return out;
+  }
+
+  /** The `topn` rows of [0, end) nearest to a unit `query`, skipping `skip` (query words) and zero rows. */
+  private nearest(query: Float32Array, topn: number, end: number, skip: Set<number>): Neighbour[] {
+    const index = this.fast();
+    const best = index ? index.topK(query, topn, end, [...skip]) : topK(this.scoreRows(query, 0, end), topn, 0, end, skip);
+    return this.named(best);
+  }
+
+  private named(best: readonly Scored[]): Neighbour[] {
+    return best.map(({ index, score }) => ({ word: this.vocab.word(index), score }));
   }
 
   /**
@@ -183,8 +240,7 @@ export class Embeddings {
     const { keys, weights } = splitTerms(o.positive, o.negative);
     if (keys.length === 0) throw new InvalidArgumentError('cannot compute similarity with no input');
     const mean = this.meanVector(keys, { weights, postNormalize: true, ignoreMissing: false });
-    const end = this.clipEnd(o.restrictVocab);
-    return this.rankRows(this.scoreRows(mean, 0, end), topn, this.inputRows(keys));
+    return this.nearest(mean, topn, this.clipEnd(o.restrictVocab), this.inputRows(keys));
   }
 
   /** Top-N words by cosine to a raw vector. */
@@ -197,7 +253,13 @@ export class Embeddings {
    * queries so the rows stay in cache. Queries are words or raw vectors.
    */
   mostSimilarBatch(queries: readonly Key[], topn = 10, restrictVocab?: number): Neighbour[][] {
-    return queries.map((q) => this.mostSimilar({ positive: [q], topn, restrictVocab }));
+    if (topn < 1) return queries.map(() => []);
+    const end = this.clipEnd(restrictVocab);
+    const means = queries.map((q) => this.meanVector([q], { postNormalize: true, ignoreMissing: false }));
+    const skips = queries.map((q) => this.inputRows([q]));
+    const index = this.fast();
+    if (!index) return means.map((m, i) => this.nearest(m, topn, end, skips[i]));
+    return index.topKBatch(means, topn, end, skips.map((s) => [...s])).map((best) => this.named(best));
   }
 
   /**
