@@ -216,6 +216,17 @@ export class SimilarityIndex {
     return this.refine(new Float32Array(this.memory.buffer, this.at.out, end), 0, end, k, skip, bound);
   }
 
+  /**
+   * The int8 scores of rows [0, end) against `query` and the bound B with |int8 score − exact score|
+   * ≤ B for every row (a copy; for tests and diagnostics).
+   */
+  approximate(query: ArrayLike<number>, end: number): { scores: Float32Array; bound: number } {
+    this.putQuery(query, 0);
+    const { scale, bound } = this.quantizeQuery(0);
+    this.k.approx_rows(this.at.rows8, this.dpad, this.at.scales, 0, end, this.at.q16, scale, this.at.out);
+    return { scores: new Float32Array(this.memory.buffer, this.at.out, end).slice(), bound };
+  }
+
   /** topK for many queries, sharing each pass over the int8 rows among up to 16 queries. */
   topKBatch(queries: readonly ArrayLike<number>[], k: number, end: number, skips: readonly (readonly number[])[], options: SearchOptions = {}): Scored[][] {
     const results: Scored[][] = [];
