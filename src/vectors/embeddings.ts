@@ -307,15 +307,23 @@ export class Embeddings {
     return 1 - this.similarity(w1, w2);
   }
 
-  /** Cosine distances from a word or vector to `others` (all rows when omitted). */
+  /**
+   * Cosine distances from a word or vector to `others` (all rows when omitted). As in gensim, a zero
+   * vector on either side has no direction: its distances are NaN.
+   */
   distances(from: string | Float32Array | number[], others: readonly string[] = []): Float32Array {
-    const q = unit(typeof from === 'string' ? this.get(from) : this.checkDim(from));
+    const v = typeof from === 'string' ? this.get(from) : this.checkDim(from);
+    const q = unit(v);
+    const noDirection = q.every((x) => x === 0);
     if (others.length === 0) {
       const s = this.scoreRows(q);
-      for (let i = 0; i < s.length; i++) s[i] = 1 - s[i];
+      for (let i = 0; i < s.length; i++) s[i] = noDirection ? NaN : 1 - s[i];
       return s;
     }
-    return Float32Array.from(others, (w) => 1 - dot(q, this.getUnit(w)));
+    return Float32Array.from(others, (w) => {
+      const u = this.getUnit(w);
+      return noDirection || u.every((x) => x === 0) ? NaN : 1 - dot(q, u);
+    });
   }
 
   /** Cosine between the means of two word sets (gensim's n_similarity: raw vectors averaged). */
