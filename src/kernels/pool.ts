@@ -1,0 +1,182 @@
+import { Worker, type Transferable } from 'node:worker_threads';
+
+/**
+ * A fixed set of worker threads fed from the main thread. Each worker keeps up to `depth` tasks queued, so
+ * it starts the next one the moment it finishes the current one while the main thread prepares more.
+ * Tasks go to the worker with the fewest queued; with one worker they run strictly in submission order.
+ *
+ * Protocol: a worker receives `{ init }` once, answers `{ ready: true }`, then answers every task message with
+ * `{ result }` or `{ error: { message, stack } }`.
+ */
+export interface PoolOptions<TResult> {
+  /** Called on the main thread for every result, in each worker's completion order. */
+  onResult: (result: TResult, worker: number) => void;
+  /** Tasks queued per worker (default 2). */
+  depth?: number;
+}
+
+interface WorkerMessage<TResult> {
+  ready?: boolean;
+  result?: TResult;
+  error?: { message: string; stack?: string };
+}
+
+export class WorkerPool<TTask, TResult> {
+  private readonly workers: Worker[] = [];
+  private readonly inFlight: number[] = [];
+  private readonly depth: number;
+  private waiters: (() => void)[] = [];
+  private failure: Error | undefined;
+  private closed = false;
+
+  private constructor(private readonly options: PoolOptions<TResult>) {
+    this.depth = options.depth ?? 2;
+  }
+
+  /** Starts `count` workers running `script`, each initialised with `init(i)`; resolves once all are ready. */
+  static async start<TTask, TResult>(
+    script: URL,
+    count: number,
+    init: (worker: number) => unknown,
+    options: PoolOptions<TResult>,
+  ): Promise<WorkerPool<TTask, TResult>> {
+    const pool = new WorkerPool<TTask, TResult>(options);
+    const ready: Promise<void>[] = [];
+    for (let i = 0; i < count; i++) {
+      const w = startWorker(script);
+      pool.workers.push(w);
+      pool.inFlight.push(0);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          w.once('error', reject);
+          w.once('message', (m: WorkerMessage<TResult>) => (m.ready ? resolve() : reject(new Error(m.error?.message ?? 'worker failed to start'))));
+        }),
+      );
+      w.postMessage({ init: init(i) });
+    }
+    try {
+      await Promise.all(ready);
+    } catch (err) {
+      await pool.close();
+      throw err;
+    }
+    pool.workers.forEach((w, i) => pool.listen(w, i));
+    return pool;
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  private listen(w: Worker, index: number): void {
+    w.removeAllListeners('error');
+    w.on('message', (m: WorkerMessage<TResult>) => {
+      this.inFlight[index]--;
+      if (m.error) {
+        const e = new Error(m.error.message);
+        e.stack = m.error.stack ?? e.stack;
+        this.fail(e);
+      } else {
+        try {
+          this.options.onResult(m.result as TResult, index);
+        } catch (err) {
+          this.fail(err as Error);
+        }
+      }
+      this.wake();
+    });
+    w.on('error', (err) => this.fail(err));
+    w.on('exit', (code) => {
+      if (!this.closed) this.fail(new Error(`worker ${index} exited unexpectedly (code ${code})`));
+    });
+  }
+
+  private fail(err: Error): void {
+    this.failure ??= err;
+    this.wake();
+  }
+
+  private wake(): void {
+    const w = this.waiters;
+    this.waiters = [];
+    for (const f of w) f();
+  }
+
+  private wait(): Promise<void> {
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Posts a task to the least busy worker, first waiting until one has room. Rejects if a worker failed. */
+  async submit(task: TTask, transfer: readonly Transferable[] = []): Promise<void> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      if (this.closed) throw new Error('worker pool is closed');
+      let best = 0;
+      for (let i = 1; i < this.workers.length; i++) if (this.inFlight[i] < this.inFlight[best]) best = i;
+      if (this.inFlight[best] < this.depth) {
+        this.inFlight[best]++;
+        this.workers[best].postMessage(task, transfer);
+        return;
+      }
+      await this.wait();
+    }
+  }
+
+  /** Resolves when every submitted task has answered. */
+  async drain(): Promise<void> {
+    while (this.inFlight.some((n) => n > 0)) {
+      if (this.failure) throw this.failure;
+      await this.wait();
+    }
+    if (this.failure) throw this.failure;
+  }
+
+  /** Stops every worker now (tasks in flight are abandoned). Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.wake();
+  }
+}
+
+/**
+ * A worker for `script`. Run from TypeScript sources (tests, `node --import tsx`), a worker does not always
+ * inherit the TypeScript loader, so a .ts script is started through a two-line bootstrap that registers tsx
+ * first. Built .js scripts start directly.
+ */
+function startWorker(script: URL): Worker {
+  if (!script.pathname.endsWith('.ts')) return new Worker(script);
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });`;
+  return new Worker(boot, { eval: true });
+}
+
+/** Runs `handle` for every task message inside a worker started by WorkerPool (call from the worker script). */
+export function serveWorker<TInit, TTask, TResult>(
+  port: { on(event: 'message', f: (m: { init?: TInit } & TTask) => void): unknown; postMessage(m: unknown, transfer?: Transferable[]): void },
+  setup: (init: TInit) => Promise<(task: TTask) => TResult> | ((task: TTask) => TResult),
+): void {
+  let handle: ((task: TTask) => TResult) | undefined;
+  const report = (err: unknown) => {
+    const e = err instanceof Error ? err : new Error(String(err));
+    port.postMessage({ error: { message: e.message, stack: e.stack } });
+  };
+  port.on('message', (m) => {
+    if (m.init !== undefined) {
+      Promise.resolve(setup(m.init)).then(
+        (h) => {
+          handle = h;
+          port.postMessage({ ready: true });
+        },
+        report,
+      );
+      return;
+    }
+    try {
+      port.postMessage({ result: handle!(m) });
+    } catch (err) {
+      report(err);
+    }
+  });
+}
