@@ -6,5 +6,6 @@
  */
 export function linearDecay(alpha: number, minAlpha: number, progress: number): number {
   const p = progress < 0 ? 0 : progress > 1 ? 1 : progress;
-  return Math.max(minAlpha, alpha - (alpha - minAlpha) * p);
+  // alpha − (alpha − minAlpha)·p, written as a weighted mean so both ends come out exactly.
+  return Math.max(minAlpha, (1 - p) * alpha + p * minAlpha);
 }

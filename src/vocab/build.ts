@@ -31,8 +31,9 @@ export interface VocabularyResult {
 
 /**
  * One streaming pass over the corpus: counts tokens, then keeps words seen at least minCount times, most
- * frequent first (ties keep the order words were first seen, as gensim does). With the whitespace tokenizer
- * the tokens are counted straight from the line without allocating a string per occurrence.
+ * frequent first (ties in the order words were first seen: deterministic, where gensim and the C tool
+ * leave ties to an unstable sort). With the whitespace tokenizer the tokens are counted straight from the
+ * line without allocating a string per occurrence.
  */
 export async function buildVocabulary(corpus: Corpus, options: VocabOptions): Promise<VocabularyResult> {
   const { minCount, maxVocabSize, tokenizer, onProgress } = options;

@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+
+/** A temporary folder for one test file; `file` writes into it (gzipped when the name ends in .gz). */
+export function tempFiles(): { dir: string; file(name: string, content: string | Buffer): string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'embedkit-text-'));
+  return {
+    dir,
+    file(name, content) {
+      const p = join(dir, name);
+      const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
+      writeFileSync(p, name.endsWith('.gz') ? gzipSync(bytes) : bytes);
+      return p;
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A file under ../shared/data beside the repository, or null when this checkout has none (tests then skip). */
+export function sharedFile(relative: string): string | null {
+  const p = fileURLToPath(new URL(`../../../../shared/data/${relative}`, import.meta.url));
+  return existsSync(p) ? p : null;
+}
+
+/** Collects an async iterable. */
+export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const x of it) out.push(x);
+  return out;
+}
+
+/** Deterministic pseudo-random generator (mulberry32) for generated corpora. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A Zipf-like corpus: `lines` lines of 1..maxLen tokens drawn from `types` word types. */
+export function zipfCorpus(seed: number, lines: number, types: number, maxLen = 12): string {
+  const r = rng(seed);
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const n = 1 + Math.floor(r() * maxLen);
+    const toks: string[] = [];
+    for (let j = 0; j < n; j++) toks.push(`w${Math.floor(Math.pow(types, r()))}`);
+    out.push(toks.join(' '));
+  }
+  return `${out.join('\n')}\n`;
+}

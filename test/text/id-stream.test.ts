@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { encodeCorpus, type IdChunk } from '../../src/text/id-stream.ts';
+import { corpusFromLines, openCorpus } from '../../src/text/corpus.ts';
+import { getTokenizer, whitespaceTokenizer, type Tokenizer } from '../../src/text/tokenize.ts';
+import { buildVocabulary } from '../../src/vocab/build.ts';
+import { Vocabulary } from '../../src/vocab/vocabulary.ts';
+import { InvalidArgumentError } from '../../src/errors.ts';
+import { collect, sharedFile, tempFiles, zipfCorpus } from './helpers/files.ts';
+
+const files = tempFiles();
+test.after(() => files.cleanup());
+const ws = getTokenizer('whitespace');
+const wsGeneric: Tokenizer = (line) => whitespaceTokenizer(line);
+
+/** Reference: each line cut into pieces of `max` tokens, unknown tokens dropped, empty sentences skipped. */
+function referenceSentences(lines: string[], vocab: Vocabulary, max: number): { sentences: number[][]; words: number } {
+  const sentences: number[][] = [];
+  let words = 0;
+  for (const line of lines) {
+    const toks = whitespaceTokenizer(line);
+    words += toks.length;
+    for (let i = 0; i < toks.length; i += max) {
+      const ids = toks.slice(i, i + max).map((w) => vocab.indexOf(w)).filter((id) => id >= 0);
+      if (ids.length) sentences.push(ids);
+    }
+  }
+  return { sentences, words };
+}
+
+function sentencesOf(chunks: IdChunk[]): number[][] {
+  const out: number[][] = [];
+  for (const c of chunks) {
+    let start = 0;
+    for (const end of c.sentenceEnds) {
+      assert.ok(end > start, 'sentences are never empty');
+      out.push([...c.ids.subarray(start, end)]);
+      start = end;
+    }
+    assert.equal(start, c.ids.length, 'sentenceEnds cover all ids');
+  }
+  return out;
+}
+
+test('lines become sentences of vocabulary rows; unknown tokens dropped but counted in words', async () => {
+  const vocab = new Vocabulary(['the', 'cat', 'sat'], [3, 2, 1]);
+  const chunks = await collect(encodeCorpus(corpusFromLines(['the cat sat', 'on the mat', '', 'zzz', 'cat']), vocab, ws));
+  assert.equal(chunks.length, 1);
+  assert.deepEqual([...chunks[0].ids], [0, 1, 2, 0, 1]);
+  assert.deepEqual([...chunks[0].sentenceEnds], [3, 4, 5]);
+  assert.equal(chunks[0].words, 8);
+});
+
+test('fast and generic paths match the reference across chunk and sentence-length limits', async () => {
+  const text = zipfCorpus(3, 2000, 3000, 40);
+  const lines = text.split('\n');
+  const path = files.file('z.txt', text);
+  const { vocab } = await buildVocabulary(await openCorpus(path), { minCount: 3, tokenizer: ws });
+  for (const [maxSentenceLength, chunkWords] of [[10000, 65536], [7, 100], [1, 1], [13, 5]]) {
+    const ref = referenceSentences(lines, vocab, maxSentenceLength);
+    for (const tokenizer of [ws, wsGeneric]) {
+      const chunks = await collect(encodeCorpus(await openCorpus(path), vocab, tokenizer, { maxSentenceLength, chunkWords }));
+      const label = `max ${maxSentenceLength}, chunk ${chunkWords}, ${tokenizer === ws ? 'fast' : 'generic'}`;
+      assert.deepEqual(sentencesOf(chunks), ref.sentences, label);
+      assert.equal(chunks.reduce((s, c) => s + c.words, 0), ref.words, label);
+      for (const c of chunks.slice(0, -1)) assert.ok(c.ids.length >= chunkWords, `${label}: only the last chunk is short`);
+      for (const c of chunks) assert.ok(c.ids.length < chunkWords + maxSentenceLength, `${label}: chunk within capacity`);
+    }
+  }
+});
+
+test('one very long line is cut into sentences and spread over several chunks', async () => {
+  const vocab = new Vocabulary(['a', 'b'], [2, 1]);
+  const line = Array.from({ length: 1000 }, (_, i) => (i % 3 === 0 ? 'b' : i % 3 === 1 ? 'a' : 'oov')).join(' ');
+  for (const tokenizer of [ws, wsGeneric]) {
+    const chunks = await collect(encodeCorpus(corpusFromLines([line]), vocab, tokenizer, { maxSentenceLength: 30, chunkWords: 50 }));
+    assert.ok(chunks.length > 5);
+    const sentences = sentencesOf(chunks);
+    assert.equal(sentences.length, Math.ceil(1000 / 30));
+    assert.deepEqual(sentences, referenceSentences([line], vocab, 30).sentences);
+    assert.equal(chunks.reduce((s, c) => s + c.words, 0), 1000);
+  }
+});
+
+test('other tokenizers go through the tokenizer', async () => {
+  const vocab = new Vocabulary(['Hello', 'world'], [1, 1]);
+  const chunks = await collect(encodeCorpus(corpusFromLines(['Hello, world!']), vocab, getTokenizer('unicode')));
+  assert.deepEqual([...chunks[0].ids], [0, 1]);
+  assert.equal(chunks[0].words, 2);
+});
+
+test('bad options are refused', async () => {
+  const vocab = new Vocabulary(['a'], [1]);
+  await assert.rejects(collect(encodeCorpus(corpusFromLines(['a']), vocab, ws, { chunkWords: 0 })), InvalidArgumentError);
+  await assert.rejects(collect(encodeCorpus(corpusFromLines(['a']), vocab, ws, { maxSentenceLength: 2.5 })), InvalidArgumentError);
+});
+
+test('en-mix encodes to the vocabulary counts (shared data)', { timeout: 60_000 }, async (t) => {
+  const path = sharedFile('corpus/en-mix.txt.gz');
+  if (!path || process.env.EMBEDKIT_SLOW_TESTS !== '1') return t.skip('set EMBEDKIT_SLOW_TESTS=1 with ../shared/data to run');
+  const corpus = await openCorpus(path);
+  const { vocab, totalWords, corpusWords } = await buildVocabulary(corpus, { minCount: 5, tokenizer: ws });
+  const seen = new Float64Array(vocab.size);
+  let words = 0;
+  for await (const c of encodeCorpus(corpus, vocab, ws)) {
+    words += c.words;
+    for (const id of c.ids) seen[id]++;
+  }
+  assert.equal(words, corpusWords);
+  assert.deepEqual([...seen], [...vocab.counts]);
+  assert.equal(seen.reduce((a, b) => a + b, 0), totalWords);
+});
