@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, promises as fsp, rmSync } from 'node:fs';
+import { constants as fsConstants, createReadStream, createWriteStream, promises as fsp, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream';
@@ -34,13 +34,16 @@ const GZIP_MAGIC = [0x1f, 0x8b];
 
 /**
  * Opens `input` for streaming: a file name ('.gz' files, or any file starting with the gzip magic bytes, are
- * decompressed on the fly), or '-' for standard input. Standard input can be read only once, so its first pass
- * spools it to a temporary file that serves every later pass and is removed by close() or at process exit.
+ * decompressed on the fly), or '-' for standard input. Standard input (and a named pipe) can be read only once,
+ * so the first pass spools it to a temporary file that serves every later pass and is removed by close() or at
+ * process exit.
  * A missing, unreadable or non-regular file is reported here, before any work starts.
  */
 export async function openCorpus(input: string): Promise<Corpus> {
-  if (input === '-') return new StdinCorpus();
-  const { size, gzip } = await probeFile(input);
+  if (input === '-') return new SpooledCorpus('-', () => process.stdin);
+  const { size, gzip, stream } = await probeFile(input);
+  // A named pipe or device (`<(zcat ...)`, /dev/stdin) can be read only once, like standard input.
+  if (stream) return new SpooledCorpus(input, () => createReadStream(input, { highWaterMark: READ_CHUNK }));
   return new FileCorpus(input, input, size, gzip || input.endsWith('.gz'));
 }
 
@@ -75,18 +78,20 @@ export async function* corpusBatches(corpus: Corpus): AsyncGenerator<string[]> {
   if (batch.length) yield batch;
 }
 
-async function probeFile(path: string): Promise<{ size: number; gzip: boolean }> {
+async function probeFile(path: string): Promise<{ size: number; gzip: boolean; stream: boolean }> {
   let handle: fsp.FileHandle | undefined;
   try {
-    handle = await fsp.open(path, 'r');
-    const stat = await handle.stat();
-    if (!stat.isFile() && !stat.isFIFO()) {
-      throw new EmbedkitError('io_error', `cannot read file: ${stat.isDirectory() ? 'it is a directory' : 'not a regular file'}`, { file: path });
+    const stat = await fsp.stat(path);
+    if (stat.isDirectory()) throw new EmbedkitError('io_error', 'cannot read file: it is a directory', { file: path });
+    if (!stat.isFile()) {
+      // A pipe is neither opened nor peeked here: closing its read end could kill the writer (SIGPIPE).
+      await fsp.access(path, fsConstants.R_OK);
+      return { size: 0, gzip: false, stream: true };
     }
-    if (stat.isFIFO()) return { size: 0, gzip: path.endsWith('.gz') };
+    handle = await fsp.open(path, 'r');
     const head = Buffer.alloc(2);
     const { bytesRead } = await handle.read(head, 0, 2, 0);
-    return { size: stat.size, gzip: bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1] };
+    return { size: stat.size, gzip: bytesRead === 2 && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1], stream: false };
   } catch (err) {
     throw ioError(err, path);
   } finally {
@@ -148,13 +153,17 @@ class FileCorpus implements Corpus {
   }
 }
 
-/** Standard input, spooled to a temporary file on the first pass so it can be read again. */
-class StdinCorpus implements Corpus {
-  readonly path = '-';
+/** Standard input or a pipe, spooled to a temporary file on the first pass so it can be read again. */
+class SpooledCorpus implements Corpus {
   private spool: Promise<FileCorpus> | undefined;
   private file: FileCorpus | undefined;
   private spoolPath: string | undefined;
   private readonly removeAtExit = () => this.removeSpool();
+
+  constructor(
+    readonly path: string,
+    private readonly source: () => NodeJS.ReadableStream,
+  ) {}
 
   get byteLength(): number | undefined {
     return this.file?.byteLength;
@@ -169,7 +178,7 @@ class StdinCorpus implements Corpus {
   }
 
   async *lineBatches(): AsyncGenerator<string[]> {
-    this.spool ??= this.spoolStdin();
+    this.spool ??= this.spoolSource();
     const file = await this.spool;
     yield* file.lineBatches();
   }
@@ -179,25 +188,26 @@ class StdinCorpus implements Corpus {
   }
 
   /**
-   * Copies all of standard input to a temporary file first, then reads that file: simpler and more robust than
+   * Copies the whole source to a temporary file first, then reads that file: simpler and more robust than
    * teeing (a first pass that stops early would otherwise leave a truncated spool), at the cost of one disk copy.
    */
-  private async spoolStdin(): Promise<FileCorpus> {
-    const path = join(tmpdir(), `embedkit-stdin-${process.pid}-${Date.now().toString(36)}`);
+  private async spoolSource(): Promise<FileCorpus> {
+    const path = join(tmpdir(), `embedkit-spool-${process.pid}-${Date.now().toString(36)}`);
     this.spoolPath = path;
     process.once('exit', this.removeAtExit);
     try {
       const out = createWriteStream(path, { mode: 0o600 });
       await new Promise<void>((resolve, reject) => {
-        pipeline(process.stdin, out, (err) => (err ? reject(err) : resolve()));
+        pipeline(this.source(), out, (err) => (err ? reject(err) : resolve()));
       });
       await finished(out);
       const { size, gzip } = await probeFile(path);
-      this.file = new FileCorpus('-', path, size, gzip);
+      this.file = new FileCorpus(this.path, path, size, gzip);
       return this.file;
     } catch (err) {
       this.removeSpool();
-      throw new EmbedkitError('io_error', `cannot read standard input: ${(err as Error).message}`, { file: '-' });
+      const what = this.path === '-' ? 'standard input' : 'the pipe';
+      throw new EmbedkitError('io_error', `cannot read ${what}: ${(err as Error).message}`, { file: this.path });
     }
   }
 

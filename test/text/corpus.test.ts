@@ -117,3 +117,14 @@ test('gzipped stdin is recognised by its magic bytes', () => {
   assert.deepEqual(r.first, ['alpha beta', 'gamma']);
   assert.deepEqual(r.second, r.first);
 });
+
+test('a named pipe is spooled like standard input, so it can be read twice', (t) => {
+  const fifo = `${files.dir}/pipe`;
+  if (spawnSync('mkfifo', [fifo]).status !== 0) return t.skip('mkfifo unavailable');
+  const sh = `printf 'x y\\nz\\n' > "$1" & exec "$2" --import tsx "$3" keep "$1"`;
+  const r = spawnSync('sh', ['-c', sh, 'sh', fifo, process.execPath, child], { encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(out.first, ['x y', 'z']);
+  assert.deepEqual(out.second, out.first);
+});

@@ -3,8 +3,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { openCorpus } from '../../../src/text/corpus.ts';
 
-const spools = () => readdirSync(tmpdir()).filter((f) => f.startsWith(`embedkit-stdin-${process.pid}-`));
-const corpus = await openCorpus('-');
+const spools = () => readdirSync(tmpdir()).filter((f) => f.startsWith(`embedkit-spool-${process.pid}-`));
+const corpus = await openCorpus(process.argv[3] ?? '-');
 const first: string[] = [];
 for await (const line of corpus.lines()) first.push(line);
 const spoolDuringRun = spools();
