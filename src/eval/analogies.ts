@@ -54,7 +54,7 @@ interface ParsedQuestions {
   skipped: number;
 }
 
-export function evaluateAnalogies(emb: Embeddings, path: string, options: AnalogyOptions = {}): AnalogyResult {
+export async function evaluateAnalogies(emb: Embeddings, path: string, options: AnalogyOptions = {}): Promise<AnalogyResult> {
   const method = analogyMethod(options.method);
   const vocab = evalVocab(emb, options);
   const parsed = parseQuestions(path, vocab.key, options.skipInvalid ?? false);
@@ -77,11 +77,11 @@ export function evaluateAnalogies(emb: Embeddings, path: string, options: Analog
     expected.push(rows[3]!);
   });
 
+  await emb.prepare(); // the WebAssembly similarity kernel, when this platform has it
   const best = topCandidates({
-    unit: emb.unitMatrix(),
-    dim: emb.dim,
+    unitRow: (row) => emb.unitMatrix().subarray(row * emb.dim, (row + 1) * emb.dim),
+    scoreRows: (query, start, end) => emb.scoreRows(query, start, end),
     end: vocab.end,
-    norms: emb.norms(),
     triples: Int32Array.from(triples),
     method,
   });

@@ -1,15 +1,20 @@
 /**
- * Answers many analogy questions "a is to b as c is to ?" at once over the candidate rows [0, end) of a
- * unit-norm matrix.
+ * Answers many analogy questions "a is to b as c is to ?" at once over the candidate rows [0, end).
  *
- * Per question, gensim ranks every candidate by cos(x, b) + cos(x, c) − cos(x, a) (3CosAdd: the cosine to
- * the normalized mean b + c − a ranks the same) or by the shifted-cosine product
- * ((1+cos(x,b))/2 · (1+cos(x,c))/2) / ((1+cos(x,a))/2 + 1e-6) (3CosMul). Either way a score only needs the
- * three cosines cos(x, ·). A test set has few distinct words (questions-words: 19,544 questions, ~900
- * words), so the cosines of every candidate to every question word are computed once, a block of
- * candidates at a time (one small matrix product), and each question then only adds or multiplies three
- * rows of that block while keeping its running top 5. That turns 19,544 matrix-vector products into
- * about 900, and the whole test set takes seconds.
+ * Per question, gensim ranks every candidate x by cos(x, b) + cos(x, c) − cos(x, a) (3CosAdd: the cosine
+ * to the normalized mean of b, c and −a ranks the same) or by the shifted-cosine product
+ * ((1+cos(x,b))/2 · (1+cos(x,c))/2) / ((1+cos(x,a))/2 + 1e-6) (3CosMul). Either way a score needs only the
+ * three cosines cos(x, ·), and a test set has few distinct words (questions-words: 19,544 questions,
+ * ~900 words). So the cosines of every candidate to every question word are computed once, a block of
+ * candidates at a time, and each question then only combines three rows of that block while keeping its
+ * running top 5: about 900 matrix-vector products instead of 19,544.
+ *
+ * Most candidates cannot enter a question's top 5. The block is cut into strips of STRIP rows with each
+ * word's largest and smallest cosine per strip; a strip whose best possible score (largest cos to b and c,
+ * smallest to a) does not beat the question's current 5th best is skipped whole. Both scores grow with
+ * cos(x,b) and cos(x,c) and shrink with cos(x,a), and rounding is monotone, so the bound is exact and the
+ * answers are those of the full scan. (3CosMul is monotone only while 1 + cos ≥ 0: a strip where a cosine
+ * rounded below −1 is always scanned.)
  */
 
 export type AnalogyMethod = '3cosadd' | '3cosmul';
@@ -18,89 +23,101 @@ export type AnalogyMethod = '3cosadd' | '3cosmul';
 export const ANALOGY_TOPN = 5;
 
 export interface AnalogyBatch {
-  /** Unit-norm rows, row-major, `dim` floats each. */
-  unit: Float32Array;
-  dim: number;
+  /** Unit vector of a row (a view is fine). */
+  unitRow: (row: number) => Float32Array;
+  /** Cosines of a unit query with rows [start, end); NaN for zero rows, which are never candidates. */
+  scoreRows: (query: Float32Array, start: number, end: number) => Float32Array;
   /** Candidates are rows [0, end). */
   end: number;
-  /** Row norms before normalization; zero rows are never candidates (their cosines are undefined). */
-  norms: Float32Array;
-  /** Question rows as consecutive (a, b, c) triples: a − b, c − ? */
+  /** Question rows as consecutive (a, b, c) triples: a is to b as c is to ? */
   triples: Int32Array;
   method: AnalogyMethod;
 }
 
-/** Bytes of cosine block kept at once: big enough to amortize the loops, small enough to stay in cache. */
+/** Floats of cosines kept at once: big enough to amortize the loops, small enough to stay in cache. */
 const BLOCK_FLOATS = 1 << 20;
+/** Rows per strip with its own cosine bounds. */
+const STRIP = 32;
 
 /**
  * For each question, its best candidate rows, best first (ANALOGY_TOPN of them, fewer when there are not
  * that many candidates), never one of the question's own rows. Padding is −1.
  */
 export function topCandidates(batch: AnalogyBatch): Int32Array {
-  const { unit, dim, end, norms, triples, method } = batch;
+  const { end, triples, method } = batch;
   const questions = triples.length / 3;
   const { words, slotOf } = distinctRows(triples);
   const wordCount = words.length;
-  const wordVectors = new Float32Array(wordCount * dim);
-  words.forEach((row, w) => wordVectors.set(unit.subarray(row * dim, (row + 1) * dim), w * dim));
+  const wordVectors = words.map((row) => Float32Array.from(batch.unitRow(row)));
 
-  const blockRows = Math.max(64, Math.min(end, Math.floor(BLOCK_FLOATS / Math.max(1, wordCount))));
+  const blockRows = Math.max(STRIP, Math.min(end, Math.floor(BLOCK_FLOATS / Math.max(1, wordCount) / STRIP) * STRIP));
+  const stripsPerBlock = Math.ceil(blockRows / STRIP);
   const cosines = new Float32Array(wordCount * blockRows);
+  const stripMax = new Float32Array(wordCount * stripsPerBlock);
+  const stripMin = new Float32Array(wordCount * stripsPerBlock);
+  const alwaysScan = new Uint8Array(stripsPerBlock);
   const bestScore = new Float64Array(questions * ANALOGY_TOPN).fill(-Infinity);
   const bestRow = new Int32Array(questions * ANALOGY_TOPN).fill(-1);
-  // Offsets of each question's three rows of cosines within the block.
   const slots = Int32Array.from(triples, (row) => slotOf.get(row)!);
+  const score = method === '3cosadd' ? cosAdd : cosMul;
 
   for (let start = 0; start < end; start += blockRows) {
     const rows = Math.min(blockRows, end - start);
-    cosineBlock(unit, dim, start, rows, norms, wordVectors, wordCount, blockRows, cosines);
-    const scan = method === '3cosadd' ? scanCosAdd : scanCosMul;
+    const strips = Math.ceil(rows / STRIP);
+    alwaysScan.fill(0);
+    for (let w = 0; w < wordCount; w++) {
+      cosines.set(batch.scoreRows(wordVectors[w], start, start + rows), w * blockRows);
+      stripBounds(cosines, w * blockRows, rows, stripMax, stripMin, w * stripsPerBlock, alwaysScan);
+    }
     for (let q = 0; q < questions; q++) {
       const a = triples[3 * q];
       const b = triples[3 * q + 1];
       const c = triples[3 * q + 2];
+      const [sa, sb, sc] = [slots[3 * q], slots[3 * q + 1], slots[3 * q + 2]];
       const heap = q * ANALOGY_TOPN;
       let threshold = bestScore[heap + ANALOGY_TOPN - 1];
-      let i = 0;
-      // The scan stops at each candidate that beats the question's current 5th best; most never do.
-      while ((i = scan(cosines, slots[3 * q] * blockRows, slots[3 * q + 1] * blockRows, slots[3 * q + 2] * blockRows, i, rows, threshold)) < rows) {
-        const row = start + i;
-        if (row !== a && row !== b && row !== c) threshold = insert(bestScore, bestRow, heap, candidateScore, row);
-        i++;
+      for (let k = 0; k < strips; k++) {
+        const bound = score(stripMin[sa * stripsPerBlock + k], stripMax[sb * stripsPerBlock + k], stripMax[sc * stripsPerBlock + k]);
+        // Also false when the strip holds only zero rows (bound NaN or −∞).
+        if (!(bound > threshold) && alwaysScan[k] === 0) continue;
+        const stop = Math.min(rows, (k + 1) * STRIP);
+        for (let i = k * STRIP; i < stop; i++) {
+          const s = score(cosines[sa * blockRows + i], cosines[sb * blockRows + i], cosines[sc * blockRows + i]);
+          if (!(s > threshold)) continue; // NaN (zero rows) fails too
+          const row = start + i;
+          if (row !== a && row !== b && row !== c) threshold = insert(bestScore, bestRow, heap, s, row);
+        }
       }
     }
   }
   return bestRow;
 }
 
-let candidateScore = 0;
-
-/**
- * First i in [from, rows) whose 3CosAdd score cos(x,b) + cos(x,c) − cos(x,a) beats `threshold`, or `rows`;
- * the score is left in candidateScore. NaN scores (zero rows) never beat it.
- */
-function scanCosAdd(cos: Float32Array, oa: number, ob: number, oc: number, from: number, rows: number, threshold: number): number {
-  for (let i = from; i < rows; i++) {
-    const score = cos[ob + i] + cos[oc + i] - cos[oa + i];
-    if (score > threshold) {
-      candidateScore = score;
-      return i;
-    }
-  }
-  return rows;
+/** 3CosAdd score from the cosines to a, b and c. */
+function cosAdd(ca: number, cb: number, cc: number): number {
+  return cb + cc - ca;
 }
 
-/** As scanCosAdd for 3CosMul: (1+cos(x,b))/2 · (1+cos(x,c))/2 / ((1+cos(x,a))/2 + 1e-6). */
-function scanCosMul(cos: Float32Array, oa: number, ob: number, oc: number, from: number, rows: number, threshold: number): number {
-  for (let i = from; i < rows; i++) {
-    const score = ((1 + cos[ob + i]) * (1 + cos[oc + i]) * 0.25) / ((1 + cos[oa + i]) * 0.5 + 0.000001);
-    if (score > threshold) {
-      candidateScore = score;
-      return i;
+/** 3CosMul score (cosines shifted to [0, 1], gensim's 1e-6 guard against division by zero). */
+function cosMul(ca: number, cb: number, cc: number): number {
+  return ((1 + cb) * 0.5 * ((1 + cc) * 0.5)) / ((1 + ca) * 0.5 + 0.000001);
+}
+
+/** Largest and smallest cosine of each strip of one word's row of cosines (NaN ignored); flags strips below −1. */
+function stripBounds(cos: Float32Array, offset: number, rows: number, max: Float32Array, min: Float32Array, out: number, alwaysScan: Uint8Array): void {
+  for (let k = 0, i = 0; i < rows; k++) {
+    const stop = Math.min(rows, i + STRIP);
+    let hi = -Infinity;
+    let lo = Infinity;
+    for (; i < stop; i++) {
+      const v = cos[offset + i];
+      if (v > hi) hi = v;
+      if (v < lo) lo = v;
     }
+    max[out + k] = hi;
+    min[out + k] = lo;
+    if (lo < -1) alwaysScan[k] = 1;
   }
-  return rows;
 }
 
 /** Puts (score, row) into a question's best-first list of ANALOGY_TOPN; returns the new 5th-best score. */
@@ -129,83 +146,4 @@ function distinctRows(triples: Int32Array): { words: number[]; slotOf: Map<numbe
     }
   }
   return { words, slotOf };
-}
-
-/**
- * out[w * stride + i] = cos(word w, candidate start + i) for i < rows; NaN for zero candidate rows.
- * Register-blocked: two candidate rows times four words per pass, so each load feeds several products
- * (about 3.5 GFLOP/s in plain JavaScript here, against 1.5 for one dot product at a time).
- */
-function cosineBlock(
-  unit: Float32Array,
-  dim: number,
-  start: number,
-  rows: number,
-  norms: Float32Array,
-  words: Float32Array,
-  wordCount: number,
-  stride: number,
-  out: Float32Array,
-): void {
-  let i = 0;
-  for (; i + 2 <= rows; i += 2) {
-    const o = (start + i) * dim;
-    const p = o + dim;
-    let w = 0;
-    for (; w + 4 <= wordCount; w += 4) {
-      const w0 = w * dim;
-      const w1 = w0 + dim;
-      const w2 = w1 + dim;
-      const w3 = w2 + dim;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      let t0 = 0;
-      let t1 = 0;
-      let t2 = 0;
-      let t3 = 0;
-      for (let j = 0; j < dim; j++) {
-        const x = unit[o + j];
-        const y = unit[p + j];
-        const a = words[w0 + j];
-        const b = words[w1 + j];
-        const c = words[w2 + j];
-        const d = words[w3 + j];
-        s0 += x * a;
-        s1 += x * b;
-        s2 += x * c;
-        s3 += x * d;
-        t0 += y * a;
-        t1 += y * b;
-        t2 += y * c;
-        t3 += y * d;
-      }
-      const k = w * stride + i;
-      out[k] = s0;
-      out[k + 1] = t0;
-      out[k + stride] = s1;
-      out[k + stride + 1] = t1;
-      out[k + 2 * stride] = s2;
-      out[k + 2 * stride + 1] = t2;
-      out[k + 3 * stride] = s3;
-      out[k + 3 * stride + 1] = t3;
-    }
-    for (; w < wordCount; w++) {
-      out[w * stride + i] = dotAt(unit, o, words, w * dim, dim);
-      out[w * stride + i + 1] = dotAt(unit, p, words, w * dim, dim);
-    }
-  }
-  for (; i < rows; i++) {
-    for (let w = 0; w < wordCount; w++) out[w * stride + i] = dotAt(unit, (start + i) * dim, words, w * dim, dim);
-  }
-  for (let r = 0; r < rows; r++) {
-    if (norms[start + r] === 0) for (let w = 0; w < wordCount; w++) out[w * stride + r] = NaN;
-  }
-}
-
-function dotAt(x: Float32Array, xo: number, y: Float32Array, yo: number, n: number): number {
-  let s = 0;
-  for (let j = 0; j < n; j++) s += x[xo + j] * y[yo + j];
-  return s;
 }

@@ -41,7 +41,8 @@ function decodeStrict(bytes: Buffer, path: string): string {
 }
 
 /** Whitespace as Python's str.split() and str.strip() understand it (Unicode White_Space plus \x1c–\x1f). */
-const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const UNICODE_SPACE = '\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const PY_SPACE = `\\t\\n\\v\\f\\r\\x1c-\\x20${UNICODE_SPACE}`;
 const PY_SPACE_RUN = new RegExp(`[${PY_SPACE}]+`);
 const PY_STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
 
@@ -58,12 +59,15 @@ export function stripWhitespace(s: string): string {
   return s.replace(PY_STRIP, '');
 }
 
+// float() strips the same whitespace except the separators \x1c–\x1f.
+const FLOAT_SPACE = `\\t\\n\\v\\f\\r ${UNICODE_SPACE}`;
+const FLOAT_STRIP = new RegExp(`^[${FLOAT_SPACE}]+|[${FLOAT_SPACE}]+$`, 'g');
 const DIGITS = '\\d(?:_?\\d)*';
 const PY_FLOAT = new RegExp(`^[+-]?(?:(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIGITS})(?:[eE][+-]?${DIGITS})?|inf|infinity|nan)$`, 'i');
 
 /** Python's float(s): surrounding whitespace allowed, underscores between digits, inf/nan; null when invalid. */
 export function parsePythonFloat(s: string): number | null {
-  const t = stripWhitespace(s);
+  const t = s.replace(FLOAT_STRIP, '');
   if (!PY_FLOAT.test(t)) return null;
   const lower = t.toLowerCase().replace(/_/g, '');
   const sign = lower.startsWith('-') ? -1 : 1;

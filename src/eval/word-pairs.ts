@@ -34,7 +34,7 @@ export interface WordPairsResult {
   skipped: number;
 }
 
-export function evaluateWordPairs(emb: Embeddings, path: string, options: WordPairsOptions = {}): WordPairsResult {
+export async function evaluateWordPairs(emb: Embeddings, path: string, options: WordPairsOptions = {}): Promise<WordPairsResult> {
   const { delimiter = '\t', dummy4unknown = false, skipInvalid = false } = options;
   const vocab = evalVocab(emb, options);
   const unit = emb.unitMatrix();
