@@ -110,3 +110,21 @@ test('en-mix encodes to the vocabulary counts (shared data)', { timeout: 60_000 
   assert.deepEqual([...seen], [...vocab.counts]);
   assert.equal(seen.reduce((a, b) => a + b, 0), totalWords);
 });
+
+test('the fused whitespace scanner splits on exactly the tokenizer\'s separators', async () => {
+  const seps = ['\u3000', '\u0085', '\u001c', '\u00a0', '\u2028', '\t', '\r'];
+  const lines = [
+    seps.map((s, i) => `a${i}${s}`).join('') + 'tail',
+    'x\ufeffy 😀 😀\u200bz', // U+FEFF and U+200B are not separators (as in Python's str.split)
+    '  lead trail  ',
+  ];
+  const words = [...new Set(lines.flatMap((l) => whitespaceTokenizer(l)))];
+  const vocab = new Vocabulary(words, words.map(() => 1));
+  const viaFast = sentencesOf(await collect(encodeCorpus(corpusFromLines(lines), vocab, ws)));
+  const viaGeneric = sentencesOf(await collect(encodeCorpus(corpusFromLines(lines), vocab, wsGeneric)));
+  assert.deepEqual(viaFast, viaGeneric);
+  assert.deepEqual(viaFast, referenceSentences(lines, vocab, 10000).sentences);
+  assert.equal(viaFast[0].length, seps.length + 1);
+  const counted = await buildVocabulary(corpusFromLines(lines), { minCount: 1, tokenizer: ws });
+  assert.deepEqual([...counted.vocab.words].sort(), [...words].sort());
+});
