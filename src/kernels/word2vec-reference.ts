@@ -9,7 +9,7 @@ import { CTX, EXP_TABLE_SIZE, MAX_EXP, viewsOf, type Word2VecLayout } from './wo
  * Per sentence of the chunk:
  *  1. Subsampling: a word w with keep[w] < 1 is dropped when keep[w] < r, r a fresh uniform draw in [0,1).
  *  2. For each remaining position i, centre word w:
- *     - effective window: b = rand % window, win = window - b (so 1..window), as word2vec does;
+ *     - effective window: b = below(window), win = window - b (so 1..window), as word2vec does;
  *     - negatives: `negative` draws from the unigram table, drawn once for the position; a draw equal to w is
  *       dropped. Skip-gram reuses the same negatives for every context word of the window (the shared-negative
  *       scheme of Ji et al., "Parallelizing Word2Vec in Shared and Distributed Memory"), which is what lets the
@@ -23,7 +23,8 @@ import { CTX, EXP_TABLE_SIZE, MAX_EXP, viewsOf, type Word2VecLayout } from './wo
  *  error += g·out; out += g·l1 (out is read before it is written). Negative sampling clamps σ to 0/1 beyond
  *  ±MAX_EXP; hierarchical softmax skips such nodes, as word2vec does.
  *
- * Random numbers: xorshift32, one state per worker slot, kept in the slot's configuration block.
+ * Random numbers: xorshift32, one state per worker slot, kept in the slot's configuration block; below(n) =
+ * floor(x·n / 2^32) turns a draw x into an integer in 0..n-1 without a division.
  */
 export function trainChunkReference(buffer: ArrayBufferLike, layout: Word2VecLayout, slot: number, nSentences: number, alpha: number): number {
   const v = viewsOf(buffer, layout);
@@ -48,6 +49,14 @@ export function trainChunkReference(buffer: ArrayBufferLike, layout: Word2VecLay
     rng ^= rng >>> 17;
     rng ^= rng << 5;
     return rng >>> 0;
+  };
+  /** floor(x·n / 2^32) for the next random x, computed exactly in doubles (the kernel uses a 64-bit product). */
+  const below = (n: number): number => {
+    const x = next();
+    const a = (x >>> 16) * n;
+    const b = (x & 0xffff) * n;
+    const q = Math.floor(a / 65536);
+    return q + Math.floor(((a - q * 65536) * 65536 + b) / 4294967296);
   };
   let lossSum = 0;
   let lossCount = 0;
@@ -101,10 +110,10 @@ export function trainChunkReference(buffer: ArrayBufferLike, layout: Word2VecLay
     kept += n;
     for (let i = 0; i < n; i++) {
       const w = work[i];
-      const win = sh.window - (next() % sh.window);
+      const win = sh.window - below(sh.window);
       let nNeg = 0;
       for (let k = 0; k < sh.negative; k++) {
-        const t = negTable[next() % sh.negTableSize];
+        const t = negTable[below(sh.negTableSize)];
         if (t !== w) negs[nNeg++] = t;
       }
       const lo = Math.max(0, i - win);

@@ -77,6 +77,12 @@
     (global.set $rng (local.get $x))
     (local.get $x))
 
+  ;; A uniform integer in 0..n-1 from the next random number x: floor(x·n / 2^32) (no division).
+  (func $below (param $n i32) (result i32)
+    (i32.wrap_i64 (i64.shr_u
+      (i64.mul (i64.extend_i32_u (call $next)) (i64.extend_i32_u (local.get $n)))
+      (i64.const 32))))
+
   ;; dst[0..row) = 0
   (func $zero (param $dst i32)
     (local $end i32)
@@ -89,8 +95,18 @@
 
   ;; dst += src
   (func $add (param $src i32) (param $dst i32)
-    (local $end i32)
+    (local $end i32) (local $end64 i32)
     (local.set $end (i32.add (local.get $dst) (global.get $rowBytes)))
+    (local.set $end64 (i32.sub (local.get $end) (i32.const 64)))
+    (block $done64 (loop $l64
+      (br_if $done64 (i32.gt_u (local.get $dst) (local.get $end64)))
+      (v128.store offset=0 (local.get $dst) (f32x4.add (v128.load offset=0 (local.get $dst)) (v128.load offset=0 (local.get $src))))
+      (v128.store offset=16 (local.get $dst) (f32x4.add (v128.load offset=16 (local.get $dst)) (v128.load offset=16 (local.get $src))))
+      (v128.store offset=32 (local.get $dst) (f32x4.add (v128.load offset=32 (local.get $dst)) (v128.load offset=32 (local.get $src))))
+      (v128.store offset=48 (local.get $dst) (f32x4.add (v128.load offset=48 (local.get $dst)) (v128.load offset=48 (local.get $src))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 64)))
+      (local.set $src (i32.add (local.get $src) (i32.const 64)))
+      (br $l64)))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
       (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
@@ -117,30 +133,24 @@
     (local $f f32) (local $idx i32) (local $sig f32) (local $g f32) (local $gv v128)
     (local $o v128) (local $e i32)
     ;; f = in · out, four accumulators to hide the add latency
-    (local.set $end (global.get $rowBytes))
+    (local.set $end (i32.add (local.get $in) (global.get $rowBytes)))
     (local.set $end64 (i32.sub (local.get $end) (i32.const 64)))
+    (local.set $k (local.get $in))
+    (local.set $e (local.get $out))
     (block $done64 (loop $l64
-      (br_if $done64 (i32.gt_s (local.get $k) (local.get $end64)))
-      (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul
-        (v128.load offset=0 (i32.add (local.get $in) (local.get $k)))
-        (v128.load offset=0 (i32.add (local.get $out) (local.get $k))))))
-      (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul
-        (v128.load offset=16 (i32.add (local.get $in) (local.get $k)))
-        (v128.load offset=16 (i32.add (local.get $out) (local.get $k))))))
-      (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul
-        (v128.load offset=32 (i32.add (local.get $in) (local.get $k)))
-        (v128.load offset=32 (i32.add (local.get $out) (local.get $k))))))
-      (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul
-        (v128.load offset=48 (i32.add (local.get $in) (local.get $k)))
-        (v128.load offset=48 (i32.add (local.get $out) (local.get $k))))))
+      (br_if $done64 (i32.gt_u (local.get $k) (local.get $end64)))
+      (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (v128.load offset=0 (local.get $k)) (v128.load offset=0 (local.get $e)))))
+      (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (v128.load offset=16 (local.get $k)) (v128.load offset=16 (local.get $e)))))
+      (local.set $s2 (f32x4.add (local.get $s2) (f32x4.mul (v128.load offset=32 (local.get $k)) (v128.load offset=32 (local.get $e)))))
+      (local.set $s3 (f32x4.add (local.get $s3) (f32x4.mul (v128.load offset=48 (local.get $k)) (v128.load offset=48 (local.get $e)))))
       (local.set $k (i32.add (local.get $k) (i32.const 64)))
+      (local.set $e (i32.add (local.get $e) (i32.const 64)))
       (br $l64)))
     (block $done16 (loop $l16
-      (br_if $done16 (i32.ge_s (local.get $k) (local.get $end)))
-      (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul
-        (v128.load (i32.add (local.get $in) (local.get $k)))
-        (v128.load (i32.add (local.get $out) (local.get $k))))))
+      (br_if $done16 (i32.ge_u (local.get $k) (local.get $end)))
+      (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (v128.load (local.get $k)) (v128.load (local.get $e)))))
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
       (br $l16)))
     (local.set $s0 (f32x4.add (f32x4.add (local.get $s0) (local.get $s1)) (f32x4.add (local.get $s2) (local.get $s3))))
     (local.set $f (f32.add
@@ -169,18 +179,37 @@
         (f32.load (i32.add (global.get $logTable) (i32.shl (i32.sub (i32.const 999) (local.get $idx)) (i32.const 2)))))))))
     (global.set $lossCount (f64.add (global.get $lossCount) (f64.const 1)))
 
-    ;; neu1e += g*out; out += g*in (out read before written)
+    ;; neu1e += g*out; out += g*in (out read before written); four lanes-groups per turn, then the rest
     (local.set $gv (f32x4.splat (local.get $g)))
     (local.set $e (global.get $neu1e))
-    (local.set $k (i32.const 0))
+    (local.set $end (i32.add (local.get $out) (global.get $rowBytes)))
+    (local.set $end64 (i32.sub (local.get $end) (i32.const 64)))
+    (block $done64 (loop $l64
+      (br_if $done64 (i32.gt_u (local.get $out) (local.get $end64)))
+      (local.set $o (v128.load offset=0 (local.get $out)))
+      (v128.store offset=0 (local.get $e) (f32x4.add (v128.load offset=0 (local.get $e)) (f32x4.mul (local.get $gv) (local.get $o))))
+      (v128.store offset=0 (local.get $out) (f32x4.add (local.get $o) (f32x4.mul (local.get $gv) (v128.load offset=0 (local.get $in)))))
+      (local.set $o (v128.load offset=16 (local.get $out)))
+      (v128.store offset=16 (local.get $e) (f32x4.add (v128.load offset=16 (local.get $e)) (f32x4.mul (local.get $gv) (local.get $o))))
+      (v128.store offset=16 (local.get $out) (f32x4.add (local.get $o) (f32x4.mul (local.get $gv) (v128.load offset=16 (local.get $in)))))
+      (local.set $o (v128.load offset=32 (local.get $out)))
+      (v128.store offset=32 (local.get $e) (f32x4.add (v128.load offset=32 (local.get $e)) (f32x4.mul (local.get $gv) (local.get $o))))
+      (v128.store offset=32 (local.get $out) (f32x4.add (local.get $o) (f32x4.mul (local.get $gv) (v128.load offset=32 (local.get $in)))))
+      (local.set $o (v128.load offset=48 (local.get $out)))
+      (v128.store offset=48 (local.get $e) (f32x4.add (v128.load offset=48 (local.get $e)) (f32x4.mul (local.get $gv) (local.get $o))))
+      (v128.store offset=48 (local.get $out) (f32x4.add (local.get $o) (f32x4.mul (local.get $gv) (v128.load offset=48 (local.get $in)))))
+      (local.set $out (i32.add (local.get $out) (i32.const 64)))
+      (local.set $in (i32.add (local.get $in) (i32.const 64)))
+      (local.set $e (i32.add (local.get $e) (i32.const 64)))
+      (br $l64)))
     (block $done (loop $l
-      (br_if $done (i32.ge_s (local.get $k) (local.get $end)))
-      (local.set $o (v128.load (i32.add (local.get $out) (local.get $k))))
-      (v128.store (i32.add (local.get $e) (local.get $k))
-        (f32x4.add (v128.load (i32.add (local.get $e) (local.get $k))) (f32x4.mul (local.get $gv) (local.get $o))))
-      (v128.store (i32.add (local.get $out) (local.get $k))
-        (f32x4.add (local.get $o) (f32x4.mul (local.get $gv) (v128.load (i32.add (local.get $in) (local.get $k))))))
-      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+      (local.set $o (v128.load (local.get $out)))
+      (v128.store (local.get $e) (f32x4.add (v128.load (local.get $e)) (f32x4.mul (local.get $gv) (local.get $o))))
+      (v128.store (local.get $out) (f32x4.add (local.get $o) (f32x4.mul (local.get $gv) (v128.load (local.get $in)))))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (local.set $in (i32.add (local.get $in) (i32.const 16)))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
       (br $l))))
 
   ;; Every prediction of centre word $w from input row $in: its Huffman path, then itself and the negatives.
@@ -246,13 +275,13 @@
       (block $posDone (loop $pos
         (br_if $posDone (i32.ge_s (local.get $i) (local.get $n)))
         (local.set $w (i32.load (i32.add (global.get $work) (i32.shl (local.get $i) (i32.const 2)))))
-        (local.set $win (i32.sub (global.get $window) (i32.rem_u (call $next) (global.get $window))))
+        (local.set $win (i32.sub (global.get $window) (call $below (global.get $window))))
         (local.set $nNeg (i32.const 0))
         (local.set $k (i32.const 0))
         (block $negDone (loop $negLoop
           (br_if $negDone (i32.ge_s (local.get $k) (global.get $negative)))
           (local.set $t (i32.load (i32.add (global.get $negTable)
-            (i32.shl (i32.rem_u (call $next) (global.get $negTableSize)) (i32.const 2)))))
+            (i32.shl (call $below (global.get $negTableSize)) (i32.const 2)))))
           (if (i32.ne (local.get $t) (local.get $w)) (then
             (i32.store (i32.add (global.get $negs) (i32.shl (local.get $nNeg) (i32.const 2))) (local.get $t))
             (local.set $nNeg (i32.add (local.get $nNeg) (i32.const 1)))))

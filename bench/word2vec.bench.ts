@@ -1,0 +1,234 @@
+/**
+ * Word2Vec training: embedkit vs gensim 4.2 vs fastText (-maxn 0, i.e. plain word2vec) on the same corpus
+ * with the same settings, every result scored by the same evaluator (embedkit's, which follows gensim's
+ * evaluate_word_analogies / evaluate_word_pairs), every process measured the same way (wall seconds and
+ * peak RSS of the whole process, vocabulary pass and output file included).
+ *
+ * Knobs (environment):
+ *   EMBEDKIT_BENCH_CORPUS   corpus (.txt or .gz; default ../shared/data/corpus/en-mix.txt.gz)
+ *   EMBEDKIT_BENCH_MODES    comma list of sg-ns, cbow-ns, sg-hs, cbow-hs (default sg-ns,cbow-ns)
+ *   EMBEDKIT_BENCH_SEEDS    comma list of seeds (default 1); several seeds show each tool's seed-to-seed spread
+ *   EMBEDKIT_BENCH_TOOLS    comma list of embedkit, gensim, fasttext (default all three)
+ *   EMBEDKIT_BENCH_THREADS  threads for every tool (default 2)
+ *   EMBEDKIT_BENCH_EPOCHS   epochs (default 5)
+ *   EMBEDKIT_BENCH_EVAL     folder with questions-words.txt and wordsim353.tsv (default ../shared/data/eval)
+ */
+import { spawnSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { createGunzip } from 'node:zlib';
+import { measure, PYTHON, type Measured } from './lib/measure.ts';
+import { printTable, ratio } from './lib/table.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+
+type Mode = 'sg-ns' | 'cbow-ns' | 'sg-hs' | 'cbow-hs';
+type Tool = 'embedkit' | 'gensim' | 'fasttext';
+
+interface RunSpec {
+  corpus: string;
+  output: string;
+  mode: Mode;
+  seed: number;
+  threads: number;
+  epochs: number;
+}
+
+/** The settings every tool gets (the issue's: dim 100, window 5, negative 5, sample 1e-3, min-count 5). */
+function settingsOf(mode: Mode) {
+  const sg = mode.startsWith('sg');
+  const hs = mode.endsWith('hs');
+  return { sg, hs, negative: hs ? 0 : 5, dim: 100, window: 5, sample: 1e-3, minCount: 5, alpha: sg ? 0.025 : 0.05 };
+}
+
+// ---- child mode: this file, run with EMBEDKIT_BENCH_CHILD, is embedkit's training process ----
+if (process.env.EMBEDKIT_BENCH_CHILD) {
+  const spec = JSON.parse(process.env.EMBEDKIT_BENCH_CHILD) as RunSpec;
+  const s = settingsOf(spec.mode);
+  const { trainWord2Vec } = await import('../src/train/word2vec.ts');
+  await trainWord2Vec({
+    input: spec.corpus,
+    output: spec.output,
+    binary: true,
+    skipgram: s.sg,
+    hs: s.hs,
+    negative: s.negative,
+    dim: s.dim,
+    window: s.window,
+    sample: s.sample,
+    minCount: s.minCount,
+    alpha: s.alpha,
+    epochs: spec.epochs,
+    threads: spec.threads,
+    seed: spec.seed,
+  });
+} else {
+  await main();
+}
+
+async function runEmbedkit(spec: RunSpec): Promise<Measured> {
+  return measure(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { ...process.env, EMBEDKIT_BENCH_CHILD: JSON.stringify(spec) });
+}
+
+const GENSIM_SCRIPT = `
+import json, sys, logging
+from gensim.models import Word2Vec
+from gensim.models.word2vec import LineSentence
+spec = json.loads(sys.argv[1])
+s = spec['settings']
+m = Word2Vec(LineSentence(spec['corpus']), vector_size=s['dim'], window=s['window'], negative=s['negative'], hs=1 if s['hs'] else 0,
+             sample=s['sample'], min_count=s['minCount'], sg=1 if s['sg'] else 0, alpha=s['alpha'], min_alpha=0.0001,
+             epochs=spec['epochs'], workers=spec['threads'], seed=spec['seed'])
+m.wv.save_word2vec_format(spec['output'], binary=True)
+`;
+
+async function runGensim(spec: RunSpec): Promise<Measured> {
+  return measure(PYTHON, ['-c', GENSIM_SCRIPT, JSON.stringify({ ...spec, settings: settingsOf(spec.mode) })]);
+}
+
+async function runFasttext(spec: RunSpec): Promise<Measured> {
+  const s = settingsOf(spec.mode);
+  const prefix = spec.output.replace(/\.vec$/, '');
+  const args = [
+    s.sg ? 'skipgram' : 'cbow',
+    '-input', spec.corpus,
+    '-output', prefix,
+    '-dim', String(s.dim),
+    '-ws', String(s.window),
+    '-neg', String(s.hs ? 5 : s.negative),
+    '-loss', s.hs ? 'hs' : 'ns',
+    '-t', String(s.sample),
+    '-minCount', String(s.minCount),
+    '-lr', String(s.alpha),
+    '-epoch', String(spec.epochs),
+    '-thread', String(spec.threads),
+    '-minn', '0',
+    '-maxn', '0',
+    '-verbose', '0',
+    '-seed', String(spec.seed),
+  ];
+  const m = await measure('fasttext', args);
+  rmSync(`${prefix}.bin`, { force: true });
+  return m;
+}
+
+interface Row {
+  tool: Tool;
+  mode: Mode;
+  seed: number;
+  seconds: number;
+  wordsPerSecondPerThread: number;
+  peakRssMiB: number;
+  analogy: number;
+  ws353: number;
+}
+
+async function evaluate(path: string, evalDir: string): Promise<{ analogy: number; ws353: number }> {
+  const { loadEmbeddings } = await import('../src/formats/index.ts');
+  const { evaluateAnalogies, evaluateWordPairs } = await import('../src/eval/index.ts');
+  const emb = await loadEmbeddings(path, { format: 'auto' });
+  const a = await evaluateAnalogies(emb, join(evalDir, 'questions-words.txt'), { restrictVocab: 30000 });
+  const p = await evaluateWordPairs(emb, join(evalDir, 'wordsim353.tsv'));
+  return { analogy: a.score, ws353: p.spearman.rho };
+}
+
+function list<T extends string>(env: string | undefined, fallback: T[], allowed: readonly T[]): T[] {
+  const items = env ? (env.split(',').map((x) => x.trim()).filter(Boolean) as T[]) : fallback;
+  for (const x of items) if (!allowed.includes(x)) throw new Error(`unknown value ${x}; expected ${allowed.join(', ')}`);
+  return items;
+}
+
+/** gensim's LineSentence and fastText want plain text: decompress once into bench/out. */
+async function plainCorpus(path: string, outDir: string): Promise<string> {
+  if (!path.endsWith('.gz')) return path;
+  const target = join(outDir, `${path.split('/').pop()!.replace(/\.gz$/, '')}`);
+  if (!existsSync(target) || statSync(target).mtimeMs < statSync(path).mtimeMs) {
+    await pipeline(createReadStream(path), createGunzip(), createWriteStream(target));
+  }
+  return target;
+}
+
+function countTokens(path: string): number {
+  const r = spawnSync('wc', ['-w', path], { encoding: 'utf8' });
+  return Number(r.stdout.trim().split(/\s+/)[0]);
+}
+
+async function main(): Promise<void> {
+  const corpusGz = resolve(process.env.EMBEDKIT_BENCH_CORPUS ?? join(root, '../shared/data/corpus/en-mix.txt.gz'));
+  const evalDir = resolve(process.env.EMBEDKIT_BENCH_EVAL ?? join(root, '../shared/data/eval'));
+  if (!existsSync(corpusGz)) {
+    console.log(`skipped: corpus ${corpusGz} not found (set EMBEDKIT_BENCH_CORPUS)`);
+    return;
+  }
+  const modes = list<Mode>(process.env.EMBEDKIT_BENCH_MODES, ['sg-ns', 'cbow-ns'], ['sg-ns', 'cbow-ns', 'sg-hs', 'cbow-hs']);
+  const tools = list<Tool>(process.env.EMBEDKIT_BENCH_TOOLS, ['embedkit', 'gensim', 'fasttext'], ['embedkit', 'gensim', 'fasttext']);
+  const seeds = (process.env.EMBEDKIT_BENCH_SEEDS ?? '1').split(',').map(Number);
+  const threads = Number(process.env.EMBEDKIT_BENCH_THREADS ?? 2);
+  const epochs = Number(process.env.EMBEDKIT_BENCH_EPOCHS ?? 5);
+  const outDir = join(root, 'bench/out/word2vec');
+  mkdirSync(outDir, { recursive: true });
+  const corpus = await plainCorpus(corpusGz, outDir);
+  const tokens = countTokens(corpus);
+  console.log(`corpus ${corpus}: ${tokens.toLocaleString('en-US')} tokens; ${epochs} epochs, ${threads} threads, seeds ${seeds.join(',')}`);
+
+  const rows: Row[] = [];
+  for (const mode of modes) {
+    for (const seed of seeds) {
+      for (const tool of tools) {
+        const output = join(outDir, `${tool}-${mode}-${seed}.${tool === 'fasttext' ? 'vec' : 'bin'}`);
+        const spec: RunSpec = { corpus, output, mode, seed, threads, epochs };
+        const run = tool === 'embedkit' ? runEmbedkit : tool === 'gensim' ? runGensim : runFasttext;
+        process.stderr.write(`${tool} ${mode} seed ${seed}... `);
+        const m = await run(spec);
+        const q = await evaluate(output, evalDir);
+        process.stderr.write(`${m.seconds.toFixed(1)} s, analogy ${q.analogy.toFixed(4)}, WS353 ${q.ws353.toFixed(4)}\n`);
+        rows.push({ tool, mode, seed, seconds: m.seconds, wordsPerSecondPerThread: (tokens * epochs) / m.seconds / threads, peakRssMiB: m.peakRssMiB, ...q });
+        rmSync(output, { force: true });
+      }
+    }
+  }
+
+  const gensimOf = (r: Row) => rows.find((g) => g.tool === 'gensim' && g.mode === r.mode && g.seed === r.seed);
+  printTable(
+    `word2vec training, ${tokens.toLocaleString('en-US')} tokens × ${epochs} epochs, ${threads} threads (ratios to gensim in the same run; speed > 1 = faster)`,
+    ['tool', 'mode', 'seed', 'seconds', 'words/s/thread', 'peak RSS MiB', 'analogy', 'WS353', 'speed vs gensim', 'RSS vs gensim', 'Δ analogy', 'Δ WS353'],
+    rows.map((r) => {
+      const g = gensimOf(r);
+      return [
+        r.tool,
+        r.mode,
+        r.seed,
+        r.seconds,
+        Math.round(r.wordsPerSecondPerThread),
+        Math.round(r.peakRssMiB),
+        r.analogy,
+        r.ws353,
+        g ? ratio(g.seconds, r.seconds) : '-',
+        g ? ratio(r.peakRssMiB, g.peakRssMiB) : '-',
+        g ? signed(r.analogy - g.analogy) : '-',
+        g ? signed(r.ws353 - g.ws353) : '-',
+      ];
+    }),
+  );
+  if (seeds.length > 1) {
+    const groups = new Map<string, Row[]>();
+    for (const r of rows) groups.set(`${r.tool} ${r.mode}`, [...(groups.get(`${r.tool} ${r.mode}`) ?? []), r]);
+    printTable(
+      `mean and seed-to-seed spread (max − min) over ${seeds.length} seeds`,
+      ['tool', 'mode', 'seconds', 'analogy', 'analogy spread', 'WS353', 'WS353 spread'],
+      [...groups].map(([key, rs]) => {
+        const [tool, mode] = key.split(' ');
+        const mean = (f: (r: Row) => number) => rs.reduce((s, r) => s + f(r), 0) / rs.length;
+        const spread = (f: (r: Row) => number) => Math.max(...rs.map(f)) - Math.min(...rs.map(f));
+        return [tool, mode, mean((r) => r.seconds), mean((r) => r.analogy), spread((r) => r.analogy), mean((r) => r.ws353), spread((r) => r.ws353)];
+      }),
+    );
+  }
+}
+
+function signed(x: number): string {
+  return `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
+}
