@@ -103,7 +103,7 @@ export function structuredModel(o: StructuredModelOptions): StructuredModel {
   let filler = 0;
   while (rows.length + tail.length < o.size) rows.push([`filler${filler++}`, randomVector()]);
   shuffle(rows, uniform);
-  const all = [...rows, ...tail].slice(0, Math.max(o.size, rows.length + tail.length));
+  const all = [...rows, ...tail];
   const vectors = new Float32Array(all.length * dim);
   all.forEach(([, v], i) => vectors.set(v, i * dim)); // Float32Array.set rounds to float32 once, here
   return { words: all.map(([w]) => w), vectors, dim };
