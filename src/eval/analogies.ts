@@ -13,7 +13,12 @@ import { evalVocab, type EvalVocabOptions } from './eval-vocab.ts';
  */
 
 export interface AnalogyOptions extends EvalVocabOptions {
-  /** 3CosAdd (vector offset, gensim's most_similar; default) or 3CosMul (most_similar_cosmul). */
+  /**
+   * 3CosAdd (vector offset, gensim's most_similar; default) or 3CosMul (most_similar_cosmul). Both search
+   * only the first `restrictVocab` rows. (gensim 4.2 always uses most_similar, whatever its
+   * similarity_function says, and its most_similar_cosmul ignores restrict_vocab; 3CosMul here equals gensim
+   * evaluating with most_similar_cosmul on the first restrict_vocab rows.)
+   */
   method?: AnalogyMethod | '3CosAdd' | '3CosMul';
   /** Count questions with unknown words as answered wrong instead of leaving them out (default false). */
   dummy4unknown?: boolean;
