@@ -100,6 +100,8 @@ export const CTX = {
   lossSum: 104,
   /** f64: number of predictions in the last call. */
   lossCount: 112,
+  /** f32 written by the kernel: the sum of the floats it read only to start cache misses early (meaningless). */
+  touched: 120,
   bytes: 128,
 } as const;
 

@@ -37,6 +37,8 @@
   (global $rng (mut i32) (i32.const 1))
   (global $lossSum (mut f64) (f64.const 0))
   (global $lossCount (mut f64) (f64.const 0))
+  ;; Sum of the floats read by $touch, stored at the end of a call so the reads are never dropped.
+  (global $touched (mut f32) (f32.const 0))
 
   (func $configure (param $ctx i32)
     (global.set $rowBytes (i32.load offset=0 (local.get $ctx)))
@@ -82,6 +84,19 @@
     (i32.wrap_i64 (i64.shr_u
       (i64.mul (i64.extend_i32_u (call $next)) (i64.extend_i32_u (local.get $n)))
       (i64.const 32))))
+
+  ;; Reads one float of every cache line of a row. Called for all rows a position will use before any of them
+  ;; is needed, so their cache misses overlap instead of being paid one after another (WebAssembly has no
+  ;; prefetch instruction; an ordinary load is the portable way to start one).
+  (func $touch (param $row i32)
+    (local $end i32) (local $acc f32)
+    (local.set $end (i32.add (local.get $row) (global.get $rowBytes)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $row) (local.get $end)))
+      (local.set $acc (f32.add (local.get $acc) (f32.load (local.get $row))))
+      (local.set $row (i32.add (local.get $row) (i32.const 64)))
+      (br $l)))
+    (global.set $touched (f32.add (global.get $touched) (local.get $acc))))
 
   ;; dst[0..row) = 0
   (func $zero (param $dst i32)
@@ -291,6 +306,23 @@
         (if (i32.lt_s (local.get $lo) (i32.const 0)) (then (local.set $lo (i32.const 0))))
         (local.set $hi (i32.add (local.get $i) (local.get $win)))
         (if (i32.ge_s (local.get $hi) (local.get $n)) (then (local.set $hi (i32.sub (local.get $n) (i32.const 1)))))
+        ;; start every cache miss of this position at once: output rows of the centre word and negatives, input rows of the window
+        (if (global.get $negative) (then
+          (call $touch (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes))))
+          (local.set $k (i32.const 0))
+          (block $tnDone (loop $tn
+            (br_if $tnDone (i32.ge_s (local.get $k) (local.get $nNeg)))
+            (call $touch (i32.add (global.get $syn1neg) (i32.mul
+              (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2)))) (global.get $rowBytes))))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $tn)))))
+        (local.set $j (local.get $lo))
+        (block $tcDone (loop $tc
+          (br_if $tcDone (i32.gt_s (local.get $j) (local.get $hi)))
+          (call $touch (i32.add (global.get $syn0) (i32.mul
+            (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2)))) (global.get $rowBytes))))
+          (local.set $j (i32.add (local.get $j) (i32.const 1)))
+          (br $tc)))
 
         (if (i32.eqz (global.get $cbow))
           (then
@@ -339,6 +371,7 @@
         (br $pos)))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sentences)))
+    (f32.store offset=120 (local.get $ctx) (global.get $touched))
     (i32.store offset=100 (local.get $ctx) (global.get $rng))
     (f64.store offset=104 (local.get $ctx) (global.get $lossSum))
     (f64.store offset=112 (local.get $ctx) (global.get $lossCount))
