@@ -55,7 +55,7 @@ export class ByteCursor {
   /** Throws unless `n` more bytes exist. */
   require(n: number, field: string): void {
     if (n > this.remaining) {
-      throw this.error(field, `needs ${n} bytes but the file ends ${this.remaining} bytes later, at byte ${this.size} (truncated file?)`);
+      throw this.error(field, `needs ${n} byte${n === 1 ? '' : 's'} but the file ends ${this.remaining} bytes later, at byte ${this.size} (truncated file?)`);
     }
   }
 

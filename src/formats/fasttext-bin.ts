@@ -145,7 +145,7 @@ class FieldReader {
 
   require(bytes: number, field: string): void {
     if (bytes > this.cursor.remaining) {
-      this.fail(field, `needs ${bytes} bytes but the file ends ${this.cursor.remaining} bytes later, at byte ${this.cursor.size} (truncated file?)`, this.cursor.offset);
+      this.fail(field, `needs ${bytes} byte${bytes === 1 ? '' : 's'} but the file ends ${this.cursor.remaining} bytes later, at byte ${this.cursor.size} (truncated file?)`, this.cursor.offset);
     }
   }
 }

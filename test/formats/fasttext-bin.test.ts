@@ -12,7 +12,7 @@ import { InvalidArgumentError, UnknownWordError } from '../../src/errors.ts';
 import { assertMatchesPrinted, fixture, readPrinted } from './fasttext-bin-helpers.ts';
 
 const WORDS = readFileSync(fixture('words.txt'), 'utf8').trim().split('\n');
-const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII = /[^\p{ASCII}]/u;
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'embedkit-ftbin-'));

@@ -1,0 +1,110 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readFastTextBin, writeFastTextBin } from '../../src/formats/fasttext-bin.ts';
+import { fastTextModelFromEmbeddings } from '../../src/vectors/fasttext-model.ts';
+import { Embeddings } from '../../src/vectors/embeddings.ts';
+import { Vocabulary } from '../../src/vocab/vocabulary.ts';
+import { assertMatchesPrinted, fixture, hasFastTextCli, printWordVectors, readPrinted, sharedFixture } from './fasttext-bin-helpers.ts';
+
+/**
+ * Interop with the fastText CLI itself: models it trains load with the vectors it prints, and models we
+ * write are read by it with the vectors we compute. Skipped where the `fasttext` binary is missing.
+ */
+
+const noCli = hasFastTextCli() ? false : 'the fastText CLI is not installed';
+const QUERIES = readFileSync(fixture('words.txt'), 'utf8').trim().split('\n');
+
+function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
+  const dir = mkdtempSync(join(tmpdir(), 'embedkit-ftcli-'));
+  return body(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** A small corpus with repeated Latin, Cyrillic and CJK words (deterministic). */
+function corpus(): string {
+  const stems = ['walk', 'talk', 'read', 'город', 'дорог', 'книг', '東京', '大学', '山川'];
+  const endings = ['', 'ed', 'ing', 'а', 'ами', 'ов', '人', '道'];
+  const lines: string[] = [];
+  let s = 7;
+  const next = (n: number) => {
+    s = (Math.imul(s, 48271) + 11) >>> 0;
+    return s % n;
+  };
+  for (let l = 0; l < 200; l++) {
+    const words: string[] = [];
+    for (let k = 0; k < 12; k++) words.push(stems[next(stems.length)] + endings[next(endings.length)]);
+    lines.push(words.join(' '));
+  }
+  return lines.join('\n') + '\n';
+}
+
+/** Every vocabulary word plus the shared queries and some unknown forms of the corpus's stems. */
+function queriesFor(vocab: Vocabulary): string[] {
+  return [...vocab.words, ...QUERIES, 'walkers', 'городами', 'книжка', '東京人々', 'z'];
+}
+
+test('a model trained by `fasttext skipgram` loads with the vectors fastText prints, and fastText reads our copy', { skip: noCli }, async () => {
+  await withTempDir(async (dir) => {
+    writeFileSync(join(dir, 'corpus.txt'), corpus());
+    execFileSync('fasttext', ['skipgram', '-input', join(dir, 'corpus.txt'), '-output', join(dir, 'model'), '-dim', '10', '-epoch', '1', '-minCount', '1', '-bucket', '2000', '-thread', '1', '-verbose', '0']);
+    const model = await readFastTextBin(join(dir, 'model.bin'));
+    const words = queriesFor(model.vocab);
+    assert.ok(words.some((w) => !model.vocab.has(w) && /[^\p{ASCII}]/u.test(w)));
+    const printed = printWordVectors(join(dir, 'model.bin'), words);
+    assert.equal(printed.length, words.length);
+    for (const [word, vector] of printed) assertMatchesPrinted(model.embeddings.has(word) ? model.embeddings.get(word) : model.subwords.wordVector(word), vector, word);
+
+    // Our writer → fastText reads it and prints our vectors.
+    const ours = join(dir, 'ours.bin');
+    await writeFastTextBin(model, ours);
+    for (const [word, vector] of printWordVectors(ours, words)) assertMatchesPrinted(model.subwords.wordVector(word), vector, `ours: ${word}`);
+  });
+});
+
+test('vectors without subwords written as .bin print as their rows in fastText (zeros for unknown words)', { skip: noCli }, async () => {
+  await withTempDir(async (dir) => {
+    const words = ['alpha', 'бета', '北海道', '</s>'];
+    const vectors = Float32Array.from({ length: words.length * 3 }, (_, i) => Math.sin(i + 1) * 0.7);
+    const emb = new Embeddings(new Vocabulary(words), vectors, 3);
+    const path = join(dir, 'plain.bin');
+    await writeFastTextBin(fastTextModelFromEmbeddings(emb), path);
+    const printed = printWordVectors(path, [...words, 'gamma']);
+    words.forEach((w, i) => assertMatchesPrinted(emb.row(i), printed[i][1], w));
+    assert.deepEqual(printed[words.length][1], [0, 0, 0]);
+  });
+});
+
+test('crime-and-punishment.bin (Cyrillic) loads as fastText prints it', { skip: noCli || (sharedFixture('crime-and-punishment.bin') ? false : '../shared/data is absent') }, async () => {
+  const path = sharedFixture('crime-and-punishment.bin')!;
+  const model = await readFastTextBin(path);
+  const vec = readPrinted(sharedFixture('crime-and-punishment.vec')!).slice(1);
+  assert.equal(vec.length, model.vocab.size);
+  for (const [word, vector] of vec) assertMatchesPrinted(model.embeddings.get(word), vector, word);
+  const words = [...model.vocab.words.slice(0, 40), 'раскольниковщина', 'преступлениями', 'наказанием', 'петербургский', 'mysterious', '北海道'];
+  const printed = printWordVectors(path, words);
+  for (const [word, vector] of printed) assertMatchesPrinted(model.subwords.wordVector(word), vector, word);
+  await withTempDir(async (dir) => {
+    await writeFastTextBin(model, join(dir, 'ours.bin'));
+    assert.ok(readFileSync(join(dir, 'ours.bin')).equals(readFileSync(path)), 'byte-identical copy');
+  });
+});
+
+test('lee_fasttext.bin (header-less first-release layout) loads with its .vec, and saves as a version-12 file fastText reads', { skip: sharedFixture('lee_fasttext.bin') ? false : '../shared/data is absent' }, async (t) => {
+  const model = await readFastTextBin(sharedFixture('lee_fasttext.bin')!);
+  assert.equal(model.version, 0);
+  const vec = readPrinted(sharedFixture('lee_fasttext.vec')!).slice(1);
+  assert.equal(vec.length, model.vocab.size);
+  // Includes `</s>`, which such files gave n-grams.
+  assert.ok(model.vocab.has('</s>'));
+  for (const [word, vector] of vec) assertMatchesPrinted(model.embeddings.get(word), vector, word);
+  if (noCli) return t.skip(noCli);
+  await withTempDir(async (dir) => {
+    const ours = join(dir, 'lee12.bin');
+    await writeFastTextBin(model, ours);
+    const words = [...model.vocab.words.slice(0, 60), 'mysteriously', 'unprecedentedly', 'Москва', '北海道', 'q'];
+    for (const [word, vector] of printWordVectors(ours, words)) assertMatchesPrinted(model.subwords.wordVector(word), vector, `lee v12: ${word}`);
+  });
+});
