@@ -1,4 +1,5 @@
 import { endianness } from 'node:os';
+import type { Writable } from 'node:stream';
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { Embeddings } from '../vectors/embeddings.ts';
 import {
@@ -36,6 +37,24 @@ import { ByteCursor, ByteSink } from './fasttext-bin-io.ts';
 
 export const FASTTEXT_MAGIC = 793712314;
 export const FASTTEXT_VERSION = 12;
+
+/**
+ * True when a file's first 8 bytes look like a fastText model: the magic number, or the header-less
+ * first-release layout (int32 dim and window, small positive numbers, where word2vec binary files start
+ * with ASCII digits). For format detection: `.bin` is shared with word2vec.
+ */
+export function isFastTextBinHead(head: Uint8Array): boolean {
+  if (head.length < 8) return false;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  const first = view.getInt32(0, true);
+  if (first === FASTTEXT_MAGIC) return true;
+  const ws = view.getInt32(4, true);
+  return first >= 1 && first <= LEGACY_MAX_DIM && ws >= 0 && ws <= LEGACY_MAX_WS;
+}
+
+/** Bounds that tell a header-less legacy file from a damaged magic number. */
+const LEGACY_MAX_DIM = 100_000;
+const LEGACY_MAX_WS = 10_000;
 
 const LOSS_CODES: Record<FastTextLoss, number> = { hs: 1, ns: 2, softmax: 3, ova: 4 };
 const MODEL_CODES: Record<FastTextModelKind, number> = { cbow: 1, skipgram: 2, supervised: 3 };
@@ -185,7 +204,7 @@ async function readHeader(r: FieldReader): Promise<number> {
   // The first releases started directly with args.dim and args.ws; accept only plausible values so a
   // damaged magic number is reported as such rather than as a strange dimension further on.
   const ws = r.cursor.remaining >= 4 ? await r.int32('args.ws') : -1;
-  if (!(first >= 1 && first <= 100_000 && ws >= 0 && ws <= 10_000)) {
+  if (!(first >= 1 && first <= LEGACY_MAX_DIM && ws >= 0 && ws <= LEGACY_MAX_WS)) {
     r.fail('magic', `expected ${FASTTEXT_MAGIC} (a fastText model), found ${first}`, 0);
   }
   r.note = ' (file read as a header-less model of the first fastText releases because it does not start with the fastText magic number)';
@@ -347,23 +366,31 @@ const utf8 = new TextEncoder();
  */
 export async function writeFastTextBin(model: FastTextModelData | Embeddings, path: string): Promise<void> {
   requireLittleEndian();
-  const data = model instanceof Embeddings ? fastTextModelFromEmbeddings(model) : model;
-  const plan = planWrite(data);
-  await withAtomicWriteStream(path, async (out) => {
-    const sink = new ByteSink(out);
-    sink.int32(FASTTEXT_MAGIC);
-    sink.int32(FASTTEXT_VERSION);
-    writeArgs(sink, plan.args);
-    await writeDictionary(sink, data);
-    sink.uint8(plan.input instanceof QuantizedMatrix ? 1 : 0);
-    await writeMatrix(sink, plan.input);
-    sink.uint8(plan.output instanceof QuantizedMatrix ? 1 : 0);
-    await writeMatrix(sink, plan.output);
-    await sink.flush();
-  });
+  const plan = planWrite(model instanceof Embeddings ? fastTextModelFromEmbeddings(model) : model);
+  await withAtomicWriteStream(path, (out) => writePlan(plan, out));
+}
+
+/** The same bytes as writeFastTextBin, to a stream the caller owns (and ends). */
+export async function writeFastTextBinStream(model: FastTextModelData | Embeddings, out: Writable): Promise<void> {
+  requireLittleEndian();
+  await writePlan(planWrite(model instanceof Embeddings ? fastTextModelFromEmbeddings(model) : model), out);
+}
+
+async function writePlan(plan: WritePlan, out: Writable): Promise<void> {
+  const sink = new ByteSink(out);
+  sink.int32(FASTTEXT_MAGIC);
+  sink.int32(FASTTEXT_VERSION);
+  writeArgs(sink, plan.args);
+  await writeDictionary(sink, plan.data);
+  sink.uint8(plan.input instanceof QuantizedMatrix ? 1 : 0);
+  await writeMatrix(sink, plan.input);
+  sink.uint8(plan.output instanceof QuantizedMatrix ? 1 : 0);
+  await writeMatrix(sink, plan.output);
+  await sink.flush();
 }
 
 interface WritePlan {
+  data: FastTextModelData;
   args: FastTextArgs;
   input: FastTextMatrix;
   output: FastTextMatrix;
@@ -412,7 +439,7 @@ function planWrite(data: FastTextModelData): WritePlan {
     copy.row(eos).set(legacy.meanOfRows(legacy.rowsForWordIndex(eos)));
     input = copy;
   }
-  return { args, input, output };
+  return { data, args, input, output };
 }
 
 function writeArgs(sink: ByteSink, a: FastTextArgs): void {

@@ -32,10 +32,11 @@ export class DenseMatrix implements FastTextMatrix {
   }
 
   addRowTo(target: Float32Array, i: number): void {
+    const data = this.data;
     const d = this.dim;
     const off = i * d;
     // A Float32Array store rounds the double sum of two floats to exactly the float32 sum.
-    for (let k = 0; k < d; k++) target[k] += this.data[off + k];
+    for (let k = 0; k < d; k++) target[k] += data[off + k];
   }
 }
 

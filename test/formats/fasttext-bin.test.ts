@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readFastTextBin, writeFastTextBin } from '../../src/formats/fasttext-bin.ts';
+import { PassThrough } from 'node:stream';
+import { isFastTextBinHead, readFastTextBin, writeFastTextBin, writeFastTextBinStream } from '../../src/formats/fasttext-bin.ts';
 import { DenseMatrix, QuantizedMatrix } from '../../src/vectors/fasttext-matrix.ts';
 import { fastTextModelFromEmbeddings } from '../../src/vectors/fasttext-model.ts';
 import { Embeddings } from '../../src/vectors/embeddings.ts';
@@ -136,4 +137,24 @@ test('the writer refuses models fastText would reject', async () => {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('the stream writer gives the same bytes', async () => {
+  const m = await readFastTextBin(fixture('tiny-supervised.ftz'));
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  await writeFastTextBinStream(m, out);
+  out.end();
+  assert.ok(Buffer.concat(chunks).equals(readFileSync(fixture('tiny-supervised.ftz'))));
+});
+
+test('format detection: fastText heads, not word2vec binary ones', () => {
+  assert.ok(isFastTextBinHead(readFileSync(fixture('tiny-skipgram.bin')).subarray(0, 8)));
+  assert.ok(isFastTextBinHead(readFileSync(fixture('tiny-supervised.ftz')).subarray(0, 8)));
+  // Header-less first-release layout: int32 dim 10, int32 ws 5.
+  assert.ok(isFastTextBinHead(new Uint8Array([10, 0, 0, 0, 5, 0, 0, 0])));
+  assert.ok(!isFastTextBinHead(Buffer.from('1750 10\nthe ')));
+  assert.ok(!isFastTextBinHead(Buffer.from('3 2\nab')));
+  assert.ok(!isFastTextBinHead(new Uint8Array([0xba, 0x16, 0x4f])));
 });
