@@ -433,7 +433,7 @@ function planWrite(data: FastTextModelData): WritePlan {
   if (data.version === LEGACY_FASTTEXT_VERSION && input instanceof DenseMatrix && vocab.has(EOS)) {
     // Legacy files gave `</s>` n-grams; current fastText averages only its own row. Store its full vector
     // in that row so fastText prints the same vector for it.
-    const legacy = new FastTextSubwords({ vocab, labels, pruneIndex, input, scheme: { minn: args.minn, maxn: args.maxn, bucket: args.bucket, legacy: true } });
+    const legacy = new FastTextSubwords({ vocab, pruneIndex, input, scheme: { minn: args.minn, maxn: args.maxn, bucket: args.bucket, legacy: true } });
     const eos = vocab.indexOf(EOS);
     const copy = new DenseMatrix(input.rows, input.dim, input.data.slice());
     copy.row(eos).set(legacy.meanOfRows(legacy.rowsForWordIndex(eos)));

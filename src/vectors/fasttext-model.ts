@@ -68,7 +68,6 @@ export function assembleFastTextModel(data: FastTextModelData): FastTextModel {
   const maxn = data.version <= 11 && args.model === 'supervised' ? 0 : args.maxn;
   const subwords = new FastTextSubwords({
     vocab: data.vocab,
-    labels: data.labels,
     scheme: { minn: args.minn, maxn, bucket: args.bucket, legacy },
     pruneIndex: data.pruneIndex,
     input: data.input,

@@ -114,8 +114,6 @@ export function ngramBuckets(word: string | Uint8Array, scheme: SubwordScheme): 
 export interface FastTextSubwordsInit {
   /** The model's words: row i of the input matrix belongs to word i. */
   vocab: Vocabulary;
-  /** Supervised models' labels; they follow the words in fastText's dictionary. */
-  labels?: Vocabulary;
   scheme: SubwordScheme;
   /** null: every bucket has its row nwords + bucket; otherwise bucket → row offset after the words (pruned models). */
   pruneIndex: ReadonlyMap<number, number> | null;
@@ -130,14 +128,12 @@ export interface FastTextSubwordsInit {
  */
 export class FastTextSubwords implements OovLookup {
   readonly vocab: Vocabulary;
-  readonly labels: Vocabulary | undefined;
   readonly scheme: SubwordScheme;
   readonly pruneIndex: ReadonlyMap<number, number> | null;
   readonly input: FastTextMatrix;
 
   constructor(init: FastTextSubwordsInit) {
     this.vocab = init.vocab;
-    this.labels = init.labels;
     this.scheme = { ...init.scheme };
     this.pruneIndex = init.pruneIndex;
     this.input = init.input;
@@ -174,12 +170,8 @@ export class FastTextSubwords implements OovLookup {
    */
   rowsFor(word: string): number[] {
     const rows: number[] = [];
-    let id = this.vocab.indexOf(word);
-    if (id < 0 && this.labels) {
-      // fastText treats a label like any dictionary entry: its index (after the words) is used as a row.
-      const l = this.labels.indexOf(word);
-      if (l >= 0 && this.nwords + l < this.input.rows) id = this.nwords + l;
-    }
+    // Labels of supervised models are not words (fastText refuses to look them up): n-grams only.
+    const id = this.vocab.indexOf(word);
     if (id >= 0) rows.push(id);
     if (word !== EOS || this.scheme.legacy) this.pushNgramRows(word, rows);
     return rows;

@@ -108,3 +108,26 @@ test('lee_fasttext.bin (header-less first-release layout) loads with its .vec, a
     for (const [word, vector] of printWordVectors(ours, words)) assertMatchesPrinted(model.subwords.wordVector(word), vector, `lee v12: ${word}`);
   });
 });
+
+test('a quantized model with quantized output (-qout) loads, and our copy predicts as the original', { skip: noCli }, async () => {
+  await withTempDir(async (dir) => {
+    // -qout quantizes the output matrix, which needs at least 256 rows: 260 labels.
+    const lines: string[] = [];
+    for (let l = 0; l < 1200; l++) lines.push(`__label__L${l % 260} ` + Array.from({ length: 8 }, (_, k) => `w${(l * 7 + k * 13) % 400}`).join(' '));
+    const data = join(dir, 'labelled.txt');
+    writeFileSync(data, lines.join('\n') + '\n');
+    const base = join(dir, 'q');
+    const opts = ['-dim', '10', '-epoch', '1', '-minCount', '1', '-bucket', '1000', '-minn', '2', '-maxn', '3', '-thread', '1', '-verbose', '0'];
+    execFileSync('fasttext', ['supervised', '-input', data, '-output', base, ...opts]);
+    execFileSync('fasttext', ['quantize', '-input', data, '-output', base, '-qout', '-qnorm', '-dsub', '3', '-cutoff', '500', '-verbose', '0']);
+    const model = await readFastTextBin(`${base}.ftz`);
+    assert.equal(model.output?.constructor.name, 'QuantizedMatrix');
+    const words = ['w1', 'w399', 'w1x', 'zzz', 'ш'];
+    for (const [word, vector] of printWordVectors(`${base}.ftz`, words)) assertMatchesPrinted(model.subwords.wordVector(word), vector, word);
+    const ours = join(dir, 'ours.ftz');
+    await writeFastTextBin(model, ours);
+    assert.ok(readFileSync(ours).equals(readFileSync(`${base}.ftz`)));
+    const predict = (file: string) => execFileSync('fasttext', ['predict-prob', file, '-', '3'], { input: 'w1 w2 w3\nw5 w9\n' }).toString();
+    assert.equal(predict(ours), predict(`${base}.ftz`));
+  });
+});
