@@ -1,4 +1,4 @@
-import { Worker, type Transferable } from 'node:worker_threads';
+import { Worker, type ResourceLimits, type Transferable } from 'node:worker_threads';
 
 /**
  * A fixed set of worker threads fed from the main thread. Each worker keeps up to `depth` tasks queued, so
@@ -13,6 +13,8 @@ export interface PoolOptions<TResult> {
   onResult: (result: TResult, worker: number) => void;
   /** Tasks queued per worker (default 2). */
   depth?: number;
+  /** Heap limits of each worker; small young generations keep idle-heavy workers from holding memory. */
+  resourceLimits?: ResourceLimits;
 }
 
 interface WorkerMessage<TResult> {
@@ -24,7 +26,8 @@ interface WorkerMessage<TResult> {
 export class WorkerPool<TTask, TResult> {
   private readonly workers: Worker[] = [];
   private readonly inFlight: number[] = [];
-  private readonly depth: number;
+  private readonly submitted: number[] = [];
+  readonly depth: number;
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
   private closed = false;
@@ -43,9 +46,10 @@ export class WorkerPool<TTask, TResult> {
     const pool = new WorkerPool<TTask, TResult>(options);
     const ready: Promise<void>[] = [];
     for (let i = 0; i < count; i++) {
-      const w = startWorker(script);
+      const w = startWorker(script, options.resourceLimits);
       pool.workers.push(w);
       pool.inFlight.push(0);
+      pool.submitted.push(0);
       ready.push(
         new Promise<void>((resolve, reject) => {
           w.once('error', reject);
@@ -106,14 +110,19 @@ export class WorkerPool<TTask, TResult> {
     return new Promise((resolve) => this.waiters.push(resolve));
   }
 
-  /** Posts a task to the least busy worker, first waiting until one has room. Rejects if a worker failed. */
-  async submit(task: TTask, transfer: readonly Transferable[] = []): Promise<void> {
+  /**
+   * Posts a task to the least busy worker, first waiting until one has room. `makeTask` receives the chosen
+   * worker and how many tasks were submitted to it before (its tasks run in that order, and at most `depth`
+   * are unfinished, so task number `seq` may reuse whatever task `seq - depth` used). Rejects if a worker failed.
+   */
+  async submit(makeTask: (worker: number, seq: number) => TTask, transfer: readonly Transferable[] = []): Promise<void> {
     for (;;) {
       if (this.failure) throw this.failure;
       if (this.closed) throw new Error('worker pool is closed');
       let best = 0;
       for (let i = 1; i < this.workers.length; i++) if (this.inFlight[i] < this.inFlight[best]) best = i;
       if (this.inFlight[best] < this.depth) {
+        const task = makeTask(best, this.submitted[best]++);
         this.inFlight[best]++;
         this.workers[best].postMessage(task, transfer);
         return;
@@ -145,11 +154,11 @@ export class WorkerPool<TTask, TResult> {
  * inherit the TypeScript loader, so a .ts script is started through a two-line bootstrap that registers tsx
  * first. Built .js scripts start directly.
  */
-function startWorker(script: URL): Worker {
-  if (!script.pathname.endsWith('.ts')) return new Worker(script);
+function startWorker(script: URL, resourceLimits?: ResourceLimits): Worker {
+  if (!script.pathname.endsWith('.ts')) return new Worker(script, { resourceLimits });
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(script.href)}); });`;
-  return new Worker(boot, { eval: true });
+  return new Worker(boot, { eval: true, resourceLimits });
 }
 
 /** Runs `handle` for every task message inside a worker started by WorkerPool (call from the worker script). */

@@ -24,7 +24,8 @@ export async function compileKernel(name: string): Promise<WebAssembly.Module> {
   const parsed = wabt.parseWat(`${name}.wat`, readFileSync(watPath(name), 'utf8'), features);
   try {
     parsed.resolveNames();
-    parsed.validate(features); // validation checks features too (shared memory needs threads)
+    // Validation checks features too (shared memory needs threads); wabt's typings omit the parameter.
+    (parsed as unknown as { validate(f: typeof features): void }).validate(features);
     const { buffer } = parsed.toBinary({});
     const mod = new WebAssembly.Module(new Uint8Array(buffer));
     cache.set(name, mod);

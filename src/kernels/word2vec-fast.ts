@@ -1,5 +1,5 @@
 import { compileKernel } from './wasm.ts';
-import { feedChunk, type ChunkResult, type Word2VecLayout } from './word2vec-layout.ts';
+import { feedChunk, trainPlaced, type ChunkResult, type Word2VecLayout } from './word2vec-layout.ts';
 import { trainChunkReference } from './word2vec-reference.ts';
 
 /**
@@ -28,6 +28,11 @@ export class Word2VecKernel {
     } else {
       this.trainSlot = (n, alpha) => trainChunkReference(memory.buffer, layout, slot, n, alpha);
     }
+  }
+
+  /** Trains the chunk another thread placed in input buffer `input` of this slot (placeInput). */
+  trainPlaced(input: number, nSentences: number, alpha: number): ChunkResult {
+    return trainPlaced(this.memory.buffer, this.layout, this.slot, input, nSentences, alpha, this.trainSlot);
   }
 
   /** Trains one chunk: word ids and the exclusive end index of each sentence in it. */

@@ -24,8 +24,6 @@ export interface Word2VecShape {
   cbowMean: boolean;
   /** Maximum window; the effective window of each position is drawn in 1..window. */
   window: number;
-  /** Length of the unigram table negatives are drawn from (0 when negative is 0). */
-  negTableSize: number;
   /** Total Huffman code bits over all words (0 when hs is off). */
   huffmanBits: number;
   /** Subsampling on (a keep-probability per word is stored). */
@@ -34,13 +32,20 @@ export interface Word2VecShape {
   maxChunkWords: number;
   /** Worker slots (each has its own scratch space and random state). */
   slots: number;
+  /** Input buffers per slot, so the main thread fills the next chunk while the worker trains one (default 1). */
+  inputBuffers?: number;
+}
+
+/** Where one chunk waits for the kernel: word ids and exclusive sentence ends. */
+export interface InputLayout {
+  ids: number;
+  sentenceEnds: number;
 }
 
 /** Byte offsets of one worker's scratch space and configuration block. */
 export interface SlotLayout {
   ctx: number;
-  ids: number;
-  sentenceEnds: number;
+  inputs: InputLayout[];
   work: number;
   neu1: number;
   neu1e: number;
@@ -55,7 +60,9 @@ export interface Word2VecLayout {
   syn1: number;
   expTable: number;
   logTable: number;
-  negTable: number;
+  /** Alias table of the negative-sampling distribution: keep probability (f32) and alias (i32) per word. */
+  aliasProbability: number;
+  aliasIndex: number;
   keep: number;
   codes: number;
   points: number;
@@ -82,8 +89,8 @@ export const CTX = {
   syn1: 36,
   expTable: 40,
   logTable: 44,
-  negTable: 48,
-  negTableSize: 52,
+  aliasProbability: 48,
+  aliasIndex: 52,
   keep: 56,
   codes: 60,
   points: 64,
@@ -102,7 +109,11 @@ export const CTX = {
   lossCount: 112,
   /** f32 written by the kernel: the sum of the floats it read only to start cache misses early (meaningless). */
   touched: 120,
-  bytes: 128,
+  /** i32, written with Atomics by the thread that filled an input buffer, read by the thread that trains it. */
+  inputSeq: 128,
+  /** i32, written with Atomics by the training thread after a chunk, read before the model is read elsewhere. */
+  doneSeq: 132,
+  bytes: 144,
 } as const;
 
 const align = (n: number, a = 64) => Math.ceil(n / a) * a;
@@ -124,7 +135,8 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
   const syn1 = shape.hs ? take(Math.max(V - 1, 1) * rowBytes) : 0;
   const expTable = take(EXP_TABLE_SIZE * 4);
   const logTable = take(EXP_TABLE_SIZE * 4);
-  const negTable = shape.negative > 0 ? take(shape.negTableSize * 4) : 0;
+  const aliasProbability = shape.negative > 0 ? take(V * 4) : 0;
+  const aliasIndex = shape.negative > 0 ? take(V * 4) : 0;
   const keep = shape.subsample ? take(V * 4) : 0;
   const codes = shape.hs ? take(shape.huffmanBits) : 0;
   const points = shape.hs ? take(shape.huffmanBits * 4) : 0;
@@ -134,15 +146,17 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
   for (let s = 0; s < shape.slots; s++) {
     slots.push({
       ctx: take(CTX.bytes),
-      ids: take(shape.maxChunkWords * 4),
-      sentenceEnds: take((shape.maxChunkWords + 1) * 4),
+      inputs: Array.from({ length: shape.inputBuffers ?? 1 }, () => ({
+        ids: take(shape.maxChunkWords * 4),
+        sentenceEnds: take((shape.maxChunkWords + 1) * 4),
+      })),
       work: take(shape.maxChunkWords * 4),
       neu1: take(rowBytes),
       neu1e: take(rowBytes),
       negs: take(Math.max(shape.negative, 1) * 4),
     });
   }
-  return { shape, rowFloats, syn0, syn1neg, syn1, expTable, logTable, negTable, keep, codes, points, lengths, offsets, slots, totalBytes: at };
+  return { shape, rowFloats, syn0, syn1neg, syn1, expTable, logTable, aliasProbability, aliasIndex, keep, codes, points, lengths, offsets, slots, totalBytes: at };
 }
 
 function validateShape(s: Word2VecShape): void {
@@ -151,10 +165,10 @@ function validateShape(s: Word2VecShape): void {
     ['dim', s.dim, 1],
     ['negative', s.negative, 0],
     ['window', s.window, 1],
-    ['negTableSize', s.negTableSize, s.negative > 0 ? 1 : 0],
     ['huffmanBits', s.huffmanBits, 0],
     ['maxChunkWords', s.maxChunkWords, 1],
     ['slots', s.slots, 1],
+    ['inputBuffers', s.inputBuffers ?? 1, 1],
   ];
   for (const [name, v, min] of ints) {
     if (!Number.isInteger(v) || v < min) throw new RangeError(`word2vec layout: ${name} must be an integer ≥ ${min}, got ${v}`);
@@ -169,7 +183,8 @@ export interface Word2VecViews {
   syn1: Float32Array;
   expTable: Float32Array;
   logTable: Float32Array;
-  negTable: Int32Array;
+  aliasProbability: Float32Array;
+  aliasIndex: Int32Array;
   keep: Float32Array;
   codes: Uint8Array;
   points: Int32Array;
@@ -189,7 +204,8 @@ export function viewsOf(buffer: ArrayBufferLike, l: Word2VecLayout): Word2VecVie
     syn1: f32(l.syn1, Math.max(V - 1, 1) * l.rowFloats),
     expTable: f32(l.expTable, EXP_TABLE_SIZE),
     logTable: f32(l.logTable, EXP_TABLE_SIZE),
-    negTable: i32(l.negTable, l.shape.negTableSize),
+    aliasProbability: f32(l.aliasProbability, V),
+    aliasIndex: i32(l.aliasIndex, V),
     keep: f32(l.keep, V),
     codes: u8(l.codes, l.shape.huffmanBits),
     points: i32(l.points, l.shape.huffmanBits),
@@ -226,15 +242,15 @@ export function writeSlotConfig(buffer: ArrayBufferLike, l: Word2VecLayout, slot
   put(CTX.syn1, l.syn1);
   put(CTX.expTable, l.expTable);
   put(CTX.logTable, l.logTable);
-  put(CTX.negTable, l.negTable);
-  put(CTX.negTableSize, sh.negTableSize);
+  put(CTX.aliasProbability, l.aliasProbability);
+  put(CTX.aliasIndex, l.aliasIndex);
   put(CTX.keep, l.keep);
   put(CTX.codes, l.codes);
   put(CTX.points, l.points);
   put(CTX.lengths, l.lengths);
   put(CTX.offsets, l.offsets);
-  put(CTX.ids, s.ids);
-  put(CTX.sentenceEnds, s.sentenceEnds);
+  put(CTX.ids, s.inputs[0].ids);
+  put(CTX.sentenceEnds, s.inputs[0].sentenceEnds);
   put(CTX.work, s.work);
   put(CTX.neu1, s.neu1);
   put(CTX.neu1e, s.neu1e);
@@ -269,13 +285,92 @@ export interface ChunkResult {
   lossCount: number;
 }
 
-/** A kernel trains chunks that are already in its slot's `ids` / `sentenceEnds` areas. */
+/** A kernel trains the chunk its slot's configuration points at (`nSentences` sentences); returns words kept. */
 export type SlotTrainer = (nSentences: number, alpha: number) => number;
 
+/** A run of whole sentences small enough for one input buffer. */
+export interface ChunkPiece {
+  ids: Int32Array;
+  /** Exclusive sentence ends, relative to `ids`. */
+  sentenceEnds: Int32Array;
+}
+
 /**
- * Copies a chunk (word ids, exclusive sentence ends) into a slot and trains it, in pieces when it is larger
- * than the slot (a sentence longer than the slot is cut into slot-sized sentences).
+ * Cuts a chunk (word ids, exclusive sentence ends) into pieces of at most `capacity` words at sentence ends;
+ * only a sentence longer than `capacity` is itself cut. A chunk that fits comes back as one piece, uncopied.
  */
+export function* chunkPieces(ids: Int32Array, sentenceEnds: Int32Array, capacity: number): Generator<ChunkPiece> {
+  const total = sentenceEnds.length ? sentenceEnds[sentenceEnds.length - 1] : 0;
+  if (total <= capacity) {
+    yield { ids: ids.subarray(0, total), sentenceEnds };
+    return;
+  }
+  let pieceStart = 0;
+  let ends: number[] = [];
+  const flush = (pieceEnd: number): ChunkPiece => {
+    const piece = { ids: ids.subarray(pieceStart, pieceEnd), sentenceEnds: Int32Array.from(ends) };
+    pieceStart = pieceEnd;
+    ends = [];
+    return piece;
+  };
+  let sentStart = 0;
+  for (let e = 0; e < sentenceEnds.length; e++) {
+    const end = sentenceEnds[e];
+    while (sentStart < end) {
+      const room = pieceStart + capacity - sentStart;
+      // A sentence that does not fit starts a new piece; only one longer than a whole buffer is cut.
+      if (room <= 0 || (end - sentStart > room && ends.length > 0)) {
+        if (ends.length) yield flush(sentStart);
+        else pieceStart = sentStart;
+        continue;
+      }
+      const cut = Math.min(end, sentStart + room);
+      ends.push(cut - pieceStart);
+      sentStart = cut;
+    }
+  }
+  if (ends.length) yield flush(sentStart);
+}
+
+/**
+ * Copies a piece into input buffer `input` of a slot; returns the number of sentences. Publishes with an
+ * atomic store, so the thread that trains it (after reading the sequence number with Atomics) sees the words.
+ */
+export function placeInput(buffer: ArrayBufferLike, layout: Word2VecLayout, slot: number, input: number, piece: ChunkPiece, seq: number): number {
+  const s = layout.slots[slot];
+  const b = s.inputs[input];
+  const cap = layout.shape.maxChunkWords;
+  if (piece.ids.length > cap) throw new RangeError(`chunk piece of ${piece.ids.length} words exceeds the input buffer (${cap})`);
+  new Int32Array(buffer, b.ids, cap).set(piece.ids);
+  new Int32Array(buffer, b.sentenceEnds, cap + 1).set(piece.sentenceEnds);
+  Atomics.store(new Int32Array(buffer, s.ctx, CTX.bytes / 4), CTX.inputSeq / 4, seq);
+  return piece.sentenceEnds.length;
+}
+
+/**
+ * Trains what placeInput put in input buffer `input` of the slot and reads the call's loss. The slot's
+ * configuration is pointed at that buffer here, by the training thread, since the main thread may already be
+ * filling the other one. The atomics order the model's memory between threads.
+ */
+export function trainPlaced(buffer: ArrayBufferLike, layout: Word2VecLayout, slot: number, input: number, nSentences: number, alpha: number, trainSlot: SlotTrainer): ChunkResult {
+  const s = layout.slots[slot];
+  const ctx32 = new Int32Array(buffer, s.ctx, CTX.bytes / 4);
+  const seq = Atomics.load(ctx32, CTX.inputSeq / 4);
+  ctx32[CTX.ids / 4] = s.inputs[input].ids;
+  ctx32[CTX.sentenceEnds / 4] = s.inputs[input].sentenceEnds;
+  const kept = trainSlot(nSentences, alpha);
+  const ctx = new DataView(buffer, s.ctx, CTX.bytes);
+  const result = { kept, lossSum: ctx.getFloat64(CTX.lossSum, true), lossCount: ctx.getFloat64(CTX.lossCount, true) };
+  Atomics.store(ctx32, CTX.doneSeq / 4, seq);
+  return result;
+}
+
+/** Waits for nothing, but makes every model write of a slot's finished chunks visible to the calling thread. */
+export function acquireSlot(buffer: ArrayBufferLike, layout: Word2VecLayout, slot: number): number {
+  return Atomics.load(new Int32Array(buffer, layout.slots[slot].ctx, CTX.bytes / 4), CTX.doneSeq / 4);
+}
+
+/** Places and trains a chunk in the calling thread, piece by piece (tests, single-threaded use). */
 export function feedChunk(
   buffer: ArrayBufferLike,
   layout: Word2VecLayout,
@@ -285,41 +380,14 @@ export function feedChunk(
   alpha: number,
   trainSlot: SlotTrainer,
 ): ChunkResult {
-  const s = layout.slots[slot];
-  const cap = layout.shape.maxChunkWords;
-  const slotIds = new Int32Array(buffer, s.ids, cap);
-  const slotEnds = new Int32Array(buffer, s.sentenceEnds, cap + 1);
-  const ctx = new DataView(buffer, s.ctx, CTX.bytes);
   const result: ChunkResult = { kept: 0, lossSum: 0, lossCount: 0 };
-  let pieceStart = 0;
-  let nSent = 0;
-  const flush = (pieceEnd: number) => {
-    if (nSent === 0) {
-      pieceStart = pieceEnd;
-      return;
-    }
-    slotIds.set(ids.subarray(pieceStart, pieceEnd));
-    result.kept += trainSlot(nSent, alpha);
-    result.lossSum += ctx.getFloat64(CTX.lossSum, true);
-    result.lossCount += ctx.getFloat64(CTX.lossCount, true);
-    pieceStart = pieceEnd;
-    nSent = 0;
-  };
-  let sentStart = 0;
-  for (let e = 0; e < sentenceEnds.length; e++) {
-    const end = sentenceEnds[e];
-    while (sentStart < end) {
-      const room = pieceStart + cap - sentStart;
-      // A sentence that does not fit starts a new piece; only one longer than a whole slot is cut.
-      if (room <= 0 || (end - sentStart > room && nSent > 0)) {
-        flush(sentStart);
-        continue;
-      }
-      const cut = Math.min(end, sentStart + room);
-      slotEnds[nSent++] = cut - pieceStart;
-      sentStart = cut;
-    }
+  let seq = 0;
+  for (const piece of chunkPieces(ids, sentenceEnds, layout.shape.maxChunkWords)) {
+    const n = placeInput(buffer, layout, slot, 0, piece, ++seq);
+    const r = trainPlaced(buffer, layout, slot, 0, n, alpha, trainSlot);
+    result.kept += r.kept;
+    result.lossSum += r.lossSum;
+    result.lossCount += r.lossCount;
   }
-  flush(sentStart);
   return result;
 }

@@ -10,8 +10,9 @@ import { CTX, EXP_TABLE_SIZE, MAX_EXP, viewsOf, type Word2VecLayout } from './wo
  *  1. Subsampling: a word w with keep[w] < 1 is dropped when keep[w] < r, r a fresh uniform draw in [0,1).
  *  2. For each remaining position i, centre word w:
  *     - effective window: b = below(window), win = window - b (so 1..window), as word2vec does;
- *     - negatives: `negative` draws from the unigram table, drawn once for the position; a draw equal to w is
- *       dropped. Skip-gram reuses the same negatives for every context word of the window (the shared-negative
+ *     - negatives: `negative` draws from the unigram^0.75 distribution by the alias method (a uniform word t
+ *       from below(V), then a uniform r: t if r < probability[t], else alias[t]), drawn once for the
+ *       position; a draw equal to w is dropped. Skip-gram reuses the same negatives for every context word of the window (the shared-negative
  *       scheme of Ji et al., "Parallelizing Word2Vec in Shared and Distributed Memory"), which is what lets the
  *       fast kernel keep the window's output rows in cache;
  *     - skip-gram: for each context word c (j in [i-win, i+win], j ≠ i): input row syn0[c], predictions
@@ -33,13 +34,13 @@ export function trainChunkReference(buffer: ArrayBufferLike, layout: Word2VecLay
   const ctx = new DataView(buffer, s.ctx, CTX.bytes);
   const stride = layout.rowFloats;
   const dim = stride; // padding floats are zero, so iterating over them changes nothing
-  const ids = new Int32Array(buffer, s.ids, sh.maxChunkWords);
-  const ends = new Int32Array(buffer, s.sentenceEnds, sh.maxChunkWords + 1);
+  const ids = new Int32Array(buffer, ctx.getInt32(CTX.ids, true), sh.maxChunkWords);
+  const ends = new Int32Array(buffer, ctx.getInt32(CTX.sentenceEnds, true), sh.maxChunkWords + 1);
   const work = new Int32Array(buffer, s.work, sh.maxChunkWords);
   const neu1 = new Float32Array(buffer, s.neu1, stride);
   const neu1e = new Float32Array(buffer, s.neu1e, stride);
   const negs = new Int32Array(buffer, s.negs, Math.max(sh.negative, 1));
-  const { syn0, syn1neg, syn1, expTable, logTable, negTable, keep, codes, points, lengths, offsets } = v;
+  const { syn0, syn1neg, syn1, expTable, logTable, aliasProbability, aliasIndex, keep, codes, points, lengths, offsets } = v;
   const a32 = Math.fround(alpha);
   const scale = Math.fround(EXP_TABLE_SIZE / MAX_EXP / 2);
 
@@ -113,7 +114,8 @@ export function trainChunkReference(buffer: ArrayBufferLike, layout: Word2VecLay
       const win = sh.window - below(sh.window);
       let nNeg = 0;
       for (let k = 0; k < sh.negative; k++) {
-        const t = negTable[below(sh.negTableSize)];
+        let t = below(sh.vocabSize);
+        if (!((next() >>> 8) * 2 ** -24 < aliasProbability[t])) t = aliasIndex[t];
         if (t !== w) negs[nNeg++] = t;
       }
       const lo = Math.max(0, i - win);

@@ -1,6 +1,7 @@
 /**
  * A Word2Vec training thread: it owns one slot of the shared model memory and trains the chunks of word ids
- * the main thread sends it (Hogwild: every thread updates the shared vectors without locks).
+ * the main thread copies into that slot (Hogwild: every thread updates the shared vectors without locks).
+ * Chunks travel through shared memory, not messages, so no per-chunk buffers pile up in the worker's heap.
  */
 import { parentPort } from 'node:worker_threads';
 import { serveWorker } from '../kernels/pool.ts';
@@ -16,8 +17,10 @@ export interface Word2VecWorkerInit {
 }
 
 export interface Word2VecTask {
-  ids: Int32Array;
-  sentenceEnds: Int32Array;
+  /** Input buffer of this worker's slot the main thread placed the chunk in (placeInput). */
+  input: number;
+  /** Sentences of that chunk. */
+  nSentences: number;
   alpha: number;
   /** Corpus words this chunk stands for (progress accounting, passed back unchanged). */
   words: number;
@@ -30,6 +33,6 @@ export interface Word2VecTaskResult extends ChunkResult {
 if (parentPort) {
   serveWorker<Word2VecWorkerInit, Word2VecTask, Word2VecTaskResult>(parentPort, (init) => {
     const kernel = new Word2VecKernel(init.memory, init.layout, init.slot, init.kind, init.module);
-    return (task) => ({ ...kernel.train(task.ids, task.sentenceEnds, task.alpha), words: task.words });
+    return (task) => ({ ...kernel.trainPlaced(task.input, task.nSentences, task.alpha), words: task.words });
   });
 }

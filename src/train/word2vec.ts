@@ -3,20 +3,21 @@ import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { WorkerPool } from '../kernels/pool.ts';
 import { sharedMemory } from '../kernels/wasm.ts';
 import { compileWord2VecKernel, type Word2VecKernelKind } from '../kernels/word2vec-fast.ts';
-import { fillTables, planLayout, readRng, viewsOf, writeRng, writeSlotConfig, type Word2VecLayout } from '../kernels/word2vec-layout.ts';
+import { acquireSlot, chunkPieces, fillTables, placeInput, planLayout, readRng, viewsOf, writeRng, writeSlotConfig, type Word2VecLayout } from '../kernels/word2vec-layout.ts';
 import { openCorpus, type Corpus } from '../text/corpus.ts';
 import { encodeCorpus } from '../text/id-stream.ts';
 import { getTokenizer, type TokenizerName } from '../text/tokenize.ts';
 import { Embeddings } from '../vectors/embeddings.ts';
 import { buildVocabulary } from '../vocab/build.ts';
 import { buildHuffmanTree } from '../vocab/huffman.ts';
-import { buildNegativeTable, keepProbabilities } from '../vocab/sampling.ts';
+import { keepProbabilities } from '../vocab/sampling.ts';
 import { readVocab, saveVocab } from '../vocab/vocab-file.ts';
 import type { Vocabulary } from '../vocab/vocabulary.ts';
 import { loadCheckpoint, saveCheckpoint, type CheckpointPosition, type CheckpointSettings, type Word2VecCheckpoint } from './checkpoint.ts';
 import type { ProgressListener } from './progress.ts';
 import { linearDecay } from './schedule.ts';
 import type { Word2VecTask, Word2VecTaskResult, Word2VecWorkerInit } from './word2vec-worker.ts';
+import { negativeSampler } from './negative-sampler.ts';
 
 /** Options of trainWord2Vec, named like the CLI flags (`--min-count` → minCount). */
 export interface Word2VecOptions {
@@ -97,6 +98,8 @@ export interface ResolvedWord2VecOptions {
 
 /** Words per chunk handed to a worker: big enough that one kernel call does real work, small enough to balance threads. */
 const CHUNK_WORDS = 16384;
+/** Chunks queued per worker (each has as many input buffers in its slot): one training, one waiting. */
+const POOL_DEPTH = 2;
 
 /** Applies the defaults and refuses values and combinations that cannot be honoured. */
 export function resolveWord2VecOptions(o: Omit<Word2VecOptions, 'input'>): ResolvedWord2VecOptions {
@@ -225,7 +228,10 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<Embedding
     } finally {
       await model.pool.close();
     }
-    const embeddings = new Embeddings(vocab, unpad(model.views.syn0, vocab.size, opts.dim, model.layout.rowFloats), opts.dim);
+    // When rows need no padding the vectors are a view of the training memory: no second V×dim copy at the
+    // peak (the price: the output matrices stay allocated as long as the vectors are referenced).
+    const vectors = model.layout.rowFloats === opts.dim ? model.views.syn0 : unpad(model.views.syn0, vocab.size, opts.dim, model.layout.rowFloats);
+    const embeddings = new Embeddings(vocab, vectors, opts.dim);
     if (options.output) {
       throwIfAborted(signal);
       // Loaded on demand: programs that only want the vectors in memory never load the format writers.
@@ -251,7 +257,6 @@ interface Model {
 
 async function createModel(vocab: Vocabulary, opts: ResolvedWord2VecOptions, wordsPerEpoch: number, resumed?: Word2VecCheckpoint): Promise<Model> {
   const V = vocab.size;
-  const negTable = opts.negative > 0 ? buildNegativeTable(vocab, 0.75) : new Int32Array(0);
   const tree = opts.hs ? buildHuffmanTree(vocab.counts) : undefined;
   const layout = planLayout({
     vocabSize: V,
@@ -261,16 +266,20 @@ async function createModel(vocab: Vocabulary, opts: ResolvedWord2VecOptions, wor
     cbow: opts.cbow,
     cbowMean: opts.cbowMean,
     window: opts.window,
-    negTableSize: negTable.length,
     huffmanBits: tree ? tree.codes.length : 0,
     subsample: opts.sample > 0,
     maxChunkWords: CHUNK_WORDS + opts.maxSentenceLength,
     slots: opts.threads,
+    inputBuffers: POOL_DEPTH,
   });
   const memory = sharedMemory(layout.totalBytes);
   const views = viewsOf(memory.buffer, layout);
   fillTables(views);
-  views.negTable.set(negTable);
+  if (opts.negative > 0) {
+    const sampler = negativeSampler(vocab, 0.75);
+    views.aliasProbability.set(sampler.probability);
+    views.aliasIndex.set(sampler.alias);
+  }
   if (opts.sample > 0) views.keep.set(keepProbabilities(vocab, opts.sample, vocab.totalCount()));
   if (tree) {
     views.codes.set(tree.codes);
@@ -301,6 +310,9 @@ async function createModel(vocab: Vocabulary, opts: ResolvedWord2VecOptions, wor
     opts.threads,
     (slot): Word2VecWorkerInit => ({ memory, layout, slot, kind: opts.kernel, module }),
     {
+      depth: POOL_DEPTH,
+      // Workers allocate almost nothing (chunks arrive through shared memory): small heaps, small footprint.
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
       onResult: (r) => {
         stats.wordsDone += r.words;
         stats.lossSum += r.lossSum;
@@ -351,8 +363,12 @@ async function runEpochs(model: Model, corpus: Corpus, opts: ResolvedWord2VecOpt
   const timer = onProgress ? setInterval(emit, (options.progressInterval ?? 1) * 1000) : undefined;
   timer?.unref();
 
-  const snapshot = async () => {
+  const settle = async () => {
     await pool.drain();
+    for (let slot = 0; slot < opts.threads; slot++) acquireSlot(model.memory.buffer, model.layout, slot);
+  };
+  const snapshot = async () => {
+    await settle();
     position.wordsDone = stats.wordsDone;
     position.rng = Array.from({ length: opts.threads }, (_, s) => readRng(model.memory.buffer, model.layout, s));
     await saveCheckpoint(checkpoint!, {
@@ -378,8 +394,16 @@ async function runEpochs(model: Model, corpus: Corpus, opts: ResolvedWord2VecOpt
         alpha = linearDecay(opts.alpha, opts.minAlpha, Math.min(1, dispatched / totalWords));
         dispatched += chunk.words;
         idsSeen += chunk.ids.length;
-        const task: Word2VecTask = { ids: chunk.ids, sentenceEnds: chunk.sentenceEnds, alpha, words: chunk.words };
-        await pool.submit(task, [chunk.ids.buffer as ArrayBuffer, chunk.sentenceEnds.buffer as ArrayBuffer]);
+        const pieces = [...chunkPieces(chunk.ids, chunk.sentenceEnds, model.layout.shape.maxChunkWords)];
+        for (let p = 0; p < pieces.length; p++) {
+          // The chunk is copied straight into the chosen worker's input buffer in shared memory.
+          await pool.submit((worker, seq): Word2VecTask => ({
+            input: seq % POOL_DEPTH,
+            nSentences: placeInput(model.memory.buffer, model.layout, worker, seq % POOL_DEPTH, pieces[p], seq + 1),
+            alpha,
+            words: p === pieces.length - 1 ? chunk.words : 0,
+          }));
+        }
         position.chunksDone = chunkIndex;
         if (checkpoint && (performance.now() - lastCheckpoint) / 1000 >= opts.checkpointInterval) await snapshot();
       }
@@ -396,7 +420,7 @@ async function runEpochs(model: Model, corpus: Corpus, opts: ResolvedWord2VecOpt
       if (checkpoint) await snapshot();
       throwIfAborted(signal);
     }
-    await pool.drain();
+    await settle();
     emit();
   } finally {
     if (timer) clearInterval(timer);
@@ -422,7 +446,6 @@ function restoreRows(target: Float32Array, rows: Float32Array, dim: number, stri
 }
 
 function unpad(data: Float32Array, rows: number, dim: number, stride: number): Float32Array {
-  if (stride === dim) return data.slice(0, rows * dim);
   const out = new Float32Array(rows * dim);
   for (let r = 0; r < rows; r++) out.set(data.subarray(r * stride, r * stride + dim), r * dim);
   return out;

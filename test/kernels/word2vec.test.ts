@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { sharedMemory } from '../../src/kernels/wasm.ts';
 import { compileWord2VecKernel, Word2VecKernel, type Word2VecKernelKind } from '../../src/kernels/word2vec-fast.ts';
 import { fillTables, planLayout, readRng, viewsOf, writeSlotConfig, type Word2VecShape } from '../../src/kernels/word2vec-layout.ts';
+import { buildAliasTable } from '../../src/train/negative-sampler.ts';
 
 /** A small deterministic generator for the test's own data (not the kernel's). */
 function lcg(seed: number): () => number {
@@ -54,7 +55,6 @@ function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, ma
     cbow: mode.cbow,
     cbowMean: mode.cbowMean,
     window: 3,
-    negTableSize: mode.negative > 0 ? 1000 : 0,
     huffmanBits: mode.hs ? bits : 0,
     subsample: true,
     maxChunkWords,
@@ -72,7 +72,11 @@ function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, ma
     }
     v.keep[w] = w < 5 ? 0.4 + 0.1 * w : 1;
   }
-  for (let i = 0; i < v.negTable.length; i++) v.negTable[i] = Math.floor(rnd() ** 2 * V);
+  if (mode.negative) {
+    const sampler = buildAliasTable(Array.from({ length: V }, () => rnd() ** 2));
+    v.aliasProbability.set(sampler.probability);
+    v.aliasIndex.set(sampler.alias);
+  }
   if (mode.hs) {
     v.lengths.set(lengths);
     v.offsets.set(offsets);
