@@ -14,7 +14,7 @@
  *   EMBEDKIT_BENCH_EVAL     folder with questions-words.txt and wordsim353.tsv (default ../shared/data/eval)
  */
 import { spawnSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -48,7 +48,9 @@ function settingsOf(mode: Mode) {
 if (process.env.EMBEDKIT_BENCH_CHILD) {
   const spec = JSON.parse(process.env.EMBEDKIT_BENCH_CHILD) as RunSpec;
   const s = settingsOf(spec.mode);
-  const { trainWord2Vec } = await import('../src/train/word2vec.ts');
+  // The built JavaScript when the parent prepared it (what the embedkit binary runs), else the sources.
+  const built = process.env.EMBEDKIT_BENCH_BUILT;
+  const { trainWord2Vec } = (built ? await import(built) : await import('../src/train/word2vec.ts')) as typeof import('../src/train/word2vec.ts');
   await trainWord2Vec({
     input: spec.corpus,
     output: spec.output,
@@ -69,8 +71,24 @@ if (process.env.EMBEDKIT_BENCH_CHILD) {
   await main();
 }
 
+/**
+ * Compiles the library to JavaScript once (what `embedkit` runs once built), so the measurement does not
+ * include the TypeScript loader in every thread. Falls back to running the sources if the build has no output.
+ */
+function buildLibrary(outDir: string): string | undefined {
+  const dist = join(outDir, 'dist');
+  spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', dist], { cwd: root, stdio: 'ignore' });
+  const entry = join(dist, 'src/train/word2vec.js');
+  if (!existsSync(entry)) return undefined;
+  cpSync(join(root, 'src/kernels/wasm'), join(dist, 'src/kernels/wasm'), { recursive: true });
+  return entry;
+}
+
+let builtEntry: string | undefined;
+
 async function runEmbedkit(spec: RunSpec): Promise<Measured> {
-  return measure(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], { ...process.env, EMBEDKIT_BENCH_CHILD: JSON.stringify(spec) });
+  const env = { ...process.env, EMBEDKIT_BENCH_CHILD: JSON.stringify(spec), ...(builtEntry ? { EMBEDKIT_BENCH_BUILT: builtEntry } : {}) };
+  return measure(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], env);
 }
 
 const GENSIM_SCRIPT = `
@@ -164,7 +182,7 @@ async function main(): Promise<void> {
     return;
   }
   const modes = list<Mode>(process.env.EMBEDKIT_BENCH_MODES, ['sg-ns', 'cbow-ns'], ['sg-ns', 'cbow-ns', 'sg-hs', 'cbow-hs']);
-  const tools = list<Tool>(process.env.EMBEDKIT_BENCH_TOOLS, ['embedkit', 'gensim', 'fasttext'], ['embedkit', 'gensim', 'fasttext']);
+  const tools = list<Tool>(process.env.EMBEDKIT_BENCH_TOOLS, ['gensim', 'fasttext', 'embedkit'], ['embedkit', 'gensim', 'fasttext']);
   const seeds = (process.env.EMBEDKIT_BENCH_SEEDS ?? '1').split(',').map(Number);
   const threads = Number(process.env.EMBEDKIT_BENCH_THREADS ?? 2);
   const epochs = Number(process.env.EMBEDKIT_BENCH_EPOCHS ?? 5);
@@ -174,7 +192,13 @@ async function main(): Promise<void> {
   const tokens = countTokens(corpus);
   console.log(`corpus ${corpus}: ${tokens.toLocaleString('en-US')} tokens; ${epochs} epochs, ${threads} threads, seeds ${seeds.join(',')}`);
 
-  const rows: Row[] = [];
+  if (tools.includes('embedkit')) {
+    builtEntry = buildLibrary(outDir);
+    console.log(builtEntry ? `embedkit runs the built JavaScript (${builtEntry})` : 'embedkit runs from the TypeScript sources (build produced nothing)');
+  }
+
+  // Train everything first, then evaluate: evaluation never overlaps a timed run.
+  const runs: (Omit<Row, 'analogy' | 'ws353'> & { output: string })[] = [];
   for (const mode of modes) {
     for (const seed of seeds) {
       for (const tool of tools) {
@@ -183,12 +207,16 @@ async function main(): Promise<void> {
         const run = tool === 'embedkit' ? runEmbedkit : tool === 'gensim' ? runGensim : runFasttext;
         process.stderr.write(`${tool} ${mode} seed ${seed}... `);
         const m = await run(spec);
-        const q = await evaluate(output, evalDir);
-        process.stderr.write(`${m.seconds.toFixed(1)} s, analogy ${q.analogy.toFixed(4)}, WS353 ${q.ws353.toFixed(4)}\n`);
-        rows.push({ tool, mode, seed, seconds: m.seconds, wordsPerSecondPerThread: (tokens * epochs) / m.seconds / threads, peakRssMiB: m.peakRssMiB, ...q });
-        rmSync(output, { force: true });
+        process.stderr.write(`${m.seconds.toFixed(1)} s, peak RSS ${m.peakRssMiB.toFixed(0)} MiB\n`);
+        runs.push({ tool, mode, seed, seconds: m.seconds, wordsPerSecondPerThread: (tokens * epochs) / m.seconds / threads, peakRssMiB: m.peakRssMiB, output });
       }
     }
+  }
+  const rows: Row[] = [];
+  for (const { output, ...r } of runs) {
+    const q = await evaluate(output, evalDir);
+    rows.push({ ...r, ...q });
+    rmSync(output, { force: true });
   }
 
   const gensimOf = (r: Row) => rows.find((g) => g.tool === 'gensim' && g.mode === r.mode && g.seed === r.seed);
