@@ -12,9 +12,11 @@
  *   EMBEDKIT_BENCH_THREADS  threads for every tool (default 2)
  *   EMBEDKIT_BENCH_EPOCHS   epochs (default 5)
  *   EMBEDKIT_BENCH_EVAL     folder with questions-words.txt and wordsim353.tsv (default ../shared/data/eval)
+ *   EMBEDKIT_BENCH_REUSE=1  reuse runs recorded in bench/out/word2vec/runs.jsonl whose output still exists
+ *                           (outputs are then kept), e.g. to finish an interrupted bench
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, createReadStream, createWriteStream, existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, cpSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
@@ -42,33 +44,6 @@ function settingsOf(mode: Mode) {
   const sg = mode.startsWith('sg');
   const hs = mode.endsWith('hs');
   return { sg, hs, negative: hs ? 0 : 5, dim: 100, window: 5, sample: 1e-3, minCount: 5, alpha: sg ? 0.025 : 0.05 };
-}
-
-// ---- child mode: this file, run with EMBEDKIT_BENCH_CHILD, is embedkit's training process ----
-if (process.env.EMBEDKIT_BENCH_CHILD) {
-  const spec = JSON.parse(process.env.EMBEDKIT_BENCH_CHILD) as RunSpec;
-  const s = settingsOf(spec.mode);
-  // The built JavaScript when the parent prepared it (what the embedkit binary runs), else the sources.
-  const built = process.env.EMBEDKIT_BENCH_BUILT;
-  const { trainWord2Vec } = (built ? await import(built) : await import('../src/train/word2vec.ts')) as typeof import('../src/train/word2vec.ts');
-  await trainWord2Vec({
-    input: spec.corpus,
-    output: spec.output,
-    binary: true,
-    skipgram: s.sg,
-    hs: s.hs,
-    negative: s.negative,
-    dim: s.dim,
-    window: s.window,
-    sample: s.sample,
-    minCount: s.minCount,
-    alpha: s.alpha,
-    epochs: spec.epochs,
-    threads: spec.threads,
-    seed: spec.seed,
-  });
-} else {
-  await main();
 }
 
 /**
@@ -197,6 +172,18 @@ async function main(): Promise<void> {
     console.log(builtEntry ? `embedkit runs the built JavaScript (${builtEntry})` : 'embedkit runs from the TypeScript sources (build produced nothing)');
   }
 
+  // Every finished run is journaled with its output kept until evaluated, so EMBEDKIT_BENCH_REUSE=1 can
+  // evaluate or complete an interrupted bench without training again.
+  const journal = join(outDir, 'runs.jsonl');
+  const reuse = process.env.EMBEDKIT_BENCH_REUSE === '1';
+  const recorded = new Map<string, Omit<Row, 'analogy' | 'ws353'> & { output: string }>();
+  if (reuse && existsSync(journal)) {
+    for (const line of readFileSync(journal, 'utf8').split('\n').filter(Boolean)) {
+      const { key, run } = JSON.parse(line);
+      recorded.set(key, run);
+    }
+  }
+
   // Train everything first, then evaluate: evaluation never overlaps a timed run.
   const runs: (Omit<Row, 'analogy' | 'ws353'> & { output: string })[] = [];
   for (const mode of modes) {
@@ -205,10 +192,19 @@ async function main(): Promise<void> {
         const output = join(outDir, `${tool}-${mode}-${seed}.${tool === 'fasttext' ? 'vec' : 'bin'}`);
         const spec: RunSpec = { corpus, output, mode, seed, threads, epochs };
         const run = tool === 'embedkit' ? runEmbedkit : tool === 'gensim' ? runGensim : runFasttext;
+        const key = JSON.stringify({ tool, mode, seed, threads, epochs, corpus });
+        const kept = reuse ? recorded.get(key) : undefined;
+        if (kept && existsSync(kept.output)) {
+          process.stderr.write(`${tool} ${mode} seed ${seed}: reusing the recorded run\n`);
+          runs.push(kept);
+          continue;
+        }
         process.stderr.write(`${tool} ${mode} seed ${seed}... `);
         const m = await run(spec);
         process.stderr.write(`${m.seconds.toFixed(1)} s, peak RSS ${m.peakRssMiB.toFixed(0)} MiB\n`);
-        runs.push({ tool, mode, seed, seconds: m.seconds, wordsPerSecondPerThread: (tokens * epochs) / m.seconds / threads, peakRssMiB: m.peakRssMiB, output });
+        const r = { tool, mode, seed, seconds: m.seconds, wordsPerSecondPerThread: (tokens * epochs) / m.seconds / threads, peakRssMiB: m.peakRssMiB, output };
+        runs.push(r);
+        appendFileSync(journal, `${JSON.stringify({ key, run: r })}\n`);
       }
     }
   }
@@ -216,8 +212,8 @@ async function main(): Promise<void> {
   for (const { output, ...r } of runs) {
     const q = await evaluate(output, evalDir);
     rows.push({ ...r, ...q });
-    rmSync(output, { force: true });
   }
+  if (!reuse) for (const r of runs) rmSync(r.output, { force: true });
 
   const gensimOf = (r: Row) => rows.find((g) => g.tool === 'gensim' && g.mode === r.mode && g.seed === r.seed);
   printTable(
@@ -260,3 +256,32 @@ async function main(): Promise<void> {
 function signed(x: number): string {
   return `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
 }
+
+/** Child mode: this file, run with EMBEDKIT_BENCH_CHILD, is embedkit's training process. */
+async function child(): Promise<void> {
+  const spec = JSON.parse(process.env.EMBEDKIT_BENCH_CHILD!) as RunSpec;
+  const s = settingsOf(spec.mode);
+  // The built JavaScript when the parent prepared it (what the embedkit binary runs), else the sources.
+  const built = process.env.EMBEDKIT_BENCH_BUILT;
+  const { trainWord2Vec } = (built ? await import(built) : await import('../src/train/word2vec.ts')) as typeof import('../src/train/word2vec.ts');
+  await trainWord2Vec({
+    input: spec.corpus,
+    output: spec.output,
+    binary: true,
+    skipgram: s.sg,
+    hs: s.hs,
+    negative: s.negative,
+    dim: s.dim,
+    window: s.window,
+    sample: s.sample,
+    minCount: s.minCount,
+    alpha: s.alpha,
+    epochs: spec.epochs,
+    threads: spec.threads,
+    seed: spec.seed,
+  });
+}
+
+// Dispatch last, once every declaration above is initialized.
+if (process.env.EMBEDKIT_BENCH_CHILD) await child();
+else await main();

@@ -40,9 +40,9 @@ export interface CheckpointPosition {
   epoch: number;
   /** Chunks of this epoch already trained (the corpus is re-encoded and these are skipped on resume). */
   chunksDone: number;
-  /** Corpus words handed to training so far over all epochs (drives the learning rate). */
+  /** Vocabulary words handed to training so far over all epochs (drives the learning rate). */
   wordsDone: number;
-  /** Corpus words per epoch (the learning-rate schedule's unit). */
+  /** Vocabulary words per epoch (the learning-rate schedule's unit). */
   wordsPerEpoch: number;
   /** Random state of each worker slot. */
   rng: number[];

@@ -22,7 +22,7 @@ export interface Word2VecTask {
   /** Sentences of that chunk. */
   nSentences: number;
   alpha: number;
-  /** Corpus words this chunk stands for (progress accounting, passed back unchanged). */
+  /** Vocabulary words in this chunk (progress accounting, passed back unchanged). */
   words: number;
 }
 

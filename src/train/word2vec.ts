@@ -217,7 +217,9 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<Embedding
           onProgress?.({ phase: 'vocab', epoch: 1, epochs: 1, progress: fractionRead(corpus), wordsPerSecond: words / Math.max(1e-3, (performance.now() - started) / 1000), etaSeconds: Infinity, wordsDone: words }),
       });
       vocab = built.vocab;
-      wordsPerEpoch = built.corpusWords;
+      // The schedule counts vocabulary words, as word2vec's C tool does, so a vocabulary read from a file
+      // (whose counts are all we know) drives it the same way.
+      wordsPerEpoch = built.totalWords;
     }
     throwIfAborted(signal);
     if (options.saveVocab) await saveVocab(vocab, options.saveVocab);
@@ -392,7 +394,7 @@ async function runEpochs(model: Model, corpus: Corpus, opts: ResolvedWord2VecOpt
         if (chunkIndex++ < position.chunksDone) continue; // resumed: trained before the checkpoint
         if (signal?.aborted) break;
         alpha = linearDecay(opts.alpha, opts.minAlpha, Math.min(1, dispatched / totalWords));
-        dispatched += chunk.words;
+        dispatched += chunk.ids.length;
         idsSeen += chunk.ids.length;
         const pieces = [...chunkPieces(chunk.ids, chunk.sentenceEnds, model.layout.shape.maxChunkWords)];
         for (let p = 0; p < pieces.length; p++) {
@@ -401,7 +403,7 @@ async function runEpochs(model: Model, corpus: Corpus, opts: ResolvedWord2VecOpt
             input: seq % POOL_DEPTH,
             nSentences: placeInput(model.memory.buffer, model.layout, worker, seq % POOL_DEPTH, pieces[p], seq + 1),
             alpha,
-            words: p === pieces.length - 1 ? chunk.words : 0,
+            words: pieces[p].ids.length,
           }));
         }
         position.chunksDone = chunkIndex;
