@@ -24,6 +24,10 @@ export function installInterruptHandlers(): void {
     process.exit(130);
   });
   process.on('SIGTERM', () => {
+    if (graceful && !controller.signal.aborted) {
+      controller.abort(new Error('terminated'));
+      return;
+    }
     removeTemporaryFiles();
     process.exit(143);
   });

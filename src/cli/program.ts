@@ -7,6 +7,7 @@ import { registerEval } from './commands/eval.ts';
 import { registerInfo } from './commands/info.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerSimilar } from './commands/similar.ts';
+import { registerTrain } from './commands/train.ts';
 import { examples } from './common.ts';
 
 /** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerEval(program);
   registerConvert(program);
+  registerTrain(program);
   return program;
 }
 
@@ -41,7 +43,8 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof CommanderError) return err.exitCode;
     if (err instanceof EmbedkitError) {
       process.stderr.write(`embedkit: ${err.message}\n`);
-      return 1;
+      // Stopped by Ctrl-C (or SIGTERM): the conventional 128 + signal number.
+      return err.code === 'aborted' ? 130 : 1;
     }
     throw err;
   }

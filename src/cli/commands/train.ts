@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
+import { interruptSignal } from '../interrupt.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import { stderrProgress, type ProgressEvent } from '../../train/progress.ts';
 import { trainWord2Vec, type Word2VecOptions } from '../../train/word2vec.ts';
@@ -157,17 +158,14 @@ export function registerTrain(program: Command): void {
     )
     .action(async (flags: TrainWord2VecFlags) => {
       const options = word2vecOptionsFromFlags(flags);
-      const controller = new AbortController();
-      const onSignal = () => controller.abort();
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const signal = interruptSignal();
       const show = flags.quiet ? undefined : stderrProgress();
       let last: ProgressEvent | undefined;
       const started = performance.now();
       try {
         const emb = await trainWord2Vec({
           ...options,
-          signal: controller.signal,
+          signal,
           onProgress: (e) => {
             if (e.phase === 'train') last = e;
             show?.(e);
@@ -190,8 +188,6 @@ export function registerTrain(program: Command): void {
         }
       } finally {
         show?.close();
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
       }
     });
 }
