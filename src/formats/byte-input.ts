@@ -1,0 +1,175 @@
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { FormatError } from '../errors.ts';
+
+/**
+ * A pull-style byte reader over a file (plain or gzip-compressed) with one growable window buffer.
+ * Readers parse straight out of `buf[start, end)`; when a row spans the window's end they ask for more,
+ * which moves the unread tail to the front and reads the next block after it. No per-line allocation,
+ * no readline: reading a 1 GB file is a few dozen large reads plus the parsing itself.
+ */
+
+/** First read size; it doubles after each read up to MAX_READ, so `limit` loads touch little of a big file. */
+const FIRST_READ = 1 << 18;
+const MAX_READ = 1 << 24;
+
+interface RawSource {
+  read(into: Buffer, offset: number, length: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+class FileSource implements RawSource {
+  constructor(private readonly fh: FileHandle) {}
+  async read(into: Buffer, offset: number, length: number): Promise<number> {
+    const { bytesRead } = await this.fh.read(into, offset, length, null);
+    return bytesRead;
+  }
+  close(): Promise<void> {
+    return this.fh.close();
+  }
+}
+
+/** Decompressed bytes of a gzip file, served through the same read() as a plain file. */
+class GunzipSource implements RawSource {
+  private readonly chunks: AsyncIterator<Buffer>;
+  private pending: Buffer | null = null;
+  private pendingPos = 0;
+
+  constructor(
+    private readonly stream: Readable,
+    private readonly file: string,
+  ) {
+    this.chunks = stream[Symbol.asyncIterator]();
+  }
+
+  async read(into: Buffer, offset: number, length: number): Promise<number> {
+    let n = 0;
+    while (n < length) {
+      if (this.pending === null || this.pendingPos >= this.pending.length) {
+        let next: IteratorResult<Buffer>;
+        try {
+          next = await this.chunks.next();
+        } catch (err) {
+          throw new FormatError(`cannot decompress gzip data: ${(err as Error).message}`, { file: this.file });
+        }
+        if (next.done) break;
+        this.pending = next.value;
+        this.pendingPos = 0;
+        continue;
+      }
+      const take = Math.min(length - n, this.pending.length - this.pendingPos);
+      this.pending.copy(into, offset + n, this.pendingPos, this.pendingPos + take);
+      this.pendingPos += take;
+      n += take;
+    }
+    return n;
+  }
+
+  async close(): Promise<void> {
+    this.stream.destroy();
+  }
+}
+
+export class ByteInput {
+  /** Window buffer; only `[start, end)` holds unread data. */
+  buf: Buffer;
+  start = 0;
+  end = 0;
+  /** Absolute offset (in the decompressed stream) of buf[0]; add it to an index to report a byte position. */
+  base = 0;
+  eof = false;
+  /** Bytes pulled from the source so far (decompressed). */
+  bytesRead = 0;
+  private readSize = FIRST_READ;
+
+  private constructor(
+    private readonly source: RawSource,
+    readonly file: string,
+    /** True when the file is gzip-compressed (then `size` is the compressed size). */
+    readonly gzip: boolean,
+    readonly size: number,
+  ) {
+    this.buf = Buffer.allocUnsafe(FIRST_READ);
+  }
+
+  /** Opens `path`; gzip is recognized by its magic bytes, whatever the file is called. */
+  static async open(path: string): Promise<ByteInput> {
+    const fh = await open(path, 'r');
+    try {
+      const stat = await fh.stat();
+      if (!stat.isFile()) throw new FormatError('not a regular file', { file: path });
+      const magic = Buffer.alloc(2);
+      const { bytesRead } = await fh.read(magic, 0, 2, 0);
+      if (bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
+        await fh.close();
+        const gunzip = pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 1 << 20 }), () => {
+          /* errors surface through the iterator */
+        });
+        return new ByteInput(new GunzipSource(gunzip, path), path, true, stat.size);
+      }
+      return new ByteInput(new FileSource(fh), path, false, stat.size);
+    } catch (err) {
+      await fh.close().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** Absolute byte offset of buf[i]. */
+  offset(i: number): number {
+    return this.base + i;
+  }
+
+  /**
+   * Reads another block after the unread data (moving that data to the front first). At least `minBytes`
+   * of buffer space is offered to the read. Returns false at end of input.
+   */
+  async more(minBytes = 0): Promise<boolean> {
+    if (this.eof) return false;
+    if (this.start > 0) {
+      this.buf.copyWithin(0, this.start, this.end);
+      this.base += this.start;
+      this.end -= this.start;
+      this.start = 0;
+    }
+    const want = Math.max(this.readSize, minBytes);
+    if (this.buf.length - this.end < want) {
+      const bigger = Buffer.allocUnsafe(this.end + want);
+      this.buf.copy(bigger, 0, 0, this.end);
+      this.buf = bigger;
+    }
+    const n = await this.source.read(this.buf, this.end, want);
+    if (n === 0) {
+      this.eof = true;
+      return false;
+    }
+    this.end += n;
+    this.bytesRead += n;
+    this.readSize = Math.min(this.readSize * 2, MAX_READ);
+    return true;
+  }
+
+  /** Makes `n` unread bytes available unless the input ends first; returns whether it could. */
+  async need(n: number): Promise<boolean> {
+    while (this.end - this.start < n) {
+      if (!(await this.more(n - (this.end - this.start)))) return false;
+    }
+    return true;
+  }
+
+  close(): Promise<void> {
+    return this.source.close();
+  }
+}
+
+/** The first `n` bytes of a file (decompressed when gzip), fewer if the file is shorter. */
+export async function readHead(path: string, n: number): Promise<Buffer> {
+  const input = await ByteInput.open(path);
+  try {
+    await input.need(n);
+    return Buffer.from(input.buf.subarray(input.start, Math.min(input.end, input.start + n)));
+  } finally {
+    await input.close();
+  }
+}

@@ -1,0 +1,81 @@
+import { FormatError } from '../errors.ts';
+import type { Embeddings } from '../vectors/embeddings.ts';
+import { withAtomicWriteStream } from '../util/atomic-write.ts';
+import { readVocab } from '../vocab/vocab-file.ts';
+import { detectFormat, type VectorFormat } from './detect.ts';
+import { readFastTextBin, writeFastTextBinStream } from './fasttext-bin.ts';
+import { readTextVectors } from './text-reader.ts';
+import type { UnicodeErrors } from './utf8.ts';
+import { readWord2VecBinary, writeWord2VecBinary } from './word2vec-binary.ts';
+import { writeTextVectors } from './word2vec-text.ts';
+
+export { detectFormat, type VectorFormat } from './detect.ts';
+export type { UnicodeErrors } from './utf8.ts';
+
+export interface LoadOptions {
+  /** The file's format; detected from its first bytes when 'auto' or omitted. */
+  format?: VectorFormat | 'auto';
+  /** Read only the first N vectors (the rest of the file is not read). */
+  limit?: number;
+  /** Invalid UTF-8 in words: 'strict' (default) fails with the byte offset, 'replace' puts U+FFFD, 'ignore' drops it. */
+  unicodeErrors?: UnicodeErrors;
+  /** Non-fatal problems (duplicate words: the first one wins). Default: printed to stderr. */
+  onWarning?: (message: string) => void;
+  /** A word2vec C `-save-vocab` file giving word counts (vector files carry none). */
+  vocabFile?: string;
+}
+
+export interface SaveOptions {
+  format: VectorFormat;
+  /** GloVe text only: write a "rows dim" header line (the reference tool writes none). */
+  header?: boolean;
+}
+
+/** Loads any supported vectors file into Embeddings, streaming it from disk (gzip-compressed text too). */
+export async function loadEmbeddings(path: string, options: LoadOptions = {}): Promise<Embeddings> {
+  const format = !options.format || options.format === 'auto' ? await detectFormat(path) : options.format;
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
+    throw new FormatError(`limit must be a positive integer, got ${options.limit}`, { file: path });
+  }
+  const counts = options.vocabFile ? countsOf(await readVocab(options.vocabFile)) : undefined;
+  const common = {
+    limit: options.limit,
+    unicodeErrors: options.unicodeErrors ?? 'strict',
+    onWarning: options.onWarning ?? ((m: string) => process.stderr.write(`embedkit: warning: ${m}\n`)),
+    counts,
+  };
+  switch (format) {
+    case 'word2vec-binary':
+      return (await readWord2VecBinary(path, common)).embeddings;
+    case 'word2vec-text':
+    case 'fasttext-vec':
+      return (await readTextVectors(path, { ...common, header: 'required' })).embeddings;
+    case 'glove-text':
+      return (await readTextVectors(path, { ...common, header: 'optional' })).embeddings;
+    case 'fasttext-bin':
+      return (await readFastTextBin(path)).embeddings;
+  }
+}
+
+/** Saves Embeddings in `format`, atomically: the file appears complete or not at all. */
+export async function saveEmbeddings(emb: Embeddings, path: string, options: SaveOptions): Promise<void> {
+  await withAtomicWriteStream(path, async (out) => {
+    switch (options.format) {
+      case 'word2vec-binary':
+        return writeWord2VecBinary(emb, out);
+      case 'word2vec-text':
+      case 'fasttext-vec':
+        return writeTextVectors(emb, out, true);
+      case 'glove-text':
+        return writeTextVectors(emb, out, options.header ?? false);
+      case 'fasttext-bin':
+        return writeFastTextBinStream(emb, out);
+    }
+  });
+}
+
+function countsOf(vocab: { words: string[]; counts: Float64Array }): Map<string, number> {
+  const m = new Map<string, number>();
+  vocab.words.forEach((w, i) => m.set(w, vocab.counts[i]));
+  return m;
+}

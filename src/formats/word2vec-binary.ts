@@ -1,0 +1,178 @@
+import { endianness } from 'node:os';
+import type { WriteStream } from 'node:fs';
+import { FormatError, InvalidArgumentError } from '../errors.ts';
+import type { Embeddings } from '../vectors/embeddings.ts';
+import { ByteInput } from './byte-input.ts';
+import { ChunkedOutput } from './output.ts';
+import { RowStore } from './row-store.ts';
+import type { ReadResult } from './text-reader.ts';
+import { decodeWord, invalidUtf8At, type UnicodeErrors } from './utf8.ts';
+
+/**
+ * word2vec binary format: a text header "rows dim\n", then per row the word, a space, and dim little-endian
+ * float32 values. The C tool writes a '\n' after each vector, gensim does not; like gensim (and the C tool's
+ * own readers) we skip newlines before each word, so both load and a file may even mix them.
+ */
+export interface BinaryReadOptions {
+  limit?: number;
+  unicodeErrors: UnicodeErrors;
+  onWarning: (message: string) => void;
+  counts?: Map<string, number>;
+}
+
+const SPACE = 0x20;
+const NEWLINE = 0x0a;
+const LITTLE_ENDIAN = endianness() === 'LE';
+/** A word longer than this means the file is not what its header says (or is not word2vec binary at all). */
+const MAX_WORD_BYTES = 1 << 16;
+
+export async function readWord2VecBinary(file: string, o: BinaryReadOptions): Promise<ReadResult> {
+  const input = await ByteInput.open(file);
+  try {
+    const embeddings = await readRows(file, input, o);
+    return { embeddings, bytesRead: input.bytesRead };
+  } finally {
+    await input.close();
+  }
+}
+
+async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): Promise<Embeddings> {
+  const fail = (message: string, at: number) => new FormatError(message, { file, byte: at });
+  const { rows: expectedRows, dim } = await readHeader(file, input);
+  const limit = Math.min(expectedRows, o.limit ?? Infinity);
+  const store = new RowStore(dim, limit);
+  const rowBytes = dim * 4;
+  const matrixBytes = new Uint8Array(store.vectors.buffer, store.vectors.byteOffset, store.vectors.byteLength);
+  const bits = new Int32Array(store.vectors.buffer, store.vectors.byteOffset, store.vectors.length);
+  const rowOffsets = new Float64Array(limit);
+
+  while (store.rows < limit) {
+    const row = store.rows;
+    // Skip the newline(s) the C tool leaves after each vector; find the space that ends the word.
+    let p = input.start;
+    let space: number;
+    for (;;) {
+      while (p < input.end && input.buf[p] === NEWLINE) p++;
+      input.start = p;
+      space = input.buf.indexOf(SPACE, p);
+      if (space >= 0 && space < input.end) break;
+      if (input.end - input.start > MAX_WORD_BYTES) {
+        throw fail(`row ${row + 1}: no space after ${MAX_WORD_BYTES} bytes of word (is this a word2vec binary file?)`, input.offset(input.start));
+      }
+      if (!(await input.more())) {
+        const where = input.offset(input.end);
+        if (input.start === input.end) {
+          throw fail(`the header says ${expectedRows} rows, but the file ends after ${row} (is the file truncated?)`, where);
+        }
+        throw fail(`row ${row + 1}: the file ends inside a word, expected a space and ${rowBytes} bytes of vector (is the file truncated?)`, where);
+      }
+      p = input.start;
+    }
+    const wordStart = input.start;
+    if (space === wordStart) throw fail(`row ${row + 1}: expected a word, found a space`, input.offset(wordStart));
+    rowOffsets[row] = input.offset(wordStart);
+    const word = decodeWord(input.buf, wordStart, space, o.unicodeErrors);
+    if (word === null) {
+      const bad = invalidUtf8At(input.buf, wordStart, space);
+      throw fail(
+        `row ${row + 1}: invalid UTF-8 in a word: byte 0x${input.buf[bad].toString(16).padStart(2, '0')} (use unicodeErrors 'replace' or 'ignore' to load anyway)`,
+        input.offset(bad),
+      );
+    }
+    input.start = space + 1;
+    if (!(await input.need(rowBytes))) {
+      throw fail(
+        `row ${row + 1} (${JSON.stringify(word)}): expected ${rowBytes} bytes of vector, found ${input.end - input.start} before the end of the file (is the file truncated?)`,
+        input.offset(input.start),
+      );
+    }
+    const at = store.nextRowOffset();
+    copyRow(input.buf, input.start, matrixBytes, at * 4, rowBytes);
+    for (let j = 0; j < dim; j++) {
+      // Exponent bits all ones: NaN or ±Infinity.
+      if ((bits[at + j] & 0x7f800000) === 0x7f800000) {
+        throw fail(`row ${row + 1} (${JSON.stringify(word)}): value ${j + 1} is ${store.vectors[at + j]}: vectors must be finite`, input.offset(input.start + j * 4));
+      }
+    }
+    input.start += rowBytes;
+    store.push(word);
+  }
+
+  if (o.limit === undefined || o.limit > expectedRows) await expectEnd(input, expectedRows, fail);
+  return store.finish({
+    locate: (row) => ({ file, byte: rowOffsets[row] }),
+    onWarning: o.onWarning,
+    counts: o.counts,
+  });
+}
+
+/** Copies one row of little-endian float32 bytes into the matrix (byte-wise, so any source alignment works). */
+function copyRow(src: Buffer, from: number, dst: Uint8Array, to: number, n: number): void {
+  if (LITTLE_ENDIAN) {
+    dst.set(src.subarray(from, from + n), to);
+    return;
+  }
+  for (let k = 0; k < n; k += 4) {
+    dst[to + k] = src[from + k + 3];
+    dst[to + k + 1] = src[from + k + 2];
+    dst[to + k + 2] = src[from + k + 1];
+    dst[to + k + 3] = src[from + k];
+  }
+}
+
+async function readHeader(file: string, input: ByteInput): Promise<{ rows: number; dim: number }> {
+  for (;;) {
+    const nl = input.buf.indexOf(NEWLINE, input.start);
+    if (nl >= 0 && nl < input.end) {
+      const text = input.buf.toString('latin1', input.start, nl);
+      const m = /^\s*(\d+)[ \t]+(\d+)\s*$/.exec(text);
+      if (!m) throw new FormatError(`expected a header "<rows> <dimension>", found ${JSON.stringify(text.slice(0, 60))}`, { file, line: 1 });
+      const dim = Number(m[2]);
+      if (dim < 1) throw new FormatError(`expected a dimension ≥ 1 in the header, found ${dim}`, { file, line: 1 });
+      input.start = nl + 1;
+      return { rows: Number(m[1]), dim };
+    }
+    if (input.end - input.start > 256) {
+      throw new FormatError(`expected a header "<rows> <dimension>" on the first line, found no newline in ${input.end - input.start} bytes`, { file, line: 1 });
+    }
+    if (!(await input.more())) {
+      if (input.end === input.start) throw new FormatError('the file is empty (expected word vectors)', { file });
+      throw new FormatError('the file ends inside the header line', { file, line: 1 });
+    }
+  }
+}
+
+/** After the last row only newlines may follow; anything else means the header undercounts the rows. */
+async function expectEnd(input: ByteInput, expectedRows: number, fail: (m: string, at: number) => FormatError): Promise<void> {
+  for (;;) {
+    while (input.start < input.end && (input.buf[input.start] === NEWLINE || input.buf[input.start] === SPACE)) input.start++;
+    if (input.start < input.end) {
+      throw fail(`the header says ${expectedRows} rows, but more data follows the last of them`, input.offset(input.start));
+    }
+    if (!(await input.more())) return;
+  }
+}
+
+/** Writes the C tool's layout: header, then "word " + float32 bytes + "\n" per row. */
+export async function writeWord2VecBinary(emb: Embeddings, out: WriteStream): Promise<void> {
+  const { dim, vectors } = emb;
+  const words = emb.vocab.words;
+  const sink = new ChunkedOutput(out);
+  sink.writeString(`${words.length} ${dim}\n`);
+  const rowBytes = dim * 4;
+  const bytes = Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength);
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    if (word.length === 0 || /[\s]/.test(word)) {
+      throw new InvalidArgumentError(`row ${i + 1}: the word ${JSON.stringify(word)} cannot be written to word2vec binary (empty or contains whitespace)`);
+    }
+    sink.writeString(word);
+    await sink.reserve(rowBytes + 2);
+    sink.buf[sink.pos++] = SPACE;
+    if (LITTLE_ENDIAN) bytes.copy(sink.buf, sink.pos, i * rowBytes, (i + 1) * rowBytes);
+    else for (let j = 0; j < dim; j++) sink.buf.writeFloatLE(vectors[i * dim + j], sink.pos + j * 4);
+    sink.pos += rowBytes;
+    sink.buf[sink.pos++] = NEWLINE;
+  }
+  await sink.flush();
+}
