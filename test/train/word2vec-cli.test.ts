@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { normalizeArgv } from '../../src/cli/argv.ts';
@@ -35,6 +36,13 @@ async function run(args: string[]): Promise<string> {
   return out;
 }
 
+/** The real binary in a child process: its stdout is only the command's output (the test runner reports on ours). */
+function runCli(args: string[]): string {
+  const r = spawnSync(process.execPath, ['bin/embedkit.js', 'train', 'word2vec', ...args], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return r.stdout;
+}
+
 function corpusFile(): string {
   const p = join(dir, 'corpus.txt');
   const lines: string[] = [];
@@ -46,7 +54,7 @@ function corpusFile(): string {
 test('word2vec C style flags train and write text vectors; --json prints a summary', async () => {
   const input = corpusFile();
   const output = join(dir, 'vec.txt');
-  const out = await run(['-train', input, '-output', output, '-size', '12', '-window', '3', '-cbow', '0', '-hs', '1', '-negative', '0', '-min-count', '1', '-iter', '2', '-threads', '1', '-binary', '0', '--json', '--quiet']);
+  const out = runCli(['-train', input, '-output', output, '-size', '12', '-window', '3', '-cbow', '0', '-hs', '1', '-negative', '0', '-min-count', '1', '-iter', '2', '-threads', '1', '-binary', '0', '--json', '--quiet']);
   const summary = JSON.parse(out);
   assert.equal(summary.dim, 12);
   assert.equal(summary.architecture, 'skipgram');
