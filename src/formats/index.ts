@@ -4,10 +4,10 @@ import { withAtomicWriteStream } from '../util/atomic-write.ts';
 import { readVocab } from '../vocab/vocab-file.ts';
 import { detectFormat, type VectorFormat } from './detect.ts';
 import { readFastTextBin, writeFastTextBinStream } from './fasttext-bin.ts';
-import { readTextVectors } from './text-reader.ts';
+import { readGloveText, writeGloveText } from './glove-text.ts';
 import type { UnicodeErrors } from './utf8.ts';
 import { readWord2VecBinary, writeWord2VecBinary } from './word2vec-binary.ts';
-import { writeTextVectors } from './word2vec-text.ts';
+import { readWord2VecText, writeTextVectors } from './word2vec-text.ts';
 
 export { detectFormat, type VectorFormat } from './detect.ts';
 export type { UnicodeErrors } from './utf8.ts';
@@ -49,9 +49,9 @@ export async function loadEmbeddings(path: string, options: LoadOptions = {}): P
       return (await readWord2VecBinary(path, common)).embeddings;
     case 'word2vec-text':
     case 'fasttext-vec':
-      return (await readTextVectors(path, { ...common, header: 'required' })).embeddings;
+      return (await readWord2VecText(path, common)).embeddings;
     case 'glove-text':
-      return (await readTextVectors(path, { ...common, header: 'optional' })).embeddings;
+      return (await readGloveText(path, common)).embeddings;
     case 'fasttext-bin':
       return (await readFastTextBin(path)).embeddings;
   }
@@ -67,7 +67,7 @@ export async function saveEmbeddings(emb: Embeddings, path: string, options: Sav
       case 'fasttext-vec':
         return writeTextVectors(emb, out, true);
       case 'glove-text':
-        return writeTextVectors(emb, out, options.header ?? false);
+        return writeGloveText(emb, out, options.header ?? false);
       case 'fasttext-bin':
         return writeFastTextBinStream(emb, out);
     }

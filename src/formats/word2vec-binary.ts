@@ -163,8 +163,8 @@ export async function writeWord2VecBinary(emb: Embeddings, out: WriteStream): Pr
   const bytes = Buffer.from(vectors.buffer, vectors.byteOffset, vectors.byteLength);
   for (let i = 0; i < words.length; i++) {
     const word = words[i];
-    if (word.length === 0 || /[\s]/.test(word)) {
-      throw new InvalidArgumentError(`row ${i + 1}: the word ${JSON.stringify(word)} cannot be written to word2vec binary (empty or contains whitespace)`);
+    if (word.length === 0 || / |^\n/.test(word)) {
+      throw new InvalidArgumentError(`row ${i + 1}: the word ${JSON.stringify(word)} cannot be written to word2vec binary (empty, contains a space or starts with a newline)`);
     }
     sink.writeString(word);
     await sink.reserve(rowBytes + 2);
