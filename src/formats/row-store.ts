@@ -34,8 +34,10 @@ export class RowStore {
   constructor(
     readonly dim: number,
     private capacity: number,
+    /** A matrix of capacity × dim the reader already has (word2vec binary reads into the file's own buffer). */
+    vectors?: Float32Array,
   ) {
-    this.vectors = new Float32Array(capacity * dim);
+    this.vectors = vectors ?? new Float32Array(capacity * dim);
   }
 
   /** Offset in `vectors` where the next row goes (grows the matrix when full). */

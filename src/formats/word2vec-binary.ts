@@ -27,7 +27,8 @@ const LITTLE_ENDIAN = endianness() === 'LE';
 const MAX_WORD_BYTES = 1 << 16;
 
 export async function readWord2VecBinary(file: string, o: BinaryReadOptions): Promise<ReadResult> {
-  const input = await ByteInput.open(file);
+  // Without a limit the whole file is read into one buffer that becomes the matrix (see readRows).
+  const input = await ByteInput.open(file, { whole: o.limit === undefined });
   try {
     const embeddings = await readRows(file, input, o);
     return { embeddings, bytesRead: input.bytesRead };
@@ -40,11 +41,12 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
   const fail = (message: string, at: number) => new FormatError(message, { file, byte: at });
   const { rows: expectedRows, dim } = await readHeader(file, input);
   const limit = Math.min(expectedRows, o.limit ?? Infinity);
-  const store = new RowStore(dim, limit);
   const rowBytes = dim * 4;
-  const matrixBytes = new Uint8Array(store.vectors.buffer, store.vectors.byteOffset, store.vectors.byteLength);
-  const bits = new Int32Array(store.vectors.buffer, store.vectors.byteOffset, store.vectors.length);
-  const rowOffsets = new Float64Array(limit);
+  const store = new RowStore(dim, initialCapacity(input, limit, rowBytes), inPlaceMatrix(input, limit, rowBytes));
+  let matrix = store.vectors;
+  let matrixBytes = new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength);
+  let bits = new Int32Array(matrix.buffer, matrix.byteOffset, matrix.length);
+  const rowOffsets: number[] = [];
 
   while (store.rows < limit) {
     const row = store.rows;
@@ -70,7 +72,7 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
     }
     const wordStart = input.start;
     if (space === wordStart) throw fail(`row ${row + 1}: expected a word, found a space`, input.offset(wordStart));
-    rowOffsets[row] = input.offset(wordStart);
+    rowOffsets.push(input.offset(wordStart));
     const word = decodeWord(input.buf, wordStart, space, o.unicodeErrors);
     if (word === null) {
       const bad = invalidUtf8At(input.buf, wordStart, space);
@@ -87,12 +89,16 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
       );
     }
     const at = store.nextRowOffset();
+    if (store.vectors !== matrix) {
+      // The store grew (a gzip file whose header promised more than our first guess).
+      matrix = store.vectors;
+      matrixBytes = new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength);
+      bits = new Int32Array(matrix.buffer, matrix.byteOffset, matrix.length);
+    }
     copyRow(input.buf, input.start, matrixBytes, at * 4, rowBytes);
-    for (let j = 0; j < dim; j++) {
-      // Exponent bits all ones: NaN or ±Infinity.
-      if ((bits[at + j] & 0x7f800000) === 0x7f800000) {
-        throw fail(`row ${row + 1} (${JSON.stringify(word)}): value ${j + 1} is ${store.vectors[at + j]}: vectors must be finite`, input.offset(input.start + j * 4));
-      }
+    if (!finiteRow(bits, at, dim)) {
+      const j = firstNonFinite(bits, at, dim);
+      throw fail(`row ${row + 1} (${JSON.stringify(word)}): value ${j + 1} is ${matrix[at + j]}: vectors must be finite`, input.offset(input.start + j * 4));
     }
     input.start += rowBytes;
     store.push(word);
@@ -106,10 +112,42 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
   });
 }
 
+/**
+ * NaN and ±Infinity are the floats whose exponent bits are all ones; adding one to the exponent field then
+ * carries into the sign bit, so OR-ing that sum over the row tests every value without a branch.
+ */
+function finiteRow(bits: Int32Array, at: number, dim: number): boolean {
+  let carry = 0;
+  for (let j = at, end = at + dim; j < end; j++) carry |= (bits[j] & 0x7f800000) + 0x00800000;
+  return carry >= 0;
+}
+
+function firstNonFinite(bits: Int32Array, at: number, dim: number): number {
+  for (let j = 0; j < dim; j++) if ((bits[at + j] & 0x7f800000) === 0x7f800000) return j;
+  return -1;
+}
+
+/**
+ * In a whole-file buffer, row i's vector sits after the header and i+1 words, so sliding it down to
+ * i × rowBytes never overwrites bytes not yet parsed: the buffer's start can be the matrix itself.
+ */
+function inPlaceMatrix(input: ByteInput, rows: number, rowBytes: number): Float32Array | undefined {
+  if (!input.whole || !LITTLE_ENDIAN || rows * rowBytes > input.size || input.buf.byteOffset % 4 !== 0) return undefined;
+  return new Float32Array(input.buf.buffer, input.buf.byteOffset, (rows * rowBytes) / 4);
+}
+
+/**
+ * Rows to preallocate: the header's count, unless the file is too small to hold them (a damaged header must
+ * not allocate gigabytes). Float32 data barely compresses, so 8× the gzip size is a generous bound.
+ */
+function initialCapacity(input: ByteInput, rows: number, rowBytes: number): number {
+  return Math.min(rows, Math.floor((input.gzip ? input.size * 8 : input.size) / rowBytes) + 1);
+}
+
 /** Copies one row of little-endian float32 bytes into the matrix (byte-wise, so any source alignment works). */
 function copyRow(src: Buffer, from: number, dst: Uint8Array, to: number, n: number): void {
   if (LITTLE_ENDIAN) {
-    dst.set(src.subarray(from, from + n), to);
+    src.copy(dst, to, from, from + n);
     return;
   }
   for (let k = 0; k < n; k += 4) {
