@@ -71,7 +71,7 @@ export class RowStore {
     // The vocabulary's index keeps first occurrences, so a row whose word maps elsewhere is a duplicate.
     let kept = 0;
     let duplicates = 0;
-    for (let i = 0; i < rows; i++) {
+    for (let i = 0; vocab.distinctSize < rows && i < rows; i++) {
       const first = vocab.indexOf(words[i]);
       if (first !== i) {
         duplicates++;

@@ -117,9 +117,21 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
  * carries into the sign bit, so OR-ing that sum over the row tests every value without a branch.
  */
 function finiteRow(bits: Int32Array, at: number, dim: number): boolean {
-  let carry = 0;
-  for (let j = at, end = at + dim; j < end; j++) carry |= (bits[j] & 0x7f800000) + 0x00800000;
-  return carry >= 0;
+  // Four independent accumulators keep the loop from waiting on one dependency chain.
+  let c0 = 0;
+  let c1 = 0;
+  let c2 = 0;
+  let c3 = 0;
+  const end = at + dim;
+  let j = at;
+  for (; j + 3 < end; j += 4) {
+    c0 |= (bits[j] & 0x7f800000) + 0x00800000;
+    c1 |= (bits[j + 1] & 0x7f800000) + 0x00800000;
+    c2 |= (bits[j + 2] & 0x7f800000) + 0x00800000;
+    c3 |= (bits[j + 3] & 0x7f800000) + 0x00800000;
+  }
+  for (; j < end; j++) c0 |= (bits[j] & 0x7f800000) + 0x00800000;
+  return (c0 | c1 | c2 | c3) >= 0;
 }
 
 function firstNonFinite(bits: Int32Array, at: number, dim: number): number {

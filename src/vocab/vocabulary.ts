@@ -27,6 +27,11 @@ export class Vocabulary {
     return this.words.length;
   }
 
+  /** Number of distinct words; less than `size` when a word repeats (readers use it to spot duplicates cheaply). */
+  get distinctSize(): number {
+    return this.index.size;
+  }
+
   /** Row of `word`, or -1. */
   indexOf(word: string): number {
     const i = this.index.get(word);
