@@ -8,6 +8,9 @@ import { registerInfo } from './commands/info.ts';
 import { registerQuery } from './commands/query.ts';
 import { registerSimilar } from './commands/similar.ts';
 import { registerTrain } from './commands/train.ts';
+import { registerServe } from './commands/serve.ts';
+import { registerPlot } from './commands/plot.ts';
+import { registerStart } from './commands/start.ts';
 import { examples } from './common.ts';
 
 /** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
@@ -24,6 +27,9 @@ export function buildProgram(): Command {
   registerEval(program);
   registerConvert(program);
   registerTrain(program);
+  registerServe(program);
+  registerPlot(program);
+  registerStart(program);
   return program;
 }
 

@@ -1,0 +1,88 @@
+import { Option, type Command } from 'commander';
+import { InvalidArgumentError } from '../../errors.ts';
+import type { Pooling } from '../../encoders/static.ts';
+import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
+import { startServer, type RunningServer, type ServeOptions } from '../../serve/app.ts';
+import { loadServedModels } from '../../serve/models.ts';
+import { examples, positiveInt } from '../common.ts';
+
+/** Options `serve` and `start` share: where to listen, who may call, how texts are encoded. */
+export interface ServeFlags {
+  host: string;
+  port: number;
+  apiKey?: string[];
+  cors?: boolean | string;
+  tokenizer: TokenizerName | 'auto';
+  pooling: Pooling;
+  bodyLimit?: number;
+  limit?: number;
+  log?: boolean;
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError(`--port expects 0..65535, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+export function withServeOptions(cmd: Command): Command {
+  return cmd
+    .option('--host <host>', 'interface to listen on (0.0.0.0 for every interface)', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0 picks a free one)', port, 8080)
+    .option('--api-key <key>', 'require "Authorization: Bearer KEY" on the API (repeatable; default: $EMBEDKIT_API_KEY, comma-separated)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--cors [origin]', 'allow cross-origin requests (from any origin, or only ORIGIN)')
+    .addOption(new Option('--tokenizer <name>', 'how texts split into words (auto: jieba for Chinese vocabularies, else unicode)').choices(['auto', ...TOKENIZER_NAMES]).default('auto'))
+    .addOption(new Option('--pooling <how>', 'how word vectors combine into a text vector').choices(['mean', 'sif']).default('mean'))
+    .option('--body-limit <bytes>', 'largest request body (default 8 MiB)', positiveInt('--body-limit'))
+    .option('--limit <n>', 'load only the first N vectors of each model', positiveInt('--limit'))
+    .option('--log', 'log every request (JSON lines on stdout)');
+}
+
+/** API keys from the flags, or from EMBEDKIT_API_KEY (comma-separated) when no flag gave one. */
+export function apiKeysFrom(flags: { apiKey?: string[] }): string[] {
+  const keys = flags.apiKey ?? (process.env.EMBEDKIT_API_KEY ?? '').split(',');
+  return keys.map((k) => k.trim()).filter((k) => k !== '');
+}
+
+export async function serveWithFlags(models: ServeOptions['models'], flags: ServeFlags): Promise<RunningServer> {
+  const keys = apiKeysFrom(flags);
+  const server = await startServer({
+    models,
+    host: flags.host,
+    port: flags.port,
+    apiKeys: keys,
+    cors: flags.cors,
+    bodyLimit: flags.bodyLimit,
+    logger: flags.log ? true : false,
+  });
+  const lines = [
+    `embedkit: serving ${models.map((m) => `${m.name} (${m.embeddings?.size ?? '?'} words, dim ${m.encoder.dim})`).join(', ')}`,
+    `  explorer:   ${server.url}/`,
+    `  embeddings: POST ${server.url}/v1/embeddings${keys.length ? '  (Bearer key required)' : ''}`,
+    `  models: ${server.url}/v1/models   health: ${server.url}/health   metrics: ${server.url}/metrics`,
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
+  return server;
+}
+
+export function registerServe(program: Command): void {
+  withServeOptions(
+    program
+      .command('serve')
+      .description('serve models over an OpenAI-compatible embeddings API, with an explorer page at /')
+      .argument('<models...>', 'vectors files, each as name=path or a path (named after the file)'),
+  )
+    .addHelpText(
+      'after',
+      examples([
+        'embedkit serve vectors.bin',
+        'embedkit serve en=wiki.en.vec zh=zh.vec --port 9000 --api-key secret',
+        'embedkit serve cc.en.300.bin --pooling sif --cors',
+        "curl localhost:8080/v1/embeddings -H 'Content-Type: application/json' -d '{\"model\":\"vectors\",\"input\":\"hello world\"}'",
+      ]),
+    )
+    .action(async (specs: string[], flags: ServeFlags) => {
+      const models = await loadServedModels(specs, { tokenizer: flags.tokenizer, pooling: flags.pooling }, { limit: flags.limit });
+      await serveWithFlags(models, flags);
+    });
+}

@@ -1,0 +1,39 @@
+/**
+ * What the server, a store or the explorer needs from anything that turns text into vectors. Static
+ * encoders (pooled word vectors) implement it today; a transformer (local ONNX) or a remote encoder
+ * (an OpenAI-compatible API) fit the same shape: they have an id, a dimension, a token budget per
+ * input, and encode a batch of texts asynchronously.
+ */
+export interface EncodeResult {
+  /** One L2-normalized vector per input, in input order (a zero vector when an input had no known token). */
+  vectors: Float32Array[];
+  /** Tokens counted for each input, as billed in `usage` (every token the tokenizer produced, known or not). */
+  tokens: number[];
+}
+
+export interface Encoder {
+  /** Stable identifier, e.g. "static:vectors.bin". */
+  readonly id: string;
+  /** Length of every vector `encode` returns. */
+  readonly dim: number;
+  /** Longest input, in tokens, the encoder accepts. */
+  readonly maxTokens: number;
+  /** Encodes a batch of texts. */
+  encode(texts: readonly string[]): Promise<EncodeResult>;
+  /**
+   * Encodes inputs already given as token ids (the OpenAI API accepts int[] and int[][]). Encoders
+   * without a token-id vocabulary leave it undefined; ids outside the vocabulary throw InvalidArgumentError.
+   */
+  encodeTokenIds?(inputs: readonly (readonly number[])[]): Promise<EncodeResult>;
+}
+
+/** Scales `v` to unit length in place (a zero vector stays zero) and returns it. */
+export function normalizeInPlace(v: Float32Array): Float32Array {
+  let s = 0;
+  for (let i = 0; i < v.length; i++) s += v[i] * v[i];
+  if (s > 0) {
+    const inv = 1 / Math.sqrt(s);
+    for (let i = 0; i < v.length; i++) v[i] *= inv;
+  }
+  return v;
+}

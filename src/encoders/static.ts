@@ -1,0 +1,222 @@
+import { InvalidArgumentError } from '../errors.ts';
+import { getTokenizer, type Tokenizer, type TokenizerName } from '../text/tokenize.ts';
+import type { Embeddings } from '../vectors/embeddings.ts';
+import { normalizeInPlace, type EncodeResult, type Encoder } from './encoder.ts';
+
+export type Pooling = 'mean' | 'sif';
+
+export interface StaticEncoderOptions {
+  /** Shown as the encoder id (default "static"). */
+  id?: string;
+  /**
+   * How texts split into words: a tokenizer name, a function, or 'auto' (default): jieba when the vocabulary
+   * is mostly Chinese, else the Unicode word tokenizer (punctuation dropped, as most vector files hold no punctuation).
+   */
+  tokenizer?: TokenizerName | Tokenizer | 'auto';
+  /** 'mean' (default): plain average of the word vectors; 'sif': each word weighted a / (a + p(word)). */
+  pooling?: Pooling;
+  /** SIF's smoothing constant a (default 1e-3). */
+  sifA?: number;
+  /**
+   * SIF's common component (a unit vector, usually from estimateCommonComponent): its projection is removed
+   * from every text vector before normalizing. Omitted: nothing is removed.
+   */
+  commonComponent?: Float32Array;
+  /** Longest input in tokens (default 8191, the OpenAI limit). */
+  maxTokens?: number;
+}
+
+/** Fraction of the first vocabulary words containing Han characters above which 'auto' picks jieba. */
+const CHINESE_VOCAB_SHARE = 0.3;
+const HAN = /\p{Script=Han}/u;
+
+/** 'auto' tokenizer choice: look at the most frequent words, which are the first rows of a vectors file. */
+export function guessTokenizer(emb: Embeddings): TokenizerName {
+  const n = Math.min(emb.size, 2000);
+  let han = 0;
+  for (let i = 0; i < n; i++) if (HAN.test(emb.vocab.word(i))) han++;
+  return n > 0 && han / n > CHINESE_VOCAB_SHARE ? 'jieba' : 'unicode';
+}
+
+/**
+ * Probability of each vocabulary word for SIF weights: from the corpus counts when the model has them,
+ * otherwise from Zipf's law over the row order (vector files list words by falling frequency), p ∝ 1/rank.
+ */
+export function wordProbabilities(emb: Embeddings): Float64Array {
+  const counts = emb.vocab.counts;
+  const p = new Float64Array(emb.size);
+  let total = 0;
+  for (let i = 0; i < counts.length; i++) total += counts[i];
+  if (total > 0) {
+    for (let i = 0; i < p.length; i++) p[i] = counts[i] / total;
+    return p;
+  }
+  let harmonic = 0;
+  for (let i = 0; i < p.length; i++) harmonic += 1 / (i + 1);
+  for (let i = 0; i < p.length; i++) p[i] = 1 / ((i + 1) * harmonic);
+  return p;
+}
+
+/**
+ * Encodes texts by pooling static word vectors: the model's tokenizer splits a text, each token is looked up
+ * (exact form, then lowercased; subword vectors for unknown words when the model has them; otherwise skipped),
+ * the raw vectors are averaged (mean or SIF weights) and the result is scaled to unit length.
+ */
+export class StaticEncoder implements Encoder {
+  readonly id: string;
+  readonly dim: number;
+  readonly maxTokens: number;
+  readonly tokenizerName: string;
+  readonly pooling: Pooling;
+  private readonly tokenize: Tokenizer;
+  private readonly weights?: Float32Array;
+  private readonly sifA: number;
+  private readonly component?: Float32Array;
+  private readonly oovCache = new Map<string, Float32Array | null>();
+
+  constructor(
+    readonly embeddings: Embeddings,
+    options: StaticEncoderOptions = {},
+  ) {
+    this.id = options.id ?? 'static';
+    this.dim = embeddings.dim;
+    this.maxTokens = options.maxTokens ?? 8191;
+    this.pooling = options.pooling ?? 'mean';
+    if (this.pooling !== 'mean' && this.pooling !== 'sif') throw new InvalidArgumentError(`pooling must be "mean" or "sif", got ${JSON.stringify(this.pooling)}`);
+    this.sifA = options.sifA ?? 1e-3;
+    if (!(this.sifA > 0)) throw new InvalidArgumentError(`SIF constant a must be > 0, got ${this.sifA}`);
+    const t = options.tokenizer ?? 'auto';
+    if (typeof t === 'function') {
+      this.tokenize = t;
+      this.tokenizerName = 'custom';
+    } else {
+      const name = t === 'auto' ? guessTokenizer(embeddings) : t;
+      this.tokenize = getTokenizer(name);
+      this.tokenizerName = name;
+    }
+    if (this.pooling === 'sif') {
+      const p = wordProbabilities(embeddings);
+      this.weights = Float32Array.from(p, (pw) => this.sifA / (this.sifA + pw));
+    }
+    if (options.commonComponent) {
+      if (options.commonComponent.length !== this.dim) throw new InvalidArgumentError(`common component has ${options.commonComponent.length} dimensions, the model has ${this.dim}`);
+      this.component = normalizeInPlace(Float32Array.from(options.commonComponent));
+    }
+  }
+
+  /** The tokens of `text` as this encoder splits it. */
+  tokens(text: string): string[] {
+    return this.tokenize(text);
+  }
+
+  async encode(texts: readonly string[]): Promise<EncodeResult> {
+    return this.encodeSync(texts);
+  }
+
+  /** The synchronous core of encode (static pooling does no I/O). */
+  encodeSync(texts: readonly string[]): EncodeResult {
+    const vectors: Float32Array[] = [];
+    const tokens: number[] = [];
+    for (const text of texts) {
+      const words = this.tokenize(text);
+      tokens.push(words.length);
+      const out = new Float32Array(this.dim);
+      let total = 0;
+      for (const word of words) total += this.addWord(out, word);
+      vectors.push(this.finish(out, total));
+    }
+    return { vectors, tokens };
+  }
+
+  async encodeTokenIds(inputs: readonly (readonly number[])[]): Promise<EncodeResult> {
+    const size = this.embeddings.size;
+    const vectors: Float32Array[] = [];
+    const tokens: number[] = [];
+    inputs.forEach((ids, k) => {
+      const out = new Float32Array(this.dim);
+      let total = 0;
+      for (const id of ids) {
+        if (!Number.isInteger(id) || id < 0 || id >= size) {
+          throw new InvalidArgumentError(`token id ${id} in input ${k} is outside the vocabulary (0..${size - 1})`);
+        }
+        total += this.addRow(out, id);
+      }
+      tokens.push(ids.length);
+      vectors.push(this.finish(out, total));
+    });
+    return { vectors, tokens };
+  }
+
+  /** Adds the word's weighted vector to `out`; returns the weight used (0 when the word is unknown). */
+  private addWord(out: Float32Array, word: string): number {
+    const vocab = this.embeddings.vocab;
+    let i = vocab.indexOf(word);
+    if (i < 0) {
+      const lower = word.toLowerCase();
+      if (lower !== word) i = vocab.indexOf(lower);
+    }
+    if (i >= 0) return this.addRow(out, i);
+    const v = this.subwordVector(word);
+    if (!v) return 0;
+    // An unknown word is rarer than any vocabulary word: p(w) ≈ 0, so its SIF weight a/(a+p) is 1, as in mean pooling.
+    for (let j = 0; j < this.dim; j++) out[j] += v[j];
+    return 1;
+  }
+
+  private addRow(out: Float32Array, i: number): number {
+    const w = this.weights ? this.weights[i] : 1;
+    const row = this.embeddings.row(i);
+    for (let j = 0; j < this.dim; j++) out[j] += w * row[j];
+    return w;
+  }
+
+  private subwordVector(word: string): Float32Array | null {
+    const oov = this.embeddings.oov;
+    if (!oov) return null;
+    let v = this.oovCache.get(word);
+    if (v === undefined) {
+      v = oov.vectorFor(word);
+      // Bounded so a stream of distinct unknown words cannot grow memory without limit.
+      if (this.oovCache.size >= 10000) this.oovCache.clear();
+      this.oovCache.set(word, v);
+    }
+    return v;
+  }
+
+  private finish(sum: Float32Array, total: number): Float32Array {
+    if (total === 0) return sum;
+    for (let j = 0; j < this.dim; j++) sum[j] /= total;
+    if (this.component) {
+      const c = this.component;
+      let d = 0;
+      for (let j = 0; j < this.dim; j++) d += sum[j] * c[j];
+      for (let j = 0; j < this.dim; j++) sum[j] -= d * c[j];
+    }
+    return normalizeInPlace(sum);
+  }
+}
+
+/**
+ * SIF's common component: the first principal direction (uncentred, as in Arora et al. 2017) of the vectors of
+ * `sample` texts, found by power iteration on the dim×dim second-moment matrix. Pass it as `commonComponent`.
+ */
+export function estimateCommonComponent(encoder: StaticEncoder, sample: readonly string[], iterations = 100): Float32Array {
+  const { vectors } = encoder.encodeSync(sample);
+  const dim = encoder.dim;
+  const m = new Float64Array(dim * dim);
+  for (const v of vectors) for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) m[a * dim + b] += v[a] * v[b];
+  let x = new Float64Array(dim).fill(1 / Math.sqrt(dim));
+  for (let it = 0; it < iterations; it++) {
+    const y = new Float64Array(dim);
+    for (let a = 0; a < dim; a++) {
+      let s = 0;
+      for (let b = 0; b < dim; b++) s += m[a * dim + b] * x[b];
+      y[a] = s;
+    }
+    const n = Math.hypot(...y);
+    if (n === 0) break;
+    for (let a = 0; a < dim; a++) y[a] /= n;
+    x = y;
+  }
+  return Float32Array.from(x);
+}

@@ -1,0 +1,137 @@
+import { timingSafeEqual } from 'node:crypto';
+import cors from '@fastify/cors';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ApiError, modelNotFound, toApiError } from './api-error.ts';
+import { Metrics } from './metrics.ts';
+import type { ServedModel } from './models.ts';
+import { registerEmbeddingRoutes } from './routes/embeddings.ts';
+import { registerExplorerRoutes } from './routes/explorer.ts';
+import { registerStaticFiles } from './static-files.ts';
+
+export interface ServeOptions {
+  /** Served in order; the first is the page's default. Names must be unique. */
+  models: readonly ServedModel[];
+  /** Accepted Bearer keys for /v1, /embeddings and /api; none: no authentication. */
+  apiKeys?: readonly string[];
+  /** Allow cross-origin requests: true for any origin, or the allowed origin(s). Off by default. */
+  cors?: boolean | string | readonly string[];
+  /** Largest request body in bytes (default 8 MiB); larger bodies get 413. */
+  bodyLimit?: number;
+  /** Fastify's logger setting (default off). */
+  logger?: FastifyServerOptions['logger'];
+  /** Serve the explorer page (default true). */
+  page?: boolean;
+}
+
+export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+
+/** Paths that need the API key when keys are configured (the page itself and /health, /metrics stay open). */
+const PROTECTED = /^\/(v1\/|embeddings(\/|$|\?)|api\/)/;
+
+/**
+ * The HTTP app: the OpenAI-compatible embeddings API, /v1/models, /health, /metrics, the explorer's JSON
+ * endpoints and page. Every error leaves in OpenAI's shape. Not listening yet: call listen() or use inject().
+ */
+export async function createApp(options: ServeOptions): Promise<FastifyInstance> {
+  const models = new Map<string, ServedModel>();
+  for (const m of options.models) {
+    if (models.has(m.name)) throw new Error(`two models are named ${JSON.stringify(m.name)}`);
+    models.set(m.name, m);
+  }
+  if (models.size === 0) throw new Error('serve needs at least one model');
+  const findModel = (name: string): ServedModel => {
+    const m = models.get(name);
+    if (!m) throw modelNotFound(name);
+    return m;
+  };
+
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, return503OnClosing: true });
+  // Only JSON bodies: without this, fastify would hand a text/plain body to the handlers as a string.
+  app.removeContentTypeParser('text/plain');
+  const metrics = new Metrics();
+  const methodsByPath = new Map<string, Set<string>>();
+  app.addHook('onRoute', (route) => {
+    const set = methodsByPath.get(route.url) ?? new Set<string>();
+    for (const m of [route.method].flat()) set.add(m);
+    methodsByPath.set(route.url, set);
+  });
+
+  if (options.cors) {
+    const origin = options.cors === true ? true : typeof options.cors === 'string' ? options.cors : [...options.cors];
+    await app.register(cors, { origin, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['Authorization', 'Content-Type', 'OpenAI-Organization', 'OpenAI-Project'], maxAge: 600 });
+  }
+
+  const keys = (options.apiKeys ?? []).filter((k) => k !== '').map((k) => Buffer.from(k));
+  if (keys.length > 0) {
+    app.addHook('onRequest', async (request) => {
+      if (request.method === 'OPTIONS' || !PROTECTED.test(request.url)) return;
+      const header = request.headers.authorization;
+      const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
+      if (!match) {
+        throw new ApiError(401, "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).", 'invalid_request_error', null, 'missing_api_key');
+      }
+      const given = Buffer.from(match[1].trim());
+      if (!keys.some((k) => k.length === given.length && timingSafeEqual(k, given))) {
+        throw new ApiError(401, `Incorrect API key provided: ${redact(match[1].trim())}.`, 'invalid_request_error', null, 'invalid_api_key');
+      }
+    });
+  }
+
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+  });
+
+  app.setErrorHandler(async (err, request, reply) => {
+    const e = toApiError(err);
+    if (e.status >= 500) request.log.error(err);
+    metrics.observeError(e.type, e.code);
+    return reply.code(e.status).send(e.body());
+  });
+
+  app.setNotFoundHandler(async (request, reply) => {
+    const path = request.url.split('?')[0];
+    const allowed = methodsByPath.get(path);
+    const e = allowed
+      ? new ApiError(405, `Method ${request.method} is not allowed on ${path}; use ${[...allowed].filter((m) => m !== 'HEAD').join(' or ')}.`, 'invalid_request_error', null, 'method_not_allowed')
+      : new ApiError(404, `Invalid URL (${request.method} ${path})`, 'invalid_request_error', null, 'not_found');
+    if (allowed) reply.header('allow', [...allowed].join(', '));
+    metrics.observeError(e.type, e.code);
+    return reply.code(e.status).send(e.body());
+  });
+
+  registerEmbeddingRoutes(app, metrics, findModel);
+
+  const modelObject = (m: ServedModel) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'embedkit' });
+  app.get('/v1/models', async () => ({ object: 'list', data: [...models.values()].map(modelObject) }));
+  app.get('/v1/models/:model', async (request) => modelObject(findModel((request.params as { model: string }).model)));
+
+  app.get('/health', async () => ({ status: 'ok', models: [...models.keys()], uptime_seconds: Math.round(process.uptime()) }));
+  app.get('/metrics', async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));
+
+  registerExplorerRoutes(app, [...models.values()], findModel);
+  if (options.page !== false) registerStaticFiles(app);
+  return app;
+}
+
+export interface RunningServer {
+  app: FastifyInstance;
+  /** Base URL, e.g. http://127.0.0.1:8080 (with the real port when 0 was asked for). */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Creates the app and listens on host:port (port 0 picks a free one). */
+export async function startServer(options: ServeOptions & { host?: string; port?: number }): Promise<RunningServer> {
+  const app = await createApp(options);
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ host, port: options.port ?? 8080 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return { app, url: `http://${shownHost}:${port}`, close: () => app.close() };
+}
+
+/** Shows the first and last characters of a wrong key, as OpenAI does, never the whole key. */
+function redact(key: string): string {
+  return key.length <= 8 ? '*'.repeat(key.length) : `${key.slice(0, 3)}${'*'.repeat(Math.min(20, key.length - 7))}${key.slice(-4)}`;
+}

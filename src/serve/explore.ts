@@ -1,0 +1,73 @@
+import type { Embeddings, Neighbour } from '../vectors/embeddings.ts';
+import { project, type ProjectionMethod } from './projection/index.ts';
+
+export interface MapPoint {
+  word: string;
+  x: number;
+  y: number;
+  /** Index (in `words`) of the query word this point belongs to; a neighbour of several goes to the first. */
+  group: number;
+  /** True for the query words themselves. */
+  query: boolean;
+}
+
+export interface WordMap {
+  method: ProjectionMethod;
+  points: MapPoint[];
+  /** Query words the model does not know. */
+  missing: string[];
+}
+
+export interface WordMapOptions {
+  /** Neighbours added around each known word (default 10). */
+  neighbours?: number;
+  method?: ProjectionMethod;
+  seed?: number;
+}
+
+/**
+ * The chosen words and their nearest neighbours, projected to 2-D. Unit vectors are projected, so the map shows
+ * directions (what cosine similarity measures) rather than vector lengths.
+ */
+export function wordMap(emb: Embeddings, words: readonly string[], options: WordMapOptions = {}): WordMap {
+  const neighbours = options.neighbours ?? 10;
+  const method = options.method ?? 'pca';
+  const missing: string[] = [];
+  const placed = new Map<string, { group: number; query: boolean }>();
+  const known = [...new Set(words)].filter((w) => {
+    if (emb.has(w)) return true;
+    missing.push(w);
+    return false;
+  });
+  known.forEach((w, group) => placed.set(w, { group, query: true }));
+  if (neighbours > 0 && known.length > 0) {
+    const lists: Neighbour[][] = emb.mostSimilarBatch(known, neighbours);
+    lists.forEach((list, group) => {
+      for (const n of list) if (!placed.has(n.word)) placed.set(n.word, { group, query: false });
+    });
+  }
+  const entries = [...placed];
+  const coords = project(
+    entries.map(([w]) => emb.getUnit(w)),
+    method,
+    options.seed,
+  );
+  return {
+    method,
+    missing,
+    points: entries.map(([word, p], i) => ({ word, x: coords[i][0], y: coords[i][1], group: p.group, query: p.query })),
+  };
+}
+
+/** Vocabulary words starting with `prefix` (case-insensitive), most frequent first. */
+export function wordsWithPrefix(emb: Embeddings, prefix: string, limit = 10, scan = 200_000): string[] {
+  const p = prefix.toLowerCase();
+  const out: string[] = [];
+  if (p === '') return out;
+  const end = Math.min(emb.size, scan);
+  for (let i = 0; i < end && out.length < limit; i++) {
+    const w = emb.vocab.word(i);
+    if (w.toLowerCase().startsWith(p)) out.push(w);
+  }
+  return out;
+}

@@ -1,0 +1,60 @@
+import { basename } from 'node:path';
+import { InvalidArgumentError } from '../errors.ts';
+import { loadEmbeddings, type LoadOptions } from '../formats/index.ts';
+import { StaticEncoder, type StaticEncoderOptions } from '../encoders/static.ts';
+import type { Encoder } from '../encoders/encoder.ts';
+import type { Embeddings } from '../vectors/embeddings.ts';
+
+/** A model the server answers for: its API name, the encoder behind /v1/embeddings, and (for static models) the word vectors the explorer queries. */
+export interface ServedModel {
+  name: string;
+  encoder: Encoder;
+  embeddings?: Embeddings;
+  /** Unix seconds when it was loaded (OpenAI's `created`). */
+  created: number;
+  /** Where it came from, shown on the page. */
+  source?: string;
+}
+
+export interface ModelSpec {
+  name: string;
+  path: string;
+}
+
+const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
+
+/**
+ * `name=path`, or a bare path named after its file (directory and extensions dropped: `data/wiki.en.vec.gz` →
+ * `wiki.en`). A path that itself contains "=" can be given as `name=path`.
+ */
+export function parseModelSpec(spec: string): ModelSpec {
+  const eq = spec.indexOf('=');
+  if (eq > 0 && NAME.test(spec.slice(0, eq))) return { name: spec.slice(0, eq), path: spec.slice(eq + 1) };
+  let name = basename(spec).replace(/\.gz$/i, '');
+  const dot = name.lastIndexOf('.');
+  if (dot > 0) name = name.slice(0, dot);
+  if (!NAME.test(name)) throw new InvalidArgumentError(`cannot derive a model name from ${JSON.stringify(spec)}; give one as name=path`);
+  return { name, path: spec };
+}
+
+/** Wraps loaded vectors as a served model with a static encoder. */
+export function staticModel(name: string, embeddings: Embeddings, options: StaticEncoderOptions = {}, source?: string): ServedModel {
+  return { name, embeddings, encoder: new StaticEncoder(embeddings, { id: `static:${name}`, ...options }), created: Math.floor(Date.now() / 1000), source };
+}
+
+/** Loads every spec (in order; names must be unique) as a static model. */
+export async function loadServedModels(specs: readonly string[], encoder: StaticEncoderOptions = {}, load: LoadOptions = {}): Promise<ServedModel[]> {
+  const parsed = specs.map(parseModelSpec);
+  const seen = new Set<string>();
+  for (const { name } of parsed) {
+    if (seen.has(name)) throw new InvalidArgumentError(`two models are named ${JSON.stringify(name)}; name them apart with name=path`);
+    seen.add(name);
+  }
+  const models: ServedModel[] = [];
+  for (const { name, path } of parsed) {
+    const emb = await loadEmbeddings(path, load);
+    await emb.prepare();
+    models.push(staticModel(name, emb, encoder, path));
+  }
+  return models;
+}

@@ -1,0 +1,32 @@
+import { UMAP } from 'umap-js';
+import { InvalidArgumentError } from '../../errors.ts';
+import { pca } from './pca.ts';
+import { seededRandom } from './random.ts';
+import { tsne } from './tsne.ts';
+
+export type ProjectionMethod = 'pca' | 'tsne' | 'umap';
+export const PROJECTION_METHODS: readonly ProjectionMethod[] = ['pca', 'tsne', 'umap'];
+
+export { pca } from './pca.ts';
+export { tsne, type TsneOptions } from './tsne.ts';
+
+/**
+ * 2-D coordinates of `points` by the chosen method. PCA is linear and instant; t-SNE and UMAP keep
+ * neighbourhoods (both seeded, so the same words give the same map). Fewer points than the nonlinear methods
+ * can work with fall back to PCA.
+ */
+export function project(points: readonly ArrayLike<number>[], method: ProjectionMethod = 'pca', seed = 42): number[][] {
+  switch (method) {
+    case 'pca':
+      return pca(points, 2);
+    case 'tsne':
+      return tsne(points);
+    case 'umap': {
+      if (points.length < 5) return pca(points, 2);
+      const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(15, points.length - 1), minDist: 0.1, random: seededRandom(seed) });
+      return umap.fit(points.map((p) => Array.from(p)));
+    }
+    default:
+      throw new InvalidArgumentError(`unknown projection method ${JSON.stringify(method)}; expected one of ${PROJECTION_METHODS.join(', ')}`);
+  }
+}

@@ -1,0 +1,106 @@
+import { endianness } from 'node:os';
+import type { FastifyInstance } from 'fastify';
+import { InvalidArgumentError } from '../../errors.ts';
+import type { EncodeResult } from '../../encoders/encoder.ts';
+import { invalidRequest } from '../api-error.ts';
+import type { Metrics } from '../metrics.ts';
+import type { ServedModel } from '../models.ts';
+import { describeIssue, embeddingsRequest, MAX_INPUTS, MAX_TOKENS_PER_INPUT, MAX_TOKENS_PER_REQUEST } from '../schemas.ts';
+
+const LITTLE_ENDIAN = endianness() === 'LE';
+
+/** POST /v1/embeddings and /embeddings: OpenAI's request and response, on the served encoders. */
+export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, findModel: (name: string) => ServedModel): void {
+  const handler = async (body: unknown) => {
+    const parsed = embeddingsRequest.safeParse(body);
+    if (!parsed.success) {
+      // Name the missing model as OpenAI does before anything else.
+      const b = body as { model?: unknown } | null;
+      if (b === null || typeof b !== 'object' || b.model === undefined) throw invalidRequest('You must provide a model parameter.', 'model');
+      const { message, param } = describeIssue(parsed.error);
+      if (param === 'input') {
+        throw invalidRequest("'$.input' is invalid: expected a non-empty string, an array of strings, an array of token ids (integers ≥ 0) or an array of such arrays.", 'input');
+      }
+      throw invalidRequest(message, param);
+    }
+    const req = parsed.data;
+    const model = findModel(req.model);
+    const { encoder } = model;
+    const inputs = normalizeInput(req.input);
+    if (inputs.length === 0) throw invalidRequest("'$.input' is invalid: the input must not be empty.", 'input');
+    if (inputs.length > MAX_INPUTS) throw invalidRequest(`'$.input' is invalid: at most ${MAX_INPUTS} inputs per request, got ${inputs.length}.`, 'input');
+    const dims = req.dimensions;
+    if (dims !== undefined && (dims < 1 || dims > encoder.dim)) {
+      throw invalidRequest(`'$.dimensions' is invalid: it must be between 1 and ${encoder.dim} for model ${model.name}, got ${dims}.`, 'dimensions');
+    }
+
+    let result: EncodeResult;
+    try {
+      if (typeof inputs[0] === 'string') {
+        if ((inputs as string[]).some((s) => s === '')) throw invalidRequest("'$.input' is invalid: an input must not be an empty string.", 'input');
+        result = await encoder.encode(inputs as string[]);
+      } else {
+        if (!encoder.encodeTokenIds) throw invalidRequest(`model ${model.name} does not accept token ids; send text`, 'input');
+        if ((inputs as number[][]).some((ids) => ids.length === 0)) throw invalidRequest("'$.input' is invalid: a token array must not be empty.", 'input');
+        result = await encoder.encodeTokenIds(inputs as number[][]);
+      }
+    } catch (err) {
+      if (err instanceof InvalidArgumentError) throw invalidRequest(err.message, 'input');
+      throw err;
+    }
+    const perInputLimit = Math.min(MAX_TOKENS_PER_INPUT, encoder.maxTokens);
+    let total = 0;
+    result.tokens.forEach((n, i) => {
+      if (n > perInputLimit) {
+        throw invalidRequest(`This model's maximum context length is ${perInputLimit} tokens, however input ${i} has ${n} tokens. Please reduce the length of the input.`, 'input', 'context_length_exceeded');
+      }
+      total += n;
+    });
+    if (total > MAX_TOKENS_PER_REQUEST) {
+      throw invalidRequest(`Requested ${total} tokens, max ${MAX_TOKENS_PER_REQUEST} tokens per request.`, 'input', 'max_tokens_per_request');
+    }
+    metrics.observeEmbeddings(model.name, inputs.length, total);
+    const base64 = req.encoding_format === 'base64';
+    return {
+      object: 'list',
+      data: result.vectors.map((v, index) => {
+        const vec = dims !== undefined && dims < v.length ? truncate(v, dims) : v;
+        return { object: 'embedding', index, embedding: base64 ? toBase64(vec) : Array.from(vec) };
+      }),
+      model: model.name,
+      usage: { prompt_tokens: total, total_tokens: total },
+    };
+  };
+  for (const url of ['/v1/embeddings', '/embeddings']) {
+    app.post(url, async (request) => handler(request.body));
+  }
+}
+
+/** The four input shapes as a list of strings or a list of token-id lists. */
+function normalizeInput(input: string | string[] | number[] | number[][]): string[] | number[][] {
+  if (typeof input === 'string') return [input];
+  if (input.length === 0) return [];
+  if (typeof input[0] === 'number') return [input as number[]];
+  return input as string[] | number[][];
+}
+
+/** The first `dims` coordinates scaled back to unit length (OpenAI's `dimensions`, as for its v3 models). */
+function truncate(v: Float32Array, dims: number): Float32Array {
+  const out = v.slice(0, dims);
+  let s = 0;
+  for (let i = 0; i < dims; i++) s += out[i] * out[i];
+  if (s > 0) {
+    const inv = 1 / Math.sqrt(s);
+    for (let i = 0; i < dims; i++) out[i] *= inv;
+  }
+  return out;
+}
+
+/** Little-endian float32 bytes in base64, as the OpenAI API sends them. */
+function toBase64(v: Float32Array): string {
+  const buf = Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  if (LITTLE_ENDIAN) return buf.toString('base64');
+  const copy = Buffer.from(buf);
+  copy.swap32();
+  return copy.toString('base64');
+}

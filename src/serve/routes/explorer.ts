@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import type { z } from 'zod';
+import { UnknownWordError } from '../../errors.ts';
+import type { Embeddings } from '../../vectors/embeddings.ts';
+import { ApiError, invalidRequest, unknownWord } from '../api-error.ts';
+import { wordMap, wordsWithPrefix } from '../explore.ts';
+import type { ServedModel } from '../models.ts';
+import type { ProjectionMethod } from '../projection/index.ts';
+import { analogyQuery, describeIssue, projectionRequest, similarityQuery, similarQuery, suggestQuery } from '../schemas.ts';
+
+/** The JSON endpoints the explorer page calls (under /api): neighbours, analogies, similarity, 2-D maps. */
+export function registerExplorerRoutes(app: FastifyInstance, models: readonly ServedModel[], findModel: (name: string) => ServedModel): void {
+  /** The model's word vectors; the first model when none is named. */
+  const vectorsOf = (name: string | undefined): { model: ServedModel; emb: Embeddings } => {
+    const model = name === undefined ? models[0] : findModel(name);
+    if (!model.embeddings) throw invalidRequest(`model ${model.name} has no word vectors to explore`, 'model');
+    return { model, emb: model.embeddings };
+  };
+  const known = (emb: Embeddings, word: string, param: string) => {
+    if (!emb.has(word)) throw unknownWord(word, param);
+  };
+
+  app.get('/api/models', async () => ({
+    models: models.map((m) => ({
+      name: m.name,
+      dim: m.encoder.dim,
+      words: m.embeddings?.size ?? null,
+      subwords: m.embeddings?.oov !== undefined,
+      source: m.source ?? null,
+      encoder: m.encoder.id,
+      examples: m.embeddings ? exampleWords(m.embeddings) : [],
+    })),
+  }));
+
+  app.get('/api/similar', async (request) => {
+    const q = parse(similarQuery, request.query);
+    const { model, emb } = vectorsOf(q.model);
+    known(emb, q.word, 'word');
+    return { model: model.name, word: q.word, neighbours: guard(() => emb.mostSimilar({ positive: [q.word], topn: q.topn })) };
+  });
+
+  app.get('/api/analogy', async (request) => {
+    const q = parse(analogyQuery, request.query);
+    const { model, emb } = vectorsOf(q.model);
+    known(emb, q.a, 'a');
+    known(emb, q.b, 'b');
+    known(emb, q.c, 'c');
+    // a − b + c: "king − man + woman" asks for the word that is to woman what king is to man.
+    const results = guard(() => emb.mostSimilar({ positive: [q.a, q.c], negative: [q.b], topn: q.topn }));
+    return { model: model.name, a: q.a, b: q.b, c: q.c, results };
+  });
+
+  app.get('/api/similarity', async (request) => {
+    const q = parse(similarityQuery, request.query);
+    const { model, emb } = vectorsOf(q.model);
+    known(emb, q.a, 'a');
+    known(emb, q.b, 'b');
+    return { model: model.name, a: q.a, b: q.b, similarity: guard(() => emb.similarity(q.a, q.b)) };
+  });
+
+  app.get('/api/suggest', async (request) => {
+    const q = parse(suggestQuery, request.query);
+    const { model, emb } = vectorsOf(q.model);
+    return { model: model.name, words: wordsWithPrefix(emb, q.prefix, q.limit) };
+  });
+
+  app.post('/api/projection', async (request) => {
+    const q = parse(projectionRequest, request.body);
+    const { model, emb } = vectorsOf(q.model);
+    const map = wordMap(emb, q.words, { neighbours: q.neighbours, method: q.method as ProjectionMethod });
+    return { model: model.name, ...map };
+  });
+}
+
+function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) {
+    const { message, param } = describeIssue(r.error);
+    throw invalidRequest(message, param);
+  }
+  return r.data;
+}
+
+/** Library errors about words become 404s; anything else propagates. */
+function guard<T>(f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (err instanceof UnknownWordError) throw unknownWord(err.word, 'word');
+    if (err instanceof ApiError) throw err;
+    throw err;
+  }
+}
+
+/** A few frequent content words to put in the page's inputs: skip the very top (function words). */
+function exampleWords(emb: Embeddings): string[] {
+  const out: string[] = [];
+  for (let i = Math.min(100, Math.floor(emb.size / 10)); i < emb.size && out.length < 6; i += 37) {
+    const w = emb.vocab.word(i);
+    if (/^\p{L}{3,}$/u.test(w)) out.push(w);
+  }
+  return out;
+}

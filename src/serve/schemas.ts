@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { PROJECTION_METHODS } from './projection/index.ts';
+
+/** OpenAI's limits for /v1/embeddings. */
+export const MAX_INPUTS = 2048;
+export const MAX_TOKENS_PER_INPUT = 8191;
+export const MAX_TOKENS_PER_REQUEST = 300_000;
+
+const tokenId = z.number().int().nonnegative();
+
+/** The body of POST /v1/embeddings, exactly the fields OpenAI accepts. */
+export const embeddingsRequest = z.object({
+  input: z.union([
+    z.string(),
+    z.array(z.string()),
+    z.array(tokenId),
+    z.array(z.array(tokenId)),
+  ]),
+  model: z.string().min(1),
+  encoding_format: z.enum(['float', 'base64']).optional(),
+  dimensions: z.number().int().optional(),
+  user: z.string().optional(),
+});
+export type EmbeddingsRequest = z.infer<typeof embeddingsRequest>;
+
+const modelName = z.string().min(1).optional();
+const topn = z.coerce.number().int().min(1).max(100).default(10);
+
+export const similarQuery = z.object({ model: modelName, word: z.string().min(1), topn });
+export const analogyQuery = z.object({ model: modelName, a: z.string().min(1), b: z.string().min(1), c: z.string().min(1), topn });
+export const similarityQuery = z.object({ model: modelName, a: z.string().min(1), b: z.string().min(1) });
+export const suggestQuery = z.object({ model: modelName, prefix: z.string(), limit: z.coerce.number().int().min(1).max(50).default(10) });
+export const projectionRequest = z.object({
+  model: modelName,
+  words: z.array(z.string().min(1)).min(1).max(50),
+  neighbours: z.number().int().min(0).max(50).default(10),
+  method: z.enum(PROJECTION_METHODS as [string, ...string[]]).default('pca'),
+});
+
+/** The first problem zod found, as a message and the OpenAI `param` it concerns. */
+export function describeIssue(error: z.ZodError): { message: string; param: string | null } {
+  const issue = error.issues[0];
+  const path = issue.path.map(String);
+  const param = path.length ? path[0] : null;
+  const where = path.length ? `'$.${path.join('.')}'` : 'The request body';
+  return { message: `${where} is invalid: ${issue.message}.`, param };
+}
