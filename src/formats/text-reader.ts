@@ -116,7 +116,9 @@ class TextReader {
       this.dim = Number(header[2]);
       if (this.dim < 1) throw this.error(`expected a dimension ≥ 1 in the header, found ${this.dim}`, 1);
       this.dimSource = "the header's dimension";
-      this.store = new RowStore(this.dim, Math.min(expectedRows, limit));
+      // Each value takes at least two bytes ("0 "): a damaged header must not allocate more than the file can fill.
+      const fits = Math.floor((input.gzip ? input.size * 8 : input.size) / (2 * this.dim)) + 1;
+      this.store = new RowStore(this.dim, Math.min(expectedRows, limit, fits));
       firstDataLine = 2;
       first = null;
     } else if (o.header === 'required') {

@@ -103,6 +103,12 @@ test('binary: NaN and infinity name the row, the value and its byte', async () =
   await assertFormatError(binary('1 2\n', [['ab', [-Infinity, 2]]], false), 'word2vec-binary', { message: /row 1 \("ab"\): value 1 is -Infinity/, byte: 7 });
 });
 
+test('a header promising billions of rows fails as a truncated file, without trying to allocate them', async () => {
+  await assertFormatError('99999999999 300\na 1\n', 'word2vec-text', { message: /expected 300 values after "a"/, line: 2 });
+  await assertFormatError('99999999999 3\na 1 2 3\n', 'word2vec-text', { message: /header says 99999999999 rows, but the file ends after 1/, line: 3 });
+  await assertFormatError(binary('99999999999 2\n', [['ab', [1, 2]]]), 'word2vec-binary', { message: /header says 99999999999 rows, but the file ends after 1/, byte: 26 });
+});
+
 test('binary: a bad header', async () => {
   await assertFormatError('two 2\nab ', 'word2vec-binary', { message: /expected a header "<rows> <dimension>", found "two 2"/, line: 1 });
 });
