@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline, type Readable } from 'node:stream';
@@ -116,7 +117,9 @@ export class ByteInput {
         });
         return new ByteInput(new GunzipSource(gunzip, path), path, true, stat.size, false);
       }
-      return new ByteInput(new FileSource(fh), path, false, stat.size, options.whole === true);
+      // One Buffer holds at most buffer.constants.MAX_LENGTH bytes; bigger files stream through the window.
+      const whole = options.whole === true && stat.size <= constants.MAX_LENGTH;
+      return new ByteInput(new FileSource(fh), path, false, stat.size, whole);
     } catch (err) {
       await fh.close().catch(() => undefined);
       throw err;

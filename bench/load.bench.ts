@@ -1,0 +1,101 @@
+/**
+ * Loading vectors files: embedkit's loadEmbeddings against gensim's KeyedVectors.load_word2vec_format on the
+ * same files, each in its own process, measured the same way (wall seconds and peak RSS via /usr/bin/time),
+ * plus the load call alone as each process times it (without interpreter start-up and imports).
+ * Files: a word2vec binary of ~1 GB (random words, 300 dims) and a text file a sixteenth of its rows.
+ * `npm run bench -- load`; EMBEDKIT_BENCH_LOAD_MB=50 shrinks the binary (the text file follows).
+ */
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { saveEmbeddings } from '../src/formats/index.ts';
+import { Embeddings } from '../src/vectors/embeddings.ts';
+import { Vocabulary } from '../src/vocab/vocabulary.ts';
+import { measure, PYTHON, type Measured } from './lib/measure.ts';
+import { printTable, ratio } from './lib/table.ts';
+
+const DIM = 300;
+const MB = Number(process.env.EMBEDKIT_BENCH_LOAD_MB ?? 1000);
+const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** Random lowercase words (3–12 letters), made unique by a base-36 suffix, and Gaussian-ish vectors. */
+function randomEmbeddings(rows: number, seed: number): Embeddings {
+  const next = rng(seed);
+  const words = new Array<string>(rows);
+  for (let i = 0; i < rows; i++) {
+    let w = '';
+    const n = 3 + Math.floor(next() * 10);
+    for (let k = 0; k < n; k++) w += String.fromCharCode(97 + Math.floor(next() * 26));
+    words[i] = `${w}${i.toString(36)}`;
+  }
+  const v = new Float32Array(rows * DIM);
+  for (let i = 0; i < v.length; i++) v[i] = (next() + next() + next() - 1.5) * 0.5;
+  return new Embeddings(new Vocabulary(words), v, DIM);
+}
+
+const OURS = `
+import { loadEmbeddings } from ${JSON.stringify(join(ROOT, 'src/formats/index.ts'))};
+const t0 = performance.now();
+const emb = await loadEmbeddings(process.argv[2]);
+const seconds = (performance.now() - t0) / 1000;
+process.stdout.write(JSON.stringify({ rows: emb.size, dim: emb.dim, seconds }));
+process.exit(0);
+`;
+
+const GENSIM = String.raw`
+import json, sys, time
+from gensim.models import KeyedVectors
+t0 = time.perf_counter()
+kv = KeyedVectors.load_word2vec_format(sys.argv[1], binary=sys.argv[2] == "binary")
+print(json.dumps({"rows": len(kv.index_to_key), "dim": kv.vector_size, "seconds": time.perf_counter() - t0}))
+`;
+
+interface Run extends Measured {
+  loadSeconds: number;
+}
+
+function parsed(m: Measured, rows: number, who: string): Run {
+  const r = JSON.parse(m.stdout.trim().split('\n').pop()!) as { rows: number; dim: number; seconds: number };
+  if (r.rows !== rows || r.dim !== DIM) throw new Error(`${who} read ${r.rows}×${r.dim}, expected ${rows}×${DIM}`);
+  return { ...m, loadSeconds: r.seconds };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'embedkit-bench-load-'));
+try {
+  const binRows = Math.max(1000, Math.round((MB * 1e6) / (DIM * 4 + 12)));
+  const textRows = Math.max(100, Math.round(binRows / 16));
+  const binPath = join(dir, 'vectors.bin');
+  const textPath = join(dir, 'vectors.txt');
+  const ours = join(dir, 'load.mts');
+  writeFileSync(ours, OURS);
+  await saveEmbeddings(randomEmbeddings(binRows, 1), binPath, { format: 'word2vec-binary' });
+  await saveEmbeddings(randomEmbeddings(textRows, 2), textPath, { format: 'word2vec-text' });
+
+  const rows: (string | number)[][] = [];
+  for (const [label, path, n, kind] of [
+    ['word2vec binary', binPath, binRows, 'binary'],
+    ['word2vec text', textPath, textRows, 'text'],
+  ] as const) {
+    const size = `${(statSync(path).size / 1048576).toFixed(0)} MiB, ${n.toLocaleString('en-US')} × ${DIM}`;
+    const g = parsed(await measure(PYTHON, ['-c', GENSIM, path, kind]), n, 'gensim');
+    const e = parsed(await measure(process.execPath, ['--import', 'tsx', ours, path], { ...process.env, NODE_OPTIONS: '' }), n, 'embedkit');
+    rows.push([label, size, 'gensim 4.2', g.seconds, g.loadSeconds, g.peakRssMiB, '1.00×', '1.00×']);
+    rows.push([label, size, 'embedkit', e.seconds, e.loadSeconds, e.peakRssMiB, ratio(g.seconds, e.seconds), ratio(g.loadSeconds, e.loadSeconds)]);
+  }
+  printTable(
+    `Loading vectors (one process per load, page cache warm after writing)`,
+    ['file', 'size', 'tool', 'wall s', 'load call s', 'peak RSS MiB', 'speed vs gensim (wall)', 'speed vs gensim (load call)'],
+    rows,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
