@@ -1,0 +1,270 @@
+/* global document, window, sessionStorage, URLSearchParams */
+// The explorer page: plain browser JavaScript, no build step. It talks to the JSON endpoints under /api.
+
+const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#7A5195', '#B8860B', '#2F4B7C', '#A05195'];
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const $ = (id) => document.getElementById(id);
+const state = { models: [], model: undefined };
+
+/** Fetches JSON; on 401 asks once for the API key (kept for this tab only) and retries. */
+async function api(path, options = {}) {
+  const headers = { ...(options.body ? { 'content-type': 'application/json' } : {}) };
+  const key = sessionStorage.getItem('embedkit-key');
+  if (key) headers.authorization = `Bearer ${key}`;
+  const res = await fetch(path, { ...options, headers });
+  if (res.status === 401 && !options.retried) {
+    const entered = window.prompt('This server needs an API key:');
+    if (entered) {
+      sessionStorage.setItem('embedkit-key', entered.trim());
+      return api(path, { ...options, retried: true });
+    }
+  }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(body.error?.message ?? `${res.status} ${res.statusText}`);
+  return body;
+}
+
+function query(params) {
+  return new URLSearchParams({ ...(state.model ? { model: state.model } : {}), ...params }).toString();
+}
+
+function setStatus(el, text, isError = false) {
+  el.textContent = text;
+  el.classList.toggle('error', isError);
+}
+
+/** A ranked list with a bar for each score; clicking an item looks its word up. */
+function renderList(ol, items) {
+  ol.replaceChildren(
+    ...items.map(({ word, score }) => {
+      const li = document.createElement('li');
+      li.dataset.word = word;
+      const bar = document.createElement('span');
+      bar.className = 'bar';
+      bar.style.width = `${Math.max(0, Math.min(1, score)) * 100}%`;
+      const w = document.createElement('span');
+      w.className = 'word';
+      w.textContent = word;
+      const s = document.createElement('span');
+      s.className = 'score';
+      s.textContent = score.toFixed(3);
+      li.append(bar, w, s);
+      li.title = `show the neighbours of ${word}`;
+      li.addEventListener('click', () => lookUp(word));
+      return li;
+    }),
+  );
+}
+
+async function lookUp(word) {
+  $('word-input').value = word;
+  await findNeighbours();
+}
+
+async function findNeighbours() {
+  const word = $('word-input').value.trim();
+  if (!word) return;
+  const status = $('neighbours-status');
+  setStatus(status, 'searching…');
+  try {
+    const r = await api(`/api/similar?${query({ word, topn: $('topn-select').value })}`);
+    renderList($('neighbours-list'), r.neighbours);
+    setStatus(status, `${r.neighbours.length} nearest to “${r.word}”`);
+  } catch (err) {
+    $('neighbours-list').replaceChildren();
+    setStatus(status, err.message, true);
+  }
+}
+
+async function runAnalogy() {
+  const [a, b, c] = ['analogy-a', 'analogy-b', 'analogy-c'].map((id) => $(id).value.trim());
+  const status = $('analogy-status');
+  setStatus(status, 'computing…');
+  try {
+    const r = await api(`/api/analogy?${query({ a, b, c, topn: 10 })}`);
+    renderList($('analogy-results'), r.results);
+    setStatus(status, `${a} − ${b} + ${c} ≈ ${r.results[0]?.word ?? '?'}`);
+  } catch (err) {
+    $('analogy-results').replaceChildren();
+    setStatus(status, err.message, true);
+  }
+}
+
+async function compare() {
+  const a = $('sim-a').value.trim();
+  const b = $('sim-b').value.trim();
+  const out = $('similarity-result');
+  try {
+    const r = await api(`/api/similarity?${query({ a, b })}`);
+    out.classList.remove('error');
+    const big = document.createElement('span');
+    big.className = 'big';
+    big.textContent = r.similarity.toFixed(3);
+    out.replaceChildren(big, document.createTextNode(`  cosine similarity of “${a}” and “${b}”`));
+  } catch (err) {
+    setStatus(out, err.message, true);
+  }
+}
+
+function svg(tag, attrs) {
+  const el = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, String(v));
+  return el;
+}
+
+async function drawMap() {
+  const words = $('map-words').value.split(/[\s,，、]+/).filter(Boolean);
+  if (words.length === 0) return;
+  const status = $('map-status');
+  const method = $('map-method').value;
+  setStatus(status, `projecting with ${$('map-method').selectedOptions[0].textContent}…`);
+  try {
+    const r = await api('/api/projection', {
+      method: 'POST',
+      body: JSON.stringify({ model: state.model, words, neighbours: Number($('map-neighbours').value) || 0, method }),
+    });
+    renderMap(r);
+    const missing = r.missing.length ? ` · not in the vocabulary: ${r.missing.join(', ')}` : '';
+    setStatus(status, `${r.points.length} words${missing}`, r.points.length === 0);
+  } catch (err) {
+    setStatus(status, err.message, true);
+  }
+}
+
+/** Scatter of the projected points: equal scale on both axes, query words larger and labelled in their colour. */
+function renderMap({ points }) {
+  const map = $('map');
+  const W = 800;
+  const H = 560;
+  const pad = 48;
+  map.replaceChildren();
+  for (let x = 0; x <= W; x += 50) map.append(svg('line', { class: 'gridline', x1: x, y1: 0, x2: x, y2: H }));
+  for (let y = 0; y <= H; y += 50) map.append(svg('line', { class: 'gridline', x1: 0, y1: y, x2: W, y2: y }));
+  if (points.length === 0) return;
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
+  const scale = Math.min((W - 2 * pad - 80) / (x1 - x0 || 1), (H - 2 * pad) / (y1 - y0 || 1));
+  const px = (x) => W / 2 + (x - (x0 + x1) / 2) * scale;
+  const py = (y) => H / 2 - (y - (y0 + y1) / 2) * scale;
+  const tooltip = $('map-tooltip');
+  const ordered = [...points].sort((a, b) => Number(a.query) - Number(b.query));
+  const labels = svg('g', {});
+  for (const p of ordered) {
+    const colour = COLOURS[p.group % COLOURS.length];
+    const c = svg('circle', { class: 'pt', cx: px(p.x), cy: py(p.y), r: p.query ? 7 : 4.5, fill: colour, 'fill-opacity': p.query ? 1 : 0.75, stroke: '#fff', 'stroke-width': p.query ? 2 : 1 });
+    c.dataset.word = p.word;
+    const title = svg('title', {});
+    title.textContent = p.word;
+    c.append(title);
+    c.addEventListener('mouseenter', () => {
+      tooltip.textContent = p.word;
+      tooltip.hidden = false;
+      const box = map.getBoundingClientRect();
+      tooltip.style.left = `${(px(p.x) / W) * box.width}px`;
+      tooltip.style.top = `${(py(p.y) / H) * box.height}px`;
+    });
+    c.addEventListener('mouseleave', () => (tooltip.hidden = true));
+    c.addEventListener('click', () => lookUp(p.word));
+    map.append(c);
+  }
+  map.append(labels);
+  placeLabels(labels, [...points].sort((a, b) => Number(b.query) - Number(a.query)), px, py, W, H);
+}
+
+/**
+ * Greedy label placement: query words first, each label beside its point (right, left, above, below) where it
+ * overlaps no point or earlier label; a label with no free place is left out (hovering the point still names it).
+ */
+function placeLabels(group, points, px, py, W, H) {
+  const boxes = points.map((p) => ({ x: px(p.x) - 5, y: py(p.y) - 5, w: 10, h: 10 }));
+  const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  for (const p of points) {
+    const colour = COLOURS[p.group % COLOURS.length];
+    const t = svg('text', { class: p.query ? 'query' : '' });
+    if (p.query) t.style.fill = colour;
+    t.textContent = p.word;
+    group.append(t);
+    const w = t.getComputedTextLength();
+    const h = p.query ? 15 : 13;
+    const x0 = px(p.x);
+    const y0 = py(p.y);
+    const gap = p.query ? 10 : 7;
+    const spots = [
+      { x: x0 + gap, y: y0 - h / 2 },
+      { x: x0 - gap - w, y: y0 - h / 2 },
+      { x: x0 - w / 2, y: y0 - gap - h },
+      { x: x0 - w / 2, y: y0 + gap },
+      { x: x0 + gap, y: y0 - h },
+      { x: x0 + gap, y: y0 },
+    ].map((s) => ({ ...s, w, h }));
+    const free = spots.find((b) => b.x >= 0 && b.y >= 0 && b.x + w <= W && b.y + h <= H && !boxes.some((o) => overlaps(b, o)));
+    if (!free && !p.query) {
+      t.remove();
+      continue;
+    }
+    const spot = free ?? spots[0];
+    boxes.push(spot);
+    t.setAttribute('x', spot.x);
+    t.setAttribute('y', spot.y + h - 3);
+  }
+}
+
+function showApiExample() {
+  const base = `${window.location.origin}/v1`;
+  $('api-base').textContent = base;
+  const model = state.model ?? 'MODEL';
+  $('api-example').textContent =
+    `curl ${base}/embeddings \\\n  -H 'Content-Type: application/json' \\\n  -d '{"model": "${model}", "input": ["the quick brown fox", "a lazy dog"]}'\n\n` +
+    `# Node\nimport OpenAI from 'openai';\nconst client = new OpenAI({ baseURL: '${base}', apiKey: 'unused' });\n` +
+    `const r = await client.embeddings.create({ model: '${model}', input: 'hello world' });`;
+}
+
+async function selectModel(name) {
+  state.model = name;
+  const m = state.models.find((x) => x.name === name);
+  if (!m) return;
+  $('model-info').textContent = `${m.words?.toLocaleString() ?? '?'} words · dim ${m.dim}${m.subwords ? ' · subwords' : ''}${m.source ? ` · ${m.source}` : ''}`;
+  const ex = m.examples.length ? m.examples : [];
+  $('word-input').placeholder = ex[0] ? `type a word, e.g. ${ex[0]}` : 'type a word…';
+  if (!$('map-words').value && ex.length) $('map-words').value = ex.slice(0, 3).join(' ');
+  showApiExample();
+}
+
+let suggestTimer;
+function suggest(input) {
+  clearTimeout(suggestTimer);
+  suggestTimer = setTimeout(async () => {
+    const prefix = input.value.trim();
+    if (!prefix) return;
+    try {
+      const r = await api(`/api/suggest?${query({ prefix, limit: 12 })}`);
+      $('word-suggestions').replaceChildren(...r.words.map((w) => Object.assign(document.createElement('option'), { value: w })));
+    } catch {
+      // Suggestions are a convenience: a failure here shows nothing.
+    }
+  }, 120);
+}
+
+async function init() {
+  const submit = (id, f) => $(id).addEventListener('submit', (e) => { e.preventDefault(); f(); });
+  submit('neighbours-form', findNeighbours);
+  submit('analogy-form', runAnalogy);
+  submit('similarity-form', compare);
+  submit('map-form', drawMap);
+  for (const id of ['word-input', 'analogy-a', 'analogy-b', 'analogy-c', 'sim-a', 'sim-b']) $(id).addEventListener('input', (e) => suggest(e.target));
+  $('model-select').addEventListener('change', (e) => selectModel(e.target.value));
+  $('map-method').addEventListener('change', () => { if ($('map-words').value.trim()) drawMap(); });
+  try {
+    const { models } = await api('/api/models');
+    state.models = models;
+    $('model-select').replaceChildren(...models.map((m) => Object.assign(document.createElement('option'), { value: m.name, textContent: m.name })));
+    await selectModel(models[0]?.name);
+    document.body.dataset.ready = 'true';
+    if ($('map-words').value) await drawMap();
+  } catch (err) {
+    setStatus($('neighbours-status'), `cannot reach the server: ${err.message}`, true);
+  }
+}
+
+init();

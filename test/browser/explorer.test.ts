@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startServer, type RunningServer } from '../../src/serve/app.ts';
+import { staticModel } from '../../src/serve/models.ts';
+import { CLUSTERS, structuredModel } from '../serve/helpers/model.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+/** Where the screenshot goes: $EMBEDKIT_SCREENSHOT, or a fixed name in the temp folder (printed below). */
+const SCREENSHOT = process.env.EMBEDKIT_SCREENSHOT ?? join(tmpdir(), 'embedkit-explorer.png');
+const missing = !existsSync(CHROMIUM);
+if (missing) console.log(`# skipping the explorer browser test: ${CHROMIUM} is missing (apt-get install chromium fonts-wqy-microhei)`);
+
+let server: RunningServer;
+let context: BrowserContext;
+let page: Page;
+let profile: string;
+
+before(async () => {
+  if (missing) return;
+  server = await startServer({ models: [staticModel('tiny', structuredModel(), {}, 'test model')], port: 0 });
+  profile = mkdtempSync(join(tmpdir(), 'embedkit-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    viewport: { width: 1440, height: 900 },
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (err) => console.log(`# page error: ${err.message}`));
+});
+
+after(async () => {
+  await context?.close();
+  await server?.close();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+test('explorer page: neighbours, analogy, similarity and the map work in chromium', { skip: missing ? `${CHROMIUM} missing` : false, timeout: 60_000 }, async () => {
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    // The unknown-word lookup answers 404 on purpose; any other failed load (a missing asset) is an error.
+    if (m.type() === 'error' && !m.location().url.includes('word=notaword')) errors.push(`${m.text()} (${m.location().url})`);
+  });
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  assert.equal(await page.locator('#model-select').inputValue(), 'tiny');
+
+  // Neighbours of a fruit are the other fruits (the model is built that way).
+  await page.fill('#word-input', 'apple');
+  await page.click('#neighbours-form button');
+  await page.waitForSelector('#neighbours-list li');
+  const neighbours = await page.locator('#neighbours-list li .word').allTextContents();
+  assert.equal(neighbours.length, 10);
+  const fruits = CLUSTERS.fruit.filter((w) => w !== 'apple');
+  assert.deepEqual(new Set(neighbours.slice(0, fruits.length)), new Set(fruits));
+
+  // Chinese words come back and display (neighbours of a city are the other cities).
+  await page.fill('#word-input', '北京');
+  await page.click('#neighbours-form button');
+  await page.waitForFunction(() => document.querySelector('#neighbours-status')?.textContent?.includes('北京'));
+  const cities = await page.locator('#neighbours-list li .word').allTextContents();
+  assert.deepEqual(new Set(cities.slice(0, 5)), new Set(CLUSTERS.city.filter((w) => w !== '北京')));
+
+  // An unknown word is reported, not silently ignored.
+  await page.fill('#word-input', 'notaword');
+  await page.click('#neighbours-form button');
+  await page.waitForSelector('#neighbours-status.error');
+  assert.match(await page.locator('#neighbours-status').innerText(), /notaword/);
+
+  // Analogy: king − man + woman = queen.
+  await page.fill('#analogy-a', 'king');
+  await page.fill('#analogy-b', 'man');
+  await page.fill('#analogy-c', 'woman');
+  await page.click('#analogy-form button');
+  await page.waitForSelector('#analogy-results li');
+  assert.equal(await page.locator('#analogy-results li .word').first().innerText(), 'queen');
+
+  await page.fill('#sim-a', 'cat');
+  await page.fill('#sim-b', 'dog');
+  await page.click('#similarity-form button');
+  await page.waitForSelector('#similarity-result .big');
+  assert.ok(Number(await page.locator('#similarity-result .big').innerText()) > 0.8);
+
+  // The map: 3 words and 5 neighbours each (all inside their own clusters) → 3 × 6 points, each labelled.
+  for (const method of ['tsne', 'pca']) {
+    await page.fill('#map-words', 'apple, tiger 上海');
+    await page.fill('#map-neighbours', '5');
+    await page.selectOption('#map-method', method);
+    await page.click('#map-form button');
+    await page.waitForFunction(() => document.querySelectorAll('#map circle').length === 18, null, { timeout: 20_000 });
+  }
+  // Query words are always labelled; neighbours are labelled where there is room (all are named on hover).
+  const labels = await page.locator('#map text').allTextContents();
+  for (const w of ['apple', 'tiger', '上海']) assert.ok(labels.includes(w), `map labels include ${w}`);
+  assert.deepEqual((await page.locator('#map circle').evaluateAll((cs) => cs.map((c) => (c as SVGElement).dataset.word))).filter((w) => w === 'apple' || w === 'tiger' || w === '上海').sort(), ['apple', 'tiger', '上海'].sort());
+  const circles = page.locator('#map circle');
+  const box = await circles.first().boundingBox();
+  assert.ok(box && box.width > 0, 'points are drawn with a size');
+
+  // Hovering a point shows its word; clicking it lists its neighbours.
+  const target = page.locator('#map circle[data-word="tiger"]');
+  await target.hover();
+  assert.equal(await page.locator('#map-tooltip').innerText(), 'tiger');
+  await target.click();
+  await page.waitForFunction(() => document.querySelector('#word-input') instanceof HTMLInputElement && (document.querySelector('#word-input') as HTMLInputElement).value === 'tiger');
+  await page.waitForFunction(() => document.querySelector('#neighbours-status')?.textContent?.includes('tiger'));
+  const animals = await page.locator('#neighbours-list li .word').allTextContents();
+  assert.ok(animals.slice(0, 5).every((w) => CLUSTERS.animal.includes(w)), `neighbours of tiger are animals: ${animals.join(', ')}`);
+
+  // Han characters render with a CJK font (the glyph is wider than a missing-glyph box would be).
+  const hanWidth = await page.evaluate(() => {
+    const el = [...document.querySelectorAll('#map text')].find((t) => t.textContent === '上海') as SVGTextElement | undefined;
+    return el ? el.getComputedTextLength() : 0;
+  });
+  assert.ok(hanWidth > 15, `Chinese label has width ${hanWidth}`);
+
+  await page.hover('#map-card h2');
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+  assert.ok(statSync(SCREENSHOT).size > 10_000);
+  console.log(`# explorer screenshot: ${SCREENSHOT}`);
+  assert.deepEqual(errors, []);
+});
