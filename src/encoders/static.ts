@@ -27,7 +27,7 @@ export interface StaticEncoderOptions {
 }
 
 /** Fraction of the first vocabulary words containing Han characters above which 'auto' picks jieba. */
-const CHINESE_VOCAB_SHARE = 0.3;
+const CHINESE_VOCAB_SHARE = 0.5;
 const HAN = /\p{Script=Han}/u;
 
 /** 'auto' tokenizer choice: look at the most frequent words, which are the first rows of a vectors file. */
