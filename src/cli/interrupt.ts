@@ -12,6 +12,11 @@ export function interruptSignal(): AbortSignal {
   return controller.signal;
 }
 
+/** Ends the graceful phase (e.g. training done, now serving): the next Ctrl-C or SIGTERM exits at once again. */
+export function releaseInterruptSignal(): void {
+  graceful = false;
+}
+
 export function installInterruptHandlers(): void {
   process.on('SIGINT', () => {
     if (graceful && !controller.signal.aborted) {

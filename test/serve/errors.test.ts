@@ -28,7 +28,9 @@ describe('POST /v1/embeddings rejects bad requests in OpenAI\'s shape', () => {
     const e = await expectError(post(url, { model: 'text-embedding-3-small', input: 'x' }), 404, 'model', 'model_not_found');
     assert.match(e.message, /text-embedding-3-small/);
   });
-  test('missing model: 400 naming model', () => expectError(post(url, { input: 'x' }), 400, 'model'));
+  test('missing model: 400 naming model', async () => {
+    await expectError(post(url, { input: 'x' }), 400, 'model');
+  });
   test('bad inputs: 400 naming input', async () => {
     const size = structuredModel().size;
     for (const input of [5, null, [], '', [''], [1.5], [-1], [[0, 1], 'a'], [[]], { text: 'a' }, [size], [[0, size + 3]]]) {
@@ -43,7 +45,9 @@ describe('POST /v1/embeddings rejects bad requests in OpenAI\'s shape', () => {
     const ok = await post(url, { model: 'tiny', input: 'apple', dimensions: DIM });
     assert.equal(ok.status, 200);
   });
-  test('encoding_format other than float/base64: 400', () => expectError(post(url, { model: 'tiny', input: 'apple', encoding_format: 'hex' }), 400, 'encoding_format'));
+  test('encoding_format other than float/base64: 400', async () => {
+    await expectError(post(url, { model: 'tiny', input: 'apple', encoding_format: 'hex' }), 400, 'encoding_format');
+  });
   test('user is accepted', async () => {
     const r = await post(url, { model: 'tiny', input: 'apple', user: 'user-1234' });
     assert.equal(r.status, 200);

@@ -4,7 +4,7 @@ import { loadEmbeddings } from '../../formats/index.ts';
 import { DEFAULT_MODEL_CACHE, ensureDefaultModel } from '../../serve/default-model.ts';
 import { loadServedModels, staticModel } from '../../serve/models.ts';
 import { stderrProgress } from '../../train/progress.ts';
-import { interruptSignal } from '../interrupt.ts';
+import { interruptSignal, releaseInterruptSignal } from '../interrupt.ts';
 import { examples, positiveInt } from '../common.ts';
 import { serveWithFlags, withServeOptions, type ServeFlags } from './serve.ts';
 
@@ -44,14 +44,16 @@ export function registerStart(program: Command): void {
       const progress = stderrProgress();
       let model;
       try {
+        // Ctrl-C stops training cleanly (nothing half-written is cached); once serving, it exits at once.
         model = await ensureDefaultModel({
           skipgram: flags.skipgram,
           threads: flags.threads,
-          signal: interruptSignal(),
+          signal: existsSync(DEFAULT_MODEL_CACHE) ? undefined : interruptSignal(),
           onProgress: progress,
         });
       } finally {
         progress.close();
+        releaseInterruptSignal();
       }
       if (model.trained) process.stderr.write(`embedkit: trained the default model in ${((performance.now() - started) / 1000).toFixed(1)} s, cached at ${DEFAULT_MODEL_CACHE}\n`);
       else process.stderr.write(`embedkit: using the cached default model ${DEFAULT_MODEL_CACHE} (--retrain to train it again)\n`);
