@@ -165,8 +165,11 @@ export class StaticEncoder implements Encoder {
 
   private addRow(out: Float32Array, i: number): number {
     const w = this.weights ? this.weights[i] : 1;
-    const row = this.embeddings.row(i);
-    for (let j = 0; j < this.dim; j++) out[j] += w * row[j];
+    // Index the matrix directly: a subarray view per word was a visible cost under load.
+    const vectors = this.embeddings.vectors;
+    const dim = this.dim;
+    const o = i * dim;
+    for (let j = 0; j < dim; j++) out[j] += w * vectors[o + j];
     return w;
   }
 

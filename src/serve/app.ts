@@ -77,8 +77,10 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     });
   }
 
-  app.addHook('onResponse', async (request, reply) => {
+  // A callback hook, not an async one: it runs on every request and needs no promise.
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.observeRequest(request.routeOptions.url ?? 'unmatched', request.method, reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
 
   app.setErrorHandler(async (err, request, reply) => {

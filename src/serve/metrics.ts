@@ -17,14 +17,22 @@ export class Metrics {
   private readonly inputs = new Map<string, number>();
   private readonly errors = new Map<string, number>();
   private readonly started = Date.now();
+  /** Label strings by route/method/status, built once: escaping them on every request showed in profiles. */
+  private readonly keyCache = new Map<string, { request: string; route: string }>();
 
   /** One finished request: its route pattern (not the raw URL, to bound cardinality), method, status, seconds. */
   observeRequest(route: string, method: string, status: number, seconds: number): void {
-    inc(this.requests, labels({ route, method, status: String(status) }));
-    const key = labels({ route });
-    let h = this.latency.get(key);
-    if (!h) this.latency.set(key, (h = { buckets: new Array(LATENCY_BUCKETS.length).fill(0), count: 0, sum: 0 }));
-    for (let i = 0; i < LATENCY_BUCKETS.length; i++) if (seconds <= LATENCY_BUCKETS[i]) h.buckets[i]++;
+    const raw = `${route}\u0000${method}\u0000${status}`;
+    let keys = this.keyCache.get(raw);
+    if (!keys) this.keyCache.set(raw, (keys = { request: labels({ route, method, status: String(status) }), route: labels({ route }) }));
+    inc(this.requests, keys.request);
+    let h = this.latency.get(keys.route);
+    if (!h) this.latency.set(keys.route, (h = { buckets: new Array(LATENCY_BUCKETS.length).fill(0), count: 0, sum: 0 }));
+    // Buckets are cumulative in the exposition format; counting only the first matching bucket keeps this O(1)
+    // per request and render() adds them up.
+    let i = 0;
+    while (i < LATENCY_BUCKETS.length && seconds > LATENCY_BUCKETS[i]) i++;
+    if (i < LATENCY_BUCKETS.length) h.buckets[i]++;
     h.count++;
     h.sum += seconds;
   }
@@ -45,7 +53,11 @@ export class Metrics {
     out.push('# TYPE embedkit_http_request_duration_seconds histogram');
     for (const [key, h] of this.latency) {
       const inner = key.slice(1, -1);
-      LATENCY_BUCKETS.forEach((le, i) => out.push(`embedkit_http_request_duration_seconds_bucket{${inner},le="${le}"} ${h.buckets[i]}`));
+      let cumulative = 0;
+      LATENCY_BUCKETS.forEach((le, i) => {
+        cumulative += h.buckets[i];
+        out.push(`embedkit_http_request_duration_seconds_bucket{${inner},le="${le}"} ${cumulative}`);
+      });
       out.push(`embedkit_http_request_duration_seconds_bucket{${inner},le="+Inf"} ${h.count}`);
       out.push(`embedkit_http_request_duration_seconds_sum${key} ${h.sum}`);
       out.push(`embedkit_http_request_duration_seconds_count${key} ${h.count}`);

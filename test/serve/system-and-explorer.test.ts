@@ -52,6 +52,10 @@ test('GET /metrics: Prometheus text with requests, latency histogram, tokens and
   assert.equal(value('embedkit_http_request_duration_seconds_count{route="/v1/embeddings"}'), 2);
   assert.equal(value('embedkit_http_request_duration_seconds_bucket{route="/v1/embeddings",le="+Inf"}'), 2);
   assert.ok(value('embedkit_process_resident_memory_bytes') > 0);
+  // Histogram buckets are cumulative: counts never fall as le grows, and +Inf holds every request.
+  const buckets = text.split('\n').filter((l) => l.startsWith('embedkit_http_request_duration_seconds_bucket{route="/v1/embeddings"')).map((l) => Number(l.split(' ')[1]));
+  assert.ok(buckets.length > 5);
+  for (let i = 1; i < buckets.length; i++) assert.ok(buckets[i] >= buckets[i - 1], `bucket ${i} is cumulative`);
   for (const name of ['embedkit_http_requests_total', 'embedkit_http_request_duration_seconds', 'embedkit_errors_total']) {
     assert.match(text, new RegExp(`^# TYPE ${name} (counter|histogram)$`, 'm'));
   }

@@ -60,20 +60,25 @@ export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, 
       throw invalidRequest(`Requested ${total} tokens, max ${MAX_TOKENS_PER_REQUEST} tokens per request.`, 'input', 'max_tokens_per_request');
     }
     metrics.observeEmbeddings(model.name, inputs.length, total);
-    const base64 = req.encoding_format === 'base64';
-    return {
-      object: 'list',
-      data: result.vectors.map((v, index) => {
-        const vec = dims !== undefined && dims < v.length ? truncate(v, dims) : v;
-        return { object: 'embedding', index, embedding: base64 ? toBase64(vec) : Array.from(vec) };
-      }),
-      model: model.name,
-      usage: { prompt_tokens: total, total_tokens: total },
-    };
+    return serializeResponse(result.vectors, dims, req.encoding_format === 'base64', model.name, total);
   };
   for (const url of ['/v1/embeddings', '/embeddings']) {
-    app.post(url, async (request) => handler(request.body));
+    app.post(url, async (request, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(await handler(request.body)));
   }
+}
+
+/**
+ * The response body, written as a string directly: its shape is fixed, and joining the typed arrays avoids
+ * building (then stringifying) an object tree and an Array copy of every vector. Float32 values print as the
+ * shortest decimal that reads back to the same double, as JSON.stringify would print them.
+ */
+function serializeResponse(vectors: readonly Float32Array[], dims: number | undefined, base64: boolean, model: string, tokens: number): string {
+  const items = vectors.map((v, index) => {
+    const vec = dims !== undefined && dims < v.length ? truncate(v, dims) : v;
+    const embedding = base64 ? `"${toBase64(vec)}"` : `[${vec.join(',')}]`;
+    return `{"object":"embedding","index":${index},"embedding":${embedding}}`;
+  });
+  return `{"object":"list","data":[${items.join(',')}],"model":${JSON.stringify(model)},"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`;
 }
 
 /** The four input shapes as a list of strings or a list of token-id lists. */
