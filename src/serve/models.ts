@@ -33,7 +33,7 @@ export function parseModelSpec(spec: string): ModelSpec {
   let name = basename(spec).replace(/\.gz$/i, '');
   const dot = name.lastIndexOf('.');
   if (dot > 0) name = name.slice(0, dot);
-  if (!NAME.test(name)) throw new InvalidArgumentError(`cannot derive a model name from ${JSON.stringify(spec)}; give one as name=path`);
+  if (!/^[^\s/]+$/.test(name)) throw new InvalidArgumentError(`cannot derive a model name from ${JSON.stringify(spec)}; give one as name=path`);
   return { name, path: spec };
 }
 

@@ -1,41 +1,18 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadEmbeddings, saveEmbeddings } from '../../src/formats/index.ts';
 import { ensureDefaultModel, sampleCorpusPath } from '../../src/serve/default-model.ts';
+import { serverCli, stop } from './helpers/cli.ts';
 import { rng, structuredModel } from './helpers/model.ts';
 
-const BIN = resolve('bin/embedkit.js');
 const dir = mkdtempSync(join(tmpdir(), 'embedkit-start-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-/** Starts `embedkit start ARGS` and resolves with the explorer URL it prints; the caller kills the child. */
 function startCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stderr = '';
-  const url = new Promise<string>((ok, fail) => {
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const m = /explorer:\s+(http:\/\/\S+?)\/\s/.exec(stderr);
-      if (m) ok(m[1]);
-    });
-    child.on('exit', (code) => fail(new Error(`start exited with ${code}: ${stderr}`)));
-  });
-  return { child, url, stderr: () => stderr };
-}
-
-/** SIGTERM, as a service manager would send; the server must exit on it. */
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((ok) => child.once('exit', ok));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-  await exited;
-  clearTimeout(timer);
-  assert.notEqual(child.signalCode, 'SIGKILL', 'the server exits on SIGTERM');
+  return serverCli(['start', '--port', '0', ...args], options);
 }
 
 test('the shipped sample corpus is found', () => {
