@@ -1,5 +1,6 @@
 import type { Embeddings, Neighbour } from '../vectors/embeddings.ts';
 import { project, type ProjectionMethod } from './projection/index.ts';
+import { projectOffThread } from './projection/off-thread.ts';
 
 export interface MapPoint {
   word: string;
@@ -25,37 +26,52 @@ export interface WordMapOptions {
   seed?: number;
 }
 
-/**
- * The chosen words and their nearest neighbours, projected to 2-D. Unit vectors are projected, so the map shows
- * directions (what cosine similarity measures) rather than vector lengths.
- */
+/** The chosen words and their nearest neighbours, projected to 2-D. */
 export function wordMap(emb: Embeddings, words: readonly string[], options: WordMapOptions = {}): WordMap {
-  const neighbours = options.neighbours ?? 10;
+  const chosen = mapWords(emb, words, options.neighbours ?? 10);
   const method = options.method ?? 'pca';
+  return placed(chosen, method, project(chosen.vectors, method, options.seed));
+}
+
+/** wordMap with the projection in a worker thread (for the server: t-SNE and UMAP can take seconds). */
+export async function wordMapOffThread(emb: Embeddings, words: readonly string[], options: WordMapOptions = {}): Promise<WordMap> {
+  const chosen = mapWords(emb, words, options.neighbours ?? 10);
+  const method = options.method ?? 'pca';
+  return placed(chosen, method, await projectOffThread(chosen.vectors, method, options.seed));
+}
+
+interface MapWords {
+  entries: [string, { group: number; query: boolean }][];
+  vectors: Float32Array[];
+  missing: string[];
+}
+
+/** The known query words, then each one's neighbours not already on the map, with their unit vectors. */
+function mapWords(emb: Embeddings, words: readonly string[], neighbours: number): MapWords {
   const missing: string[] = [];
-  const placed = new Map<string, { group: number; query: boolean }>();
+  const chosen = new Map<string, { group: number; query: boolean }>();
   const known = [...new Set(words)].filter((w) => {
     if (emb.has(w)) return true;
     missing.push(w);
     return false;
   });
-  known.forEach((w, group) => placed.set(w, { group, query: true }));
+  known.forEach((w, group) => chosen.set(w, { group, query: true }));
   if (neighbours > 0 && known.length > 0) {
     const lists: Neighbour[][] = emb.mostSimilarBatch(known, neighbours);
     lists.forEach((list, group) => {
-      for (const n of list) if (!placed.has(n.word)) placed.set(n.word, { group, query: false });
+      for (const n of list) if (!chosen.has(n.word)) chosen.set(n.word, { group, query: false });
     });
   }
-  const entries = [...placed];
-  const coords = project(
-    entries.map(([w]) => emb.getUnit(w)),
-    method,
-    options.seed,
-  );
+  const entries = [...chosen];
+  // Unit vectors: the map shows directions (what cosine similarity measures), not vector lengths.
+  return { entries, vectors: entries.map(([w]) => emb.getUnit(w)), missing };
+}
+
+function placed(chosen: MapWords, method: ProjectionMethod, coords: number[][]): WordMap {
   return {
     method,
-    missing,
-    points: entries.map(([word, p], i) => ({ word, x: coords[i][0], y: coords[i][1], group: p.group, query: p.query })),
+    missing: chosen.missing,
+    points: chosen.entries.map(([word, p], i) => ({ word, x: coords[i][0], y: coords[i][1], group: p.group, query: p.query })),
   };
 }
 

@@ -32,8 +32,9 @@ export const similarityQuery = z.object({ model: modelName, a: z.string().min(1)
 export const suggestQuery = z.object({ model: modelName, prefix: z.string(), limit: z.coerce.number().int().min(1).max(50).default(10) });
 export const projectionRequest = z.object({
   model: modelName,
-  words: z.array(z.string().min(1)).min(1).max(50),
-  neighbours: z.number().int().min(0).max(50).default(10),
+  // At most 30 × (1 + 30) = 930 points: t-SNE is O(n²) per iteration, a few seconds at that size.
+  words: z.array(z.string().min(1)).min(1).max(30),
+  neighbours: z.number().int().min(0).max(30).default(10),
   method: z.enum(PROJECTION_METHODS as [string, ...string[]]).default('pca'),
 });
 

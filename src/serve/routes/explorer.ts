@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { UnknownWordError } from '../../errors.ts';
 import type { Embeddings } from '../../vectors/embeddings.ts';
 import { ApiError, invalidRequest, unknownWord } from '../api-error.ts';
-import { wordMap, wordsWithPrefix } from '../explore.ts';
+import { wordMapOffThread, wordsWithPrefix } from '../explore.ts';
 import type { ServedModel } from '../models.ts';
 import type { ProjectionMethod } from '../projection/index.ts';
 import { analogyQuery, describeIssue, projectionRequest, similarityQuery, similarQuery, suggestQuery } from '../schemas.ts';
@@ -67,7 +67,7 @@ export function registerExplorerRoutes(app: FastifyInstance, models: readonly Se
   app.post('/api/projection', async (request) => {
     const q = parse(projectionRequest, request.body);
     const { model, emb } = vectorsOf(q.model);
-    const map = wordMap(emb, q.words, { neighbours: q.neighbours, method: q.method as ProjectionMethod });
+    const map = await wordMapOffThread(emb, q.words, { neighbours: q.neighbours, method: q.method as ProjectionMethod });
     return { model: model.name, ...map };
   });
 }
