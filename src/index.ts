@@ -63,3 +63,7 @@ export { trainWord2Vec, resolveWord2VecOptions, type Word2VecOptions, type Resol
 export { loadCheckpoint, saveCheckpoint, type Word2VecCheckpoint } from './train/checkpoint.ts';
 export { linearDecay } from './train/schedule.ts';
 export { ProgressMeter, stderrProgress, formatProgress, type ProgressEvent, type ProgressListener, type ProgressMeterOptions, type ProgressUpdate } from './train/progress.ts';
+
+// Encoders: one interface for every consumer (the server, retrieval); the server itself is `embedkit/serve`
+export { normalizeInPlace, type Encoder, type EncodeResult } from './encoders/encoder.ts';
+export { StaticEncoder, estimateCommonComponent, guessTokenizer, wordProbabilities, type StaticEncoderOptions, type Pooling } from './encoders/static.ts';
