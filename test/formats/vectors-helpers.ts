@@ -9,6 +9,10 @@ import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 export const SHARED_FIXTURES = '../shared/data/fixtures';
 export const hasShared = existsSync(SHARED_FIXTURES);
 export const LOCAL_FIXTURES = 'test/fixtures/formats';
+/** Debian's python3-gensim, the reference reader; tests comparing against it skip when it is absent. */
+export const hasGensim = spawnSync('/usr/bin/python3', ['-c', 'import gensim'], { stdio: 'ignore' }).status === 0;
+export const NEEDS_GENSIM = !hasGensim && 'needs /usr/bin/python3 with gensim';
+export const NEEDS_SHARED = (!hasShared && 'needs ../shared/data') || NEEDS_GENSIM;
 
 export interface GensimSpec {
   path: string;
