@@ -61,6 +61,12 @@ export function wordProbabilities(emb: Embeddings): Float64Array {
  * Encodes texts by pooling static word vectors: the model's tokenizer splits a text, each token is looked up
  * (exact form, then lowercased; subword vectors for unknown words when the model has them; otherwise skipped),
  * the raw vectors are averaged (mean or SIF weights) and the result is scaled to unit length.
+ *
+ * Raw rather than unit-length word vectors, by choice: in word2vec-style training frequent function words end
+ * with shorter vectors than content words, so averaging raw rows already leans towards the words that carry
+ * meaning (fastText's sentence vectors normalize each word first and lose that). A text with no known token
+ * (empty, or only unknown words and no subword model) encodes as the zero vector: it still gets a row in the
+ * answer, and its cosine with anything is 0 rather than an error.
  */
 export class StaticEncoder implements Encoder {
   readonly id: string;
