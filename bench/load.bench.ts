@@ -2,11 +2,12 @@
  * Loading vectors files: embedkit's loadEmbeddings against gensim's KeyedVectors.load_word2vec_format on the
  * same files, each in its own process, measured the same way (wall seconds and peak RSS via /usr/bin/time),
  * plus the load call alone as each process times it (without interpreter start-up and imports).
- * Files: a word2vec binary of ~1 GB (random words, 300 dims) and a text file a sixteenth of its rows.
+ * Files: a word2vec binary of ~1 GiB (random words, 300 dims), read whole and with `limit` (first 100,000 rows),
+ * and a text file a sixteenth of its rows. All live in a temporary folder removed at the end.
  * `npm run bench -- load`; EMBEDKIT_BENCH_LOAD_MB=50 shrinks the binary (the text file follows).
  */
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { saveEmbeddings } from '../src/formats/index.ts';
@@ -16,7 +17,8 @@ import { measure, PYTHON, type Measured } from './lib/measure.ts';
 import { printTable, ratio } from './lib/table.ts';
 
 const DIM = 300;
-const MB = Number(process.env.EMBEDKIT_BENCH_LOAD_MB ?? 1000);
+const MB = Number(process.env.EMBEDKIT_BENCH_LOAD_MB ?? 1024);
+const LIMIT = 100_000;
 const ROOT = resolve(fileURLToPath(import.meta.url), '../..');
 
 function rng(seed: number): () => number {
@@ -45,7 +47,8 @@ function randomEmbeddings(rows: number, seed: number): Embeddings {
 const OURS = `
 import { loadEmbeddings } from ${JSON.stringify(join(ROOT, 'src/formats/index.ts'))};
 const t0 = performance.now();
-const emb = await loadEmbeddings(process.argv[2]);
+const limit = process.argv[3] ? Number(process.argv[3]) : undefined;
+const emb = await loadEmbeddings(process.argv[2], { limit });
 const seconds = (performance.now() - t0) / 1000;
 process.stdout.write(JSON.stringify({ rows: emb.size, dim: emb.dim, seconds }));
 process.exit(0);
@@ -55,7 +58,8 @@ const GENSIM = String.raw`
 import json, sys, time
 from gensim.models import KeyedVectors
 t0 = time.perf_counter()
-kv = KeyedVectors.load_word2vec_format(sys.argv[1], binary=sys.argv[2] == "binary")
+limit = int(sys.argv[3]) if len(sys.argv) > 3 else None
+kv = KeyedVectors.load_word2vec_format(sys.argv[1], binary=sys.argv[2] == "binary", limit=limit)
 print(json.dumps({"rows": len(kv.index_to_key), "dim": kv.vector_size, "seconds": time.perf_counter() - t0}))
 `;
 
@@ -71,8 +75,9 @@ function parsed(m: Measured, rows: number, who: string): Run {
 
 const dir = mkdtempSync(join(tmpdir(), 'embedkit-bench-load-'));
 try {
-  const binRows = Math.max(1000, Math.round((MB * 1e6) / (DIM * 4 + 12)));
+  const binRows = Math.max(1000, Math.round((MB * 1048576) / (DIM * 4 + 12)));
   const textRows = Math.max(100, Math.round(binRows / 16));
+  const limitRows = Math.min(LIMIT, binRows);
   const binPath = join(dir, 'vectors.bin');
   const textPath = join(dir, 'vectors.txt');
   const ours = join(dir, 'load.mts');
@@ -80,19 +85,23 @@ try {
   await saveEmbeddings(randomEmbeddings(binRows, 1), binPath, { format: 'word2vec-binary' });
   await saveEmbeddings(randomEmbeddings(textRows, 2), textPath, { format: 'word2vec-text' });
 
+  const load1 = loadavg()[0];
   const rows: (string | number)[][] = [];
-  for (const [label, path, n, kind] of [
-    ['word2vec binary', binPath, binRows, 'binary'],
-    ['word2vec text', textPath, textRows, 'text'],
+  for (const [label, path, n, kind, limit] of [
+    ['word2vec binary', binPath, binRows, 'binary', undefined],
+    [`word2vec binary, limit ${limitRows.toLocaleString('en-US')}`, binPath, limitRows, 'binary', limitRows],
+    ['word2vec text', textPath, textRows, 'text', undefined],
   ] as const) {
     const size = `${(statSync(path).size / 1048576).toFixed(0)} MiB, ${n.toLocaleString('en-US')} × ${DIM}`;
-    const g = parsed(await measure(PYTHON, ['-c', GENSIM, path, kind]), n, 'gensim');
-    const e = parsed(await measure(process.execPath, ['--import', 'tsx', ours, path], { ...process.env, NODE_OPTIONS: '' }), n, 'embedkit');
+    const extra = limit === undefined ? [] : [String(limit)];
+    const g = parsed(await measure(PYTHON, ['-c', GENSIM, path, kind, ...extra]), n, 'gensim');
+    const e = parsed(await measure(process.execPath, ['--import', 'tsx', ours, path, ...extra], { ...process.env, NODE_OPTIONS: '' }), n, 'embedkit');
     rows.push([label, size, 'gensim 4.2', g.seconds, g.loadSeconds, g.peakRssMiB, '1.00×', '1.00×']);
     rows.push([label, size, 'embedkit', e.seconds, e.loadSeconds, e.peakRssMiB, ratio(g.seconds, e.seconds), ratio(g.loadSeconds, e.loadSeconds)]);
   }
+  const load2 = loadavg()[0];
   printTable(
-    `Loading vectors (one process per load, page cache warm after writing)`,
+    `Loading vectors (one process per load, page cache warm after writing; 1-min load average ${load1.toFixed(2)} before, ${load2.toFixed(2)} after)`,
     ['file', 'size', 'tool', 'wall s', 'load call s', 'peak RSS MiB', 'speed vs gensim (wall)', 'speed vs gensim (load call)'],
     rows,
   );
