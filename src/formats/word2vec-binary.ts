@@ -56,8 +56,8 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
     for (;;) {
       while (p < input.end && input.buf[p] === NEWLINE) p++;
       input.start = p;
-      space = input.buf.indexOf(SPACE, p);
-      if (space >= 0 && space < input.end) break;
+      space = spaceAt(input.buf, p, input.end);
+      if (space >= 0) break;
       if (input.end - input.start > MAX_WORD_BYTES) {
         throw fail(`row ${row + 1}: no space after ${MAX_WORD_BYTES} bytes of word (is this a word2vec binary file?)`, input.offset(input.start));
       }
@@ -82,7 +82,8 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
       );
     }
     input.start = space + 1;
-    if (!(await input.need(rowBytes))) {
+    // The await costs a microtask per row, so only ask for more when the window is short.
+    if (input.end - input.start < rowBytes && !(await input.need(rowBytes))) {
       throw fail(
         `row ${row + 1} (${JSON.stringify(word)}): expected ${rowBytes} bytes of vector, found ${input.end - input.start} before the end of the file (is the file truncated?)`,
         input.offset(input.start),
@@ -110,6 +111,12 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
     onWarning: o.onWarning,
     counts: o.counts,
   });
+}
+
+/** Index of the first space in `b[from, end)`, or -1. Words are short: a plain loop beats a native indexOf call. */
+function spaceAt(b: Buffer, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (b[i] === SPACE) return i;
+  return -1;
 }
 
 /**
@@ -159,7 +166,9 @@ function initialCapacity(input: ByteInput, rows: number, rowBytes: number): numb
 /** Copies one row of little-endian float32 bytes into the matrix (byte-wise, so any source alignment works). */
 function copyRow(src: Buffer, from: number, dst: Uint8Array, to: number, n: number): void {
   if (LITTLE_ENDIAN) {
-    src.copy(dst, to, from, from + n);
+    // In place (one shared buffer), copyWithin moves the bytes without the views Buffer.copy makes per call.
+    if (dst.buffer === src.buffer) src.copyWithin(dst.byteOffset - src.byteOffset + to, from, from + n);
+    else src.copy(dst, to, from, from + n);
     return;
   }
   for (let k = 0; k < n; k += 4) {

@@ -89,3 +89,66 @@ test('text writers: GloVe has no header unless asked; word2vec text starts with 
     assert.equal(w2v[1], glove[0]);
   });
 });
+
+test('rows that straddle read windows: streamed reads (gzip, limit) give the same rows as a whole-file read', async () => {
+  // Odd sizes so rows and words fall across the reader's window boundaries at every offset.
+  const words = Array.from({ length: 6_001 }, (_, i) => `w${'x'.repeat(i % 13)}${i}`);
+  const emb = sampleEmbeddings(words, 97, 5);
+  await withTempDir(async (dir) => {
+    for (const format of ['word2vec-binary', 'word2vec-text', 'glove-text'] as const) {
+      const path = join(dir, `v-${format}`);
+      await saveEmbeddings(emb, path, { format });
+      writeFileSync(`${path}.gz`, gzipSync(readFileSync(path)));
+      for (const [p, limit] of [
+        [path, undefined],
+        [`${path}.gz`, undefined],
+        [path, 5_999],
+        [`${path}.gz`, 5_999],
+      ] as const) {
+        const back = await loadEmbeddings(p, { format, limit });
+        const n = limit ?? words.length;
+        assert.deepEqual(back.vocab.words, words.slice(0, n), `${format} ${p} limit ${limit}: words`);
+        assertSameVectors(back.vectors, emb.vectors.subarray(0, n * 97), `${format} ${p} limit ${limit}`);
+      }
+    }
+  });
+});
+
+test('word2vec binary: a read window ending at any point of a row (word, space, vector, newline) loses nothing', async () => {
+  // The reader's first read is 256 KiB; padding the first word moves that boundary to each chosen point of a row.
+  const FIRST_WINDOW = 1 << 18;
+  const dim = 97;
+  const rows = 700;
+  const words = Array.from({ length: rows }, (_, i) => `w${String(i).padStart(6, '0')}`);
+  const emb = sampleEmbeddings(words, dim, 11);
+  await withTempDir(async (dir) => {
+    for (const newline of [true, false]) {
+      const rowLength = 7 + 1 + dim * 4 + (newline ? 1 : 0);
+      const header = `${rows} ${dim}\n`;
+      for (const into of [0, 3, 7, 8, 9, 8 + dim * 4 - 1, 8 + dim * 4, rowLength - 1]) {
+        const pad = (((FIRST_WINDOW - header.length - into) % rowLength) + rowLength) % rowLength;
+        const first = `${words[0]}${'p'.repeat(pad)}`;
+        const parts: Buffer[] = [Buffer.from(header)];
+        words.forEach((w, i) => {
+          parts.push(Buffer.from(`${i === 0 ? first : w} `), Buffer.from(emb.vectors.buffer, i * dim * 4, dim * 4));
+          if (newline) parts.push(Buffer.from('\n'));
+        });
+        const path = join(dir, `b-${newline}-${into}.bin`);
+        writeFileSync(path, Buffer.concat(parts));
+        writeFileSync(`${path}.gz`, gzipSync(readFileSync(path)));
+        const expectedWords = [first, ...words.slice(1)];
+        for (const [p, limit] of [
+          [path, undefined],
+          [path, rows - 1],
+          [`${path}.gz`, undefined],
+        ] as const) {
+          const back = await loadEmbeddings(p, { format: 'word2vec-binary', limit });
+          const n = limit ?? rows;
+          const what = `newline ${newline}, window ends ${into} bytes into a row, ${p}, limit ${limit}`;
+          assert.deepEqual(back.vocab.words, expectedWords.slice(0, n), `${what}: words`);
+          assertSameVectors(back.vectors, emb.vectors.subarray(0, n * dim), what);
+        }
+      }
+    }
+  });
+});
