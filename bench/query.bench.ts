@@ -4,6 +4,7 @@
  * measured in the same run. Load and index building are excluded from the per-query times (reported
  * on their own line). `npm run bench -- query`; ROWS / DIM / QUERIES in the environment shrink it.
  */
+import { lcgRandom as rng } from '../src/util/random.ts';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,14 +21,6 @@ const ROWS = Number(process.env.ROWS ?? 100_000);
 const DIM = Number(process.env.DIM ?? 300);
 const QUERIES = Number(process.env.QUERIES ?? 200);
 const TOPN = 10;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function randomMatrix(): Float32Array {
   const next = rng(42);

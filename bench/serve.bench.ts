@@ -7,6 +7,7 @@
  * `npm run bench -- serve`. Environment: BENCH_SECONDS (per scenario, default 18: about 60 s in all),
  * BENCH_CONNECTIONS (default 10), BENCH_MODEL (a vectors file; default a seeded random 50,000 × 100 model).
  */
+import { lcgRandom as rng } from '../src/util/random.ts';
 import { fork, type ChildProcess } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
@@ -15,14 +16,6 @@ import { printTable } from './lib/table.ts';
 const ROLE = process.env.EMBEDKIT_BENCH_ROLE;
 const ROWS = 50_000;
 const DIM = 100;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** Word i is "w<i>" in the random model; texts draw words with a Zipf-like skew, as real text does. */
 function text(r: () => number, words: readonly string[], length: number): string {

@@ -1,17 +1,10 @@
+import { lcgRandom as rng } from '../../src/util/random.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadSimilarityKernel, SimilarityIndex, kthLargest } from '../../src/kernels/fast-similarity.ts';
 import { dotRows, unit } from '../../src/kernels/similarity.ts';
 
 /** Deterministic generator so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
-
 function gaussian(next: () => number): number {
   return Math.sqrt(-2 * Math.log(next() + 1e-12)) * Math.cos(2 * Math.PI * next());
 }

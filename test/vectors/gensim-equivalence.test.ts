@@ -1,3 +1,4 @@
+import { lcgRandom as rng } from '../../src/util/random.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -46,14 +47,6 @@ for q in queries:
         out.append(int(kv.rank(q['a'], q['b'])))
 print(json.dumps(out))
 `;
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** A random model written as word2vec text; row 4321 is all zeros (its cosine is undefined). */
 function writeModel(path: string): void {

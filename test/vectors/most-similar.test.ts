@@ -1,16 +1,9 @@
+import { lcgRandom as rng } from '../../src/util/random.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Embeddings, type Neighbour } from '../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 import { dotRows, unit } from '../../src/kernels/similarity.ts';
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
 
 function model(rows: number, dim: number, seed: number, zeroRows: number[] = []): Embeddings {
   const next = rng(seed);

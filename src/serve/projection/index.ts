@@ -1,7 +1,7 @@
 import { UMAP } from 'umap-js';
 import { InvalidArgumentError } from '../../errors.ts';
 import { pca } from './pca.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../../util/random.ts';
 import { tsne } from './tsne.ts';
 
 export type ProjectionMethod = 'pca' | 'tsne' | 'umap';

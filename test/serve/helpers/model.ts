@@ -1,15 +1,11 @@
+import { seededRandom } from '../../../src/util/random.ts';
 import { Embeddings } from '../../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../../src/vocab/vocabulary.ts';
 
 /** Deterministic pseudo-random numbers (tests must not depend on Math.random). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
+  const next = seededRandom(seed);
+  return () => next() - 0.5;
 }
 
 /** Topic clusters: every word of a cluster is its centre plus small noise, so its nearest neighbours are its cluster. */

@@ -1,3 +1,4 @@
+import { seededRandom } from '../../../src/util/random.ts';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,16 +34,7 @@ export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
 }
 
 /** Deterministic pseudo-random generator (mulberry32) for generated corpora. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 /** A Zipf-like corpus: `lines` lines of 1..maxLen tokens drawn from `types` word types. */
 export function zipfCorpus(seed: number, lines: number, types: number, maxLen = 12): string {

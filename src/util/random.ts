@@ -1,4 +1,4 @@
-/** Small seeded generator (mulberry32) so a map looks the same every time it is drawn for the same words. */
+/** Small seeded generator (mulberry32): the same seed gives the same stream on every run, e.g. the same map for the same words. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
@@ -15,4 +15,16 @@ export function gaussian(random: () => number): number {
   const u = 1 - random();
   const v = random();
   return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/**
+ * The linear congruential generator (Numerical Recipes constants) some tests and benchmarks draw their
+ * matrices from: a different stream from seededRandom, kept so their data stays what it was measured on.
+ */
+export function lcgRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32;
+  };
 }
