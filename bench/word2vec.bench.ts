@@ -16,12 +16,13 @@
  *                           (outputs are then kept), e.g. to finish an interrupted bench
  */
 import { spawnSync } from 'node:child_process';
-import { appendFileSync, cpSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { createGunzip } from 'node:zlib';
 import { measure, PYTHON, type Measured } from './lib/measure.ts';
+import { builtCli } from './lib/built-cli.ts';
 import { printTable, ratio } from './lib/table.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -46,24 +47,18 @@ function settingsOf(mode: Mode) {
   return { sg, hs, negative: hs ? 0 : 5, dim: 100, window: 5, sample: 1e-3, minCount: 5, alpha: sg ? 0.025 : 0.05 };
 }
 
-/**
- * Compiles the library to JavaScript once (what `embedkit` runs once built), so the measurement does not
- * include the TypeScript loader in every thread. Falls back to running the sources if the build has no output.
- */
-function buildLibrary(outDir: string): string | undefined {
-  const dist = join(outDir, 'dist');
-  spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json'), '--outDir', dist], { cwd: root, stdio: 'ignore' });
-  const entry = join(dist, 'src/train/word2vec.js');
-  if (!existsSync(entry)) return undefined;
-  cpSync(join(root, 'src/kernels/wasm'), join(dist, 'src/kernels/wasm'), { recursive: true });
-  return entry;
-}
+let cli: string[] = [];
 
-let builtEntry: string | undefined;
-
+/** `embedkit train word2vec` as a user runs it, with the flags of the shared settings. */
 async function runEmbedkit(spec: RunSpec): Promise<Measured> {
-  const env = { ...process.env, EMBEDKIT_BENCH_CHILD: JSON.stringify(spec), ...(builtEntry ? { EMBEDKIT_BENCH_BUILT: builtEntry } : {}) };
-  return measure(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url)], env);
+  const s = settingsOf(spec.mode);
+  const flags = [
+    'train', 'word2vec', '--input', spec.corpus, '--output', spec.output, '--binary', s.sg ? '--skipgram' : '--cbow',
+    ...(s.hs ? ['--hs'] : []), '--negative', String(s.negative), '--dim', String(s.dim), '--window', String(s.window),
+    '--sample', String(s.sample), '--min-count', String(s.minCount), '--alpha', String(s.alpha), '--min-alpha', '0.0001',
+    '--epochs', String(spec.epochs), '--threads', String(spec.threads), '--seed', String(spec.seed), '--quiet',
+  ];
+  return measure(process.execPath, [...cli, ...flags]);
 }
 
 const GENSIM_SCRIPT = `
@@ -168,8 +163,9 @@ async function main(): Promise<void> {
   console.log(`corpus ${corpus}: ${tokens.toLocaleString('en-US')} tokens; ${epochs} epochs, ${threads} threads, seeds ${seeds.join(',')}`);
 
   if (tools.includes('embedkit')) {
-    builtEntry = buildLibrary(outDir);
-    console.log(builtEntry ? `embedkit runs the built JavaScript (${builtEntry})` : 'embedkit runs from the TypeScript sources (build produced nothing)');
+    const built = builtCli(outDir);
+    cli = built.args;
+    console.log(built.description);
   }
 
   // Every finished run is journaled with its output kept until evaluated, so EMBEDKIT_BENCH_REUSE=1 can

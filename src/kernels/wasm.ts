@@ -1,38 +1,50 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import wabtInit from 'wabt';
 
 /**
- * WebAssembly kernels are kept as readable WAT text next to this file and compiled once per process
- * (about 60 ms). A compiled WebAssembly.Module can be posted to worker_threads, so workers never compile.
+ * WebAssembly kernels are kept as readable WAT text next to this file. The build assembles each one into a
+ * `.wasm` beside the built JavaScript, so an installed package reads bytes and never loads the assembler
+ * (wabt costs ~17 MB of memory and ~100 ms); a source checkout has no `.wasm` and assembles the WAT once per
+ * process (about 60 ms). A compiled WebAssembly.Module can be posted to worker_threads, so workers never compile.
  */
 const cache = new Map<string, WebAssembly.Module>();
-let wabtPromise: ReturnType<typeof wabtInit> | undefined;
 
 /** Path of a kernel's WAT source, `src/kernels/wasm/<name>.wat` (copied beside the built JS in dist). */
 export function watPath(name: string): string {
   return fileURLToPath(new URL(`./wasm/${name}.wat`, import.meta.url));
 }
 
-/** Compiles `wasm/<name>.wat` (SIMD and threads enabled) and caches the module. */
-export async function compileKernel(name: string): Promise<WebAssembly.Module> {
-  const hit = cache.get(name);
-  if (hit) return hit;
-  wabtPromise ??= wabtInit();
-  const wabt = await wabtPromise;
-  const features = { simd: true, threads: true, mutable_globals: true, bulk_memory: true };
-  const parsed = wabt.parseWat(`${name}.wat`, readFileSync(watPath(name), 'utf8'), features);
+/** Path of a kernel's assembled binary, present only in a build. */
+export function wasmPath(name: string): string {
+  return fileURLToPath(new URL(`./wasm/${name}.wasm`, import.meta.url));
+}
+
+const FEATURES = { simd: true, threads: true, mutable_globals: true, bulk_memory: true };
+
+/** Assembles `wasm/<name>.wat` (SIMD and threads enabled) into WebAssembly bytes. */
+export async function assembleKernel(name: string): Promise<Uint8Array<ArrayBuffer>> {
+  const { default: wabtInit } = await import('wabt');
+  const wabt = await wabtInit();
+  const parsed = wabt.parseWat(`${name}.wat`, readFileSync(watPath(name), 'utf8'), FEATURES);
   try {
     parsed.resolveNames();
     // Validation checks features too (shared memory needs threads); wabt's typings omit the parameter.
-    (parsed as unknown as { validate(f: typeof features): void }).validate(features);
-    const { buffer } = parsed.toBinary({});
-    const mod = new WebAssembly.Module(new Uint8Array(buffer));
-    cache.set(name, mod);
-    return mod;
+    (parsed as unknown as { validate(f: typeof FEATURES): void }).validate(FEATURES);
+    return Uint8Array.from(parsed.toBinary({}).buffer);
   } finally {
     parsed.destroy();
   }
+}
+
+/** The compiled kernel `name`, from the build's `.wasm` when there is one, else assembled from its WAT; cached. */
+export async function compileKernel(name: string): Promise<WebAssembly.Module> {
+  const hit = cache.get(name);
+  if (hit) return hit;
+  const prebuilt = wasmPath(name);
+  const bytes = existsSync(prebuilt) ? new Uint8Array(readFileSync(prebuilt)) : await assembleKernel(name);
+  const mod = new WebAssembly.Module(bytes);
+  cache.set(name, mod);
+  return mod;
 }
 
 /** A shared memory of `bytes` (rounded up to 64 KiB pages), growable to 4 GiB. */

@@ -2,8 +2,7 @@ import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
 import type { Pooling } from '../../encoders/static.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
-import { startServer, type RunningServer, type ServeOptions } from '../../serve/app.ts';
-import { loadServedModels } from '../../serve/models.ts';
+import type { RunningServer, ServeOptions } from '../../serve/app.ts';
 import { examples, positiveInt } from '../common.ts';
 
 /** Options `serve` and `start` share: where to listen, who may call, how texts are encoded. */
@@ -46,6 +45,8 @@ export function apiKeysFrom(flags: { apiKey?: string[] }): string[] {
 
 export async function serveWithFlags(models: ServeOptions['models'], flags: ServeFlags): Promise<RunningServer> {
   const keys = apiKeysFrom(flags);
+  // Loaded on use: the web server stack would otherwise cost every other command startup time and memory.
+  const { startServer } = await import('../../serve/app.ts');
   const server = await startServer({
     models,
     host: flags.host,
@@ -82,6 +83,7 @@ export function registerServe(program: Command): void {
       ]),
     )
     .action(async (specs: string[], flags: ServeFlags) => {
+      const { loadServedModels } = await import('../../serve/models.ts');
       const models = await loadServedModels(specs, { tokenizer: flags.tokenizer, pooling: flags.pooling }, { limit: flags.limit });
       await serveWithFlags(models, flags);
     });

@@ -2,7 +2,6 @@ import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadEmbeddings } from '../../formats/index.ts';
 import { DEFAULT_MODEL_CACHE, ensureDefaultModel } from '../../serve/default-model.ts';
-import { loadServedModels, staticModel } from '../../serve/models.ts';
 import { stderrProgress } from '../../train/progress.ts';
 import { interruptSignal, releaseInterruptSignal } from '../interrupt.ts';
 import { examples, positiveInt } from '../common.ts';
@@ -34,6 +33,7 @@ export function registerStart(program: Command): void {
     .action(async (flags: StartFlags) => {
       const specs = flags.model ?? (process.env.EMBEDKIT_MODEL ? process.env.EMBEDKIT_MODEL.split(',').filter((s) => s.trim() !== '') : []);
       const encoder = { tokenizer: flags.tokenizer, pooling: flags.pooling };
+      const { loadServedModels, staticModel } = await import('../../serve/models.ts');
       if (specs.length > 0) {
         await serveWithFlags(await loadServedModels(specs, encoder, { limit: flags.limit }), flags);
         return;
