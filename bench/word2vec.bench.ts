@@ -253,31 +253,4 @@ function signed(x: number): string {
   return `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
 }
 
-/** Child mode: this file, run with EMBEDKIT_BENCH_CHILD, is embedkit's training process. */
-async function child(): Promise<void> {
-  const spec = JSON.parse(process.env.EMBEDKIT_BENCH_CHILD!) as RunSpec;
-  const s = settingsOf(spec.mode);
-  // The built JavaScript when the parent prepared it (what the embedkit binary runs), else the sources.
-  const built = process.env.EMBEDKIT_BENCH_BUILT;
-  const { trainWord2Vec } = (built ? await import(built) : await import('../src/train/word2vec.ts')) as typeof import('../src/train/word2vec.ts');
-  await trainWord2Vec({
-    input: spec.corpus,
-    output: spec.output,
-    binary: true,
-    skipgram: s.sg,
-    hs: s.hs,
-    negative: s.negative,
-    dim: s.dim,
-    window: s.window,
-    sample: s.sample,
-    minCount: s.minCount,
-    alpha: s.alpha,
-    epochs: spec.epochs,
-    threads: spec.threads,
-    seed: spec.seed,
-  });
-}
-
-// Dispatch last, once every declaration above is initialized.
-if (process.env.EMBEDKIT_BENCH_CHILD) await child();
-else await main();
+await main();
