@@ -1,0 +1,103 @@
+/**
+ * Sums of co-occurrence weights keyed by (i, j) word rows: an open-addressing hash table (linear probing) in
+ * three typed arrays, 16 bytes a slot, no per-pair objects. It grows by doubling up to `maxCapacity` slots;
+ * past that `full` turns true and the owner spills it (sortedKeys + valueOf) and clears it.
+ */
+export class PairTable {
+  private keyI: Int32Array;
+  private keyJ: Int32Array;
+  private vals: Float64Array;
+  private mask: number;
+  private limit: number;
+  size = 0;
+
+  constructor(
+    private readonly maxCapacity: number,
+    initialCapacity = 1 << 16,
+  ) {
+    const cap = Math.min(maxCapacity, initialCapacity);
+    this.keyI = new Int32Array(cap).fill(-1);
+    this.keyJ = new Int32Array(cap);
+    this.vals = new Float64Array(cap);
+    this.mask = cap - 1;
+    this.limit = Math.floor(cap * LOAD);
+  }
+
+  get capacity(): number {
+    return this.mask + 1;
+  }
+
+  /** True when the table is at its load limit and may not grow: spill it before adding more. */
+  get full(): boolean {
+    return this.size >= this.limit && this.capacity >= this.maxCapacity;
+  }
+
+  add(i: number, j: number, x: number): void {
+    let s = slotOf(i, j) & this.mask;
+    const keyI = this.keyI;
+    const keyJ = this.keyJ;
+    for (;;) {
+      const k = keyI[s];
+      if (k === i && keyJ[s] === j) {
+        this.vals[s] += x;
+        return;
+      }
+      if (k === -1) break;
+      s = (s + 1) & this.mask;
+    }
+    keyI[s] = i;
+    keyJ[s] = j;
+    this.vals[s] = x;
+    if (++this.size >= this.limit && this.capacity < this.maxCapacity) this.grow();
+  }
+
+  valueOf(i: number, j: number): number {
+    let s = slotOf(i, j) & this.mask;
+    for (;;) {
+      const k = this.keyI[s];
+      if (k === -1) return 0;
+      if (k === i && this.keyJ[s] === j) return this.vals[s];
+      s = (s + 1) & this.mask;
+    }
+  }
+
+  /** The keys as i·n + j (n > every id; exact while n² < 2^53), ascending: the (i, j) order of GloVe's files. */
+  sortedKeys(n: number): Float64Array {
+    const keys = new Float64Array(this.size);
+    let k = 0;
+    for (let s = 0; s <= this.mask; s++) if (this.keyI[s] !== -1) keys[k++] = this.keyI[s] * n + this.keyJ[s];
+    return keys.sort();
+  }
+
+  clear(): void {
+    this.keyI.fill(-1);
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const oldI = this.keyI;
+    const oldJ = this.keyJ;
+    const oldV = this.vals;
+    const cap = Math.min(this.maxCapacity, oldI.length * 2);
+    this.keyI = new Int32Array(cap).fill(-1);
+    this.keyJ = new Int32Array(cap);
+    this.vals = new Float64Array(cap);
+    this.mask = cap - 1;
+    this.limit = Math.floor(cap * LOAD);
+    this.size = 0;
+    for (let s = 0; s < oldI.length; s++) if (oldI[s] !== -1) this.add(oldI[s], oldJ[s], oldV[s]);
+  }
+}
+
+/** Load factor: linear probing stays short below ~0.7. */
+const LOAD = 0.7;
+
+/** Bytes a slot costs while counting, including the sort keys of a spill (8 bytes per filled slot). */
+export const BYTES_PER_SLOT = 16 + 8 * LOAD;
+
+function slotOf(i: number, j: number): number {
+  let h = Math.imul(i, 0x9e3779b1) ^ Math.imul(j + 0x7f4a7c15, 0x85ebca77);
+  h ^= h >>> 15;
+  h = Math.imul(h, 0x2c1b3c6d);
+  return h ^ (h >>> 13);
+}
