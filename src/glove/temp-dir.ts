@@ -9,17 +9,23 @@ import { join } from 'node:path';
 export interface TempDir {
   readonly path: string;
   file(name: string): string;
+  /** Also removes `path` (a file outside the folder, e.g. a half-written output) unless released first. */
+  track(path: string): void;
+  release(path: string): void;
   remove(): void;
 }
 
 export function createTempDir(parent = tmpdir()): TempDir {
   const path = mkdtempSync(join(parent, 'embedkit-glove-'));
+  const tracked = new Set<string>();
   const remove = () => {
+    for (const t of tracked) rmSync(t, { force: true });
+    tracked.clear();
     rmSync(path, { recursive: true, force: true });
     process.removeListener('exit', remove);
   };
   process.once('exit', remove);
-  return { path, file: (name) => join(path, name), remove };
+  return { path, file: (name) => join(path, name), track: (p) => tracked.add(p), release: (p) => tracked.delete(p), remove };
 }
 
 /** Lets pending signal handlers and abort listeners run between long synchronous steps. */

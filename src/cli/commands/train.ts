@@ -6,6 +6,8 @@ import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import { stderrProgress, type ProgressEvent } from '../../train/progress.ts';
 import { trainWord2Vec, type Word2VecOptions } from '../../train/word2vec.ts';
 import { examples, nonNegativeNumber, positiveInt, printJson } from '../common.ts';
+import { registerTrainFastText } from './train-fasttext.ts';
+import { registerTrainGlove } from './train-glove.ts';
 
 /** Flags of `train word2vec`, as commander hands them over (names = library option names). */
 interface TrainWord2VecFlags {
@@ -190,4 +192,6 @@ export function registerTrain(program: Command): void {
         show?.close();
       }
     });
+  registerTrainFastText(train);
+  registerTrainGlove(train);
 }
