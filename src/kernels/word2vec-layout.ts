@@ -216,11 +216,16 @@ export function viewsOf(buffer: ArrayBufferLike, l: Word2VecLayout): Word2VecVie
 
 /** Fills the sigmoid and log-sigmoid tables (σ sampled at the left edge of each of EXP_TABLE_SIZE cells). */
 export function fillTables(v: Word2VecViews): void {
+  fillSigmoidTables(v.expTable, v.logTable);
+}
+
+/** σ and log σ at the left edge of each of EXP_TABLE_SIZE cells over [-MAX_EXP, MAX_EXP) (shared by every trainer). */
+export function fillSigmoidTables(expTable: Float32Array, logTable: Float32Array): void {
   for (let i = 0; i < EXP_TABLE_SIZE; i++) {
     const x = ((i / EXP_TABLE_SIZE) * 2 - 1) * MAX_EXP;
     const s = 1 / (1 + Math.exp(-x));
-    v.expTable[i] = s;
-    v.logTable[i] = Math.log(s);
+    expTable[i] = s;
+    logTable[i] = Math.log(s);
   }
 }
 
@@ -285,6 +290,16 @@ export interface ChunkResult {
   lossCount: number;
 }
 
+/**
+ * What the chunk-feeding functions below need of a layout: each slot's configuration block (read at the CTX
+ * offsets ids, sentenceEnds, lossSum, lossCount, inputSeq, doneSeq) and its input buffers. Every trainer whose
+ * slots keep those fields at those offsets (word2vec, fastText) feeds its workers through them.
+ */
+export interface ChunkFeedLayout {
+  shape: { maxChunkWords: number };
+  slots: readonly { ctx: number; inputs: readonly InputLayout[] }[];
+}
+
 /** A kernel trains the chunk its slot's configuration points at (`nSentences` sentences); returns words kept. */
 export type SlotTrainer = (nSentences: number, alpha: number) => number;
 
@@ -336,7 +351,7 @@ export function* chunkPieces(ids: Int32Array, sentenceEnds: Int32Array, capacity
  * Copies a piece into input buffer `input` of a slot; returns the number of sentences. Publishes with an
  * atomic store, so the thread that trains it (after reading the sequence number with Atomics) sees the words.
  */
-export function placeInput(buffer: ArrayBufferLike, layout: Word2VecLayout, slot: number, input: number, piece: ChunkPiece, seq: number): number {
+export function placeInput(buffer: ArrayBufferLike, layout: ChunkFeedLayout, slot: number, input: number, piece: ChunkPiece, seq: number): number {
   const s = layout.slots[slot];
   const b = s.inputs[input];
   const cap = layout.shape.maxChunkWords;
@@ -352,7 +367,7 @@ export function placeInput(buffer: ArrayBufferLike, layout: Word2VecLayout, slot
  * configuration is pointed at that buffer here, by the training thread, since the main thread may already be
  * filling the other one. The atomics order the model's memory between threads.
  */
-export function trainPlaced(buffer: ArrayBufferLike, layout: Word2VecLayout, slot: number, input: number, nSentences: number, alpha: number, trainSlot: SlotTrainer): ChunkResult {
+export function trainPlaced(buffer: ArrayBufferLike, layout: ChunkFeedLayout, slot: number, input: number, nSentences: number, alpha: number, trainSlot: SlotTrainer): ChunkResult {
   const s = layout.slots[slot];
   const ctx32 = new Int32Array(buffer, s.ctx, CTX.bytes / 4);
   const seq = Atomics.load(ctx32, CTX.inputSeq / 4);
@@ -366,14 +381,14 @@ export function trainPlaced(buffer: ArrayBufferLike, layout: Word2VecLayout, slo
 }
 
 /** Waits for nothing, but makes every model write of a slot's finished chunks visible to the calling thread. */
-export function acquireSlot(buffer: ArrayBufferLike, layout: Word2VecLayout, slot: number): number {
+export function acquireSlot(buffer: ArrayBufferLike, layout: ChunkFeedLayout, slot: number): number {
   return Atomics.load(new Int32Array(buffer, layout.slots[slot].ctx, CTX.bytes / 4), CTX.doneSeq / 4);
 }
 
 /** Places and trains a chunk in the calling thread, piece by piece (tests, single-threaded use). */
 export function feedChunk(
   buffer: ArrayBufferLike,
-  layout: Word2VecLayout,
+  layout: ChunkFeedLayout,
   slot: number,
   ids: Int32Array,
   sentenceEnds: Int32Array,

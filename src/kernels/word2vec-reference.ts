@@ -1,3 +1,4 @@
+import { scaleBelow, xorshift32 } from './xorshift.ts';
 import { CTX, EXP_TABLE_SIZE, MAX_EXP, viewsOf, type Word2VecLayout } from './word2vec-layout.ts';
 
 /**
@@ -45,20 +46,9 @@ export function trainChunkReference(buffer: ArrayBufferLike, layout: Word2VecLay
   const scale = Math.fround(EXP_TABLE_SIZE / MAX_EXP / 2);
 
   let rng = ctx.getInt32(CTX.rng, true);
-  const next = (): number => {
-    rng ^= rng << 13;
-    rng ^= rng >>> 17;
-    rng ^= rng << 5;
-    return rng >>> 0;
-  };
+  const next = (): number => (rng = xorshift32(rng)) >>> 0;
   /** floor(x·n / 2^32) for the next random x, computed exactly in doubles (the kernel uses a 64-bit product). */
-  const below = (n: number): number => {
-    const x = next();
-    const a = (x >>> 16) * n;
-    const b = (x & 0xffff) * n;
-    const q = Math.floor(a / 65536);
-    return q + Math.floor(((a - q * 65536) * 65536 + b) / 4294967296);
-  };
+  const below = (n: number): number => scaleBelow(next(), n);
   let lossSum = 0;
   let lossCount = 0;
 

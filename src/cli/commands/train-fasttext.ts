@@ -1,0 +1,167 @@
+import { availableParallelism } from 'node:os';
+import { Option, type Command } from 'commander';
+import { InvalidArgumentError } from '../../errors.ts';
+import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
+import { trainFastText, type FastTextTrainOptions } from '../../train/fasttext.ts';
+import { stderrProgress, type ProgressEvent } from '../../train/progress.ts';
+import { interruptSignal } from '../interrupt.ts';
+import { examples, nonNegativeNumber, positiveInt, printJson } from '../common.ts';
+
+/** Flags of `train fasttext` as commander hands them over; the second name of each pair is an alias. */
+interface TrainFastTextFlags {
+  input: string;
+  output: string;
+  model: 'skipgram' | 'cbow';
+  lr?: number;
+  alpha?: number;
+  dim?: number;
+  ws?: number;
+  window?: number;
+  epoch?: number;
+  epochs?: number;
+  minCount?: number;
+  neg?: number;
+  negative?: number;
+  t?: number;
+  sample?: number;
+  loss?: string;
+  minn?: number;
+  maxn?: number;
+  bucket?: number;
+  lrUpdateRate?: number;
+  threads?: number;
+  seed?: number;
+  tokenizer?: TokenizerName;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+function nonNegativeInt(flag: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects an integer ≥ 0, got ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+function positiveNumber(flag: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} expects a number > 0, got ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+function integer(flag: string): (v: string) => number {
+  return (v: string) => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isInteger(n)) throw new InvalidArgumentError(`${flag} expects an integer, got ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+/** One value from a flag and its alias; both given and different is an error. */
+function either<T>(a: T | undefined, aName: string, b: T | undefined, bName: string): T | undefined {
+  if (a !== undefined && b !== undefined && a !== b) throw new InvalidArgumentError(`--${aName} ${a} and --${bName} ${b} disagree (they are the same option)`);
+  return a ?? b;
+}
+
+/** Maps the flags to library options. */
+export function fastTextOptionsFromFlags(f: TrainFastTextFlags): FastTextTrainOptions {
+  return {
+    input: f.input,
+    output: f.output,
+    model: f.model,
+    lr: either(f.lr, 'lr', f.alpha, 'alpha'),
+    dim: f.dim,
+    ws: either(f.ws, 'ws', f.window, 'window'),
+    epoch: either(f.epoch, 'epoch', f.epochs, 'epochs'),
+    minCount: f.minCount,
+    neg: either(f.neg, 'neg', f.negative, 'negative'),
+    t: either(f.t, 't', f.sample, 'sample'),
+    loss: f.loss as FastTextTrainOptions['loss'],
+    minn: f.minn,
+    maxn: f.maxn,
+    bucket: f.bucket,
+    lrUpdateRate: f.lrUpdateRate,
+    threads: f.threads,
+    seed: f.seed,
+    tokenizer: f.tokenizer,
+  };
+}
+
+/** Adds `fasttext` to the `train` command. */
+export function registerTrainFastText(train: Command): void {
+  train
+    .command('fasttext')
+    .description('train fastText word vectors with character n-gram subwords (skip-gram or CBOW), with fastText defaults; unknown words get vectors from their n-grams')
+    .requiredOption('--input <file>', 'corpus: text file (.gz ok), one sentence per line; "-" reads standard input')
+    .requiredOption('--output <file>', 'X.bin (fastText model), X.vec or X.txt (text vectors), or a prefix: PREFIX.bin and PREFIX.vec (written atomically)')
+    .addOption(new Option('--model <name>', 'architecture').choices(['skipgram', 'cbow']).default('skipgram'))
+    .option('--lr <rate>', 'starting learning rate, decayed linearly to 0 (default 0.05)', positiveNumber('--lr'))
+    .addOption(new Option('--alpha <rate>', 'same as --lr').argParser(positiveNumber('--alpha')).hideHelp())
+    .option('--dim <n>', 'vector dimension (default 100)', positiveInt('--dim'))
+    .option('--ws <n>', 'maximum context distance; each position draws its window in 1..n (default 5)', positiveInt('--ws'))
+    .addOption(new Option('--window <n>', 'same as --ws').argParser(positiveInt('--window')).hideHelp())
+    .option('--epoch <n>', 'passes over the corpus (default 5)', positiveInt('--epoch'))
+    .addOption(new Option('--epochs <n>', 'same as --epoch').argParser(positiveInt('--epochs')).hideHelp())
+    .option('--min-count <n>', 'ignore words seen fewer times (default 5)', positiveInt('--min-count'))
+    .option('--neg <n>', 'negatives per target (default 5)', nonNegativeInt('--neg'))
+    .addOption(new Option('--negative <n>', 'same as --neg').argParser(nonNegativeInt('--negative')).hideHelp())
+    .option('-t, --t <t>', 'subsampling threshold, 0 keeps every token (default 1e-4)', nonNegativeNumber('--t'))
+    .addOption(new Option('--sample <t>', 'same as --t').argParser(nonNegativeNumber('--sample')).hideHelp())
+    .addOption(new Option('--loss <name>', 'ns (negative sampling, default) or hs (hierarchical softmax); softmax and ova are refused'))
+    .option('--minn <n>', 'shortest character n-gram (default 3)', nonNegativeInt('--minn'))
+    .option('--maxn <n>', 'longest character n-gram, 0 for no subwords (default 6)', nonNegativeInt('--maxn'))
+    .option('--bucket <n>', 'n-gram hash buckets (default 2000000)', nonNegativeInt('--bucket'))
+    .option('--lr-update-rate <n>', 'tokens between learning-rate updates (default 100)', positiveInt('--lr-update-rate'))
+    .option('--threads <n>', `training threads (default: all cores, here ${availableParallelism()})`, positiveInt('--threads'))
+    .option('--seed <n>', 'random seed (default 1); with --threads 1 the result is reproducible bit for bit', integer('--seed'))
+    .addOption(new Option('--tokenizer <name>', 'how lines split into words (each line ends with the token </s>)').choices([...TOKENIZER_NAMES]).default('whitespace'))
+    .option('--quiet', 'no progress on stderr')
+    .option('--json', 'print a JSON summary on stdout when done')
+    .addHelpText(
+      'after',
+      examples([
+        'embedkit train fasttext --input corpus.txt.gz --output model          # model.bin + model.vec',
+        'embedkit train fasttext --input corpus.txt --output model.bin --model cbow --dim 300 --epoch 10',
+        'embedkit train fasttext -input corpus.txt -output model -minn 2 -maxn 5 -dim 50 -thread 4',
+        'embedkit similar model.bin unseenword',
+      ]),
+    )
+    .action(async (flags: TrainFastTextFlags) => {
+      const options = fastTextOptionsFromFlags(flags);
+      const signal = interruptSignal();
+      const show = flags.quiet ? undefined : stderrProgress();
+      let last: ProgressEvent | undefined;
+      const started = performance.now();
+      try {
+        const model = await trainFastText({
+          ...options,
+          signal,
+          onProgress: (e) => {
+            if (e.phase === 'train') last = e;
+            show?.(e);
+          },
+        });
+        const seconds = (performance.now() - started) / 1000;
+        if (flags.json) {
+          printJson({
+            output: flags.output,
+            vocabSize: model.vocab.size,
+            dim: model.args.dim,
+            model: model.args.model,
+            bucket: model.args.bucket,
+            seconds,
+            wordsPerSecond: last?.wordsPerSecond,
+            wordsTrained: last?.wordsDone,
+            loss: last?.loss,
+          });
+        } else if (!flags.quiet) {
+          process.stderr.write(`embedkit: wrote ${model.vocab.size} words (dimension ${model.args.dim}, ${model.args.bucket} n-gram buckets) to ${flags.output} in ${seconds.toFixed(1)} s\n`);
+        }
+      } finally {
+        show?.close();
+      }
+    });
+}

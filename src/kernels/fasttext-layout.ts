@@ -1,0 +1,177 @@
+/**
+ * Where every fastText training array lives inside one (shared) WebAssembly.Memory, so every worker thread
+ * trains the same model without copies:
+ *
+ *   input    (nwords + bucket) rows: word rows, then character n-gram bucket rows (fastText's input matrix)
+ *   output   nwords rows: negative-sampling output rows, or the inner nodes of the Huffman tree (hs)
+ *   subword  per word, the input rows it averages (its own row, then its n-gram rows): offsets (nwords + 1)
+ *            into one flat list of rows
+ *   tables   sigmoid / log-sigmoid, keep probability (subsampling), alias table (negatives), Huffman paths
+ *   slots    per worker: the configuration block (the CTX offsets word2vec uses for chunk feeding, random
+ *            state and loss), input buffers, the subsampled sentence, hidden and gradient vectors
+ *
+ * Rows have a stride of `rowFloats` = dim rounded up to 4 floats; the padding starts at zero and stays zero.
+ */
+import { CTX, EXP_TABLE_SIZE, seedState, type InputLayout } from './word2vec-layout.ts';
+
+export interface FastTextShape {
+  nwords: number;
+  bucket: number;
+  dim: number;
+  /** Total rows over all words' subword lists. */
+  subwordRows: number;
+  cbow: boolean;
+  /** Loss: negative sampling or hierarchical softmax. */
+  loss: 'ns' | 'hs';
+  /** Negatives per target (ns). */
+  neg: number;
+  /** Maximum window; each position draws its own in 1..ws. */
+  ws: number;
+  /** Tokens between two learning-rate updates inside a chunk. */
+  lrUpdateRate: number;
+  /** Total Huffman code bits over all words (hs only). */
+  huffmanBits: number;
+  /** Words one kernel call may receive. */
+  maxChunkWords: number;
+  slots: number;
+  inputBuffers: number;
+}
+
+export interface FastTextSlotLayout {
+  ctx: number;
+  inputs: InputLayout[];
+  /** The sentence after subsampling. */
+  work: number;
+  hidden: number;
+  grad: number;
+}
+
+export interface FastTextLayout {
+  shape: FastTextShape;
+  rowFloats: number;
+  input: number;
+  output: number;
+  subwordOffsets: number;
+  subwordRows: number;
+  expTable: number;
+  logTable: number;
+  keep: number;
+  aliasProbability: number;
+  aliasIndex: number;
+  codes: number;
+  points: number;
+  lengths: number;
+  offsets: number;
+  slots: FastTextSlotLayout[];
+  totalBytes: number;
+}
+
+const align = (n: number, a = 64) => Math.ceil(n / a) * a;
+
+/** Plans the memory (offsets from 1024, 64-byte aligned). */
+export function planFastTextLayout(shape: FastTextShape): FastTextLayout {
+  const ints: [string, number, number][] = [
+    ['nwords', shape.nwords, 1],
+    ['bucket', shape.bucket, 0],
+    ['dim', shape.dim, 1],
+    ['subwordRows', shape.subwordRows, shape.nwords],
+    ['neg', shape.neg, 0],
+    ['ws', shape.ws, 1],
+    ['lrUpdateRate', shape.lrUpdateRate, 1],
+    ['huffmanBits', shape.huffmanBits, 0],
+    ['maxChunkWords', shape.maxChunkWords, 1],
+    ['slots', shape.slots, 1],
+    ['inputBuffers', shape.inputBuffers, 1],
+  ];
+  for (const [name, v, min] of ints) {
+    if (!Number.isInteger(v) || v < min) throw new RangeError(`fastText layout: ${name} must be an integer ≥ ${min}, got ${v}`);
+  }
+  const rowFloats = Math.ceil(shape.dim / 4) * 4;
+  const rowBytes = rowFloats * 4;
+  let at = 1024;
+  const take = (bytes: number) => {
+    const start = at;
+    at = align(at + Math.max(bytes, 0));
+    return start;
+  };
+  const V = shape.nwords;
+  const hs = shape.loss === 'hs';
+  const input = take((V + shape.bucket) * rowBytes);
+  const output = take(V * rowBytes);
+  const subwordOffsets = take((V + 1) * 4);
+  const subwordRows = take(shape.subwordRows * 4);
+  const expTable = take(EXP_TABLE_SIZE * 4);
+  const logTable = take(EXP_TABLE_SIZE * 4);
+  const keep = take(V * 4);
+  const aliasProbability = hs ? 0 : take(V * 4);
+  const aliasIndex = hs ? 0 : take(V * 4);
+  const codes = hs ? take(shape.huffmanBits) : 0;
+  const points = hs ? take(shape.huffmanBits * 4) : 0;
+  const lengths = hs ? take(V) : 0;
+  const offsets = hs ? take(V * 4) : 0;
+  const slots: FastTextSlotLayout[] = [];
+  for (let s = 0; s < shape.slots; s++) {
+    slots.push({
+      ctx: take(CTX.bytes),
+      inputs: Array.from({ length: shape.inputBuffers }, () => ({
+        ids: take(shape.maxChunkWords * 4),
+        sentenceEnds: take((shape.maxChunkWords + 1) * 4),
+      })),
+      work: take(shape.maxChunkWords * 4),
+      hidden: take(rowBytes),
+      grad: take(rowBytes),
+    });
+  }
+  return { shape, rowFloats, input, output, subwordOffsets, subwordRows, expTable, logTable, keep, aliasProbability, aliasIndex, codes, points, lengths, offsets, slots, totalBytes: at };
+}
+
+export interface FastTextViews {
+  input: Float32Array;
+  output: Float32Array;
+  subwordOffsets: Int32Array;
+  subwordRows: Int32Array;
+  expTable: Float32Array;
+  logTable: Float32Array;
+  keep: Float32Array;
+  aliasProbability: Float32Array;
+  aliasIndex: Int32Array;
+  codes: Uint8Array;
+  points: Int32Array;
+  lengths: Uint8Array;
+  offsets: Int32Array;
+}
+
+/** Typed-array views over the arrays of a layout (valid as long as the memory does not grow). */
+export function fastTextViewsOf(buffer: ArrayBufferLike, l: FastTextLayout): FastTextViews {
+  const sh = l.shape;
+  const V = sh.nwords;
+  const f32 = (at: number, n: number) => new Float32Array(buffer, at, at ? n : 0);
+  const i32 = (at: number, n: number) => new Int32Array(buffer, at, at ? n : 0);
+  const u8 = (at: number, n: number) => new Uint8Array(buffer, at, at ? n : 0);
+  return {
+    input: f32(l.input, (V + sh.bucket) * l.rowFloats),
+    output: f32(l.output, V * l.rowFloats),
+    subwordOffsets: i32(l.subwordOffsets, V + 1),
+    subwordRows: i32(l.subwordRows, sh.subwordRows),
+    expTable: f32(l.expTable, EXP_TABLE_SIZE),
+    logTable: f32(l.logTable, EXP_TABLE_SIZE),
+    keep: f32(l.keep, V),
+    aliasProbability: f32(l.aliasProbability, V),
+    aliasIndex: i32(l.aliasIndex, V),
+    codes: u8(l.codes, sh.huffmanBits),
+    points: i32(l.points, sh.huffmanBits),
+    lengths: u8(l.lengths, V),
+    offsets: i32(l.offsets, V),
+  };
+}
+
+/** Initialises a slot's configuration block: where its first input buffer is, its random state, zero loss. */
+export function writeFastTextSlotConfig(buffer: ArrayBufferLike, l: FastTextLayout, slot: number, seed: number): void {
+  const s = l.slots[slot];
+  const dv = new DataView(buffer, s.ctx, CTX.bytes);
+  dv.setInt32(CTX.ids, s.inputs[0].ids, true);
+  dv.setInt32(CTX.sentenceEnds, s.inputs[0].sentenceEnds, true);
+  dv.setInt32(CTX.rng, seedState(seed, slot), true);
+  dv.setFloat64(CTX.lossSum, 0, true);
+  dv.setFloat64(CTX.lossCount, 0, true);
+}

@@ -1,0 +1,26 @@
+/**
+ * The random numbers of the training kernels: xorshift32, one state per worker slot (kept in the slot's
+ * configuration block). The WebAssembly kernels compute the same sequence, so the TypeScript references and
+ * the fast kernels draw identically from the same state.
+ */
+
+/** The next xorshift32 state (signed 32-bit; never 0 for a non-zero state). */
+export function xorshift32(x: number): number {
+  x ^= x << 13;
+  x ^= x >>> 17;
+  x ^= x << 5;
+  return x;
+}
+
+/** floor(x·n / 2^32) for an unsigned draw x: an integer in 0..n-1 without a division, exact in doubles. */
+export function scaleBelow(x: number, n: number): number {
+  const a = (x >>> 16) * n;
+  const b = (x & 0xffff) * n;
+  const q = Math.floor(a / 65536);
+  return q + Math.floor(((a - q * 65536) * 65536 + b) / 4294967296);
+}
+
+/** A uniform float in [0, 1) from the top 24 bits of an unsigned draw. */
+export function unitFloat(x: number): number {
+  return (x >>> 8) * 2 ** -24;
+}
