@@ -1,0 +1,167 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EmbedkitError, InvalidArgumentError } from '../../src/errors.ts';
+import { readFastTextBin } from '../../src/formats/fasttext-bin.ts';
+import { loadEmbeddings } from '../../src/formats/index.ts';
+import { corpusFromLines } from '../../src/text/corpus.ts';
+import { outputTargets, trainFastText, type FastTextTrainOptions } from '../../src/train/fasttext.ts';
+import type { ProgressEvent } from '../../src/train/progress.ts';
+import type { DenseMatrix } from '../../src/vectors/fasttext-matrix.ts';
+import { EOS } from '../../src/vectors/subwords.ts';
+import { seededRandom } from '../../src/util/random.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'embedkit-ft-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+/**
+ * Planted topics: TOPICS groups of WORDS random letter strings (so their n-grams say nothing about the topic);
+ * every line is 8 words of one topic. Training must make each word's neighbours its topic mates.
+ */
+const TOPICS = 8;
+const WORDS = 10;
+function topicWords(seed = 3): string[][] {
+  const rnd = seededRandom(seed);
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  const word = () => Array.from({ length: 6 + Math.floor(rnd() * 4) }, () => letters[Math.floor(rnd() * 26)]).join('');
+  return Array.from({ length: TOPICS }, () => Array.from({ length: WORDS }, word));
+}
+const topics = topicWords();
+function plantedCorpus(lines: number, seed = 1): string[] {
+  const rnd = seededRandom(seed);
+  const out: string[] = [];
+  for (let i = 0; i < lines; i++) {
+    const t = topics[Math.floor(rnd() * TOPICS)];
+    out.push(Array.from({ length: 8 }, () => t[Math.floor(rnd() * WORDS)]).join(' '));
+  }
+  return out;
+}
+
+const small: Partial<FastTextTrainOptions> = { dim: 16, ws: 3, minCount: 1, t: 0, epoch: 3, threads: 1, seed: 7, bucket: 5000, minn: 3, maxn: 5 };
+
+/** Mean share of each topic word's 5 nearest neighbours that belong to its topic (chance: 9/80 ≈ 0.11). */
+function topicPrecision(emb: Awaited<ReturnType<typeof trainFastText>>['embeddings']): number {
+  let hits = 0;
+  let total = 0;
+  for (const group of topics) {
+    for (const w of group) {
+      for (const n of emb.mostSimilar({ positive: [w], topn: 5 })) {
+        if (n.word === EOS) continue;
+        total++;
+        if (group.includes(n.word)) hits++;
+      }
+    }
+  }
+  return hits / total;
+}
+
+test('threads 1 with a fixed seed is bit-identical from run to run; another seed differs', async () => {
+  const lines = plantedCorpus(800);
+  const run = (seed: number) => trainFastText({ ...small, input: corpusFromLines(lines), seed });
+  const [a, b, c] = [await run(7), await run(7), await run(8)];
+  const rows = (m: typeof a) => (m.input as DenseMatrix).data;
+  assert.deepEqual(a.vocab.words, b.vocab.words);
+  assert.ok(rows(a).every((x, i) => Object.is(x, rows(b)[i])), 'same seed, same input rows');
+  assert.ok((a.output as DenseMatrix).data.every((x, i) => Object.is(x, (b.output as DenseMatrix).data[i])), 'same seed, same output rows');
+  assert.ok(rows(a).some((x, i) => x !== rows(c)[i]), 'different seed, different rows');
+  assert.ok(rows(a).every(Number.isFinite));
+});
+
+for (const [name, opts] of [
+  ['skip-gram, negative sampling', { model: 'skipgram', loss: 'ns' }],
+  ['skip-gram, hierarchical softmax', { model: 'skipgram', loss: 'hs' }],
+  ['CBOW, negative sampling', { model: 'cbow', loss: 'ns', lr: 0.1 }],
+  ['skip-gram, 2 threads', { model: 'skipgram', loss: 'ns', threads: 2 }],
+] as const) {
+  test(`${name}: topic mates become neighbours (far above chance)`, async () => {
+    const model = await trainFastText({ ...small, epoch: 5, input: corpusFromLines(plantedCorpus(1500)), ...opts });
+    const p = topicPrecision(model.embeddings);
+    assert.ok(p > 0.6, `topic precision@5 ${p.toFixed(3)} (chance ≈ 0.11)`);
+  });
+}
+
+test('the vocabulary is fastText\'s: </s> ends every line, counts sorted, n-gram buckets after the words', async () => {
+  const lines = ['aa bb aa', '', 'bb cc aa'];
+  const model = await trainFastText({ ...small, input: corpusFromLines(lines) });
+  assert.equal(model.vocab.count(model.vocab.indexOf(EOS)), 3, 'one </s> per line, empty ones too');
+  assert.equal(model.vocab.count(model.vocab.indexOf('aa')), 3);
+  assert.equal(model.ntokens, 9);
+  assert.equal(model.input.rows, model.vocab.size + 5000);
+  assert.equal(model.output!.rows, model.vocab.size);
+  assert.deepEqual({ minn: model.args.minn, maxn: model.args.maxn, bucket: model.args.bucket, model: model.args.model }, { minn: 3, maxn: 5, bucket: 5000, model: 'skipgram' });
+  // A word's vector is the mean of its own row and its n-gram rows; an unseen word's, of its n-gram rows.
+  const unseen = model.embeddings.get('aab');
+  assert.ok(unseen.some((x) => x !== 0));
+  assert.deepEqual(Array.from(unseen), Array.from(model.subwords.wordVector('aab')));
+});
+
+test('maxn 0 trains without subwords: unknown words have no vector', async () => {
+  const model = await trainFastText({ ...small, maxn: 0, input: corpusFromLines(plantedCorpus(200)) });
+  assert.equal(model.input.rows, model.vocab.size);
+  assert.equal(model.args.bucket, 0);
+  assert.throws(() => model.embeddings.get('zzzzzz'));
+});
+
+test('output: X.bin, X.vec, or a prefix writing PREFIX.bin and PREFIX.vec; all read back to the same vectors', async () => {
+  assert.deepEqual(outputTargets('m.bin'), [{ path: 'm.bin', format: 'fasttext-bin' }]);
+  assert.deepEqual(outputTargets('m.txt'), [{ path: 'm.txt', format: 'fasttext-vec' }]);
+  assert.deepEqual(outputTargets('out/m').map((t) => t.path), ['out/m.bin', 'out/m.vec']);
+  assert.throws(() => outputTargets('m.ftz'), InvalidArgumentError);
+
+  const prefix = join(dir, 'model');
+  const model = await trainFastText({ ...small, input: corpusFromLines(plantedCorpus(300)), output: prefix });
+  const bin = await readFastTextBin(`${prefix}.bin`);
+  assert.deepEqual(bin.vocab.words, model.vocab.words);
+  assert.deepEqual(Array.from(bin.embeddings.vectors), Array.from(model.embeddings.vectors));
+  assert.deepEqual(Array.from(bin.embeddings.get('qqqxyz')), Array.from(model.embeddings.get('qqqxyz')));
+  const vec = await loadEmbeddings(`${prefix}.vec`);
+  assert.deepEqual(vec.vocab.words, model.vocab.words);
+  const w = model.vocab.word(1);
+  vec.get(w).forEach((x, k) => assert.ok(Math.abs(x - model.embeddings.get(w)[k]) < 1e-6));
+  assert.deepEqual(readdirSync(dir).sort(), ['model.bin', 'model.vec'], 'no temporary files left');
+});
+
+test('progress events carry words/s, lr, loss and ETA, epoch by epoch', async () => {
+  const events: ProgressEvent[] = [];
+  await trainFastText({ ...small, input: corpusFromLines(plantedCorpus(300)), onProgress: (e) => events.push(e) });
+  const train = events.filter((e) => e.phase === 'train');
+  const last = train.at(-1)!;
+  assert.equal(last.progress, 1);
+  assert.equal(last.epochs, 3);
+  assert.ok(last.wordsPerSecond > 0 && Number.isFinite(last.loss!) && last.learningRate! >= 0 && last.learningRate! < 0.05);
+  assert.equal(last.wordsDone, 3 * 300 * 9, 'every token of every epoch, </s> included');
+});
+
+test('an aborted run throws and writes nothing', async () => {
+  const controller = new AbortController();
+  const output = join(dir, 'aborted.bin');
+  await assert.rejects(
+    trainFastText({ ...small, input: corpusFromLines(plantedCorpus(300)), output, signal: controller.signal, onProgress: () => controller.abort() }),
+    (e: unknown) => e instanceof EmbedkitError && e.code === 'aborted',
+  );
+  assert.equal(existsSync(output), false);
+});
+
+test('bad input: clear errors naming the problem', async () => {
+  const lines = corpusFromLines(plantedCorpus(50));
+  const rejects = (o: Partial<FastTextTrainOptions>, pattern: RegExp, input: FastTextTrainOptions['input'] = lines) =>
+    assert.rejects(trainFastText({ ...small, input, ...o }), (e: unknown) => e instanceof EmbedkitError && pattern.test(e.message));
+  await rejects({}, /no such file/, join(dir, 'missing.txt'));
+  const empty = join(dir, 'empty.txt');
+  writeFileSync(empty, '');
+  await rejects({}, /no words/, empty);
+  const blank = join(dir, 'blank.txt');
+  writeFileSync(blank, '\n\n\n');
+  await rejects({}, /only empty lines/, blank);
+  await rejects({ minn: 5, maxn: 3 }, /minn 5 is greater than maxn 3/);
+  await rejects({ dim: 0 }, /dim must be an integer in 1\.\./);
+  await rejects({ loss: 'softmax' as 'ns' }, /softmax is not supported/);
+  await rejects({ model: 'supervised' as 'cbow' }, /model must be skipgram or cbow/);
+  await rejects({ neg: 0 }, /neg must be/);
+  await rejects({ t: 2 }, /t must be a number in \[0, 1\)/);
+  await rejects({ bucket: 0 }, /bucket 0 leaves no rows/);
+  await rejects({ minCount: 10_000 }, /min-count 10000 removes every word/);
+  await rejects({ bucket: 20_000_000, dim: 100 }, /needs [\d.]+ GiB/);
+});
