@@ -1,3 +1,4 @@
+import { EmbedkitError } from '../errors.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,7 +17,12 @@ export interface TempDir {
 }
 
 export function createTempDir(parent = tmpdir()): TempDir {
-  const path = mkdtempSync(join(parent, 'embedkit-glove-'));
+  let path: string;
+  try {
+    path = mkdtempSync(join(parent, 'embedkit-glove-'));
+  } catch (err) {
+    throw new EmbedkitError('io_error', `cannot create a temporary folder there: ${(err as Error).message}`, { file: parent });
+  }
   const tracked = new Set<string>();
   const remove = () => {
     for (const t of tracked) rmSync(t, { force: true });
