@@ -52,6 +52,15 @@ export async function main(argv: string[]): Promise<number> {
       // Stopped by Ctrl-C (or SIGTERM): the conventional 128 + signal number.
       return err.code === 'aborted' ? 130 : 1;
     }
+    // A file that cannot be opened or written (missing, a folder, no permission): name it, no stack trace.
+    if (isFileSystemError(err)) {
+      process.stderr.write(`embedkit: ${err.path}: ${err.message.replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '')} (${err.code})\n`);
+      return 1;
+    }
     throw err;
   }
+}
+
+function isFileSystemError(err: unknown): err is NodeJS.ErrnoException & { path: string; code: string } {
+  return err instanceof Error && typeof (err as NodeJS.ErrnoException).path === 'string' && typeof (err as NodeJS.ErrnoException).code === 'string';
 }
