@@ -15,14 +15,14 @@
  *   EMBEDKIT_BENCH_REUSE=1  reuse runs recorded in bench/out/word2vec/runs.jsonl whose output still exists
  *                           (outputs are then kept), e.g. to finish an interrupted bench
  */
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { createGunzip } from 'node:zlib';
 import { measure, PYTHON, type Measured } from './lib/measure.ts';
 import { builtCli } from './lib/built-cli.ts';
+import { countTokens, plainCorpus } from './lib/corpus.ts';
+import { envList, signed } from './lib/env.ts';
+import { scoreFile } from './lib/quality.ts';
 import { printTable, ratio } from './lib/table.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -114,36 +114,6 @@ interface Row {
   ws353: number;
 }
 
-async function evaluate(path: string, evalDir: string): Promise<{ analogy: number; ws353: number }> {
-  const { loadEmbeddings } = await import('../src/formats/index.ts');
-  const { evaluateAnalogies, evaluateWordPairs } = await import('../src/eval/index.ts');
-  const emb = await loadEmbeddings(path, { format: 'auto' });
-  const a = await evaluateAnalogies(emb, join(evalDir, 'questions-words.txt'), { restrictVocab: 30000 });
-  const p = await evaluateWordPairs(emb, join(evalDir, 'wordsim353.tsv'));
-  return { analogy: a.score, ws353: p.spearman.rho };
-}
-
-function list<T extends string>(env: string | undefined, fallback: T[], allowed: readonly T[]): T[] {
-  const items = env ? (env.split(',').map((x) => x.trim()).filter(Boolean) as T[]) : fallback;
-  for (const x of items) if (!allowed.includes(x)) throw new Error(`unknown value ${x}; expected ${allowed.join(', ')}`);
-  return items;
-}
-
-/** gensim's LineSentence and fastText want plain text: decompress once into bench/out. */
-async function plainCorpus(path: string, outDir: string): Promise<string> {
-  if (!path.endsWith('.gz')) return path;
-  const target = join(outDir, `${path.split('/').pop()!.replace(/\.gz$/, '')}`);
-  if (!existsSync(target) || statSync(target).mtimeMs < statSync(path).mtimeMs) {
-    await pipeline(createReadStream(path), createGunzip(), createWriteStream(target));
-  }
-  return target;
-}
-
-function countTokens(path: string): number {
-  const r = spawnSync('wc', ['-w', path], { encoding: 'utf8' });
-  return Number(r.stdout.trim().split(/\s+/)[0]);
-}
-
 async function main(): Promise<void> {
   const corpusGz = resolve(process.env.EMBEDKIT_BENCH_CORPUS ?? join(root, '../shared/data/corpus/en-mix.txt.gz'));
   const evalDir = resolve(process.env.EMBEDKIT_BENCH_EVAL ?? join(root, '../shared/data/eval'));
@@ -151,8 +121,8 @@ async function main(): Promise<void> {
     console.log(`skipped: corpus ${corpusGz} not found (set EMBEDKIT_BENCH_CORPUS)`);
     return;
   }
-  const modes = list<Mode>(process.env.EMBEDKIT_BENCH_MODES, ['sg-ns', 'cbow-ns'], ['sg-ns', 'cbow-ns', 'sg-hs', 'cbow-hs']);
-  const tools = list<Tool>(process.env.EMBEDKIT_BENCH_TOOLS, ['gensim', 'fasttext', 'embedkit'], ['embedkit', 'gensim', 'fasttext']);
+  const modes = envList<Mode>(process.env.EMBEDKIT_BENCH_MODES, ['sg-ns', 'cbow-ns'], ['sg-ns', 'cbow-ns', 'sg-hs', 'cbow-hs']);
+  const tools = envList<Tool>(process.env.EMBEDKIT_BENCH_TOOLS, ['gensim', 'fasttext', 'embedkit'], ['embedkit', 'gensim', 'fasttext']);
   const seeds = (process.env.EMBEDKIT_BENCH_SEEDS ?? '1').split(',').map(Number);
   const threads = Number(process.env.EMBEDKIT_BENCH_THREADS ?? 2);
   const epochs = Number(process.env.EMBEDKIT_BENCH_EPOCHS ?? 5);
@@ -206,7 +176,7 @@ async function main(): Promise<void> {
   }
   const rows: Row[] = [];
   for (const { output, ...r } of runs) {
-    const q = await evaluate(output, evalDir);
+    const q = await scoreFile(output, evalDir);
     rows.push({ ...r, ...q });
   }
   if (!reuse) for (const r of runs) rmSync(r.output, { force: true });
@@ -247,10 +217,6 @@ async function main(): Promise<void> {
       }),
     );
   }
-}
-
-function signed(x: number): string {
-  return `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
 }
 
 await main();
