@@ -1,6 +1,7 @@
-import { createWriteStream, promises as fsp, rmSync, type WriteStream } from 'node:fs';
+import { createWriteStream, existsSync, promises as fsp, rmSync, statSync, type WriteStream } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { finished } from 'node:stream/promises';
+import { EmbedkitError } from '../errors.ts';
 
 /**
  * Writes go to a temporary file in the target's folder and are renamed over the target only once complete,
@@ -10,8 +11,19 @@ function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now().toString(36)}`);
 }
 
+/**
+ * Fails early, naming the target, when its folder is missing: otherwise the error would name the temporary
+ * file, which the user never asked for.
+ */
+function checkFolderOf(target: string): void {
+  const dir = dirname(target);
+  if (!existsSync(dir)) throw new EmbedkitError('no_such_folder', `cannot write ${target}: the folder ${dir} does not exist`);
+  if (!statSync(dir).isDirectory()) throw new EmbedkitError('not_a_folder', `cannot write ${target}: ${dir} is not a folder`);
+}
+
 /** Writes `data` to `target` atomically. */
 export async function writeFileAtomic(target: string, data: string | Uint8Array): Promise<void> {
+  checkFolderOf(target);
   const tmp = tempPathFor(target);
   try {
     await fsp.writeFile(tmp, data);
@@ -27,6 +39,7 @@ export async function writeFileAtomic(target: string, data: string | Uint8Array)
  * is the file renamed to `target`. On any error, or if the process is interrupted, the temporary file is removed.
  */
 export async function withAtomicWriteStream(target: string, fill: (out: WriteStream) => Promise<void>): Promise<void> {
+  checkFolderOf(target);
   const tmp = tempPathFor(target);
   const out = createWriteStream(tmp);
   const cleanup = () => {
