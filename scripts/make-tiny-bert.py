@@ -276,6 +276,18 @@ def reference(model):
     per_window = pool(hidden, mask, 'mean')
     weights = torch.tensor([float(len(p)) for p in parts])
     combined = nn.functional.normalize((per_window * weights[:, None]).sum(0), dim=-1)
+    # Token vectors of the long text: each token from the window where it is farthest from an edge (the first such
+    # window on ties); stored as each vector's sum and norm, which is enough to catch a wrong window.
+    size, step = MAX_POSITIONS - 2, MAX_POSITIONS - 2 - OVERLAP
+    chosen = [hidden[0, 0]]
+    for p in range(len(content)):
+        best, margin = 0, -1
+        for w, part in enumerate(parts):
+            start = w * step
+            if start <= p < start + len(part) and min(p - start, start + len(part) - 1 - p) > margin:
+                best, margin = w, min(p - start, start + len(part) - 1 - p)
+        chosen.append(hidden[best, 1 + p - best * step])
+    chosen.append(hidden[len(parts) - 1, len(parts[-1]) + 1])
 
     states_text = 'The bank by the river, and the bank with money.'
     states_ids = with_specials(tokenize(states_text))
@@ -289,6 +301,7 @@ def reference(model):
             'text': long_text, 'ids': with_specials(content), 'overlap': OVERLAP,
             'windows': [with_specials(p) for p in parts], 'window_weights': [len(p) for p in parts],
             'vector': vec(combined), 'truncated': vec(per_window[0]),
+            'token_state_sums': [float(v.sum()) for v in chosen], 'token_state_norms': [float(v.norm()) for v in chosen],
         },
         'token_states': {
             'text': states_text, 'ids': states_ids, 'tokens': [VOCAB[i] for i in states_ids],
