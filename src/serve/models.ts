@@ -3,6 +3,8 @@ import { InvalidArgumentError } from '../errors.ts';
 import { loadEmbeddings, type LoadOptions } from '../formats/index.ts';
 import { StaticEncoder, type StaticEncoderOptions } from '../encoders/static.ts';
 import type { Encoder } from '../encoders/encoder.ts';
+import { isModelDirectory } from '../encoders/transformer-model-dir.ts';
+import type { TransformerEncoderOptions } from '../encoders/transformer.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 
 /** A model the server answers for: its API name, the encoder behind /v1/embeddings, and (for static models) the word vectors the explorer queries. */
@@ -42,8 +44,24 @@ export function staticModel(name: string, embeddings: Embeddings, options: Stati
   return { name, embeddings, encoder: new StaticEncoder(embeddings, { id: `static:${name}`, ...options }), created: Math.floor(Date.now() / 1000), source };
 }
 
-/** Loads every spec (in order; names must be unique) as a static model. */
-export async function loadServedModels(specs: readonly string[], encoder: StaticEncoderOptions = {}, load: LoadOptions = {}): Promise<ServedModel[]> {
+/** Wraps a local transformer model directory as a served model (no word vectors to explore). */
+export async function transformerModel(name: string, dir: string, options: TransformerEncoderOptions = {}): Promise<ServedModel> {
+  // Loaded on use: the transformer runtime is large and vectors-only servers never need it.
+  const { TransformerEncoder } = await import('../encoders/transformer.ts');
+  const encoder = await TransformerEncoder.load(dir, { id: `transformer:${name}`, ...options });
+  return { name, encoder, created: Math.floor(Date.now() / 1000), source: dir };
+}
+
+/**
+ * Loads every spec (in order; names must be unique): a model directory (one with a config.json) as a transformer
+ * encoder, anything else as a vectors file with a static encoder.
+ */
+export async function loadServedModels(
+  specs: readonly string[],
+  encoder: StaticEncoderOptions = {},
+  load: LoadOptions = {},
+  transformer: TransformerEncoderOptions = {},
+): Promise<ServedModel[]> {
   const parsed = specs.map(parseModelSpec);
   const seen = new Set<string>();
   for (const { name } of parsed) {
@@ -52,6 +70,10 @@ export async function loadServedModels(specs: readonly string[], encoder: Static
   }
   const models: ServedModel[] = [];
   for (const { name, path } of parsed) {
+    if (isModelDirectory(path)) {
+      models.push(await transformerModel(name, path, transformer));
+      continue;
+    }
     const emb = await loadEmbeddings(path, load);
     await emb.prepare();
     models.push(staticModel(name, emb, encoder, path));
