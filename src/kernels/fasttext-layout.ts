@@ -66,6 +66,43 @@ export interface FastTextLayout {
   totalBytes: number;
 }
 
+/**
+ * The configuration block of a slot (byte offsets in its ctx), read by wasm/fasttext.wat. The chunk-feeding
+ * fields (ids, sentenceEnds, rng, lossSum, lossCount, inputSeq, doneSeq) sit at word2vec's CTX offsets so
+ * both trainers feed their workers with the same functions; the rest reuses word2vec's other offsets.
+ */
+export const FT_CTX = {
+  rowBytes: 0,
+  nwords: 4,
+  neg: 8,
+  hs: 12,
+  cbow: 16,
+  ws: 20,
+  input: 24,
+  output: 28,
+  expTable: 32,
+  logTable: 36,
+  aliasProbability: 40,
+  aliasIndex: 44,
+  keep: 48,
+  codes: 52,
+  points: 56,
+  lengths: 60,
+  offsets: 64,
+  subwordOffsets: 68,
+  subwordRows: 72,
+  ids: CTX.ids,
+  sentenceEnds: CTX.sentenceEnds,
+  work: 84,
+  hidden: 88,
+  grad: 92,
+  lrUpdateRate: 96,
+  rng: CTX.rng,
+  lossSum: CTX.lossSum,
+  lossCount: CTX.lossCount,
+  bytes: CTX.bytes,
+} as const;
+
 const align = (n: number, a = 64) => Math.ceil(n / a) * a;
 
 /** Plans the memory (offsets from 1024, 64-byte aligned). */
@@ -165,13 +202,38 @@ export function fastTextViewsOf(buffer: ArrayBufferLike, l: FastTextLayout): Fas
   };
 }
 
-/** Initialises a slot's configuration block: where its first input buffer is, its random state, zero loss. */
+/** Writes a slot's configuration block: every address and size the kernel reads, its random state, zero loss. */
 export function writeFastTextSlotConfig(buffer: ArrayBufferLike, l: FastTextLayout, slot: number, seed: number): void {
   const s = l.slots[slot];
-  const dv = new DataView(buffer, s.ctx, CTX.bytes);
-  dv.setInt32(CTX.ids, s.inputs[0].ids, true);
-  dv.setInt32(CTX.sentenceEnds, s.inputs[0].sentenceEnds, true);
-  dv.setInt32(CTX.rng, seedState(seed, slot), true);
-  dv.setFloat64(CTX.lossSum, 0, true);
-  dv.setFloat64(CTX.lossCount, 0, true);
+  const sh = l.shape;
+  const dv = new DataView(buffer, s.ctx, FT_CTX.bytes);
+  const put = (off: number, v: number) => dv.setInt32(off, v, true);
+  put(FT_CTX.rowBytes, l.rowFloats * 4);
+  put(FT_CTX.nwords, sh.nwords);
+  put(FT_CTX.neg, sh.neg);
+  put(FT_CTX.hs, sh.loss === 'hs' ? 1 : 0);
+  put(FT_CTX.cbow, sh.cbow ? 1 : 0);
+  put(FT_CTX.ws, sh.ws);
+  put(FT_CTX.input, l.input);
+  put(FT_CTX.output, l.output);
+  put(FT_CTX.expTable, l.expTable);
+  put(FT_CTX.logTable, l.logTable);
+  put(FT_CTX.aliasProbability, l.aliasProbability);
+  put(FT_CTX.aliasIndex, l.aliasIndex);
+  put(FT_CTX.keep, l.keep);
+  put(FT_CTX.codes, l.codes);
+  put(FT_CTX.points, l.points);
+  put(FT_CTX.lengths, l.lengths);
+  put(FT_CTX.offsets, l.offsets);
+  put(FT_CTX.subwordOffsets, l.subwordOffsets);
+  put(FT_CTX.subwordRows, l.subwordRows);
+  put(FT_CTX.ids, s.inputs[0].ids);
+  put(FT_CTX.sentenceEnds, s.inputs[0].sentenceEnds);
+  put(FT_CTX.work, s.work);
+  put(FT_CTX.hidden, s.hidden);
+  put(FT_CTX.grad, s.grad);
+  put(FT_CTX.lrUpdateRate, sh.lrUpdateRate);
+  put(FT_CTX.rng, seedState(seed, slot));
+  dv.setFloat64(FT_CTX.lossSum, 0, true);
+  dv.setFloat64(FT_CTX.lossCount, 0, true);
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { InvalidArgumentError } from '../errors.ts';
 import type { Corpus } from '../text/corpus.ts';
 import { getTokenizer, type TokenizerName } from '../text/tokenize.ts';
+import type { FastTextKernelKind } from '../kernels/fasttext-fast.ts';
 import type { ProgressListener } from './progress.ts';
 
 /** Options of trainFastText, in fastText's names and with its defaults (the CLI flags are the same names). */
@@ -42,6 +43,8 @@ export interface FastTextTrainOptions {
   tokenizer?: TokenizerName;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
+  /** Which kernel trains: the WebAssembly one (default) or the TypeScript reference (slower; for tests). */
+  kernel?: FastTextKernelKind;
 }
 
 export interface ResolvedFastTextOptions {
@@ -61,6 +64,7 @@ export interface ResolvedFastTextOptions {
   threads: number;
   seed: number;
   tokenizer: TokenizerName;
+  kernel: FastTextKernelKind;
 }
 
 /** Applies fastText's defaults and refuses values that cannot be honoured, naming the option. */
@@ -82,6 +86,7 @@ export function resolveFastTextOptions(o: Omit<FastTextTrainOptions, 'input'>): 
     threads: o.threads ?? availableParallelism(),
     seed: o.seed ?? 1,
     tokenizer: o.tokenizer ?? 'whitespace',
+    kernel: o.kernel ?? 'wasm',
   };
   if (r.model !== 'skipgram' && r.model !== 'cbow') {
     throw new InvalidArgumentError(`model must be skipgram or cbow, got ${JSON.stringify(r.model)} (supervised models are not trained here)`);
@@ -115,5 +120,6 @@ export function resolveFastTextOptions(o: Omit<FastTextTrainOptions, 'input'>): 
     if (r.bucket === 0) throw new InvalidArgumentError('bucket 0 leaves no rows for character n-grams: set maxn 0 to train without subwords, or bucket > 0');
   }
   getTokenizer(r.tokenizer); // refuses unknown names
+  if (r.kernel !== 'wasm' && r.kernel !== 'reference') throw new InvalidArgumentError(`kernel must be wasm or reference, got ${String(r.kernel)}`);
   return r;
 }

@@ -3,15 +3,17 @@
  * the main thread places in that slot (Hogwild: every thread updates the shared rows without locks).
  */
 import { parentPort } from 'node:worker_threads';
+import { FastTextKernel, type FastTextKernelKind } from '../kernels/fasttext-fast.ts';
 import type { FastTextLayout } from '../kernels/fasttext-layout.ts';
-import { trainFastTextChunkReference } from '../kernels/fasttext-reference.ts';
 import { serveWorker } from '../kernels/pool.ts';
-import { trainPlaced, type ChunkResult } from '../kernels/word2vec-layout.ts';
+import type { ChunkResult } from '../kernels/word2vec-layout.ts';
 
 export interface FastTextWorkerInit {
   memory: WebAssembly.Memory;
   layout: FastTextLayout;
   slot: number;
+  kind: FastTextKernelKind;
+  module?: WebAssembly.Module;
 }
 
 export interface FastTextTask {
@@ -30,12 +32,8 @@ export interface FastTextTaskResult extends ChunkResult {
 }
 
 if (parentPort) {
-  serveWorker<FastTextWorkerInit, FastTextTask, FastTextTaskResult>(parentPort, ({ memory, layout, slot }) => {
-    return (task) => ({
-      ...trainPlaced(memory.buffer, layout, slot, task.input, task.nSentences, task.alphaStart, (n, alpha) =>
-        trainFastTextChunkReference(memory.buffer, layout, slot, n, alpha, task.alphaEnd),
-      ),
-      words: task.words,
-    });
+  serveWorker<FastTextWorkerInit, FastTextTask, FastTextTaskResult>(parentPort, (init) => {
+    const kernel = new FastTextKernel(init.memory, init.layout, init.slot, init.kind, init.module);
+    return (task) => ({ ...kernel.trainPlaced(task.input, task.nSentences, task.alphaStart, task.alphaEnd), words: task.words });
   });
 }

@@ -1,4 +1,5 @@
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
+import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
 import { fastTextViewsOf, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout } from '../kernels/fasttext-layout.ts';
 import { WorkerPool } from '../kernels/pool.ts';
 import { sharedMemory } from '../kernels/wasm.ts';
@@ -40,7 +41,7 @@ const MAX_MEMORY_BYTES = 2 ** 32 - 2 ** 16;
  *
  * Shares the word2vec plumbing: the corpus is streamed (one pass for the vocabulary, one per epoch), the
  * main thread encodes it into chunks of word ids placed in shared memory, worker threads train them
- * Hogwild style (kernels/fasttext-reference.ts). With threads 1 and a fixed seed two runs are bit-identical.
+ * Hogwild style (kernels/wasm/fasttext.wat, held to kernels/fasttext-reference.ts). With threads 1 and a fixed seed two runs are bit-identical.
  *
  * Returns the model (with its subword lookup: `embeddings` answers queries for unknown words too); saves
  * it atomically when `output` is set.
@@ -206,7 +207,8 @@ async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, n
   initInputRows(views.input, V + layout.shape.bucket, opts.dim, layout.rowFloats, opts.seed);
   for (let s = 0; s < opts.threads; s++) writeFastTextSlotConfig(memory.buffer, layout, s, opts.seed);
   const stats = { wordsDone: 0, lossSum: 0, lossCount: 0 };
-  const pool = await WorkerPool.start<FastTextTask, FastTextTaskResult>(workerScript(), opts.threads, (slot): FastTextWorkerInit => ({ memory, layout, slot }), {
+  const module = opts.kernel === 'wasm' ? await compileFastTextKernel() : undefined;
+  const pool = await WorkerPool.start<FastTextTask, FastTextTaskResult>(workerScript(), opts.threads, (slot): FastTextWorkerInit => ({ memory, layout, slot, kind: opts.kernel, module }), {
     depth: POOL_DEPTH,
     resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
     onResult: (r) => {

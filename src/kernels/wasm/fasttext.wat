@@ -1,0 +1,344 @@
+;; fastText training kernel: skip-gram / CBOW over character n-gram subwords, negative sampling or
+;; hierarchical softmax, f32x4 SIMD.
+;;
+;; One call trains a whole chunk of sentences (word ids already in the slot's input buffer). The update rule,
+;; including the order of every random draw, is the one written out in ../fasttext-reference.ts; tests hold
+;; this kernel to it. The row helpers ($zero, $add, $scale) are the same as word2vec.wat's: WebAssembly
+;; modules cannot share functions without an import table, and these are a few lines each.
+;;
+;; Every array lives in the imported shared memory; addresses come from the slot's configuration block
+;; (FT_CTX in ../fasttext-layout.ts). Globals are per instance, i.e. per worker thread.
+
+(module
+  (import "env" "memory" (memory 1 65536 shared))
+
+  (global $rowBytes (mut i32) (i32.const 0))
+  (global $nwords (mut i32) (i32.const 0))
+  (global $neg (mut i32) (i32.const 0))
+  (global $hs (mut i32) (i32.const 0))
+  (global $cbow (mut i32) (i32.const 0))
+  (global $ws (mut i32) (i32.const 0))
+  (global $input (mut i32) (i32.const 0))
+  (global $output (mut i32) (i32.const 0))
+  (global $expTable (mut i32) (i32.const 0))
+  (global $logTable (mut i32) (i32.const 0))
+  (global $aliasProbability (mut i32) (i32.const 0))
+  (global $aliasIndex (mut i32) (i32.const 0))
+  (global $keep (mut i32) (i32.const 0))
+  (global $codes (mut i32) (i32.const 0))
+  (global $points (mut i32) (i32.const 0))
+  (global $lengths (mut i32) (i32.const 0))
+  (global $offsets (mut i32) (i32.const 0))
+  (global $subwordOffsets (mut i32) (i32.const 0))
+  (global $subwordRows (mut i32) (i32.const 0))
+  (global $ids (mut i32) (i32.const 0))
+  (global $ends (mut i32) (i32.const 0))
+  (global $work (mut i32) (i32.const 0))
+  (global $hidden (mut i32) (i32.const 0))
+  (global $grad (mut i32) (i32.const 0))
+  (global $lrUpdateRate (mut i32) (i32.const 0))
+  (global $rng (mut i32) (i32.const 1))
+  (global $lr (mut f32) (f32.const 0))
+  (global $lossSum (mut f64) (f64.const 0))
+  (global $lossCount (mut f64) (f64.const 0))
+
+  (func $configure (param $ctx i32)
+    (global.set $rowBytes (i32.load offset=0 (local.get $ctx)))
+    (global.set $nwords (i32.load offset=4 (local.get $ctx)))
+    (global.set $neg (i32.load offset=8 (local.get $ctx)))
+    (global.set $hs (i32.load offset=12 (local.get $ctx)))
+    (global.set $cbow (i32.load offset=16 (local.get $ctx)))
+    (global.set $ws (i32.load offset=20 (local.get $ctx)))
+    (global.set $input (i32.load offset=24 (local.get $ctx)))
+    (global.set $output (i32.load offset=28 (local.get $ctx)))
+    (global.set $expTable (i32.load offset=32 (local.get $ctx)))
+    (global.set $logTable (i32.load offset=36 (local.get $ctx)))
+    (global.set $aliasProbability (i32.load offset=40 (local.get $ctx)))
+    (global.set $aliasIndex (i32.load offset=44 (local.get $ctx)))
+    (global.set $keep (i32.load offset=48 (local.get $ctx)))
+    (global.set $codes (i32.load offset=52 (local.get $ctx)))
+    (global.set $points (i32.load offset=56 (local.get $ctx)))
+    (global.set $lengths (i32.load offset=60 (local.get $ctx)))
+    (global.set $offsets (i32.load offset=64 (local.get $ctx)))
+    (global.set $subwordOffsets (i32.load offset=68 (local.get $ctx)))
+    (global.set $subwordRows (i32.load offset=72 (local.get $ctx)))
+    (global.set $ids (i32.load offset=76 (local.get $ctx)))
+    (global.set $ends (i32.load offset=80 (local.get $ctx)))
+    (global.set $work (i32.load offset=84 (local.get $ctx)))
+    (global.set $hidden (i32.load offset=88 (local.get $ctx)))
+    (global.set $grad (i32.load offset=92 (local.get $ctx)))
+    (global.set $lrUpdateRate (i32.load offset=96 (local.get $ctx)))
+    (global.set $rng (i32.load offset=100 (local.get $ctx)))
+    (global.set $lossSum (f64.const 0))
+    (global.set $lossCount (f64.const 0)))
+
+  ;; xorshift32; the caller treats the result as unsigned.
+  (func $next (result i32)
+    (local $x i32)
+    (local.set $x (global.get $rng))
+    (local.set $x (i32.xor (local.get $x) (i32.shl (local.get $x) (i32.const 13))))
+    (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 17))))
+    (local.set $x (i32.xor (local.get $x) (i32.shl (local.get $x) (i32.const 5))))
+    (global.set $rng (local.get $x))
+    (local.get $x))
+
+  ;; floor(x·n / 2^32) for the next random x.
+  (func $below (param $n i32) (result i32)
+    (i32.wrap_i64 (i64.shr_u
+      (i64.mul (i64.extend_i32_u (call $next)) (i64.extend_i32_u (local.get $n)))
+      (i64.const 32))))
+
+  ;; A uniform float in [0, 1) from the top 24 bits of the next random number.
+  (func $unit (result f32)
+    (f32.mul (f32.convert_i32_u (i32.shr_u (call $next) (i32.const 8))) (f32.const 0x1p-24)))
+
+  (func $zero (param $dst i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (global.get $rowBytes)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (v128.store (local.get $dst) (v128.const i32x4 0 0 0 0))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $l))))
+
+  ;; dst += src
+  (func $add (param $src i32) (param $dst i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (global.get $rowBytes)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (br $l))))
+
+  ;; dst *= s
+  (func $scale (param $dst i32) (param $s f32)
+    (local $end i32) (local $sv v128)
+    (local.set $sv (f32x4.splat (local.get $s)))
+    (local.set $end (i32.add (local.get $dst) (global.get $rowBytes)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (v128.store (local.get $dst) (f32x4.mul (v128.load (local.get $dst)) (local.get $sv)))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (br $l))))
+
+  ;; Scores output row $out (an address) against hidden with $label: grad += g·out, out += g·hidden.
+  ;; Returns the loss of this binary prediction.
+  (func $binaryLogistic (param $out i32) (param $label f32) (result f64)
+    (local $k i32) (local $e i32) (local $end i32)
+    (local $s0 v128) (local $s1 v128) (local $o v128) (local $gv v128)
+    (local $f f32) (local $idx i32) (local $sig f32) (local $g f32)
+    ;; f = hidden · out (two accumulators; rows are a whole number of f32x4 lanes)
+    (local.set $k (global.get $hidden))
+    (local.set $e (local.get $out))
+    (local.set $end (i32.add (local.get $k) (global.get $rowBytes)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+      (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (v128.load (local.get $k)) (v128.load (local.get $e)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+      (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (v128.load (local.get $k)) (v128.load (local.get $e)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br $l)))
+    (local.set $s0 (f32x4.add (local.get $s0) (local.get $s1)))
+    (local.set $f (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))
+      (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))
+    ;; table index of the clamped f: (f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2)
+    (local.set $idx (i32.trunc_f32_s (f32.mul
+      (f32.add (f32.max (f32.min (local.get $f) (f32.const 6)) (f32.const -6)) (f32.const 6))
+      (f32.const 83.33333333))))
+    (if (i32.gt_s (local.get $idx) (i32.const 999)) (then (local.set $idx (i32.const 999))))
+    (if (f32.gt (local.get $f) (f32.const 6))
+      (then (local.set $sig (f32.const 1)))
+      (else (if (f32.lt (local.get $f) (f32.const -6))
+        (then (local.set $sig (f32.const 0)))
+        (else (local.set $sig (f32.load (i32.add (global.get $expTable) (i32.shl (local.get $idx) (i32.const 2)))))))))
+    (local.set $g (f32.mul (f32.sub (local.get $label) (local.get $sig)) (global.get $lr)))
+    (local.set $gv (f32x4.splat (local.get $g)))
+    (local.set $k (global.get $hidden))
+    (local.set $e (global.get $grad))
+    (local.set $end (i32.add (local.get $out) (global.get $rowBytes)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $out) (local.get $end)))
+      (local.set $o (v128.load (local.get $out)))
+      (v128.store (local.get $e) (f32x4.add (v128.load (local.get $e)) (f32x4.mul (local.get $gv) (local.get $o))))
+      (v128.store (local.get $out) (f32x4.add (local.get $o) (f32x4.mul (local.get $gv) (v128.load (local.get $k)))))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (br $l)))
+    (f64.neg (f64.promote_f32 (f32.load (i32.add (global.get $logTable) (i32.shl
+      (select (local.get $idx) (i32.sub (i32.const 999) (local.get $idx)) (f32.eq (local.get $label) (f32.const 1)))
+      (i32.const 2)))))))
+
+  (func $outRow (param $t i32) (result i32)
+    (i32.add (global.get $output) (i32.mul (local.get $t) (global.get $rowBytes))))
+
+  ;; A negative for $target: alias draw, redrawn while it equals the target (at most 64 draws).
+  (func $negative (param $target i32) (result i32)
+    (local $t i32) (local $tries i32)
+    (local.set $t (local.get $target))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $tries) (i32.const 64)))
+      (br_if $done (i32.ne (local.get $t) (local.get $target)))
+      (local.set $t (call $below (global.get $nwords)))
+      (if (i32.eqz (f32.lt (call $unit)
+                           (f32.load (i32.add (global.get $aliasProbability) (i32.shl (local.get $t) (i32.const 2))))))
+        (then (local.set $t (i32.load (i32.add (global.get $aliasIndex) (i32.shl (local.get $t) (i32.const 2)))))))
+      (local.set $tries (i32.add (local.get $tries) (i32.const 1)))
+      (br $l)))
+    (local.get $t))
+
+  ;; One target: its Huffman path (hs) or itself and `neg` negatives (ns); the loss is added up.
+  (func $predict (param $target i32)
+    (local $loss f64) (local $o i32) (local $len i32) (local $k i32) (local $t i32)
+    (if (global.get $hs)
+      (then
+        (local.set $o (i32.load (i32.add (global.get $offsets) (i32.shl (local.get $target) (i32.const 2)))))
+        (local.set $len (i32.load8_u (i32.add (global.get $lengths) (local.get $target))))
+        (block $done (loop $l
+          (br_if $done (i32.ge_s (local.get $k) (local.get $len)))
+          (local.set $loss (f64.add (local.get $loss) (call $binaryLogistic
+            (call $outRow (i32.load (i32.add (global.get $points) (i32.shl (i32.add (local.get $o) (local.get $k)) (i32.const 2)))))
+            (f32.convert_i32_u (i32.load8_u (i32.add (global.get $codes) (i32.add (local.get $o) (local.get $k))))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $l))))
+      (else
+        (local.set $loss (call $binaryLogistic (call $outRow (local.get $target)) (f32.const 1)))
+        (block $done (loop $l
+          (br_if $done (i32.ge_s (local.get $k) (global.get $neg)))
+          (local.set $t (call $negative (local.get $target)))
+          (if (i32.ne (local.get $t) (local.get $target))
+            (then (local.set $loss (f64.add (local.get $loss) (call $binaryLogistic (call $outRow (local.get $t)) (f32.const 0))))))
+          (local.set $k (i32.add (local.get $k) (i32.const 1)))
+          (br $l)))))
+    (global.set $lossSum (f64.add (global.get $lossSum) (local.get $loss)))
+    (global.set $lossCount (f64.add (global.get $lossCount) (f64.const 1))))
+
+  (func $rowsFrom (param $w i32) (result i32)
+    (i32.load (i32.add (global.get $subwordOffsets) (i32.shl (local.get $w) (i32.const 2)))))
+
+  (func $inRow (param $k i32) (result i32)
+    (i32.add (global.get $input) (i32.mul
+      (i32.load (i32.add (global.get $subwordRows) (i32.shl (local.get $k) (i32.const 2))))
+      (global.get $rowBytes))))
+
+  ;; hidden += every input row of word $w; returns how many.
+  (func $addRows (param $w i32) (result i32)
+    (local $k i32) (local $to i32)
+    (local.set $k (call $rowsFrom (local.get $w)))
+    (local.set $to (call $rowsFrom (i32.add (local.get $w) (i32.const 1))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $k) (local.get $to)))
+      (call $add (call $inRow (local.get $k)) (global.get $hidden))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $l)))
+    (i32.sub (local.get $to) (call $rowsFrom (local.get $w))))
+
+  ;; Every input row of word $w += grad.
+  (func $scatter (param $w i32)
+    (local $k i32) (local $to i32)
+    (local.set $k (call $rowsFrom (local.get $w)))
+    (local.set $to (call $rowsFrom (i32.add (local.get $w) (i32.const 1))))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $k) (local.get $to)))
+      (call $add (global.get $grad) (call $inRow (local.get $k)))
+      (local.set $k (i32.add (local.get $k) (i32.const 1)))
+      (br $l))))
+
+  (func $workAt (param $i i32) (result i32)
+    (i32.load (i32.add (global.get $work) (i32.shl (local.get $i) (i32.const 2)))))
+
+  ;; Trains the slot's chunk of `nSentences` sentences; the learning rate moves from $alphaStart at the first
+  ;; token to $alphaEnd at the last. Returns the words kept by subsampling; the loss is left in the block.
+  (func (export "train") (param $ctx i32) (param $nSentences i32) (param $alphaStart f64) (param $alphaEnd f64) (result i32)
+    (local $s i32) (local $start i32) (local $end i32) (local $p i32) (local $n i32) (local $w i32)
+    (local $kw f32) (local $kept i32) (local $i i32) (local $b i32) (local $lo i32) (local $hi i32) (local $j i32)
+    (local $rows i32) (local $total i32) (local $since i32)
+    (call $configure (local.get $ctx))
+    (global.set $lr (f32.demote_f64 (local.get $alphaStart)))
+    (if (i32.gt_s (local.get $nSentences) (i32.const 0)) (then
+      (local.set $total (i32.load (i32.add (global.get $ends) (i32.shl (i32.sub (local.get $nSentences) (i32.const 1)) (i32.const 2)))))))
+    (block $sentencesDone (loop $sentences
+      (br_if $sentencesDone (i32.ge_s (local.get $s) (local.get $nSentences)))
+      (local.set $end (i32.load (i32.add (global.get $ends) (i32.shl (local.get $s) (i32.const 2)))))
+      ;; 1. subsampling into the work buffer
+      (local.set $n (i32.const 0))
+      (local.set $p (local.get $start))
+      (block $subDone (loop $sub
+        (br_if $subDone (i32.ge_s (local.get $p) (local.get $end)))
+        (local.set $w (i32.load (i32.add (global.get $ids) (i32.shl (local.get $p) (i32.const 2)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (local.set $kw (f32.load (i32.add (global.get $keep) (i32.shl (local.get $w) (i32.const 2)))))
+        (if (f32.lt (local.get $kw) (f32.const 1)) (then
+          (br_if $sub (f32.lt (local.get $kw) (call $unit)))))
+        (i32.store (i32.add (global.get $work) (i32.shl (local.get $n) (i32.const 2))) (local.get $w))
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (br $sub)))
+      ;; 2. the learning rate, every lrUpdateRate tokens
+      (local.set $since (i32.add (local.get $since) (i32.sub (local.get $end) (local.get $start))))
+      (if (i32.ge_s (local.get $since) (global.get $lrUpdateRate)) (then
+        (local.set $since (i32.const 0))
+        (global.set $lr (f32.demote_f64 (f64.add (local.get $alphaStart)
+          (f64.mul (f64.sub (local.get $alphaEnd) (local.get $alphaStart))
+            (f64.div (f64.convert_i32_s (local.get $start))
+              (f64.convert_i32_s (select (local.get $total) (i32.const 1) (i32.gt_s (local.get $total) (i32.const 1)))))))))))
+      (local.set $start (local.get $end))
+      (local.set $kept (i32.add (local.get $kept) (local.get $n)))
+
+      ;; 3. every position of the sentence
+      (local.set $i (i32.const 0))
+      (block $posDone (loop $pos
+        (br_if $posDone (i32.ge_s (local.get $i) (local.get $n)))
+        (local.set $w (call $workAt (local.get $i)))
+        (local.set $b (i32.add (i32.const 1) (call $below (global.get $ws))))
+        (local.set $lo (i32.sub (local.get $i) (local.get $b)))
+        (if (i32.lt_s (local.get $lo) (i32.const 0)) (then (local.set $lo (i32.const 0))))
+        (local.set $hi (i32.add (local.get $i) (local.get $b)))
+        (if (i32.ge_s (local.get $hi) (local.get $n)) (then (local.set $hi (i32.sub (local.get $n) (i32.const 1)))))
+        (if (i32.ne (local.get $hi) (local.get $lo)) (then
+          (call $zero (global.get $hidden))
+          (call $zero (global.get $grad))
+          (if (i32.eqz (global.get $cbow))
+            (then
+              ;; skip-gram: the centre word's subwords predict each context word; one scatter per window
+              (local.set $rows (call $addRows (local.get $w)))
+              (call $scale (global.get $hidden) (f32.div (f32.const 1) (f32.convert_i32_s (local.get $rows))))
+              (local.set $j (local.get $lo))
+              (block $ctxDone (loop $ctx
+                (br_if $ctxDone (i32.gt_s (local.get $j) (local.get $hi)))
+                (if (i32.ne (local.get $j) (local.get $i)) (then (call $predict (call $workAt (local.get $j)))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $ctx)))
+              (call $scatter (local.get $w)))
+            (else
+              ;; CBOW: the mean of every subword row of the window predicts the centre word
+              (local.set $rows (i32.const 0))
+              (local.set $j (local.get $lo))
+              (block $sumDone (loop $sum
+                (br_if $sumDone (i32.gt_s (local.get $j) (local.get $hi)))
+                (if (i32.ne (local.get $j) (local.get $i)) (then
+                  (local.set $rows (i32.add (local.get $rows) (call $addRows (call $workAt (local.get $j)))))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $sum)))
+              (call $scale (global.get $hidden) (f32.div (f32.const 1) (f32.convert_i32_s (local.get $rows))))
+              (call $predict (local.get $w))
+              (local.set $j (local.get $lo))
+              (block $spreadDone (loop $spread
+                (br_if $spreadDone (i32.gt_s (local.get $j) (local.get $hi)))
+                (if (i32.ne (local.get $j) (local.get $i)) (then (call $scatter (call $workAt (local.get $j)))))
+                (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                (br $spread)))))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $pos)))
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br $sentences)))
+    (i32.store offset=100 (local.get $ctx) (global.get $rng))
+    (f64.store offset=104 (local.get $ctx) (global.get $lossSum))
+    (f64.store offset=112 (local.get $ctx) (global.get $lossCount))
+    (local.get $kept))
+)
