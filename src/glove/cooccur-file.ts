@@ -14,6 +14,8 @@ export interface RecordBlock {
   readonly bytes: Uint8Array;
   readonly ints: Int32Array;
   readonly values: Float64Array;
+  /** A float32 view of the same bytes (training records keep log x and f(x) at floats[4k+2], floats[4k+3]). */
+  readonly floats: Float32Array;
   /** Records the block can hold. */
   readonly capacity: number;
 }
@@ -21,7 +23,7 @@ export interface RecordBlock {
 /** A block for `capacity` records, 8-byte aligned (its own ArrayBuffer) so the float64 view works. */
 export function recordBlock(capacity: number): RecordBlock {
   const buffer = new ArrayBuffer(Math.max(1, capacity) * RECORD_BYTES);
-  return { bytes: new Uint8Array(buffer), ints: new Int32Array(buffer), values: new Float64Array(buffer), capacity };
+  return { bytes: new Uint8Array(buffer), ints: new Int32Array(buffer), values: new Float64Array(buffer), floats: new Float32Array(buffer), capacity };
 }
 
 /** Appends records to a file in large writes. Ids given to `push` are 0-based rows; the file gets them 1-based. */

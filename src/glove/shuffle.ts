@@ -12,6 +12,8 @@ export interface ShuffleOptions {
   /** When given, every record is checked against the vocabulary (files from elsewhere). */
   vocabSize?: number;
   signal?: AbortSignal;
+  /** Applied to each block of the output just before it is written (e.g. conversion to training records). */
+  beforeWrite?: (block: RecordBlock, n: number) => void;
 }
 
 /**
@@ -33,6 +35,7 @@ export async function shuffleCooccurrences(input: string, output: string, o: Shu
     if (reader.records <= capacity) {
       const n = reader.read(block);
       shuffleBlock(block, n, random);
+      o.beforeWrite?.(block, n);
       const w = new RecordWriter(output);
       try {
         w.pushRaw(block, 0, n);
@@ -67,6 +70,7 @@ export async function shuffleCooccurrences(input: string, output: string, o: Shu
           for (const c of chunks) fill += readInto(c, block, fill, share);
           if (fill === 0) break;
           shuffleBlock(block, fill, random);
+          o.beforeWrite?.(block, fill);
           w.pushRaw(block, 0, fill);
           total += fill;
           await yieldToEventLoop();
@@ -92,6 +96,7 @@ function readInto(r: RecordReader, block: RecordBlock, at: number, max: number):
     bytes: block.bytes.subarray(at * 16, (at + n) * 16),
     ints: block.ints.subarray(at * 4, (at + n) * 4),
     values: block.values.subarray(at * 2, (at + n) * 2),
+    floats: block.floats.subarray(at * 4, (at + n) * 4),
     capacity: n,
   };
   return r.read(view);

@@ -3,6 +3,7 @@ import { sharedMemory } from '../kernels/wasm.ts';
 import { EmbedkitError } from '../errors.ts';
 import { seededRandom } from '../util/random.ts';
 import type { GloveParams } from './kernel.ts';
+import { compileGloveKernel, slotBytes, type GloveKernelKind } from './wasm-kernel.ts';
 import type { GloveTask, GloveTaskResult, GloveWorkerInit } from './worker.ts';
 
 export interface GloveModel {
@@ -30,7 +31,11 @@ export interface GloveRunOptions {
   /** Called after each epoch (before the next starts; the model may be read or saved then). */
   onEpoch?: (report: EpochReport) => void | Promise<void>;
   signal?: AbortSignal;
+  kernel?: GloveKernelKind;
 }
+
+/** Records a thread reads and trains per kernel call. */
+const SLOT_RECORDS = 1 << 14;
 
 /** Records per task: small enough for progress and for spreading work over threads, big enough to be cheap. */
 const TASK_RECORDS = 1 << 18;
@@ -39,14 +44,16 @@ const TASK_RECORDS = 1 << 18;
  * Parameters in one shared memory, initialised as GloVe's tool does: every weight and bias uniform in
  * [−0.5, 0.5)/dim (from the seed), every squared-gradient sum 1.
  */
-export function createModel(params: GloveParams, seed: number): { model: GloveModel; memory: WebAssembly.Memory } {
+export function createModel(params: GloveParams, seed: number, threads = 1): { model: GloveModel; memory: WebAssembly.Memory } {
   const floats = 2 * params.vocabSize * params.stride;
-  const memory = sharedMemory(2 * floats * 4);
+  const memory = sharedMemory(2 * floats * 4 + threads * slotBytes(params, SLOT_RECORDS));
   const weights = new Float32Array(memory.buffer, 0, floats);
   const gradsq = new Float32Array(memory.buffer, floats * 4, floats);
   const random = seededRandom(seed);
   for (let r = 0; r < 2 * params.vocabSize; r++) {
-    for (let c = 0; c <= params.dim; c++) weights[r * params.stride + c] = (random() - 0.5) / params.dim;
+    const row = r * params.stride;
+    for (let c = 0; c < params.dim; c++) weights[row + c] = (random() - 0.5) / params.dim;
+    weights[row + params.biasAt] = (random() - 0.5) / params.dim;
   }
   gradsq.fill(1);
   return { model: { params, weights, gradsq }, memory };
@@ -58,10 +65,23 @@ export function createModel(params: GloveParams, seed: number): { model: GloveMo
  */
 export async function runEpochs(model: GloveModel, memory: WebAssembly.Memory, file: string, records: number, o: GloveRunOptions): Promise<EpochReport[]> {
   const stats = { cost: 0, records: 0 };
+  const kind = o.kernel ?? 'wasm';
+  const module = kind === 'wasm' ? await compileGloveKernel() : undefined;
+  const slotsAt = 2 * model.weights.length * 4;
   const pool = await WorkerPool.start<GloveTask, GloveTaskResult>(
     workerScript(),
     o.threads,
-    (): GloveWorkerInit => ({ memory, weightsOffset: model.weights.byteOffset, gradsqOffset: model.gradsq.byteOffset, params: model.params, file }),
+    (slot): GloveWorkerInit => ({
+      memory,
+      weightsOffset: model.weights.byteOffset,
+      gradsqOffset: model.gradsq.byteOffset,
+      slotOffset: slotsAt + slot * slotBytes(model.params, SLOT_RECORDS),
+      slotRecords: SLOT_RECORDS,
+      params: model.params,
+      file,
+      kind,
+      module,
+    }),
     {
       depth: 2,
       resourceLimits: { maxYoungGenerationSizeMb: 4, maxOldGenerationSizeMb: 64 },
@@ -109,7 +129,7 @@ function workerScript(): URL {
  * 1 = word vectors; 2 = word + context vectors (the default, usually a little better).
  */
 export function outputVectors(model: GloveModel, which: 0 | 1 | 2): { vectors: Float32Array; dim: number } {
-  const { vocabSize: V, dim, stride } = model.params;
+  const { vocabSize: V, dim, stride, biasAt } = model.params;
   const w = model.weights;
   const outDim = which === 0 ? 2 * (dim + 1) : dim;
   const vectors = new Float32Array(V * outDim);
@@ -118,8 +138,10 @@ export function outputVectors(model: GloveModel, which: 0 | 1 | 2): { vectors: F
     const c = (V + r) * stride;
     const o = r * outDim;
     if (which === 0) {
-      vectors.set(w.subarray(a, a + dim + 1), o);
-      vectors.set(w.subarray(c, c + dim + 1), o + dim + 1);
+      vectors.set(w.subarray(a, a + dim), o);
+      vectors[o + dim] = w[a + biasAt];
+      vectors.set(w.subarray(c, c + dim), o + dim + 1);
+      vectors[o + 2 * dim + 1] = w[c + biasAt];
     } else if (which === 1) {
       vectors.set(w.subarray(a, a + dim), o);
     } else {

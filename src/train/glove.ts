@@ -4,7 +4,8 @@ import { basename, dirname, join } from 'node:path';
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { countCooccurrences } from '../glove/cooccur-count.ts';
 import { RECORD_BYTES } from '../glove/cooccur-file.ts';
-import { rowStride } from '../glove/kernel.ts';
+import { biasColumn, rowStride, toTrainingRecords } from '../glove/kernel.ts';
+import type { GloveKernelKind } from '../glove/wasm-kernel.ts';
 import { shuffleCooccurrences } from '../glove/shuffle.ts';
 import { createTempDir } from '../glove/temp-dir.ts';
 import { createModel, outputVectors, runEpochs, type EpochReport, type GloveModel } from '../glove/train.ts';
@@ -73,6 +74,8 @@ export interface GloveOptions {
   /** Called after every epoch with its mean cost. */
   onEpoch?: (report: EpochReport) => void;
   signal?: AbortSignal;
+  /** Which kernel trains: WebAssembly SIMD (default) or the TypeScript reference (slower; for tests). */
+  kernel?: GloveKernelKind;
 }
 
 export interface ResolvedGloveOptions {
@@ -153,6 +156,7 @@ export function resolveGloveOptions(o: Omit<GloveOptions, 'input'>): ResolvedGlo
   if (r.model !== 0 && r.model !== 1 && r.model !== 2) throw new InvalidArgumentError(`model must be 0, 1 or 2, got ${String(r.model)}`);
   if (!['glove-text', 'word2vec-text', 'word2vec-binary'].includes(r.format)) throw new InvalidArgumentError(`format must be glove-text, word2vec-text or word2vec-binary, got ${String(r.format)}`);
   getTokenizer(r.tokenizer);
+  if (o.kernel !== undefined && o.kernel !== 'wasm' && o.kernel !== 'reference') throw new InvalidArgumentError(`kernel must be wasm or reference, got ${String(o.kernel)}`);
   return r;
 }
 
@@ -225,13 +229,15 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
       tempDir: temp,
       vocabSize: options.cooccur ? vocab.size : undefined,
       signal,
+      // The shuffled copy is private: it holds training records (log x and f(x) computed once, not every epoch).
+      beforeWrite: (block, n) => toTrainingRecords(block.ints, block.values, block.floats, n, opts.xMax, opts.alpha),
     });
     if (!options.cooccur && !options.saveCooccur) rmSync(cooccurFile, { force: true }); // the shuffled copy replaces it
     if (records === 0) throw new EmbedkitError('empty_corpus', 'no two vocabulary words co-occur: nothing to train', { file: options.cooccur ?? corpus?.path });
     const shuffleSeconds = (performance.now() - t1) / 1000;
 
-    const params = { vocabSize: vocab.size, dim: opts.dim, stride: rowStride(opts.dim), xMax: opts.xMax, alpha: opts.alpha, eta: opts.eta, gradClip: opts.gradClip };
-    const { model, memory } = createModel(params, opts.seed);
+    const params = { vocabSize: vocab.size, dim: opts.dim, stride: rowStride(opts.dim), biasAt: biasColumn(opts.dim), eta: opts.eta, gradClip: opts.gradClip };
+    const { model, memory } = createModel(params, opts.seed, opts.threads);
     const trainStart = performance.now();
     const totalRecords = records * opts.epochs;
     const epochs = await runEpochs(model, memory, shuffled, records, {
@@ -239,6 +245,7 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
       threads: opts.threads,
       seed: opts.seed,
       signal,
+      kernel: options.kernel,
       onRecords: onProgress
         ? (epoch, done, cost) => {
             const all = (epoch - 1) * records + done;

@@ -55,6 +55,15 @@ test('one thread and a seed reproduce the vectors exactly; another seed does not
   assert.notDeepEqual(a.embeddings.vectors, c.embeddings.vectors);
 });
 
+test('the TypeScript reference kernel trains the same model as the WebAssembly one (up to float rounding)', async () => {
+  const wasm = await trainGloveDetailed({ ...base, epochs: 2 });
+  const ref = await trainGloveDetailed({ ...base, epochs: 2, kernel: 'reference' });
+  wasm.epochs.forEach((e, k) => assert.ok(Math.abs(e.cost - ref.epochs[k].cost) <= 1e-3 * ref.epochs[k].cost, `epoch ${k + 1}: ${e.cost} vs ${ref.epochs[k].cost}`));
+  let maxDiff = 0;
+  for (let k = 0; k < wasm.embeddings.vectors.length; k++) maxDiff = Math.max(maxDiff, Math.abs(wasm.embeddings.vectors[k] - ref.embeddings.vectors[k]));
+  assert.ok(maxDiff < 1e-3, `largest difference ${maxDiff}`);
+});
+
 test('two threads train too (Hogwild), with falling cost', async () => {
   const r = await trainGloveDetailed({ ...base, epochs: 4, threads: 2 });
   const costs = r.epochs.map((e) => e.cost);

@@ -1,0 +1,187 @@
+/**
+ * GloVe training: embedkit against the reference GloVe C tools (vocab_count → cooccur → shuffle → glove) on the
+ * same corpus with the same settings (window 10, x_max 10, dim 100, 15 epochs, min-count 5), every result scored
+ * by the same evaluator (analogies with restrict_vocab 30000, WordSim-353 Spearman). Each process is measured
+ * the same way (wall seconds, peak RSS). gensim word2vec's quality on the corpus is shown for context.
+ *
+ * Knobs (environment):
+ *   EMBEDKIT_BENCH_CORPUS     corpus (.txt or .gz; default ../shared/data/corpus/en-mix.txt.gz)
+ *   EMBEDKIT_BENCH_TOKENS     use only a prefix of the corpus (whole lines, about this many tokens)
+ *   EMBEDKIT_BENCH_EPOCHS     epochs (default 15)
+ *   EMBEDKIT_BENCH_THREADS    threads for both tools (default 2)
+ *   EMBEDKIT_BENCH_MEMORY     GiB for counting and shuffling, both tools (default 4)
+ *   EMBEDKIT_BENCH_GLOVE_DIR  folder with the reference tools' binaries (its build/); without it that column is skipped
+ *   EMBEDKIT_BENCH_EVAL       folder with questions-words.txt and wordsim353.tsv (default ../shared/data/eval)
+ */
+import { createReadStream, createWriteStream, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createGunzip } from 'node:zlib';
+import { builtCli } from './lib/built-cli.ts';
+import { measure, type Measured } from './lib/measure.ts';
+import { printTable, ratio } from './lib/table.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+
+const SETTINGS = { window: 10, xMax: 10, dim: 100, minCount: 5, alpha: 0.75, eta: 0.05 };
+
+interface Row {
+  tool: string;
+  vocab: number | string;
+  nonZeros: number | string;
+  /** Vocabulary + co-occurrence counting + shuffle. */
+  prepareSeconds: number | string;
+  secondsPerEpoch: number | string;
+  totalSeconds: number | string;
+  nonZerosPerSecond: number | string;
+  peakRssMiB: number | string;
+  analogy: number;
+  ws353: number;
+}
+
+/** Whole lines of the corpus up to about `tokens` tokens, as plain text (the reference tools read plain stdin). */
+async function corpusPrefix(source: string, tokens: number | undefined, outDir: string): Promise<{ path: string; tokens: number }> {
+  const target = join(outDir, `corpus-${tokens ?? 'all'}.txt`);
+  const input = createReadStream(source);
+  const lines = createInterface({ input: source.endsWith('.gz') ? input.pipe(createGunzip()) : input, crlfDelay: Infinity });
+  const out = createWriteStream(target);
+  let count = 0;
+  for await (const line of lines) {
+    if (tokens !== undefined && count >= tokens) break;
+    count += line.split(/\s+/).filter(Boolean).length;
+    if (!out.write(`${line}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  input.destroy();
+  await new Promise<void>((r) => out.end(r));
+  return { path: target, tokens: count };
+}
+
+async function evaluate(path: string, evalDir: string): Promise<{ analogy: number; ws353: number }> {
+  const { loadEmbeddings } = await import('../src/formats/index.ts');
+  const { evaluateAnalogies, evaluateWordPairs } = await import('../src/eval/index.ts');
+  const emb = await loadEmbeddings(path, { format: 'auto', onWarning: () => {} });
+  const a = await evaluateAnalogies(emb, join(evalDir, 'questions-words.txt'), { restrictVocab: 30000 });
+  const p = await evaluateWordPairs(emb, join(evalDir, 'wordsim353.tsv'));
+  return { analogy: a.score, ws353: p.spearman.rho };
+}
+
+interface EmbedkitSummary {
+  vocabSize: number;
+  nonZeros: number;
+  countSeconds: number;
+  shuffleSeconds: number;
+  epochs: { epoch: number; cost: number; seconds: number }[];
+}
+
+async function runEmbedkit(cli: string[], corpus: string, output: string, epochs: number, threads: number, memory: number): Promise<{ m: Measured; s: EmbedkitSummary }> {
+  const flags = [
+    'train', 'glove', '--input', corpus, '--output', output, '--window', String(SETTINGS.window), '--x-max', String(SETTINGS.xMax),
+    '--dim', String(SETTINGS.dim), '--min-count', String(SETTINGS.minCount), '--epochs', String(epochs), '--threads', String(threads),
+    '--memory', String(memory), '--seed', '1', '--quiet', '--json',
+  ];
+  const m = await measure(process.execPath, [...cli, ...flags]);
+  return { m, s: JSON.parse(m.stdout) as EmbedkitSummary };
+}
+
+/** The reference pipeline, each tool measured on its own; returns the summed seconds and the largest peak RSS. */
+async function runReference(bin: string, corpus: string, work: string, epochs: number, threads: number, memory: number) {
+  const sh = (cmd: string) => measure('/bin/bash', ['-c', `set -e; cd ${JSON.stringify(work)}; ${cmd}`]);
+  const vocab = await sh(`${bin}/vocab_count -min-count ${SETTINGS.minCount} -verbose 0 < ${JSON.stringify(corpus)} > vocab.txt`);
+  const cooccur = await sh(`${bin}/cooccur -memory ${memory} -vocab-file vocab.txt -verbose 0 -window-size ${SETTINGS.window} < ${JSON.stringify(corpus)} > cooccurrence.bin`);
+  const shuffle = await sh(`${bin}/shuffle -memory ${memory} -verbose 0 -seed 1 < cooccurrence.bin > cooccurrence.shuf.bin`);
+  const train = await sh(
+    `${bin}/glove -save-file vectors -threads ${threads} -input-file cooccurrence.shuf.bin -x-max ${SETTINGS.xMax} -iter ${epochs} -vector-size ${SETTINGS.dim} -binary 0 -vocab-file vocab.txt -verbose 2 -seed 1 -eta ${SETTINGS.eta} -alpha ${SETTINGS.alpha}`,
+  );
+  const vocabSize = Number(/vocabulary of size (\d+)/i.exec(vocab.stderr)?.[1] ?? NaN);
+  const nonZeros = Number(/Read (\d+) lines/.exec(train.stderr)?.[1] ?? NaN);
+  return {
+    prepareSeconds: vocab.seconds + cooccur.seconds + shuffle.seconds,
+    trainSeconds: train.seconds,
+    peakRssMiB: Math.max(vocab.peakRssMiB, cooccur.peakRssMiB, shuffle.peakRssMiB, train.peakRssMiB),
+    vocabSize,
+    nonZeros,
+    output: join(work, 'vectors.txt'),
+  };
+}
+
+async function main(): Promise<void> {
+  const source = resolve(process.env.EMBEDKIT_BENCH_CORPUS ?? join(root, '../shared/data/corpus/en-mix.txt.gz'));
+  const evalDir = resolve(process.env.EMBEDKIT_BENCH_EVAL ?? join(root, '../shared/data/eval'));
+  if (!existsSync(source)) {
+    console.log(`skipped: corpus ${source} not found (set EMBEDKIT_BENCH_CORPUS)`);
+    return;
+  }
+  const tokenLimit = process.env.EMBEDKIT_BENCH_TOKENS ? Number(process.env.EMBEDKIT_BENCH_TOKENS) : undefined;
+  const epochs = Number(process.env.EMBEDKIT_BENCH_EPOCHS ?? 15);
+  const threads = Number(process.env.EMBEDKIT_BENCH_THREADS ?? 2);
+  const memory = Number(process.env.EMBEDKIT_BENCH_MEMORY ?? 4);
+  const gloveDir = process.env.EMBEDKIT_BENCH_GLOVE_DIR;
+  const outDir = join(root, 'bench/out/glove');
+  mkdirSync(outDir, { recursive: true });
+  const corpus = await corpusPrefix(source, tokenLimit, outDir);
+  console.log(`corpus ${source}${tokenLimit ? ` (prefix)` : ''}: ${corpus.tokens.toLocaleString('en-US')} tokens; ${epochs} epochs, ${threads} threads, memory ${memory} GiB`);
+  const built = builtCli(outDir);
+  console.log(built.description);
+
+  const rows: Row[] = [];
+  let reference: Row | undefined;
+  if (gloveDir) {
+    const work = join(outDir, 'reference');
+    mkdirSync(work, { recursive: true });
+    process.stderr.write('reference GloVe... ');
+    const r = await runReference(resolve(gloveDir), corpus.path, work, epochs, threads, memory);
+    process.stderr.write(`${(r.prepareSeconds + r.trainSeconds).toFixed(1)} s\n`);
+    const q = await evaluate(r.output, evalDir);
+    reference = {
+      tool: 'GloVe C (reference)',
+      vocab: r.vocabSize,
+      nonZeros: r.nonZeros,
+      prepareSeconds: r.prepareSeconds,
+      secondsPerEpoch: r.trainSeconds / epochs,
+      totalSeconds: r.prepareSeconds + r.trainSeconds,
+      nonZerosPerSecond: Math.round((r.nonZeros * epochs) / r.trainSeconds),
+      peakRssMiB: Math.round(r.peakRssMiB),
+      ...q,
+    };
+    rows.push(reference);
+    rmSync(work, { recursive: true, force: true });
+  } else {
+    console.log('reference GloVe skipped (set EMBEDKIT_BENCH_GLOVE_DIR to the folder of its vocab_count, cooccur, shuffle and glove)');
+  }
+
+  process.stderr.write('embedkit... ');
+  const output = join(outDir, 'embedkit-glove.txt');
+  const { m, s } = await runEmbedkit(built.args, corpus.path, output, epochs, threads, memory);
+  process.stderr.write(`${m.seconds.toFixed(1)} s\n`);
+  const trainSeconds = s.epochs.reduce((a, e) => a + e.seconds, 0);
+  rows.push({
+    tool: 'embedkit',
+    vocab: s.vocabSize,
+    nonZeros: s.nonZeros,
+    prepareSeconds: s.countSeconds + s.shuffleSeconds,
+    secondsPerEpoch: trainSeconds / s.epochs.length,
+    totalSeconds: m.seconds,
+    nonZerosPerSecond: Math.round((s.nonZeros * s.epochs.length) / trainSeconds),
+    peakRssMiB: Math.round(m.peakRssMiB),
+    ...(await evaluate(output, evalDir)),
+  });
+  rmSync(output, { force: true });
+
+  const gensim = join(root, 'bench/out/word2vec/gensim-cbow-ns-1.bin');
+  if (existsSync(gensim)) {
+    rows.push({ tool: 'gensim word2vec CBOW (whole corpus, from bench/word2vec)', vocab: '-', nonZeros: '-', prepareSeconds: '-', secondsPerEpoch: '-', totalSeconds: '-', nonZerosPerSecond: '-', peakRssMiB: '-', ...(await evaluate(gensim, evalDir)) });
+  }
+
+  printTable(
+    `GloVe, ${corpus.tokens.toLocaleString('en-US')} tokens, window ${SETTINGS.window}, x_max ${SETTINGS.xMax}, dim ${SETTINGS.dim}, ${epochs} epochs, ${threads} threads (time vs reference > 1 = faster)`,
+    ['tool', 'vocab', 'non-zeros', 'count+shuffle s', 's/epoch', 'total s', 'non-zeros/s', 'peak RSS MiB', 'analogy', 'WS353', 'time vs reference'],
+    rows.map((r) => [
+      r.tool, r.vocab, r.nonZeros, r.prepareSeconds, r.secondsPerEpoch, r.totalSeconds, r.nonZerosPerSecond, r.peakRssMiB, r.analogy, r.ws353,
+      reference && typeof r.totalSeconds === 'number' && typeof reference.totalSeconds === 'number' ? ratio(reference.totalSeconds, r.totalSeconds) : '-',
+    ]),
+  );
+}
+
+await main();
