@@ -5,6 +5,7 @@ import { StaticEncoder, type StaticEncoderOptions } from '../encoders/static.ts'
 import type { Encoder } from '../encoders/encoder.ts';
 import { isModelDirectory } from '../encoders/transformer-model-dir.ts';
 import type { TransformerEncoderOptions } from '../encoders/transformer.ts';
+import { RemoteEncoder, type RemoteEncoderOptions } from '../encoders/remote.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 
 /** A model the server answers for: its API name, the encoder behind /v1/embeddings, and (for static models) the word vectors the explorer queries. */
@@ -53,14 +54,25 @@ export async function transformerModel(name: string, dir: string, options: Trans
 }
 
 /**
- * Loads every spec (in order; names must be unique): a model directory (one with a config.json) as a transformer
- * encoder, anything else as a vectors file with a static encoder.
+ * Wraps an OpenAI-compatible API as a served model. The URL's fragment names the remote model
+ * (`http://localhost:11434/v1#nomic-embed-text`); without one the remote model has the local name.
+ */
+export async function remoteModel(name: string, url: string, options: Partial<RemoteEncoderOptions> = {}): Promise<ServedModel> {
+  const remoteName = decodeURIComponent(new URL(url).hash.slice(1)) || name;
+  const encoder = await RemoteEncoder.connect({ id: `remote:${name}`, ...options, url, model: remoteName });
+  return { name, encoder, created: Math.floor(Date.now() / 1000), source: url.replace(/#.*$/, '') };
+}
+
+/**
+ * Loads every spec (in order; names must be unique): an http(s) URL as a remote encoder, a model directory (one
+ * with a config.json) as a transformer encoder, anything else as a vectors file with a static encoder.
  */
 export async function loadServedModels(
   specs: readonly string[],
   encoder: StaticEncoderOptions = {},
   load: LoadOptions = {},
   transformer: TransformerEncoderOptions = {},
+  remote: Partial<RemoteEncoderOptions> = {},
 ): Promise<ServedModel[]> {
   const parsed = specs.map(parseModelSpec);
   const seen = new Set<string>();
@@ -70,6 +82,10 @@ export async function loadServedModels(
   }
   const models: ServedModel[] = [];
   for (const { name, path } of parsed) {
+    if (/^https?:\/\//i.test(path)) {
+      models.push(await remoteModel(name, path, remote));
+      continue;
+    }
     if (isModelDirectory(path)) {
       models.push(await transformerModel(name, path, transformer));
       continue;
