@@ -4,8 +4,8 @@ import { encodeCorpus } from '../text/id-stream.ts';
 import type { Tokenizer } from '../text/tokenize.ts';
 import type { Vocabulary } from '../vocab/vocabulary.ts';
 import { RecordWriter } from './cooccur-file.ts';
-import { arraySource, fileSource, mergeSorted, type SortedSource } from './merge.ts';
-import { BYTES_PER_SLOT, PairTable } from './pair-table.ts';
+import { fileSource, mergeSorted, tableSource, type SortedSource } from './merge.ts';
+import { BYTES_PER_SLOT, forEachSorted, PairTable } from './pair-table.ts';
 import type { TempDir } from './temp-dir.ts';
 
 export interface CooccurCountOptions {
@@ -61,16 +61,11 @@ export async function countCooccurrences(corpus: Corpus, vocab: Vocabulary, outp
   };
 
   const spill = () => {
-    const keys = table.sortedKeys(n);
     const path = o.tempDir.file(`run-${runs.length}.bin`);
     runs.push(path);
     const w = new RecordWriter(path);
     try {
-      for (let k = 0; k < keys.length; k++) {
-        const i = Math.floor(keys[k] / n);
-        const j = keys[k] - i * n;
-        w.push(i, j, table.valueOf(i, j));
-      }
+      forEachSorted(table.sortedEntries(n), (i, j, x) => w.push(i, j, x));
     } finally {
       w.close();
     }
@@ -116,8 +111,7 @@ export async function countCooccurrences(corpus: Corpus, vocab: Vocabulary, outp
   stopIfAborted();
 
   const sources: SortedSource[] = runs.map((path) => fileSource(path, n));
-  const tableKeys = table.sortedKeys(n);
-  sources.push(arraySource(tableKeys, (key) => table.valueOf(Math.floor(key / n), key - Math.floor(key / n) * n)));
+  sources.push(tableSource(table.sortedEntries(n), n));
   sources.push(denseSource(dense, D, n));
   const out = new RecordWriter(output);
   let nonZeros: number;

@@ -1,4 +1,5 @@
 import { RecordReader, recordBlock, type RecordBlock, type RecordWriter } from './cooccur-file.ts';
+import type { SortedEntries } from './pair-table.ts';
 import { yieldToEventLoop } from './temp-dir.ts';
 
 /**
@@ -42,19 +43,23 @@ export function fileSource(path: string, n: number, blockRecords = 1 << 14): Sor
   return src;
 }
 
-/** Entries held in memory as ascending keys with a value lookup. */
-export function arraySource(keys: Float64Array, valueOf: (key: number) => number): SortedSource {
-  let at = 0;
+/** A hash table's entries, sorted (PairTable.sortedEntries). */
+export function tableSource(e: SortedEntries, n: number): SortedSource {
+  let row = 0;
+  let k = 0;
   const src: SortedSource = {
     key: 0,
     value: 0,
     advance() {
-      if (at === keys.length) {
+      while (row + 1 < e.start.length && k === e.start[row + 1]) row++;
+      if (k === e.packed.length) {
         src.key = Infinity;
         return;
       }
-      src.key = keys[at++];
-      src.value = valueOf(src.key);
+      const j = Math.floor(e.packed[k] / 2 ** 27);
+      src.key = row * n + j;
+      src.value = e.values[e.packed[k] - j * 2 ** 27];
+      k++;
     },
   };
   src.advance();

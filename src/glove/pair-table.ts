@@ -1,7 +1,7 @@
 /**
  * Sums of co-occurrence weights keyed by (i, j) word rows: an open-addressing hash table (linear probing) in
  * three typed arrays, 16 bytes a slot, no per-pair objects. It grows by doubling up to `maxCapacity` slots;
- * past that `full` turns true and the owner spills it (sortedKeys + valueOf) and clears it.
+ * past that `full` turns true and the owner spills it (sortedEntries) and clears it.
  */
 export class PairTable {
   private keyI: Int32Array;
@@ -51,22 +51,23 @@ export class PairTable {
     if (++this.size >= this.limit && this.capacity < this.maxCapacity) this.grow();
   }
 
-  valueOf(i: number, j: number): number {
-    let s = slotOf(i, j) & this.mask;
-    for (;;) {
-      const k = this.keyI[s];
-      if (k === -1) return 0;
-      if (k === i && this.keyJ[s] === j) return this.vals[s];
-      s = (s + 1) & this.mask;
+  /**
+   * The entries in (i, j) order, the order of GloVe's files: `each(i, j, value)` is called once per pair. Sorting
+   * is a counting sort by row, then a native sort of each row's (j, slot) pairs packed into one float64 each (j·2^27 +
+   * slot, exact below 2^53), so values are read straight from their slot, never looked up again.
+   */
+  sortedEntries(rows: number): SortedEntries {
+    const start = new Int32Array(rows + 1);
+    for (let s = 0; s <= this.mask; s++) if (this.keyI[s] !== -1) start[this.keyI[s] + 1]++;
+    for (let r = 0; r < rows; r++) start[r + 1] += start[r];
+    const fill = start.slice(0, rows);
+    const packed = new Float64Array(this.size);
+    for (let s = 0; s <= this.mask; s++) {
+      const i = this.keyI[s];
+      if (i !== -1) packed[fill[i]++] = this.keyJ[s] * SLOT_BITS + s;
     }
-  }
-
-  /** The keys as i·n + j (n > every id; exact while n² < 2^53), ascending: the (i, j) order of GloVe's files. */
-  sortedKeys(n: number): Float64Array {
-    const keys = new Float64Array(this.size);
-    let k = 0;
-    for (let s = 0; s <= this.mask; s++) if (this.keyI[s] !== -1) keys[k++] = this.keyI[s] * n + this.keyJ[s];
-    return keys.sort();
+    for (let r = 0; r < rows; r++) if (start[r + 1] - start[r] > 1) packed.subarray(start[r], start[r + 1]).sort();
+    return { start, packed, values: this.vals };
   }
 
   clear(): void {
@@ -86,6 +87,26 @@ export class PairTable {
     this.limit = Math.floor(cap * LOAD);
     this.size = 0;
     for (let s = 0; s < oldI.length; s++) if (oldI[s] !== -1) this.add(oldI[s], oldJ[s], oldV[s]);
+  }
+}
+
+/** Room for a slot index (capacity ≤ 2^27) below the packed j. */
+const SLOT_BITS = 2 ** 27;
+
+/** Entries sorted by (i, j): row i's entries are packed[start[i] .. start[i+1]), each j·2^27 + slot of its value. */
+export interface SortedEntries {
+  start: Int32Array;
+  packed: Float64Array;
+  values: Float64Array;
+}
+
+/** Calls `each` for the entries in order. */
+export function forEachSorted(e: SortedEntries, each: (i: number, j: number, value: number) => void): void {
+  for (let i = 0; i + 1 < e.start.length; i++) {
+    for (let k = e.start[i]; k < e.start[i + 1]; k++) {
+      const j = Math.floor(e.packed[k] / SLOT_BITS);
+      each(i, j, e.values[e.packed[k] - j * SLOT_BITS]);
+    }
   }
 }
 
