@@ -1,6 +1,6 @@
 import { WorkerPool } from '../kernels/pool.ts';
 import { sharedMemory } from '../kernels/wasm.ts';
-import { EmbedkitError } from '../errors.ts';
+import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { seededRandom } from '../util/random.ts';
 import type { GloveParams } from './kernel.ts';
 import { compileGloveKernel, slotBytes, type GloveKernelKind } from './wasm-kernel.ts';
@@ -46,7 +46,13 @@ const TASK_RECORDS = 1 << 18;
  */
 export function createModel(params: GloveParams, seed: number, threads = 1): { model: GloveModel; memory: WebAssembly.Memory } {
   const floats = 2 * params.vocabSize * params.stride;
-  const memory = sharedMemory(2 * floats * 4 + threads * slotBytes(params, SLOT_RECORDS));
+  const bytes = 2 * floats * 4 + threads * slotBytes(params, SLOT_RECORDS);
+  if (bytes > 2 ** 32) {
+    throw new InvalidArgumentError(
+      `${params.vocabSize} words × dim ${params.dim} need ${(bytes / 2 ** 30).toFixed(1)} GiB of parameters, beyond the 4 GiB of one WebAssembly memory: lower dim or the vocabulary (min-count, max-vocab)`,
+    );
+  }
+  const memory = sharedMemory(bytes);
   const weights = new Float32Array(memory.buffer, 0, floats);
   const gradsq = new Float32Array(memory.buffer, floats * 4, floats);
   const random = seededRandom(seed);

@@ -224,7 +224,8 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
     const t1 = performance.now();
     const shuffled = temp.file('shuffled.bin');
     const records = await shuffleCooccurrences(cooccurFile, shuffled, {
-      maxRecords: Math.floor((memoryBytes * 0.9) / RECORD_BYTES),
+      // At most 2^27 records (2 GiB) in one block: well inside the typed-array limits.
+      maxRecords: Math.min(2 ** 27, Math.floor((memoryBytes * 0.9) / RECORD_BYTES)),
       seed: opts.seed,
       tempDir: temp,
       vocabSize: options.cooccur ? vocab.size : undefined,
