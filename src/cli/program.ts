@@ -11,6 +11,8 @@ import { registerTrain } from './commands/train.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerPlot } from './commands/plot.ts';
 import { registerStart } from './commands/start.ts';
+import { registerEmbed } from './commands/embed.ts';
+import { registerTokens } from './commands/tokens.ts';
 import { examples } from './common.ts';
 
 /** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
@@ -30,6 +32,8 @@ export function buildProgram(): Command {
   registerServe(program);
   registerPlot(program);
   registerStart(program);
+  registerEmbed(program);
+  registerTokens(program);
   return program;
 }
 

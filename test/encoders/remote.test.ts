@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { InvalidArgumentError } from '../../src/errors.ts';
 import { RemoteEncoder, embeddingsUrl, shareTokens } from '../../src/encoders/remote.ts';
@@ -74,6 +76,22 @@ describe('RemoteEncoder against embedkit serve', () => {
     } finally {
       delete process.env.EMBEDKIT_REMOTE_API_KEY;
       await front?.close();
+    }
+  });
+
+  test('embedkit embed URL#model writes the served vectors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'embedkit-remote-embed-'));
+    try {
+      const texts = ['the river bank', '我爱北京天安门'];
+      writeFileSync(join(dir, 'in.txt'), texts.join('\n'));
+      await promisify(execFile)(process.execPath, [resolve('bin/embedkit.js'), 'embed', `${server.url}/v1#tiny`, '--input', join(dir, 'in.txt'), '--output', join(dir, 'out.jsonl')], {
+        env: { ...process.env, EMBEDKIT_REMOTE_API_KEY: 'secret-key' },
+      });
+      const rows = readFileSync(join(dir, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const want = await library.encode(texts);
+      rows.forEach((r, i) => assert.deepEqual(Float32Array.from(r.embedding), want.vectors[i]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

@@ -1,0 +1,203 @@
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { Option, type Command } from 'commander';
+import { InvalidArgumentError } from '../../errors.ts';
+import type { Encoder } from '../../encoders/encoder.ts';
+import { isModelDirectory, TRANSFORMER_POOLINGS, type TransformerPooling } from '../../encoders/transformer-model-dir.ts';
+import { formatFloat32 } from '../../formats/float-text.ts';
+import { withAtomicWriteStream } from '../../util/atomic-write.ts';
+import { examples, loadForCli, positiveInt } from '../common.ts';
+
+export type EmbedOutputFormat = 'jsonl' | 'npy' | 'word2vec';
+
+interface EmbedFlags {
+  input: string;
+  output: string;
+  format?: EmbedOutputFormat;
+  query?: boolean;
+  queryPrefix?: string;
+  passagePrefix?: string;
+  pooling?: TransformerPooling | 'sif';
+  truncate?: boolean;
+  overlap?: number;
+  threads?: number;
+  batch: number;
+  concurrency?: number;
+  cache?: string;
+  dimensions?: number;
+  quiet?: boolean;
+}
+
+/** Options that choose and tune the encoder, shared with other commands that open a model. */
+export interface OpenEncoderFlags {
+  pooling?: TransformerPooling | 'sif';
+  truncate?: boolean;
+  overlap?: number;
+  threads?: number;
+  queryPrefix?: string;
+  passagePrefix?: string;
+  concurrency?: number;
+  cache?: string;
+  dimensions?: number;
+}
+
+/**
+ * Any model embedkit can encode with: an http(s) URL is an OpenAI-compatible API (URL#name picks its model), a
+ * directory with a config.json is a local transformer, anything else is a vectors file pooled by a static encoder.
+ */
+export async function openEncoder(model: string, flags: OpenEncoderFlags, onRetry?: (message: string) => void): Promise<Encoder & { encodeQueries?(texts: readonly string[]): ReturnType<Encoder['encode']> }> {
+  const transformerPooling = flags.pooling === 'sif' ? undefined : flags.pooling;
+  if (/^https?:\/\//i.test(model)) {
+    const { RemoteEncoder } = await import('../../encoders/remote.ts');
+    const name = decodeURIComponent(new URL(model).hash.slice(1));
+    if (!name) throw new InvalidArgumentError(`name the remote model after "#": ${model}#MODEL`);
+    return RemoteEncoder.connect({
+      url: model,
+      model: name,
+      concurrency: flags.concurrency,
+      cacheDir: flags.cache,
+      dimensions: flags.dimensions,
+      onRetry: (r) => onRetry?.(`retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s: ${r.reason}`),
+    });
+  }
+  if (isModelDirectory(model)) {
+    if (flags.pooling === 'sif') throw new InvalidArgumentError('--pooling sif is for vectors files; a transformer pools by mean, cls or last-token');
+    const { TransformerEncoder } = await import('../../encoders/transformer.ts');
+    return TransformerEncoder.load(model, {
+      pooling: transformerPooling,
+      truncate: flags.truncate,
+      overlap: flags.overlap,
+      threads: flags.threads,
+      queryPrefix: flags.queryPrefix,
+      passagePrefix: flags.passagePrefix,
+    });
+  }
+  if (transformerPooling && transformerPooling !== 'mean') throw new InvalidArgumentError(`--pooling ${transformerPooling} is for transformer models; vectors files pool by mean or sif`);
+  const { StaticEncoder } = await import('../../encoders/static.ts');
+  return new StaticEncoder(await loadForCli(model, {}), { pooling: flags.pooling === 'sif' ? 'sif' : 'mean' });
+}
+
+/** The output format named by --format, else by the file's extension. */
+export function outputFormat(path: string, format?: EmbedOutputFormat): EmbedOutputFormat {
+  if (format) return format;
+  if (/\.jsonl?$/i.test(path)) return 'jsonl';
+  if (/\.npy$/i.test(path)) return 'npy';
+  if (/\.(txt|vec|w2v)$/i.test(path)) return 'word2vec';
+  throw new InvalidArgumentError(`cannot tell the output format from ${JSON.stringify(path)}; use .jsonl, .npy, .txt/.vec or --format`);
+}
+
+/** NumPy's .npy header (version 1.0) for a little-endian float32 rows × dim matrix, padded to 64 bytes. */
+export function npyHeader(rows: number, dim: number): Buffer {
+  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${dim}), }`;
+  const unpadded = 10 + dict.length + 1;
+  const header = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
+  const out = Buffer.alloc(10 + header.length);
+  out.write('\x93NUMPY', 0, 'latin1');
+  out[6] = 1;
+  out[7] = 0;
+  out.writeUInt16LE(header.length, 8);
+  out.write(header, 10, 'latin1');
+  return out;
+}
+
+async function write(out: Writable, chunk: string | Buffer): Promise<void> {
+  if (!out.write(chunk)) await once(out, 'drain');
+}
+
+/** One row of the chosen format. word2vec text has no room for spaces in a key: runs of whitespace become "_". */
+function formatRow(format: EmbedOutputFormat, index: number, text: string, v: Float32Array, tokens: number): string | Buffer {
+  if (format === 'npy') {
+    const b = Buffer.alloc(v.length * 4);
+    v.forEach((x, j) => b.writeFloatLE(x, 4 * j));
+    return b;
+  }
+  const numbers = Array.from(v, formatFloat32);
+  if (format === 'word2vec') return `${text.replace(/\s+/g, '_')} ${numbers.join(' ')}\n`;
+  return `{"index":${index},"text":${JSON.stringify(text)},"tokens":${tokens},"embedding":[${numbers.join(',')}]}\n`;
+}
+
+async function readTexts(input: string): Promise<{ texts: string[]; blank: number }> {
+  let content: string;
+  if (input === '-') {
+    const chunks: Buffer[] = [];
+    for await (const c of process.stdin) chunks.push(c as Buffer);
+    content = Buffer.concat(chunks).toString('utf8');
+  } else {
+    content = await readFile(input, 'utf8');
+  }
+  const lines = content.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  const texts = lines.filter((l) => l.trim() !== '');
+  return { texts, blank: lines.length - texts.length };
+}
+
+export function registerEmbed(program: Command): void {
+  program
+    .command('embed')
+    .description('embed texts (one per line) with a transformer model directory, an OpenAI-compatible API or a vectors file')
+    .argument('<model>', 'model directory (config.json, tokenizer.json, onnx/model.onnx), API URL#model, or vectors file')
+    .requiredOption('--input <file>', 'texts, one per line ("-" for stdin); blank lines are skipped')
+    .requiredOption('--output <file>', 'JSON lines (.jsonl), NumPy float32 matrix (.npy) or word2vec text (.txt, .vec)')
+    .addOption(new Option('--format <format>', 'output format (default: from the extension)').choices(['jsonl', 'npy', 'word2vec']))
+    .option('--query', 'embed the texts as search queries (query prefix) rather than passages')
+    .option('--query-prefix <text>', 'put before each query (e5: "query: ")')
+    .option('--passage-prefix <text>', 'put before each passage (e5: "passage: ")')
+    .addOption(new Option('--pooling <how>', "pooling (default: the model's, else mean)").choices([...TRANSFORMER_POOLINGS, 'sif']))
+    .option('--truncate', 'cut inputs longer than the model window instead of embedding every window')
+    .option('--overlap <tokens>', 'tokens shared by consecutive windows of a long input', (v) => nonNegativeInt('--overlap', v))
+    .option('--threads <n>', 'ONNX Runtime threads', positiveInt('--threads'))
+    .option('--batch <n>', 'texts per step (progress and memory granularity)', positiveInt('--batch'), 256)
+    .option('--concurrency <n>', 'API requests in flight at once', positiveInt('--concurrency'))
+    .option('--cache <dir>', 'cache API answers on disk in DIR')
+    .option('--dimensions <n>', "ask the API for shorter vectors (OpenAI's dimensions)", positiveInt('--dimensions'))
+    .option('--quiet', 'no progress on stderr')
+    .addHelpText(
+      'after',
+      examples([
+        'embedkit embed models/e5-small --input docs.txt --output docs.jsonl --passage-prefix "passage: "',
+        'embedkit embed http://localhost:11434/v1#nomic-embed-text --input docs.txt --output docs.npy --cache .cache',
+        'embedkit embed vectors.bin --input sentences.txt --output sentences.vec --pooling sif',
+      ]),
+    )
+    .action(async (model: string, flags: EmbedFlags) => {
+      const format = outputFormat(flags.output, flags.format);
+      const say = (m: string) => flags.quiet || process.stderr.write(`embedkit: ${m}\n`);
+      const { texts, blank } = await readTexts(flags.input);
+      if (blank > 0) say(`skipped ${blank} blank line${blank === 1 ? '' : 's'}`);
+      const encoder = await openEncoder(model, flags, say);
+      const encode = flags.query && encoder.encodeQueries ? encoder.encodeQueries.bind(encoder) : encoder.encode.bind(encoder);
+      const { SingleBar, Presets } = (await import('cli-progress')).default;
+      const bar = !flags.quiet && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'embedding |{bar}| {value}/{total} texts | {rate} texts/s | eta {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;
+      const started = performance.now();
+      let tokens = 0;
+      bar?.start(texts.length, 0, { rate: '-' });
+      try {
+        await withAtomicWriteStream(flags.output, async (out) => {
+          if (format === 'npy') await write(out, npyHeader(texts.length, encoder.dim));
+          if (format === 'word2vec') await write(out, `${texts.length} ${encoder.dim}\n`);
+          for (let from = 0; from < texts.length; from += flags.batch) {
+            const part = texts.slice(from, from + flags.batch);
+            const result = await encode(part);
+            for (let k = 0; k < part.length; k++) {
+              tokens += result.tokens[k];
+              await write(out, formatRow(format, from + k, part[k], result.vectors[k], result.tokens[k]));
+            }
+            const done = from + part.length;
+            bar?.update(done, { rate: (done / ((performance.now() - started) / 1000)).toFixed(1) });
+          }
+        });
+      } finally {
+        bar?.stop();
+        await (encoder as { dispose?: () => Promise<void> }).dispose?.();
+      }
+      const seconds = (performance.now() - started) / 1000;
+      say(`embedded ${texts.length} texts (${tokens} tokens, dim ${encoder.dim}) in ${seconds.toFixed(2)} s, ${(texts.length / seconds).toFixed(1)} texts/s → ${flags.output} (${format})`);
+    });
+}
+
+function nonNegativeInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects an integer ≥ 0, got ${JSON.stringify(v)}`);
+  return n;
+}
