@@ -7,7 +7,9 @@ the WordPiece tokenizer are written out here, and the tokenizer is saved in the 
 model. reference.json holds what the TypeScript encoder must reproduce (token ids, pooled and normalized vectors,
 long inputs split into windows and combined, one text's last_hidden_state), all computed by torch, not by ONNX.
 
-Usage: /usr/bin/python3 scripts/make-tiny-bert.py [OUT_DIR]   (default test/fixtures/tiny-bert)
+Usage: /usr/bin/python3 scripts/make-tiny-bert.py [OUT_DIR] [--size base]   (default test/fixtures/tiny-bert)
+  --size base: BERT-base's shape (12 layers, hidden 768, 12 heads, 3072, 512 positions; same small vocabulary) with
+               random weights and no reference.json, for benchmarks (bench/transformer.bench.ts); ~340 MB.
 """
 import json
 import math
@@ -18,7 +20,9 @@ import unicodedata
 import torch
 from torch import nn
 
-OUT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'tiny-bert')
+ARGS = [a for a in sys.argv[1:] if not a.startswith('--') and a != 'base']
+SIZE = 'base' if '--size' in sys.argv[1:] and sys.argv[sys.argv.index('--size') + 1] == 'base' else 'tiny'
+OUT = ARGS[0] if ARGS else os.path.join(os.path.dirname(__file__), '..', 'test', 'fixtures', 'tiny-bert')
 HIDDEN = 32
 HEADS = 2
 LAYERS = 2
@@ -162,13 +166,14 @@ class TinyBert(nn.Module):
 def build_model():
     torch.manual_seed(20261128)
     model = TinyBert()
-    # Wider than BERT's 0.02 initialisation so that different texts get clearly different vectors.
+    # The tiny model is initialised wider than BERT's 0.02 so that different texts get clearly different vectors.
+    std = 0.3 if SIZE == 'tiny' else 0.02
     with torch.no_grad():
         for name, p in model.named_parameters():
             if 'ln' in name:
                 p.copy_((1.0 if name.endswith('weight') else 0.0) + 0.1 * torch.randn_like(p))
             else:
-                p.copy_(0.3 * torch.randn_like(p))
+                p.copy_(std * torch.randn_like(p))
     model.eval()
     return model
 
@@ -212,7 +217,15 @@ def vec(t):
     return [float(x) for x in t.tolist()]
 
 
+def use_base_size():
+    """BERT-base's shape (the vocabulary stays small: it changes the file size, not the compute per token)."""
+    global HIDDEN, HEADS, LAYERS, INTERMEDIATE, MAX_POSITIONS
+    HIDDEN, HEADS, LAYERS, INTERMEDIATE, MAX_POSITIONS = 768, 12, 12, 3072, 512
+
+
 def main():
+    if SIZE == 'base':
+        use_base_size()
     model = build_model()
     os.makedirs(os.path.join(OUT, 'onnx'), exist_ok=True)
     os.makedirs(os.path.join(OUT, '1_Pooling'), exist_ok=True)
@@ -247,7 +260,8 @@ def main():
         'pooling_mode_max_tokens': False, 'pooling_mode_mean_sqrt_len_tokens': False,
         'pooling_mode_weightedmean_tokens': False, 'pooling_mode_lasttoken': False, 'include_prompt': True,
     })
-    write_json('reference.json', reference(model), indent=None)
+    if SIZE == 'tiny':
+        write_json('reference.json', reference(model), indent=None)
 
 
 def reference(model):
