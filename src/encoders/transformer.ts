@@ -143,7 +143,8 @@ export class TransformerEncoder implements Encoder {
   async tokenVectors(texts: readonly string[]): Promise<TokenVectors[]> {
     const { prefixIds, suffixIds } = this.runtime;
     const contents = texts.map((t) => this.runtime.tokenize(t));
-    const plans = contents.map((c) => this.spans(c.length));
+    // Every token gets a vector, so long texts are windowed here even when encode() truncates.
+    const plans = contents.map((c) => windowSpans(c.length, this.windowSize, this.overlap));
     const rows: { input: number; window: number }[] = [];
     plans.forEach((spans, input) => spans.forEach((_, window) => rows.push({ input, window })));
     const rowIds = rows.map(({ input, window }) => this.windowRow(contents[input], plans[input][window]));

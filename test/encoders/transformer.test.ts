@@ -61,6 +61,24 @@ describe('TransformerEncoder on the tiny BERT', () => {
     assert.ok(!isModelDirectory(join(TINY_BERT, 'config.json')));
   });
 
+  test('loading never reaches for the network', async () => {
+    const { env } = await import('@huggingface/transformers');
+    const original = env.fetch;
+    const asked: string[] = [];
+    env.fetch = async (input: string | URL) => {
+      asked.push(String(input));
+      throw new Error('no network in tests');
+    };
+    try {
+      const e = await TransformerEncoder.load(TINY_BERT, { threads: 1 });
+      await e.dispose();
+      assert.equal(env.allowRemoteModels, false);
+      assert.deepEqual(asked, []);
+    } finally {
+      env.fetch = original;
+    }
+  });
+
   test('tokenizes as the reference WordPiece does (lowercase, accents stripped, CJK characters split)', () => {
     for (const c of [ref.singles, ref.batch, ref.cjk]) {
       c.texts.forEach((text, i) => assert.deepEqual(enc.tokenize(text).ids, c.ids[i].slice(1, -1), text));
@@ -140,7 +158,8 @@ describe('TransformerEncoder on the tiny BERT', () => {
   });
 
   test('token vectors of a long text take each token from a window where it has context', async () => {
-    const e = await TransformerEncoder.load(TINY_BERT, { threads: 1, overlap: ref.long.overlap });
+    // truncate applies to pooled vectors only: every token still gets its vector.
+    const e = await TransformerEncoder.load(TINY_BERT, { threads: 1, overlap: ref.long.overlap, truncate: true });
     const [tv] = await e.tokenVectors([ref.long.text]).finally(() => e.dispose());
     assert.deepEqual(tv.ids, ref.long.ids);
     assert.equal(tv.vectors.length, ref.long.ids.length);
