@@ -29,23 +29,30 @@ export function windowSpans(count: number, size: number, overlap: number): Windo
 }
 
 /**
- * Groups row lengths into batches: rows sorted longest first (so rows of similar length share a batch and little
- * is padding), a batch closed when one more row would make rows × longest row exceed `tokenBudget` or the count
- * exceed `maxBatch`. A row longer than the budget gets a batch of its own. Returns row indices per batch.
+ * Groups row lengths into batches: rows sorted longest first (so rows of similar length share a batch), a batch
+ * closed when one more row would make rows × longest row exceed `tokenBudget`, the count exceed `maxBatch`, or
+ * the padding exceed `maxPadding` of the batch (padding is computed like real tokens, so on a CPU a batch full of
+ * it is slower than smaller batches). A row longer than the budget gets a batch of its own. Returns row indices
+ * per batch.
  */
-export function planBatches(lengths: readonly number[], tokenBudget: number, maxBatch = Infinity): number[][] {
+export function planBatches(lengths: readonly number[], tokenBudget: number, maxBatch = Infinity, maxPadding = 0.2): number[][] {
   const order = lengths.map((_, i) => i).sort((a, b) => lengths[b] - lengths[a] || a - b);
   const batches: number[][] = [];
   let current: number[] = [];
   let longest = 0;
+  let real = 0;
   for (const i of order) {
-    if (current.length === 0) longest = lengths[i];
-    else if ((current.length + 1) * longest > tokenBudget || current.length + 1 > maxBatch) {
+    const padded = (current.length + 1) * longest;
+    if (current.length > 0 && (padded > tokenBudget || current.length + 1 > maxBatch || padded - real - lengths[i] > maxPadding * padded)) {
       batches.push(current);
       current = [];
+    }
+    if (current.length === 0) {
       longest = lengths[i];
+      real = 0;
     }
     current.push(i);
+    real += lengths[i];
   }
   if (current.length > 0) batches.push(current);
   return batches;

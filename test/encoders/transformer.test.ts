@@ -255,6 +255,13 @@ describe('windows and batches', () => {
       const longest = Math.max(...b.map((i) => lengths[i]));
       assert.ok(b.length === 1 || b.length * longest <= 128, `batch ${b} over budget`);
     }
+    // Rows of very different lengths are not padded into one batch (at most 20% padding by default).
+    for (const b of planBatches([100, 90, 85, 20, 18, 10], 10_000)) {
+      const longest = Math.max(...b.map((i) => [100, 90, 85, 20, 18, 10][i]));
+      const real = b.reduce((s, i) => s + [100, 90, 85, 20, 18, 10][i], 0);
+      assert.ok(b.length * longest - real <= 0.2 * b.length * longest, `batch ${b} is mostly padding`);
+    }
+    assert.deepEqual(planBatches([100, 90, 85, 20, 18, 10], 10_000), [[0, 1, 2], [3, 4, 5]]);
   });
 
   test('combineWindows weights by token count and renormalizes', () => {
