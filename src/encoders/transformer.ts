@@ -152,8 +152,8 @@ export class TransformerEncoder implements Encoder {
     await this.runRows(rowIds, (h, r, row) => hidden.set(`${rows[row].input}:${rows[row].window}`, tokenRows(h, r, rowIds[row].length)));
     return contents.map((content, input) => {
       const spans = plans[input];
-      const first = hidden.get(`${input}:0`)!;
-      const last = hidden.get(`${input}:${spans.length - 1}`)!;
+      const first = hidden.get(`${input}:0`) ?? [];
+      const last = hidden.get(`${input}:${spans.length - 1}`) ?? [];
       const vectors: Float32Array[] = [...first.slice(0, prefixIds.length)];
       for (let p = 0; p < content.length; p++) {
         const w = mostCentralWindow(p, spans);
@@ -182,7 +182,8 @@ export class TransformerEncoder implements Encoder {
         weights.push(span.length);
       }
     });
-    const pooled: Float32Array[] = new Array(rows.length);
+    // Rows that are never run (empty) keep the zero vector, as the Encoder contract asks for an input with no token.
+    const pooled: Float32Array[] = rows.map(() => new Float32Array(this.dim));
     await this.runRows(rows, (h, r, row) => {
       pooled[row] = poolRow(h, r, rows[row].length, this.pooling);
     });
@@ -208,11 +209,13 @@ export class TransformerEncoder implements Encoder {
 
   /** Runs `rows` in token-budget batches, one forward pass at a time; `visit` sees each row's place in its batch. */
   private async runRows(rows: readonly number[][], visit: (h: HiddenStates, rowInBatch: number, row: number) => void): Promise<void> {
+    // An empty row (an empty text, for a tokenizer that adds no special tokens) has nothing to run.
+    const nonEmpty = rows.flatMap((r, i) => (r.length > 0 ? [i] : []));
     const batches = planBatches(
-      rows.map((r) => r.length),
+      nonEmpty.map((i) => rows[i].length),
       this.tokenBudget,
       this.maxBatch,
-    );
+    ).map((batch) => batch.map((k) => nonEmpty[k]));
     for (const batch of batches) {
       const run = this.queue.then(() => this.runtime.run(batch.map((i) => rows[i])));
       this.queue = run.catch(() => undefined);

@@ -91,6 +91,11 @@ describe('TransformerEncoder on the tiny BERT', () => {
       assertClose(vectors[0], ref.singles.vectors.mean[i], text);
       assert.equal(tokens[0], ref.singles.ids[i].length);
     }
+    // An empty text is [CLS] [SEP]: two tokens and a unit vector; no input, no vectors.
+    const empty = await enc.encode(['']);
+    assert.equal(empty.tokens[0], 2);
+    assert.ok(Math.abs(norm(empty.vectors[0]) - 1) < 1e-6);
+    assert.deepEqual(await enc.encode([]), { vectors: [], tokens: [] });
   });
 
   test('a padded batch matches torch, whatever the batch size', async () => {
