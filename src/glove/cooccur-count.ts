@@ -35,23 +35,25 @@ export interface CooccurCountResult {
   tokens: number;
 }
 
-/** The dense corner for the most frequent words is at most this wide (2048² float64 = 32 MiB). */
-const MAX_DENSE = 2048;
+/** The dense region never takes more than this many cells (2^24 float64 = 128 MiB): larger regions were measured to count no faster while growing the resident memory. */
+const MAX_DENSE_CELLS = 2 ** 24;
 
 /**
  * Counts the co-occurrences of vocabulary words into `output`, a GloVe co-occurrence file sorted by (word1,
  * word2) with each pair once. Windows stay inside a line; unknown words are dropped before windowing, as in
- * GloVe's cooccur. Pairs of the most frequent words accumulate in a dense square (most increments land there
- * and need no hashing); the others in a hash table that, when the memory budget is reached, is written to a
- * temporary file as a sorted run and emptied. At the end the runs, the table and the square are merged.
+ * GloVe's cooccur. Pairs whose frequency ranks have a small product, (i+1)·(j+1) ≤ P, accumulate in a dense
+ * region (row i holds columns 0 .. P/(i+1)): frequent words with anything, and most increments land there without
+ * hashing. The other pairs go to a hash table that, when the memory budget is reached, is written to a temporary
+ * file as a sorted run and emptied. At the end the runs, the table and the dense region are merged.
  */
 export async function countCooccurrences(corpus: Corpus, vocab: Vocabulary, output: string, o: CooccurCountOptions): Promise<CooccurCountResult> {
   const n = vocab.size;
   if (n >= 2 ** 26) throw new InvalidArgumentError(`vocabulary of ${n} words is too large for co-occurrence counting (limit 2^26)`);
   if (!Number.isInteger(o.window) || o.window < 1) throw new InvalidArgumentError(`window must be a positive integer, got ${o.window}`);
   const plan = planMemory(o.memoryBytes, n);
-  const dense = new Float64Array(plan.dense * plan.dense);
-  const D = plan.dense;
+  const region = denseRegion(plan.denseProduct, n);
+  const { rowStart, rowLength } = region;
+  const dense = new Float64Array(region.cells);
   const table = new PairTable(plan.tableSlots);
   const weights = new Float64Array(o.window + 1);
   for (let d = 1; d <= o.window; d++) weights[d] = o.distanceWeighting ? 1 / d : 1;
@@ -72,7 +74,7 @@ export async function countCooccurrences(corpus: Corpus, vocab: Vocabulary, outp
     table.clear();
   };
   const add = (i: number, j: number, x: number) => {
-    if (i < D && j < D) dense[i * D + j] += x;
+    if (j < rowLength[i]) dense[rowStart[i] + j] += x;
     else {
       table.add(i, j, x);
       if (table.full) spill();
@@ -93,14 +95,8 @@ export async function countCooccurrences(corpus: Corpus, vocab: Vocabulary, outp
         for (let d = 1; d <= reach; d++) {
           const left = ids[p - d];
           const x = weights[d];
-          // Inlined dense path: it takes most of the increments.
-          if (left < D && right < D) {
-            dense[left * D + right] += x;
-            if (o.symmetric) dense[right * D + left] += x;
-          } else {
-            add(left, right, x);
-            if (o.symmetric) add(right, left, x);
-          }
+          add(left, right, x);
+          if (o.symmetric) add(right, left, x);
         }
       }
       start = end;
@@ -112,7 +108,7 @@ export async function countCooccurrences(corpus: Corpus, vocab: Vocabulary, outp
 
   const sources: SortedSource[] = runs.map((path) => fileSource(path, n));
   sources.push(tableSource(table.sortedEntries(n), n));
-  sources.push(denseSource(dense, D, n));
+  sources.push(denseSource(dense, rowStart, rowLength, n));
   const out = new RecordWriter(output);
   let nonZeros: number;
   try {
@@ -123,34 +119,84 @@ export async function countCooccurrences(corpus: Corpus, vocab: Vocabulary, outp
   return { nonZeros, spills: runs.length, tokens };
 }
 
-/** How the budget is split: a dense square for the top words (a quarter at most), the rest for the hash table. */
-export function planMemory(memoryBytes: number, vocabSize: number): { dense: number; tableSlots: number } {
+/**
+ * How the budget is split: at most a quarter for the dense region (its rank-product bound P chosen to fit), the
+ * rest for the hash table.
+ */
+export function planMemory(memoryBytes: number, vocabSize: number): { denseProduct: number; tableSlots: number } {
   if (!(memoryBytes > 0)) throw new InvalidArgumentError(`memory must be a positive number of bytes, got ${memoryBytes}`);
-  const dense = Math.min(vocabSize, MAX_DENSE, Math.floor(Math.sqrt((memoryBytes * 0.25) / 8)));
-  const rest = memoryBytes - dense * dense * 8;
+  const maxCells = Math.min(MAX_DENSE_CELLS, Math.floor((memoryBytes * 0.25) / 8));
+  // Largest P (by bisection) whose region fits; cells grow monotonically with P.
+  let lo = 0;
+  let hi = vocabSize * vocabSize;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (regionCells(mid, vocabSize) <= maxCells) lo = mid;
+    else hi = mid - 1;
+  }
+  const rest = memoryBytes - regionCells(lo, vocabSize) * 8;
   let slots = 256;
-  // Power of two for masking; 2^27 slots (2.7 GiB) keeps every typed array well below its size limit.
+  // Power of two for masking; 2^27 slots keeps every typed array well below its size limit.
   while (slots * 2 * BYTES_PER_SLOT <= rest && slots < 2 ** 27) slots *= 2;
-  return { dense, tableSlots: slots };
+  return { denseProduct: lo, tableSlots: slots };
 }
 
-/** The non-zero cells of the dense square in (i, j) order. */
-function denseSource(dense: Float64Array, D: number, n: number): SortedSource {
-  let cell = -1;
+/** Cells of the region (i+1)·(j+1) ≤ P over an n-word vocabulary. */
+function regionCells(P: number, n: number): number {
+  let cells = 0;
+  for (let i = 0; i < n; i++) {
+    const len = Math.min(n, Math.floor(P / (i + 1)));
+    if (len === 0) break;
+    cells += len;
+  }
+  return cells;
+}
+
+interface DenseRegion {
+  rowStart: Float64Array;
+  rowLength: Int32Array;
+  cells: number;
+}
+
+function denseRegion(P: number, n: number): DenseRegion {
+  const rowStart = new Float64Array(n);
+  const rowLength = new Int32Array(n);
+  let cells = 0;
+  for (let i = 0; i < n; i++) {
+    rowStart[i] = cells;
+    rowLength[i] = Math.min(n, Math.floor(P / (i + 1)));
+    cells += rowLength[i];
+  }
+  return { rowStart, rowLength, cells };
+}
+
+/** The non-zero cells of the dense region in (i, j) order. */
+function denseSource(dense: Float64Array, rowStart: Float64Array, rowLength: Int32Array, n: number): SortedSource {
+  let i = 0;
+  let j = -1;
   const src: SortedSource = {
     key: 0,
     value: 0,
     advance() {
-      while (++cell < dense.length && dense[cell] === 0);
-      if (cell >= dense.length) {
-        src.key = Infinity;
-        return;
+      for (;;) {
+        if (++j >= rowLength[i]) {
+          j = 0;
+          // Rows are non-increasing in length: the first empty row ends the region.
+          if (++i >= n || rowLength[i] === 0) {
+            src.key = Infinity;
+            return;
+          }
+        }
+        const v = dense[rowStart[i] + j];
+        if (v !== 0) {
+          src.key = i * n + j;
+          src.value = v;
+          return;
+        }
       }
-      const i = Math.floor(cell / D);
-      src.key = i * n + (cell - i * D);
-      src.value = dense[cell];
     },
   };
-  src.advance();
+  if (n === 0 || rowLength[0] === 0) src.key = Infinity;
+  else src.advance();
   return src;
 }
