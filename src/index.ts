@@ -67,3 +67,10 @@ export { ProgressMeter, stderrProgress, formatProgress, type ProgressEvent, type
 // Encoders: one interface for every consumer (the server, retrieval); the server itself is `embedkit/serve`
 export { normalizeInPlace, type Encoder, type EncodeResult } from './encoders/encoder.ts';
 export { StaticEncoder, estimateCommonComponent, guessTokenizer, wordProbabilities, type StaticEncoderOptions, type Pooling } from './encoders/static.ts';
+export { TransformerEncoder, type TransformerEncoderOptions, type TokenVectors } from './encoders/transformer.ts';
+export { readModelDirectory, isModelDirectory, REQUIRED_MODEL_FILES, TRANSFORMER_POOLINGS, type ModelDirectory, type TransformerPooling } from './encoders/transformer-model-dir.ts';
+export { wordOccurrences, contextualWordVectors, cosineMatrix, type WordOccurrence } from './encoders/transformer-tokens.ts';
+export { windowSpans, planBatches, combineWindows, type WindowSpan } from './encoders/transformer-windows.ts';
+export { RemoteEncoder, embeddingsUrl, shareTokens, type RemoteEncoderOptions } from './encoders/remote.ts';
+export { RemoteError, retryAfter, type RetryPolicy } from './encoders/remote-http.ts';
+export { VectorCache, type CachedVector } from './encoders/remote-cache.ts';
