@@ -57,7 +57,7 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
     logger: flags.log ? true : false,
   });
   const lines = [
-    `embedkit: serving ${models.map((m) => `${m.name} (${m.embeddings?.size ?? '?'} words, dim ${m.encoder.dim})`).join(', ')}`,
+    `embedkit: serving ${models.map((m) => `${m.name} (${m.embeddings ? `${m.embeddings.size} words, ` : ''}dim ${m.encoder.dim})`).join(', ')}`,
     `  explorer:   ${server.url}/`,
     `  embeddings: POST ${server.url}/v1/embeddings${keys.length ? '  (Bearer key required)' : ''}`,
     `  models: ${server.url}/v1/models   health: ${server.url}/health   metrics: ${server.url}/metrics`,
