@@ -74,3 +74,5 @@ export { windowSpans, planBatches, combineWindows, type WindowSpan } from './enc
 export { RemoteEncoder, embeddingsUrl, shareTokens, type RemoteEncoderOptions } from './encoders/remote.ts';
 export { RemoteError, retryAfter, type RetryPolicy } from './encoders/remote-http.ts';
 export { VectorCache, type CachedVector } from './encoders/remote-cache.ts';
+export { trainFastText, trainFastTextEmbeddings, resolveFastTextOptions, outputTargets, type FastTextTrainOptions, type ResolvedFastTextOptions, type OutputTarget } from './train/fasttext.ts';
+export type { FastTextKernelKind } from './kernels/fasttext-fast.ts';

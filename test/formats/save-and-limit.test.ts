@@ -53,7 +53,7 @@ test('a save that fails midway leaves no file and no temporary file, and keeps a
     await assert.rejects(saveEmbeddings(emb, join(dir, 'keep'), { format: 'word2vec-binary' }));
     assert.equal(readFileSync(join(dir, 'keep'), 'utf8'), 'old content');
     assert.deepEqual(readdirSync(dir), ['keep']);
-    await assert.rejects(saveEmbeddings(emb, join(dir, 'missing-folder', 'out'), { format: 'word2vec-binary' }), /ENOENT/);
+    await assert.rejects(saveEmbeddings(emb, join(dir, 'missing-folder', 'out'), { format: 'word2vec-binary' }), /missing-folder does not exist/);
     assert.deepEqual(readdirSync(dir), ['keep']);
   });
 });
