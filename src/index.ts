@@ -76,3 +76,7 @@ export { RemoteError, retryAfter, type RetryPolicy } from './encoders/remote-htt
 export { VectorCache, type CachedVector } from './encoders/remote-cache.ts';
 export { trainFastText, trainFastTextEmbeddings, resolveFastTextOptions, outputTargets, type FastTextTrainOptions, type ResolvedFastTextOptions, type OutputTarget } from './train/fasttext.ts';
 export type { FastTextKernelKind } from './kernels/fasttext-fast.ts';
+export { trainGlove, trainGloveDetailed, resolveGloveOptions, type GloveOptions, type ResolvedGloveOptions, type GloveTrainingResult, type GloveOutputFormat } from './train/glove.ts';
+export type { EpochReport as GloveEpochReport } from './glove/train.ts';
+export type { GloveKernelKind } from './glove/wasm-kernel.ts';
+export { RecordReader as CooccurrenceReader, RecordWriter as CooccurrenceWriter } from './glove/cooccur-file.ts';
