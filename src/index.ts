@@ -63,6 +63,12 @@ export { trainWord2Vec, resolveWord2VecOptions, type Word2VecOptions, type Resol
 export { loadCheckpoint, saveCheckpoint, type Word2VecCheckpoint } from './train/checkpoint.ts';
 export { linearDecay } from './train/schedule.ts';
 export { ProgressMeter, stderrProgress, formatProgress, type ProgressEvent, type ProgressListener, type ProgressMeterOptions, type ProgressUpdate } from './train/progress.ts';
+export { trainFastText, trainFastTextEmbeddings, resolveFastTextOptions, outputTargets, type FastTextTrainOptions, type ResolvedFastTextOptions, type OutputTarget } from './train/fasttext.ts';
+export type { FastTextKernelKind } from './kernels/fasttext-fast.ts';
+export { trainGlove, trainGloveDetailed, resolveGloveOptions, type GloveOptions, type ResolvedGloveOptions, type GloveTrainingResult, type GloveOutputFormat } from './train/glove.ts';
+export type { EpochReport as GloveEpochReport } from './glove/train.ts';
+export type { GloveKernelKind } from './glove/wasm-kernel.ts';
+export { RecordReader as CooccurrenceReader, RecordWriter as CooccurrenceWriter } from './glove/cooccur-file.ts';
 
 // Encoders: one interface for every consumer (the server, retrieval); the server itself is `embedkit/serve`
 export { normalizeInPlace, type Encoder, type EncodeResult } from './encoders/encoder.ts';
@@ -74,9 +80,3 @@ export { windowSpans, planBatches, combineWindows, type WindowSpan } from './enc
 export { RemoteEncoder, embeddingsUrl, shareTokens, type RemoteEncoderOptions } from './encoders/remote.ts';
 export { RemoteError, retryAfter, type RetryPolicy } from './encoders/remote-http.ts';
 export { VectorCache, type CachedVector } from './encoders/remote-cache.ts';
-export { trainFastText, trainFastTextEmbeddings, resolveFastTextOptions, outputTargets, type FastTextTrainOptions, type ResolvedFastTextOptions, type OutputTarget } from './train/fasttext.ts';
-export type { FastTextKernelKind } from './kernels/fasttext-fast.ts';
-export { trainGlove, trainGloveDetailed, resolveGloveOptions, type GloveOptions, type ResolvedGloveOptions, type GloveTrainingResult, type GloveOutputFormat } from './train/glove.ts';
-export type { EpochReport as GloveEpochReport } from './glove/train.ts';
-export type { GloveKernelKind } from './glove/wasm-kernel.ts';
-export { RecordReader as CooccurrenceReader, RecordWriter as CooccurrenceWriter } from './glove/cooccur-file.ts';
