@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
-import { InvalidArgumentError } from '../errors.ts';
 import { loadEmbeddings, type LoadOptions, type VectorFormat } from '../formats/index.ts';
 import type { Embeddings, Neighbour } from '../vectors/embeddings.ts';
+import { positiveInt } from './flag-values.ts';
 
 export const FORMATS: VectorFormat[] = ['word2vec-text', 'word2vec-binary', 'glove-text', 'fasttext-vec'];
 
@@ -29,23 +29,6 @@ export async function loadForCli(path: string, o: LoadCliOptions): Promise<Embed
     onWarning: (m) => process.stderr.write(`embedkit: warning: ${m}\n`),
   };
   return loadEmbeddings(path, options);
-}
-
-/** Commander parser for integers ≥ 1, with the flag named in the error. */
-export function positiveInt(flag: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`${flag} expects a positive integer, got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
-
-export function nonNegativeNumber(flag: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n < 0) throw new InvalidArgumentError(`${flag} expects a number ≥ 0, got ${JSON.stringify(v)}`);
-    return n;
-  };
 }
 
 export function printJson(value: unknown): void {

@@ -7,7 +7,8 @@ import type { Encoder } from '../../encoders/encoder.ts';
 import { isModelDirectory, TRANSFORMER_POOLINGS, type TransformerPooling } from '../../encoders/transformer-model-dir.ts';
 import { formatFloat32 } from '../../formats/float-text.ts';
 import { withAtomicWriteStream } from '../../util/atomic-write.ts';
-import { examples, loadForCli, positiveInt } from '../common.ts';
+import { examples, loadForCli } from '../common.ts';
+import { positiveInt, nonNegativeInt } from '../flag-values.ts';
 
 export type EmbedOutputFormat = 'jsonl' | 'npy' | 'word2vec';
 
@@ -145,7 +146,7 @@ export function registerEmbed(program: Command): void {
     .option('--passage-prefix <text>', 'put before each passage (e5: "passage: ")')
     .addOption(new Option('--pooling <how>', "pooling (default: the model's, else mean)").choices([...TRANSFORMER_POOLINGS, 'sif']))
     .option('--truncate', 'cut inputs longer than the model window instead of embedding every window')
-    .option('--overlap <tokens>', 'tokens shared by consecutive windows of a long input', (v) => nonNegativeInt('--overlap', v))
+    .option('--overlap <tokens>', 'tokens shared by consecutive windows of a long input', nonNegativeInt('--overlap'))
     .option('--threads <n>', 'ONNX Runtime threads', positiveInt('--threads'))
     .option('--batch <n>', 'texts per step (progress and memory granularity)', positiveInt('--batch'), 256)
     .option('--concurrency <n>', 'API requests in flight at once', positiveInt('--concurrency'))
@@ -196,8 +197,3 @@ export function registerEmbed(program: Command): void {
     });
 }
 
-function nonNegativeInt(flag: string, v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects an integer ≥ 0, got ${JSON.stringify(v)}`);
-  return n;
-}

@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
 import { evaluateAnalogies, evaluateWordPairs } from '../../eval/index.ts';
-import { examples, loadForCli, positiveInt, printJson, withLoadOptions, type LoadCliOptions } from '../common.ts';
+import { examples, loadForCli, printJson, withLoadOptions, type LoadCliOptions } from '../common.ts';
+import { positiveInt } from '../flag-values.ts';
 
 interface EvalOptions extends LoadCliOptions {
   analogies?: string;

@@ -2,7 +2,8 @@ import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { PROJECTION_METHODS, type ProjectionMethod } from '../../serve/projection/index.ts';
 import { InvalidArgumentError } from '../../errors.ts';
-import { examples, loadForCli, positiveInt, withLoadOptions, type LoadCliOptions } from '../common.ts';
+import { examples, loadForCli, withLoadOptions, type LoadCliOptions } from '../common.ts';
+import { positiveInt, nonNegativeInt } from '../flag-values.ts';
 
 interface PlotFlags extends LoadCliOptions {
   output: string;
@@ -13,11 +14,6 @@ interface PlotFlags extends LoadCliOptions {
   title?: string;
 }
 
-function nonNegativeInt(v: string): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`--neighbours expects an integer ≥ 0, got ${JSON.stringify(v)}`);
-  return n;
-}
 
 export function registerPlot(program: Command): void {
   withLoadOptions(
@@ -27,7 +23,7 @@ export function registerPlot(program: Command): void {
       .argument('<vectors>', 'vectors file')
       .argument('<words...>', 'words to place on the map')
       .requiredOption('-o, --output <file>', 'PNG file to write')
-      .option('-n, --neighbours <n>', 'nearest neighbours added around each word', nonNegativeInt, 10)
+      .option('-n, --neighbours <n>', 'nearest neighbours added around each word', nonNegativeInt('--neighbours'), 10)
       .addOption(new Option('--method <method>', 'projection to 2-D').choices([...PROJECTION_METHODS]).default('pca'))
       .option('--width <px>', 'image width', positiveInt('--width'), 1200)
       .option('--height <px>', 'image height', positiveInt('--height'), 900)

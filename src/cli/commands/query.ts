@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseExpression } from '../../vectors/expression.ts';
-import { examples, loadForCli, positiveInt, printJson, printNeighbours, withLoadOptions, type LoadCliOptions } from '../common.ts';
+import { examples, loadForCli, printJson, printNeighbours, withLoadOptions, type LoadCliOptions } from '../common.ts';
+import { positiveInt } from '../flag-values.ts';
 
 interface QueryOptions extends LoadCliOptions {
   topn: number;

@@ -3,7 +3,8 @@ import { InvalidArgumentError } from '../../errors.ts';
 import type { Pooling } from '../../encoders/static.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import type { RunningServer, ServeOptions } from '../../serve/app.ts';
-import { examples, positiveInt } from '../common.ts';
+import { examples } from '../common.ts';
+import { positiveInt } from '../flag-values.ts';
 
 /** Options `serve` and `start` share: where to listen, who may call, how texts are encoded. */
 export interface ServeFlags {

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { examples, loadForCli, positiveInt, printJson, printNeighbours, withLoadOptions, type LoadCliOptions } from '../common.ts';
+import { examples, loadForCli, printJson, printNeighbours, withLoadOptions, type LoadCliOptions } from '../common.ts';
+import { positiveInt } from '../flag-values.ts';
 
 interface SimilarOptions extends LoadCliOptions {
   topn: number;

@@ -4,7 +4,8 @@ import { loadEmbeddings } from '../../formats/index.ts';
 import { DEFAULT_MODEL_CACHE, ensureDefaultModel } from '../../serve/default-model.ts';
 import { stderrProgress } from '../../train/progress.ts';
 import { interruptSignal, releaseInterruptSignal } from '../interrupt.ts';
-import { examples, positiveInt } from '../common.ts';
+import { examples } from '../common.ts';
+import { positiveInt } from '../flag-values.ts';
 import { serveWithFlags, withServeOptions, type ServeFlags } from './serve.ts';
 
 interface StartFlags extends ServeFlags {

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
 import { isModelDirectory } from '../../encoders/transformer-model-dir.ts';
 import type { TokenVectors } from '../../encoders/transformer.ts';
-import { examples, positiveInt, printJson } from '../common.ts';
+import { examples, printJson } from '../common.ts';
+import { positiveInt } from '../flag-values.ts';
 
 interface TokensFlags {
   word?: string;

@@ -1,11 +1,11 @@
+import { runTrainingCommand } from '../training-run.ts';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import { trainFastText, type FastTextTrainOptions } from '../../train/fasttext.ts';
-import { stderrProgress, type ProgressEvent } from '../../train/progress.ts';
-import { interruptSignal } from '../interrupt.ts';
-import { examples, nonNegativeNumber, positiveInt, printJson } from '../common.ts';
+import { examples } from '../common.ts';
+import { positiveInt, nonNegativeInt, integer, positiveNumber, nonNegativeNumber } from '../flag-values.ts';
 
 /** Flags of `train fasttext` as commander hands them over; the second name of each pair is an alias. */
 interface TrainFastTextFlags {
@@ -34,30 +34,6 @@ interface TrainFastTextFlags {
   tokenizer?: TokenizerName;
   quiet?: boolean;
   json?: boolean;
-}
-
-function nonNegativeInt(flag: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects an integer ≥ 0, got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
-
-function positiveNumber(flag: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} expects a number > 0, got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
-
-function integer(flag: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n)) throw new InvalidArgumentError(`${flag} expects an integer, got ${JSON.stringify(v)}`);
-    return n;
-  };
 }
 
 /** One value from a flag and its alias; both given and different is an error. */
@@ -131,22 +107,11 @@ export function registerTrainFastText(train: Command): void {
     )
     .action(async (flags: TrainFastTextFlags) => {
       const options = fastTextOptionsFromFlags(flags);
-      const signal = interruptSignal();
-      const show = flags.quiet ? undefined : stderrProgress();
-      let last: ProgressEvent | undefined;
-      const started = performance.now();
-      try {
-        const model = await trainFastText({
-          ...options,
-          signal,
-          onProgress: (e) => {
-            if (e.phase === 'train') last = e;
-            show?.(e);
-          },
-        });
-        const seconds = (performance.now() - started) / 1000;
-        if (flags.json) {
-          printJson({
+      await runTrainingCommand(
+        flags,
+        (signal, onProgress) => trainFastText({ ...options, signal, onProgress }),
+        (model, seconds, last) => ({
+          json: {
             output: flags.output,
             vocabSize: model.vocab.size,
             dim: model.args.dim,
@@ -156,12 +121,9 @@ export function registerTrainFastText(train: Command): void {
             wordsPerSecond: last?.wordsPerSecond,
             wordsTrained: last?.wordsDone,
             loss: last?.loss,
-          });
-        } else if (!flags.quiet) {
-          process.stderr.write(`embedkit: wrote ${model.vocab.size} words (dimension ${model.args.dim}, ${model.args.bucket} n-gram buckets) to ${flags.output} in ${seconds.toFixed(1)} s\n`);
-        }
-      } finally {
-        show?.close();
-      }
+          },
+          line: `wrote ${model.vocab.size} words (dimension ${model.args.dim}, ${model.args.bucket} n-gram buckets) to ${flags.output} in ${seconds.toFixed(1)} s`,
+        }),
+      );
     });
 }

@@ -1,11 +1,11 @@
+import { runTrainingCommand } from '../training-run.ts';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import { trainGloveDetailed, type GloveOptions, type GloveOutputFormat } from '../../train/glove.ts';
-import { stderrProgress } from '../../train/progress.ts';
-import { examples, positiveInt, printJson } from '../common.ts';
-import { interruptSignal } from '../interrupt.ts';
+import { examples } from '../common.ts';
+import { numberFlag, positiveInt, nonNegativeInt, positiveNumber, switchValue } from '../flag-values.ts';
 
 /** Flags of `train glove`, as commander hands them over (names = library option names). */
 interface TrainGloveFlags {
@@ -39,27 +39,6 @@ interface TrainGloveFlags {
   quiet?: boolean;
   json?: boolean;
 }
-
-/** GloVe's tools write `-symmetric 0`, `-distance-weighting 1`: switches that also take an explicit 0/1. */
-function switchValue(flag: string): (v: string) => boolean {
-  return (v: string) => {
-    const s = v.toLowerCase();
-    if (s === '1' || s === 'true' || s === 'yes') return true;
-    if (s === '0' || s === 'false' || s === 'no') return false;
-    throw new InvalidArgumentError(`${flag} expects 0 or 1 (or nothing), got ${JSON.stringify(v)}`);
-  };
-}
-
-function number(flag: string, ok: (n: number) => boolean, what: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || !ok(n)) throw new InvalidArgumentError(`${flag} expects ${what}, got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
-
-const positiveNumber = (flag: string) => number(flag, (n) => n > 0, 'a number > 0');
-const nonNegativeInt = (flag: string) => number(flag, (n) => Number.isInteger(n) && n >= 0, 'an integer ≥ 0');
 
 /** Maps the flags to library options. */
 export function gloveOptionsFromFlags(f: TrainGloveFlags): GloveOptions {
@@ -117,7 +96,7 @@ export function registerTrainGlove(train: Command): void {
     .option('--dim <n>', 'vector dimension (default 50)', positiveInt('--dim'))
     .option('--epochs <n>', 'passes over the co-occurrences (default 25)', positiveInt('--epochs'))
     .option('--threads <n>', `training threads (default: all cores, here ${availableParallelism()})`, positiveInt('--threads'))
-    .option('--seed <n>', 'random seed (default 1); with --threads 1 the result is reproducible bit for bit', number('--seed', Number.isInteger, 'an integer'))
+    .option('--seed <n>', 'random seed (default 1); with --threads 1 the result is reproducible bit for bit', numberFlag('--seed', Number.isInteger, 'an integer'))
     .addOption(new Option('--model <0|1|2>', 'output: 0 word+bias+context+bias, 1 word vectors, 2 word + context vectors (default)').choices(['0', '1', '2']).argParser((v) => Number(v) as 0 | 1 | 2))
     .option('--checkpoint-every <n>', 'also write the vectors every n epochs to <output>.epochNNN', positiveInt('--checkpoint-every'))
     .option('--save-cooccur <file>', 'keep the co-occurrence counts (GloVe binary records) for a later --cooccur')
@@ -142,21 +121,19 @@ export function registerTrainGlove(train: Command): void {
     )
     .action(async (flags: TrainGloveFlags) => {
       const options = gloveOptionsFromFlags(flags);
-      const signal = interruptSignal();
-      const show = flags.quiet ? undefined : stderrProgress();
-      const started = performance.now();
-      try {
-        const r = await trainGloveDetailed({
-          ...options,
-          signal,
-          onProgress: show,
-          onEpoch: (e) => {
-            if (!flags.quiet) process.stderr.write(`epoch ${e.epoch}: cost ${e.cost.toFixed(6)}  ${e.seconds.toFixed(2)} s\n`);
-          },
-        });
-        const seconds = (performance.now() - started) / 1000;
-        if (flags.json) {
-          printJson({
+      await runTrainingCommand(
+        flags,
+        (signal, onProgress) =>
+          trainGloveDetailed({
+            ...options,
+            signal,
+            onProgress,
+            onEpoch: (e) => {
+              if (!flags.quiet) process.stderr.write(`epoch ${e.epoch}: cost ${e.cost.toFixed(6)}  ${e.seconds.toFixed(2)} s\n`);
+            },
+          }),
+        (r, seconds) => ({
+          json: {
             output: flags.output,
             vocabSize: r.vocabSize,
             dim: r.embeddings.dim,
@@ -166,12 +143,9 @@ export function registerTrainGlove(train: Command): void {
             shuffleSeconds: r.shuffleSeconds,
             epochs: r.epochs,
             seconds,
-          });
-        } else if (!flags.quiet) {
-          process.stderr.write(`embedkit: wrote ${r.embeddings.size} vectors of dimension ${r.embeddings.dim} to ${flags.output} in ${seconds.toFixed(1)} s\n`);
-        }
-      } finally {
-        show?.close();
-      }
+          },
+          line: `wrote ${r.embeddings.size} vectors of dimension ${r.embeddings.dim} to ${flags.output} in ${seconds.toFixed(1)} s`,
+        }),
+      );
     });
 }

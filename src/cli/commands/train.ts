@@ -1,11 +1,11 @@
+import { runTrainingCommand } from '../training-run.ts';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
-import { interruptSignal } from '../interrupt.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
-import { stderrProgress, type ProgressEvent } from '../../train/progress.ts';
 import { trainWord2Vec, type Word2VecOptions } from '../../train/word2vec.ts';
-import { examples, nonNegativeNumber, positiveInt, printJson } from '../common.ts';
+import { examples } from '../common.ts';
+import { positiveInt, nonNegativeInt, integer, positiveNumber, nonNegativeNumber, switchValue } from '../flag-values.ts';
 import { registerTrainFastText } from './train-fasttext.ts';
 import { registerTrainGlove } from './train-glove.ts';
 
@@ -40,40 +40,6 @@ interface TrainWord2VecFlags {
   checkpointInterval?: number;
   quiet?: boolean;
   json?: boolean;
-}
-
-/** word2vec's C tool writes `-hs 1`, `-cbow 0`, `-binary 1`: these switches also take an explicit 0/1. */
-function switchValue(flag: string): (v: string) => boolean {
-  return (v: string) => {
-    const s = v.toLowerCase();
-    if (s === '1' || s === 'true' || s === 'yes') return true;
-    if (s === '0' || s === 'false' || s === 'no') return false;
-    throw new InvalidArgumentError(`${flag} expects 0 or 1 (or nothing), got ${JSON.stringify(v)}`);
-  };
-}
-
-function nonNegativeInt(flag: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${flag} expects an integer ≥ 0, got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
-
-function positiveNumber(flag: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${flag} expects a number > 0, got ${JSON.stringify(v)}`);
-    return n;
-  };
-}
-
-function integer(flag: string): (v: string) => number {
-  return (v: string) => {
-    const n = Number(v);
-    if (v.trim() === '' || !Number.isInteger(n)) throw new InvalidArgumentError(`${flag} expects an integer, got ${JSON.stringify(v)}`);
-    return n;
-  };
 }
 
 /** Maps the flags to library options (every flag has the library option's name; --size/--iter are aliases). */
@@ -160,22 +126,11 @@ export function registerTrain(program: Command): void {
     )
     .action(async (flags: TrainWord2VecFlags) => {
       const options = word2vecOptionsFromFlags(flags);
-      const signal = interruptSignal();
-      const show = flags.quiet ? undefined : stderrProgress();
-      let last: ProgressEvent | undefined;
-      const started = performance.now();
-      try {
-        const emb = await trainWord2Vec({
-          ...options,
-          signal,
-          onProgress: (e) => {
-            if (e.phase === 'train') last = e;
-            show?.(e);
-          },
-        });
-        const seconds = (performance.now() - started) / 1000;
-        if (flags.json) {
-          printJson({
+      await runTrainingCommand(
+        flags,
+        (signal, onProgress) => trainWord2Vec({ ...options, signal, onProgress }),
+        (emb, seconds, last) => ({
+          json: {
             output: flags.output,
             vocabSize: emb.size,
             dim: emb.dim,
@@ -184,13 +139,10 @@ export function registerTrain(program: Command): void {
             wordsPerSecond: last?.wordsPerSecond,
             wordsTrained: last?.wordsDone,
             loss: last?.loss,
-          });
-        } else if (!flags.quiet) {
-          process.stderr.write(`embedkit: wrote ${emb.size} vectors of dimension ${emb.dim} to ${flags.output} in ${seconds.toFixed(1)} s\n`);
-        }
-      } finally {
-        show?.close();
-      }
+          },
+          line: `wrote ${emb.size} vectors of dimension ${emb.dim} to ${flags.output} in ${seconds.toFixed(1)} s`,
+        }),
+      );
     });
   registerTrainFastText(train);
   registerTrainGlove(train);

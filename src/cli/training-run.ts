@@ -1,0 +1,35 @@
+import { stderrProgress, type ProgressEvent, type ProgressListener } from '../train/progress.ts';
+import { printJson } from './common.ts';
+import { interruptSignal } from './interrupt.ts';
+
+/** What a `train` command says when it is done: a JSON summary (--json) and a one-line message. */
+export interface TrainingReport {
+  json: Record<string, unknown>;
+  line: string;
+}
+
+/**
+ * The part every `train` command shares: Ctrl-C stops training through an AbortSignal (so nothing half-written
+ * is left), progress goes to stderr unless --quiet, and the result is reported as JSON or as one line.
+ */
+export async function runTrainingCommand<T>(
+  flags: { quiet?: boolean; json?: boolean },
+  train: (signal: AbortSignal, onProgress: ProgressListener) => Promise<T>,
+  report: (result: T, seconds: number, lastTraining: ProgressEvent | undefined) => TrainingReport,
+): Promise<void> {
+  const signal = interruptSignal();
+  const show = flags.quiet ? undefined : stderrProgress();
+  let last: ProgressEvent | undefined;
+  const started = performance.now();
+  try {
+    const result = await train(signal, (e) => {
+      if (e.phase === 'train') last = e;
+      show?.(e);
+    });
+    const { json, line } = report(result, (performance.now() - started) / 1000, last);
+    if (flags.json) printJson(json);
+    else if (!flags.quiet) process.stderr.write(`embedkit: ${line}\n`);
+  } finally {
+    show?.close();
+  }
+}
