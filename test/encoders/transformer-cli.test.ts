@@ -104,3 +104,34 @@ describe('embedkit embed and tokens on the tiny BERT', () => {
     await assert.rejects(failures[1], /missing-model/);
   });
 });
+
+test('embedkit serve --model name=DIR answers /v1/embeddings with torch’s vectors', async () => {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(process.execPath, [BIN, 'serve', '--model', `tiny=${TINY_BERT}`, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  try {
+    const url = await new Promise<string>((resolveUrl, reject) => {
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => {
+        err += d.toString();
+        const m = /explorer:\s+(http:\/\/\S+?)\/\s/.exec(err);
+        if (m) resolveUrl(m[1]);
+      });
+      child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+    });
+    const res = await fetch(`${url}/v1/embeddings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'tiny', input: ref.singles.texts.slice(0, 2), encoding_format: 'float' }),
+    });
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { data: { embedding: number[]; index: number }[]; model: string };
+    assert.equal(body.model, 'tiny');
+    body.data.forEach((d, i) => assert.ok(maxDiff(d.embedding, ref.singles.vectors.mean[i]) < 1e-5));
+  } finally {
+    child.kill();
+  }
+});
+
+test('embedkit serve without a model is a clear error', async () => {
+  await assert.rejects(embedkit('serve'), (e: { code: number; stderr: string }) => e.code === 1 && /serve needs at least one model/.test(e.stderr));
+});

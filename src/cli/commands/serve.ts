@@ -67,12 +67,21 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
   return server;
 }
 
+interface ServeCommandFlags extends ServeFlags {
+  model?: string[];
+  truncate?: boolean;
+  threads?: number;
+}
+
 export function registerServe(program: Command): void {
   withServeOptions(
     program
       .command('serve')
       .description('serve models over an OpenAI-compatible embeddings API, with an explorer page at /')
-      .argument('<models...>', 'vectors files, each as name=path or a path (named after the file)'),
+      .argument('[models...]', 'models, each as name=SPEC or a SPEC (named after it): a vectors file, a transformer model directory, or an API URL#model')
+      .option('--model <spec>', 'a model, as the arguments (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+      .option('--truncate', 'transformer models: cut inputs longer than the model window instead of embedding them in windows')
+      .option('--threads <n>', 'transformer models: ONNX Runtime threads', positiveInt('--threads')),
   )
     .addHelpText(
       'after',
@@ -80,12 +89,20 @@ export function registerServe(program: Command): void {
         'embedkit serve vectors.bin',
         'embedkit serve en=wiki.en.vec zh=zh.vec --port 9000 --api-key secret',
         'embedkit serve cc.en.300.bin --pooling sif --cors',
+        'embedkit serve --model minilm=models/all-MiniLM-L6-v2 --model ada=https://api.openai.com/v1#text-embedding-ada-002',
         "curl localhost:8080/v1/embeddings -H 'Content-Type: application/json' -d '{\"model\":\"vectors\",\"input\":\"hello world\"}'",
       ]),
     )
-    .action(async (specs: string[], flags: ServeFlags) => {
+    .action(async (args: string[], flags: ServeCommandFlags) => {
+      const specs = [...args, ...(flags.model ?? [])];
+      if (specs.length === 0) throw new InvalidArgumentError('serve needs at least one model: embedkit serve [name=]SPEC... or --model [name=]SPEC');
       const { loadServedModels } = await import('../../serve/models.ts');
-      const models = await loadServedModels(specs, { tokenizer: flags.tokenizer, pooling: flags.pooling }, { limit: flags.limit });
+      const models = await loadServedModels(
+        specs,
+        { tokenizer: flags.tokenizer, pooling: flags.pooling },
+        { limit: flags.limit },
+        { truncate: flags.truncate, threads: flags.threads },
+      );
       await serveWithFlags(models, flags);
     });
 }
