@@ -2,43 +2,18 @@ import { runTrainingCommand } from '../training-run.ts';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
-import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
-import { trainGloveDetailed, type GloveOptions, type GloveOutputFormat } from '../../train/glove.ts';
+import { TOKENIZER_NAMES } from '../../text/tokenize.ts';
+import { trainGloveDetailed, type GloveOptions } from '../../train/glove.ts';
 import { examples } from '../common.ts';
-import { numberFlag, positiveInt, nonNegativeInt, positiveNumber, switchValue } from '../flag-values.ts';
+import { integer, positiveInt, nonNegativeInt, positiveNumber, switchValue } from '../flag-values.ts';
 
-/** Flags of `train glove`, as commander hands them over (names = library option names). */
-interface TrainGloveFlags {
+/** Flags of `train glove`, as commander hands them over: the library's options (same names) plus CLI-only switches. */
+type TrainGloveFlags = Omit<GloveOptions, 'input' | 'onProgress' | 'onEpoch' | 'signal' | 'kernel'> & {
   input?: string;
-  output?: string;
-  minCount?: number;
-  maxVocab?: number;
-  window?: number;
-  symmetric?: boolean;
-  distanceWeighting?: boolean;
-  memory?: number;
-  xMax?: number;
-  alpha?: number;
-  eta?: number;
-  gradClip?: number;
-  dim?: number;
-  epochs?: number;
-  threads?: number;
-  seed?: number;
-  model?: 0 | 1 | 2;
-  checkpointEvery?: number;
-  saveCooccur?: string;
-  cooccur?: string;
-  saveVocab?: string;
-  readVocab?: string;
-  format?: GloveOutputFormat;
   binary?: boolean;
-  header?: boolean;
-  tokenizer?: TokenizerName;
-  tmpDir?: string;
   quiet?: boolean;
   json?: boolean;
-}
+};
 
 /** Maps the flags to library options. */
 export function gloveOptionsFromFlags(f: TrainGloveFlags): GloveOptions {
@@ -47,34 +22,8 @@ export function gloveOptionsFromFlags(f: TrainGloveFlags): GloveOptions {
   }
   if (f.binary && f.format !== undefined && f.format !== 'word2vec-binary') throw new InvalidArgumentError(`--binary and --format ${f.format} disagree`);
   if (f.cooccur && f.saveCooccur) throw new InvalidArgumentError('--cooccur reads existing counts; --save-cooccur would only copy them');
-  return {
-    input: f.input,
-    output: f.output,
-    minCount: f.minCount,
-    maxVocab: f.maxVocab,
-    window: f.window,
-    symmetric: f.symmetric,
-    distanceWeighting: f.distanceWeighting,
-    memory: f.memory,
-    xMax: f.xMax,
-    alpha: f.alpha,
-    eta: f.eta,
-    gradClip: f.gradClip,
-    dim: f.dim,
-    epochs: f.epochs,
-    threads: f.threads,
-    seed: f.seed,
-    model: f.model,
-    checkpointEvery: f.checkpointEvery,
-    saveCooccur: f.saveCooccur,
-    cooccur: f.cooccur,
-    saveVocab: f.saveVocab,
-    readVocab: f.readVocab,
-    format: f.binary ? 'word2vec-binary' : f.format,
-    header: f.header,
-    tokenizer: f.tokenizer,
-    tmpDir: f.tmpDir,
-  };
+  const { binary, quiet: _quiet, json: _json, ...options } = f;
+  return { ...options, format: binary ? 'word2vec-binary' : f.format };
 }
 
 export function registerTrainGlove(train: Command): void {
@@ -96,7 +45,7 @@ export function registerTrainGlove(train: Command): void {
     .option('--dim <n>', 'vector dimension (default 50)', positiveInt('--dim'))
     .option('--epochs <n>', 'passes over the co-occurrences (default 25)', positiveInt('--epochs'))
     .option('--threads <n>', `training threads (default: all cores, here ${availableParallelism()})`, positiveInt('--threads'))
-    .option('--seed <n>', 'random seed (default 1); with --threads 1 the result is reproducible bit for bit', numberFlag('--seed', Number.isInteger, 'an integer'))
+    .option('--seed <n>', 'random seed (default 1); with --threads 1 the result is reproducible bit for bit', integer('--seed'))
     .addOption(new Option('--model <0|1|2>', 'output: 0 word+bias+context+bias, 1 word vectors, 2 word + context vectors (default)').choices(['0', '1', '2']).argParser((v) => Number(v) as 0 | 1 | 2))
     .option('--checkpoint-every <n>', 'also write the vectors every n epochs to <output>.epochNNN', positiveInt('--checkpoint-every'))
     .option('--save-cooccur <file>', 'keep the co-occurrence counts (GloVe binary records) for a later --cooccur')
