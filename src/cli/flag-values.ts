@@ -29,3 +29,9 @@ export function switchValue(flag: string): (v: string) => boolean {
     throw new InvalidArgumentError(`${flag} expects 0 or 1 (or nothing), got ${JSON.stringify(v)}`);
   };
 }
+
+/** The value of an option given under either of its two names (e.g. --dim and -size); both given and different is an error. */
+export function aliased<T>(a: T | undefined, aName: string, b: T | undefined, bName: string): T | undefined {
+  if (a !== undefined && b !== undefined && a !== b) throw new InvalidArgumentError(`--${aName} ${a} and --${bName} ${b} disagree (they are the same option)`);
+  return a ?? b;
+}

@@ -1,11 +1,10 @@
 import { runTrainingCommand } from '../training-run.ts';
 import { availableParallelism } from 'node:os';
 import { Option, type Command } from 'commander';
-import { InvalidArgumentError } from '../../errors.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import { trainFastText, type FastTextTrainOptions } from '../../train/fasttext.ts';
 import { examples } from '../common.ts';
-import { positiveInt, nonNegativeInt, integer, positiveNumber, nonNegativeNumber } from '../flag-values.ts';
+import { aliased, positiveInt, nonNegativeInt, integer, positiveNumber, nonNegativeNumber } from '../flag-values.ts';
 
 /** Flags of `train fasttext` as commander hands them over; the second name of each pair is an alias. */
 interface TrainFastTextFlags {
@@ -36,25 +35,19 @@ interface TrainFastTextFlags {
   json?: boolean;
 }
 
-/** One value from a flag and its alias; both given and different is an error. */
-function either<T>(a: T | undefined, aName: string, b: T | undefined, bName: string): T | undefined {
-  if (a !== undefined && b !== undefined && a !== b) throw new InvalidArgumentError(`--${aName} ${a} and --${bName} ${b} disagree (they are the same option)`);
-  return a ?? b;
-}
-
 /** Maps the flags to library options. */
 export function fastTextOptionsFromFlags(f: TrainFastTextFlags): FastTextTrainOptions {
   return {
     input: f.input,
     output: f.output,
     model: f.model,
-    lr: either(f.lr, 'lr', f.alpha, 'alpha'),
+    lr: aliased(f.lr, 'lr', f.alpha, 'alpha'),
     dim: f.dim,
-    ws: either(f.ws, 'ws', f.window, 'window'),
-    epoch: either(f.epoch, 'epoch', f.epochs, 'epochs'),
+    ws: aliased(f.ws, 'ws', f.window, 'window'),
+    epoch: aliased(f.epoch, 'epoch', f.epochs, 'epochs'),
     minCount: f.minCount,
-    neg: either(f.neg, 'neg', f.negative, 'negative'),
-    t: either(f.t, 't', f.sample, 'sample'),
+    neg: aliased(f.neg, 'neg', f.negative, 'negative'),
+    t: aliased(f.t, 't', f.sample, 'sample'),
     loss: f.loss as FastTextTrainOptions['loss'],
     minn: f.minn,
     maxn: f.maxn,

@@ -5,7 +5,7 @@ import { InvalidArgumentError } from '../../errors.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import { trainWord2Vec, type Word2VecOptions } from '../../train/word2vec.ts';
 import { examples } from '../common.ts';
-import { positiveInt, nonNegativeInt, integer, positiveNumber, nonNegativeNumber, switchValue } from '../flag-values.ts';
+import { aliased, positiveInt, nonNegativeInt, integer, positiveNumber, nonNegativeNumber, switchValue } from '../flag-values.ts';
 import { registerTrainFastText } from './train-fasttext.ts';
 import { registerTrainGlove } from './train-glove.ts';
 
@@ -44,18 +44,15 @@ interface TrainWord2VecFlags {
 
 /** Maps the flags to library options (every flag has the library option's name; --size/--iter are aliases). */
 export function word2vecOptionsFromFlags(f: TrainWord2VecFlags): Word2VecOptions {
-  if (f.dim !== undefined && f.size !== undefined && f.dim !== f.size) throw new InvalidArgumentError(`--dim ${f.dim} and --size ${f.size} disagree (they are the same option)`);
-  if (f.epochs !== undefined && f.iter !== undefined && f.epochs !== f.iter) throw new InvalidArgumentError(`--epochs ${f.epochs} and --iter ${f.iter} disagree (they are the same option)`);
-  const input = f.input ?? f.train;
+  const input = aliased(f.input, 'input', f.train, 'train');
   if (input === undefined) throw new InvalidArgumentError('give the corpus with --input FILE (or - for standard input)');
-  if (f.input !== undefined && f.train !== undefined && f.input !== f.train) throw new InvalidArgumentError('--input and --train disagree (they are the same option)');
   const skipgram = f.skipgram === true || f.cbow === false;
   if (f.skipgram === true && f.cbow === true) throw new InvalidArgumentError('--cbow and --skipgram exclude each other');
   return {
     input,
     output: f.output,
     cbow: !skipgram,
-    dim: f.dim ?? f.size,
+    dim: aliased(f.dim, 'dim', f.size, 'size'),
     window: f.window,
     negative: f.negative,
     hs: f.hs,
@@ -64,7 +61,7 @@ export function word2vecOptionsFromFlags(f: TrainWord2VecFlags): Word2VecOptions
     maxVocabSize: f.maxVocabSize,
     alpha: f.alpha,
     minAlpha: f.minAlpha,
-    epochs: f.epochs ?? f.iter,
+    epochs: aliased(f.epochs, 'epochs', f.iter, 'iter'),
     threads: f.threads,
     cbowMean: f.cbowMean,
     seed: f.seed,
