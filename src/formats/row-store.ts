@@ -20,6 +20,8 @@ export interface FinishOptions {
   onWarning: (message: string) => void;
   /** Word counts from a vocabulary file; words it lacks get 0. */
   counts?: Map<string, number>;
+  /** The rows' words, when the reader decoded them itself (in batches, see PackedWords) and used commitRow(). */
+  words?: string[];
 }
 
 /**
@@ -52,6 +54,11 @@ export class RowStore {
     this.rows++;
   }
 
+  /** Commits the row just written at nextRowOffset(), its word to be given to finish(). */
+  commitRow(): void {
+    this.rows++;
+  }
+
   private grow(): void {
     this.capacity = Math.max(16, Math.ceil(this.capacity * 1.5));
     const bigger = new Float32Array(this.capacity * this.dim);
@@ -64,7 +71,8 @@ export class RowStore {
    * gensim and the C tools keep the first too), and the matrix is trimmed to the rows actually read.
    */
   finish(o: FinishOptions): Embeddings {
-    let words = this.words;
+    let words = o.words ?? this.words;
+    if (words.length !== this.rows) throw new Error(`internal: ${words.length} words for ${this.rows} rows`);
     let vocab = new Vocabulary(words);
     let rows = this.rows;
     const { dim } = this;

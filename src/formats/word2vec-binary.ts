@@ -4,6 +4,7 @@ import { FormatError, InvalidArgumentError } from '../errors.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 import { ByteInput } from './byte-input.ts';
 import { ChunkedOutput } from './output.ts';
+import { PackedWords } from './packed-words.ts';
 import { RowStore } from './row-store.ts';
 import type { ReadResult } from './text-reader.ts';
 import { decodeWord, invalidUtf8At, type UnicodeErrors } from './utf8.ts';
@@ -42,11 +43,14 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
   const { rows: expectedRows, dim } = await readHeader(file, input);
   const limit = Math.min(expectedRows, o.limit ?? Infinity);
   const rowBytes = dim * 4;
-  const store = new RowStore(dim, initialCapacity(input, limit, rowBytes), inPlaceMatrix(input, limit, rowBytes));
+  const capacity = initialCapacity(input, limit, rowBytes);
+  const store = new RowStore(dim, capacity, inPlaceMatrix(input, limit, rowBytes));
   let matrix = store.vectors;
   let matrixBytes = new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength);
   let bits = new Int32Array(matrix.buffer, matrix.byteOffset, matrix.length);
-  const rowOffsets: number[] = [];
+  // Words go in as bytes and come out as strings in a few batch decodes; per row only numbers are kept.
+  const words = new PackedWords(o.unicodeErrors, wordBytesHint(input, capacity, rowBytes));
+  let rowOffsets: Float64Array = new Float64Array(capacity);
 
   while (store.rows < limit) {
     const row = store.rows;
@@ -72,18 +76,19 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
     }
     const wordStart = input.start;
     if (space === wordStart) throw fail(`row ${row + 1}: expected a word, found a space`, input.offset(wordStart));
-    rowOffsets.push(input.offset(wordStart));
-    const word = decodeWord(input.buf, wordStart, space, o.unicodeErrors);
-    if (word === null) {
+    if (!words.add(input.buf, wordStart, space)) {
       const bad = invalidUtf8At(input.buf, wordStart, space);
       throw fail(
         `row ${row + 1}: invalid UTF-8 in a word: byte 0x${input.buf[bad].toString(16).padStart(2, '0')} (use unicodeErrors 'replace' or 'ignore' to load anyway)`,
         input.offset(bad),
       );
     }
+    if (row === rowOffsets.length) rowOffsets = grown(rowOffsets);
+    rowOffsets[row] = input.offset(wordStart);
     input.start = space + 1;
     // The await costs a microtask per row, so only ask for more when the window is short.
     if (input.end - input.start < rowBytes && !(await input.need(rowBytes))) {
+      const word = decodeWord(input.buf, wordStart, space, o.unicodeErrors);
       throw fail(
         `row ${row + 1} (${JSON.stringify(word)}): expected ${rowBytes} bytes of vector, found ${input.end - input.start} before the end of the file (is the file truncated?)`,
         input.offset(input.start),
@@ -99,10 +104,11 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
     copyRow(input.buf, input.start, matrixBytes, at * 4, rowBytes);
     if (!finiteRow(bits, at, dim)) {
       const j = firstNonFinite(bits, at, dim);
-      throw fail(`row ${row + 1} (${JSON.stringify(word)}): value ${j + 1} is ${matrix[at + j]}: vectors must be finite`, input.offset(input.start + j * 4));
+      const word = JSON.stringify(words.finish()[row]);
+      throw fail(`row ${row + 1} (${word}): value ${j + 1} is ${matrix[at + j]}: vectors must be finite`, input.offset(input.start + j * 4));
     }
     input.start += rowBytes;
-    store.push(word);
+    store.commitRow();
   }
 
   if (o.limit === undefined || o.limit > expectedRows) await expectEnd(input, expectedRows, fail);
@@ -110,7 +116,23 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
     locate: (row) => ({ file, byte: rowOffsets[row] }),
     onWarning: o.onWarning,
     counts: o.counts,
+    words: words.finish(),
   });
+}
+
+function grown(a: Float64Array): Float64Array {
+  const bigger = new Float64Array(Math.max(16, a.length * 2));
+  bigger.set(a);
+  return bigger;
+}
+
+/**
+ * Bytes the words of `rows` rows take: what the file holds besides their vectors (header and newlines
+ * included, so a little more), or a guess for gzip files and `limit` loads.
+ */
+function wordBytesHint(input: ByteInput, rows: number, rowBytes: number): number {
+  if (input.gzip) return rows * 16;
+  return Math.min(Math.max(0, input.size - rows * rowBytes), rows * 64);
 }
 
 /** Index of the first space in `b[from, end)`, or -1. Words are short: a plain loop beats a native indexOf call. */

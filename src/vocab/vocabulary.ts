@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../errors.ts';
+import { WordLookup } from './word-table.ts';
 
 /**
  * Words, their corpus counts and a word → row index. Row i of every matrix belongs to word i.
@@ -8,7 +9,7 @@ export class Vocabulary {
   readonly words: string[];
   /** Corpus frequency per word; 0 where the source file did not say (most vector files). */
   readonly counts: Float64Array;
-  private readonly index: Map<string, number>;
+  private readonly index: WordLookup;
 
   constructor(words: string[], counts?: ArrayLike<number>) {
     if (counts && counts.length !== words.length) {
@@ -16,11 +17,8 @@ export class Vocabulary {
     }
     this.words = words;
     this.counts = counts ? Float64Array.from(counts) : new Float64Array(words.length);
-    this.index = new Map();
-    for (let i = 0; i < words.length; i++) {
-      // First occurrence wins, as in gensim and the word2vec C tool; readers warn about duplicates.
-      if (!this.index.has(words[i])) this.index.set(words[i], i);
-    }
+    // First occurrence wins, as in gensim and the word2vec C tool; readers warn about duplicates.
+    this.index = new WordLookup(words);
   }
 
   get size(): number {
@@ -34,12 +32,11 @@ export class Vocabulary {
 
   /** Row of `word`, or -1. */
   indexOf(word: string): number {
-    const i = this.index.get(word);
-    return i === undefined ? -1 : i;
+    return this.index.get(word);
   }
 
   has(word: string): boolean {
-    return this.index.has(word);
+    return this.index.get(word) >= 0;
   }
 
   word(i: number): string {
