@@ -4,15 +4,17 @@
  * plus the load call alone as each process times it (without interpreter start-up and imports).
  * Files: a word2vec binary of ~1 GiB (random words, 300 dims), read whole and with `limit` (first 100,000 rows),
  * and a text file a sixteenth of its rows. All live in a temporary folder removed at the end.
+ * embedkit runs as users run it: the built JavaScript (dist/src/formats/index.js) with plain node.
  * `npm run bench -- load`; EMBEDKIT_BENCH_LOAD_MB=50 shrinks the binary (the text file follows).
  */
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { saveEmbeddings } from '../src/formats/index.ts';
 import { Embeddings } from '../src/vectors/embeddings.ts';
 import { Vocabulary } from '../src/vocab/vocabulary.ts';
+import { builtCli } from './lib/built-cli.ts';
 import { measure, PYTHON, type Measured } from './lib/measure.ts';
 import { printTable, ratio } from './lib/table.ts';
 
@@ -44,8 +46,10 @@ function randomEmbeddings(rows: number, seed: number): Embeddings {
   return new Embeddings(new Vocabulary(words), v, DIM);
 }
 
-const OURS = `
-import { loadEmbeddings } from ${JSON.stringify(join(ROOT, 'src/formats/index.ts'))};
+/** The script that times one load; `formats` is the module to import (built JavaScript, or the sources). */
+function ourScript(formats: string): string {
+  return `
+import { loadEmbeddings } from ${JSON.stringify(pathToFileURL(formats).href)};
 const t0 = performance.now();
 const limit = process.argv[3] ? Number(process.argv[3]) : undefined;
 const emb = await loadEmbeddings(process.argv[2], { limit });
@@ -53,6 +57,7 @@ const seconds = (performance.now() - t0) / 1000;
 process.stdout.write(JSON.stringify({ rows: emb.size, dim: emb.dim, seconds }));
 process.exit(0);
 `;
+}
 
 const GENSIM = String.raw`
 import json, sys, time
@@ -80,8 +85,14 @@ try {
   const limitRows = Math.min(LIMIT, binRows);
   const binPath = join(dir, 'vectors.bin');
   const textPath = join(dir, 'vectors.txt');
-  const ours = join(dir, 'load.mts');
-  writeFileSync(ours, OURS);
+  // Build into the temporary folder (as bench/word2vec does) and load through dist/src/formats/index.js.
+  builtCli(dir);
+  const builtFormats = join(dir, 'dist/src/formats/index.js');
+  const built = existsSync(builtFormats);
+  const ours = join(dir, built ? 'load.mjs' : 'load.mts');
+  writeFileSync(ours, ourScript(built ? builtFormats : join(ROOT, 'src/formats/index.ts')));
+  const ourArgs = built ? [ours] : ['--import', 'tsx', ours];
+  console.log(built ? `embedkit runs the built JavaScript with plain node (${builtFormats})` : 'embedkit runs from the TypeScript sources through tsx (the build failed)');
   await saveEmbeddings(randomEmbeddings(binRows, 1), binPath, { format: 'word2vec-binary' });
   await saveEmbeddings(randomEmbeddings(textRows, 2), textPath, { format: 'word2vec-text' });
 
@@ -95,7 +106,7 @@ try {
     const size = `${(statSync(path).size / 1048576).toFixed(0)} MiB, ${n.toLocaleString('en-US')} × ${DIM}`;
     const extra = limit === undefined ? [] : [String(limit)];
     const g = parsed(await measure(PYTHON, ['-c', GENSIM, path, kind, ...extra]), n, 'gensim');
-    const e = parsed(await measure(process.execPath, ['--import', 'tsx', ours, path, ...extra], { ...process.env, NODE_OPTIONS: '' }), n, 'embedkit');
+    const e = parsed(await measure(process.execPath, [...ourArgs, path, ...extra], { ...process.env, NODE_OPTIONS: '' }), n, 'embedkit');
     rows.push([label, size, 'gensim 4.2', g.seconds, g.loadSeconds, g.peakRssMiB, '1.00×', '1.00×']);
     rows.push([label, size, 'embedkit', e.seconds, e.loadSeconds, e.peakRssMiB, ratio(g.seconds, e.seconds), ratio(g.loadSeconds, e.loadSeconds)]);
   }

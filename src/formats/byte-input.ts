@@ -84,6 +84,8 @@ export class ByteInput {
   /** Bytes pulled from the source so far (decompressed). */
   bytesRead = 0;
   private readSize = FIRST_READ;
+  /** Whole-file mode: the read in flight into buf[end, …), started when the previous one finished. */
+  private ahead: Promise<number> | null = null;
 
   private constructor(
     private readonly source: RawSource,
@@ -138,10 +140,9 @@ export class ByteInput {
   async more(minBytes = 0): Promise<boolean> {
     if (this.eof) return false;
     if (this.whole) {
-      // The file as it was when opened: whatever it grew by afterwards is not read. (Reading the next block
-      // ahead while the caller parses was measured slower here: both threads fault in fresh pages.)
-      const want = Math.min(Math.max(this.readSize, minBytes), this.buf.length - this.end);
-      const n = want > 0 ? await this.source.read(this.buf, this.end, want) : 0;
+      // The file as it was when opened: whatever it grew by afterwards is not read.
+      const n = await (this.ahead ?? this.readAt(this.end, minBytes));
+      this.ahead = null;
       if (n === 0) {
         this.eof = true;
         return false;
@@ -149,6 +150,8 @@ export class ByteInput {
       this.end += n;
       this.bytesRead += n;
       this.readSize = Math.min(this.readSize * 2, MAX_READ);
+      // Read the next block (on libuv's thread, faulting in its fresh pages there) while the caller parses this one.
+      if (this.end < this.buf.length) this.ahead = this.readAt(this.end, 0);
       return true;
     }
     if (this.start > 0) {
@@ -182,7 +185,20 @@ export class ByteInput {
     return true;
   }
 
-  close(): Promise<void> {
+  /** Whole-file mode: reads the next block into buf[at, …); a failure surfaces where the result is awaited. */
+  private readAt(at: number, minBytes: number): Promise<number> {
+    const want = Math.min(Math.max(this.readSize, minBytes), this.buf.length - at);
+    if (want <= 0) return Promise.resolve(0);
+    const reading = this.source.read(this.buf, at, want);
+    // Marked handled now: the caller may be parsing synchronously when it fails, and awaits it later.
+    reading.catch(() => undefined);
+    return reading;
+  }
+
+  async close(): Promise<void> {
+    // A read still in flight must finish before its file handle closes.
+    if (this.ahead) await this.ahead.catch(() => undefined);
+    this.ahead = null;
     return this.source.close();
   }
 }

@@ -203,8 +203,11 @@ function copyRow(src: Buffer, from: number, dst: Uint8Array, to: number, n: numb
 
 async function readHeader(file: string, input: ByteInput): Promise<{ rows: number; dim: number }> {
   for (;;) {
-    const nl = input.buf.indexOf(NEWLINE, input.start);
-    if (nl >= 0 && nl < input.end) {
+    // Only the bytes read so far: past `end` a whole-file buffer is not yet filled, and scanning it would
+    // touch (and fault in) up to the whole file's size of memory for nothing.
+    const at = input.buf.subarray(input.start, input.end).indexOf(NEWLINE);
+    const nl = at < 0 ? -1 : input.start + at;
+    if (nl >= 0) {
       const text = input.buf.toString('latin1', input.start, nl);
       const m = /^\s*(\d+)[ \t]+(\d+)\s*$/.exec(text);
       if (!m) throw new FormatError(`expected a header "<rows> <dimension>", found ${JSON.stringify(text.slice(0, 60))}`, { file, line: 1 });
