@@ -32,6 +32,13 @@ export interface Word2VecShape {
   maxChunkWords: number;
   /** Worker slots (each has its own scratch space and random state). */
   slots: number;
+  /**
+   * Hierarchical softmax: how many of the most visited inner nodes (those nearest the root, which every
+   * prediction updates) each slot trains in a private copy during a kernel call, adding its change to the
+   * shared rows at the end of the call (default 0: every node is shared). Only worth it with several threads,
+   * which would otherwise contend for those rows' cache lines on every prediction.
+   */
+  hotRows?: number;
   /** Input buffers per slot, so the main thread fills the next chunk while the worker trains one (default 1). */
   inputBuffers?: number;
 }
@@ -50,6 +57,10 @@ export interface SlotLayout {
   neu1: number;
   neu1e: number;
   negs: number;
+  /** Hierarchical softmax scratch for one Huffman path: 256 row addresses (i32), then 256 floats. */
+  path: number;
+  /** Private copies of the hot hierarchical-softmax rows, then a snapshot of their values at the call's start. */
+  hot: number;
 }
 
 export interface Word2VecLayout {
@@ -113,7 +124,15 @@ export const CTX = {
   inputSeq: 128,
   /** i32, written with Atomics by the training thread after a chunk, read before the model is read elsewhere. */
   doneSeq: 132,
-  bytes: 144,
+  /** Address of the slot's Huffman-path scratch (SlotLayout.path). */
+  path: 136,
+  /** First inner node trained in the private copy (vocabSize − 1, i.e. none, when there are no hot rows). */
+  hotStart: 140,
+  /** Address of the slot's private hot rows (SlotLayout.hot). */
+  hot: 144,
+  /** Number of hot rows. */
+  hotCount: 148,
+  bytes: 160,
 } as const;
 
 const align = (n: number, a = 64) => Math.ceil(n / a) * a;
@@ -154,9 +173,16 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
       neu1: take(rowBytes),
       neu1e: take(rowBytes),
       negs: take(Math.max(shape.negative, 1) * 4),
+      path: take(shape.hs ? 2048 : 0),
+      hot: take(2 * hotRowsOf(shape) * rowBytes),
     });
   }
   return { shape, rowFloats, syn0, syn1neg, syn1, expTable, logTable, aliasProbability, aliasIndex, keep, codes, points, lengths, offsets, slots, totalBytes: at };
+}
+
+/** Hot rows actually used: none without hierarchical softmax, never more than the inner nodes. */
+export function hotRowsOf(s: Word2VecShape): number {
+  return s.hs ? Math.min(s.hotRows ?? 0, Math.max(s.vocabSize - 1, 0)) : 0;
 }
 
 function validateShape(s: Word2VecShape): void {
@@ -169,6 +195,7 @@ function validateShape(s: Word2VecShape): void {
     ['maxChunkWords', s.maxChunkWords, 1],
     ['slots', s.slots, 1],
     ['inputBuffers', s.inputBuffers ?? 1, 1],
+    ['hotRows', s.hotRows ?? 0, 0],
   ];
   for (const [name, v, min] of ints) {
     if (!Number.isInteger(v) || v < min) throw new RangeError(`word2vec layout: ${name} must be an integer ≥ ${min}, got ${v}`);
@@ -260,6 +287,11 @@ export function writeSlotConfig(buffer: ArrayBufferLike, l: Word2VecLayout, slot
   put(CTX.neu1, s.neu1);
   put(CTX.neu1e, s.neu1e);
   put(CTX.negs, s.negs);
+  put(CTX.path, s.path);
+  const hotRows = hotRowsOf(sh);
+  put(CTX.hotStart, sh.vocabSize - 1 - hotRows);
+  put(CTX.hot, s.hot);
+  put(CTX.hotCount, hotRows);
   put(CTX.rng, seedState(seed, slot));
   dv.setFloat64(CTX.lossSum, 0, true);
   dv.setFloat64(CTX.lossCount, 0, true);

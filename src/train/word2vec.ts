@@ -98,6 +98,12 @@ export interface ResolvedWord2VecOptions {
 
 /** Words per chunk handed to a worker: big enough that one kernel call does real work, small enough to balance threads. */
 const CHUNK_WORDS = 16384;
+/**
+ * Hierarchical softmax: the inner nodes nearest the root (every prediction updates the root, half of them its
+ * children, ...) that each thread trains in a private copy within a chunk, merging its change at the chunk's
+ * end. Shared, those few rows would bounce between the cores' caches on every prediction.
+ */
+const HS_HOT_ROWS = 64;
 /** Chunks queued per worker (each has as many input buffers in its slot): one training, one waiting. */
 const POOL_DEPTH = 2;
 
@@ -273,6 +279,8 @@ async function createModel(vocab: Vocabulary, opts: ResolvedWord2VecOptions, wor
     maxChunkWords: CHUNK_WORDS + opts.maxSentenceLength,
     slots: opts.threads,
     inputBuffers: POOL_DEPTH,
+    // One thread has nobody to contend with, and stays bit-for-bit the reference kernel's result.
+    hotRows: opts.threads > 1 ? HS_HOT_ROWS : 0,
   });
   const memory = sharedMemory(layout.totalBytes);
   const views = viewsOf(memory.buffer, layout);

@@ -4,6 +4,7 @@ import { sharedMemory } from '../../src/kernels/wasm.ts';
 import { compileWord2VecKernel, Word2VecKernel, type Word2VecKernelKind } from '../../src/kernels/word2vec-fast.ts';
 import { fillTables, planLayout, readRng, viewsOf, writeSlotConfig, type Word2VecShape } from '../../src/kernels/word2vec-layout.ts';
 import { buildAliasTable } from '../../src/train/negative-sampler.ts';
+import { buildHuffmanTree } from '../../src/vocab/huffman.ts';
 
 /** A small deterministic generator for the test's own data (not the kernel's). */
 function lcg(seed: number): () => number {
@@ -20,6 +21,8 @@ interface Mode {
   cbowMean: boolean;
   hs: boolean;
   negative: number;
+  /** Hot hierarchical-softmax rows trained in a private copy and merged at the end of each call. */
+  hotRows?: number;
 }
 
 const MODES: Mode[] = [
@@ -30,6 +33,8 @@ const MODES: Mode[] = [
   { name: 'CBOW mean, hierarchical softmax', cbow: true, cbowMean: true, hs: true, negative: 0 },
   { name: 'skip-gram, hs + negative', cbow: false, cbowMean: true, hs: true, negative: 4 },
   { name: 'CBOW sum, hs + negative', cbow: true, cbowMean: false, hs: true, negative: 2 },
+  { name: 'skip-gram, hierarchical softmax, private hot rows', cbow: false, cbowMean: true, hs: true, negative: 0, hotRows: 6 },
+  { name: 'CBOW mean, hs + negative, private hot rows', cbow: true, cbowMean: true, hs: true, negative: 3, hotRows: 6 },
 ];
 
 const V = 40;
@@ -38,15 +43,10 @@ const DIM = 10; // not a multiple of 4: rows are padded, padding must stay inert
 /** Builds a model with random (but reproducible) contents for a mode. */
 function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, maxChunkWords = 400) {
   const rnd = lcg(7);
-  // Random Huffman-like paths: the kernel only follows (point, code) lists, validity of the tree is not its concern.
-  const lengths = new Uint8Array(V);
-  const offsets = new Int32Array(V);
-  let bits = 0;
-  for (let w = 0; w < V; w++) {
-    lengths[w] = 1 + Math.floor(rnd() * 6);
-    offsets[w] = bits;
-    bits += lengths[w];
-  }
+  // A real Huffman tree over Zipf-ish counts: the kernel relies on a path's inner nodes being distinct
+  // (it takes every dot product of a path before updating any node), which every tree guarantees.
+  const tree = buildHuffmanTree(Array.from({ length: V }, (_, w) => Math.floor(1000 / (w + 1)) + 1));
+  const bits = tree.codes.length;
   const shape: Word2VecShape = {
     vocabSize: V,
     dim: DIM,
@@ -59,6 +59,7 @@ function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, ma
     subsample: true,
     maxChunkWords,
     slots: 1,
+    hotRows: mode.hotRows,
   };
   const layout = planLayout(shape);
   const memory = sharedMemory(layout.totalBytes);
@@ -78,12 +79,10 @@ function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, ma
     v.aliasIndex.set(sampler.alias);
   }
   if (mode.hs) {
-    v.lengths.set(lengths);
-    v.offsets.set(offsets);
-    for (let i = 0; i < bits; i++) {
-      v.points[i] = Math.floor(rnd() * (V - 1));
-      v.codes[i] = rnd() < 0.5 ? 1 : 0;
-    }
+    v.lengths.set(tree.lengths);
+    v.offsets.set(tree.offsets);
+    v.points.set(tree.points);
+    v.codes.set(tree.codes);
   }
   writeSlotConfig(memory.buffer, layout, 0, 12345);
   return { memory, layout, views: v, kernel: new Word2VecKernel(memory, layout, 0, kind, mod) };

@@ -35,6 +35,14 @@
   (global $neu1 (mut i32) (i32.const 0))
   (global $neu1e (mut i32) (i32.const 0))
   (global $negs (mut i32) (i32.const 0))
+  ;; per-slot scratch for one Huffman path: 256 row addresses, then 256 dot products / gradients
+  (global $pathRows (mut i32) (i32.const 0))
+  (global $pathG (mut i32) (i32.const 0))
+  ;; Hierarchical-softmax nodes >= $hotStart (the most visited, nearest the root) are trained in this thread's
+  ;; private copy at $hot during a call, and their change is added to the shared rows at its end (see $hotPush).
+  (global $hotStart (mut i32) (i32.const 0))
+  (global $hotCount (mut i32) (i32.const 0))
+  (global $hot (mut i32) (i32.const 0))
   (global $rng (mut i32) (i32.const 1))
   (global $lossSum (mut f64) (f64.const 0))
   (global $lossCount (mut f64) (f64.const 0))
@@ -67,6 +75,11 @@
     (global.set $neu1 (i32.load offset=88 (local.get $ctx)))
     (global.set $neu1e (i32.load offset=92 (local.get $ctx)))
     (global.set $negs (i32.load offset=96 (local.get $ctx)))
+    (global.set $pathRows (i32.load offset=136 (local.get $ctx)))
+    (global.set $pathG (i32.add (global.get $pathRows) (i32.const 1024)))
+    (global.set $hotStart (i32.load offset=140 (local.get $ctx)))
+    (global.set $hotCount (i32.load offset=148 (local.get $ctx)))
+    (global.set $hot (i32.load offset=144 (local.get $ctx)))
     (global.set $rng (i32.load offset=100 (local.get $ctx)))
     (global.set $lossSum (f64.const 0))
     (global.set $lossCount (f64.const 0)))
@@ -229,22 +242,182 @@
       (local.set $e (i32.add (local.get $e) (i32.const 16)))
       (br $l))))
 
+;; Hierarchical softmax along the Huffman path of word $w, from input row $in (which stays constant along the
+  ;; path, and the path's nodes are distinct, so every node's dot product can be taken before any node is
+  ;; updated: the result is the one of predicting node after node). Three passes: the dot products four nodes
+  ;; at a time (each input lane loaded once for four rows, four rows' loads in flight together); the sigmoid,
+  ;; gradient and loss of each node, keeping only nodes with |f| < MAX_EXP as word2vec does; then the updates
+  ;; four nodes at a time: neu1e += g·out in path order, out += g·in.
+  (func $predictPath (param $w i32) (param $in i32) (param $alpha f32)
+    (local $o i32) (local $len i32) (local $d i32) (local $m i32) (local $k i32) (local $end i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128) (local $x v128)
+    (local $g0 v128) (local $g1 v128) (local $g2 v128) (local $g3 v128) (local $e v128)
+    (local $f f32) (local $idx i32) (local $label f32) (local $g f32) (local $neu1e i32)
+    (local.set $o (i32.load (i32.add (global.get $offsets) (i32.shl (local.get $w) (i32.const 2)))))
+    (local.set $len (i32.load8_u (i32.add (global.get $lengths) (local.get $w))))
+    ;; row address of every node
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $d) (local.get $len)))
+      (local.set $k (i32.load (i32.add (global.get $points) (i32.shl (i32.add (local.get $o) (local.get $d)) (i32.const 2)))))
+      (i32.store (i32.add (global.get $pathRows) (i32.shl (local.get $d) (i32.const 2)))
+        (if (result i32) (i32.ge_s (local.get $k) (global.get $hotStart))
+          (then (i32.add (global.get $hot) (i32.mul (i32.sub (local.get $k) (global.get $hotStart)) (global.get $rowBytes))))
+          (else (i32.add (global.get $syn1) (i32.mul (local.get $k) (global.get $rowBytes))))))
+      (local.set $d (i32.add (local.get $d) (i32.const 1)))
+      (br $l)))
+    ;; 1. dot products, four nodes per turn (a short last group repeats its last node; the extra results are unused)
+    (local.set $d (i32.const 0))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $d) (local.get $len)))
+      (local.set $r0 (call $pathRow (local.get $d) (local.get $len)))
+      (local.set $r1 (call $pathRow (i32.add (local.get $d) (i32.const 1)) (local.get $len)))
+      (local.set $r2 (call $pathRow (i32.add (local.get $d) (i32.const 2)) (local.get $len)))
+      (local.set $r3 (call $pathRow (i32.add (local.get $d) (i32.const 3)) (local.get $len)))
+      (local.set $a0 (v128.const i32x4 0 0 0 0))
+      (local.set $a1 (v128.const i32x4 0 0 0 0))
+      (local.set $a2 (v128.const i32x4 0 0 0 0))
+      (local.set $a3 (v128.const i32x4 0 0 0 0))
+      (local.set $k (i32.const 0))
+      (block $rowDone (loop $row
+        (br_if $rowDone (i32.ge_u (local.get $k) (global.get $rowBytes)))
+        (local.set $x (v128.load (i32.add (local.get $in) (local.get $k))))
+        (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $x) (v128.load (i32.add (local.get $r0) (local.get $k))))))
+        (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $x) (v128.load (i32.add (local.get $r1) (local.get $k))))))
+        (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $x) (v128.load (i32.add (local.get $r2) (local.get $k))))))
+        (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $x) (v128.load (i32.add (local.get $r3) (local.get $k))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $row)))
+      (local.set $k (i32.add (global.get $pathG) (i32.shl (local.get $d) (i32.const 2))))
+      (f32.store offset=0 (local.get $k) (call $hsum (local.get $a0)))
+      (f32.store offset=4 (local.get $k) (call $hsum (local.get $a1)))
+      (f32.store offset=8 (local.get $k) (call $hsum (local.get $a2)))
+      (f32.store offset=12 (local.get $k) (call $hsum (local.get $a3)))
+      (local.set $d (i32.add (local.get $d) (i32.const 4)))
+      (br $l)))
+    ;; 2. gradients; nodes outside ±MAX_EXP are dropped, the others packed to the front (rows and g)
+    (local.set $d (i32.const 0))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $d) (local.get $len)))
+      (local.set $f (f32.load (i32.add (global.get $pathG) (i32.shl (local.get $d) (i32.const 2)))))
+      (if (i32.and (f32.gt (local.get $f) (f32.const -6)) (f32.lt (local.get $f) (f32.const 6))) (then
+        (local.set $idx (i32.trunc_f32_s (f32.mul (f32.add (local.get $f) (f32.const 6)) (f32.const 83.33333333))))
+        (if (i32.gt_s (local.get $idx) (i32.const 999)) (then (local.set $idx (i32.const 999))))
+        (local.set $label (f32.convert_i32_u (i32.sub (i32.const 1)
+          (i32.load8_u (i32.add (global.get $codes) (i32.add (local.get $o) (local.get $d)))))))
+        (local.set $g (f32.mul (f32.sub (local.get $label)
+          (f32.load (i32.add (global.get $expTable) (i32.shl (local.get $idx) (i32.const 2))))) (local.get $alpha)))
+        (if (f32.eq (local.get $label) (f32.const 1))
+          (then (global.set $lossSum (f64.sub (global.get $lossSum) (f64.promote_f32
+            (f32.load (i32.add (global.get $logTable) (i32.shl (local.get $idx) (i32.const 2))))))))
+          (else (global.set $lossSum (f64.sub (global.get $lossSum) (f64.promote_f32
+            (f32.load (i32.add (global.get $logTable) (i32.shl (i32.sub (i32.const 999) (local.get $idx)) (i32.const 2)))))))))
+        (i32.store (i32.add (global.get $pathRows) (i32.shl (local.get $m) (i32.const 2)))
+          (i32.load (i32.add (global.get $pathRows) (i32.shl (local.get $d) (i32.const 2)))))
+        (f32.store (i32.add (global.get $pathG) (i32.shl (local.get $m) (i32.const 2))) (local.get $g))
+        (local.set $m (i32.add (local.get $m) (i32.const 1)))))
+      (local.set $d (i32.add (local.get $d) (i32.const 1)))
+      (br $l)))
+    (global.set $lossCount (f64.add (global.get $lossCount) (f64.convert_i32_u (local.get $m))))
+    ;; 3. updates, four kept nodes per turn (a short last group gets g = 0 for the missing ones, on the last row)
+    (local.set $d (i32.const 0))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $d) (local.get $m)))
+      (local.set $r0 (call $pathRow (local.get $d) (local.get $m)))
+      (local.set $r1 (call $pathRow (i32.add (local.get $d) (i32.const 1)) (local.get $m)))
+      (local.set $r2 (call $pathRow (i32.add (local.get $d) (i32.const 2)) (local.get $m)))
+      (local.set $r3 (call $pathRow (i32.add (local.get $d) (i32.const 3)) (local.get $m)))
+      (local.set $g0 (call $pathGrad (local.get $d) (local.get $m)))
+      (local.set $g1 (call $pathGrad (i32.add (local.get $d) (i32.const 1)) (local.get $m)))
+      (local.set $g2 (call $pathGrad (i32.add (local.get $d) (i32.const 2)) (local.get $m)))
+      (local.set $g3 (call $pathGrad (i32.add (local.get $d) (i32.const 3)) (local.get $m)))
+      (local.set $neu1e (global.get $neu1e))
+      (local.set $k (i32.const 0))
+      (block $rowDone (loop $row
+        (br_if $rowDone (i32.ge_u (local.get $k) (global.get $rowBytes)))
+        (local.set $x (v128.load (i32.add (local.get $in) (local.get $k))))
+        (local.set $e (v128.load (i32.add (local.get $neu1e) (local.get $k))))
+        ;; each row is read before it is written, and a repeated last row gets g = 0, so the order is safe
+        (local.set $a0 (v128.load (i32.add (local.get $r0) (local.get $k))))
+        (local.set $e (f32x4.add (local.get $e) (f32x4.mul (local.get $g0) (local.get $a0))))
+        (v128.store (i32.add (local.get $r0) (local.get $k)) (f32x4.add (local.get $a0) (f32x4.mul (local.get $g0) (local.get $x))))
+        (local.set $a1 (v128.load (i32.add (local.get $r1) (local.get $k))))
+        (local.set $e (f32x4.add (local.get $e) (f32x4.mul (local.get $g1) (local.get $a1))))
+        (v128.store (i32.add (local.get $r1) (local.get $k)) (f32x4.add (local.get $a1) (f32x4.mul (local.get $g1) (local.get $x))))
+        (local.set $a2 (v128.load (i32.add (local.get $r2) (local.get $k))))
+        (local.set $e (f32x4.add (local.get $e) (f32x4.mul (local.get $g2) (local.get $a2))))
+        (v128.store (i32.add (local.get $r2) (local.get $k)) (f32x4.add (local.get $a2) (f32x4.mul (local.get $g2) (local.get $x))))
+        (local.set $a3 (v128.load (i32.add (local.get $r3) (local.get $k))))
+        (local.set $e (f32x4.add (local.get $e) (f32x4.mul (local.get $g3) (local.get $a3))))
+        (v128.store (i32.add (local.get $r3) (local.get $k)) (f32x4.add (local.get $a3) (f32x4.mul (local.get $g3) (local.get $x))))
+        (v128.store (i32.add (local.get $neu1e) (local.get $k)) (local.get $e))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $row)))
+      (local.set $d (i32.add (local.get $d) (i32.const 4)))
+      (br $l))))
+
+  ;; Row address of path slot $d, or of the last slot (< $n) when $d is past it.
+  (func $pathRow (param $d i32) (param $n i32) (result i32)
+    (if (i32.ge_s (local.get $d) (local.get $n)) (then (local.set $d (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.load (i32.add (global.get $pathRows) (i32.shl (local.get $d) (i32.const 2)))))
+
+  ;; Gradient of path slot $d splatted, or zero when $d is past the last kept slot.
+  (func $pathGrad (param $d i32) (param $n i32) (result v128)
+    (if (result v128) (i32.ge_s (local.get $d) (local.get $n))
+      (then (v128.const i32x4 0 0 0 0))
+      (else (v128.load32_splat (i32.add (global.get $pathG) (i32.shl (local.get $d) (i32.const 2)))))))
+
+  ;; Sum of the four lanes, in the order $predict adds them.
+  (func $hsum (param $v v128) (result f32)
+    (f32.add
+      (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
+      (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
+
+;; Copies the hot rows of the shared hierarchical-softmax matrix into this thread's private copy and into a
+  ;; snapshot of their starting values.
+  (func $hotPull
+    (local $r i32) (local $src i32) (local $priv i32) (local $snap i32) (local $k i32) (local $x v128)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $r) (global.get $hotCount)))
+      (local.set $src (i32.add (global.get $syn1) (i32.mul (i32.add (global.get $hotStart) (local.get $r)) (global.get $rowBytes))))
+      (local.set $priv (i32.add (global.get $hot) (i32.mul (local.get $r) (global.get $rowBytes))))
+      (local.set $snap (i32.add (local.get $priv) (i32.mul (global.get $hotCount) (global.get $rowBytes))))
+      (local.set $k (i32.const 0))
+      (block $rowDone (loop $row
+        (br_if $rowDone (i32.ge_u (local.get $k) (global.get $rowBytes)))
+        (local.set $x (v128.load (i32.add (local.get $src) (local.get $k))))
+        (v128.store (i32.add (local.get $priv) (local.get $k)) (local.get $x))
+        (v128.store (i32.add (local.get $snap) (local.get $k)) (local.get $x))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $row)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $l))))
+
+  ;; Adds what this call changed in its private hot rows (private − snapshot) to the shared rows, so the
+  ;; changes of every thread add up as Hogwild's would, without the threads fighting over those cache lines
+  ;; on every prediction.
+  (func $hotPush
+    (local $r i32) (local $dst i32) (local $priv i32) (local $snap i32) (local $k i32)
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $r) (global.get $hotCount)))
+      (local.set $dst (i32.add (global.get $syn1) (i32.mul (i32.add (global.get $hotStart) (local.get $r)) (global.get $rowBytes))))
+      (local.set $priv (i32.add (global.get $hot) (i32.mul (local.get $r) (global.get $rowBytes))))
+      (local.set $snap (i32.add (local.get $priv) (i32.mul (global.get $hotCount) (global.get $rowBytes))))
+      (local.set $k (i32.const 0))
+      (block $rowDone (loop $row
+        (br_if $rowDone (i32.ge_u (local.get $k) (global.get $rowBytes)))
+        (v128.store (i32.add (local.get $dst) (local.get $k)) (f32x4.add
+          (v128.load (i32.add (local.get $dst) (local.get $k)))
+          (f32x4.sub (v128.load (i32.add (local.get $priv) (local.get $k))) (v128.load (i32.add (local.get $snap) (local.get $k))))))
+        (local.set $k (i32.add (local.get $k) (i32.const 16)))
+        (br $row)))
+      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br $l))))
+
   ;; Every prediction of centre word $w from input row $in: its Huffman path, then itself and the negatives.
   (func $predictAll (param $w i32) (param $nNeg i32) (param $in i32) (param $alpha f32)
-    (local $o i32) (local $len i32) (local $d i32) (local $k i32)
-    (if (global.get $hs) (then
-      (local.set $o (i32.load (i32.add (global.get $offsets) (i32.shl (local.get $w) (i32.const 2)))))
-      (local.set $len (i32.load8_u (i32.add (global.get $lengths) (local.get $w))))
-      (block $done (loop $l
-        (br_if $done (i32.ge_s (local.get $d) (local.get $len)))
-        (call $predict (local.get $in)
-          (i32.add (global.get $syn1) (i32.mul
-            (i32.load (i32.add (global.get $points) (i32.shl (i32.add (local.get $o) (local.get $d)) (i32.const 2))))
-            (global.get $rowBytes)))
-          (f32.convert_i32_u (i32.sub (i32.const 1) (i32.load8_u (i32.add (global.get $codes) (i32.add (local.get $o) (local.get $d))))))
-          (i32.const 1) (local.get $alpha))
-        (local.set $d (i32.add (local.get $d) (i32.const 1)))
-        (br $l)))))
+    (local $k i32)
+    (if (global.get $hs) (then (call $predictPath (local.get $w) (local.get $in) (local.get $alpha))))
     (if (global.get $negative) (then
       (call $predict (local.get $in) (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes)))
         (f32.const 1) (i32.const 0) (local.get $alpha))
@@ -265,6 +438,7 @@
     (local $kw f32) (local $kept i32) (local $i i32) (local $win i32) (local $k i32) (local $nNeg i32)
     (local $t i32) (local $lo i32) (local $hi i32) (local $j i32) (local $cw i32) (local $inv f32)
     (call $configure (local.get $ctx))
+    (call $hotPull)
     (block $sentencesDone (loop $sentences
       (br_if $sentencesDone (i32.ge_s (local.get $s) (local.get $nSentences)))
       (local.set $end (i32.load (i32.add (global.get $ends) (i32.shl (local.get $s) (i32.const 2)))))
@@ -376,6 +550,7 @@
         (br $pos)))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sentences)))
+    (call $hotPush)
     (f32.store offset=120 (local.get $ctx) (global.get $touched))
     (i32.store offset=100 (local.get $ctx) (global.get $rng))
     (f64.store offset=104 (local.get $ctx) (global.get $lossSum))
