@@ -44,6 +44,8 @@ export interface FastTextSlotLayout {
   work: number;
   hidden: number;
   grad: number;
+  /** Skip-gram: hidden as the window started (hidden = hiddenStart + grad after each context word). */
+  hiddenStart: number;
 }
 
 export interface FastTextLayout {
@@ -96,6 +98,7 @@ export const FT_CTX = {
   work: 84,
   hidden: 88,
   grad: 92,
+  hiddenStart: 136,
   lrUpdateRate: 96,
   rng: CTX.rng,
   lossSum: CTX.lossSum,
@@ -157,6 +160,7 @@ export function planFastTextLayout(shape: FastTextShape): FastTextLayout {
       work: take(shape.maxChunkWords * 4),
       hidden: take(rowBytes),
       grad: take(rowBytes),
+      hiddenStart: take(rowBytes),
     });
   }
   return { shape, rowFloats, input, output, subwordOffsets, subwordRows, expTable, logTable, keep, aliasProbability, aliasIndex, codes, points, lengths, offsets, slots, totalBytes: at };
@@ -232,6 +236,7 @@ export function writeFastTextSlotConfig(buffer: ArrayBufferLike, l: FastTextLayo
   put(FT_CTX.work, s.work);
   put(FT_CTX.hidden, s.hidden);
   put(FT_CTX.grad, s.grad);
+  put(FT_CTX.hiddenStart, s.hiddenStart);
   put(FT_CTX.lrUpdateRate, sh.lrUpdateRate);
   put(FT_CTX.rng, seedState(seed, slot));
   dv.setFloat64(FT_CTX.lossSum, 0, true);

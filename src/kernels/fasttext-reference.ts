@@ -19,10 +19,11 @@ import { scaleBelow, unitFloat, xorshift32 } from './xorshift.ts';
  *     code bit). Each scored output row o: f = hidden·o, g = lr·(label − σ(f)), grad += g·o, o += g·hidden.
  *  4. grad is added to every input row that made hidden, undivided (fastText divides only in supervised mode).
  *
- * One departure from fastText, for speed at equal quality: in skip-gram fastText recomputes hidden and
- * scatters the gradient once per (centre, context) pair; here hidden is computed once per centre word and the
- * gradient of its whole window is accumulated, then scattered to its subword rows once (the subword rows of
- * a word are ~10, so this divides the scatter work by the window's size). CBOW is exactly fastText's.
+ * Skip-gram, for speed: fastText scatters the gradient to the centre word's rows and recomputes hidden (their
+ * mean) after every context word. Adding g to each of the rows adds g to their mean, so here hidden moves by
+ * the gradient instead (hidden = hidden at the window's start + gradient so far) and the rows get the window's
+ * summed gradient in one scatter at its end: the same arithmetic (up to float rounding and a word whose
+ * n-gram list repeats a bucket row) for a tenth of the row traffic. CBOW is exactly fastText's.
  *
  * Learning rate: alphaStart at the chunk's first token, moving linearly to alphaEnd at its last, updated
  * every lrUpdateRate tokens (fastText updates its shared token count every lrUpdateRate tokens).
@@ -40,6 +41,7 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
   const work = new Int32Array(buffer, s.work, sh.maxChunkWords);
   const hidden = new Float32Array(buffer, s.hidden, stride);
   const grad = new Float32Array(buffer, s.grad, stride);
+  const hiddenStart = new Float32Array(buffer, s.hiddenStart, stride);
   const { input, output, subwordOffsets, subwordRows, expTable, logTable, keep, aliasProbability, aliasIndex, codes, points, lengths, offsets } = v;
   const hs = sh.loss === 'hs';
   const V = sh.nwords;
@@ -148,7 +150,12 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
       grad.fill(0);
       if (!sh.cbow) {
         meanHidden(addRows(w));
-        for (let j = lo; j <= hi; j++) if (j !== i) predict(work[j]);
+        hiddenStart.set(hidden);
+        for (let j = lo; j <= hi; j++) {
+          if (j === i) continue;
+          predict(work[j]);
+          for (let d = 0; d < dim; d++) hidden[d] = hiddenStart[d] + grad[d];
+        }
         scatter(w);
       } else {
         let rows = 0;

@@ -36,6 +36,7 @@
   (global $work (mut i32) (i32.const 0))
   (global $hidden (mut i32) (i32.const 0))
   (global $grad (mut i32) (i32.const 0))
+  (global $hiddenStart (mut i32) (i32.const 0))
   (global $lrUpdateRate (mut i32) (i32.const 0))
   (global $rng (mut i32) (i32.const 1))
   (global $lr (mut f32) (f32.const 0))
@@ -67,6 +68,7 @@
     (global.set $work (i32.load offset=84 (local.get $ctx)))
     (global.set $hidden (i32.load offset=88 (local.get $ctx)))
     (global.set $grad (i32.load offset=92 (local.get $ctx)))
+    (global.set $hiddenStart (i32.load offset=136 (local.get $ctx)))
     (global.set $lrUpdateRate (i32.load offset=96 (local.get $ctx)))
     (global.set $rng (i32.load offset=100 (local.get $ctx)))
     (global.set $lossSum (f64.const 0))
@@ -110,6 +112,18 @@
       (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
       (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
       (local.set $src (i32.add (local.get $src) (i32.const 16)))
+      (br $l))))
+
+;; dst = a + b
+  (func $sum (param $a i32) (param $b i32) (param $dst i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (global.get $rowBytes)))
+    (block $done (loop $l
+      (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+      (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $a)) (v128.load (local.get $b))))
+      (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+      (local.set $a (i32.add (local.get $a) (i32.const 16)))
+      (local.set $b (i32.add (local.get $b) (i32.const 16)))
       (br $l))))
 
   ;; dst *= s
@@ -305,13 +319,19 @@
           (call $zero (global.get $grad))
           (if (i32.eqz (global.get $cbow))
             (then
-              ;; skip-gram: the centre word's subwords predict each context word; one scatter per window
+              ;; skip-gram: the centre word's subwords predict each context word. After each context word hidden
+              ;; moves by the gradient so far, as if that word's gradient had already been scattered; the rows
+              ;; themselves get the window's gradient in one scatter at its end.
               (local.set $rows (call $addRows (local.get $w)))
               (call $scale (global.get $hidden) (f32.div (f32.const 1) (f32.convert_i32_s (local.get $rows))))
+              (call $zero (global.get $hiddenStart))
+              (call $add (global.get $hidden) (global.get $hiddenStart))
               (local.set $j (local.get $lo))
               (block $ctxDone (loop $ctx
                 (br_if $ctxDone (i32.gt_s (local.get $j) (local.get $hi)))
-                (if (i32.ne (local.get $j) (local.get $i)) (then (call $predict (call $workAt (local.get $j)))))
+                (if (i32.ne (local.get $j) (local.get $i)) (then
+                  (call $predict (call $workAt (local.get $j)))
+                  (call $sum (global.get $hiddenStart) (global.get $grad) (global.get $hidden))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br $ctx)))
               (call $scatter (local.get $w)))
