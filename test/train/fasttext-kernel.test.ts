@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { compileFastTextKernel, FastTextKernel } from '../../src/kernels/fasttext-fast.ts';
 import { FT_CTX, fastTextViewsOf, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout } from '../../src/kernels/fasttext-layout.ts';
 import { sharedMemory } from '../../src/kernels/wasm.ts';
-import { fillSigmoidTables } from '../../src/kernels/word2vec-layout.ts';
+import { EXP_TABLE_SIZE, fillSigmoidTables, MAX_EXP } from '../../src/kernels/word2vec-layout.ts';
 import { negativeSampler } from '../../src/train/negative-sampler.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { buildHuffmanTree } from '../../src/vocab/huffman.ts';
 import { keepProbabilities } from '../../src/vocab/sampling.ts';
+import { scaleBelow, unitFloat, xorshift32 } from '../../src/kernels/xorshift.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 
 /** A small model: 40 words with Zipf counts, 300 buckets, 1..8 subword rows per word, random rows. */
@@ -114,3 +115,88 @@ for (const cbow of [false, true]) {
     }
   }
 }
+
+/**
+ * fastText's skip-gram rule written out literally: for every (centre, context) pair, hidden = mean of the centre
+ * word's rows, score the context word and its negatives, then add the gradient to each of those rows. Draws
+ * follow the reference kernel's order (window, then per prediction the negatives), so both see the same words.
+ */
+function literalSkipGram(buffer: ArrayBufferLike, layout: FastTextLayout, ids: Int32Array, ends: Int32Array, lr: number): void {
+  const v = fastTextViewsOf(buffer, layout);
+  const { nwords: V, ws, neg } = layout.shape;
+  const stride = layout.rowFloats;
+  const ctx = new DataView(buffer, layout.slots[0].ctx, FT_CTX.bytes);
+  let rng = ctx.getInt32(FT_CTX.rng, true);
+  const next = () => (rng = xorshift32(rng)) >>> 0;
+  const hidden = new Float64Array(stride);
+  const grad = new Float64Array(stride);
+  const score = (o: number, label: number) => {
+    let f = 0;
+    for (let d = 0; d < stride; d++) f += hidden[d] * v.output[o * stride + d];
+    const cell = Math.min(EXP_TABLE_SIZE - 1, Math.trunc((Math.min(Math.max(f, -MAX_EXP), MAX_EXP) + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2)));
+    const g = (label - (f > MAX_EXP ? 1 : f < -MAX_EXP ? 0 : v.expTable[cell])) * lr;
+    for (let d = 0; d < stride; d++) {
+      grad[d] += g * v.output[o * stride + d];
+      v.output[o * stride + d] += g * hidden[d];
+    }
+  };
+  let start = 0;
+  for (const end of ends) {
+    const sentence = ids.subarray(start, end);
+    start = end;
+    for (let i = 0; i < sentence.length; i++) {
+      const b = 1 + scaleBelow(next(), ws);
+      const lo = Math.max(0, i - b);
+      const hi = Math.min(sentence.length - 1, i + b);
+      if (hi === lo) continue;
+      const from = v.subwordOffsets[sentence[i]];
+      const to = v.subwordOffsets[sentence[i] + 1];
+      for (let j = lo; j <= hi; j++) {
+        if (j === i) continue;
+        hidden.fill(0);
+        grad.fill(0);
+        for (let k = from; k < to; k++) for (let d = 0; d < stride; d++) hidden[d] += v.input[v.subwordRows[k] * stride + d] / (to - from);
+        const target = sentence[j];
+        score(target, 1);
+        for (let n = 0; n < neg; n++) {
+          let t = target;
+          for (let tries = 0; tries < 64 && t === target; tries++) {
+            t = scaleBelow(next(), V);
+            if (!(unitFloat(next()) < v.aliasProbability[t])) t = v.aliasIndex[t];
+          }
+          if (t !== target) score(t, 0);
+        }
+        for (let k = from; k < to; k++) for (let d = 0; d < stride; d++) v.input[v.subwordRows[k] * stride + d] += grad[d];
+      }
+    }
+  }
+}
+
+test("skip-gram equals fastText's per-pair rule (gradient scattered and hidden recomputed after every context word)", () => {
+  const dim = 12;
+  const { layout, build } = model(false, 'ns', dim);
+  const distinctRows = (memory: WebAssembly.Memory) => {
+    const v = fastTextViewsOf(memory.buffer, layout);
+    const V = layout.shape.nwords;
+    // No subsampling draws, and no word with a repeated row (the one case where the two rules part).
+    v.keep.fill(1);
+    for (let w = 0; w < V; w++) {
+      for (let k = v.subwordOffsets[w] + 1; k < v.subwordOffsets[w + 1]; k++) v.subwordRows[k] = V + ((w * 37 + (k - v.subwordOffsets[w]) * 11) % layout.shape.bucket);
+    }
+    return memory;
+  };
+  const mOurs = distinctRows(build());
+  const mLiteral = distinctRows(build());
+  const { ids, ends } = chunk(200);
+  new FastTextKernel(mOurs, layout, 0, 'reference').train(ids, ends, 0.05, 0.05);
+  literalSkipGram(mLiteral.buffer, layout, ids, ends, 0.05);
+  const ours = fastTextViewsOf(mOurs.buffer, layout);
+  const literal = fastTextViewsOf(mLiteral.buffer, layout);
+  const start = fastTextViewsOf(distinctRows(build()).buffer, layout);
+  assert.ok(literal.input.some((x, i) => Math.abs(x - start.input[i]) > 1e-3), 'training moved the input rows');
+  // Both read σ from the same table; the literal rule keeps hidden and the gradient in doubles.
+  let worst = 0;
+  for (let i = 0; i < ours.input.length; i++) worst = Math.max(worst, Math.abs(ours.input[i] - literal.input[i]));
+  for (let i = 0; i < ours.output.length; i++) worst = Math.max(worst, Math.abs(ours.output[i] - literal.output[i]));
+  assert.ok(worst < 1e-4, `largest difference ${worst}`);
+});
