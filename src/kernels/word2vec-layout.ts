@@ -39,6 +39,11 @@ export interface Word2VecShape {
    * which would otherwise contend for those rows' cache lines on every prediction.
    */
   hotRows?: number;
+  /**
+   * Likewise the input rows and negative-sampling output rows of this many most frequent words (ids are in
+   * descending frequency), which every thread reads and writes far more often than any other (default 0).
+   */
+  hotWords?: number;
   /** Input buffers per slot, so the main thread fills the next chunk while the worker trains one (default 1). */
   inputBuffers?: number;
 }
@@ -61,6 +66,9 @@ export interface SlotLayout {
   path: number;
   /** Private copies of the hot hierarchical-softmax rows, then a snapshot of their values at the call's start. */
   hot: number;
+  /** The same for the hot words' input rows and (with negative sampling) output rows. */
+  hotIn: number;
+  hotNeg: number;
 }
 
 export interface Word2VecLayout {
@@ -132,7 +140,11 @@ export const CTX = {
   hot: 144,
   /** Number of hot rows. */
   hotCount: 148,
-  bytes: 160,
+  /** Number of hot words, and the addresses of the slot's private copies of their rows (SlotLayout.hotIn/hotNeg). */
+  hotWords: 152,
+  hotIn: 156,
+  hotNeg: 160,
+  bytes: 176,
 } as const;
 
 const align = (n: number, a = 64) => Math.ceil(n / a) * a;
@@ -175,6 +187,8 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
       negs: take(Math.max(shape.negative, 1) * 4),
       path: take(shape.hs ? 2048 : 0),
       hot: take(2 * hotRowsOf(shape) * rowBytes),
+      hotIn: take(2 * hotWordsOf(shape) * rowBytes),
+      hotNeg: take(shape.negative > 0 ? 2 * hotWordsOf(shape) * rowBytes : 0),
     });
   }
   return { shape, rowFloats, syn0, syn1neg, syn1, expTable, logTable, aliasProbability, aliasIndex, keep, codes, points, lengths, offsets, slots, totalBytes: at };
@@ -183,6 +197,11 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
 /** Hot rows actually used: none without hierarchical softmax, never more than the inner nodes. */
 export function hotRowsOf(s: Word2VecShape): number {
   return s.hs ? Math.min(s.hotRows ?? 0, Math.max(s.vocabSize - 1, 0)) : 0;
+}
+
+/** Hot words actually used: never more than the vocabulary. */
+export function hotWordsOf(s: Word2VecShape): number {
+  return Math.min(s.hotWords ?? 0, s.vocabSize);
 }
 
 function validateShape(s: Word2VecShape): void {
@@ -196,6 +215,7 @@ function validateShape(s: Word2VecShape): void {
     ['slots', s.slots, 1],
     ['inputBuffers', s.inputBuffers ?? 1, 1],
     ['hotRows', s.hotRows ?? 0, 0],
+    ['hotWords', s.hotWords ?? 0, 0],
   ];
   for (const [name, v, min] of ints) {
     if (!Number.isInteger(v) || v < min) throw new RangeError(`word2vec layout: ${name} must be an integer ≥ ${min}, got ${v}`);
@@ -292,6 +312,9 @@ export function writeSlotConfig(buffer: ArrayBufferLike, l: Word2VecLayout, slot
   put(CTX.hotStart, sh.vocabSize - 1 - hotRows);
   put(CTX.hot, s.hot);
   put(CTX.hotCount, hotRows);
+  put(CTX.hotWords, hotWordsOf(sh));
+  put(CTX.hotIn, s.hotIn);
+  put(CTX.hotNeg, s.hotNeg);
   put(CTX.rng, seedState(seed, slot));
   dv.setFloat64(CTX.lossSum, 0, true);
   dv.setFloat64(CTX.lossCount, 0, true);

@@ -104,6 +104,8 @@ const CHUNK_WORDS = 16384;
  * end. Shared, those few rows would bounce between the cores' caches on every prediction.
  */
 const HS_HOT_ROWS = 64;
+/** Likewise the input and negative-sampling output rows of the most frequent words. */
+const HOT_WORDS = 256;
 /** Chunks queued per worker (each has as many input buffers in its slot): one training, one waiting. */
 const POOL_DEPTH = 2;
 
@@ -281,6 +283,7 @@ async function createModel(vocab: Vocabulary, opts: ResolvedWord2VecOptions, wor
     inputBuffers: POOL_DEPTH,
     // One thread has nobody to contend with, and stays bit-for-bit the reference kernel's result.
     hotRows: opts.threads > 1 ? HS_HOT_ROWS : 0,
+    hotWords: opts.threads > 1 ? HOT_WORDS : 0,
   });
   const memory = sharedMemory(layout.totalBytes);
   const views = viewsOf(memory.buffer, layout);

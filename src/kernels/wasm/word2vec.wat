@@ -43,6 +43,11 @@
   (global $hotStart (mut i32) (i32.const 0))
   (global $hotCount (mut i32) (i32.const 0))
   (global $hot (mut i32) (i32.const 0))
+  ;; Likewise the input rows and the negative-sampling output rows of the $hotWords most frequent words (word
+  ;; ids are in descending frequency), in private copies at $hotIn and $hotNeg.
+  (global $hotWords (mut i32) (i32.const 0))
+  (global $hotIn (mut i32) (i32.const 0))
+  (global $hotNeg (mut i32) (i32.const 0))
   (global $rng (mut i32) (i32.const 1))
   (global $lossSum (mut f64) (f64.const 0))
   (global $lossCount (mut f64) (f64.const 0))
@@ -80,6 +85,9 @@
     (global.set $hotStart (i32.load offset=140 (local.get $ctx)))
     (global.set $hotCount (i32.load offset=148 (local.get $ctx)))
     (global.set $hot (i32.load offset=144 (local.get $ctx)))
+    (global.set $hotWords (i32.load offset=152 (local.get $ctx)))
+    (global.set $hotIn (i32.load offset=156 (local.get $ctx)))
+    (global.set $hotNeg (i32.load offset=160 (local.get $ctx)))
     (global.set $rng (i32.load offset=100 (local.get $ctx)))
     (global.set $lossSum (f64.const 0))
     (global.set $lossCount (f64.const 0)))
@@ -373,60 +381,68 @@
       (f32.add (f32x4.extract_lane 0 (local.get $v)) (f32x4.extract_lane 1 (local.get $v)))
       (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
 
-;; Copies the hot rows of the shared hierarchical-softmax matrix into this thread's private copy and into a
-  ;; snapshot of their starting values.
-  (func $hotPull
-    (local $r i32) (local $src i32) (local $priv i32) (local $snap i32) (local $k i32) (local $x v128)
+;; Copies $n shared rows from $shared into this thread's private copy at $priv and into a snapshot of their
+  ;; starting values right after it.
+  (func $hotPull (param $shared i32) (param $priv i32) (param $n i32)
+    (local $k i32) (local $end i32) (local $snap i32) (local $x v128)
+    (local.set $end (i32.mul (local.get $n) (global.get $rowBytes)))
+    (local.set $snap (i32.add (local.get $priv) (local.get $end)))
     (block $done (loop $l
-      (br_if $done (i32.ge_u (local.get $r) (global.get $hotCount)))
-      (local.set $src (i32.add (global.get $syn1) (i32.mul (i32.add (global.get $hotStart) (local.get $r)) (global.get $rowBytes))))
-      (local.set $priv (i32.add (global.get $hot) (i32.mul (local.get $r) (global.get $rowBytes))))
-      (local.set $snap (i32.add (local.get $priv) (i32.mul (global.get $hotCount) (global.get $rowBytes))))
-      (local.set $k (i32.const 0))
-      (block $rowDone (loop $row
-        (br_if $rowDone (i32.ge_u (local.get $k) (global.get $rowBytes)))
-        (local.set $x (v128.load (i32.add (local.get $src) (local.get $k))))
-        (v128.store (i32.add (local.get $priv) (local.get $k)) (local.get $x))
-        (v128.store (i32.add (local.get $snap) (local.get $k)) (local.get $x))
-        (local.set $k (i32.add (local.get $k) (i32.const 16)))
-        (br $row)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+      (local.set $x (v128.load (i32.add (local.get $shared) (local.get $k))))
+      (v128.store (i32.add (local.get $priv) (local.get $k)) (local.get $x))
+      (v128.store (i32.add (local.get $snap) (local.get $k)) (local.get $x))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br $l))))
 
-  ;; Adds what this call changed in its private hot rows (private − snapshot) to the shared rows, so the
-  ;; changes of every thread add up as Hogwild's would, without the threads fighting over those cache lines
-  ;; on every prediction.
-  (func $hotPush
-    (local $r i32) (local $dst i32) (local $priv i32) (local $snap i32) (local $k i32)
+  ;; Adds what this call changed in its private rows (private − snapshot) to the shared rows, so the changes
+  ;; of every thread add up as Hogwild's would, without the threads fighting over those cache lines on every
+  ;; update.
+  (func $hotPush (param $shared i32) (param $priv i32) (param $n i32)
+    (local $k i32) (local $end i32) (local $snap i32)
+    (local.set $end (i32.mul (local.get $n) (global.get $rowBytes)))
+    (local.set $snap (i32.add (local.get $priv) (local.get $end)))
     (block $done (loop $l
-      (br_if $done (i32.ge_u (local.get $r) (global.get $hotCount)))
-      (local.set $dst (i32.add (global.get $syn1) (i32.mul (i32.add (global.get $hotStart) (local.get $r)) (global.get $rowBytes))))
-      (local.set $priv (i32.add (global.get $hot) (i32.mul (local.get $r) (global.get $rowBytes))))
-      (local.set $snap (i32.add (local.get $priv) (i32.mul (global.get $hotCount) (global.get $rowBytes))))
-      (local.set $k (i32.const 0))
-      (block $rowDone (loop $row
-        (br_if $rowDone (i32.ge_u (local.get $k) (global.get $rowBytes)))
-        (v128.store (i32.add (local.get $dst) (local.get $k)) (f32x4.add
-          (v128.load (i32.add (local.get $dst) (local.get $k)))
-          (f32x4.sub (v128.load (i32.add (local.get $priv) (local.get $k))) (v128.load (i32.add (local.get $snap) (local.get $k))))))
-        (local.set $k (i32.add (local.get $k) (i32.const 16)))
-        (br $row)))
-      (local.set $r (i32.add (local.get $r) (i32.const 1)))
+      (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
+      (v128.store (i32.add (local.get $shared) (local.get $k)) (f32x4.add
+        (v128.load (i32.add (local.get $shared) (local.get $k)))
+        (f32x4.sub (v128.load (i32.add (local.get $priv) (local.get $k))) (v128.load (i32.add (local.get $snap) (local.get $k))))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br $l))))
+
+  (func $hotPullAll
+    (call $hotPull (i32.add (global.get $syn1) (i32.mul (global.get $hotStart) (global.get $rowBytes))) (global.get $hot) (global.get $hotCount))
+    (call $hotPull (global.get $syn0) (global.get $hotIn) (global.get $hotWords))
+    (if (global.get $negative) (then (call $hotPull (global.get $syn1neg) (global.get $hotNeg) (global.get $hotWords)))))
+
+  (func $hotPushAll
+    (call $hotPush (i32.add (global.get $syn1) (i32.mul (global.get $hotStart) (global.get $rowBytes))) (global.get $hot) (global.get $hotCount))
+    (call $hotPush (global.get $syn0) (global.get $hotIn) (global.get $hotWords))
+    (if (global.get $negative) (then (call $hotPush (global.get $syn1neg) (global.get $hotNeg) (global.get $hotWords)))))
+
+  ;; Address of word $w's input row: this thread's private copy for the most frequent words, else shared.
+  (func $inRow (param $w i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $w) (global.get $hotWords))
+      (then (i32.add (global.get $hotIn) (i32.mul (local.get $w) (global.get $rowBytes))))
+      (else (i32.add (global.get $syn0) (i32.mul (local.get $w) (global.get $rowBytes))))))
+
+  ;; Address of word $w's negative-sampling output row, private for the most frequent words as $inRow.
+  (func $negRow (param $w i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get $w) (global.get $hotWords))
+      (then (i32.add (global.get $hotNeg) (i32.mul (local.get $w) (global.get $rowBytes))))
+      (else (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes))))))
 
   ;; Every prediction of centre word $w from input row $in: its Huffman path, then itself and the negatives.
   (func $predictAll (param $w i32) (param $nNeg i32) (param $in i32) (param $alpha f32)
     (local $k i32)
     (if (global.get $hs) (then (call $predictPath (local.get $w) (local.get $in) (local.get $alpha))))
     (if (global.get $negative) (then
-      (call $predict (local.get $in) (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes)))
+      (call $predict (local.get $in) (call $negRow (local.get $w))
         (f32.const 1) (i32.const 0) (local.get $alpha))
       (block $done (loop $l
         (br_if $done (i32.ge_s (local.get $k) (local.get $nNeg)))
         (call $predict (local.get $in)
-          (i32.add (global.get $syn1neg) (i32.mul
-            (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2))))
-            (global.get $rowBytes)))
+          (call $negRow (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2)))))
           (f32.const 0) (i32.const 0) (local.get $alpha))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $l))))))
@@ -438,7 +454,7 @@
     (local $kw f32) (local $kept i32) (local $i i32) (local $win i32) (local $k i32) (local $nNeg i32)
     (local $t i32) (local $lo i32) (local $hi i32) (local $j i32) (local $cw i32) (local $inv f32)
     (call $configure (local.get $ctx))
-    (call $hotPull)
+    (call $hotPullAll)
     (block $sentencesDone (loop $sentences
       (br_if $sentencesDone (i32.ge_s (local.get $s) (local.get $nSentences)))
       (local.set $end (i32.load (i32.add (global.get $ends) (i32.shl (local.get $s) (i32.const 2)))))
@@ -487,19 +503,17 @@
         (if (i32.ge_s (local.get $hi) (local.get $n)) (then (local.set $hi (i32.sub (local.get $n) (i32.const 1)))))
         ;; start every cache miss of this position at once: output rows of the centre word and negatives, input rows of the window
         (if (global.get $negative) (then
-          (call $touch (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes))))
+          (call $touch (call $negRow (local.get $w)))
           (local.set $k (i32.const 0))
           (block $tnDone (loop $tn
             (br_if $tnDone (i32.ge_s (local.get $k) (local.get $nNeg)))
-            (call $touch (i32.add (global.get $syn1neg) (i32.mul
-              (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2)))) (global.get $rowBytes))))
+            (call $touch (call $negRow (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2))))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $tn)))))
         (local.set $j (local.get $lo))
         (block $tcDone (loop $tc
           (br_if $tcDone (i32.gt_s (local.get $j) (local.get $hi)))
-          (call $touch (i32.add (global.get $syn0) (i32.mul
-            (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2)))) (global.get $rowBytes))))
+          (call $touch (call $inRow (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br $tc)))
 
@@ -510,9 +524,7 @@
             (block $ctxDone (loop $ctx
               (br_if $ctxDone (i32.gt_s (local.get $j) (local.get $hi)))
               (if (i32.ne (local.get $j) (local.get $i)) (then
-                (local.set $t (i32.add (global.get $syn0) (i32.mul
-                  (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))
-                  (global.get $rowBytes))))
+                (local.set $t (call $inRow (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))))
                 (call $zero (global.get $neu1e))
                 (call $predictAll (local.get $w) (local.get $nNeg) (local.get $t) (local.get $alpha))
                 (call $add (global.get $neu1e) (local.get $t))))
@@ -527,9 +539,7 @@
               (block $sumDone (loop $sum
                 (br_if $sumDone (i32.gt_s (local.get $j) (local.get $hi)))
                 (if (i32.ne (local.get $j) (local.get $i)) (then
-                  (call $add (i32.add (global.get $syn0) (i32.mul
-                    (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))
-                    (global.get $rowBytes))) (global.get $neu1))))
+                  (call $add (call $inRow (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))) (global.get $neu1))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br $sum)))
               (local.set $inv (f32.div (f32.const 1) (f32.convert_i32_s (local.get $cw))))
@@ -541,16 +551,14 @@
               (block $spreadDone (loop $spread
                 (br_if $spreadDone (i32.gt_s (local.get $j) (local.get $hi)))
                 (if (i32.ne (local.get $j) (local.get $i)) (then
-                  (call $add (global.get $neu1e) (i32.add (global.get $syn0) (i32.mul
-                    (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))
-                    (global.get $rowBytes))))))
+                  (call $add (global.get $neu1e) (call $inRow (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br $spread)))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $pos)))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sentences)))
-    (call $hotPush)
+    (call $hotPushAll)
     (f32.store offset=120 (local.get $ctx) (global.get $touched))
     (i32.store offset=100 (local.get $ctx) (global.get $rng))
     (f64.store offset=104 (local.get $ctx) (global.get $lossSum))
