@@ -69,6 +69,8 @@ export interface SlotLayout {
   /** The same for the hot words' input rows and (with negative sampling) output rows. */
   hotIn: number;
   hotNeg: number;
+  /** Input-row address of each word of the sentence being trained (the kernel resolves hot or shared once per word). */
+  rows: number;
 }
 
 export interface Word2VecLayout {
@@ -144,6 +146,8 @@ export const CTX = {
   hotWords: 152,
   hotIn: 156,
   hotNeg: 160,
+  /** Address of the slot's per-word input-row addresses (SlotLayout.rows). */
+  rows: 164,
   bytes: 176,
 } as const;
 
@@ -189,6 +193,7 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
       hot: take(2 * hotRowsOf(shape) * rowBytes),
       hotIn: take(2 * hotWordsOf(shape) * rowBytes),
       hotNeg: take(shape.negative > 0 ? 2 * hotWordsOf(shape) * rowBytes : 0),
+      rows: take(shape.maxChunkWords * 4),
     });
   }
   return { shape, rowFloats, syn0, syn1neg, syn1, expTable, logTable, aliasProbability, aliasIndex, keep, codes, points, lengths, offsets, slots, totalBytes: at };
@@ -315,6 +320,7 @@ export function writeSlotConfig(buffer: ArrayBufferLike, l: Word2VecLayout, slot
   put(CTX.hotWords, hotWordsOf(sh));
   put(CTX.hotIn, s.hotIn);
   put(CTX.hotNeg, s.hotNeg);
+  put(CTX.rows, s.rows);
   put(CTX.rng, seedState(seed, slot));
   dv.setFloat64(CTX.lossSum, 0, true);
   dv.setFloat64(CTX.lossCount, 0, true);

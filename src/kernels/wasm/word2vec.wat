@@ -48,6 +48,8 @@
   (global $hotWords (mut i32) (i32.const 0))
   (global $hotIn (mut i32) (i32.const 0))
   (global $hotNeg (mut i32) (i32.const 0))
+  ;; Input-row address of each word of the subsampled sentence (private or shared, decided once per word).
+  (global $rows (mut i32) (i32.const 0))
   (global $rng (mut i32) (i32.const 1))
   (global $lossSum (mut f64) (f64.const 0))
   (global $lossCount (mut f64) (f64.const 0))
@@ -88,6 +90,7 @@
     (global.set $hotWords (i32.load offset=152 (local.get $ctx)))
     (global.set $hotIn (i32.load offset=156 (local.get $ctx)))
     (global.set $hotNeg (i32.load offset=160 (local.get $ctx)))
+    (global.set $rows (i32.load offset=164 (local.get $ctx)))
     (global.set $rng (i32.load offset=100 (local.get $ctx)))
     (global.set $lossSum (f64.const 0))
     (global.set $lossCount (f64.const 0)))
@@ -420,29 +423,17 @@
     (call $hotPush (global.get $syn0) (global.get $hotIn) (global.get $hotWords))
     (if (global.get $negative) (then (call $hotPush (global.get $syn1neg) (global.get $hotNeg) (global.get $hotWords)))))
 
-  ;; Address of word $w's input row: this thread's private copy for the most frequent words, else shared.
-  (func $inRow (param $w i32) (result i32)
-    (if (result i32) (i32.lt_u (local.get $w) (global.get $hotWords))
-      (then (i32.add (global.get $hotIn) (i32.mul (local.get $w) (global.get $rowBytes))))
-      (else (i32.add (global.get $syn0) (i32.mul (local.get $w) (global.get $rowBytes))))))
-
-  ;; Address of word $w's negative-sampling output row, private for the most frequent words as $inRow.
-  (func $negRow (param $w i32) (result i32)
-    (if (result i32) (i32.lt_u (local.get $w) (global.get $hotWords))
-      (then (i32.add (global.get $hotNeg) (i32.mul (local.get $w) (global.get $rowBytes))))
-      (else (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes))))))
-
   ;; Every prediction of centre word $w from input row $in: its Huffman path, then itself and the negatives.
-  (func $predictAll (param $w i32) (param $nNeg i32) (param $in i32) (param $alpha f32)
+  ;; $wOut is the address of $w's negative-sampling output row; the slot's negs area holds the negatives' row addresses.
+  (func $predictAll (param $w i32) (param $wOut i32) (param $nNeg i32) (param $in i32) (param $alpha f32)
     (local $k i32)
     (if (global.get $hs) (then (call $predictPath (local.get $w) (local.get $in) (local.get $alpha))))
     (if (global.get $negative) (then
-      (call $predict (local.get $in) (call $negRow (local.get $w))
-        (f32.const 1) (i32.const 0) (local.get $alpha))
+      (call $predict (local.get $in) (local.get $wOut) (f32.const 1) (i32.const 0) (local.get $alpha))
       (block $done (loop $l
         (br_if $done (i32.ge_s (local.get $k) (local.get $nNeg)))
         (call $predict (local.get $in)
-          (call $negRow (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2)))))
+          (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2))))
           (f32.const 0) (i32.const 0) (local.get $alpha))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $l))))))
@@ -452,7 +443,7 @@
   (func (export "train") (param $ctx i32) (param $nSentences i32) (param $alpha f32) (result i32)
     (local $s i32) (local $start i32) (local $end i32) (local $p i32) (local $n i32) (local $w i32)
     (local $kw f32) (local $kept i32) (local $i i32) (local $win i32) (local $k i32) (local $nNeg i32)
-    (local $t i32) (local $lo i32) (local $hi i32) (local $j i32) (local $cw i32) (local $inv f32)
+    (local $t i32) (local $lo i32) (local $hi i32) (local $j i32) (local $cw i32) (local $inv f32) (local $wOut i32)
     (call $configure (local.get $ctx))
     (call $hotPullAll)
     (block $sentencesDone (loop $sentences
@@ -472,6 +463,12 @@
           (br_if $sub (f32.lt (local.get $kw)
             (f32.mul (f32.convert_i32_u (i32.shr_u (call $next) (i32.const 8))) (f32.const 0x1p-24)))))
         (i32.store (i32.add (global.get $work) (i32.shl (local.get $n) (i32.const 2))) (local.get $w))
+        ;; its input row: this thread's private copy for the most frequent words, else the shared one
+        (i32.store (i32.add (global.get $rows) (i32.shl (local.get $n) (i32.const 2)))
+          (select
+            (i32.add (global.get $hotIn) (i32.mul (local.get $w) (global.get $rowBytes)))
+            (i32.add (global.get $syn0) (i32.mul (local.get $w) (global.get $rowBytes)))
+            (i32.lt_u (local.get $w) (global.get $hotWords))))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
         (br $sub)))
       (local.set $start (local.get $end))
@@ -493,27 +490,35 @@
                                (f32.load (i32.add (global.get $aliasProbability) (i32.shl (local.get $t) (i32.const 2))))))
             (then (local.set $t (i32.load (i32.add (global.get $aliasIndex) (i32.shl (local.get $t) (i32.const 2)))))))
           (if (i32.ne (local.get $t) (local.get $w)) (then
-            (i32.store (i32.add (global.get $negs) (i32.shl (local.get $nNeg) (i32.const 2))) (local.get $t))
+            (i32.store (i32.add (global.get $negs) (i32.shl (local.get $nNeg) (i32.const 2)))
+              (select
+                (i32.add (global.get $hotNeg) (i32.mul (local.get $t) (global.get $rowBytes)))
+                (i32.add (global.get $syn1neg) (i32.mul (local.get $t) (global.get $rowBytes)))
+                (i32.lt_u (local.get $t) (global.get $hotWords))))
             (local.set $nNeg (i32.add (local.get $nNeg) (i32.const 1)))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br $negLoop)))
+        (local.set $wOut (select
+          (i32.add (global.get $hotNeg) (i32.mul (local.get $w) (global.get $rowBytes)))
+          (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes)))
+          (i32.lt_u (local.get $w) (global.get $hotWords))))
         (local.set $lo (i32.sub (local.get $i) (local.get $win)))
         (if (i32.lt_s (local.get $lo) (i32.const 0)) (then (local.set $lo (i32.const 0))))
         (local.set $hi (i32.add (local.get $i) (local.get $win)))
         (if (i32.ge_s (local.get $hi) (local.get $n)) (then (local.set $hi (i32.sub (local.get $n) (i32.const 1)))))
         ;; start every cache miss of this position at once: output rows of the centre word and negatives, input rows of the window
         (if (global.get $negative) (then
-          (call $touch (call $negRow (local.get $w)))
+          (call $touch (local.get $wOut))
           (local.set $k (i32.const 0))
           (block $tnDone (loop $tn
             (br_if $tnDone (i32.ge_s (local.get $k) (local.get $nNeg)))
-            (call $touch (call $negRow (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2))))))
+            (call $touch (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2)))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
             (br $tn)))))
         (local.set $j (local.get $lo))
         (block $tcDone (loop $tc
           (br_if $tcDone (i32.gt_s (local.get $j) (local.get $hi)))
-          (call $touch (call $inRow (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))))
+          (call $touch (i32.load (i32.add (global.get $rows) (i32.shl (local.get $j) (i32.const 2)))))
           (local.set $j (i32.add (local.get $j) (i32.const 1)))
           (br $tc)))
 
@@ -524,9 +529,9 @@
             (block $ctxDone (loop $ctx
               (br_if $ctxDone (i32.gt_s (local.get $j) (local.get $hi)))
               (if (i32.ne (local.get $j) (local.get $i)) (then
-                (local.set $t (call $inRow (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))))
+                (local.set $t (i32.load (i32.add (global.get $rows) (i32.shl (local.get $j) (i32.const 2)))))
                 (call $zero (global.get $neu1e))
-                (call $predictAll (local.get $w) (local.get $nNeg) (local.get $t) (local.get $alpha))
+                (call $predictAll (local.get $w) (local.get $wOut) (local.get $nNeg) (local.get $t) (local.get $alpha))
                 (call $add (global.get $neu1e) (local.get $t))))
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
               (br $ctx))))
@@ -539,19 +544,19 @@
               (block $sumDone (loop $sum
                 (br_if $sumDone (i32.gt_s (local.get $j) (local.get $hi)))
                 (if (i32.ne (local.get $j) (local.get $i)) (then
-                  (call $add (call $inRow (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))) (global.get $neu1))))
+                  (call $add (i32.load (i32.add (global.get $rows) (i32.shl (local.get $j) (i32.const 2)))) (global.get $neu1))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br $sum)))
               (local.set $inv (f32.div (f32.const 1) (f32.convert_i32_s (local.get $cw))))
               (if (global.get $cbowMean) (then (call $scale (global.get $neu1) (local.get $inv))))
               (call $zero (global.get $neu1e))
-              (call $predictAll (local.get $w) (local.get $nNeg) (global.get $neu1) (local.get $alpha))
+              (call $predictAll (local.get $w) (local.get $wOut) (local.get $nNeg) (global.get $neu1) (local.get $alpha))
               (if (i32.eqz (global.get $cbowMean)) (then (call $scale (global.get $neu1e) (local.get $inv))))
               (local.set $j (local.get $lo))
               (block $spreadDone (loop $spread
                 (br_if $spreadDone (i32.gt_s (local.get $j) (local.get $hi)))
                 (if (i32.ne (local.get $j) (local.get $i)) (then
-                  (call $add (global.get $neu1e) (call $inRow (i32.load (i32.add (global.get $work) (i32.shl (local.get $j) (i32.const 2))))))))
+                  (call $add (global.get $neu1e) (i32.load (i32.add (global.get $rows) (i32.shl (local.get $j) (i32.const 2)))))))
                 (local.set $j (i32.add (local.get $j) (i32.const 1)))
                 (br $spread)))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
