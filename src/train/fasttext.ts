@@ -244,7 +244,7 @@ async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer,
   try {
     let dispatched = 0;
     for (let epoch = 0; epoch < opts.epoch && !signal?.aborted; epoch++) {
-      for await (const chunk of encodeCorpus(corpus, vocab, tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: MAX_LINE_TOKENS })) {
+      for await (const chunk of encodeCorpus(corpus, vocab, tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: MAX_LINE_TOKENS, reuseBuffers: true })) {
         if (signal?.aborted) break;
         for (const piece of chunkPieces(chunk.ids, chunk.sentenceEnds, layout.shape.maxChunkWords)) {
           const alphaStart = linearDecay(opts.lr, 0, dispatched / totalWords);

@@ -401,7 +401,7 @@ async function runEpochs(model: Model, corpus: Corpus, opts: ResolvedWord2VecOpt
       let chunkIndex = 0;
       const wholeEpoch = position.chunksDone === 0;
       let idsSeen = 0;
-      for await (const chunk of encodeCorpus(corpus, model.vocab, getTokenizer(opts.tokenizer), { chunkWords: CHUNK_WORDS, maxSentenceLength: opts.maxSentenceLength })) {
+      for await (const chunk of encodeCorpus(corpus, model.vocab, getTokenizer(opts.tokenizer), { chunkWords: CHUNK_WORDS, maxSentenceLength: opts.maxSentenceLength, reuseBuffers: true })) {
         if (chunkIndex++ < position.chunksDone) continue; // resumed: trained before the checkpoint
         if (signal?.aborted) break;
         alpha = linearDecay(opts.alpha, opts.minAlpha, Math.min(1, dispatched / totalWords));

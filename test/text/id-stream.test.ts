@@ -128,3 +128,19 @@ test('the fused whitespace scanner splits on exactly the tokenizer\'s separators
   const counted = await buildVocabulary(corpusFromLines(lines), { minCount: 1, tokenizer: ws });
   assert.deepEqual([...counted.vocab.words].sort(), [...words].sort());
 });
+
+test('reuseBuffers: the same chunks, refilled from a few buffers once the caller moves on', async () => {
+  const lines = Array.from({ length: 400 }, (_, i) => Array.from({ length: 1 + (i % 37) }, (_, k) => `w${(i * 7 + k) % 50}`).join(' '));
+  const vocab = new Vocabulary(Array.from({ length: 50 }, (_, i) => `w${i}`));
+  const plain: number[][] = [];
+  for await (const c of encodeCorpus(corpusFromLines(lines), vocab, whitespaceTokenizer, { chunkWords: 64, maxSentenceLength: 16 })) plain.push([...c.ids, -1, ...c.sentenceEnds]);
+  const reused: number[][] = [];
+  const buffers = new Set<ArrayBufferLike>();
+  for await (const c of encodeCorpus(corpusFromLines(lines), vocab, whitespaceTokenizer, { chunkWords: 64, maxSentenceLength: 16, reuseBuffers: true })) {
+    reused.push([...c.ids, -1, ...c.sentenceEnds]);
+    buffers.add(c.ids.buffer);
+  }
+  assert.deepEqual(reused, plain);
+  assert.ok(plain.length > 20, `${plain.length} chunks`);
+  assert.ok(buffers.size <= 2, `${buffers.size} id buffers for ${reused.length} chunks`);
+});
