@@ -281,7 +281,7 @@ async function createModel(vocab: Vocabulary, opts: ResolvedWord2VecOptions, wor
     maxChunkWords: CHUNK_WORDS + opts.maxSentenceLength,
     slots: opts.threads,
     inputBuffers: POOL_DEPTH,
-    // One thread has nobody to contend with, and stays bit-for-bit the reference kernel's result.
+    // One thread has nobody to contend with: every update stays visible at once, as in the sequential rule.
     hotRows: opts.threads > 1 ? HS_HOT_ROWS : 0,
     hotWords: opts.threads > 1 ? HOT_WORDS : 0,
   });
