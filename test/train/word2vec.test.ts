@@ -76,8 +76,8 @@ for (const [name, opts] of [
   });
 }
 
-// With several threads the hottest rows (here, with so small a vocabulary, nearly all) are trained in per-thread
-// copies merged after each chunk: the merged model must learn what one thread learns.
+// With several threads the Huffman nodes nearest the root (here, with so small a vocabulary, all of them) are
+// trained in per-thread copies merged after each chunk: the merged model must learn what one thread learns.
 for (const [name, opts] of [
   ['skip-gram + negative sampling', { skipgram: true, negative: 5 }],
   ['CBOW + hierarchical softmax', { cbow: true, negative: 0, hs: true }],
