@@ -39,11 +39,6 @@ export interface Word2VecShape {
    * which would otherwise contend for those rows' cache lines on every prediction.
    */
   hotRows?: number;
-  /**
-   * Likewise the input rows and negative-sampling output rows of this many most frequent words (ids are in
-   * descending frequency), which every thread reads and writes far more often than any other (default 0).
-   */
-  hotWords?: number;
   /** Input buffers per slot, so the main thread fills the next chunk while the worker trains one (default 1). */
   inputBuffers?: number;
 }
@@ -66,10 +61,7 @@ export interface SlotLayout {
   path: number;
   /** Private copies of the hot hierarchical-softmax rows, then a snapshot of their values at the call's start. */
   hot: number;
-  /** The same for the hot words' input rows and (with negative sampling) output rows. */
-  hotIn: number;
-  hotNeg: number;
-  /** Input-row address of each word of the sentence being trained (the kernel resolves hot or shared once per word). */
+  /** Input-row address of each word of the sentence being trained. */
   rows: number;
 }
 
@@ -142,13 +134,9 @@ export const CTX = {
   hot: 144,
   /** Number of hot rows. */
   hotCount: 148,
-  /** Number of hot words, and the addresses of the slot's private copies of their rows (SlotLayout.hotIn/hotNeg). */
-  hotWords: 152,
-  hotIn: 156,
-  hotNeg: 160,
   /** Address of the slot's per-word input-row addresses (SlotLayout.rows). */
-  rows: 164,
-  bytes: 176,
+  rows: 152,
+  bytes: 160,
 } as const;
 
 const align = (n: number, a = 64) => Math.ceil(n / a) * a;
@@ -191,8 +179,6 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
       negs: take(Math.max(shape.negative, 1) * 4),
       path: take(shape.hs ? 2048 : 0),
       hot: take(2 * hotRowsOf(shape) * rowBytes),
-      hotIn: take(2 * hotWordsOf(shape) * rowBytes),
-      hotNeg: take(shape.negative > 0 ? 2 * hotWordsOf(shape) * rowBytes : 0),
       rows: take(shape.maxChunkWords * 4),
     });
   }
@@ -202,11 +188,6 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
 /** Hot rows actually used: none without hierarchical softmax, never more than the inner nodes. */
 export function hotRowsOf(s: Word2VecShape): number {
   return s.hs ? Math.min(s.hotRows ?? 0, Math.max(s.vocabSize - 1, 0)) : 0;
-}
-
-/** Hot words actually used: never more than the vocabulary. */
-export function hotWordsOf(s: Word2VecShape): number {
-  return Math.min(s.hotWords ?? 0, s.vocabSize);
 }
 
 function validateShape(s: Word2VecShape): void {
@@ -220,7 +201,6 @@ function validateShape(s: Word2VecShape): void {
     ['slots', s.slots, 1],
     ['inputBuffers', s.inputBuffers ?? 1, 1],
     ['hotRows', s.hotRows ?? 0, 0],
-    ['hotWords', s.hotWords ?? 0, 0],
   ];
   for (const [name, v, min] of ints) {
     if (!Number.isInteger(v) || v < min) throw new RangeError(`word2vec layout: ${name} must be an integer ≥ ${min}, got ${v}`);
@@ -317,9 +297,6 @@ export function writeSlotConfig(buffer: ArrayBufferLike, l: Word2VecLayout, slot
   put(CTX.hotStart, sh.vocabSize - 1 - hotRows);
   put(CTX.hot, s.hot);
   put(CTX.hotCount, hotRows);
-  put(CTX.hotWords, hotWordsOf(sh));
-  put(CTX.hotIn, s.hotIn);
-  put(CTX.hotNeg, s.hotNeg);
   put(CTX.rows, s.rows);
   put(CTX.rng, seedState(seed, slot));
   dv.setFloat64(CTX.lossSum, 0, true);

@@ -104,12 +104,6 @@ const CHUNK_WORDS = 16384;
  * end. Shared, those few rows would bounce between the cores' caches on every prediction.
  */
 const HS_HOT_ROWS = 64;
-/**
- * Likewise the input and negative-sampling output rows of the most frequent words: off. With 256 such words,
- * CBOW with negative sampling lost 0.004-0.008 of analogy accuracy to gensim in three full en-mix runs (it
- * had been 0.001-0.008 ahead), more than gensim's own seed spread, and no speed gain stood out of the noise.
- */
-const HOT_WORDS = 0;
 /** Chunks queued per worker (each has as many input buffers in its slot): one training, one waiting. */
 const POOL_DEPTH = 2;
 
@@ -287,7 +281,6 @@ async function createModel(vocab: Vocabulary, opts: ResolvedWord2VecOptions, wor
     inputBuffers: POOL_DEPTH,
     // One thread has nobody to contend with: every update stays visible at once, as in the sequential rule.
     hotRows: opts.threads > 1 ? HS_HOT_ROWS : 0,
-    hotWords: opts.threads > 1 ? HOT_WORDS : 0,
   });
   const memory = sharedMemory(layout.totalBytes);
   const views = viewsOf(memory.buffer, layout);

@@ -43,12 +43,7 @@
   (global $hotStart (mut i32) (i32.const 0))
   (global $hotCount (mut i32) (i32.const 0))
   (global $hot (mut i32) (i32.const 0))
-  ;; Likewise the input rows and the negative-sampling output rows of the $hotWords most frequent words (word
-  ;; ids are in descending frequency), in private copies at $hotIn and $hotNeg.
-  (global $hotWords (mut i32) (i32.const 0))
-  (global $hotIn (mut i32) (i32.const 0))
-  (global $hotNeg (mut i32) (i32.const 0))
-  ;; Input-row address of each word of the subsampled sentence (private or shared, decided once per word).
+  ;; Input-row address of each word of the subsampled sentence, computed once per word.
   (global $rows (mut i32) (i32.const 0))
   (global $rng (mut i32) (i32.const 1))
   (global $lossSum (mut f64) (f64.const 0))
@@ -87,10 +82,7 @@
     (global.set $hotStart (i32.load offset=140 (local.get $ctx)))
     (global.set $hotCount (i32.load offset=148 (local.get $ctx)))
     (global.set $hot (i32.load offset=144 (local.get $ctx)))
-    (global.set $hotWords (i32.load offset=152 (local.get $ctx)))
-    (global.set $hotIn (i32.load offset=156 (local.get $ctx)))
-    (global.set $hotNeg (i32.load offset=160 (local.get $ctx)))
-    (global.set $rows (i32.load offset=164 (local.get $ctx)))
+    (global.set $rows (i32.load offset=152 (local.get $ctx)))
     (global.set $rng (i32.load offset=100 (local.get $ctx)))
     (global.set $lossSum (f64.const 0))
     (global.set $lossCount (f64.const 0)))
@@ -434,15 +426,9 @@
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br $l))))
 
-  (func $hotPullAll
-    (call $hotPull (i32.add (global.get $syn1) (i32.mul (global.get $hotStart) (global.get $rowBytes))) (global.get $hot) (global.get $hotCount))
-    (call $hotPull (global.get $syn0) (global.get $hotIn) (global.get $hotWords))
-    (if (global.get $negative) (then (call $hotPull (global.get $syn1neg) (global.get $hotNeg) (global.get $hotWords)))))
-
-  (func $hotPushAll
-    (call $hotPush (i32.add (global.get $syn1) (i32.mul (global.get $hotStart) (global.get $rowBytes))) (global.get $hot) (global.get $hotCount))
-    (call $hotPush (global.get $syn0) (global.get $hotIn) (global.get $hotWords))
-    (if (global.get $negative) (then (call $hotPush (global.get $syn1neg) (global.get $hotNeg) (global.get $hotWords)))))
+  ;; Where the hot hierarchical-softmax rows start in the shared matrix.
+  (func $hotShared (result i32)
+    (i32.add (global.get $syn1) (i32.mul (global.get $hotStart) (global.get $rowBytes))))
 
   ;; Every prediction of centre word $w from input row $in: its Huffman path, then itself and the negatives.
   ;; $wOut is the address of $w's negative-sampling output row; the slot's negs area holds the negatives' row addresses.
@@ -466,7 +452,7 @@
     (local $kw f32) (local $kept i32) (local $i i32) (local $win i32) (local $k i32) (local $nNeg i32)
     (local $t i32) (local $lo i32) (local $hi i32) (local $j i32) (local $cw i32) (local $inv f32) (local $wOut i32)
     (call $configure (local.get $ctx))
-    (call $hotPullAll)
+    (call $hotPull (call $hotShared) (global.get $hot) (global.get $hotCount))
     (block $sentencesDone (loop $sentences
       (br_if $sentencesDone (i32.ge_s (local.get $s) (local.get $nSentences)))
       (local.set $end (i32.load (i32.add (global.get $ends) (i32.shl (local.get $s) (i32.const 2)))))
@@ -484,12 +470,8 @@
           (br_if $sub (f32.lt (local.get $kw)
             (f32.mul (f32.convert_i32_u (i32.shr_u (call $next) (i32.const 8))) (f32.const 0x1p-24)))))
         (i32.store (i32.add (global.get $work) (i32.shl (local.get $n) (i32.const 2))) (local.get $w))
-        ;; its input row: this thread's private copy for the most frequent words, else the shared one
         (i32.store (i32.add (global.get $rows) (i32.shl (local.get $n) (i32.const 2)))
-          (select
-            (i32.add (global.get $hotIn) (i32.mul (local.get $w) (global.get $rowBytes)))
-            (i32.add (global.get $syn0) (i32.mul (local.get $w) (global.get $rowBytes)))
-            (i32.lt_u (local.get $w) (global.get $hotWords))))
+          (i32.add (global.get $syn0) (i32.mul (local.get $w) (global.get $rowBytes))))
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
         (br $sub)))
       (local.set $start (local.get $end))
@@ -512,17 +494,11 @@
             (then (local.set $t (i32.load (i32.add (global.get $aliasIndex) (i32.shl (local.get $t) (i32.const 2)))))))
           (if (i32.ne (local.get $t) (local.get $w)) (then
             (i32.store (i32.add (global.get $negs) (i32.shl (local.get $nNeg) (i32.const 2)))
-              (select
-                (i32.add (global.get $hotNeg) (i32.mul (local.get $t) (global.get $rowBytes)))
-                (i32.add (global.get $syn1neg) (i32.mul (local.get $t) (global.get $rowBytes)))
-                (i32.lt_u (local.get $t) (global.get $hotWords))))
+              (i32.add (global.get $syn1neg) (i32.mul (local.get $t) (global.get $rowBytes))))
             (local.set $nNeg (i32.add (local.get $nNeg) (i32.const 1)))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
           (br $negLoop)))
-        (local.set $wOut (select
-          (i32.add (global.get $hotNeg) (i32.mul (local.get $w) (global.get $rowBytes)))
-          (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes)))
-          (i32.lt_u (local.get $w) (global.get $hotWords))))
+        (local.set $wOut (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes))))
         (local.set $lo (i32.sub (local.get $i) (local.get $win)))
         (if (i32.lt_s (local.get $lo) (i32.const 0)) (then (local.set $lo (i32.const 0))))
         (local.set $hi (i32.add (local.get $i) (local.get $win)))
@@ -584,7 +560,7 @@
         (br $pos)))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
       (br $sentences)))
-    (call $hotPushAll)
+    (call $hotPush (call $hotShared) (global.get $hot) (global.get $hotCount))
     (f32.store offset=120 (local.get $ctx) (global.get $touched))
     (i32.store offset=100 (local.get $ctx) (global.get $rng))
     (f64.store offset=104 (local.get $ctx) (global.get $lossSum))
