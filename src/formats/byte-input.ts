@@ -15,6 +15,11 @@ import { FormatError } from '../errors.ts';
 /** First read size; it doubles after each read up to MAX_READ, so `limit` loads touch little of a big file. */
 const FIRST_READ = 1 << 18;
 const MAX_READ = 1 << 24;
+/**
+ * Whole-file mode: blocks read at once, each on its own libuv thread. Reading into fresh memory is mostly page
+ * faults; two reads in flight took a 1 GB load from ~0.95 s to ~0.89 s on 2 cores (three were no faster).
+ */
+const READS_IN_FLIGHT = 2;
 
 interface RawSource {
   read(into: Buffer, offset: number, length: number): Promise<number>;
@@ -22,9 +27,14 @@ interface RawSource {
 }
 
 class FileSource implements RawSource {
+  /** Where the next read starts: advanced when a read is issued, so several may be in flight at once. */
+  private position = 0;
   constructor(private readonly fh: FileHandle) {}
   async read(into: Buffer, offset: number, length: number): Promise<number> {
-    const { bytesRead } = await this.fh.read(into, offset, length, null);
+    const at = this.position;
+    this.position += length;
+    const { bytesRead } = await this.fh.read(into, offset, length, at);
+    if (bytesRead < length) this.position = at + bytesRead;
     return bytesRead;
   }
   close(): Promise<void> {
@@ -84,8 +94,10 @@ export class ByteInput {
   /** Bytes pulled from the source so far (decompressed). */
   bytesRead = 0;
   private readSize = FIRST_READ;
-  /** Whole-file mode: the read in flight into buf[end, …), started when the previous one finished. */
-  private ahead: Promise<number> | null = null;
+  /** Whole-file mode: the reads in flight (bytes asked for, bytes read), in file order; the first fills buf[end, …). */
+  private readonly ahead: { length: number; read: Promise<number> }[] = [];
+  /** Whole-file mode: where the next read to start goes. */
+  private aheadAt = 0;
 
   private constructor(
     private readonly source: RawSource,
@@ -141,17 +153,23 @@ export class ByteInput {
     if (this.eof) return false;
     if (this.whole) {
       // The file as it was when opened: whatever it grew by afterwards is not read.
-      const n = await (this.ahead ?? this.readAt(this.end, minBytes));
-      this.ahead = null;
+      if (this.ahead.length === 0) this.readAhead(minBytes);
+      const { length, read } = this.ahead.shift()!;
+      const n = await read;
       if (n === 0) {
         this.eof = true;
         return false;
       }
       this.end += n;
       this.bytesRead += n;
-      this.readSize = Math.min(this.readSize * 2, MAX_READ);
-      // Read the next block (on libuv's thread, faulting in its fresh pages there) while the caller parses this one.
-      if (this.end < this.buf.length) this.ahead = this.readAt(this.end, 0);
+      if (n < length) {
+        // Only the file's end reads short (it shrank since it was opened): what follows is not read.
+        await this.settleReads();
+        this.eof = true;
+        return true;
+      }
+      // Keep reads in flight (on libuv's threads, faulting in their fresh pages there) while the caller parses.
+      this.readAhead(0);
       return true;
     }
     if (this.start > 0) {
@@ -185,21 +203,33 @@ export class ByteInput {
     return true;
   }
 
-  /** Whole-file mode: reads the next block into buf[at, …); a failure surfaces where the result is awaited. */
-  private readAt(at: number, minBytes: number): Promise<number> {
-    const want = Math.min(Math.max(this.readSize, minBytes), this.buf.length - at);
-    if (want <= 0) return Promise.resolve(0);
-    const reading = this.source.read(this.buf, at, want);
-    // Marked handled now: the caller may be parsing synchronously when it fails, and awaits it later.
-    reading.catch(() => undefined);
-    return reading;
+  /** Whole-file mode: starts reads of the next blocks until READS_IN_FLIGHT are pending. */
+  private readAhead(minBytes: number): void {
+    if (this.aheadAt < this.end) this.aheadAt = this.end;
+    while (this.ahead.length < READS_IN_FLIGHT) {
+      const at = this.aheadAt;
+      const want = Math.min(Math.max(this.readSize, minBytes), this.buf.length - at);
+      if (want <= 0) {
+        if (this.ahead.length === 0) this.ahead.push({ length: 0, read: Promise.resolve(0) });
+        return;
+      }
+      const read = this.source.read(this.buf, at, want);
+      // Marked handled now: the caller may be parsing synchronously when it fails, and awaits it later.
+      read.catch(() => undefined);
+      this.ahead.push({ length: want, read });
+      this.aheadAt = at + want;
+      this.readSize = Math.min(this.readSize * 2, MAX_READ);
+    }
   }
 
   async close(): Promise<void> {
-    // A read still in flight must finish before its file handle closes.
-    if (this.ahead) await this.ahead.catch(() => undefined);
-    this.ahead = null;
+    await this.settleReads();
     return this.source.close();
+  }
+
+  /** Waits for the reads in flight and drops them: they must finish before their buffer or file handle goes. */
+  private async settleReads(): Promise<void> {
+    await Promise.all(this.ahead.splice(0).map(({ read }) => read.catch(() => 0)));
   }
 }
 
