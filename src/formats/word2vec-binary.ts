@@ -47,7 +47,6 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
   const store = new RowStore(dim, capacity, inPlaceMatrix(input, limit, rowBytes));
   let matrix = store.vectors;
   let matrixBytes = new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength);
-  let bits = new Int32Array(matrix.buffer, matrix.byteOffset, matrix.length);
   // Words go in as bytes and come out as strings in a few batch decodes; per row only numbers are kept.
   const words = new PackedWords(o.unicodeErrors, wordBytesHint(input, capacity, rowBytes));
   let rowOffsets: Float64Array = new Float64Array(capacity);
@@ -99,11 +98,10 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
       // The store grew (a gzip file whose header promised more than our first guess).
       matrix = store.vectors;
       matrixBytes = new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength);
-      bits = new Int32Array(matrix.buffer, matrix.byteOffset, matrix.length);
     }
     copyRow(input.buf, input.start, matrixBytes, at * 4, rowBytes);
-    if (!finiteRow(bits, at, dim)) {
-      const j = firstNonFinite(bits, at, dim);
+    if (!finiteRow(matrix, at, dim)) {
+      const j = firstNonFinite(matrix, at, dim);
       const word = JSON.stringify(words.finish()[row]);
       throw fail(`row ${row + 1} (${word}): value ${j + 1} is ${matrix[at + j]}: vectors must be finite`, input.offset(input.start + j * 4));
     }
@@ -142,29 +140,30 @@ function spaceAt(b: Buffer, from: number, end: number): number {
 }
 
 /**
- * NaN and ±Infinity are the floats whose exponent bits are all ones; adding one to the exponent field then
- * carries into the sign bit, so OR-ing that sum over the row tests every value without a branch.
+ * A row is finite exactly when its sum in float64 is: a NaN or an infinity carries through the sum (two opposite
+ * infinities give NaN), and float32's largest value (3.4e38) is so far below float64's that no row's sum overflows.
+ * One add per value; testing each value's exponent bits took three integer operations and ~35% longer.
  */
-function finiteRow(bits: Int32Array, at: number, dim: number): boolean {
-  // Four independent accumulators keep the loop from waiting on one dependency chain.
-  let c0 = 0;
-  let c1 = 0;
-  let c2 = 0;
-  let c3 = 0;
+function finiteRow(v: Float32Array, at: number, dim: number): boolean {
+  // Four independent sums keep the loop from waiting on one dependency chain.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
   const end = at + dim;
   let j = at;
   for (; j + 3 < end; j += 4) {
-    c0 |= (bits[j] & 0x7f800000) + 0x00800000;
-    c1 |= (bits[j + 1] & 0x7f800000) + 0x00800000;
-    c2 |= (bits[j + 2] & 0x7f800000) + 0x00800000;
-    c3 |= (bits[j + 3] & 0x7f800000) + 0x00800000;
+    s0 += v[j];
+    s1 += v[j + 1];
+    s2 += v[j + 2];
+    s3 += v[j + 3];
   }
-  for (; j < end; j++) c0 |= (bits[j] & 0x7f800000) + 0x00800000;
-  return (c0 | c1 | c2 | c3) >= 0;
+  for (; j < end; j++) s0 += v[j];
+  return Number.isFinite(s0 + s1 + s2 + s3);
 }
 
-function firstNonFinite(bits: Int32Array, at: number, dim: number): number {
-  for (let j = 0; j < dim; j++) if ((bits[at + j] & 0x7f800000) === 0x7f800000) return j;
+function firstNonFinite(v: Float32Array, at: number, dim: number): number {
+  for (let j = 0; j < dim; j++) if (!Number.isFinite(v[at + j])) return j;
   return -1;
 }
 

@@ -101,6 +101,8 @@ test('binary: more rows than the header says', async () => {
 test('binary: NaN and infinity name the row, the value and its byte', async () => {
   await assertFormatError(binary('2 2\n', [['ab', [1, 2]], ['cd', [3, NaN]]]), 'word2vec-binary', { message: /row 2 \("cd"\): value 2 is NaN/, byte: 23 });
   await assertFormatError(binary('1 2\n', [['ab', [-Infinity, 2]]], false), 'word2vec-binary', { message: /row 1 \("ab"\): value 1 is -Infinity/, byte: 7 });
+  // Opposite infinities in one row (their sum is NaN, not an infinity).
+  await assertFormatError(binary('1 2\n', [['ab', [Infinity, -Infinity]]], false), 'word2vec-binary', { message: /row 1 \("ab"\): value 1 is Infinity/, byte: 7 });
 });
 
 test('a header promising billions of rows fails as a truncated file, without trying to allocate them', async () => {
