@@ -79,6 +79,8 @@ export class StaticEncoder implements Encoder {
   private readonly sifA: number;
   private readonly component?: Float32Array;
   private readonly oovCache = new Map<string, Float32Array | null>();
+  /** One text's running sum, in float64: no rounding per added word, and no float32 conversion per add. */
+  private readonly sum: Float64Array;
 
   constructor(
     readonly embeddings: Embeddings,
@@ -86,6 +88,7 @@ export class StaticEncoder implements Encoder {
   ) {
     this.id = options.id ?? 'static';
     this.dim = embeddings.dim;
+    this.sum = new Float64Array(this.dim);
     this.maxTokens = options.maxTokens ?? 8191;
     this.pooling = options.pooling ?? 'mean';
     if (this.pooling !== 'mean' && this.pooling !== 'sif') throw new InvalidArgumentError(`pooling must be "mean" or "sif", got ${JSON.stringify(this.pooling)}`);
@@ -126,10 +129,10 @@ export class StaticEncoder implements Encoder {
     for (const text of texts) {
       const words = this.tokenize(text);
       tokens.push(words.length);
-      const out = new Float32Array(this.dim);
+      this.sum.fill(0);
       let total = 0;
-      for (const word of words) total += this.addWord(out, word);
-      vectors.push(this.finish(out, total));
+      for (const word of words) total += this.addWord(word);
+      vectors.push(this.finish(total));
     }
     return { vectors, tokens };
   }
@@ -139,43 +142,40 @@ export class StaticEncoder implements Encoder {
     const vectors: Float32Array[] = [];
     const tokens: number[] = [];
     inputs.forEach((ids, k) => {
-      const out = new Float32Array(this.dim);
+      this.sum.fill(0);
       let total = 0;
       for (const id of ids) {
         if (!Number.isInteger(id) || id < 0 || id >= size) {
           throw new InvalidArgumentError(`token id ${id} in input ${k} is outside the vocabulary (0..${size - 1})`);
         }
-        total += this.addRow(out, id);
+        total += this.addRow(id);
       }
       tokens.push(ids.length);
-      vectors.push(this.finish(out, total));
+      vectors.push(this.finish(total));
     });
     return { vectors, tokens };
   }
 
-  /** Adds the word's weighted vector to `out`; returns the weight used (0 when the word is unknown). */
-  private addWord(out: Float32Array, word: string): number {
+  /** Adds the word's weighted vector to the sum; returns the weight used (0 when the word is unknown). */
+  private addWord(word: string): number {
     const vocab = this.embeddings.vocab;
     let i = vocab.indexOf(word);
     if (i < 0) {
       const lower = word.toLowerCase();
       if (lower !== word) i = vocab.indexOf(lower);
     }
-    if (i >= 0) return this.addRow(out, i);
+    if (i >= 0) return this.addRow(i);
     const v = this.subwordVector(word);
     if (!v) return 0;
     // An unknown word is rarer than any vocabulary word: p(w) ≈ 0, so its SIF weight a/(a+p) is 1, as in mean pooling.
-    for (let j = 0; j < this.dim; j++) out[j] += v[j];
+    addScaled(this.sum, v, 0, this.dim, 1);
     return 1;
   }
 
-  private addRow(out: Float32Array, i: number): number {
+  private addRow(i: number): number {
     const w = this.weights ? this.weights[i] : 1;
     // Index the matrix directly: a subarray view per word was a visible cost under load.
-    const vectors = this.embeddings.vectors;
-    const dim = this.dim;
-    const o = i * dim;
-    for (let j = 0; j < dim; j++) out[j] += w * vectors[o + j];
+    addScaled(this.sum, this.embeddings.vectors, i * this.dim, this.dim, w);
     return w;
   }
 
@@ -192,17 +192,49 @@ export class StaticEncoder implements Encoder {
     return v;
   }
 
-  private finish(sum: Float32Array, total: number): Float32Array {
-    if (total === 0) return sum;
-    for (let j = 0; j < this.dim; j++) sum[j] /= total;
+  /**
+   * The text's vector from the sum: the weighted mean, less its common component, at unit length. Removing a
+   * projection and normalizing ignore scale, so the sum is never divided by the total weight.
+   */
+  private finish(total: number): Float32Array {
+    const { sum, dim } = this;
+    const out = new Float32Array(dim);
+    if (total === 0) return out;
     if (this.component) {
       const c = this.component;
       let d = 0;
-      for (let j = 0; j < this.dim; j++) d += sum[j] * c[j];
-      for (let j = 0; j < this.dim; j++) sum[j] -= d * c[j];
+      for (let j = 0; j < dim; j++) d += sum[j] * c[j];
+      for (let j = 0; j < dim; j++) sum[j] -= d * c[j];
     }
-    return normalizeInPlace(sum);
+    let squares = 0;
+    for (let j = 0; j < dim; j++) squares += sum[j] * sum[j];
+    if (squares === 0) return out;
+    const inv = 1 / Math.sqrt(squares);
+    for (let j = 0; j < dim; j++) out[j] = sum[j] * inv;
+    return out;
   }
+}
+
+/** sum += w × v[from, from + n). Unrolled by four: the adds of one row are independent. */
+function addScaled(sum: Float64Array, v: Float32Array, from: number, n: number, w: number): void {
+  let j = 0;
+  if (w === 1) {
+    for (; j + 3 < n; j += 4) {
+      sum[j] += v[from + j];
+      sum[j + 1] += v[from + j + 1];
+      sum[j + 2] += v[from + j + 2];
+      sum[j + 3] += v[from + j + 3];
+    }
+    for (; j < n; j++) sum[j] += v[from + j];
+    return;
+  }
+  for (; j + 3 < n; j += 4) {
+    sum[j] += w * v[from + j];
+    sum[j + 1] += w * v[from + j + 1];
+    sum[j + 2] += w * v[from + j + 2];
+    sum[j + 3] += w * v[from + j + 3];
+  }
+  for (; j < n; j++) sum[j] += w * v[from + j];
 }
 
 /**
