@@ -10,6 +10,7 @@
  *   EMBEDKIT_BENCH_EPOCHS     epochs (default 15)
  *   EMBEDKIT_BENCH_THREADS    threads for both tools (default 2)
  *   EMBEDKIT_BENCH_MEMORY     GiB for counting and shuffling, both tools (default 4)
+ *   EMBEDKIT_BENCH_SEEDS      comma list of seeds, each run by both tools (default 1); with several, a mean row per tool
  *   EMBEDKIT_BENCH_GLOVE_DIR  folder with the reference tools' binaries (its build/); without it that column is skipped
  *   EMBEDKIT_BENCH_EVAL       folder with questions-words.txt and wordsim353.tsv (default ../shared/data/eval)
  */
@@ -25,10 +26,12 @@ import { printTable, ratio } from './lib/table.ts';
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 
+const REFERENCE = 'GloVe C (reference)';
 const SETTINGS = { window: 10, xMax: 10, dim: 100, minCount: 5, alpha: 0.75, eta: 0.05 };
 
 interface Row {
   tool: string;
+  seed: number | string;
   vocab: number | string;
   nonZeros: number | string;
   /** Vocabulary + co-occurrence counting + shuffle. */
@@ -75,24 +78,24 @@ interface EmbedkitSummary {
   epochs: { epoch: number; cost: number; seconds: number }[];
 }
 
-async function runEmbedkit(cli: string[], corpus: string, output: string, epochs: number, threads: number, memory: number): Promise<{ m: Measured; s: EmbedkitSummary }> {
+async function runEmbedkit(cli: string[], corpus: string, output: string, epochs: number, threads: number, memory: number, seed: number): Promise<{ m: Measured; s: EmbedkitSummary }> {
   const flags = [
     'train', 'glove', '--input', corpus, '--output', output, '--window', String(SETTINGS.window), '--x-max', String(SETTINGS.xMax),
     '--dim', String(SETTINGS.dim), '--min-count', String(SETTINGS.minCount), '--epochs', String(epochs), '--threads', String(threads),
-    '--memory', String(memory), '--seed', '1', '--quiet', '--json',
+    '--memory', String(memory), '--seed', String(seed), '--quiet', '--json',
   ];
   const m = await measure(process.execPath, [...cli, ...flags]);
   return { m, s: JSON.parse(m.stdout) as EmbedkitSummary };
 }
 
 /** The reference pipeline, each tool measured on its own; returns the summed seconds and the largest peak RSS. */
-async function runReference(bin: string, corpus: string, work: string, epochs: number, threads: number, memory: number) {
+async function runReference(bin: string, corpus: string, work: string, epochs: number, threads: number, memory: number, seed: number) {
   const sh = (cmd: string) => measure('/bin/bash', ['-c', `set -e; cd ${JSON.stringify(work)}; ${cmd}`]);
   const vocab = await sh(`${bin}/vocab_count -min-count ${SETTINGS.minCount} -verbose 0 < ${JSON.stringify(corpus)} > vocab.txt`);
   const cooccur = await sh(`${bin}/cooccur -memory ${memory} -vocab-file vocab.txt -verbose 0 -window-size ${SETTINGS.window} < ${JSON.stringify(corpus)} > cooccurrence.bin`);
-  const shuffle = await sh(`${bin}/shuffle -memory ${memory} -verbose 0 -seed 1 < cooccurrence.bin > cooccurrence.shuf.bin`);
+  const shuffle = await sh(`${bin}/shuffle -memory ${memory} -verbose 0 -seed ${seed} < cooccurrence.bin > cooccurrence.shuf.bin`);
   const train = await sh(
-    `${bin}/glove -save-file vectors -threads ${threads} -input-file cooccurrence.shuf.bin -x-max ${SETTINGS.xMax} -iter ${epochs} -vector-size ${SETTINGS.dim} -binary 0 -vocab-file vocab.txt -verbose 2 -seed 1 -eta ${SETTINGS.eta} -alpha ${SETTINGS.alpha}`,
+    `${bin}/glove -save-file vectors -threads ${threads} -input-file cooccurrence.shuf.bin -x-max ${SETTINGS.xMax} -iter ${epochs} -vector-size ${SETTINGS.dim} -binary 0 -vocab-file vocab.txt -verbose 2 -seed ${seed} -eta ${SETTINGS.eta} -alpha ${SETTINGS.alpha}`,
   );
   const vocabSize = Number(/vocabulary of size (\d+)/i.exec(vocab.stderr)?.[1] ?? NaN);
   const nonZeros = Number(/Read (\d+) lines/.exec(train.stderr)?.[1] ?? NaN);
@@ -125,62 +128,93 @@ async function main(): Promise<void> {
   const built = builtCli(outDir);
   console.log(built.description);
 
+  const seeds = (process.env.EMBEDKIT_BENCH_SEEDS ?? '1').split(',').map(Number);
+  if (!gloveDir) console.log('reference GloVe skipped (set EMBEDKIT_BENCH_GLOVE_DIR to the folder of its vocab_count, cooccur, shuffle and glove)');
   const rows: Row[] = [];
-  let reference: Row | undefined;
-  if (gloveDir) {
-    const work = join(outDir, 'reference');
-    mkdirSync(work, { recursive: true });
-    process.stderr.write('reference GloVe... ');
-    const r = await runReference(resolve(gloveDir), corpus.path, work, epochs, threads, memory);
-    process.stderr.write(`${(r.prepareSeconds + r.trainSeconds).toFixed(1)} s\n`);
-    const q = await evaluate(r.output, evalDir);
-    reference = {
-      tool: 'GloVe C (reference)',
-      vocab: r.vocabSize,
-      nonZeros: r.nonZeros,
-      prepareSeconds: r.prepareSeconds,
-      secondsPerEpoch: r.trainSeconds / epochs,
-      totalSeconds: r.prepareSeconds + r.trainSeconds,
-      nonZerosPerSecond: Math.round((r.nonZeros * epochs) / r.trainSeconds),
-      peakRssMiB: Math.round(r.peakRssMiB),
-      ...q,
-    };
-    rows.push(reference);
-    rmSync(work, { recursive: true, force: true });
-  } else {
-    console.log('reference GloVe skipped (set EMBEDKIT_BENCH_GLOVE_DIR to the folder of its vocab_count, cooccur, shuffle and glove)');
-  }
+  /** Each seed's reference row, for the time ratio of the run with the same seed. */
+  const referenceOf = new Map<number | string, Row>();
+  for (const seed of seeds) {
+    if (gloveDir) {
+      const work = join(outDir, 'reference');
+      mkdirSync(work, { recursive: true });
+      process.stderr.write(`reference GloVe, seed ${seed}... `);
+      const r = await runReference(resolve(gloveDir), corpus.path, work, epochs, threads, memory, seed);
+      process.stderr.write(`${(r.prepareSeconds + r.trainSeconds).toFixed(1)} s\n`);
+      const row: Row = {
+        tool: REFERENCE,
+        seed,
+        vocab: r.vocabSize,
+        nonZeros: r.nonZeros,
+        prepareSeconds: r.prepareSeconds,
+        secondsPerEpoch: r.trainSeconds / epochs,
+        totalSeconds: r.prepareSeconds + r.trainSeconds,
+        nonZerosPerSecond: Math.round((r.nonZeros * epochs) / r.trainSeconds),
+        peakRssMiB: Math.round(r.peakRssMiB),
+        ...(await evaluate(r.output, evalDir)),
+      };
+      rows.push(row);
+      referenceOf.set(seed, row);
+      rmSync(work, { recursive: true, force: true });
+    }
 
-  process.stderr.write('embedkit... ');
-  const output = join(outDir, 'embedkit-glove.txt');
-  const { m, s } = await runEmbedkit(built.args, corpus.path, output, epochs, threads, memory);
-  process.stderr.write(`${m.seconds.toFixed(1)} s\n`);
-  const trainSeconds = s.epochs.reduce((a, e) => a + e.seconds, 0);
-  rows.push({
-    tool: 'embedkit',
-    vocab: s.vocabSize,
-    nonZeros: s.nonZeros,
-    prepareSeconds: s.countSeconds + s.shuffleSeconds,
-    secondsPerEpoch: trainSeconds / s.epochs.length,
-    totalSeconds: m.seconds,
-    nonZerosPerSecond: Math.round((s.nonZeros * s.epochs.length) / trainSeconds),
-    peakRssMiB: Math.round(m.peakRssMiB),
-    ...(await evaluate(output, evalDir)),
-  });
-  rmSync(output, { force: true });
+    process.stderr.write(`embedkit, seed ${seed}... `);
+    const output = join(outDir, 'embedkit-glove.txt');
+    const { m, s } = await runEmbedkit(built.args, corpus.path, output, epochs, threads, memory, seed);
+    process.stderr.write(`${m.seconds.toFixed(1)} s\n`);
+    const trainSeconds = s.epochs.reduce((a, e) => a + e.seconds, 0);
+    rows.push({
+      tool: 'embedkit',
+      seed,
+      vocab: s.vocabSize,
+      nonZeros: s.nonZeros,
+      prepareSeconds: s.countSeconds + s.shuffleSeconds,
+      secondsPerEpoch: trainSeconds / s.epochs.length,
+      totalSeconds: m.seconds,
+      nonZerosPerSecond: Math.round((s.nonZeros * s.epochs.length) / trainSeconds),
+      peakRssMiB: Math.round(m.peakRssMiB),
+      ...(await evaluate(output, evalDir)),
+    });
+    rmSync(output, { force: true });
+  }
+  if (seeds.length > 1) {
+    for (const tool of [REFERENCE, 'embedkit']) {
+      const mine = rows.filter((r) => r.tool === tool);
+      if (mine.length === 0) continue;
+      const mean = (f: (r: Row) => number) => mine.reduce((a, r) => a + f(r), 0) / mine.length;
+      const num = (x: number | string) => Number(x);
+      const meanRow: Row = {
+        tool,
+        seed: 'mean',
+        vocab: mine[0].vocab,
+        nonZeros: mine[0].nonZeros,
+        prepareSeconds: mean((r) => num(r.prepareSeconds)),
+        secondsPerEpoch: mean((r) => num(r.secondsPerEpoch)),
+        totalSeconds: mean((r) => num(r.totalSeconds)),
+        nonZerosPerSecond: Math.round(mean((r) => num(r.nonZerosPerSecond))),
+        peakRssMiB: Math.max(...mine.map((r) => num(r.peakRssMiB))),
+        analogy: mean((r) => r.analogy),
+        ws353: mean((r) => r.ws353),
+      };
+      rows.push(meanRow);
+      if (tool === REFERENCE) referenceOf.set('mean', meanRow);
+    }
+  }
 
   const gensim = join(root, 'bench/out/word2vec/gensim-cbow-ns-1.bin');
   if (existsSync(gensim)) {
-    rows.push({ tool: 'gensim word2vec CBOW (whole corpus, from bench/word2vec)', vocab: '-', nonZeros: '-', prepareSeconds: '-', secondsPerEpoch: '-', totalSeconds: '-', nonZerosPerSecond: '-', peakRssMiB: '-', ...(await evaluate(gensim, evalDir)) });
+    rows.push({ tool: 'gensim word2vec CBOW (whole corpus, from bench/word2vec)', seed: 1, vocab: '-', nonZeros: '-', prepareSeconds: '-', secondsPerEpoch: '-', totalSeconds: '-', nonZerosPerSecond: '-', peakRssMiB: '-', ...(await evaluate(gensim, evalDir)) });
   }
 
   printTable(
     `GloVe, ${corpus.tokens.toLocaleString('en-US')} tokens, window ${SETTINGS.window}, x_max ${SETTINGS.xMax}, dim ${SETTINGS.dim}, ${epochs} epochs, ${threads} threads (time vs reference > 1 = faster)`,
-    ['tool', 'vocab', 'non-zeros', 'count+shuffle s', 's/epoch', 'total s', 'non-zeros/s', 'peak RSS MiB', 'analogy', 'WS353', 'time vs reference'],
-    rows.map((r) => [
-      r.tool, r.vocab, r.nonZeros, r.prepareSeconds, r.secondsPerEpoch, r.totalSeconds, r.nonZerosPerSecond, r.peakRssMiB, r.analogy, r.ws353,
-      reference && typeof r.totalSeconds === 'number' && typeof reference.totalSeconds === 'number' ? ratio(reference.totalSeconds, r.totalSeconds) : '-',
-    ]),
+    ['tool', 'seed', 'vocab', 'non-zeros', 'count+shuffle s', 's/epoch', 'total s', 'non-zeros/s', 'peak RSS MiB', 'analogy', 'WS353', 'time vs reference'],
+    rows.map((r) => {
+      const reference = referenceOf.get(r.seed);
+      return [
+        r.tool, r.seed, r.vocab, r.nonZeros, r.prepareSeconds, r.secondsPerEpoch, r.totalSeconds, r.nonZerosPerSecond, r.peakRssMiB, r.analogy, r.ws353,
+        reference && typeof r.totalSeconds === 'number' && typeof reference.totalSeconds === 'number' ? ratio(reference.totalSeconds, r.totalSeconds) : '-',
+      ];
+    }),
   );
 }
 

@@ -4,7 +4,7 @@
  * one input per request, 16 inputs per request (base64, as the OpenAI SDKs ask). Reports req/s, p99 latency,
  * errors, the server's RSS before and after each scenario, and the rate relative to the bare route.
  *
- * `npm run bench -- serve`. Environment: BENCH_SECONDS (per scenario, default 18: about 60 s in all),
+ * `npm run bench -- serve`. Environment: BENCH_SECONDS (per scenario, default 60),
  * BENCH_CONNECTIONS (default 10), BENCH_MODEL (a vectors file; default a seeded random 50,000 × 100 model).
  */
 import { lcgRandom as rng } from '../src/util/random.ts';
@@ -66,7 +66,7 @@ type Autocannon = (options: Record<string, unknown>) => Promise<AutocannonResult
 
 async function driverMain(): Promise<void> {
   const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-  const seconds = Number(process.env.BENCH_SECONDS ?? 18);
+  const seconds = Number(process.env.BENCH_SECONDS ?? 60);
   const connections = Number(process.env.BENCH_CONNECTIONS ?? 10);
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, EMBEDKIT_BENCH_ROLE: 'server' }, execArgv: ['--import', 'tsx'] });
   const messages: ((m: Record<string, unknown>) => void)[] = [];
