@@ -65,6 +65,7 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Fast
       minCount: opts.minCount,
       tokenizer,
       maxSentenceLength: MAX_LINE_TOKENS,
+      signal,
       onProgress: (words) =>
         onProgress?.({ phase: 'vocab', epoch: 1, epochs: 1, progress: fractionRead(raw), wordsPerSecond: words / Math.max(1e-3, (performance.now() - started) / 1000), etaSeconds: Infinity, wordsDone: words }),
     });

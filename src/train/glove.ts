@@ -186,7 +186,7 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
   const temp = createTempDir(options.tmpDir);
   try {
     const t0 = performance.now();
-    const vocab = await loadVocabulary(corpus, options, opts);
+    const vocab = await loadVocabulary(corpus, options, opts, t0);
     stop();
     if (options.saveVocab) await saveVocab(vocab, options.saveVocab);
 
@@ -276,13 +276,21 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
   }
 }
 
-async function loadVocabulary(corpus: Corpus | undefined, options: GloveOptions, opts: ResolvedGloveOptions): Promise<Vocabulary> {
+async function loadVocabulary(corpus: Corpus | undefined, options: GloveOptions, opts: ResolvedGloveOptions, started: number): Promise<Vocabulary> {
   if (options.readVocab) {
     const vocab = await readVocab(options.readVocab);
     if (vocab.size === 0) throw new EmbedkitError('empty_vocabulary', 'the vocabulary file has no words', { file: options.readVocab });
     return vocab;
   }
-  const built = await buildVocabulary(corpus!, { minCount: opts.minCount, tokenizer: getTokenizer(opts.tokenizer), maxSentenceLength: 100000 });
+  const { signal, onProgress } = options;
+  const built = await buildVocabulary(corpus!, {
+    minCount: opts.minCount,
+    tokenizer: getTokenizer(opts.tokenizer),
+    maxSentenceLength: 100000,
+    signal,
+    onProgress: (words) =>
+      onProgress?.({ phase: 'vocab', epoch: 1, epochs: 1, progress: fractionRead(corpus!), wordsPerSecond: words / Math.max(1e-3, (performance.now() - started) / 1000), etaSeconds: Infinity, wordsDone: words }),
+  });
   const vocab = built.vocab;
   // GloVe's max-vocab keeps the most frequent words (the vocabulary is sorted by count, ties in first-seen order).
   if (opts.maxVocab !== undefined && vocab.size > opts.maxVocab) {

@@ -219,6 +219,7 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<Embedding
         maxVocabSize: opts.maxVocabSize,
         tokenizer,
         maxSentenceLength: opts.maxSentenceLength,
+        signal,
         onProgress: (words) =>
           onProgress?.({ phase: 'vocab', epoch: 1, epochs: 1, progress: fractionRead(corpus), wordsPerSecond: words / Math.max(1e-3, (performance.now() - started) / 1000), etaSeconds: Infinity, wordsDone: words }),
       });

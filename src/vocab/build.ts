@@ -18,6 +18,8 @@ export interface VocabOptions {
   onProgress?: (wordsSoFar: number) => void;
   /** Sentences longer than this many tokens count as several (gensim's LineSentence); only affects when pruning runs. Default 10000. */
   maxSentenceLength?: number;
+  /** Checked after each read batch: once aborted, counting stops with an 'aborted' error. */
+  signal?: AbortSignal;
 }
 
 export interface VocabularyResult {
@@ -65,6 +67,7 @@ export async function buildVocabulary(corpus: Corpus, options: VocabOptions): Pr
       pruneIfFull();
     }
     onProgress?.(corpusWords);
+    if (options.signal?.aborted) throw new EmbedkitError('aborted', 'training was interrupted; nothing was written', {});
   }
 
   if (corpusWords === 0) {
