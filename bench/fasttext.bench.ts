@@ -17,7 +17,7 @@
  *   EMBEDKIT_BENCH_THREADS  threads for every tool (default 2)
  *   EMBEDKIT_BENCH_EPOCHS   epochs (default 5)
  *   EMBEDKIT_BENCH_SEED     seed (default 1)
- *   EMBEDKIT_BENCH_HELDOUT  WS353 words held out of training (default 30)
+ *   EMBEDKIT_BENCH_HELDOUT  WS353 words held out of training (default 100: ~150 pairs; 30 gave 61, too few for a stable ρ)
  *   EMBEDKIT_BENCH_EVAL     folder with questions-words.txt and wordsim353.tsv (default ../shared/data/eval)
  */
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -147,7 +147,7 @@ async function main(): Promise<void> {
   const threads = Number(process.env.EMBEDKIT_BENCH_THREADS ?? 2);
   const epochs = Number(process.env.EMBEDKIT_BENCH_EPOCHS ?? 5);
   const seed = Number(process.env.EMBEDKIT_BENCH_SEED ?? 1);
-  const heldOutCount = Number(process.env.EMBEDKIT_BENCH_HELDOUT ?? 30);
+  const heldOutCount = Number(process.env.EMBEDKIT_BENCH_HELDOUT ?? 100);
   const outDir = join(root, 'bench/out/fasttext');
   mkdirSync(outDir, { recursive: true });
 

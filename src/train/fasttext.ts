@@ -3,7 +3,7 @@ import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
 import { fastTextViewsOf, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout } from '../kernels/fasttext-layout.ts';
 import { WorkerPool } from '../kernels/pool.ts';
 import { sharedMemory } from '../kernels/wasm.ts';
-import { acquireSlot, chunkPieces, fillSigmoidTables, placeInput } from '../kernels/word2vec-layout.ts';
+import { acquireSlot, chunkPieces, fillSigmoidTables, placeInput, type ChunkPiece } from '../kernels/word2vec-layout.ts';
 import { xorshift32 } from '../kernels/xorshift.ts';
 import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
 import { encodeCorpus } from '../text/id-stream.ts';
@@ -77,7 +77,7 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Fast
 
     const trainer = await createTrainer(vocab, opts, built.corpusWords);
     try {
-      await runEpochs(trainer, corpus, tokenizer, opts, options);
+      await runEpochs(trainer, corpus, tokenizer, opts, options, built.corpusWords);
     } finally {
       await trainer.pool.close();
     }
@@ -226,11 +226,15 @@ function workerScript(): URL {
   return new URL(`./fasttext-worker${ext}`, import.meta.url);
 }
 
-async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer, opts: ResolvedFastTextOptions, options: FastTextTrainOptions): Promise<void> {
+/**
+ * Trains as fastText does: until the in-vocabulary tokens trained (</s> included) reach `epoch` times every token
+ * the vocabulary pass read (`corpusWords`, rare words included), the learning rate falling linearly over that
+ * budget. A corpus with words under min-count thus gets a little more than `epoch` passes: the last is partial.
+ */
+async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer, opts: ResolvedFastTextOptions, options: FastTextTrainOptions, corpusWords: number): Promise<void> {
   const { signal, onProgress } = options;
-  const { pool, stats, vocab, layout, memory } = trainer;
-  // The schedule runs over the in-vocabulary tokens (</s> included) of every epoch, as fastText's token count.
-  const totalWords = vocab.totalCount() * opts.epoch;
+  const { pool, stats, layout, memory } = trainer;
+  const totalWords = corpusWords * opts.epoch;
   const meter = new ProgressMeter({ phase: 'train', epochs: opts.epoch, totalWords, listener: onProgress, intervalMs: 1000 });
   let lastLoss = { sum: 0, count: 0 };
   let alpha = opts.lr;
@@ -244,10 +248,13 @@ async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer,
   timer?.unref();
   try {
     let dispatched = 0;
-    for (let epoch = 0; epoch < opts.epoch && !signal?.aborted; epoch++) {
-      for await (const chunk of encodeCorpus(corpus, vocab, tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: MAX_LINE_TOKENS, reuseBuffers: true })) {
-        if (signal?.aborted) break;
-        for (const piece of chunkPieces(chunk.ids, chunk.sentenceEnds, layout.shape.maxChunkWords)) {
+    while (dispatched < totalWords && !signal?.aborted) {
+      const passStart = dispatched;
+      for await (const chunk of encodeCorpus(corpus, trainer.vocab, tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: MAX_LINE_TOKENS, reuseBuffers: true })) {
+        if (signal?.aborted || dispatched >= totalWords) break;
+        for (const whole of chunkPieces(chunk.ids, chunk.sentenceEnds, layout.shape.maxChunkWords)) {
+          if (dispatched >= totalWords) break;
+          const piece = firstLines(whole, totalWords - dispatched);
           const alphaStart = linearDecay(opts.lr, 0, dispatched / totalWords);
           dispatched += piece.ids.length;
           const alphaEnd = linearDecay(opts.lr, 0, dispatched / totalWords);
@@ -261,6 +268,7 @@ async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer,
           }));
         }
       }
+      if (dispatched === passStart) break; // nothing in the vocabulary was read: another pass would not help
     }
     await pool.drain();
     for (let slot = 0; slot < opts.threads; slot++) acquireSlot(memory.buffer, layout, slot);
@@ -269,6 +277,15 @@ async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer,
   } finally {
     if (timer) clearInterval(timer);
   }
+}
+
+/** The piece's lines up to the first that reaches `words` tokens (fastText stops at a line's end too). */
+function firstLines(piece: ChunkPiece, words: number): ChunkPiece {
+  const ends = piece.sentenceEnds;
+  if (ends.length === 0 || ends[ends.length - 1] <= words) return piece;
+  let k = 0;
+  while (ends[k] < words) k++;
+  return { ids: piece.ids.subarray(0, ends[k]), sentenceEnds: ends.subarray(0, k + 1) };
 }
 
 /** fastText's initialisation of the input rows: uniform in [-1/dim, 1/dim). Output rows start at zero. */

@@ -134,6 +134,18 @@ test('progress events carry words/s, lr, loss and ETA, epoch by epoch', async ()
   assert.equal(last.wordsDone, 3 * 300 * 9, 'every token of every epoch, </s> included');
 });
 
+test('like fastText, training runs until epoch × every token read (rare ones included), ending at a line end', async () => {
+  // 9 in-vocabulary tokens per line (8 topic words and </s>) and 2 seen once, under min-count 2: fastText's
+  // budget is 3 × 300 × 11 tokens, trained over in-vocabulary ones, so 3⅔ passes instead of 3.
+  const lines = plantedCorpus(300).map((l, i) => `${l} once${i}a once${i}b`);
+  const events: ProgressEvent[] = [];
+  const model = await trainFastText({ ...small, minCount: 2, input: corpusFromLines(lines), onProgress: (e) => events.push(e) });
+  assert.ok(!model.embeddings.vocab.has('once0a'), 'the rare words are out of the vocabulary');
+  const last = events.filter((e) => e.phase === 'train').at(-1)!;
+  assert.equal(last.progress, 1);
+  assert.equal(last.wordsDone, 3 * 300 * 11, '9,900 tokens: 1,100 lines of 9, three passes and 200 lines');
+});
+
 test('an aborted run throws and writes nothing', async () => {
   const controller = new AbortController();
   const output = join(dir, 'aborted.bin');
