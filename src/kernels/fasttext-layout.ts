@@ -12,7 +12,30 @@
  *
  * Rows have a stride of `rowFloats` = dim rounded up to 4 floats; the padding starts at zero and stays zero.
  */
-import { CTX, EXP_TABLE_SIZE, seedState, type InputLayout } from './word2vec-layout.ts';
+import { CTX, seedState, type InputLayout } from './word2vec-layout.ts';
+
+/**
+ * fastText's sigmoid table (not word2vec's): σ at the left edge of each of SIGMOID_TABLE_SIZE cells over
+ * [-MAX_SIGMOID, MAX_SIGMOID], plus the right end; σ is 0 below the range and 1 above.
+ */
+export const SIGMOID_TABLE_SIZE = 512;
+export const MAX_SIGMOID = 8;
+const SIGMOID_ENTRIES = SIGMOID_TABLE_SIZE + 1;
+
+/** Fills fastText's σ table and log σ at the same points (the latter only for the reported loss). */
+export function fillFastTextSigmoidTables(sigmoid: Float32Array, logSigmoid: Float32Array): void {
+  for (let i = 0; i < SIGMOID_ENTRIES; i++) {
+    const x = (i * 2 * MAX_SIGMOID) / SIGMOID_TABLE_SIZE - MAX_SIGMOID;
+    const s = 1 / (1 + Math.exp(-x));
+    sigmoid[i] = s;
+    logSigmoid[i] = Math.log(s);
+  }
+}
+
+/** Table cell of a score as fastText finds it (float32 arithmetic, truncation); meaningful for |f| ≤ MAX_SIGMOID. */
+export function sigmoidCell(f: number): number {
+  return Math.trunc(Math.fround(Math.fround(f + MAX_SIGMOID) * (SIGMOID_TABLE_SIZE / MAX_SIGMOID / 2)));
+}
 
 export interface FastTextShape {
   nwords: number;
@@ -140,8 +163,8 @@ export function planFastTextLayout(shape: FastTextShape): FastTextLayout {
   const output = take(V * rowBytes);
   const subwordOffsets = take((V + 1) * 4);
   const subwordRows = take(shape.subwordRows * 4);
-  const expTable = take(EXP_TABLE_SIZE * 4);
-  const logTable = take(EXP_TABLE_SIZE * 4);
+  const expTable = take(SIGMOID_ENTRIES * 4);
+  const logTable = take(SIGMOID_ENTRIES * 4);
   const keep = take(V * 4);
   const aliasProbability = hs ? 0 : take(V * 4);
   const aliasIndex = hs ? 0 : take(V * 4);
@@ -194,8 +217,8 @@ export function fastTextViewsOf(buffer: ArrayBufferLike, l: FastTextLayout): Fas
     output: f32(l.output, V * l.rowFloats),
     subwordOffsets: i32(l.subwordOffsets, V + 1),
     subwordRows: i32(l.subwordRows, sh.subwordRows),
-    expTable: f32(l.expTable, EXP_TABLE_SIZE),
-    logTable: f32(l.logTable, EXP_TABLE_SIZE),
+    expTable: f32(l.expTable, SIGMOID_ENTRIES),
+    logTable: f32(l.logTable, SIGMOID_ENTRIES),
     keep: f32(l.keep, V),
     aliasProbability: f32(l.aliasProbability, V),
     aliasIndex: i32(l.aliasIndex, V),

@@ -1,5 +1,5 @@
-import { fastTextViewsOf, type FastTextLayout } from './fasttext-layout.ts';
-import { CTX, EXP_TABLE_SIZE, MAX_EXP } from './word2vec-layout.ts';
+import { fastTextViewsOf, MAX_SIGMOID, SIGMOID_TABLE_SIZE, sigmoidCell, type FastTextLayout } from './fasttext-layout.ts';
+import { CTX } from './word2vec-layout.ts';
 import { scaleBelow, unitFloat, xorshift32 } from './xorshift.ts';
 
 /**
@@ -45,7 +45,6 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
   const { input, output, subwordOffsets, subwordRows, expTable, logTable, keep, aliasProbability, aliasIndex, codes, points, lengths, offsets } = v;
   const hs = sh.loss === 'hs';
   const V = sh.nwords;
-  const scale = Math.fround(EXP_TABLE_SIZE / MAX_EXP / 2);
 
   let rng = ctx.getInt32(CTX.rng, true);
   const next = (): number => (rng = xorshift32(rng)) >>> 0;
@@ -60,17 +59,16 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
     let f = 0;
     for (let d = 0; d < dim; d++) f += hidden[d] * output[off + d];
     f = Math.fround(f);
-    const fc = Math.min(Math.max(f, -MAX_EXP), MAX_EXP);
-    let idx = Math.trunc(Math.fround(Math.fround(fc + MAX_EXP) * scale));
-    if (idx > EXP_TABLE_SIZE - 1) idx = EXP_TABLE_SIZE - 1;
-    const sig = f > MAX_EXP ? 1 : f < -MAX_EXP ? 0 : expTable[idx];
+    const idx = sigmoidCell(Math.min(Math.max(f, -MAX_SIGMOID), MAX_SIGMOID));
+    const sig = f > MAX_SIGMOID ? 1 : f < -MAX_SIGMOID ? 0 : expTable[idx];
     const g = Math.fround(Math.fround(label - sig) * lr);
     for (let d = 0; d < dim; d++) {
       const x = output[off + d];
       grad[d] += g * x;
       output[off + d] = x + g * hidden[d];
     }
-    return label === 1 ? -logTable[idx] : -logTable[EXP_TABLE_SIZE - 1 - idx];
+    // log(1 − σ(x)) = log σ(−x), and cell SIGMOID_TABLE_SIZE − i holds the point −x of cell i.
+    return label === 1 ? -logTable[idx] : -logTable[SIGMOID_TABLE_SIZE - idx];
   };
 
   /** A negative for `target`: alias draw ∝ count^0.5, redrawn while it equals the target (bounded, for 1-word vocabularies). */

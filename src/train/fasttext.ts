@@ -1,9 +1,9 @@
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
-import { fastTextViewsOf, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout } from '../kernels/fasttext-layout.ts';
+import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout } from '../kernels/fasttext-layout.ts';
 import { WorkerPool } from '../kernels/pool.ts';
 import { sharedMemory } from '../kernels/wasm.ts';
-import { acquireSlot, chunkPieces, fillSigmoidTables, placeInput, type ChunkPiece } from '../kernels/word2vec-layout.ts';
+import { acquireSlot, chunkPieces, placeInput, type ChunkPiece } from '../kernels/word2vec-layout.ts';
 import { xorshift32 } from '../kernels/xorshift.ts';
 import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
 import { encodeCorpus } from '../text/id-stream.ts';
@@ -190,7 +190,7 @@ async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, n
   }
   const memory = sharedMemory(layout.totalBytes);
   const views = fastTextViewsOf(memory.buffer, layout);
-  fillSigmoidTables(views.expTable, views.logTable);
+  fillFastTextSigmoidTables(views.expTable, views.logTable);
   views.subwordOffsets.set(subwords.offsets);
   views.subwordRows.set(subwords.rows);
   // fastText's discard test compares against the frequency among all tokens read, unknown ones included.

@@ -1,9 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileFastTextKernel, FastTextKernel } from '../../src/kernels/fasttext-fast.ts';
-import { FT_CTX, fastTextViewsOf, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout } from '../../src/kernels/fasttext-layout.ts';
+import { fillFastTextSigmoidTables, FT_CTX, fastTextViewsOf, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout } from '../../src/kernels/fasttext-layout.ts';
 import { sharedMemory } from '../../src/kernels/wasm.ts';
-import { EXP_TABLE_SIZE, fillSigmoidTables, MAX_EXP } from '../../src/kernels/word2vec-layout.ts';
 import { negativeSampler } from '../../src/train/negative-sampler.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { buildHuffmanTree } from '../../src/vocab/huffman.ts';
@@ -36,7 +35,7 @@ function model(cbow: boolean, loss: 'ns' | 'hs', dim: number) {
   const build = (): WebAssembly.Memory => {
     const memory = sharedMemory(layout.totalBytes);
     const v = fastTextViewsOf(memory.buffer, layout);
-    fillSigmoidTables(v.expTable, v.logTable);
+    fillFastTextSigmoidTables(v.expTable, v.logTable);
     v.subwordOffsets.set(offsets);
     v.subwordRows.set(rows);
     v.keep.set(keepProbabilities(vocab, 0.01, vocab.totalCount()));
@@ -133,8 +132,8 @@ function literalSkipGram(buffer: ArrayBufferLike, layout: FastTextLayout, ids: I
   const score = (o: number, label: number) => {
     let f = 0;
     for (let d = 0; d < stride; d++) f += hidden[d] * v.output[o * stride + d];
-    const cell = Math.min(EXP_TABLE_SIZE - 1, Math.trunc((Math.min(Math.max(f, -MAX_EXP), MAX_EXP) + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2)));
-    const g = (label - (f > MAX_EXP ? 1 : f < -MAX_EXP ? 0 : v.expTable[cell])) * lr;
+    // fastText's σ: 0 below −8, 1 above 8, in between the table cell at the left of f (cells 1/32 wide).
+    const g = (label - (f > 8 ? 1 : f < -8 ? 0 : v.expTable[Math.trunc((f + 8) * 32)])) * lr;
     for (let d = 0; d < stride; d++) {
       grad[d] += g * v.output[o * stride + d];
       v.output[o * stride + d] += g * hidden[d];

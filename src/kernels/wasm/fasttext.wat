@@ -161,14 +161,13 @@
     (local.set $f (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))
       (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))
-    ;; table index of the clamped f: (f + MAX_EXP) * (EXP_TABLE_SIZE / MAX_EXP / 2)
+    ;; fastText's table cell of the clamped f: (f + MAX_SIGMOID) * (SIGMOID_TABLE_SIZE / MAX_SIGMOID / 2), 0..512
     (local.set $idx (i32.trunc_f32_s (f32.mul
-      (f32.add (f32.max (f32.min (local.get $f) (f32.const 6)) (f32.const -6)) (f32.const 6))
-      (f32.const 83.33333333))))
-    (if (i32.gt_s (local.get $idx) (i32.const 999)) (then (local.set $idx (i32.const 999))))
-    (if (f32.gt (local.get $f) (f32.const 6))
+      (f32.add (f32.max (f32.min (local.get $f) (f32.const 8)) (f32.const -8)) (f32.const 8))
+      (f32.const 32))))
+    (if (f32.gt (local.get $f) (f32.const 8))
       (then (local.set $sig (f32.const 1)))
-      (else (if (f32.lt (local.get $f) (f32.const -6))
+      (else (if (f32.lt (local.get $f) (f32.const -8))
         (then (local.set $sig (f32.const 0)))
         (else (local.set $sig (f32.load (i32.add (global.get $expTable) (i32.shl (local.get $idx) (i32.const 2)))))))))
     (local.set $g (f32.mul (f32.sub (local.get $label) (local.get $sig)) (global.get $lr)))
@@ -186,7 +185,7 @@
       (local.set $e (i32.add (local.get $e) (i32.const 16)))
       (br $l)))
     (f64.neg (f64.promote_f32 (f32.load (i32.add (global.get $logTable) (i32.shl
-      (select (local.get $idx) (i32.sub (i32.const 999) (local.get $idx)) (f32.eq (local.get $label) (f32.const 1)))
+      (select (local.get $idx) (i32.sub (i32.const 512) (local.get $idx)) (f32.eq (local.get $label) (f32.const 1)))
       (i32.const 2)))))))
 
   (func $outRow (param $t i32) (result i32)
