@@ -251,7 +251,7 @@ export function fillTables(v: Word2VecViews): void {
   fillSigmoidTables(v.expTable, v.logTable);
 }
 
-/** σ and log σ at the left edge of each of EXP_TABLE_SIZE cells over [-MAX_EXP, MAX_EXP) (shared by every trainer). */
+/** σ and log σ at the left edge of each of EXP_TABLE_SIZE cells over [-MAX_EXP, MAX_EXP) (word2vec; fastText has its own table). */
 export function fillSigmoidTables(expTable: Float32Array, logTable: Float32Array): void {
   for (let i = 0; i < EXP_TABLE_SIZE; i++) {
     const x = ((i / EXP_TABLE_SIZE) * 2 - 1) * MAX_EXP;
