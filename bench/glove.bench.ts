@@ -70,12 +70,18 @@ async function evaluate(path: string, evalDir: string): Promise<{ analogy: numbe
   return { analogy: a.score, ws353: p.spearman.rho };
 }
 
+interface EpochTime {
+  epoch: number;
+  cost: number;
+  seconds: number;
+}
+
 interface EmbedkitSummary {
   vocabSize: number;
   nonZeros: number;
   countSeconds: number;
   shuffleSeconds: number;
-  epochs: { epoch: number; cost: number; seconds: number }[];
+  epochs: EpochTime[];
 }
 
 async function runEmbedkit(cli: string[], corpus: string, output: string, epochs: number, threads: number, memory: number, seed: number): Promise<{ m: Measured; s: EmbedkitSummary }> {
@@ -90,12 +96,28 @@ async function runEmbedkit(cli: string[], corpus: string, output: string, epochs
 
 /** The reference pipeline, each tool measured on its own; returns the summed seconds and the largest peak RSS. */
 async function runReference(bin: string, corpus: string, work: string, epochs: number, threads: number, memory: number, seed: number) {
-  const sh = (cmd: string) => measure('/bin/bash', ['-c', `set -e; cd ${JSON.stringify(work)}; ${cmd}`]);
+  const sh = (cmd: string, onStderr?: (text: string, seconds: number) => void) => measure('/bin/bash', ['-c', `set -e; cd ${JSON.stringify(work)}; ${cmd}`], process.env, onStderr);
   const vocab = await sh(`${bin}/vocab_count -min-count ${SETTINGS.minCount} -verbose 0 < ${JSON.stringify(corpus)} > vocab.txt`);
   const cooccur = await sh(`${bin}/cooccur -memory ${memory} -vocab-file vocab.txt -verbose 0 -window-size ${SETTINGS.window} < ${JSON.stringify(corpus)} > cooccurrence.bin`);
   const shuffle = await sh(`${bin}/shuffle -memory ${memory} -verbose 0 -seed ${seed} < cooccurrence.bin > cooccurrence.shuf.bin`);
+  // Each epoch's seconds from when its "iter: N, cost: C" line arrives (the tool prints times to the second only);
+  // the first counts from its last set-up line ("alpha: …").
+  const epochLog: EpochTime[] = [];
+  let last = NaN;
+  let pending = '';
   const train = await sh(
     `${bin}/glove -save-file vectors -threads ${threads} -input-file cooccurrence.shuf.bin -x-max ${SETTINGS.xMax} -iter ${epochs} -vector-size ${SETTINGS.dim} -binary 0 -vocab-file vocab.txt -verbose 2 -seed ${seed} -eta ${SETTINGS.eta} -alpha ${SETTINGS.alpha}`,
+    (text, seconds) => {
+      const lines = (pending + text).split('\n');
+      pending = lines.pop()!;
+      for (const line of lines) {
+        const iter = /iter: (\d+), cost: ([\d.eE+-]+)/.exec(line);
+        if (iter) {
+          epochLog.push({ epoch: Number(iter[1]), seconds: seconds - last, cost: Number(iter[2]) });
+          last = seconds;
+        } else if (/^alpha:/.test(line)) last = seconds;
+      }
+    },
   );
   const vocabSize = Number(/vocabulary of size (\d+)/i.exec(vocab.stderr)?.[1] ?? NaN);
   const nonZeros = Number(/Read (\d+) lines/.exec(train.stderr)?.[1] ?? NaN);
@@ -105,6 +127,7 @@ async function runReference(bin: string, corpus: string, work: string, epochs: n
     peakRssMiB: Math.max(vocab.peakRssMiB, cooccur.peakRssMiB, shuffle.peakRssMiB, train.peakRssMiB),
     vocabSize,
     nonZeros,
+    epochs: epochLog,
     output: join(work, 'vectors.txt'),
   };
 }
@@ -133,6 +156,8 @@ async function main(): Promise<void> {
   const rows: Row[] = [];
   /** Each seed's reference row, for the time ratio of the run with the same seed. */
   const referenceOf = new Map<number | string, Row>();
+  /** The first seed's epochs, per tool. */
+  const epochTimes: { reference?: EpochTime[]; embedkit?: EpochTime[] } = {};
   for (const seed of seeds) {
     if (gloveDir) {
       const work = join(outDir, 'reference');
@@ -154,6 +179,7 @@ async function main(): Promise<void> {
       };
       rows.push(row);
       referenceOf.set(seed, row);
+      if (seed === seeds[0]) epochTimes.reference = r.epochs;
       rmSync(work, { recursive: true, force: true });
     }
 
@@ -162,6 +188,7 @@ async function main(): Promise<void> {
     const { m, s } = await runEmbedkit(built.args, corpus.path, output, epochs, threads, memory, seed);
     process.stderr.write(`${m.seconds.toFixed(1)} s\n`);
     const trainSeconds = s.epochs.reduce((a, e) => a + e.seconds, 0);
+    if (seed === seeds[0]) epochTimes.embedkit = s.epochs;
     rows.push({
       tool: 'embedkit',
       seed,
@@ -216,6 +243,12 @@ async function main(): Promise<void> {
       ];
     }),
   );
+  const perEpoch = Array.from({ length: Math.max(epochTimes.reference?.length ?? 0, epochTimes.embedkit?.length ?? 0) }, (_, i) => {
+    const r = epochTimes.reference?.[i];
+    const e = epochTimes.embedkit?.[i];
+    return [i + 1, r ? r.seconds : '-', r ? r.cost : '-', e ? e.seconds : '-', e ? e.cost : '-'];
+  });
+  printTable(`GloVe per epoch, seed ${seeds[0]}: seconds and cost`, ['epoch', 'reference s', 'reference cost', 'embedkit s', 'embedkit cost'], perEpoch);
 }
 
 await main();

@@ -11,14 +11,18 @@ export interface Measured {
   stderr: string;
 }
 
-export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Measured> {
+/** `onStderr` sees the standard error as it arrives, with the seconds since the start (to time a run's phases). */
+export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, onStderr?: (text: string, seconds: number) => void): Promise<Measured> {
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
     const p = spawn('/usr/bin/time', ['-f', '__RSS_KB__ %M', cmd, ...args], { env });
     let stdout = '';
     let stderr = '';
     p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
+    p.stderr.on('data', (d) => {
+      stderr += d;
+      onStderr?.(String(d), (performance.now() - t0) / 1000);
+    });
     p.on('error', reject);
     p.on('close', (code) => {
       const seconds = (performance.now() - t0) / 1000;
