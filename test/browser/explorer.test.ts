@@ -91,7 +91,8 @@ test('explorer page: neighbours, analogy, similarity and the map work in chromiu
     await page.fill('#map-neighbours', '5');
     await page.selectOption('#map-method', method);
     await page.click('#map-form button');
-    await page.waitForFunction(() => document.querySelectorAll('#map circle').length === 18, null, { timeout: 20_000 });
+    // Waits for this method's drawing: the previous method's 18 points are still on screen until it lands.
+    await page.waitForFunction((m) => (document.querySelector('#map') as SVGElement | null)?.dataset.method === m && document.querySelectorAll('#map circle').length === 18, method, { timeout: 20_000 });
   }
   // Query words are always labelled; neighbours are labelled where there is room (all are named on hover).
   const labels = await page.locator('#map text').allTextContents();

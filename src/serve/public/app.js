@@ -112,22 +112,30 @@ function svg(tag, attrs) {
   return el;
 }
 
+// Projections can take a while; only the newest request may draw, so a slow earlier one never replaces it.
+let mapRequest = 0;
+
 async function drawMap() {
   const words = $('map-words').value.split(/[\s,，、]+/).filter(Boolean);
   if (words.length === 0) return;
   const status = $('map-status');
   const method = $('map-method').value;
+  const request = ++mapRequest;
+  delete $('map').dataset.method;
   setStatus(status, `projecting with ${$('map-method').selectedOptions[0].textContent}…`);
   try {
     const r = await api('/api/projection', {
       method: 'POST',
       body: JSON.stringify({ model: state.model, words, neighbours: Number($('map-neighbours').value) || 0, method }),
     });
+    if (request !== mapRequest) return;
     renderMap(r);
+    // Says which projection is on screen (for scripts and tests waiting on a redraw).
+    $('map').dataset.method = method;
     const missing = r.missing.length ? ` · not in the vocabulary: ${r.missing.join(', ')}` : '';
     setStatus(status, `${r.points.length} words${missing}`, r.points.length === 0);
   } catch (err) {
-    setStatus(status, err.message, true);
+    if (request === mapRequest) setStatus(status, err.message, true);
   }
 }
 
