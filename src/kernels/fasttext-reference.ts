@@ -1,6 +1,6 @@
 import { fastTextViewsOf, MAX_SIGMOID, SIGMOID_TABLE_SIZE, sigmoidCell, type FastTextLayout } from './fasttext-layout.ts';
 import { CTX } from './word2vec-layout.ts';
-import { scaleBelow, unitFloat, xorshift32 } from './xorshift.ts';
+import { drawOf, scaleBelow, unitFloat, xorshift32 } from './xorshift.ts';
 
 /**
  * fastText's unsupervised update rule (skip-gram / CBOW with subwords) in plain TypeScript: the readable
@@ -27,7 +27,7 @@ import { scaleBelow, unitFloat, xorshift32 } from './xorshift.ts';
  *
  * Learning rate: alphaStart at the chunk's first token, moving linearly to alphaEnd at its last, updated
  * every lrUpdateRate tokens (fastText updates its shared token count every lrUpdateRate tokens).
- * Random numbers: the xorshift32 state of the slot (see xorshift.ts).
+ * Random numbers: xorshift32* from the slot's state (see xorshift.ts).
  */
 export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: FastTextLayout, slot: number, nSentences: number, alphaStart: number, alphaEnd: number): number {
   const v = fastTextViewsOf(buffer, layout);
@@ -47,7 +47,7 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
   const V = sh.nwords;
 
   let rng = ctx.getInt32(CTX.rng, true);
-  const next = (): number => (rng = xorshift32(rng)) >>> 0;
+  const next = (): number => drawOf((rng = xorshift32(rng)));
   const below = (n: number): number => scaleBelow(next(), n);
   let lossSum = 0;
   let lossCount = 0;

@@ -1,4 +1,4 @@
-import { scaleBelow, xorshift32 } from './xorshift.ts';
+import { drawOf, scaleBelow, xorshift32 } from './xorshift.ts';
 import { CTX, EXP_TABLE_SIZE, MAX_EXP, viewsOf, type Word2VecLayout } from './word2vec-layout.ts';
 
 /**
@@ -25,7 +25,7 @@ import { CTX, EXP_TABLE_SIZE, MAX_EXP, viewsOf, type Word2VecLayout } from './wo
  *  error += g·out; out += g·l1 (out is read before it is written). Negative sampling clamps σ to 0/1 beyond
  *  ±MAX_EXP; hierarchical softmax skips such nodes, as word2vec does.
  *
- * Random numbers: xorshift32, one state per worker slot, kept in the slot's configuration block; below(n) =
+ * Random numbers: xorshift32* (xorshift.ts), one state per worker slot, kept in the slot's configuration block; below(n) =
  * floor(x·n / 2^32) turns a draw x into an integer in 0..n-1 without a division.
  */
 export function trainChunkReference(buffer: ArrayBufferLike, layout: Word2VecLayout, slot: number, nSentences: number, alpha: number): number {
@@ -46,7 +46,7 @@ export function trainChunkReference(buffer: ArrayBufferLike, layout: Word2VecLay
   const scale = Math.fround(EXP_TABLE_SIZE / MAX_EXP / 2);
 
   let rng = ctx.getInt32(CTX.rng, true);
-  const next = (): number => (rng = xorshift32(rng)) >>> 0;
+  const next = (): number => drawOf((rng = xorshift32(rng)));
   /** floor(x·n / 2^32) for the next random x, computed exactly in doubles (the kernel uses a 64-bit product). */
   const below = (n: number): number => scaleBelow(next(), n);
   let lossSum = 0;

@@ -7,7 +7,7 @@ import { negativeSampler } from '../../src/train/negative-sampler.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { buildHuffmanTree } from '../../src/vocab/huffman.ts';
 import { keepProbabilities } from '../../src/vocab/sampling.ts';
-import { scaleBelow, unitFloat, xorshift32 } from '../../src/kernels/xorshift.ts';
+import { drawOf, scaleBelow, unitFloat, xorshift32 } from '../../src/kernels/xorshift.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 
 /** A small model: 40 words with Zipf counts, 300 buckets, 1..8 subword rows per word, random rows. */
@@ -126,7 +126,7 @@ function literalSkipGram(buffer: ArrayBufferLike, layout: FastTextLayout, ids: I
   const stride = layout.rowFloats;
   const ctx = new DataView(buffer, layout.slots[0].ctx, FT_CTX.bytes);
   let rng = ctx.getInt32(FT_CTX.rng, true);
-  const next = () => (rng = xorshift32(rng)) >>> 0;
+  const next = () => drawOf((rng = xorshift32(rng)));
   const hidden = new Float64Array(stride);
   const grad = new Float64Array(stride);
   const score = (o: number, label: number) => {

@@ -74,7 +74,8 @@
     (global.set $lossSum (f64.const 0))
     (global.set $lossCount (f64.const 0)))
 
-  ;; xorshift32; the caller treats the result as unsigned.
+  ;; xorshift32 steps the state; the draw is the state times an odd constant (see xorshift.ts for why).
+  ;; The caller treats the result as unsigned.
   (func $next (result i32)
     (local $x i32)
     (local.set $x (global.get $rng))
@@ -82,7 +83,7 @@
     (local.set $x (i32.xor (local.get $x) (i32.shr_u (local.get $x) (i32.const 17))))
     (local.set $x (i32.xor (local.get $x) (i32.shl (local.get $x) (i32.const 5))))
     (global.set $rng (local.get $x))
-    (local.get $x))
+    (i32.mul (local.get $x) (i32.const 0x9e3779bb)))
 
   ;; floor(x·n / 2^32) for the next random x.
   (func $below (param $n i32) (result i32)
