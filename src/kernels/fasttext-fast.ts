@@ -22,7 +22,7 @@ export class FastTextKernel {
   ) {
     if (kind === 'wasm') {
       if (!module) throw new Error('the wasm fastText kernel needs its compiled module (compileFastTextKernel())');
-      const instance = new WebAssembly.Instance(module, { env: { memory } });
+      const instance = new WebAssembly.Instance(module, { env: { memory, exp: Math.exp, log: Math.log } });
       const train = instance.exports.train as (ctx: number, nSentences: number, alphaStart: number, alphaEnd: number) => number;
       const ctx = layout.slots[slot].ctx;
       this.trainSlot = (n, a0, a1) => train(ctx, n, a0, a1);

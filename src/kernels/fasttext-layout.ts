@@ -37,6 +37,12 @@ export function sigmoidCell(f: number): number {
   return Math.trunc(Math.fround(Math.fround(f + MAX_SIGMOID) * (SIGMOID_TABLE_SIZE / MAX_SIGMOID / 2)));
 }
 
+/** The losses the kernels train with. */
+export type FastTextTrainingLoss = 'ns' | 'hs' | 'softmax';
+
+/** How the configuration block names the loss (wasm/fasttext.wat branches on it). */
+export const LOSS_CODES: Record<FastTextTrainingLoss, number> = { ns: 0, hs: 1, softmax: 2 };
+
 export interface FastTextShape {
   nwords: number;
   bucket: number;
@@ -44,8 +50,8 @@ export interface FastTextShape {
   /** Total rows over all words' subword lists. */
   subwordRows: number;
   cbow: boolean;
-  /** Loss: negative sampling or hierarchical softmax. */
-  loss: 'ns' | 'hs';
+  /** Loss: negative sampling, hierarchical softmax, or the full softmax over the vocabulary. */
+  loss: FastTextTrainingLoss;
   /** Negatives per target (ns). */
   neg: number;
   /** Maximum window; each position draws its own in 1..ws. */
@@ -69,6 +75,8 @@ export interface FastTextSlotLayout {
   grad: number;
   /** Skip-gram: hidden as the window started (hidden = hiddenStart + grad after each context word). */
   hiddenStart: number;
+  /** Softmax: one score, then one probability, per vocabulary word (0 for the other losses). */
+  scores: number;
 }
 
 export interface FastTextLayout {
@@ -100,7 +108,8 @@ export const FT_CTX = {
   rowBytes: 0,
   nwords: 4,
   neg: 8,
-  hs: 12,
+  /** LOSS_CODES of the shape's loss. */
+  loss: 12,
   cbow: 16,
   ws: 20,
   input: 24,
@@ -122,6 +131,7 @@ export const FT_CTX = {
   hidden: 88,
   grad: 92,
   hiddenStart: 136,
+  scores: 140,
   lrUpdateRate: 96,
   rng: CTX.rng,
   lossSum: CTX.lossSum,
@@ -159,6 +169,7 @@ export function planFastTextLayout(shape: FastTextShape): FastTextLayout {
   };
   const V = shape.nwords;
   const hs = shape.loss === 'hs';
+  const ns = shape.loss === 'ns';
   const input = take((V + shape.bucket) * rowBytes);
   const output = take(V * rowBytes);
   const subwordOffsets = take((V + 1) * 4);
@@ -166,8 +177,8 @@ export function planFastTextLayout(shape: FastTextShape): FastTextLayout {
   const expTable = take(SIGMOID_ENTRIES * 4);
   const logTable = take(SIGMOID_ENTRIES * 4);
   const keep = take(V * 4);
-  const aliasProbability = hs ? 0 : take(V * 4);
-  const aliasIndex = hs ? 0 : take(V * 4);
+  const aliasProbability = ns ? take(V * 4) : 0;
+  const aliasIndex = ns ? take(V * 4) : 0;
   const codes = hs ? take(shape.huffmanBits) : 0;
   const points = hs ? take(shape.huffmanBits * 4) : 0;
   const lengths = hs ? take(V) : 0;
@@ -184,6 +195,7 @@ export function planFastTextLayout(shape: FastTextShape): FastTextLayout {
       hidden: take(rowBytes),
       grad: take(rowBytes),
       hiddenStart: take(rowBytes),
+      scores: shape.loss === 'softmax' ? take(V * 4) : 0,
     });
   }
   return { shape, rowFloats, input, output, subwordOffsets, subwordRows, expTable, logTable, keep, aliasProbability, aliasIndex, codes, points, lengths, offsets, slots, totalBytes: at };
@@ -238,7 +250,7 @@ export function writeFastTextSlotConfig(buffer: ArrayBufferLike, l: FastTextLayo
   put(FT_CTX.rowBytes, l.rowFloats * 4);
   put(FT_CTX.nwords, sh.nwords);
   put(FT_CTX.neg, sh.neg);
-  put(FT_CTX.hs, sh.loss === 'hs' ? 1 : 0);
+  put(FT_CTX.loss, LOSS_CODES[sh.loss]);
   put(FT_CTX.cbow, sh.cbow ? 1 : 0);
   put(FT_CTX.ws, sh.ws);
   put(FT_CTX.input, l.input);
@@ -260,6 +272,7 @@ export function writeFastTextSlotConfig(buffer: ArrayBufferLike, l: FastTextLayo
   put(FT_CTX.hidden, s.hidden);
   put(FT_CTX.grad, s.grad);
   put(FT_CTX.hiddenStart, s.hiddenStart);
+  put(FT_CTX.scores, s.scores);
   put(FT_CTX.lrUpdateRate, sh.lrUpdateRate);
   put(FT_CTX.rng, seedState(seed, slot));
   dv.setFloat64(FT_CTX.lossSum, 0, true);

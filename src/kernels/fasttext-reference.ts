@@ -2,6 +2,9 @@ import { fastTextViewsOf, MAX_SIGMOID, SIGMOID_TABLE_SIZE, sigmoidCell, type Fas
 import { CTX } from './word2vec-layout.ts';
 import { drawOf, scaleBelow, unitFloat, xorshift32 } from './xorshift.ts';
 
+/** The probability a reported softmax loss is floored at (p underflows to 0 for a hopeless target). */
+export const MIN_PROBABILITY = 1e-10;
+
 /**
  * fastText's unsupervised update rule (skip-gram / CBOW with subwords) in plain TypeScript: the readable
  * definition any faster kernel is held to. It trains the chunk of word ids placed in a slot of the shared
@@ -17,6 +20,8 @@ import { drawOf, scaleBelow, unitFloat, xorshift32 } from './xorshift.ts';
  *  3. A prediction of target t: negative sampling scores t (label 1) and `neg` negatives drawn ∝ count^0.5
  *     (redrawn while equal to t, as fastText does); hierarchical softmax walks t's Huffman path (label = the
  *     code bit). Each scored output row o: f = hidden·o, g = lr·(label − σ(f)), grad += g·o, o += g·hidden.
+ *     The full softmax scores every word o: p_o = exp(f_o − max f) / Σ, g = lr·([o = t] − p_o), and updates
+ *     every output row the same way (float32 throughout, as fastText's SoftmaxLoss; O(vocabulary) per target).
  *  4. grad is added to every input row that made hidden, undivided (fastText divides only in supervised mode).
  *
  * Skip-gram, for speed: fastText scatters the gradient to the centre word's rows and recomputes hidden (their
@@ -44,6 +49,8 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
   const hiddenStart = new Float32Array(buffer, s.hiddenStart, stride);
   const { input, output, subwordOffsets, subwordRows, expTable, logTable, keep, aliasProbability, aliasIndex, codes, points, lengths, offsets } = v;
   const hs = sh.loss === 'hs';
+  const softmax = sh.loss === 'softmax';
+  const scores = new Float32Array(buffer, s.scores, softmax ? sh.nwords : 0);
   const V = sh.nwords;
 
   let rng = ctx.getInt32(CTX.rng, true);
@@ -53,22 +60,52 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
   let lossCount = 0;
   let lr = Math.fround(alphaStart);
 
-  /** Scores output row `o` against hidden with `label`; accumulates grad, updates the row; returns the loss. */
-  const binaryLogistic = (o: number, label: number): number => {
+  /** hidden · output row `o`. */
+  const score = (o: number): number => {
     const off = o * stride;
     let f = 0;
     for (let d = 0; d < dim; d++) f += hidden[d] * output[off + d];
-    f = Math.fround(f);
-    const idx = sigmoidCell(Math.min(Math.max(f, -MAX_SIGMOID), MAX_SIGMOID));
-    const sig = f > MAX_SIGMOID ? 1 : f < -MAX_SIGMOID ? 0 : expTable[idx];
-    const g = Math.fround(Math.fround(label - sig) * lr);
+    return Math.fround(f);
+  };
+  /** grad += g · output row `o`, then that row += g · hidden. */
+  const update = (o: number, g: number): void => {
+    const off = o * stride;
     for (let d = 0; d < dim; d++) {
       const x = output[off + d];
       grad[d] += g * x;
       output[off + d] = x + g * hidden[d];
     }
+  };
+
+  /** Scores output row `o` against hidden with `label`; accumulates grad, updates the row; returns the loss. */
+  const binaryLogistic = (o: number, label: number): number => {
+    const f = score(o);
+    const idx = sigmoidCell(Math.min(Math.max(f, -MAX_SIGMOID), MAX_SIGMOID));
+    const sig = f > MAX_SIGMOID ? 1 : f < -MAX_SIGMOID ? 0 : expTable[idx];
+    update(o, Math.fround(Math.fround(label - sig) * lr));
     // log(1 − σ(x)) = log σ(−x), and cell SIGMOID_TABLE_SIZE − i holds the point −x of cell i.
     return label === 1 ? -logTable[idx] : -logTable[SIGMOID_TABLE_SIZE - idx];
+  };
+
+  /** The full softmax over the vocabulary for `target`; returns −log p(target). */
+  const fullSoftmax = (target: number): number => {
+    let max = -Infinity;
+    for (let o = 0; o < V; o++) {
+      scores[o] = score(o);
+      max = Math.max(max, scores[o]);
+    }
+    let z = 0;
+    for (let o = 0; o < V; o++) {
+      scores[o] = Math.exp(Math.fround(scores[o] - max));
+      z = Math.fround(z + scores[o]);
+    }
+    let p = 0;
+    for (let o = 0; o < V; o++) {
+      const q = Math.fround(scores[o] / z);
+      if (o === target) p = q;
+      update(o, Math.fround(Math.fround((o === target ? 1 : 0) - q) * lr));
+    }
+    return -Math.log(Math.max(p, MIN_PROBABILITY));
   };
 
   /** A negative for `target`: alias draw ∝ count^0.5, redrawn while it equals the target (bounded, for 1-word vocabularies). */
@@ -83,7 +120,9 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
 
   const predict = (target: number): void => {
     let loss = 0;
-    if (hs) {
+    if (softmax) {
+      loss = fullSoftmax(target);
+    } else if (hs) {
       const o = offsets[target];
       for (let k = 0; k < lengths[target]; k++) loss += binaryLogistic(points[o + k], codes[o + k]);
     } else {

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../errors.ts';
 import type { Corpus } from '../text/corpus.ts';
 import { getTokenizer, type TokenizerName } from '../text/tokenize.ts';
 import type { FastTextKernelKind } from '../kernels/fasttext-fast.ts';
+import type { FastTextTrainingLoss } from '../kernels/fasttext-layout.ts';
 import type { ProgressListener } from './progress.ts';
 
 /** Options of trainFastText, in fastText's names and with its defaults (the CLI flags are the same names). */
@@ -27,8 +28,11 @@ export interface FastTextTrainOptions {
   neg?: number;
   /** Subsampling threshold (default 1e-4); 0 keeps every token. */
   t?: number;
-  /** ns (negative sampling, default) or hs (hierarchical softmax). */
-  loss?: 'ns' | 'hs';
+  /**
+   * ns (negative sampling, default), hs (hierarchical softmax) or softmax (the full softmax over the vocabulary:
+   * exact but O(vocabulary) per prediction, as in fastText; for small vocabularies).
+   */
+  loss?: FastTextTrainingLoss;
   /** Character n-gram lengths (default 3..6); maxn 0 trains without subwords. */
   minn?: number;
   maxn?: number;
@@ -56,7 +60,7 @@ export interface ResolvedFastTextOptions {
   minCount: number;
   neg: number;
   t: number;
-  loss: 'ns' | 'hs';
+  loss: FastTextTrainingLoss;
   minn: number;
   maxn: number;
   bucket: number;
@@ -92,10 +96,10 @@ export function resolveFastTextOptions(o: Omit<FastTextTrainOptions, 'input'>): 
     throw new InvalidArgumentError(`model must be skipgram or cbow, got ${JSON.stringify(r.model)} (supervised models are not trained here)`);
   }
   const loss = r.loss as string;
-  if (loss === 'softmax' || loss === 'ova') {
-    throw new InvalidArgumentError(`loss ${loss} is not supported for word vectors here: use ns (negative sampling) or hs (hierarchical softmax)`);
+  if (loss === 'ova') {
+    throw new InvalidArgumentError('loss ova (one-vs-all) is for supervised multi-label models: use ns, hs or softmax for word vectors');
   }
-  if (loss !== 'ns' && loss !== 'hs') throw new InvalidArgumentError(`loss must be ns or hs, got ${JSON.stringify(loss)}`);
+  if (loss !== 'ns' && loss !== 'hs' && loss !== 'softmax') throw new InvalidArgumentError(`loss must be ns, hs or softmax, got ${JSON.stringify(loss)}`);
   const int = (name: string, v: number, min: number, max = Number.MAX_SAFE_INTEGER) => {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
       throw new InvalidArgumentError(`${name} must be an integer ${max === Number.MAX_SAFE_INTEGER ? `≥ ${min}` : `in ${min}..${max}`}, got ${v}`);

@@ -200,7 +200,7 @@ async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, n
     views.points.set(tree.points);
     views.lengths.set(tree.lengths);
     views.offsets.set(tree.offsets);
-  } else {
+  } else if (opts.loss === 'ns') {
     const sampler = negativeSampler(vocab, 0.5);
     views.aliasProbability.set(sampler.probability);
     views.aliasIndex.set(sampler.alias);

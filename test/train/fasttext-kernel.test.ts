@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { compileFastTextKernel, FastTextKernel } from '../../src/kernels/fasttext-fast.ts';
-import { fillFastTextSigmoidTables, FT_CTX, fastTextViewsOf, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout } from '../../src/kernels/fasttext-layout.ts';
+import { fillFastTextSigmoidTables, FT_CTX, fastTextViewsOf, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout, type FastTextTrainingLoss } from '../../src/kernels/fasttext-layout.ts';
 import { sharedMemory } from '../../src/kernels/wasm.ts';
 import { negativeSampler } from '../../src/train/negative-sampler.ts';
 import { seededRandom } from '../../src/util/random.ts';
@@ -11,7 +11,7 @@ import { drawOf, scaleBelow, unitFloat, xorshift32 } from '../../src/kernels/xor
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 
 /** A small model: 40 words with Zipf counts, 300 buckets, 1..8 subword rows per word, random rows. */
-function model(cbow: boolean, loss: 'ns' | 'hs', dim: number) {
+function model(cbow: boolean, loss: FastTextTrainingLoss, dim: number) {
   const V = 40;
   const bucket = 300;
   const rnd = seededRandom(11);
@@ -44,7 +44,7 @@ function model(cbow: boolean, loss: 'ns' | 'hs', dim: number) {
       v.points.set(tree.points);
       v.lengths.set(tree.lengths);
       v.offsets.set(tree.offsets);
-    } else {
+    } else if (loss === 'ns') {
       const s = negativeSampler(vocab, 0.5);
       v.aliasProbability.set(s.probability);
       v.aliasIndex.set(s.alias);
@@ -85,7 +85,7 @@ function rngOf(memory: WebAssembly.Memory, layout: FastTextLayout): number {
 }
 
 for (const cbow of [false, true]) {
-  for (const loss of ['ns', 'hs'] as const) {
+  for (const loss of ['ns', 'hs', 'softmax'] as const) {
     for (const dim of [12, 10]) {
       test(`wasm kernel = TypeScript reference: ${cbow ? 'CBOW' : 'skip-gram'}, ${loss}, dim ${dim}`, async () => {
         const { layout, build } = model(cbow, loss, dim);
@@ -139,6 +139,23 @@ function literalSkipGram(buffer: ArrayBufferLike, layout: FastTextLayout, ids: I
       v.output[o * stride + d] += g * hidden[d];
     }
   };
+  // fastText's SoftmaxLoss: every p_o from the rows as they are, then each row o in turn gets g = lr·([o = t] − p_o).
+  const softmax = (target: number) => {
+    const f = Array.from({ length: V }, (_, o) => {
+      let x = 0;
+      for (let d = 0; d < stride; d++) x += hidden[d] * v.output[o * stride + d];
+      return x;
+    });
+    const max = Math.max(...f);
+    const z = f.reduce((acc, x) => acc + Math.exp(x - max), 0);
+    for (let o = 0; o < V; o++) {
+      const g = ((o === target ? 1 : 0) - Math.exp(f[o] - max) / z) * lr;
+      for (let d = 0; d < stride; d++) {
+        grad[d] += g * v.output[o * stride + d];
+        v.output[o * stride + d] += g * hidden[d];
+      }
+    }
+  };
   let start = 0;
   for (const end of ends) {
     const sentence = ids.subarray(start, end);
@@ -156,6 +173,11 @@ function literalSkipGram(buffer: ArrayBufferLike, layout: FastTextLayout, ids: I
         grad.fill(0);
         for (let k = from; k < to; k++) for (let d = 0; d < stride; d++) hidden[d] += v.input[v.subwordRows[k] * stride + d] / (to - from);
         const target = sentence[j];
+        if (layout.shape.loss === 'softmax') {
+          softmax(target);
+          for (let k = from; k < to; k++) for (let d = 0; d < stride; d++) v.input[v.subwordRows[k] * stride + d] += grad[d];
+          continue;
+        }
         score(target, 1);
         for (let n = 0; n < neg; n++) {
           let t = target;
@@ -171,9 +193,10 @@ function literalSkipGram(buffer: ArrayBufferLike, layout: FastTextLayout, ids: I
   }
 }
 
-test("skip-gram equals fastText's per-pair rule (gradient scattered and hidden recomputed after every context word)", () => {
+for (const loss of ['ns', 'softmax'] as const) {
+test(`skip-gram equals fastText's per-pair rule (gradient scattered and hidden recomputed after every context word), ${loss}`, () => {
   const dim = 12;
-  const { layout, build } = model(false, 'ns', dim);
+  const { layout, build } = model(false, loss, dim);
   const distinctRows = (memory: WebAssembly.Memory) => {
     const v = fastTextViewsOf(memory.buffer, layout);
     const V = layout.shape.nwords;
@@ -199,3 +222,4 @@ test("skip-gram equals fastText's per-pair rule (gradient scattered and hidden r
   for (let i = 0; i < ours.output.length; i++) worst = Math.max(worst, Math.abs(ours.output[i] - literal.output[i]));
   assert.ok(worst < 1e-4, `largest difference ${worst}`);
 });
+}

@@ -72,6 +72,8 @@ test('threads 1 with a fixed seed is bit-identical from run to run; another seed
 for (const [name, opts] of [
   ['skip-gram, negative sampling', { model: 'skipgram', loss: 'ns' }],
   ['skip-gram, hierarchical softmax', { model: 'skipgram', loss: 'hs' }],
+  ['skip-gram, full softmax', { model: 'skipgram', loss: 'softmax' }],
+  ['CBOW, full softmax', { model: 'cbow', loss: 'softmax', lr: 0.1 }],
   ['CBOW, negative sampling', { model: 'cbow', loss: 'ns', lr: 0.1 }],
   ['skip-gram, 2 threads', { model: 'skipgram', loss: 'ns', threads: 2 }],
 ] as const) {
@@ -169,7 +171,8 @@ test('bad input: clear errors naming the problem', async () => {
   await rejects({}, /only empty lines/, blank);
   await rejects({ minn: 5, maxn: 3 }, /minn 5 is greater than maxn 3/);
   await rejects({ dim: 0 }, /dim must be an integer in 1\.\./);
-  await rejects({ loss: 'softmax' as 'ns' }, /softmax is not supported/);
+  await rejects({ loss: 'ova' as 'ns' }, /ova \(one-vs-all\) is for supervised/);
+  await rejects({ loss: 'nce' as 'ns' }, /loss must be ns, hs or softmax, got "nce"/);
   await rejects({ model: 'supervised' as 'cbow' }, /model must be skipgram or cbow/);
   await rejects({ neg: 0 }, /neg must be/);
   await rejects({ t: 2 }, /t must be a number in \[0, 1\)/);

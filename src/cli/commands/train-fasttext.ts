@@ -79,7 +79,7 @@ export function registerTrainFastText(train: Command): void {
     .addOption(new Option('--negative <n>', 'same as --neg').argParser(nonNegativeInt('--negative')).hideHelp())
     .option('-t, --t <t>', 'subsampling threshold, 0 keeps every token (default 1e-4)', nonNegativeNumber('--t'))
     .addOption(new Option('--sample <t>', 'same as --t').argParser(nonNegativeNumber('--sample')).hideHelp())
-    .addOption(new Option('--loss <name>', 'ns (negative sampling, default) or hs (hierarchical softmax); softmax and ova are refused'))
+    .addOption(new Option('--loss <name>', 'ns (negative sampling, default), hs (hierarchical softmax) or softmax (the full softmax: exact, but O(vocabulary) per prediction, for small vocabularies); ova is refused'))
     .option('--minn <n>', 'shortest character n-gram (default 3)', nonNegativeInt('--minn'))
     .option('--maxn <n>', 'longest character n-gram, 0 for no subwords (default 6)', nonNegativeInt('--maxn'))
     .option('--bucket <n>', 'n-gram hash buckets (default 2000000)', nonNegativeInt('--bucket'))

@@ -1,5 +1,5 @@
-;; fastText training kernel: skip-gram / CBOW over character n-gram subwords, negative sampling or
-;; hierarchical softmax, f32x4 SIMD.
+;; fastText training kernel: skip-gram / CBOW over character n-gram subwords, negative sampling,
+;; hierarchical softmax or the full softmax, f32x4 SIMD.
 ;;
 ;; One call trains a whole chunk of sentences (word ids already in the slot's input buffer). The update rule,
 ;; including the order of every random draw, is the one written out in ../fasttext-reference.ts; tests hold
@@ -11,11 +11,15 @@
 
 (module
   (import "env" "memory" (memory 1 65536 shared))
+  ;; Math.exp and Math.log, for the full softmax only (WebAssembly has neither instruction).
+  (import "env" "exp" (func $exp (param f64) (result f64)))
+  (import "env" "log" (func $log (param f64) (result f64)))
 
   (global $rowBytes (mut i32) (i32.const 0))
   (global $nwords (mut i32) (i32.const 0))
   (global $neg (mut i32) (i32.const 0))
-  (global $hs (mut i32) (i32.const 0))
+  ;; 0 negative sampling, 1 hierarchical softmax, 2 full softmax (LOSS_CODES in ../fasttext-layout.ts)
+  (global $loss (mut i32) (i32.const 0))
   (global $cbow (mut i32) (i32.const 0))
   (global $ws (mut i32) (i32.const 0))
   (global $input (mut i32) (i32.const 0))
@@ -37,6 +41,7 @@
   (global $hidden (mut i32) (i32.const 0))
   (global $grad (mut i32) (i32.const 0))
   (global $hiddenStart (mut i32) (i32.const 0))
+  (global $scores (mut i32) (i32.const 0))
   (global $lrUpdateRate (mut i32) (i32.const 0))
   (global $rng (mut i32) (i32.const 1))
   (global $lr (mut f32) (f32.const 0))
@@ -47,7 +52,7 @@
     (global.set $rowBytes (i32.load offset=0 (local.get $ctx)))
     (global.set $nwords (i32.load offset=4 (local.get $ctx)))
     (global.set $neg (i32.load offset=8 (local.get $ctx)))
-    (global.set $hs (i32.load offset=12 (local.get $ctx)))
+    (global.set $loss (i32.load offset=12 (local.get $ctx)))
     (global.set $cbow (i32.load offset=16 (local.get $ctx)))
     (global.set $ws (i32.load offset=20 (local.get $ctx)))
     (global.set $input (i32.load offset=24 (local.get $ctx)))
@@ -69,6 +74,7 @@
     (global.set $hidden (i32.load offset=88 (local.get $ctx)))
     (global.set $grad (i32.load offset=92 (local.get $ctx)))
     (global.set $hiddenStart (i32.load offset=136 (local.get $ctx)))
+    (global.set $scores (i32.load offset=140 (local.get $ctx)))
     (global.set $lrUpdateRate (i32.load offset=96 (local.get $ctx)))
     (global.set $rng (i32.load offset=100 (local.get $ctx)))
     (global.set $lossSum (f64.const 0))
@@ -138,40 +144,29 @@
       (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
       (br $l))))
 
-  ;; Scores output row $out (an address) against hidden with $label: grad += g·out, out += g·hidden.
-  ;; Returns the loss of this binary prediction.
-  (func $binaryLogistic (param $out i32) (param $label f32) (result f64)
-    (local $k i32) (local $e i32) (local $end i32)
-    (local $s0 v128) (local $s1 v128) (local $o v128) (local $gv v128)
-    (local $f f32) (local $idx i32) (local $sig f32) (local $g f32)
-    ;; f = hidden · out (two accumulators; rows are a whole number of f32x4 lanes)
+  ;; hidden · the row at $out (two accumulators; rows are a whole number of f32x4 lanes).
+  (func $dot (param $out i32) (result f32)
+    (local $k i32) (local $end i32) (local $s0 v128) (local $s1 v128)
     (local.set $k (global.get $hidden))
-    (local.set $e (local.get $out))
     (local.set $end (i32.add (local.get $k) (global.get $rowBytes)))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
-      (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (v128.load (local.get $k)) (v128.load (local.get $e)))))
+      (local.set $s0 (f32x4.add (local.get $s0) (f32x4.mul (v128.load (local.get $k)) (v128.load (local.get $out)))))
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
-      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
       (br_if $done (i32.ge_u (local.get $k) (local.get $end)))
-      (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (v128.load (local.get $k)) (v128.load (local.get $e)))))
+      (local.set $s1 (f32x4.add (local.get $s1) (f32x4.mul (v128.load (local.get $k)) (v128.load (local.get $out)))))
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
-      (local.set $e (i32.add (local.get $e) (i32.const 16)))
+      (local.set $out (i32.add (local.get $out) (i32.const 16)))
       (br $l)))
     (local.set $s0 (f32x4.add (local.get $s0) (local.get $s1)))
-    (local.set $f (f32.add
+    (f32.add
       (f32.add (f32x4.extract_lane 0 (local.get $s0)) (f32x4.extract_lane 1 (local.get $s0)))
       (f32.add (f32x4.extract_lane 2 (local.get $s0)) (f32x4.extract_lane 3 (local.get $s0)))))
-    ;; fastText's table cell of the clamped f: (f + MAX_SIGMOID) * (SIGMOID_TABLE_SIZE / MAX_SIGMOID / 2), 0..512
-    (local.set $idx (i32.trunc_f32_s (f32.mul
-      (f32.add (f32.max (f32.min (local.get $f) (f32.const 8)) (f32.const -8)) (f32.const 8))
-      (f32.const 32))))
-    (if (f32.gt (local.get $f) (f32.const 8))
-      (then (local.set $sig (f32.const 1)))
-      (else (if (f32.lt (local.get $f) (f32.const -8))
-        (then (local.set $sig (f32.const 0)))
-        (else (local.set $sig (f32.load (i32.add (global.get $expTable) (i32.shl (local.get $idx) (i32.const 2)))))))))
-    (local.set $g (f32.mul (f32.sub (local.get $label) (local.get $sig)) (global.get $lr)))
+
+  ;; grad += g·out, then out += g·hidden, for the row at $out.
+  (func $update (param $out i32) (param $g f32)
+    (local $k i32) (local $e i32) (local $end i32) (local $o v128) (local $gv v128)
     (local.set $gv (f32x4.splat (local.get $g)))
     (local.set $k (global.get $hidden))
     (local.set $e (global.get $grad))
@@ -184,10 +179,61 @@
       (local.set $out (i32.add (local.get $out) (i32.const 16)))
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (local.set $e (i32.add (local.get $e) (i32.const 16)))
-      (br $l)))
+      (br $l))))
+
+  ;; Scores output row $out (an address) against hidden with $label: grad += g·out, out += g·hidden.
+  ;; Returns the loss of this binary prediction.
+  (func $binaryLogistic (param $out i32) (param $label f32) (result f64)
+    (local $f f32) (local $idx i32) (local $sig f32)
+    (local.set $f (call $dot (local.get $out)))
+    ;; fastText's table cell of the clamped f: (f + MAX_SIGMOID) * (SIGMOID_TABLE_SIZE / MAX_SIGMOID / 2), 0..512
+    (local.set $idx (i32.trunc_f32_s (f32.mul
+      (f32.add (f32.max (f32.min (local.get $f) (f32.const 8)) (f32.const -8)) (f32.const 8))
+      (f32.const 32))))
+    (if (f32.gt (local.get $f) (f32.const 8))
+      (then (local.set $sig (f32.const 1)))
+      (else (if (f32.lt (local.get $f) (f32.const -8))
+        (then (local.set $sig (f32.const 0)))
+        (else (local.set $sig (f32.load (i32.add (global.get $expTable) (i32.shl (local.get $idx) (i32.const 2)))))))))
+    (call $update (local.get $out) (f32.mul (f32.sub (local.get $label) (local.get $sig)) (global.get $lr)))
     (f64.neg (f64.promote_f32 (f32.load (i32.add (global.get $logTable) (i32.shl
       (select (local.get $idx) (i32.sub (i32.const 512) (local.get $idx)) (f32.eq (local.get $label) (f32.const 1)))
       (i32.const 2)))))))
+
+  ;; The full softmax over the vocabulary for $target, as fastText's SoftmaxLoss (float32 throughout): every
+  ;; output row o gets g = lr·([o = target] − p_o). Returns −log p_target.
+  (func $softmax (param $target i32) (result f64)
+    (local $o i32) (local $at i32) (local $max f32) (local $z f32) (local $p f32) (local $pt f32)
+    ;; 1. scores, and their maximum
+    (local.set $max (f32.const -inf))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $o) (global.get $nwords)))
+      (local.set $at (i32.add (global.get $scores) (i32.shl (local.get $o) (i32.const 2))))
+      (f32.store (local.get $at) (call $dot (call $outRow (local.get $o))))
+      (local.set $max (f32.max (local.get $max) (f32.load (local.get $at))))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $l)))
+    ;; 2. exp(score − max) and their sum
+    (local.set $o (i32.const 0))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $o) (global.get $nwords)))
+      (local.set $at (i32.add (global.get $scores) (i32.shl (local.get $o) (i32.const 2))))
+      (f32.store (local.get $at) (f32.demote_f64 (call $exp (f64.promote_f32
+        (f32.sub (f32.load (local.get $at)) (local.get $max))))))
+      (local.set $z (f32.add (local.get $z) (f32.load (local.get $at))))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $l)))
+    ;; 3. every output row
+    (local.set $o (i32.const 0))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $o) (global.get $nwords)))
+      (local.set $p (f32.div (f32.load (i32.add (global.get $scores) (i32.shl (local.get $o) (i32.const 2)))) (local.get $z)))
+      (if (i32.eq (local.get $o) (local.get $target)) (then (local.set $pt (local.get $p))))
+      (call $update (call $outRow (local.get $o))
+        (f32.mul (f32.sub (f32.convert_i32_u (i32.eq (local.get $o) (local.get $target))) (local.get $p)) (global.get $lr)))
+      (local.set $o (i32.add (local.get $o) (i32.const 1)))
+      (br $l)))
+    (f64.neg (call $log (f64.max (f64.promote_f32 (local.get $pt)) (f64.const 1e-10)))))
 
   (func $outRow (param $t i32) (result i32)
     (i32.add (global.get $output) (i32.mul (local.get $t) (global.get $rowBytes))))
@@ -207,10 +253,13 @@
       (br $l)))
     (local.get $t))
 
-  ;; One target: its Huffman path (hs) or itself and `neg` negatives (ns); the loss is added up.
+  ;; One target: its Huffman path (hs), itself and `neg` negatives (ns), or every word (softmax); the loss is
+  ;; added up.
   (func $predict (param $target i32)
     (local $loss f64) (local $o i32) (local $len i32) (local $k i32) (local $t i32)
-    (if (global.get $hs)
+    (if (i32.eq (global.get $loss) (i32.const 2))
+      (then (local.set $loss (call $softmax (local.get $target))))
+    (else (if (i32.eq (global.get $loss) (i32.const 1))
       (then
         (local.set $o (i32.load (i32.add (global.get $offsets) (i32.shl (local.get $target) (i32.const 2)))))
         (local.set $len (i32.load8_u (i32.add (global.get $lengths) (local.get $target))))
@@ -229,7 +278,7 @@
           (if (i32.ne (local.get $t) (local.get $target))
             (then (local.set $loss (f64.add (local.get $loss) (call $binaryLogistic (call $outRow (local.get $t)) (f32.const 0))))))
           (local.set $k (i32.add (local.get $k) (i32.const 1)))
-          (br $l)))))
+          (br $l)))))))
     (global.set $lossSum (f64.add (global.get $lossSum) (local.get $loss)))
     (global.set $lossCount (f64.add (global.get $lossCount) (f64.const 1))))
 
