@@ -312,11 +312,11 @@ export function seedState(seed: number, slot: number): number {
   return x === 0 ? 0x6d2b79f5 : x;
 }
 
-export function readRng(buffer: ArrayBufferLike, l: Word2VecLayout, slot: number): number {
+export function readRng(buffer: ArrayBufferLike, l: ChunkFeedLayout, slot: number): number {
   return new DataView(buffer, l.slots[slot].ctx, CTX.bytes).getInt32(CTX.rng, true);
 }
 
-export function writeRng(buffer: ArrayBufferLike, l: Word2VecLayout, slot: number, state: number): void {
+export function writeRng(buffer: ArrayBufferLike, l: ChunkFeedLayout, slot: number, state: number): void {
   new DataView(buffer, l.slots[slot].ctx, CTX.bytes).setInt32(CTX.rng, state | 0, true);
 }
 

@@ -45,6 +45,12 @@ export interface FastTextTrainOptions {
   seed?: number;
   /** How lines split into words (default whitespace, as fastText); each line ends with the token `</s>`. */
   tokenizer?: TokenizerName;
+  /** Save the training state here at the end of every corpus pass, every checkpointInterval seconds, and when aborted. */
+  checkpoint?: string;
+  /** Continue from this checkpoint (written with the same settings; the thread count may differ). */
+  resume?: string;
+  /** Seconds between mid-pass checkpoints (default 600). */
+  checkpointInterval?: number;
   onProgress?: ProgressListener;
   signal?: AbortSignal;
   /** Which kernel trains: the WebAssembly one (default) or the TypeScript reference (slower; for tests). */
@@ -68,6 +74,7 @@ export interface ResolvedFastTextOptions {
   threads: number;
   seed: number;
   tokenizer: TokenizerName;
+  checkpointInterval: number;
   kernel: FastTextKernelKind;
 }
 
@@ -90,6 +97,7 @@ export function resolveFastTextOptions(o: Omit<FastTextTrainOptions, 'input'>): 
     threads: o.threads ?? availableParallelism(),
     seed: o.seed ?? 1,
     tokenizer: o.tokenizer ?? 'whitespace',
+    checkpointInterval: o.checkpointInterval ?? 600,
     kernel: o.kernel ?? 'wasm',
   };
   if (r.model !== 'skipgram' && r.model !== 'cbow') {
@@ -117,6 +125,9 @@ export function resolveFastTextOptions(o: Omit<FastTextTrainOptions, 'input'>): 
   int('threads', r.threads, 1, 1024);
   int('seed', r.seed, -(2 ** 31), 2 ** 32 - 1);
   if (typeof r.lr !== 'number' || !(r.lr > 0) || !Number.isFinite(r.lr)) throw new InvalidArgumentError(`lr must be a number > 0, got ${r.lr}`);
+  if (typeof r.checkpointInterval !== 'number' || !(r.checkpointInterval > 0)) {
+    throw new InvalidArgumentError(`checkpoint-interval must be a number of seconds > 0, got ${r.checkpointInterval}`);
+  }
   if (typeof r.t !== 'number' || !(r.t >= 0 && r.t < 1)) throw new InvalidArgumentError(`t must be a number in [0, 1), got ${r.t}`);
   if (r.maxn > 0) {
     if (r.minn < 1) throw new InvalidArgumentError(`minn must be ≥ 1 when maxn is ${r.maxn} (n-grams have at least one character)`);

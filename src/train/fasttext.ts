@@ -3,7 +3,7 @@ import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
 import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout } from '../kernels/fasttext-layout.ts';
 import { WorkerPool } from '../kernels/pool.ts';
 import { sharedMemory } from '../kernels/wasm.ts';
-import { acquireSlot, chunkPieces, placeInput, type ChunkPiece } from '../kernels/word2vec-layout.ts';
+import { acquireSlot, chunkPieces, placeInput, readRng, writeRng, type ChunkPiece } from '../kernels/word2vec-layout.ts';
 import { xorshift32 } from '../kernels/xorshift.ts';
 import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
 import { encodeCorpus } from '../text/id-stream.ts';
@@ -16,11 +16,13 @@ import { buildVocabulary } from '../vocab/build.ts';
 import { buildHuffmanTree } from '../vocab/huffman.ts';
 import { keepProbabilities } from '../vocab/sampling.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
+import { fastTextCheckpointSettings, openFastTextCheckpoint, saveFastTextCheckpoint, type FastTextCheckpointPosition, type FastTextCheckpointSettings, type FastTextResume } from './fasttext-checkpoint.ts';
 import type { FastTextTask, FastTextTaskResult, FastTextWorkerInit } from './fasttext-worker.ts';
 import { resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
 import { negativeSampler } from './negative-sampler.ts';
 import { ProgressMeter } from './progress.ts';
 import { linearDecay } from './schedule.ts';
+import { throwIfAborted } from './abort.ts';
 
 export { resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
 
@@ -49,10 +51,13 @@ const MAX_MEMORY_BYTES = 2 ** 32 - 2 ** 16;
 export async function trainFastText(options: FastTextTrainOptions): Promise<FastTextModel> {
   const opts = resolveFastTextOptions(options);
   const outputs = options.output !== undefined ? outputTargets(options.output) : [];
-  const { signal, onProgress } = options;
+  const { signal } = options;
   throwIfAborted(signal);
+  const settings = fastTextCheckpointSettings(opts, CHUNK_WORDS);
   const raw = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
+  let resume: FastTextResume | undefined;
   try {
+    if (options.resume) resume = await openFastTextCheckpoint(options.resume, settings);
     const base = getTokenizer(opts.tokenizer);
     // fastText reads a line end as the token </s>: a whitespace corpus gets it appended to each line (the
     // whitespace fast paths stay on); another tokenizer gets it appended to its tokens.
@@ -60,28 +65,16 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Fast
     const corpus = fast ? withEndOfLineToken(raw) : raw;
     const tokenizer: Tokenizer = fast ? base : (line) => [...base(line), EOS];
 
-    const started = performance.now();
-    const built = await buildVocabulary(corpus, {
-      minCount: opts.minCount,
-      tokenizer,
-      maxSentenceLength: MAX_LINE_TOKENS,
-      signal,
-      onProgress: (words) =>
-        onProgress?.({ phase: 'vocab', epoch: 1, epochs: 1, progress: fractionRead(raw), wordsPerSecond: words / Math.max(1e-3, (performance.now() - started) / 1000), etaSeconds: Infinity, wordsDone: words }),
-    });
-    const { vocab } = built;
-    if (vocab.size === 1 && vocab.word(0) === EOS) {
-      throw new EmbedkitError('empty_corpus', 'the corpus has only empty lines (or no word reaches min-count)', { file: raw.path });
-    }
+    const { vocab, ntokens } = resume ? { vocab: resume.vocab, ntokens: resume.position.ntokens } : await countVocabulary(raw, corpus, tokenizer, opts, options);
     throwIfAborted(signal);
 
-    const trainer = await createTrainer(vocab, opts, built.corpusWords);
+    const trainer = await createTrainer(vocab, opts, ntokens, resume);
     try {
-      await runEpochs(trainer, corpus, tokenizer, opts, options, built.corpusWords);
+      await runEpochs(trainer, corpus, tokenizer, opts, options, settings);
     } finally {
       await trainer.pool.close();
     }
-    const model = assembleFastTextModel(modelData(trainer, opts, built.corpusWords));
+    const model = assembleFastTextModel(modelData(trainer, opts, ntokens));
     for (const target of outputs) {
       throwIfAborted(signal);
       if (target.format === 'fasttext-bin') {
@@ -94,8 +87,28 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Fast
     }
     return model;
   } finally {
+    await resume?.file.close();
     if (typeof options.input === 'string') await raw.close?.();
   }
+}
+
+/** The vocabulary pass: fastText's dictionary, and every token read (rare ones included). */
+async function countVocabulary(raw: Corpus, corpus: Corpus, tokenizer: Tokenizer, opts: ResolvedFastTextOptions, options: FastTextTrainOptions): Promise<{ vocab: Vocabulary; ntokens: number }> {
+  const { signal, onProgress } = options;
+  const started = performance.now();
+  const built = await buildVocabulary(corpus, {
+    minCount: opts.minCount,
+    tokenizer,
+    maxSentenceLength: MAX_LINE_TOKENS,
+    signal,
+    onProgress: (words) =>
+      onProgress?.({ phase: 'vocab', epoch: 1, epochs: 1, progress: fractionRead(raw), wordsPerSecond: words / Math.max(1e-3, (performance.now() - started) / 1000), etaSeconds: Infinity, wordsDone: words }),
+  });
+  const { vocab } = built;
+  if (vocab.size === 1 && vocab.word(0) === EOS) {
+    throw new EmbedkitError('empty_corpus', 'the corpus has only empty lines (or no word reaches min-count)', { file: raw.path });
+  }
+  return { vocab, ntokens: built.corpusWords };
 }
 
 /** The vectors of a trained model (known words; unknown words through the subword lookup). */
@@ -146,6 +159,8 @@ interface Trainer {
   layout: FastTextLayout;
   memory: WebAssembly.Memory;
   pool: WorkerPool<FastTextTask, FastTextTaskResult>;
+  /** Where training stands (the checkpoints' position); its rng is filled in when a checkpoint is saved. */
+  position: FastTextCheckpointPosition;
   stats: { wordsDone: number; lossSum: number; lossCount: number };
 }
 
@@ -165,7 +180,7 @@ function subwordLists(vocab: Vocabulary, opts: ResolvedFastTextOptions): { offse
   return { offsets, rows: Int32Array.from(rows) };
 }
 
-async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, ntokens: number): Promise<Trainer> {
+async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, ntokens: number, resume?: FastTextResume): Promise<Trainer> {
   const V = vocab.size;
   const subwords = subwordLists(vocab, opts);
   const tree = opts.loss === 'hs' ? buildHuffmanTree(vocab.counts) : undefined;
@@ -205,9 +220,20 @@ async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, n
     views.aliasProbability.set(sampler.probability);
     views.aliasIndex.set(sampler.alias);
   }
-  initInputRows(views.input, V + layout.shape.bucket, opts.dim, layout.rowFloats, opts.seed);
-  for (let s = 0; s < opts.threads; s++) writeFastTextSlotConfig(memory.buffer, layout, s, opts.seed);
-  const stats = { wordsDone: 0, lossSum: 0, lossCount: 0 };
+  const stride = layout.rowFloats;
+  if (resume) {
+    await resume.file.readInto('input', { data: views.input, rows: V + layout.shape.bucket, stride }, opts.dim);
+    await resume.file.readInto('output', { data: views.output, rows: V, stride }, opts.dim);
+  } else {
+    initInputRows(views.input, V + layout.shape.bucket, opts.dim, stride, opts.seed);
+  }
+  for (let s = 0; s < opts.threads; s++) {
+    writeFastTextSlotConfig(memory.buffer, layout, s, opts.seed);
+    const saved = resume?.position.rng[s];
+    if (saved !== undefined) writeRng(memory.buffer, layout, s, saved);
+  }
+  const position: FastTextCheckpointPosition = resume ? { ...resume.position, rng: [] } : { pass: 0, chunksDone: 0, dispatched: 0, ntokens, rng: [] };
+  const stats = { wordsDone: position.dispatched, lossSum: 0, lossCount: 0 };
   const module = opts.kernel === 'wasm' ? await compileFastTextKernel() : undefined;
   const pool = await WorkerPool.start<FastTextTask, FastTextTaskResult>(workerScript(), opts.threads, (slot): FastTextWorkerInit => ({ memory, layout, slot, kind: opts.kernel, module }), {
     depth: POOL_DEPTH,
@@ -218,7 +244,7 @@ async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, n
       stats.lossCount += r.lossCount;
     },
   });
-  return { vocab, layout, memory, pool, stats };
+  return { vocab, layout, memory, pool, position, stats };
 }
 
 function workerScript(): URL {
@@ -228,16 +254,18 @@ function workerScript(): URL {
 
 /**
  * Trains as fastText does: until the in-vocabulary tokens trained (</s> included) reach `epoch` times every token
- * the vocabulary pass read (`corpusWords`, rare words included), the learning rate falling linearly over that
+ * the vocabulary pass read (`ntokens`, rare words included), the learning rate falling linearly over that
  * budget. A corpus with words under min-count thus gets a little more than `epoch` passes: the last is partial.
+ * With a checkpoint file the state is saved at every pass end, every checkpointInterval seconds (at a chunk
+ * boundary) and when aborted; a resumed run skips the chunks already trained and goes on bit for bit.
  */
-async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer, opts: ResolvedFastTextOptions, options: FastTextTrainOptions, corpusWords: number): Promise<void> {
-  const { signal, onProgress } = options;
-  const { pool, stats, layout, memory } = trainer;
-  const totalWords = corpusWords * opts.epoch;
-  const meter = new ProgressMeter({ phase: 'train', epochs: opts.epoch, totalWords, listener: onProgress, intervalMs: 1000 });
+async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer, opts: ResolvedFastTextOptions, options: FastTextTrainOptions, settings: FastTextCheckpointSettings): Promise<void> {
+  const { signal, onProgress, checkpoint } = options;
+  const { pool, stats, layout, memory, position } = trainer;
+  const totalWords = position.ntokens * opts.epoch;
+  const meter = new ProgressMeter({ phase: 'train', epochs: opts.epoch, totalWords, listener: onProgress, intervalMs: 1000, startWords: position.dispatched });
   let lastLoss = { sum: 0, count: 0 };
-  let alpha = opts.lr;
+  let alpha = linearDecay(opts.lr, 0, Math.min(1, position.dispatched / totalWords));
   const report = (force = false) => {
     const delta = stats.lossCount - lastLoss.count;
     const loss = delta > 0 ? (stats.lossSum - lastLoss.sum) / delta : undefined;
@@ -246,18 +274,38 @@ async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer,
   };
   const timer = onProgress ? setInterval(report, 1000) : undefined;
   timer?.unref();
+  const settle = async () => {
+    await pool.drain();
+    for (let slot = 0; slot < opts.threads; slot++) acquireSlot(memory.buffer, layout, slot);
+  };
+  let lastCheckpoint = performance.now();
+  const snapshot = async () => {
+    await settle();
+    position.rng = Array.from({ length: opts.threads }, (_, s) => readRng(memory.buffer, layout, s));
+    const views = fastTextViewsOf(memory.buffer, layout);
+    const V = trainer.vocab.size;
+    await saveFastTextCheckpoint(checkpoint!, {
+      settings,
+      position,
+      vocab: trainer.vocab,
+      input: { data: views.input, rows: V + layout.shape.bucket, stride: layout.rowFloats },
+      output: { data: views.output, rows: V, stride: layout.rowFloats },
+    });
+    lastCheckpoint = performance.now();
+  };
   try {
-    let dispatched = 0;
-    while (dispatched < totalWords && !signal?.aborted) {
-      const passStart = dispatched;
+    while (position.dispatched < totalWords && !signal?.aborted) {
+      const passStart = position.dispatched;
+      let chunkIndex = 0;
       for await (const chunk of encodeCorpus(corpus, trainer.vocab, tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: MAX_LINE_TOKENS, reuseBuffers: true })) {
-        if (signal?.aborted || dispatched >= totalWords) break;
+        if (signal?.aborted || position.dispatched >= totalWords) break;
+        if (chunkIndex++ < position.chunksDone) continue; // resumed: trained before the checkpoint
         for (const whole of chunkPieces(chunk.ids, chunk.sentenceEnds, layout.shape.maxChunkWords)) {
-          if (dispatched >= totalWords) break;
-          const piece = firstLines(whole, totalWords - dispatched);
-          const alphaStart = linearDecay(opts.lr, 0, dispatched / totalWords);
-          dispatched += piece.ids.length;
-          const alphaEnd = linearDecay(opts.lr, 0, dispatched / totalWords);
+          if (position.dispatched >= totalWords) break;
+          const piece = firstLines(whole, totalWords - position.dispatched);
+          const alphaStart = linearDecay(opts.lr, 0, position.dispatched / totalWords);
+          position.dispatched += piece.ids.length;
+          const alphaEnd = linearDecay(opts.lr, 0, position.dispatched / totalWords);
           alpha = alphaStart;
           await pool.submit((worker, seq): FastTextTask => ({
             input: seq % POOL_DEPTH,
@@ -267,12 +315,19 @@ async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer,
             words: piece.ids.length,
           }));
         }
+        position.chunksDone = chunkIndex;
+        if (checkpoint && (performance.now() - lastCheckpoint) / 1000 >= opts.checkpointInterval) await snapshot();
       }
-      if (dispatched === passStart) break; // nothing in the vocabulary was read: another pass would not help
+      if (signal?.aborted) break;
+      const resumedMidPass = position.chunksDone > 0 && position.dispatched === passStart;
+      if (position.dispatched === passStart && !resumedMidPass) break; // nothing in the vocabulary was read: another pass would not help
+      position.pass++;
+      position.chunksDone = 0;
+      if (checkpoint) await snapshot();
     }
-    await pool.drain();
-    for (let slot = 0; slot < opts.threads; slot++) acquireSlot(memory.buffer, layout, slot);
-    throwIfAborted(signal);
+    if (signal?.aborted && checkpoint) await snapshot();
+    await settle();
+    throwIfAborted(signal, checkpoint);
     report(true);
   } finally {
     if (timer) clearInterval(timer);
@@ -346,8 +401,4 @@ function unpad(data: Float32Array, rows: number, dim: number, stride: number): F
 
 function fractionRead(corpus: Corpus): number {
   return corpus.byteLength && corpus.bytesRead !== undefined ? Math.min(1, corpus.bytesRead / corpus.byteLength) : NaN;
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new EmbedkitError('aborted', 'training was interrupted; nothing was written', {});
 }

@@ -33,6 +33,8 @@ export interface ProgressMeterOptions {
   windowMs?: number;
   /** Clock in milliseconds (tests substitute their own). */
   now?: () => number;
+  /** Words already done when the meter starts (a resumed run), so they do not count toward the rate. Default 0. */
+  startWords?: number;
 }
 
 export interface ProgressUpdate {
@@ -61,7 +63,7 @@ export class ProgressMeter {
     this.now = options.now ?? (() => performance.now());
     this.intervalMs = options.intervalMs ?? 200;
     this.windowMs = options.windowMs ?? 10_000;
-    this.samples.push({ t: this.now(), words: 0 });
+    this.samples.push({ t: this.now(), words: options.startWords ?? 0 });
   }
 
   /** The latest event computed (emitted or not). */

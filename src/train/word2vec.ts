@@ -13,11 +13,13 @@ import { buildHuffmanTree } from '../vocab/huffman.ts';
 import { keepProbabilities } from '../vocab/sampling.ts';
 import { readVocab, saveVocab } from '../vocab/vocab-file.ts';
 import type { Vocabulary } from '../vocab/vocabulary.ts';
+import { refuseChangedSettings } from './checkpoint-file.ts';
 import { loadCheckpoint, saveCheckpoint, type CheckpointPosition, type CheckpointSettings, type Word2VecCheckpoint } from './checkpoint.ts';
 import type { ProgressListener } from './progress.ts';
 import { linearDecay } from './schedule.ts';
 import type { Word2VecTask, Word2VecTaskResult, Word2VecWorkerInit } from './word2vec-worker.ts';
 import { negativeSampler } from './negative-sampler.ts';
+import { throwIfAborted } from './abort.ts';
 
 /** Options of trainWord2Vec, named like the CLI flags (`--min-count` → minCount). */
 export interface Word2VecOptions {
@@ -178,12 +180,6 @@ function settingsOf(r: ResolvedWord2VecOptions): CheckpointSettings {
   };
 }
 
-/** The ways a resumed run would silently differ from the run it continues. */
-function checkResumable(saved: CheckpointSettings, now: CheckpointSettings, path: string): void {
-  const diffs = (Object.keys(saved) as (keyof CheckpointSettings)[]).filter((k) => saved[k] !== now[k]).map((k) => `${k} ${saved[k]} (now ${now[k]})`);
-  if (diffs.length) throw new InvalidArgumentError(`cannot resume ${path}: it was written with ${diffs.join(', ')}; rerun with the same settings`);
-}
-
 /**
  * Trains Word2Vec vectors (CBOW or skip-gram; negative sampling and/or hierarchical softmax) on a corpus
  * streamed from disk: one pass counts the vocabulary, then each epoch re-reads the corpus, the main thread
@@ -198,7 +194,7 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<Embedding
   const settings = settingsOf(opts);
   const tokenizer = getTokenizer(opts.tokenizer);
   const resumed = options.resume ? await loadCheckpoint(options.resume) : undefined;
-  if (resumed) checkResumable(resumed.settings, settings, options.resume!);
+  if (resumed) refuseChangedSettings(options.resume!, resumed.settings, settings);
 
   const corpus = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
   try {
@@ -429,7 +425,7 @@ async function runEpochs(model: Model, corpus: Corpus, opts: ResolvedWord2VecOpt
     }
     if (signal?.aborted) {
       if (checkpoint) await snapshot();
-      throwIfAborted(signal);
+      throwIfAborted(signal, checkpoint);
     }
     await settle();
     emit();
@@ -464,10 +460,4 @@ function unpad(data: Float32Array, rows: number, dim: number, stride: number): F
 
 function fractionRead(corpus: Corpus): number {
   return corpus.byteLength && corpus.bytesRead !== undefined ? Math.min(1, corpus.bytesRead / corpus.byteLength) : NaN;
-}
-
-function throwIfAborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) {
-    throw new EmbedkitError('aborted', 'training was interrupted; nothing was written', {});
-  }
 }

@@ -7,11 +7,13 @@ import { EmbedkitError, InvalidArgumentError } from '../../src/errors.ts';
 import { readFastTextBin } from '../../src/formats/fasttext-bin.ts';
 import { loadEmbeddings } from '../../src/formats/index.ts';
 import { corpusFromLines } from '../../src/text/corpus.ts';
-import { outputTargets, trainFastText, type FastTextTrainOptions } from '../../src/train/fasttext.ts';
+import { fastTextCheckpointSettings, openFastTextCheckpoint } from '../../src/train/fasttext-checkpoint.ts';
+import { outputTargets, resolveFastTextOptions, trainFastText, type FastTextTrainOptions } from '../../src/train/fasttext.ts';
 import type { ProgressEvent } from '../../src/train/progress.ts';
 import type { DenseMatrix } from '../../src/vectors/fasttext-matrix.ts';
 import { EOS } from '../../src/vectors/subwords.ts';
 import { seededRandom } from '../../src/util/random.ts';
+import { abortingCorpus } from './aborting-corpus.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'embedkit-ft-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -156,6 +158,41 @@ test('an aborted run throws and writes nothing', async () => {
     (e: unknown) => e instanceof EmbedkitError && e.code === 'aborted',
   );
   assert.equal(existsSync(output), false);
+});
+
+test('checkpoint on abort, then resume, ends bit-identical to an uninterrupted run', async () => {
+  // ~90k tokens a pass: several 16k-token chunks, so the abort lands mid-pass, after some chunks.
+  const lines = plantedCorpus(10000, 9);
+  const opts = { ...small, epoch: 2 };
+  const whole = await trainFastText({ ...opts, input: corpusFromLines(lines) });
+
+  const checkpoint = join(dir, 'run.ckpt');
+  const controller = new AbortController();
+  // Pass 3 = the second training pass (pass 1 counts the vocabulary): stop in its middle.
+  await assert.rejects(
+    trainFastText({ ...opts, input: abortingCorpus(lines, controller, 3, 5000), checkpoint, signal: controller.signal }),
+    (e: unknown) => e instanceof EmbedkitError && e.code === 'aborted',
+  );
+  const saved = await openFastTextCheckpoint(checkpoint, fastTextCheckpointSettings(resolveFastTextOptions(opts), 16384));
+  await saved.file.close();
+  assert.equal(saved.position.pass, 1, 'stopped in the second pass');
+  assert.ok(saved.position.chunksDone > 0, 'after some chunks of it');
+
+  const output = join(dir, 'resumed.bin');
+  const resumed = await trainFastText({ ...opts, input: corpusFromLines(lines), checkpoint, resume: checkpoint, output });
+  assert.deepEqual(resumed.vocab.words, whole.vocab.words);
+  const rows = (m: typeof whole) => [(m.input as DenseMatrix).data, (m.output as DenseMatrix).data];
+  rows(resumed).forEach((r, k) => assert.ok(r.every((x, i) => Object.is(x, rows(whole)[k][i])), `resumed ${k ? 'output' : 'input'} rows equal the uninterrupted run's`));
+  assert.ok(existsSync(output));
+  const done = await openFastTextCheckpoint(checkpoint, fastTextCheckpointSettings(resolveFastTextOptions(opts), 16384));
+  await done.file.close();
+  assert.equal(done.position.dispatched, 2 * done.position.ntokens, 'the final checkpoint holds the whole budget');
+
+  // Resuming a finished run trains nothing more; other settings are refused, naming them.
+  const again = await trainFastText({ ...opts, input: corpusFromLines(lines), resume: checkpoint });
+  assert.ok((again.input as DenseMatrix).data.every((x, i) => Object.is(x, rows(whole)[0][i])));
+  await assert.rejects(trainFastText({ ...opts, dim: 32, input: corpusFromLines(lines), resume: checkpoint }), /dim 16 \(now 32\)/);
+  await assert.rejects(trainFastText({ ...opts, input: corpusFromLines(lines), resume: join(dir, 'resumed.bin') }), /not an embedkit fastText checkpoint/);
 });
 
 test('bad input: clear errors naming the problem', async () => {

@@ -4,10 +4,11 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbedkitError, InvalidArgumentError } from '../../src/errors.ts';
-import { corpusFromLines, type Corpus } from '../../src/text/corpus.ts';
+import { corpusFromLines } from '../../src/text/corpus.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
 import type { ProgressEvent } from '../../src/train/progress.ts';
 import { trainWord2Vec, type Word2VecOptions } from '../../src/train/word2vec.ts';
+import { abortingCorpus } from './aborting-corpus.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'embedkit-w2v-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -137,20 +138,6 @@ test('missing file, empty corpus and a min-count that removes every word are cle
 });
 
 /** A corpus that aborts `controller` after `afterLines` lines of its `pass`-th read (1 = vocabulary pass). */
-function abortingCorpus(lines: string[], controller: AbortController, pass: number, afterLines: number): Corpus {
-  let passes = 0;
-  return {
-    path: '<aborting>',
-    async *lines() {
-      passes++;
-      for (let i = 0; i < lines.length; i++) {
-        if (passes === pass && i === afterLines) controller.abort();
-        yield lines[i];
-      }
-    },
-  };
-}
-
 test('abort stops training and writes no output', async () => {
   const output = join(dir, 'aborted.txt');
   const controller = new AbortController();

@@ -31,6 +31,9 @@ interface TrainFastTextFlags {
   threads?: number;
   seed?: number;
   tokenizer?: TokenizerName;
+  checkpoint?: string;
+  resume?: string;
+  checkpointInterval?: number;
   quiet?: boolean;
   json?: boolean;
 }
@@ -56,6 +59,9 @@ export function fastTextOptionsFromFlags(f: TrainFastTextFlags): FastTextTrainOp
     threads: f.threads,
     seed: f.seed,
     tokenizer: f.tokenizer,
+    checkpoint: f.checkpoint,
+    resume: f.resume,
+    checkpointInterval: f.checkpointInterval,
   };
 }
 
@@ -87,6 +93,9 @@ export function registerTrainFastText(train: Command): void {
     .option('--threads <n>', `training threads (default: all cores, here ${availableParallelism()})`, positiveInt('--threads'))
     .option('--seed <n>', 'random seed (default 1); with --threads 1 the result is reproducible bit for bit', integer('--seed'))
     .addOption(new Option('--tokenizer <name>', 'how lines split into words (each line ends with the token </s>)').choices([...TOKENIZER_NAMES]).default('whitespace'))
+    .option('--checkpoint <file>', 'save training state at the end of each corpus pass, periodically, and on Ctrl-C')
+    .option('--checkpoint-interval <seconds>', 'seconds between mid-pass checkpoints (default 600)', positiveNumber('--checkpoint-interval'))
+    .option('--resume <file>', 'continue training from a checkpoint (same settings)')
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print a JSON summary on stdout when done')
     .addHelpText(
@@ -95,6 +104,8 @@ export function registerTrainFastText(train: Command): void {
         'embedkit train fasttext --input corpus.txt.gz --output model          # model.bin + model.vec',
         'embedkit train fasttext --input corpus.txt --output model.bin --model cbow --dim 300 --epoch 10',
         'embedkit train fasttext -input corpus.txt -output model -minn 2 -maxn 5 -dim 50 -thread 4',
+        'embedkit train fasttext --input big.txt --output big.bin --checkpoint big.ckpt   # Ctrl-C, then:',
+        'embedkit train fasttext --input big.txt --output big.bin --checkpoint big.ckpt --resume big.ckpt',
         'embedkit similar model.bin unseenword',
       ]),
     )
