@@ -11,24 +11,10 @@ const MAGIC = 'EMBEDKIT-FASTTEXT-CHECKPOINT 1\n';
 const MATRICES = ['input', 'output'] as const;
 
 /** The settings a resumed run must share with the run that wrote the checkpoint (threads may change). */
-export interface FastTextCheckpointSettings {
-  model: string;
-  loss: string;
-  dim: number;
-  ws: number;
-  epoch: number;
-  minCount: number;
-  neg: number;
-  t: number;
-  minn: number;
-  maxn: number;
-  bucket: number;
-  lr: number;
-  lrUpdateRate: number;
-  seed: number;
-  tokenizer: string;
-  chunkWords: number;
-}
+export type FastTextCheckpointSettings = Pick<
+  ResolvedFastTextOptions,
+  'model' | 'loss' | 'dim' | 'ws' | 'epoch' | 'minCount' | 'neg' | 't' | 'minn' | 'maxn' | 'bucket' | 'lr' | 'lrUpdateRate' | 'seed' | 'tokenizer'
+> & { chunkWords: number };
 
 /** Where training stopped. */
 export interface FastTextCheckpointPosition {
