@@ -5,6 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readFastTextBin, writeFastTextBin } from '../../src/formats/fasttext-bin.ts';
+import { trainFastText } from '../../src/train/fasttext.ts';
 import { fastTextModelFromEmbeddings } from '../../src/vectors/fasttext-model.ts';
 import { Embeddings } from '../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
@@ -63,6 +64,24 @@ test('a model trained by `fasttext skipgram` loads with the vectors fastText pri
     for (const [word, vector] of printWordVectors(ours, words)) assertMatchesPrinted(model.subwords.wordVector(word), vector, `ours: ${word}`);
   });
 });
+
+for (const loss of ['softmax', 'hs'] as const) {
+  test(`both ways for ${loss}: fastText's ${loss} model loads as it prints, and fastText reads our ${loss} model and prints our vectors`, { skip: noCli }, async () => {
+    await withTempDir(async (dir) => {
+      const text = join(dir, 'corpus.txt');
+      writeFileSync(text, corpus());
+      execFileSync('fasttext', ['skipgram', '-input', text, '-output', join(dir, 'theirs'), '-loss', loss, '-dim', '8', '-epoch', '1', '-minCount', '1', '-bucket', '2000', '-thread', '1', '-verbose', '0']);
+      const theirs = await readFastTextBin(join(dir, 'theirs.bin'));
+      assert.equal(theirs.args.loss, loss);
+      const words = queriesFor(theirs.vocab);
+      for (const [word, vector] of printWordVectors(join(dir, 'theirs.bin'), words)) assertMatchesPrinted(theirs.subwords.wordVector(word), vector, `theirs: ${word}`);
+
+      const ours = await trainFastText({ input: text, output: join(dir, 'ours.bin'), loss, dim: 8, epoch: 1, minCount: 1, bucket: 2000, threads: 1 });
+      assert.equal((await readFastTextBin(join(dir, 'ours.bin'))).args.loss, loss);
+      for (const [word, vector] of printWordVectors(join(dir, 'ours.bin'), words)) assertMatchesPrinted(ours.subwords.wordVector(word), vector, `ours: ${word}`);
+    });
+  });
+}
 
 test('vectors without subwords written as .bin print as their rows in fastText (zeros for unknown words)', { skip: noCli }, async () => {
   await withTempDir(async (dir) => {
