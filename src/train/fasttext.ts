@@ -319,8 +319,8 @@ async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer,
         if (checkpoint && (performance.now() - lastCheckpoint) / 1000 >= opts.checkpointInterval) await snapshot();
       }
       if (signal?.aborted) break;
-      const resumedMidPass = position.chunksDone > 0 && position.dispatched === passStart;
-      if (position.dispatched === passStart && !resumedMidPass) break; // nothing in the vocabulary was read: another pass would not help
+      // Nothing in the vocabulary was read in a whole pass (not one resumed after its last chunk): another would not help.
+      if (position.dispatched === passStart && position.chunksDone === 0) break;
       position.pass++;
       position.chunksDone = 0;
       if (checkpoint) await snapshot();
