@@ -1,4 +1,4 @@
-import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import type { Corpus } from '../text/corpus.ts';
 import { encodeCorpus } from '../text/id-stream.ts';
 import type { Tokenizer } from '../text/tokenize.ts';
@@ -7,6 +7,7 @@ import { RecordWriter } from './cooccur-file.ts';
 import { fileSource, mergeSorted, tableSource, type SortedSource } from './merge.ts';
 import { BYTES_PER_SLOT, forEachSorted, PairTable } from './pair-table.ts';
 import type { TempDir } from './temp-dir.ts';
+import { throwIfAborted } from '../util/abort.ts';
 
 export interface CooccurCountOptions {
   /** Context words on each side (one side when not symmetric). */
@@ -59,7 +60,7 @@ export async function countCooccurrences(corpus: Corpus, vocab: Vocabulary, outp
   for (let d = 1; d <= o.window; d++) weights[d] = o.distanceWeighting ? 1 / d : 1;
   const runs: string[] = [];
   const stopIfAborted = () => {
-    if (o.signal?.aborted) throw new EmbedkitError('aborted', 'training was interrupted; nothing was written', {});
+    throwIfAborted(o.signal);
   };
 
   const spill = () => {

@@ -1,8 +1,8 @@
-import { EmbedkitError } from '../errors.ts';
 import { seededRandom } from '../util/random.ts';
 import { RecordReader, recordBlock, RecordWriter, type RecordBlock } from './cooccur-file.ts';
 import type { TempDir } from './temp-dir.ts';
 import { yieldToEventLoop } from './temp-dir.ts';
+import { throwIfAborted } from '../util/abort.ts';
 
 export interface ShuffleOptions {
   /** Records held in memory at once. */
@@ -27,7 +27,7 @@ export async function shuffleCooccurrences(input: string, output: string, o: Shu
   const random = seededRandom(o.seed);
   const reader = new RecordReader(input, o.vocabSize);
   const stop = () => {
-    if (o.signal?.aborted) throw new EmbedkitError('aborted', 'training was interrupted; nothing was written', {});
+    throwIfAborted(o.signal);
   };
   const capacity = Math.max(1024, Math.min(o.maxRecords, reader.records));
   const block = recordBlock(capacity);

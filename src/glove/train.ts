@@ -1,10 +1,11 @@
 import { WorkerPool } from '../kernels/pool.ts';
 import { sharedMemory } from '../kernels/wasm.ts';
-import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import { seededRandom } from '../util/random.ts';
 import type { GloveParams } from './kernel.ts';
 import { compileGloveKernel, slotBytes, type GloveKernelKind } from './wasm-kernel.ts';
 import type { GloveTask, GloveTaskResult, GloveWorkerInit } from './worker.ts';
+import { throwIfAborted } from '../util/abort.ts';
 
 export interface GloveModel {
   params: GloveParams;
@@ -112,7 +113,7 @@ export async function runEpochs(model: GloveModel, memory: WebAssembly.Memory, f
         await pool.submit(() => ({ start, end }));
       }
       await pool.drain();
-      if (o.signal?.aborted) throw new EmbedkitError('aborted', 'training was interrupted; nothing was written', {});
+      throwIfAborted(o.signal);
       const report = { epoch, cost: stats.records ? stats.cost / stats.records : 0, seconds: (performance.now() - t0) / 1000, records: stats.records };
       reports.push(report);
       await o.onEpoch?.(report);

@@ -22,7 +22,7 @@ import { resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTex
 import { negativeSampler } from './negative-sampler.ts';
 import { ProgressMeter } from './progress.ts';
 import { linearDecay } from './schedule.ts';
-import { throwIfAborted } from './abort.ts';
+import { throwIfAborted } from '../util/abort.ts';
 
 export { resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
 

@@ -16,6 +16,7 @@ import { buildVocabulary } from '../vocab/build.ts';
 import { readVocab, saveVocab } from '../vocab/vocab-file.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import type { ProgressListener } from './progress.ts';
+import { throwIfAborted } from '../util/abort.ts';
 
 export type GloveOutputFormat = 'glove-text' | 'word2vec-text' | 'word2vec-binary';
 
@@ -175,7 +176,7 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
   const opts = resolveGloveOptions(options);
   const { signal, onProgress } = options;
   const stop = () => {
-    if (signal?.aborted) throw new EmbedkitError('aborted', 'training was interrupted; nothing was written', {});
+    throwIfAborted(signal);
   };
   stop();
   if (options.input === undefined && !(options.cooccur && options.readVocab)) {

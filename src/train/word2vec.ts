@@ -19,7 +19,7 @@ import type { ProgressListener } from './progress.ts';
 import { linearDecay } from './schedule.ts';
 import type { Word2VecTask, Word2VecTaskResult, Word2VecWorkerInit } from './word2vec-worker.ts';
 import { negativeSampler } from './negative-sampler.ts';
-import { throwIfAborted } from './abort.ts';
+import { throwIfAborted } from '../util/abort.ts';
 
 /** Options of trainWord2Vec, named like the CLI flags (`--min-count` → minCount). */
 export interface Word2VecOptions {

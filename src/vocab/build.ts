@@ -3,6 +3,7 @@ import { corpusBatches, type Corpus } from '../text/corpus.ts';
 import { MAX_SEPARATOR_CODE, separatorTable, whitespaceTokenizer, type Tokenizer } from '../text/tokenize.ts';
 import { HASH_SEED, hashStep, WordCounter } from './word-table.ts';
 import { Vocabulary } from './vocabulary.ts';
+import { throwIfAborted } from '../util/abort.ts';
 
 export interface VocabOptions {
   /** Words seen fewer times are dropped (gensim min_count; 0 keeps everything). */
@@ -67,7 +68,7 @@ export async function buildVocabulary(corpus: Corpus, options: VocabOptions): Pr
       pruneIfFull();
     }
     onProgress?.(corpusWords);
-    if (options.signal?.aborted) throw new EmbedkitError('aborted', 'training was interrupted; nothing was written', {});
+    throwIfAborted(options.signal);
   }
 
   if (corpusWords === 0) {
