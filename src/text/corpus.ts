@@ -61,6 +61,11 @@ export function corpusFromLines(lines: readonly string[], path = '<memory>'): Co
   };
 }
 
+/** How much of the pass in progress has been read (0..1), for progress display; NaN when the size is unknown. */
+export function fractionRead(corpus: Corpus): number {
+  return corpus.byteLength && corpus.bytesRead !== undefined ? Math.min(1, corpus.bytesRead / corpus.byteLength) : NaN;
+}
+
 /** Yields every line of `corpus`, in batches when the corpus offers them. */
 export async function* corpusBatches(corpus: Corpus): AsyncGenerator<string[]> {
   if (corpus.lineBatches) {

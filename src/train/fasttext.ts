@@ -5,7 +5,7 @@ import { WorkerPool } from '../kernels/pool.ts';
 import { sharedMemory } from '../kernels/wasm.ts';
 import { acquireSlot, chunkPieces, placeInput, readRng, writeRng, type ChunkPiece } from '../kernels/word2vec-layout.ts';
 import { xorshift32 } from '../kernels/xorshift.ts';
-import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
+import { corpusBatches, fractionRead, openCorpus, type Corpus } from '../text/corpus.ts';
 import { encodeCorpus } from '../text/id-stream.ts';
 import { getTokenizer, whitespaceTokenizer, type Tokenizer } from '../text/tokenize.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
@@ -397,8 +397,4 @@ function unpad(data: Float32Array, rows: number, dim: number, stride: number): F
   const out = new Float32Array(rows * dim);
   for (let r = 0; r < rows; r++) out.set(data.subarray(r * stride, r * stride + dim), r * dim);
   return out;
-}
-
-function fractionRead(corpus: Corpus): number {
-  return corpus.byteLength && corpus.bytesRead !== undefined ? Math.min(1, corpus.bytesRead / corpus.byteLength) : NaN;
 }

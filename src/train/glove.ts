@@ -9,7 +9,7 @@ import type { GloveKernelKind } from '../glove/wasm-kernel.ts';
 import { shuffleCooccurrences } from '../glove/shuffle.ts';
 import { createTempDir } from '../glove/temp-dir.ts';
 import { createModel, outputVectors, runEpochs, type EpochReport, type GloveModel } from '../glove/train.ts';
-import { openCorpus, type Corpus } from '../text/corpus.ts';
+import { fractionRead, openCorpus, type Corpus } from '../text/corpus.ts';
 import { getTokenizer, type TokenizerName } from '../text/tokenize.ts';
 import { Embeddings } from '../vectors/embeddings.ts';
 import { buildVocabulary } from '../vocab/build.ts';
@@ -309,9 +309,5 @@ async function save(emb: Embeddings, path: string, opts: ResolvedGloveOptions, h
   // Loaded on demand: programs that only want the vectors in memory never load the format writers.
   const { saveEmbeddings } = await import('../formats/index.ts');
   await saveEmbeddings(emb, path, { format: opts.format, header: header ?? false });
-}
-
-function fractionRead(corpus: Corpus): number {
-  return corpus.byteLength && corpus.bytesRead !== undefined ? Math.min(1, corpus.bytesRead / corpus.byteLength) : NaN;
 }
 

@@ -4,7 +4,7 @@ import { WorkerPool } from '../kernels/pool.ts';
 import { sharedMemory } from '../kernels/wasm.ts';
 import { compileWord2VecKernel, type Word2VecKernelKind } from '../kernels/word2vec-fast.ts';
 import { acquireSlot, chunkPieces, fillTables, placeInput, planLayout, readRng, viewsOf, writeRng, writeSlotConfig, type Word2VecLayout } from '../kernels/word2vec-layout.ts';
-import { openCorpus, type Corpus } from '../text/corpus.ts';
+import { fractionRead, openCorpus, type Corpus } from '../text/corpus.ts';
 import { encodeCorpus } from '../text/id-stream.ts';
 import { getTokenizer, type TokenizerName } from '../text/tokenize.ts';
 import { Embeddings } from '../vectors/embeddings.ts';
@@ -456,8 +456,4 @@ function unpad(data: Float32Array, rows: number, dim: number, stride: number): F
   const out = new Float32Array(rows * dim);
   for (let r = 0; r < rows; r++) out.set(data.subarray(r * stride, r * stride + dim), r * dim);
   return out;
-}
-
-function fractionRead(corpus: Corpus): number {
-  return corpus.byteLength && corpus.bytesRead !== undefined ? Math.min(1, corpus.bytesRead / corpus.byteLength) : NaN;
 }
