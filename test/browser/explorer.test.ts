@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startServer, type RunningServer } from '../../src/serve/app.ts';
 import { staticModel } from '../../src/serve/models.ts';
+import { CHROMIUM, needs, whyMissing } from '../helpers/oracles.ts';
 import { CLUSTERS, structuredModel } from '../serve/helpers/model.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 /** Where the screenshot goes: $EMBEDKIT_SCREENSHOT, or a fixed name in the temp folder (printed below). */
 const SCREENSHOT = process.env.EMBEDKIT_SCREENSHOT ?? join(tmpdir(), 'embedkit-explorer.png');
-const missing = !existsSync(CHROMIUM);
-if (missing) console.log(`# skipping the explorer browser test: ${CHROMIUM} is missing (apt-get install chromium fonts-wqy-microhei)`);
+const missing = whyMissing('chromium') !== undefined;
 
 let server: RunningServer;
 let context: BrowserContext;
@@ -39,7 +38,8 @@ after(async () => {
   if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
-test('explorer page: neighbours, analogy, similarity and the map work in chromium', { skip: missing ? `${CHROMIUM} missing` : false, timeout: 60_000 }, async () => {
+test('explorer page: neighbours, analogy, similarity and the map work in chromium', { timeout: 60_000 }, async (t) => {
+  if (!needs(t, 'chromium')) return;
   const errors: string[] = [];
   page.on('console', (m) => {
     // The unknown-word lookup answers 404 on purpose; any other failed load (a missing asset) is an error.

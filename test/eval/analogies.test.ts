@@ -8,11 +8,10 @@ import { Embeddings } from '../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 import { gensimReference, type AnalogyRequest, type GensimAnalogies } from './helpers/gensim-reference.ts';
 import { SAMPLE_QUESTIONS, sharedFile, tempDir } from './helpers/paths.ts';
-import { pythonHas } from './helpers/python.ts';
+import { needs, whyMissing } from '../helpers/oracles.ts';
 import { readWord2vecText, structuredModel, toEmbeddings, writeWord2vecText } from './helpers/structured-model.ts';
 
-const hasGensim = pythonHas('gensim');
-const noGensim = !hasGensim && 'no /usr/bin/python3 with gensim';
+const hasGensim = whyMissing('gensim') === undefined;
 const tmp = tempDir();
 after(tmp.cleanup);
 
@@ -69,7 +68,8 @@ const leeConfigs: Config[] = [
 const leeRef = hasGensim && leeVectors ? gensimReference(leeVectors, leeConfigs.map((c) => ({ ...c, path: leeQuestions }))) : null;
 for (const p of [sampleRef, fullRef, leeRef]) p?.catch(() => {}); // a failure is reported by the test that awaits it
 
-test('equals gensim on the shipped sample: 3CosAdd and 3CosMul, restrict_vocab, case, dummy4unknown', { skip: noGensim }, async () => {
+test('equals gensim on the shipped sample: 3CosAdd and 3CosMul, restrict_vocab, case, dummy4unknown', async (t) => {
+  if (!needs(t, 'gensim')) return;
   const emb = toEmbeddings(sampleModel);
   const ours = await Promise.all(sampleConfigs.map((c) => evaluateAnalogies(emb, SAMPLE_QUESTIONS, c)));
   const ref = await sampleRef!;
@@ -79,7 +79,8 @@ test('equals gensim on the shipped sample: 3CosAdd and 3CosMul, restrict_vocab, 
   assert.ok(ours[1].oov > 0 && ours[2].oov > ours[0].oov, 'restrictVocab and case sensitivity create OOV questions');
 });
 
-test('equals gensim on the full questions-words set', { skip: noGensim || (!fullQuestions && 'no ../shared/data/eval/questions-words.txt') }, async () => {
+test('equals gensim on the full questions-words set', async (t) => {
+  if (!needs(t, 'gensim', 'shared:eval/questions-words.txt')) return;
   const emb = toEmbeddings(fullModel!);
   const ours = await Promise.all(fullConfigs.map((c) => evaluateAnalogies(emb, fullQuestions!, c)));
   const ref = await fullRef!;
@@ -88,7 +89,8 @@ test('equals gensim on the full questions-words set', { skip: noGensim || (!full
   assert.equal(ours[0].sections.length, 15);
 });
 
-test('equals gensim on vectors written by word2vec C (w2v-c-lee)', { skip: noGensim || (!leeVectors && 'no ../shared/data/fixtures/w2v-c-lee.txt') }, async () => {
+test('equals gensim on vectors written by word2vec C (w2v-c-lee)', async (t) => {
+  if (!needs(t, 'gensim', 'shared:fixtures/w2v-c-lee.txt')) return;
   const emb = toEmbeddings(readWord2vecText(leeVectors!));
   const ours = await Promise.all(leeConfigs.map((c) => evaluateAnalogies(emb, leeQuestions, c)));
   const ref = await leeRef!;

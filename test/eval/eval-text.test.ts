@@ -5,14 +5,15 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parsePythonFloat, readLines, splitWhitespace, stripWhitespace } from '../../src/eval/eval-text.ts';
 import { FormatError } from '../../src/errors.ts';
-import { PYTHON, pythonHas } from './helpers/python.ts';
+import { needs, PYTHON } from '../helpers/oracles.ts';
 import { tempDir } from './helpers/paths.ts';
 
 const ARABIC_INDIC_THREE = '\u0663';
 const FLOATS = ['7.35', ' 10.00\n', '+1e3', '-.5', '5.', '1_000.5', '1__0', '_1', '1_', 'inf', '-Infinity', 'NaN', 'nan1', '', ' ', '0x10', '1e', '1.2.3', ARABIC_INDIC_THREE, '\u00a04\u2003', '1e-400', '.e1', '3\x1c', 'six'];
 const SPLITS = ['a b', '  a\t\tb  c \r\n', 'a\u00a0b\u3000c\u2028d', 'a\x1cb\x1fc\x85d', 'a\ufeffb', '', '   ', 'x\u200by'];
 
-test('score and whitespace parsing follow Python (float(), str.split(), str.strip())', { skip: !pythonHas('json') && 'no /usr/bin/python3' }, () => {
+test('score and whitespace parsing follow Python (float(), str.split(), str.strip())', (t) => {
+  if (!needs(t, 'python3')) return;
   const script = [
     'import json, sys',
     'd = json.load(sys.stdin)',

@@ -5,10 +5,10 @@ import { pearson, rankData, spearman } from '../../src/eval/statistics.ts';
 import { incompleteBeta, logGamma } from '../../src/eval/special.ts';
 import { InvalidArgumentError } from '../../src/errors.ts';
 import { gaussian, seededRandom } from './helpers/random.ts';
-import { pythonHas, runPythonJson } from './helpers/python.ts';
+import { needs } from '../helpers/oracles.ts';
+import { runPythonJson } from './helpers/python.ts';
 
 const SCRIPT = fileURLToPath(new URL('./helpers/scipy_stats.py', import.meta.url));
-const hasScipy = pythonHas('scipy');
 
 interface Case {
   name: string;
@@ -54,7 +54,8 @@ function close(actual: number, expected: number | null, relative: number, absolu
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs scipy ${expected}`);
 }
 
-test('Pearson and Spearman equal scipy.stats (r, rho, two-sided p-values)', { skip: !hasScipy && 'no /usr/bin/python3 with scipy' }, () => {
+test('Pearson and Spearman equal scipy.stats (r, rho, two-sided p-values)', (t) => {
+  if (!needs(t, 'scipy')) return;
   const all = cases();
   const grid: [number, number, number][] = [];
   for (const a of [0.5, 1, 1.5, 4, 25, 175.5, 999, 50_000]) {

@@ -8,11 +8,10 @@ import { Embeddings } from '../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 import { gensimReference, type GensimPairs, type PairsRequest } from './helpers/gensim-reference.ts';
 import { SAMPLE_PAIRS, sharedFile, tempDir } from './helpers/paths.ts';
-import { pythonHas } from './helpers/python.ts';
+import { needs, whyMissing } from '../helpers/oracles.ts';
 import { readWord2vecText, structuredModel, toEmbeddings, writeWord2vecText } from './helpers/structured-model.ts';
 
-const hasGensim = pythonHas('gensim');
-const noGensim = !hasGensim && 'no /usr/bin/python3 with gensim';
+const hasGensim = whyMissing('gensim') === undefined;
 const tmp = tempDir();
 after(tmp.cleanup);
 
@@ -66,7 +65,8 @@ const leeConfigs: Config[] = [
 const leeRef = hasGensim && leeVectors ? gensimReference(leeVectors, [], leeConfigs.map((c) => ({ ...c, path: leePairs }))) : null;
 for (const p of [sampleRef, fullRef, leeRef]) p?.catch(() => {}); // a failure is reported by the test that awaits it
 
-test('equals gensim on the shipped sample: restrict_vocab, case, dummy4unknown', { skip: noGensim }, async () => {
+test('equals gensim on the shipped sample: restrict_vocab, case, dummy4unknown', async (t) => {
+  if (!needs(t, 'gensim')) return;
   const emb = toEmbeddings(sampleModel);
   const ours = await Promise.all(sampleConfigs.map((c) => evaluateWordPairs(emb, SAMPLE_PAIRS, c)));
   const ref = await sampleRef!;
@@ -76,7 +76,8 @@ test('equals gensim on the shipped sample: restrict_vocab, case, dummy4unknown',
   assert.ok(ours[1].oov > 0 && ours[2].pairs === 50 && ours[3].oov > 0, 'restrictVocab and case sensitivity create OOV pairs');
 });
 
-test('equals gensim on the full WordSim-353', { skip: noGensim || (!fullPairs && 'no ../shared/data/eval/wordsim353.tsv') }, async () => {
+test('equals gensim on the full WordSim-353', async (t) => {
+  if (!needs(t, 'gensim', 'shared:eval/wordsim353.tsv')) return;
   const emb = toEmbeddings(fullModel!);
   const ours = await Promise.all(fullConfigs.map((c) => evaluateWordPairs(emb, fullPairs!, c)));
   const ref = await fullRef!;
@@ -84,7 +85,8 @@ test('equals gensim on the full WordSim-353', { skip: noGensim || (!fullPairs &&
   assert.equal(ours[0].pairs + ours[0].oov, 353);
 });
 
-test('equals gensim on vectors written by word2vec C (w2v-c-lee)', { skip: noGensim || (!leeVectors && 'no ../shared/data/fixtures/w2v-c-lee.txt') }, async () => {
+test('equals gensim on vectors written by word2vec C (w2v-c-lee)', async (t) => {
+  if (!needs(t, 'gensim', 'shared:fixtures/w2v-c-lee.txt')) return;
   const emb = toEmbeddings(readWord2vecText(leeVectors!));
   const ours = await Promise.all(leeConfigs.map((c) => evaluateWordPairs(emb, leePairs, c)));
   const ref = await leeRef!;

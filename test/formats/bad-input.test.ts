@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FormatError } from '../../src/errors.ts';
 import { loadEmbeddings, type LoadOptions, type VectorFormat } from '../../src/formats/index.ts';
-import { expectLoaded, gensimRead, hasGensim, withTempDir } from './vectors-helpers.ts';
+import { needs } from '../helpers/oracles.ts';
+import { expectLoaded, gensimRead, withTempDir } from './vectors-helpers.ts';
 
 /** word2vec binary bytes: header, then "word " + float32 LE (+ "\n" when `newline`). */
 function binary(header: string, rows: [string, number[]][], newline = true): Buffer {
@@ -125,7 +126,7 @@ test('binary: rows with and without the newline after the vector both load, even
   });
 });
 
-test('duplicate words: the first row wins, a warning names the line (text) or byte (binary), as gensim keeps the first', async () => {
+test('duplicate words: the first row wins, a warning names the line (text) or byte (binary), as gensim keeps the first', async (t) => {
   await withTempDir(async (dir) => {
     const text = join(dir, 'dup.txt');
     writeFileSync(text, '4 2\na 1 2\nb 3 4\na 5 6\nc 7 8\n');
@@ -144,7 +145,7 @@ test('duplicate words: the first row wins, a warning names the line (text) or by
     assert.deepEqual([...b.vectors], [1, 2]);
     assert.match(binWarnings[0], /, byte 18: duplicate word "x" \(first at byte 4\)/);
 
-    if (!hasGensim) return;
+    if (!needs(t, 'gensim')) return;
     const [g, gb] = gensimRead([
       { path: text, binary: false },
       { path: bin, binary: true },
@@ -157,7 +158,7 @@ test('duplicate words: the first row wins, a warning names the line (text) or by
   });
 });
 
-test('invalid UTF-8: strict names the byte; replace and ignore match Python/gensim', async () => {
+test('invalid UTF-8: strict names the byte; replace and ignore match Python/gensim', async (t) => {
   // "caf" + a cut 2-byte sequence, as the word2vec C tool leaves when it truncates long words by bytes.
   const bad = Buffer.concat([Buffer.from('2 2\nok 1 2\ncaf'), Buffer.from([0xc3]), Buffer.from('x\xe2\x82 3 4\n', 'latin1')]);
   await assertFormatError(bad, 'word2vec-text', { message: /invalid UTF-8 in a word: byte 0xc3/, line: 3, byte: 14 });
@@ -179,7 +180,7 @@ test('invalid UTF-8: strict names the byte; replace and ignore match Python/gens
     assert.deepEqual(ours[2].vocab.words, ['ab\ufffd']);
     assert.deepEqual(ours[3].vocab.words, ['ab']);
     assert.deepEqual([...ours[0].vectors], [1, 2, 3, 4]);
-    if (!hasGensim) return;
+    if (!needs(t, 'gensim')) return;
     const reference = gensimRead([
       { path: text, binary: false, unicode_errors: 'replace' },
       { path: text, binary: false, unicode_errors: 'ignore' },

@@ -9,14 +9,14 @@ import { trainFastText } from '../../src/train/fasttext.ts';
 import { fastTextModelFromEmbeddings } from '../../src/vectors/fasttext-model.ts';
 import { Embeddings } from '../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
-import { assertMatchesPrinted, fixture, hasFastTextCli, printWordVectors, readPrinted, sharedFixture } from './fasttext-bin-helpers.ts';
+import { needs } from '../helpers/oracles.ts';
+import { assertMatchesPrinted, fixture, printWordVectors, readPrinted, sharedFixture } from './fasttext-bin-helpers.ts';
 
 /**
  * Interop with the fastText CLI itself: models it trains load with the vectors it prints, and models we
- * write are read by it with the vectors we compute. Skipped where the `fasttext` binary is missing.
+ * write are read by it with the vectors we compute. Each test checks `needs(t, 'fasttext')` before it runs the CLI.
  */
 
-const noCli = hasFastTextCli() ? false : 'the fastText CLI is not installed';
 const QUERIES = readFileSync(fixture('words.txt'), 'utf8').trim().split('\n');
 
 function withTempDir<T>(body: (dir: string) => Promise<T>): Promise<T> {
@@ -47,7 +47,8 @@ function queriesFor(vocab: Vocabulary): string[] {
   return [...vocab.words, ...QUERIES, 'walkers', 'городами', 'книжка', '東京人々', 'z'];
 }
 
-test('a model trained by `fasttext skipgram` loads with the vectors fastText prints, and fastText reads our copy', { skip: noCli }, async () => {
+test('a model trained by `fasttext skipgram` loads with the vectors fastText prints, and fastText reads our copy', async (t) => {
+  if (!needs(t, 'fasttext')) return;
   await withTempDir(async (dir) => {
     writeFileSync(join(dir, 'corpus.txt'), corpus());
     execFileSync('fasttext', ['skipgram', '-input', join(dir, 'corpus.txt'), '-output', join(dir, 'model'), '-dim', '10', '-epoch', '1', '-minCount', '1', '-bucket', '2000', '-thread', '1', '-verbose', '0']);
@@ -66,7 +67,8 @@ test('a model trained by `fasttext skipgram` loads with the vectors fastText pri
 });
 
 for (const loss of ['softmax', 'hs'] as const) {
-  test(`both ways for ${loss}: fastText's ${loss} model loads as it prints, and fastText reads our ${loss} model and prints our vectors`, { skip: noCli }, async () => {
+  test(`both ways for ${loss}: fastText's ${loss} model loads as it prints, and fastText reads our ${loss} model and prints our vectors`, async (t) => {
+    if (!needs(t, 'fasttext')) return;
     await withTempDir(async (dir) => {
       const text = join(dir, 'corpus.txt');
       writeFileSync(text, corpus());
@@ -83,7 +85,8 @@ for (const loss of ['softmax', 'hs'] as const) {
   });
 }
 
-test('vectors without subwords written as .bin print as their rows in fastText (zeros for unknown words)', { skip: noCli }, async () => {
+test('vectors without subwords written as .bin print as their rows in fastText (zeros for unknown words)', async (t) => {
+  if (!needs(t, 'fasttext')) return;
   await withTempDir(async (dir) => {
     const words = ['alpha', 'бета', '北海道', '</s>'];
     const vectors = Float32Array.from({ length: words.length * 3 }, (_, i) => Math.sin(i + 1) * 0.7);
@@ -96,12 +99,13 @@ test('vectors without subwords written as .bin print as their rows in fastText (
   });
 });
 
-test('crime-and-punishment.bin (Cyrillic) loads as fastText prints it', { skip: noCli || (sharedFixture('crime-and-punishment.bin') ? false : '../shared/data is absent') }, async () => {
-  const path = sharedFixture('crime-and-punishment.bin')!;
+test('crime-and-punishment.bin (Cyrillic) loads as fastText prints it', async (t) => {
+  const path = sharedFixture('crime-and-punishment.bin');
   const model = await readFastTextBin(path);
-  const vec = readPrinted(sharedFixture('crime-and-punishment.vec')!).slice(1);
+  const vec = readPrinted(sharedFixture('crime-and-punishment.vec')).slice(1);
   assert.equal(vec.length, model.vocab.size);
   for (const [word, vector] of vec) assertMatchesPrinted(model.embeddings.get(word), vector, word);
+  if (!needs(t, 'fasttext')) return;
   const words = [...model.vocab.words.slice(0, 40), 'раскольниковщина', 'преступлениями', 'наказанием', 'петербургский', 'mysterious', '北海道'];
   const printed = printWordVectors(path, words);
   for (const [word, vector] of printed) assertMatchesPrinted(model.subwords.wordVector(word), vector, word);
@@ -111,15 +115,15 @@ test('crime-and-punishment.bin (Cyrillic) loads as fastText prints it', { skip: 
   });
 });
 
-test('lee_fasttext.bin (header-less first-release layout) loads with its .vec, and saves as a version-12 file fastText reads', { skip: sharedFixture('lee_fasttext.bin') ? false : '../shared/data is absent' }, async (t) => {
-  const model = await readFastTextBin(sharedFixture('lee_fasttext.bin')!);
+test('lee_fasttext.bin (header-less first-release layout) loads with its .vec, and saves as a version-12 file fastText reads', async (t) => {
+  const model = await readFastTextBin(sharedFixture('lee_fasttext.bin'));
   assert.equal(model.version, 0);
-  const vec = readPrinted(sharedFixture('lee_fasttext.vec')!).slice(1);
+  const vec = readPrinted(sharedFixture('lee_fasttext.vec')).slice(1);
   assert.equal(vec.length, model.vocab.size);
   // Includes `</s>`, which such files gave n-grams.
   assert.ok(model.vocab.has('</s>'));
   for (const [word, vector] of vec) assertMatchesPrinted(model.embeddings.get(word), vector, word);
-  if (noCli) return t.skip(noCli);
+  if (!needs(t, 'fasttext')) return;
   await withTempDir(async (dir) => {
     const ours = join(dir, 'lee12.bin');
     await writeFastTextBin(model, ours);
@@ -128,7 +132,8 @@ test('lee_fasttext.bin (header-less first-release layout) loads with its .vec, a
   });
 });
 
-test('a quantized model with quantized output (-qout) loads, and our copy predicts as the original', { skip: noCli }, async () => {
+test('a quantized model with quantized output (-qout) loads, and our copy predicts as the original', async (t) => {
+  if (!needs(t, 'fasttext')) return;
   await withTempDir(async (dir) => {
     // -qout quantizes the output matrix, which needs at least 256 rows: 260 labels.
     const lines: string[] = [];

@@ -1,28 +1,22 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dataFile } from '../helpers/oracles.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = resolve(here, '../fixtures/fasttext');
-/** Shared models from the reference tools; tests using them skip when the folder is absent. */
-export const SHARED_FIXTURES = resolve(here, '../../../shared/data/fixtures');
 
 export function fixture(name: string): string {
   return join(FIXTURES, name);
 }
 
-export function sharedFixture(name: string): string | undefined {
-  const p = join(SHARED_FIXTURES, name);
-  return existsSync(p) ? p : undefined;
-}
-
-let cliChecked: boolean | undefined;
-/** True when the fastText CLI is on PATH. */
-export function hasFastTextCli(): boolean {
-  cliChecked ??= !spawnSync('fasttext', [], { stdio: 'ignore' }).error;
-  return cliChecked;
+/** A model of ../shared/data/fixtures, from the copy the repository ships (test/fixtures/reference). */
+export function sharedFixture(name: string): string {
+  const p = dataFile(`fixtures/${name}`);
+  if (!p) throw new Error(`test/fixtures/reference has no ${name}`);
+  return p;
 }
 
 /** Lines `word v1 v2 … ` as fastText prints them (print-word-vectors, print-ngrams, .vec bodies). */
@@ -40,7 +34,7 @@ export function readPrinted(path: string): [string, number[]][] {
   return parsePrinted(readFileSync(path, 'utf8'));
 }
 
-/** Runs `fasttext print-word-vectors model < words`. */
+/** Runs `fasttext print-word-vectors model < words` (tests check `needs(t, 'fasttext')` first). */
 export function printWordVectors(model: string, words: readonly string[]): [string, number[]][] {
   const out = execFileSync('fasttext', ['print-word-vectors', model], { input: words.join('\n') + '\n', maxBuffer: 1 << 26 });
   return parsePrinted(out.toString('utf8'));

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { detectFormat, loadEmbeddings, type LoadOptions, type VectorFormat } from '../../src/formats/index.ts';
-import { expectLoaded, gensimRead, hasShared, LOCAL_FIXTURES, NEEDS_GENSIM, NEEDS_SHARED, SHARED_FIXTURES, type GensimSpec } from './vectors-helpers.ts';
+import { dataFile, needs } from '../helpers/oracles.ts';
+import { expectLoaded, gensimRead, LOCAL_FIXTURES, type GensimSpec } from './vectors-helpers.ts';
 
 interface Fixture {
   file: string;
@@ -13,7 +14,7 @@ interface Fixture {
   vocabFile?: string;
 }
 
-/** Files written by word2vec C, GloVe C, fastText and gensim, and how gensim reads them. */
+/** Files written by word2vec C, GloVe C, fastText and gensim (copies of ../shared/data/fixtures), and how gensim reads them. */
 const SHARED: Fixture[] = [
   { file: 'w2v-c-lee.txt', format: 'word2vec-text', gensim: { binary: false } },
   { file: 'w2v-c-lee.bin', format: 'word2vec-binary', gensim: { binary: true }, vocabFile: 'w2v-c-lee.vocab' },
@@ -34,15 +35,19 @@ const LOCAL: Fixture[] = [
   { file: 'cyrillic-small.vec', format: 'fasttext-vec', gensim: { binary: false } },
 ];
 
-async function compareWithGensim(dir: string, fixtures: Fixture[], limit?: number): Promise<void> {
-  const paths = fixtures.map((f) => join(dir, f.file));
+/** A fixture of ../shared/data/fixtures, from the copy the repository ships (test/fixtures/reference). */
+const shared = (file: string) => dataFile(`fixtures/${file}`)!;
+const local = (file: string) => join(LOCAL_FIXTURES, file);
+
+async function compareWithGensim(pathOf: (file: string) => string, fixtures: Fixture[], limit?: number): Promise<void> {
+  const paths = fixtures.map((f) => pathOf(f.file));
   const reference = gensimRead(fixtures.map((f, k) => ({ path: paths[k], ...f.gensim, limit })));
   for (let k = 0; k < fixtures.length; k++) {
     const g = expectLoaded(reference[k]);
     assert.equal(await detectFormat(paths[k]), fixtures[k].format, `${fixtures[k].file}: detected format`);
     const options: LoadOptions = { limit, onWarning: (m) => assert.fail(`${fixtures[k].file}: unexpected warning ${m}`) };
     const vocabFile = fixtures[k].vocabFile;
-    if (vocabFile) options.vocabFile = join(dir, vocabFile);
+    if (vocabFile) options.vocabFile = pathOf(vocabFile);
     const ours = await loadEmbeddings(paths[k], options);
     assert.equal(ours.size, g.words.length, `${fixtures[k].file}: rows`);
     assert.equal(ours.dim, g.dim, `${fixtures[k].file}: dim`);
@@ -53,8 +58,9 @@ async function compareWithGensim(dir: string, fixtures: Fixture[], limit?: numbe
   }
 }
 
-test('the small fixtures load exactly as gensim reads them', { skip: NEEDS_GENSIM }, async () => {
-  await compareWithGensim(LOCAL_FIXTURES, LOCAL);
+test('the small fixtures load exactly as gensim reads them', async (t) => {
+  if (!needs(t, 'gensim')) return;
+  await compareWithGensim(local, LOCAL);
 });
 
 test('the small fixtures keep their tools\' special rows: </s> first (word2vec C), <unk> last (GloVe)', async () => {
@@ -65,16 +71,18 @@ test('the small fixtures keep their tools\' special rows: </s> first (word2vec C
   assert.equal(glove.size, 31);
 });
 
-test('shared fixtures written by word2vec C, GloVe, fastText and gensim load as gensim reads them', { skip: NEEDS_SHARED }, async () => {
-  await compareWithGensim(SHARED_FIXTURES, SHARED);
+test('shared fixtures written by word2vec C, GloVe, fastText and gensim load as gensim reads them', async (t) => {
+  if (!needs(t, 'gensim')) return;
+  await compareWithGensim(shared, SHARED);
 });
 
-test('limit reads the same first rows as gensim', { skip: NEEDS_SHARED }, async () => {
-  await compareWithGensim(SHARED_FIXTURES, SHARED, 25);
+test('limit reads the same first rows as gensim', async (t) => {
+  if (!needs(t, 'gensim')) return;
+  await compareWithGensim(shared, SHARED, 25);
 });
 
-test('a word2vec C -save-vocab file gives the words their counts', { skip: !hasShared && 'needs ../shared/data' }, async () => {
-  const vocabPath = join(SHARED_FIXTURES, 'w2v-c-lee.vocab');
+test('a word2vec C -save-vocab file gives the words their counts', async () => {
+  const vocabPath = shared('w2v-c-lee.vocab');
   const expected = new Map(
     readFileSync(vocabPath, 'utf8')
       .split('\n')
@@ -85,10 +93,10 @@ test('a word2vec C -save-vocab file gives the words their counts', { skip: !hasS
       }),
   );
   const warnings: string[] = [];
-  const emb = await loadEmbeddings(join(SHARED_FIXTURES, 'w2v-c-lee.bin'), { vocabFile: vocabPath, onWarning: (m) => warnings.push(m) });
+  const emb = await loadEmbeddings(shared('w2v-c-lee.bin'), { vocabFile: vocabPath, onWarning: (m) => warnings.push(m) });
   assert.deepEqual(warnings, []);
   for (let i = 0; i < emb.size; i++) assert.equal(emb.vocab.count(i), expected.get(emb.vocab.word(i)), emb.vocab.word(i));
-  const without = await loadEmbeddings(join(SHARED_FIXTURES, 'w2v-c-lee.bin'));
+  const without = await loadEmbeddings(shared('w2v-c-lee.bin'));
   assert.equal(without.vocab.totalCount(), 0);
 });
 

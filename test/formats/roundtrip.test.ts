@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import { detectFormat, loadEmbeddings, saveEmbeddings, type SaveOptions } from '../../src/formats/index.ts';
-import { expectLoaded, gensimRead, NEEDS_GENSIM, sampleEmbeddings, withTempDir } from './vectors-helpers.ts';
+import { needs } from '../helpers/oracles.ts';
+import { expectLoaded, gensimRead, sampleEmbeddings, withTempDir } from './vectors-helpers.ts';
 
 const WORDS = ['</s>', 'the', 'König', 'naïve', 'привет', '東京', 'x', '<unk>', '1', 'a-b_c'];
 const DIM = 7;
@@ -45,7 +46,8 @@ test('every format round-trips exactly (text keeps the shortest float32 decimal)
   });
 });
 
-test('files we write load in gensim with identical words and vectors', { skip: NEEDS_GENSIM }, async () => {
+test('files we write load in gensim with identical words and vectors', async (t) => {
+  if (!needs(t, 'gensim')) return;
   const emb = sampleEmbeddings(WORDS, DIM, 7);
   await withTempDir(async (dir) => {
     const paths = CASES.map((c) => join(dir, c.file));

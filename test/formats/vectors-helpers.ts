@@ -1,18 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Embeddings } from '../../src/vectors/embeddings.ts';
+import { PYTHON } from '../helpers/oracles.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 
-/** Shared test data; tests that need it skip when the folder is absent. */
-export const SHARED_FIXTURES = '../shared/data/fixtures';
-export const hasShared = existsSync(SHARED_FIXTURES);
 export const LOCAL_FIXTURES = 'test/fixtures/formats';
-/** Debian's python3-gensim, the reference reader; tests comparing against it skip when it is absent. */
-export const hasGensim = spawnSync('/usr/bin/python3', ['-c', 'import gensim'], { stdio: 'ignore' }).status === 0;
-export const NEEDS_GENSIM = !hasGensim && 'needs /usr/bin/python3 with gensim';
-export const NEEDS_SHARED = (!hasShared && 'needs ../shared/data') || NEEDS_GENSIM;
 
 export interface GensimSpec {
   path: string;
@@ -28,9 +22,12 @@ export interface GensimResult {
   vectors: Float32Array;
 }
 
-/** What gensim's load_word2vec_format reads from each file (one Python process for the whole list). */
+/**
+ * What gensim's load_word2vec_format reads from each file (one Python process for the whole list), through
+ * Debian's python3-gensim: tests check `needs(t, 'gensim')` (test/helpers/oracles.ts) first.
+ */
 export function gensimRead(specs: GensimSpec[]): (GensimResult | { error: string })[] {
-  const r = spawnSync('/usr/bin/python3', [join(LOCAL_FIXTURES, 'gensim-read.py')], {
+  const r = spawnSync(PYTHON, [join(LOCAL_FIXTURES, 'gensim-read.py')], {
     input: JSON.stringify(specs),
     maxBuffer: 1 << 28,
   });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { pca, project } from '../../src/serve/projection/index.ts';
+import { needs, PYTHON } from '../helpers/oracles.ts';
 import { rng } from './helpers/model.ts';
 
-const PYTHON = '/usr/bin/python3';
 
 /** Points with a clear first and second direction plus noise, in 20 dimensions. */
 function points(n: number, seed = 3): number[][] {
@@ -18,11 +17,10 @@ function points(n: number, seed = 3): number[][] {
 }
 
 test('PCA matches numpy\'s SVD of the centred data (up to the sign of each axis)', (t) => {
-  if (!existsSync(PYTHON)) return t.skip('python3 is not installed');
+  if (!needs(t, 'numpy')) return;
   const x = points(60);
   const script = 'import json,sys,numpy as np\nx=np.array(json.load(sys.stdin));c=x-x.mean(0)\nu,s,vt=np.linalg.svd(c,full_matrices=False)\nprint(json.dumps((c@vt[:2].T).tolist()))';
   const run = spawnSync(PYTHON, ['-c', script], { input: JSON.stringify(x), encoding: 'utf8' });
-  if (run.status !== 0 && /No module named .numpy/.test(run.stderr)) return t.skip('numpy is not installed');
   assert.equal(run.status, 0, run.stderr);
   const want = JSON.parse(run.stdout) as number[][];
   const got = pca(x, 2);

@@ -6,7 +6,8 @@ import { getTokenizer, whitespaceTokenizer, type Tokenizer } from '../../src/tex
 import { buildVocabulary } from '../../src/vocab/build.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 import { InvalidArgumentError } from '../../src/errors.ts';
-import { collect, sharedFile, tempFiles, zipfCorpus } from './helpers/files.ts';
+import { dataFile, needs, optedIn } from '../helpers/oracles.ts';
+import { collect, tempFiles, zipfCorpus } from './helpers/files.ts';
 
 const files = tempFiles();
 test.after(() => files.cleanup());
@@ -96,8 +97,8 @@ test('bad options are refused', async () => {
 });
 
 test('en-mix encodes to the vocabulary counts (shared data)', { timeout: 60_000 }, async (t) => {
-  const path = sharedFile('corpus/en-mix.txt.gz');
-  if (!path || process.env.EMBEDKIT_SLOW_TESTS !== '1') return t.skip('set EMBEDKIT_SLOW_TESTS=1 with ../shared/data to run');
+  if (!optedIn(t, 'EMBEDKIT_SLOW_TESTS', 'encodes the 17.7M-token en-mix corpus') || !needs(t, 'shared:corpus/en-mix.txt.gz')) return;
+  const path = dataFile('corpus/en-mix.txt.gz')!;
   const corpus = await openCorpus(path);
   const { vocab, totalWords, corpusWords } = await buildVocabulary(corpus, { minCount: 5, tokenizer: ws });
   const seen = new Float64Array(vocab.size);

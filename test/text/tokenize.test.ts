@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { getTokenizer, whitespaceTokenizer, type TokenizerName } from '../../src/text/tokenize.ts';
 import { InvalidArgumentError } from '../../src/errors.ts';
+import { needs, PYTHON } from '../helpers/oracles.ts';
 
-const PYTHON = '/usr/bin/python3';
 
 test('whitespace: runs between whitespace, punctuation and case kept', () => {
   const t = getTokenizer('whitespace');
@@ -17,7 +16,7 @@ test('whitespace: runs between whitespace, punctuation and case kept', () => {
 });
 
 test('whitespace splits exactly where Python str.split() does (gensim LineSentence)', (t) => {
-  if (!existsSync(PYTHON)) return t.skip('no python3');
+  if (!needs(t, 'python3')) return;
   // Every separator candidate between letters, including ones Python and JavaScript's \s disagree on.
   const codes = [0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x1b, 0x1c, 0x1f, 0x20, 0x85, 0xa0, 0x1680, 0x180e, 0x2000, 0x200a, 0x200b, 0x2028, 0x2029, 0x202f, 0x205f, 0x3000, 0xfeff];
   const line = codes.map((c, i) => `w${i}${String.fromCharCode(c)}`).join('') + 'end';

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Embeddings, type Neighbour } from '../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
+import { needs, PYTHON } from '../helpers/oracles.ts';
 
-const PYTHON = '/usr/bin/python3';
 const ROWS = 5000;
 const DIM = 50;
 
@@ -137,8 +137,7 @@ function assertClose(got: unknown, want: unknown, what: string): void {
 }
 
 test('queries answer as gensim KeyedVectors does on the same file', async (t) => {
-  const probe = spawnSync(PYTHON, ['-c', 'import gensim'], { encoding: 'utf8' });
-  if (probe.status !== 0) return t.skip('python3 with gensim is not installed');
+  if (!needs(t, 'gensim')) return;
   const dir = mkdtempSync(join(tmpdir(), 'embedkit-gensim-'));
   try {
     const modelPath = join(dir, 'model.txt');

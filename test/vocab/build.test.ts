@@ -1,14 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { buildVocabulary, filterVocabulary } from '../../src/vocab/build.ts';
 import { corpusFromLines, openCorpus } from '../../src/text/corpus.ts';
 import { getTokenizer, whitespaceTokenizer, type Tokenizer } from '../../src/text/tokenize.ts';
 import { EmbedkitError, InvalidArgumentError } from '../../src/errors.ts';
+import { needs, PYTHON } from '../helpers/oracles.ts';
 import { tempFiles, zipfCorpus } from '../text/helpers/files.ts';
 
-const PYTHON = '/usr/bin/python3';
 const files = tempFiles();
 test.after(() => files.cleanup());
 const ws = getTokenizer('whitespace');
@@ -79,7 +78,7 @@ test('pruning checks run every max-sentence-length tokens inside a long line', a
 });
 
 test('matches gensim 4 build_vocab (LineSentence) words, counts and count order, including max_vocab_size pruning', (t) => {
-  if (!existsSync(PYTHON)) return t.skip('no python3');
+  if (!needs(t, 'gensim')) return;
   const text = zipfCorpus(11, 4000, 8000);
   const path = files.file('gensim.txt', text);
   const script = `
@@ -93,7 +92,6 @@ for cap in (None, 800):
     out[str(cap)] = {"words": m.wv.index_to_key, "counts": [int(m.wv.get_vecattr(w, "count")) for w in m.wv.index_to_key], "total": m.corpus_total_words}
 print(json.dumps(out))`;
   const r = spawnSync(PYTHON, ['-c', script, path], { encoding: 'utf8' });
-  if (r.status !== 0 && /No module named 'gensim'/.test(r.stderr)) return t.skip('gensim not installed');
   assert.equal(r.status, 0, r.stderr);
   const expected = JSON.parse(r.stdout);
   return (async () => {

@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { buildNegativeTable, keepProbabilities, negativeTableSize } from '../../src/vocab/sampling.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 import { InvalidArgumentError } from '../../src/errors.ts';
+import { needs, PYTHON } from '../helpers/oracles.ts';
 
-const PYTHON = '/usr/bin/python3';
 
 test('keep probability: frequent words downsampled by the word2vec formula, rare ones kept, capped at 1', () => {
   const counts = [50000, 5000, 300, 20, 1];
@@ -26,7 +25,7 @@ test('keep probability: frequent words downsampled by the word2vec formula, rare
 });
 
 test('keep probabilities equal gensim 4 sample_int thresholds (fractional and absolute sample)', (t) => {
-  if (!existsSync(PYTHON)) return t.skip('no python3');
+  if (!needs(t, 'gensim')) return;
   const words = Array.from({ length: 12 }, (_, i) => `w${i}`);
   const counts = [90000, 30000, 12000, 5000, 2000, 800, 300, 100, 40, 12, 5, 5];
   const script = `
@@ -39,7 +38,6 @@ for sample in (1e-3, 1e-4, 50):
     out[str(sample)] = [int(m.wv.get_vecattr(w, 'sample_int')) for w in sys.argv[1].split(',')]
 print(json.dumps(out))`;
   const r = spawnSync(PYTHON, ['-c', script, words.join(','), counts.join(',')], { encoding: 'utf8' });
-  if (r.status !== 0 && /No module named 'gensim'/.test(r.stderr)) return t.skip('gensim not installed');
   assert.equal(r.status, 0, r.stderr);
   const expected = JSON.parse(r.stdout) as Record<string, number[]>;
   const vocab = new Vocabulary(words, counts);

@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { readVocab, saveVocab } from '../../src/vocab/vocab-file.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 import { FormatError, InvalidArgumentError } from '../../src/errors.ts';
-import { sharedFile, tempFiles } from '../text/helpers/files.ts';
+import { dataFile } from '../helpers/oracles.ts';
+import { tempFiles } from '../text/helpers/files.ts';
 
 const files = tempFiles();
 test.after(() => files.cleanup());
@@ -20,9 +21,8 @@ test('save writes "word count" lines in vocabulary order; read gives the same vo
   assert.deepEqual(readdirSync(files.dir).filter((f) => f.includes('.tmp-')), [], 'no temporary file left');
 });
 
-test('reads a vocabulary written by the word2vec C tool (shared fixture)', async (t) => {
-  const path = sharedFile('fixtures/w2v-c-lee.vocab');
-  if (!path) return t.skip('../shared/data not present');
+test('reads a vocabulary written by the word2vec C tool (shared fixture)', async () => {
+  const path = dataFile('fixtures/w2v-c-lee.vocab')!;
   const text = readFileSync(path, 'utf8').split('\n').filter(Boolean);
   const v = await readVocab(path);
   assert.equal(v.size, text.length);

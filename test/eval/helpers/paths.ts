@@ -1,19 +1,16 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { dataFile } from '../../helpers/oracles.ts';
 
 /** Small evaluation sets shipped with the tests. */
 export const SAMPLE_QUESTIONS = fileURLToPath(new URL('../../fixtures/eval/questions-words-sample.txt', import.meta.url));
 export const SAMPLE_PAIRS = fileURLToPath(new URL('../../fixtures/eval/wordsim353-sample.tsv', import.meta.url));
 
-/** The shared data folder beside the repository, when this checkout has one. */
-const SHARED = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
-
-/** A file under ../shared/data, or null when it is not there (tests then skip). */
+/** A file of ../shared/data by its path there: the repository's copy (data/eval, test/fixtures/reference) when it has one. */
 export function sharedFile(relative: string): string | null {
-  const p = join(SHARED, relative);
-  return existsSync(p) ? p : null;
+  return dataFile(relative) ?? null;
 }
 
 /** A fresh temporary folder and a function that removes it. */

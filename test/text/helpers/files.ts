@@ -1,8 +1,7 @@
 import { seededRandom } from '../../../src/util/random.ts';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 /** A temporary folder for one test file; `file` writes into it (gzipped when the name ends in .gz). */
@@ -18,12 +17,6 @@ export function tempFiles(): { dir: string; file(name: string, content: string |
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
-}
-
-/** A file under ../shared/data beside the repository, or null when this checkout has none (tests then skip). */
-export function sharedFile(relative: string): string | null {
-  const p = fileURLToPath(new URL(`../../../../shared/data/${relative}`, import.meta.url));
-  return existsSync(p) ? p : null;
 }
 
 /** Collects an async iterable. */
