@@ -1,5 +1,5 @@
 import { InvalidArgumentError, UnknownWordError } from '../errors.ts';
-import { dot, dotRows, unit } from '../kernels/similarity.ts';
+import { dot, dotRows, norm, unit } from '../kernels/similarity.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import { loadSimilarityKernel, similarityKernelNow, SimilarityIndex } from '../kernels/fast-similarity.ts';
 import { topK, type Scored } from './topk.ts';
@@ -161,9 +161,8 @@ export class Embeddings {
     const zero: number[] = [];
     for (let r = 0; r < n; r++) {
       const o = r * dim;
-      let s = 0;
-      for (let j = 0; j < dim; j++) s += vectors[o + j] * vectors[o + j];
-      const nr = Math.sqrt(s);
+      // The reference kernel's norm: float64 sum in row order, as the search index computes it.
+      const nr = norm(vectors.subarray(o, o + dim));
       norms[r] = nr;
       if (nr > 0) for (let j = 0; j < dim; j++) u[o + j] = vectors[o + j] / nr;
       else zero.push(r);
