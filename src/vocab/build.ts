@@ -1,7 +1,8 @@
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { corpusBatches, type Corpus } from '../text/corpus.ts';
-import { MAX_SEPARATOR_CODE, separatorTable, whitespaceTokenizer, type Tokenizer } from '../text/tokenize.ts';
-import { HASH_SEED, hashStep, WordCounter } from './word-table.ts';
+import { whitespaceTokenizer, type Tokenizer } from '../text/tokenize.ts';
+import { WordCounter } from './word-table.ts';
+import { WhitespaceScan } from './whitespace-scan.ts';
 import { Vocabulary } from './vocabulary.ts';
 import { throwIfAborted } from '../util/abort.ts';
 
@@ -108,29 +109,17 @@ export function filterVocabulary(words: readonly string[], counts: ArrayLike<num
  * `onPiece` runs after every `pieceLength` tokens that are not the line's last (pruning checkpoints).
  */
 function countWhitespaceTokens(line: string, counter: WordCounter, pieceLength: number, onPiece: () => void): number {
-  const n = line.length;
+  scan.reset(line);
   let tokens = 0;
-  let start = -1;
-  let h = HASH_SEED;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? line.charCodeAt(i) : 0x20;
-    if (c <= MAX_SEPARATOR_CODE && separatorTable[c] === 1) {
-      if (start >= 0) {
-        if (tokens > 0 && tokens % pieceLength === 0) onPiece();
-        counter.addSlice(line, start, i, h);
-        tokens++;
-        start = -1;
-      }
-    } else {
-      if (start < 0) {
-        start = i;
-        h = HASH_SEED;
-      }
-      h = hashStep(h, c);
-    }
+  while (scan.next()) {
+    if (tokens > 0 && tokens % pieceLength === 0) onPiece();
+    counter.addSlice(line, scan.start, scan.end, scan.hash);
+    tokens++;
   }
   return tokens;
 }
+
+const scan = new WhitespaceScan();
 
 function countsOf(counter: WordCounter): Float64Array {
   const out = new Float64Array(counter.size);
