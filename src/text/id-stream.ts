@@ -1,8 +1,9 @@
 import { InvalidArgumentError } from '../errors.ts';
 import type { Vocabulary } from '../vocab/vocabulary.ts';
-import { HASH_SEED, hashStep, wordIndexOf, type WordIndex } from '../vocab/word-table.ts';
+import { wordIndexOf, type WordIndex } from '../vocab/word-table.ts';
+import { WhitespaceScan } from '../vocab/whitespace-scan.ts';
 import { corpusBatches, type Corpus } from './corpus.ts';
-import { MAX_SEPARATOR_CODE, separatorTable, whitespaceTokenizer, type Tokenizer } from './tokenize.ts';
+import { whitespaceTokenizer, type Tokenizer } from './tokenize.ts';
 
 /** A run of whole sentences as vocabulary rows. */
 export interface IdChunk {
@@ -118,41 +119,29 @@ class ChunkBuilder {
 
 /** Scans one line for whitespace tokens, hashing as it goes, and appends the known ones. */
 function encodeWhitespaceLine(line: string, index: WordIndex, b: ChunkBuilder): void {
-  const n = line.length;
   let ids = b.ids;
   const limit = b.maxSentenceLength;
   let length = b.length;
   let inPiece = 0;
-  let start = -1;
-  let h = HASH_SEED;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? line.charCodeAt(i) : 0x20;
-    if (c <= MAX_SEPARATOR_CODE && separatorTable[c] === 1) {
-      if (start >= 0) {
-        if (inPiece === limit) {
-          b.length = length;
-          b.endSentence();
-          ids = b.ids;
-          length = b.length;
-          inPiece = 0;
-        }
-        const id = index.find(line, start, i, h);
-        if (id >= 0) ids[length++] = id;
-        inPiece++;
-        b.words++;
-        start = -1;
-      }
-    } else {
-      if (start < 0) {
-        start = i;
-        h = HASH_SEED;
-      }
-      h = hashStep(h, c);
+  scan.reset(line);
+  while (scan.next()) {
+    if (inPiece === limit) {
+      b.length = length;
+      b.endSentence();
+      ids = b.ids;
+      length = b.length;
+      inPiece = 0;
     }
+    const id = index.find(line, scan.start, scan.end, scan.hash);
+    if (id >= 0) ids[length++] = id;
+    inPiece++;
+    b.words++;
   }
   b.length = length;
   b.endSentence();
 }
+
+const scan = new WhitespaceScan();
 
 function encodeTokens(tokens: string[], index: WordIndex, b: ChunkBuilder): void {
   const limit = b.maxSentenceLength;
