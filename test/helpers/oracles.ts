@@ -102,7 +102,8 @@ function whyNot(need: Need): string | undefined {
   return dataFile(path) ? undefined : `../shared/data/${path} is absent${hidden('shared') ? ' (hidden by EMBEDKIT_HIDE_ORACLES)' : ''} and the repository ships no copy`;
 }
 
-export const REQUIRED = process.env.EMBEDKIT_REQUIRE_ORACLES === '1';
+/** Read on every call, so a test of this helper can set it. */
+const required = () => process.env.EMBEDKIT_REQUIRE_ORACLES === '1';
 
 /** One line of the report: which test lacked what, and whether that failed it. */
 export interface OracleReportLine {
@@ -135,8 +136,9 @@ export function needs(t: TestContext, ...wanted: Need[]): boolean {
   const reasons = wanted.map(whyNot).filter((r): r is string => r !== undefined);
   if (reasons.length === 0) return true;
   const reason = reasons.join('; ');
-  report(t, reason, 'oracle', REQUIRED);
-  if (REQUIRED) throw new Error(`oracle missing: ${reason} (EMBEDKIT_REQUIRE_ORACLES=1 makes this a failure)`);
+  const fail = required();
+  report(t, reason, 'oracle', fail);
+  if (fail) throw new Error(`oracle missing: ${reason} (EMBEDKIT_REQUIRE_ORACLES=1 makes this a failure)`);
   t.skip(reason);
   return false;
 }
