@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { pca, project } from '../../src/serve/projection/index.ts';
-import { rng } from './helpers/model.ts';
+import { pca, project } from '../../src/viz/index.ts';
+import { rng } from '../serve/helpers/model.ts';
 
 const PYTHON = '/usr/bin/python3';
 
