@@ -4,4 +4,3 @@
  */
 export { createApp, startServer, DEFAULT_BODY_LIMIT, type ServeOptions, type RunningServer } from './app.ts';
 export { staticModel, openServedModel, loadServedModels, parseModelSpec, type ServedModel, type ModelSpec } from './models.ts';
-export { ensureDefaultModel, sampleCorpusPath, DEFAULT_MODEL_CACHE, type DefaultModel, type DefaultModelOptions } from './default-model.ts';

@@ -1,7 +1,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadEmbeddings } from '../../formats/index.ts';
-import { DEFAULT_MODEL_CACHE, ensureDefaultModel } from '../../serve/default-model.ts';
+import { DEFAULT_MODEL_CACHE, ensureDefaultModel } from '../default-model.ts';
 import { stderrProgress } from '../../train/progress.ts';
 import { interruptSignal, releaseInterruptSignal } from '../interrupt.ts';
 import { examples } from '../common.ts';
