@@ -13,7 +13,7 @@ import { Embeddings } from '../src/vectors/embeddings.ts';
 import { Vocabulary } from '../src/vocab/vocabulary.ts';
 import { SimilarityIndex } from '../src/kernels/fast-similarity.ts';
 import { dotRows } from '../src/kernels/similarity.ts';
-import { topK } from '../src/vectors/topk.ts';
+import { topK } from '../src/kernels/topk.ts';
 import { PYTHON } from './lib/measure.ts';
 import { printTable } from './lib/table.ts';
 

@@ -8,7 +8,7 @@ export { EmbedkitError, FormatError, UnknownWordError, InvalidArgumentError, typ
 // The one vector type and its queries
 export { Vocabulary } from './vocab/vocabulary.ts';
 export { Embeddings, type OovLookup, type Key, type Term, type Neighbour, type MostSimilarOptions, type MeanVectorOptions } from './vectors/embeddings.ts';
-export { topK, type Scored } from './vectors/topk.ts';
+export { topK, type Scored } from './kernels/topk.ts';
 export { parseExpression, type ParsedExpression } from './vectors/expression.ts';
 export { SimilarityIndex, loadSimilarityKernel, kthLargest } from './kernels/fast-similarity.ts';
 
@@ -50,7 +50,7 @@ export {
 // Text and corpora
 export { getTokenizer, whitespaceTokenizer, unicodeTokenizer, jiebaTokenizer, TOKENIZER_NAMES, type Tokenizer, type TokenizerName } from './text/tokenize.ts';
 export { openCorpus, corpusFromLines, corpusBatches, type Corpus } from './text/corpus.ts';
-export { encodeCorpus, type IdChunk, type EncodeOptions } from './text/id-stream.ts';
+export { encodeCorpus, type IdChunk, type EncodeOptions } from './vocab/id-stream.ts';
 
 // Vocabulary building and sampling
 export { buildVocabulary, filterVocabulary, type VocabOptions, type VocabularyResult } from './vocab/build.ts';

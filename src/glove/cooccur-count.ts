@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.ts';
 import type { Corpus } from '../text/corpus.ts';
-import { encodeCorpus } from '../text/id-stream.ts';
+import { encodeCorpus } from '../vocab/id-stream.ts';
 import type { Tokenizer } from '../text/tokenize.ts';
 import type { Vocabulary } from '../vocab/vocabulary.ts';
 import { RecordWriter } from './cooccur-file.ts';

@@ -12,7 +12,7 @@
  *   scales | scores f32 QB×V | candidate rows i32 V | candidate scores f32 V
  */
 import { compileKernel } from './wasm.ts';
-import type { Scored } from '../vectors/topk.ts';
+import type { Scored } from './topk.ts';
 
 /** How many queries share one pass over the matrix in a batch. */
 const BATCH = 16;

@@ -3,8 +3,4 @@
  * does not load the HTTP framework.
  */
 export { createApp, startServer, DEFAULT_BODY_LIMIT, type ServeOptions, type RunningServer } from './app.ts';
-export { staticModel, transformerModel, remoteModel, loadServedModels, parseModelSpec, type ServedModel, type ModelSpec } from './models.ts';
-export { ensureDefaultModel, sampleCorpusPath, DEFAULT_MODEL_CACHE, type DefaultModel, type DefaultModelOptions } from './default-model.ts';
-export { wordMap, wordMapOffThread, type WordMap, type MapPoint, type WordMapOptions } from './explore.ts';
-export { project, pca, tsne, PROJECTION_METHODS, type ProjectionMethod, type TsneOptions } from './projection/index.ts';
-export { renderWordMapPng, type PlotOptions } from './plot-png.ts';
+export { staticModel, openServedModel, loadServedModels, parseModelSpec, type ServedModel, type ModelSpec } from './models.ts';

@@ -1,11 +1,11 @@
 import { basename } from 'node:path';
 import { InvalidArgumentError } from '../errors.ts';
-import { loadEmbeddings, type LoadOptions } from '../formats/index.ts';
+import type { LoadOptions } from '../formats/index.ts';
 import { StaticEncoder, type StaticEncoderOptions } from '../encoders/static.ts';
 import type { Encoder } from '../encoders/encoder.ts';
-import { isModelDirectory } from '../encoders/transformer-model-dir.ts';
+import { encoderSpecKind, openEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.ts';
 import type { TransformerEncoderOptions } from '../encoders/transformer.ts';
-import { RemoteEncoder, type RemoteEncoderOptions } from '../encoders/remote.ts';
+import type { RemoteEncoderOptions } from '../encoders/remote.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 
 /** A model the server answers for: its API name, the encoder behind /v1/embeddings, and (for static models) the word vectors the explorer queries. */
@@ -45,27 +45,19 @@ export function staticModel(name: string, embeddings: Embeddings, options: Stati
   return { name, embeddings, encoder: new StaticEncoder(embeddings, { id: `static:${name}`, ...options }), created: Math.floor(Date.now() / 1000), source };
 }
 
-/** Wraps a local transformer model directory as a served model (no word vectors to explore). */
-export async function transformerModel(name: string, dir: string, options: TransformerEncoderOptions = {}): Promise<ServedModel> {
-  // Loaded on use: the transformer runtime is large and vectors-only servers never need it.
-  const { TransformerEncoder } = await import('../encoders/transformer.ts');
-  const encoder = await TransformerEncoder.load(dir, { id: `transformer:${name}`, ...options });
-  return { name, encoder, created: Math.floor(Date.now() / 1000), source: dir };
+/** Opens one spec (see openEncoder) as a served model named `name`; a remote URL without "#model" asks the API for `name`. */
+export async function openServedModel(name: string, spec: string, options: OpenEncoderOptions = {}): Promise<ServedModel> {
+  const encoder = await openEncoder(spec, { remoteModel: name, ...options, name });
+  if (encoder instanceof StaticEncoder) {
+    await encoder.embeddings.prepare();
+    return { name, encoder, embeddings: encoder.embeddings, created: Math.floor(Date.now() / 1000), source: spec };
+  }
+  return { name, encoder, created: Math.floor(Date.now() / 1000), source: encoderSpecKind(spec) === 'remote' ? spec.replace(/#.*$/, '') : spec };
 }
 
 /**
- * Wraps an OpenAI-compatible API as a served model. The URL's fragment names the remote model
- * (`http://localhost:11434/v1#nomic-embed-text`); without one the remote model has the local name.
- */
-export async function remoteModel(name: string, url: string, options: Partial<RemoteEncoderOptions> = {}): Promise<ServedModel> {
-  const remoteName = decodeURIComponent(new URL(url).hash.slice(1)) || name;
-  const encoder = await RemoteEncoder.connect({ id: `remote:${name}`, ...options, url, model: remoteName });
-  return { name, encoder, created: Math.floor(Date.now() / 1000), source: url.replace(/#.*$/, '') };
-}
-
-/**
- * Loads every spec (in order; names must be unique): an http(s) URL as a remote encoder, a model directory (one
- * with a config.json) as a transformer encoder, anything else as a vectors file with a static encoder.
+ * Loads every spec (in order; names must be unique) through openEncoder: an http(s) URL as a remote encoder, a model
+ * directory (one with a config.json) as a transformer encoder, anything else as a vectors file with a static encoder.
  */
 export async function loadServedModels(
   specs: readonly string[],
@@ -81,18 +73,6 @@ export async function loadServedModels(
     seen.add(name);
   }
   const models: ServedModel[] = [];
-  for (const { name, path } of parsed) {
-    if (/^https?:\/\//i.test(path)) {
-      models.push(await remoteModel(name, path, remote));
-      continue;
-    }
-    if (isModelDirectory(path)) {
-      models.push(await transformerModel(name, path, transformer));
-      continue;
-    }
-    const emb = await loadEmbeddings(path, load);
-    await emb.prepare();
-    models.push(staticModel(name, emb, encoder, path));
-  }
+  for (const { name, path } of parsed) models.push(await openServedModel(name, path, { vectors: encoder, load, transformer, remote }));
   return models;
 }

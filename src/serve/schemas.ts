@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { PROJECTION_METHODS } from './projection/index.ts';
+import { PROJECTION_METHODS } from '../viz/project.ts';
 
 /** OpenAI's limits for /v1/embeddings. */
 export const MAX_INPUTS = 2048;

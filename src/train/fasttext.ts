@@ -6,7 +6,7 @@ import { sharedMemory } from '../kernels/wasm.ts';
 import { acquireSlot, chunkPieces, placeInput, readRng, writeRng, type ChunkPiece } from '../kernels/word2vec-layout.ts';
 import { xorshift32 } from '../kernels/xorshift.ts';
 import { corpusBatches, fractionRead, openCorpus, type Corpus } from '../text/corpus.ts';
-import { encodeCorpus } from '../text/id-stream.ts';
+import { encodeCorpus } from '../vocab/id-stream.ts';
 import { getTokenizer, whitespaceTokenizer, type Tokenizer } from '../text/tokenize.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 import { assembleFastTextModel, type FastTextModel, type FastTextModelData } from '../vectors/fasttext-model.ts';

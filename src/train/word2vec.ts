@@ -5,7 +5,7 @@ import { sharedMemory } from '../kernels/wasm.ts';
 import { compileWord2VecKernel, type Word2VecKernelKind } from '../kernels/word2vec-fast.ts';
 import { acquireSlot, chunkPieces, fillTables, placeInput, planLayout, readRng, viewsOf, writeRng, writeSlotConfig, type Word2VecLayout } from '../kernels/word2vec-layout.ts';
 import { fractionRead, openCorpus, type Corpus } from '../text/corpus.ts';
-import { encodeCorpus } from '../text/id-stream.ts';
+import { encodeCorpus } from '../vocab/id-stream.ts';
 import { getTokenizer, type TokenizerName } from '../text/tokenize.ts';
 import { Embeddings } from '../vectors/embeddings.ts';
 import { buildVocabulary } from '../vocab/build.ts';

@@ -2,7 +2,7 @@ import { InvalidArgumentError, UnknownWordError } from '../errors.ts';
 import { dot, dotRows, norm, unit } from '../kernels/similarity.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import { loadSimilarityKernel, similarityKernelNow, SimilarityIndex } from '../kernels/fast-similarity.ts';
-import { topK, type Scored } from './topk.ts';
+import { topK, type Scored } from '../kernels/topk.ts';
 
 /** Builds vectors for words outside the vocabulary (fastText's character n-grams). */
 export interface OovLookup {

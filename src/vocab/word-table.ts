@@ -1,5 +1,3 @@
-import type { Vocabulary } from './vocabulary.ts';
-
 /**
  * Open-addressing hash tables keyed by a slice of a line (start, end) instead of a string, so the hot loops that
  * count and encode whitespace tokens never allocate a substring for a word they already know. Measured on
@@ -144,18 +142,6 @@ function lookupHash(s: string): number {
  */
 function detachedCopy(line: string, start: number, end: number): string {
   return (' ' + line.slice(start, end)).slice(1);
-}
-
-const indexes = new WeakMap<Vocabulary, WordIndex>();
-
-/** The WordIndex of `vocab`, built once per Vocabulary (its words never change). */
-export function wordIndexOf(vocab: Vocabulary): WordIndex {
-  let index = indexes.get(vocab);
-  if (!index) {
-    index = new WordIndex(vocab.words);
-    indexes.set(vocab, index);
-  }
-  return index;
 }
 
 /**

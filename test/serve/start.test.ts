@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadEmbeddings, saveEmbeddings } from '../../src/formats/index.ts';
-import { ensureDefaultModel, sampleCorpusPath } from '../../src/serve/default-model.ts';
+import { ensureDefaultModel, sampleCorpusPath } from '../../src/cli/default-model.ts';
 import { serverCli, stop } from './helpers/cli.ts';
 import { rng, structuredModel } from './helpers/model.ts';
 

@@ -3,12 +3,13 @@ import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
-import type { Encoder } from '../../encoders/encoder.ts';
-import { isModelDirectory, TRANSFORMER_POOLINGS, type TransformerPooling } from '../../encoders/transformer-model-dir.ts';
+import { openEncoder, type OpenEncoderOptions } from '../../encoders/open-encoder.ts';
+import { TRANSFORMER_POOLINGS, type TransformerPooling } from '../../encoders/transformer-model-dir.ts';
 import { formatFloat32 } from '../../formats/float-text.ts';
 import { withAtomicWriteStream } from '../../util/atomic-write.ts';
-import { examples, loadForCli } from '../common.ts';
+import { examples } from '../common.ts';
 import { positiveInt, nonNegativeInt } from '../flag-values.ts';
+import { remoteApiKey } from '../remote-key.ts';
 
 export type EmbedOutputFormat = 'jsonl' | 'npy' | 'word2vec';
 
@@ -30,53 +31,20 @@ interface EmbedFlags {
   quiet?: boolean;
 }
 
-/** Options that choose and tune the encoder, shared with other commands that open a model. */
-export interface OpenEncoderFlags {
-  pooling?: TransformerPooling | 'sif';
-  truncate?: boolean;
-  overlap?: number;
-  threads?: number;
-  queryPrefix?: string;
-  passagePrefix?: string;
-  concurrency?: number;
-  cache?: string;
-  dimensions?: number;
-}
-
-/**
- * Any model embedkit can encode with: an http(s) URL is an OpenAI-compatible API (URL#name picks its model), a
- * directory with a config.json is a local transformer, anything else is a vectors file pooled by a static encoder.
- */
-export async function openEncoder(model: string, flags: OpenEncoderFlags, onRetry?: (message: string) => void): Promise<Encoder & { encodeQueries?(texts: readonly string[]): ReturnType<Encoder['encode']> }> {
-  const transformerPooling = flags.pooling === 'sif' ? undefined : flags.pooling;
-  if (/^https?:\/\//i.test(model)) {
-    const { RemoteEncoder } = await import('../../encoders/remote.ts');
-    const name = decodeURIComponent(new URL(model).hash.slice(1));
-    if (!name) throw new InvalidArgumentError(`name the remote model after "#": ${model}#MODEL`);
-    return RemoteEncoder.connect({
-      url: model,
-      model: name,
+/** The encoder flags as openEncoder's options; the remote API key comes from $EMBEDKIT_REMOTE_API_KEY. */
+function encoderOptions(flags: EmbedFlags, say: (message: string) => void): OpenEncoderOptions {
+  return {
+    pooling: flags.pooling,
+    apiKey: remoteApiKey(),
+    remote: {
       concurrency: flags.concurrency,
       cacheDir: flags.cache,
       dimensions: flags.dimensions,
-      onRetry: (r) => onRetry?.(`retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s: ${r.reason}`),
-    });
-  }
-  if (isModelDirectory(model)) {
-    if (flags.pooling === 'sif') throw new InvalidArgumentError('--pooling sif is for vectors files; a transformer pools by mean, cls or last-token');
-    const { TransformerEncoder } = await import('../../encoders/transformer.ts');
-    return TransformerEncoder.load(model, {
-      pooling: transformerPooling,
-      truncate: flags.truncate,
-      overlap: flags.overlap,
-      threads: flags.threads,
-      queryPrefix: flags.queryPrefix,
-      passagePrefix: flags.passagePrefix,
-    });
-  }
-  if (transformerPooling && transformerPooling !== 'mean') throw new InvalidArgumentError(`--pooling ${transformerPooling} is for transformer models; vectors files pool by mean or sif`);
-  const { StaticEncoder } = await import('../../encoders/static.ts');
-  return new StaticEncoder(await loadForCli(model, {}), { pooling: flags.pooling === 'sif' ? 'sif' : 'mean' });
+      onRetry: (r) => say(`retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s: ${r.reason}`),
+    },
+    transformer: { truncate: flags.truncate, overlap: flags.overlap, threads: flags.threads, queryPrefix: flags.queryPrefix, passagePrefix: flags.passagePrefix },
+    load: { unicodeErrors: 'strict', onWarning: (m) => process.stderr.write(`embedkit: warning: ${m}\n`) },
+  };
 }
 
 /** The output format named by --format, else by the file's extension. */
@@ -166,7 +134,7 @@ export function registerEmbed(program: Command): void {
       const say = (m: string) => flags.quiet || process.stderr.write(`embedkit: ${m}\n`);
       const { texts, blank } = await readTexts(flags.input);
       if (blank > 0) say(`skipped ${blank} blank line${blank === 1 ? '' : 's'}`);
-      const encoder = await openEncoder(model, flags, say);
+      const encoder = await openEncoder(model, encoderOptions(flags, say));
       const encode = flags.query && encoder.encodeQueries ? encoder.encodeQueries.bind(encoder) : encoder.encode.bind(encoder);
       const { SingleBar, Presets } = (await import('cli-progress')).default;
       const bar = !flags.quiet && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'embedding |{bar}| {value}/{total} texts | {rate} texts/s | eta {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;

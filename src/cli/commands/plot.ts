@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
-import { PROJECTION_METHODS, type ProjectionMethod } from '../../serve/projection/index.ts';
+import { PROJECTION_METHODS, type ProjectionMethod } from '../../viz/project.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import { examples, loadForCli, withLoadOptions, type LoadCliOptions } from '../common.ts';
 import { positiveInt, nonNegativeInt } from '../flag-values.ts';
@@ -32,7 +32,7 @@ export function registerPlot(program: Command): void {
     .addHelpText('after', examples(['embedkit plot vectors.bin king queen paris london -o map.png', 'embedkit plot zh.vec 北京 上海 -o zh.png --method tsne --neighbours 15']))
     .action(async (path: string, words: string[], o: PlotFlags) => {
       // Loaded on use: the canvas library would otherwise cost every other command startup time and memory.
-      const [{ wordMap }, { renderWordMapPng }] = await Promise.all([import('../../serve/explore.ts'), import('../../serve/plot-png.ts')]);
+      const [{ wordMap }, { renderWordMapPng }] = await Promise.all([import('../../viz/word-map.ts'), import('../../viz/plot-png.ts')]);
       const emb = await loadForCli(path, o);
       await emb.prepare();
       const map = wordMap(emb, words, { neighbours: o.neighbours, method: o.method });

@@ -5,6 +5,7 @@ import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import type { RunningServer, ServeOptions } from '../../serve/app.ts';
 import { examples } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
+import { remoteApiKey } from '../remote-key.ts';
 
 /** Options `serve` and `start` share: where to listen, who may call, how texts are encoded. */
 export interface ServeFlags {
@@ -102,6 +103,7 @@ export function registerServe(program: Command): void {
         { tokenizer: flags.tokenizer, pooling: flags.pooling },
         { limit: flags.limit },
         { truncate: flags.truncate, threads: flags.threads },
+        { apiKey: remoteApiKey() },
       );
       await serveWithFlags(models, flags);
     });

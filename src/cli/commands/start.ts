@@ -1,11 +1,12 @@
 import { existsSync, rmSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadEmbeddings } from '../../formats/index.ts';
-import { DEFAULT_MODEL_CACHE, ensureDefaultModel } from '../../serve/default-model.ts';
+import { DEFAULT_MODEL_CACHE, ensureDefaultModel } from '../default-model.ts';
 import { stderrProgress } from '../../train/progress.ts';
 import { interruptSignal, releaseInterruptSignal } from '../interrupt.ts';
 import { examples } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
+import { remoteApiKey } from '../remote-key.ts';
 import { serveWithFlags, withServeOptions, type ServeFlags } from './serve.ts';
 
 interface StartFlags extends ServeFlags {
@@ -36,7 +37,7 @@ export function registerStart(program: Command): void {
       const encoder = { tokenizer: flags.tokenizer, pooling: flags.pooling };
       const { loadServedModels, staticModel } = await import('../../serve/models.ts');
       if (specs.length > 0) {
-        await serveWithFlags(await loadServedModels(specs, encoder, { limit: flags.limit }), flags);
+        await serveWithFlags(await loadServedModels(specs, encoder, { limit: flags.limit }, {}, { apiKey: remoteApiKey() }), flags);
         return;
       }
       if (flags.retrain) rmSync(DEFAULT_MODEL_CACHE, { force: true });

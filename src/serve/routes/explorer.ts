@@ -3,9 +3,10 @@ import type { z } from 'zod';
 import { UnknownWordError } from '../../errors.ts';
 import type { Embeddings } from '../../vectors/embeddings.ts';
 import { ApiError, invalidRequest, unknownWord } from '../api-error.ts';
-import { wordMapOffThread, wordsWithPrefix } from '../explore.ts';
+import { wordMapOffThread } from '../../viz/word-map.ts';
+import { wordsWithPrefix } from '../word-prefix.ts';
 import type { ServedModel } from '../models.ts';
-import type { ProjectionMethod } from '../projection/index.ts';
+import type { ProjectionMethod } from '../../viz/project.ts';
 import { analogyQuery, describeIssue, projectionRequest, similarityQuery, similarQuery, suggestQuery } from '../schemas.ts';
 
 /** The JSON endpoints the explorer page calls (under /api): neighbours, analogies, similarity, 2-D maps. */

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeCorpus, type IdChunk } from '../../src/text/id-stream.ts';
+import { encodeCorpus, type IdChunk } from '../../src/vocab/id-stream.ts';
 import { corpusFromLines, openCorpus } from '../../src/text/corpus.ts';
 import { getTokenizer, whitespaceTokenizer, type Tokenizer } from '../../src/text/tokenize.ts';
 import { buildVocabulary } from '../../src/vocab/build.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 import { InvalidArgumentError } from '../../src/errors.ts';
 import { dataFile, needs, optedIn } from '../helpers/oracles.ts';
-import { collect, tempFiles, zipfCorpus } from './helpers/files.ts';
+import { collect, tempFiles, zipfCorpus } from '../text/helpers/files.ts';
 
 const files = tempFiles();
 test.after(() => files.cleanup());

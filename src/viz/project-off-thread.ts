@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { project, type ProjectionMethod } from './index.ts';
+import { project, type ProjectionMethod } from './project.ts';
 
 /** At most this many nonlinear projections run at once; more wait their turn (each may take a second or two). */
 const MAX_CONCURRENT = 2;
@@ -19,7 +19,7 @@ export async function projectOffThread(points: readonly Float32Array[], method: 
     const flat = new Float32Array(points.length * dim);
     points.forEach((p, i) => flat.set(p, i * dim));
     return await new Promise<number[][]>((resolve, reject) => {
-      const worker = startWorker(new URL('./worker' + extname(import.meta.url), import.meta.url), { flat, dim, method, seed });
+      const worker = startWorker(new URL('./project-worker' + extname(import.meta.url), import.meta.url), { flat, dim, method, seed });
       worker.once('message', (m: { coords?: number[][]; error?: string }) => (m.coords ? resolve(m.coords) : reject(new Error(m.error))));
       worker.once('error', reject);
       worker.once('exit', (code) => reject(new Error(`projection worker exited with code ${code}`)));

@@ -1,6 +1,6 @@
 import type { Embeddings, Neighbour } from '../vectors/embeddings.ts';
-import { project, type ProjectionMethod } from './projection/index.ts';
-import { projectOffThread } from './projection/off-thread.ts';
+import { project, type ProjectionMethod } from './project.ts';
+import { projectOffThread } from './project-off-thread.ts';
 
 export interface MapPoint {
   word: string;
@@ -73,17 +73,4 @@ function placed(chosen: MapWords, method: ProjectionMethod, coords: number[][]):
     missing: chosen.missing,
     points: chosen.entries.map(([word, p], i) => ({ word, x: coords[i][0], y: coords[i][1], group: p.group, query: p.query })),
   };
-}
-
-/** Vocabulary words starting with `prefix` (case-insensitive), most frequent first. */
-export function wordsWithPrefix(emb: Embeddings, prefix: string, limit = 10, scan = 200_000): string[] {
-  const p = prefix.toLowerCase();
-  const out: string[] = [];
-  if (p === '') return out;
-  const end = Math.min(emb.size, scan);
-  for (let i = 0; i < end && out.length < limit; i++) {
-    const w = emb.vocab.word(i);
-    if (w.toLowerCase().startsWith(p)) out.push(w);
-  }
-  return out;
 }

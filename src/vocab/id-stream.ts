@@ -1,9 +1,21 @@
 import { InvalidArgumentError } from '../errors.ts';
-import type { Vocabulary } from '../vocab/vocabulary.ts';
-import { wordIndexOf, type WordIndex } from '../vocab/word-table.ts';
-import { WhitespaceScan } from '../vocab/whitespace-scan.ts';
-import { corpusBatches, type Corpus } from './corpus.ts';
-import { whitespaceTokenizer, type Tokenizer } from './tokenize.ts';
+import type { Vocabulary } from './vocabulary.ts';
+import { WordIndex } from './word-table.ts';
+import { WhitespaceScan } from './whitespace-scan.ts';
+import { corpusBatches, type Corpus } from '../text/corpus.ts';
+import { whitespaceTokenizer, type Tokenizer } from '../text/tokenize.ts';
+
+const indexes = new WeakMap<Vocabulary, WordIndex>();
+
+/** The WordIndex of `vocab`, built once per Vocabulary (its words never change). */
+function wordIndexOf(vocab: Vocabulary): WordIndex {
+  let index = indexes.get(vocab);
+  if (!index) {
+    index = new WordIndex(vocab.words);
+    indexes.set(vocab, index);
+  }
+  return index;
+}
 
 /** A run of whole sentences as vocabulary rows. */
 export interface IdChunk {

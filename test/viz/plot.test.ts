@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { createCanvas, loadImage } from '@napi-rs/canvas';
 import { saveEmbeddings } from '../../src/formats/index.ts';
-import { GROUP_COLOURS } from '../../src/serve/palette.ts';
-import { structuredModel } from './helpers/model.ts';
+import { GROUP_COLOURS } from '../../src/viz/palette.ts';
+import { structuredModel } from '../serve/helpers/model.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'embedkit-plot-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,14 +1,11 @@
 import { UMAP } from 'umap-js';
-import { InvalidArgumentError } from '../../errors.ts';
+import { InvalidArgumentError } from '../errors.ts';
 import { pca } from './pca.ts';
-import { seededRandom } from '../../util/random.ts';
+import { seededRandom } from '../util/random.ts';
 import { tsne } from './tsne.ts';
 
 export type ProjectionMethod = 'pca' | 'tsne' | 'umap';
 export const PROJECTION_METHODS: readonly ProjectionMethod[] = ['pca', 'tsne', 'umap'];
-
-export { pca } from './pca.ts';
-export { tsne, type TsneOptions } from './tsne.ts';
 
 /**
  * 2-D coordinates of `points` by the chosen method. PCA is linear and instant; t-SNE and UMAP keep

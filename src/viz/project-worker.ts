@@ -1,6 +1,6 @@
 /** Worker-thread side of projectOffThread: one projection per worker, then the worker ends. */
 import { parentPort, workerData } from 'node:worker_threads';
-import { project, type ProjectionMethod } from './index.ts';
+import { project, type ProjectionMethod } from './project.ts';
 
 const { flat, dim, method, seed } = workerData as { flat: Float32Array; dim: number; method: ProjectionMethod; seed: number };
 const points: Float32Array[] = [];

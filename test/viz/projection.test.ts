@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { pca, project } from '../../src/serve/projection/index.ts';
+import { pca, project } from '../../src/viz/index.ts';
 import { needs, PYTHON } from '../helpers/oracles.ts';
-import { rng } from './helpers/model.ts';
+import { rng } from '../serve/helpers/model.ts';
 
 
 /** Points with a clear first and second direction plus noise, in 20 dimensions. */

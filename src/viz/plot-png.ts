@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
-import type { WordMap } from './explore.ts';
+import type { WordMap } from './word-map.ts';
 import { GROUP_COLOURS } from './palette.ts';
 
 /** Fonts with Chinese glyphs, registered when present (Debian's fonts-wqy-microhei). */
