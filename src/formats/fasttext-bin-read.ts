@@ -1,79 +1,25 @@
-import { endianness } from 'node:os';
-import type { Writable } from 'node:stream';
-import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
-import { Embeddings } from '../vectors/embeddings.ts';
-import {
-  assembleFastTextModel,
-  fastTextModelFromEmbeddings,
-  LEGACY_FASTTEXT_VERSION,
-  type FastTextArgs,
-  type FastTextLoss,
-  type FastTextModel,
-  type FastTextModelData,
-  type FastTextModelKind,
-} from '../vectors/fasttext-model.ts';
-import { DenseMatrix, PQ_CENTROIDS, ProductQuantizer, QuantizedMatrix, type FastTextMatrix } from '../vectors/fasttext-matrix.ts';
-import { EOS, FastTextSubwords } from '../vectors/subwords.ts';
-import { withAtomicWriteStream } from '../util/atomic-write.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
-import { ByteCursor, ByteSink } from './fasttext-bin-io.ts';
+import { assembleFastTextModel, LEGACY_FASTTEXT_VERSION, type FastTextArgs, type FastTextModel, type FastTextModelData } from '../vectors/fasttext-model.ts';
+import { DenseMatrix, PQ_CENTROIDS, ProductQuantizer, QuantizedMatrix } from '../vectors/fasttext-matrix.ts';
+import { ByteCursor } from './fasttext-bin-io.ts';
+import {
+  ENTRY_LABEL,
+  ENTRY_WORD,
+  FASTTEXT_MAGIC,
+  FASTTEXT_VERSION,
+  LEGACY_MAX_DIM,
+  LEGACY_MAX_WS,
+  LOSSES,
+  MIN_ENTRY_BYTES,
+  MODELS,
+  requireLittleEndian,
+} from './fasttext-bin-layout.ts';
 
-/**
- * fastText's `.bin` / `.ftz` model files, as fastText 0.9 reads and writes them (all little-endian):
- *
- *   int32 magic 793712314, int32 version 12
- *   args: int32 dim ws epoch minCount neg wordNgrams loss model bucket minn maxn lrUpdateRate, float64 t
- *   dictionary: int32 size nwords nlabels, int64 ntokens, int64 pruneidxSize (-1: not pruned),
- *     size × (word bytes, NUL, int64 count, int8 type 0 word / 1 label), pruneidxSize × (int32 bucket, int32 row)
- *   uint8 quantInput, input matrix; uint8 qout, output matrix
- *   dense matrix: int64 m n, m×n float32
- *   quantized matrix: uint8 qnorm, int64 m n, int32 codesize, codesize bytes, quantizer,
- *     [qnorm: m bytes of norm codes, norm quantizer]
- *   quantizer: int32 dim nsubq dsub lastdsub, dim × 256 float32 centroids
- *
- * The first fastText releases wrote the same without magic, version, pruneidxSize and the two flags;
- * those files are read too (version 0), never written.
- */
-
-export const FASTTEXT_MAGIC = 793712314;
-export const FASTTEXT_VERSION = 12;
-
-/**
- * True when a file's first 8 bytes look like a fastText model: the magic number, or the header-less
- * first-release layout (int32 dim and window, small positive numbers, where word2vec binary files start
- * with ASCII digits). For format detection: `.bin` is shared with word2vec.
- */
-export function isFastTextBinHead(head: Uint8Array): boolean {
-  if (head.length < 8) return false;
-  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
-  const first = view.getInt32(0, true);
-  if (first === FASTTEXT_MAGIC) return true;
-  const ws = view.getInt32(4, true);
-  return first >= 1 && first <= LEGACY_MAX_DIM && ws >= 0 && ws <= LEGACY_MAX_WS;
-}
-
-/** Bounds that tell a header-less legacy file from a damaged magic number. */
-const LEGACY_MAX_DIM = 100_000;
-const LEGACY_MAX_WS = 10_000;
-
-const LOSS_CODES: Record<FastTextLoss, number> = { hs: 1, ns: 2, softmax: 3, ova: 4 };
-const MODEL_CODES: Record<FastTextModelKind, number> = { cbow: 1, skipgram: 2, supervised: 3 };
-const LOSSES = Object.keys(LOSS_CODES) as FastTextLoss[];
-const MODELS = Object.keys(MODEL_CODES) as FastTextModelKind[];
-
-const ENTRY_WORD = 0;
-const ENTRY_LABEL = 1;
-/** Smallest dictionary entry on disk: empty word, NUL, int64 count, int8 type. */
-const MIN_ENTRY_BYTES = 10;
+/** Reading fastText `.bin` / `.ftz` model files (layout in fasttext-bin-layout.ts), checking every field. */
 
 export interface ReadFastTextOptions {
   /** Read the output matrix (default true). Without it the model gives every vector but cannot be saved. */
   output?: boolean;
-}
-
-function requireLittleEndian(): void {
-  // fastText writes native little-endian values and the matrices are read straight into typed arrays.
-  if (endianness() !== 'LE') throw new EmbedkitError('unsupported_platform', 'fastText .bin files need a little-endian machine');
 }
 
 /** Reads a fastText `.bin` (or quantized `.ftz`) model. */
@@ -352,155 +298,4 @@ async function readQuantized(r: FieldReader, what: string, rows: number, dim: nu
     norms = { codes: normCodes, pq: await readQuantizer(r, `${what} norm quantizer`, 1) };
   }
   return new QuantizedMatrix(rows, dim, codes, pq, norms);
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Writing
-
-const utf8 = new TextEncoder();
-
-/**
- * Writes a fastText `.bin` (version 12) that fastText itself loads: a model read by readFastTextBin (as
- * it was, quantized or not), or Embeddings (their fastText model when they came from one, otherwise
- * a model without subwords whose word rows are the vectors). The file appears atomically.
- */
-export async function writeFastTextBin(model: FastTextModelData | Embeddings, path: string): Promise<void> {
-  requireLittleEndian();
-  const plan = planWrite(model instanceof Embeddings ? fastTextModelFromEmbeddings(model) : model);
-  await withAtomicWriteStream(path, (out) => writePlan(plan, out));
-}
-
-/** The same bytes as writeFastTextBin, to a stream the caller owns (and ends). */
-export async function writeFastTextBinStream(model: FastTextModelData | Embeddings, out: Writable): Promise<void> {
-  requireLittleEndian();
-  await writePlan(planWrite(model instanceof Embeddings ? fastTextModelFromEmbeddings(model) : model), out);
-}
-
-async function writePlan(plan: WritePlan, out: Writable): Promise<void> {
-  const sink = new ByteSink(out);
-  sink.int32(FASTTEXT_MAGIC);
-  sink.int32(FASTTEXT_VERSION);
-  writeArgs(sink, plan.args);
-  await writeDictionary(sink, plan.data);
-  sink.uint8(plan.input instanceof QuantizedMatrix ? 1 : 0);
-  await writeMatrix(sink, plan.input);
-  sink.uint8(plan.output instanceof QuantizedMatrix ? 1 : 0);
-  await writeMatrix(sink, plan.output);
-  await sink.flush();
-}
-
-interface WritePlan {
-  data: FastTextModelData;
-  args: FastTextArgs;
-  input: FastTextMatrix;
-  output: FastTextMatrix;
-}
-
-/** Checks that fastText will accept the model and settles what differs from the in-memory form. */
-function planWrite(data: FastTextModelData): WritePlan {
-  const { vocab, labels, pruneIndex } = data;
-  const args = { ...data.args };
-  const bad = (message: string): never => {
-    throw new InvalidArgumentError(`cannot write a fastText .bin: ${message}`);
-  };
-  if (!data.output) bad('the model has no output matrix (it was read with output: false)');
-  const output = data.output!;
-  let input = data.input;
-  for (const [name, m] of [['input', input], ['output', output]] as const) {
-    if (!(m instanceof DenseMatrix || m instanceof QuantizedMatrix)) bad(`the ${name} matrix is neither dense nor product-quantized`);
-    if (m.dim !== args.dim) bad(`the ${name} matrix has ${m.dim} columns, args.dim is ${args.dim}`);
-  }
-  const inputRows = pruneIndex === null ? vocab.size + args.bucket : vocab.size + pruneIndex.size;
-  if (input.rows !== inputRows) bad(`the input matrix has ${input.rows} rows, expected ${inputRows} (words + ${pruneIndex === null ? 'buckets' : 'kept buckets'})`);
-  const outputRows = args.model === 'supervised' ? labels.size : vocab.size;
-  if (output.rows !== outputRows) bad(`the output matrix has ${output.rows} rows, expected ${outputRows}`);
-  if (pruneIndex !== null && input instanceof DenseMatrix) bad('a pruned dictionary needs a quantized input matrix (fastText rejects the combination)');
-  if (output instanceof QuantizedMatrix && input instanceof DenseMatrix) bad('a quantized output matrix needs a quantized input matrix');
-  if (pruneIndex) {
-    for (const [b, row] of pruneIndex) {
-      if (!(Number.isInteger(b) && b >= 0 && b < args.bucket && Number.isInteger(row) && row >= 0 && row < pruneIndex.size)) {
-        bad(`prune index entry ${b} → ${row} is out of range`);
-      }
-    }
-  }
-  for (const v of [vocab, labels]) {
-    for (let i = 0; i < v.size; i++) {
-      const w = v.word(i);
-      if (w.length === 0 || w.includes('\0')) bad(`entry ${JSON.stringify(w)} is empty or contains a NUL character`);
-    }
-  }
-  if (data.version <= 11 && args.model === 'supervised') args.maxn = 0; // what such models meant: no n-grams
-  if (data.version === LEGACY_FASTTEXT_VERSION && input instanceof DenseMatrix && vocab.has(EOS)) {
-    // Legacy files gave `</s>` n-grams; current fastText averages only its own row. Store its full vector
-    // in that row so fastText prints the same vector for it.
-    const legacy = new FastTextSubwords({ vocab, pruneIndex, input, scheme: { minn: args.minn, maxn: args.maxn, bucket: args.bucket, legacy: true } });
-    const eos = vocab.indexOf(EOS);
-    const copy = new DenseMatrix(input.rows, input.dim, input.data.slice());
-    copy.row(eos).set(legacy.meanOfRows(legacy.rowsForWordIndex(eos)));
-    input = copy;
-  }
-  return { data, args, input, output };
-}
-
-function writeArgs(sink: ByteSink, a: FastTextArgs): void {
-  for (const v of [a.dim, a.ws, a.epoch, a.minCount, a.neg, a.wordNgrams, LOSS_CODES[a.loss], MODEL_CODES[a.model], a.bucket, a.minn, a.maxn, a.lrUpdateRate]) {
-    sink.int32(v);
-  }
-  sink.float64(a.t);
-}
-
-async function writeDictionary(sink: ByteSink, data: FastTextModelData): Promise<void> {
-  const { vocab, labels, pruneIndex, rawWords } = data;
-  sink.int32(vocab.size + labels.size);
-  sink.int32(vocab.size);
-  sink.int32(labels.size);
-  sink.int64(Math.round(data.ntokens));
-  sink.int64(pruneIndex === null ? -1 : pruneIndex.size);
-  const entries: [Vocabulary, number, number][] = [
-    [vocab, ENTRY_WORD, 0],
-    [labels, ENTRY_LABEL, vocab.size],
-  ];
-  for (const [v, type, base] of entries) {
-    for (let i = 0; i < v.size; i++) {
-      sink.bytes(rawWords?.get(base + i) ?? utf8.encode(v.word(i)));
-      sink.uint8(0);
-      sink.int64(Math.round(v.count(i)));
-      sink.uint8(type);
-      if ((i & 4095) === 4095) await sink.flush();
-    }
-  }
-  if (pruneIndex) {
-    for (const [b, row] of pruneIndex) {
-      sink.int32(b);
-      sink.int32(row);
-    }
-  }
-}
-
-function writeQuantizer(sink: ByteSink, pq: ProductQuantizer): Promise<void> {
-  sink.int32(pq.dim);
-  sink.int32(pq.nsubq);
-  sink.int32(pq.dsub);
-  sink.int32(pq.lastdsub);
-  return sink.large(pq.centroids);
-}
-
-async function writeMatrix(sink: ByteSink, m: FastTextMatrix): Promise<void> {
-  if (m instanceof DenseMatrix) {
-    sink.int64(m.rows);
-    sink.int64(m.dim);
-    await sink.large(m.data);
-    return;
-  }
-  const q = m as QuantizedMatrix;
-  sink.uint8(q.norms ? 1 : 0);
-  sink.int64(q.rows);
-  sink.int64(q.dim);
-  sink.int32(q.codes.length);
-  await sink.large(q.codes);
-  await writeQuantizer(sink, q.pq);
-  if (q.norms) {
-    await sink.large(q.norms.codes);
-    await writeQuantizer(sink, q.norms.pq);
-  }
 }
