@@ -1,7 +1,9 @@
+import { InvalidArgumentError } from '../errors.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import { assembleFastTextModel, LEGACY_FASTTEXT_VERSION, type FastTextArgs, type FastTextModel, type FastTextModelData } from '../vectors/fasttext-model.ts';
 import { DenseMatrix, PQ_CENTROIDS, ProductQuantizer, QuantizedMatrix } from '../vectors/fasttext-matrix.ts';
 import { ByteCursor } from './fasttext-bin-io.ts';
+import { invalidUtf8At } from './utf8.ts';
 import {
   ENTRY_LABEL,
   ENTRY_WORD,
@@ -20,14 +22,33 @@ import {
 export interface ReadFastTextOptions {
   /** Read the output matrix (default true). Without it the model gives every vector but cannot be saved. */
   output?: boolean;
+  /**
+   * Keep only the first N words: their rows and counts, in both matrices. The n-gram buckets stay, so the
+   * result is a smaller fastText model in which the other words are unknown words built from their subwords.
+   */
+  limit?: number;
+  /**
+   * A word that is not valid UTF-8: 'replace' (default) shows U+FFFD and keeps the original bytes for n-gram
+   * hashing and saving, since fastText treats words as bytes; 'strict' fails with the byte offset.
+   */
+  unicodeErrors?: 'strict' | 'replace';
+}
+
+/** Rows [from, to) of a matrix that `limit` leaves out: the words past the limit. */
+interface DroppedRows {
+  from: number;
+  to: number;
 }
 
 /** Reads a fastText `.bin` (or quantized `.ftz`) model. */
 export async function readFastTextBin(path: string, options: ReadFastTextOptions = {}): Promise<FastTextModel> {
   requireLittleEndian();
+  if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1)) {
+    throw new InvalidArgumentError(`limit must be a positive integer, got ${options.limit}`);
+  }
   const cursor = await ByteCursor.open(path);
   try {
-    return assembleFastTextModel(await readModelData(cursor, options.output ?? true));
+    return assembleFastTextModel(await readModelData(cursor, options));
   } finally {
     await cursor.close();
   }
@@ -108,6 +129,11 @@ class FieldReader {
     return out;
   }
 
+  /** Fills `target` (a view into a larger array) with the next float32 values. */
+  async floatsInto(target: Float32Array, field: string): Promise<void> {
+    await this.guarded(() => this.cursor.readInto(new Uint8Array(target.buffer, target.byteOffset, target.byteLength), field));
+  }
+
   require(bytes: number, field: string): void {
     if (bytes > this.cursor.remaining) {
       this.fail(field, `needs ${bytes} byte${bytes === 1 ? '' : 's'} but the file ends ${this.cursor.remaining} bytes later, at byte ${this.cursor.size} (truncated file?)`, this.cursor.offset);
@@ -121,21 +147,49 @@ function rangeMessage(v: number, min: number, max: number): string {
   return `expected a value in ${min}..${max}, found ${v}`;
 }
 
-async function readModelData(cursor: ByteCursor, withOutput: boolean): Promise<FastTextModelData> {
+async function readModelData(cursor: ByteCursor, options: ReadFastTextOptions): Promise<FastTextModelData> {
+  const withOutput = options.output ?? true;
   const r = new FieldReader(cursor);
   const version = await readHeader(r);
   const args = await readArgs(r);
-  const dict = await readDictionary(r, version, args);
+  const dict = await readDictionary(r, version, args, options.unicodeErrors ?? 'replace');
+  // The words past the limit: their rows are skipped in the input matrix (words come first) and, unless the
+  // model is supervised (its output rows are labels), in the output matrix.
+  const nwords = dict.vocab.size;
+  const kept = options.limit === undefined ? nwords : Math.min(nwords, options.limit);
+  const drop: DroppedRows | undefined = kept < nwords ? { from: kept, to: nwords } : undefined;
   const quantInput = version === LEGACY_FASTTEXT_VERSION ? false : await r.flag('quantized-input flag');
-  const inputRows = dict.pruneIndex === null ? dict.vocab.size + args.bucket : dict.vocab.size + dict.pruneIndex.size;
-  const input = quantInput ? await readQuantized(r, 'input matrix', inputRows, args.dim) : await readDense(r, 'input matrix', inputRows, args.dim, true);
+  const inputRows = dict.pruneIndex === null ? nwords + args.bucket : nwords + dict.pruneIndex.size;
+  const input = quantInput ? await readQuantized(r, 'input matrix', inputRows, args.dim, drop) : await readDense(r, 'input matrix', inputRows, args.dim, true, drop);
   const qout = version === LEGACY_FASTTEXT_VERSION ? false : await r.flag('quantized-output flag');
-  const outputRows = args.model === 'supervised' ? dict.labels.size : dict.vocab.size;
+  const supervised = args.model === 'supervised';
+  const outputRows = supervised ? dict.labels.size : nwords;
+  const outputDrop = supervised ? undefined : drop;
   // fastText honours the qout flag only for quantized models.
   const output =
-    quantInput && qout ? await readQuantized(r, 'output matrix', outputRows, args.dim) : await readDense(r, 'output matrix', outputRows, args.dim, withOutput);
+    quantInput && qout
+      ? await readQuantized(r, 'output matrix', outputRows, args.dim, outputDrop)
+      : await readDense(r, 'output matrix', outputRows, args.dim, withOutput, outputDrop);
   if (cursor.remaining > 0) r.fail('end of file', `${cursor.remaining} unexpected bytes after the output matrix`, cursor.offset);
-  return { args, ...dict, input: input!, output: withOutput ? output : null, version };
+  const data = { args, ...dict, input: input!, output: withOutput ? output : null, version };
+  return drop ? firstWords(data, kept) : data;
+}
+
+/** The dictionary cut to its first `kept` words (the matrices were cut while reading). */
+function firstWords(data: FastTextModelData, kept: number): FastTextModelData {
+  const { vocab, rawWords } = data;
+  const nwords = vocab.size;
+  let raw: Map<number, Uint8Array> | undefined;
+  if (rawWords) {
+    // Entries are numbered words first, then labels: labels move down with the words removed.
+    raw = new Map();
+    for (const [i, bytes] of rawWords) {
+      if (i < kept) raw.set(i, bytes);
+      else if (i >= nwords) raw.set(i - nwords + kept, bytes);
+    }
+  }
+  const words = new Vocabulary(vocab.words.slice(0, kept), vocab.counts.slice(0, kept));
+  return { ...data, vocab: words, rawWords: raw };
 }
 
 /** Returns the layout version: 11 or 12, or 0 for header-less legacy files. */
@@ -188,7 +242,7 @@ interface DictionaryData {
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const lenientUtf8 = new TextDecoder('utf-8');
 
-async function readDictionary(r: FieldReader, version: number, args: FastTextArgs): Promise<DictionaryData> {
+async function readDictionary(r: FieldReader, version: number, args: FastTextArgs, unicodeErrors: 'strict' | 'replace'): Promise<DictionaryData> {
   const sizeAt = r.cursor.offset;
   const size = await r.int32('dictionary.size', 0);
   const nwords = await r.int32('dictionary.nwords', 0);
@@ -213,6 +267,9 @@ async function readDictionary(r: FieldReader, version: number, args: FastTextArg
     try {
       word = strictUtf8.decode(bytes);
     } catch {
+      if (unicodeErrors === 'strict') {
+        r.fail(`dictionary entry ${i} word`, 'invalid UTF-8 (load with unicodeErrors \'replace\' to read it as fastText does)', wordAt + Math.max(0, invalidUtf8At(bytes, 0, bytes.length)));
+      }
       // fastText treats words as bytes; keep the original ones for hashing and saving.
       word = lenientUtf8.decode(bytes);
       (rawWords ??= new Map()).set(i, bytes);
@@ -260,15 +317,30 @@ async function readShape(r: FieldReader, what: string, rows: number, dim: number
   await r.int64(`${what} columns`, dim, dim);
 }
 
-async function readDense(r: FieldReader, what: string, rows: number, dim: number, keep: boolean): Promise<DenseMatrix | null> {
+async function readDense(r: FieldReader, what: string, rows: number, dim: number, keep: boolean, drop?: DroppedRows): Promise<DenseMatrix | null> {
   await readShape(r, what, rows, dim);
   const field = `${what} data (${rows}×${dim} float32)`;
+  r.require(rows * dim * 4, field);
   if (!keep) {
-    r.require(rows * dim * 4, field);
     r.cursor.skip(rows * dim * 4, field);
     return null;
   }
-  return new DenseMatrix(rows, dim, await r.floats(rows * dim, field));
+  if (!drop) return new DenseMatrix(rows, dim, await r.floats(rows * dim, field));
+  // Rows before the dropped span, skip it, then the rest, read straight into one array.
+  const kept = rows - (drop.to - drop.from);
+  const data = new Float32Array(kept * dim);
+  await r.floatsInto(data.subarray(0, drop.from * dim), field);
+  r.cursor.skip((drop.to - drop.from) * dim * 4, field);
+  await r.floatsInto(data.subarray(drop.from * dim), field);
+  return new DenseMatrix(kept, dim, data);
+}
+
+/** `bytes` without the per-row entries (`width` bytes each) of the dropped rows. */
+function withoutRows(bytes: Uint8Array, width: number, drop: DroppedRows): Uint8Array {
+  const out = new Uint8Array(bytes.length - (drop.to - drop.from) * width);
+  out.set(bytes.subarray(0, drop.from * width));
+  out.set(bytes.subarray(drop.to * width), drop.from * width);
+  return out;
 }
 
 async function readQuantizer(r: FieldReader, what: string, dim: number): Promise<ProductQuantizer> {
@@ -284,7 +356,7 @@ async function readQuantizer(r: FieldReader, what: string, dim: number): Promise
   return new ProductQuantizer(dim, nsubq, dsub, lastdsub, centroids);
 }
 
-async function readQuantized(r: FieldReader, what: string, rows: number, dim: number): Promise<QuantizedMatrix> {
+async function readQuantized(r: FieldReader, what: string, rows: number, dim: number, drop?: DroppedRows): Promise<QuantizedMatrix> {
   const qnorm = await r.flag(`${what} qnorm flag`);
   await readShape(r, what, rows, dim);
   const codesizeAt = r.cursor.offset;
@@ -297,5 +369,7 @@ async function readQuantized(r: FieldReader, what: string, rows: number, dim: nu
     const normCodes = await r.bytes(rows, `${what} norm codes (${rows} bytes)`);
     norms = { codes: normCodes, pq: await readQuantizer(r, `${what} norm quantizer`, 1) };
   }
-  return new QuantizedMatrix(rows, dim, codes, pq, norms);
+  if (!drop) return new QuantizedMatrix(rows, dim, codes, pq, norms);
+  const keptNorms = norms && { codes: withoutRows(norms.codes, 1, drop), pq: norms.pq };
+  return new QuantizedMatrix(rows - (drop.to - drop.from), dim, withoutRows(codes, pq.nsubq, drop), pq, keptNorms);
 }
