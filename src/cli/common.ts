@@ -3,7 +3,8 @@ import { loadEmbeddings, type LoadOptions, type VectorFormat } from '../formats/
 import type { Embeddings, Neighbour } from '../vectors/embeddings.ts';
 import { positiveInt } from './flag-values.ts';
 
-export const FORMATS: VectorFormat[] = ['word2vec-text', 'word2vec-binary', 'glove-text', 'fasttext-vec'];
+/** Every vectors format, as --format and --to name them. */
+export const FORMATS: VectorFormat[] = ['word2vec-text', 'word2vec-binary', 'glove-text', 'fasttext-vec', 'fasttext-bin'];
 
 /** Options every command that reads a vectors file shares. */
 export interface LoadCliOptions {
