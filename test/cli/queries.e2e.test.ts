@@ -111,7 +111,7 @@ describe('embedkit similar', { concurrency: 3 }, () => {
       .slice(0, 2);
     const r = await runCli(['similar', text, 'boy', '-topn', '2', '-restrictVocab', '4', '--json']);
     assertOk(r);
-    assertNeighbours(parseJson<{ neighbours: Scored[] }>(r).neighbours, expected, 1e-5);
+    assertNeighbours(parseJson<{ neighbours: Scored[] }[]>(r)[0].neighbours, expected, 1e-5);
   });
 });
 
