@@ -113,7 +113,7 @@ interface Row {
 }
 
 async function scoreModel(bin: string, evalDir: string, unseenPairs: WordPair[]): Promise<{ analogy: number; ws353: number; unseen: number }> {
-  const { readFastTextBin } = await import('../src/formats/fasttext-bin.ts');
+  const { readFastTextBin } = await import('../src/formats/fasttext-bin-read.ts');
   const { spearman } = await import('../src/eval/index.ts');
   const model = await readFastTextBin(bin, { output: false });
   const emb = model.embeddings;

@@ -14,7 +14,9 @@ export { SimilarityIndex, loadSimilarityKernel, kthLargest } from './kernels/fas
 
 // File formats
 export { loadEmbeddings, saveEmbeddings, detectFormat, type VectorFormat, type LoadOptions, type SaveOptions } from './formats/index.ts';
-export { readFastTextBin, writeFastTextBin, writeFastTextBinStream, isFastTextBinHead, FASTTEXT_MAGIC, FASTTEXT_VERSION, type ReadFastTextOptions } from './formats/fasttext-bin.ts';
+export { readFastTextBin, type ReadFastTextOptions } from './formats/fasttext-bin-read.ts';
+export { writeFastTextBin, writeFastTextBinStream } from './formats/fasttext-bin-write.ts';
+export { isFastTextBinHead, FASTTEXT_MAGIC, FASTTEXT_VERSION } from './formats/fasttext-bin-layout.ts';
 
 // Subword (fastText) models
 export { FastTextSubwords, fastTextHash, fastTextHashString, charNgrams, ngramBuckets, type SubwordScheme } from './vectors/subwords.ts';

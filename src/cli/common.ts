@@ -3,7 +3,8 @@ import { loadEmbeddings, type LoadOptions, type VectorFormat } from '../formats/
 import type { Embeddings, Neighbour } from '../vectors/embeddings.ts';
 import { positiveInt } from './flag-values.ts';
 
-export const FORMATS: VectorFormat[] = ['word2vec-text', 'word2vec-binary', 'glove-text', 'fasttext-vec'];
+/** Every vectors format, as --format and --to name them. */
+export const FORMATS: VectorFormat[] = ['word2vec-text', 'word2vec-binary', 'glove-text', 'fasttext-vec', 'fasttext-bin'];
 
 /** Options every command that reads a vectors file shares. */
 export interface LoadCliOptions {
@@ -17,7 +18,7 @@ export function withLoadOptions(cmd: Command): Command {
   return cmd
     .addOption(new Option('--format <format>', 'input format (detected from the file when omitted)').choices(['auto', ...FORMATS]).default('auto'))
     .option('--limit <n>', 'read only the first N vectors', positiveInt('--limit'))
-    .addOption(new Option('--unicode-errors <mode>', 'what to do with invalid UTF-8 in words').choices(['strict', 'replace', 'ignore']).default('strict'))
+    .addOption(new Option('--unicode-errors <mode>', 'what to do with invalid UTF-8 in words (default: strict; replace for fastText .bin models)').choices(['strict', 'replace', 'ignore']))
     .option('--json', 'print JSON instead of text');
 }
 
@@ -25,7 +26,7 @@ export async function loadForCli(path: string, o: LoadCliOptions): Promise<Embed
   const options: LoadOptions = {
     format: o.format ?? 'auto',
     limit: o.limit,
-    unicodeErrors: o.unicodeErrors ?? 'strict',
+    unicodeErrors: o.unicodeErrors,
     onWarning: (m) => process.stderr.write(`embedkit: warning: ${m}\n`),
   };
   return loadEmbeddings(path, options);

@@ -24,7 +24,10 @@ export interface WordPairsOptions extends EvalVocabOptions {
 export interface WordPairsResult {
   pearson: PearsonResult;
   spearman: SpearmanResult;
-  /** Percentage of pairs with unknown words, as gensim reports it (of all pairs; of the kept pairs with dummy4unknown). */
+  /**
+   * Share of pairs with unknown words, a fraction in [0, 1] as in analogy results (gensim's evaluate_word_pairs
+   * returns it as a percentage): of all pairs, or of the kept pairs with dummy4unknown, as gensim counts.
+   */
   oovRatio: number;
   /** Pairs that entered the correlations. */
   pairs: number;
@@ -73,7 +76,7 @@ export async function evaluateWordPairs(emb: Embeddings, path: string, options: 
   if (gold.length === 0) {
     throw new EmbedkitError('no_pairs', `no pair to evaluate: ${oov ? `all ${oov} pairs have words outside the vocabulary` : 'the file has no "word word score" line'}`, { file: path });
   }
-  const oovRatio = (dummy4unknown ? oov / gold.length : oov / (gold.length + oov)) * 100;
+  const oovRatio = dummy4unknown ? oov / gold.length : oov / (gold.length + oov);
   return { pearson: pearson(gold, model), spearman: spearman(gold, model), oovRatio, pairs: gold.length, oov, skipped };
 }
 

@@ -1,7 +1,7 @@
 import { extname } from 'node:path';
 import { FormatError } from '../errors.ts';
 import { readHead } from './byte-input.ts';
-import { isFastTextBinHead } from './fasttext-bin.ts';
+import { isFastTextBinHead } from './fasttext-bin-layout.ts';
 
 export type VectorFormat = 'word2vec-text' | 'word2vec-binary' | 'glove-text' | 'fasttext-vec' | 'fasttext-bin';
 

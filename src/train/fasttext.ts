@@ -78,7 +78,7 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Fast
     for (const target of outputs) {
       throwIfAborted(signal);
       if (target.format === 'fasttext-bin') {
-        const { writeFastTextBin } = await import('../formats/fasttext-bin.ts');
+        const { writeFastTextBin } = await import('../formats/fasttext-bin-write.ts');
         await writeFastTextBin(model, target.path);
       } else {
         const { saveEmbeddings } = await import('../formats/index.ts');

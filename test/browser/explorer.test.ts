@@ -71,9 +71,9 @@ test('explorer page: neighbours, analogy, similarity and the map work in chromiu
   await page.waitForSelector('#neighbours-status.error');
   assert.match(await page.locator('#neighbours-status').innerText(), /notaword/);
 
-  // Analogy: king − man + woman = queen.
-  await page.fill('#analogy-a', 'king');
-  await page.fill('#analogy-b', 'man');
+  // Analogy: man is to king as woman is to queen (king − man + woman).
+  await page.fill('#analogy-a', 'man');
+  await page.fill('#analogy-b', 'king');
   await page.fill('#analogy-c', 'woman');
   await page.click('#analogy-form button');
   await page.waitForSelector('#analogy-results li');

@@ -111,7 +111,7 @@ describe('embedkit similar', { concurrency: 3 }, () => {
       .slice(0, 2);
     const r = await runCli(['similar', text, 'boy', '-topn', '2', '-restrictVocab', '4', '--json']);
     assertOk(r);
-    assertNeighbours(parseJson<{ neighbours: Scored[] }>(r).neighbours, expected, 1e-5);
+    assertNeighbours(parseJson<{ neighbours: Scored[] }[]>(r)[0].neighbours, expected, 1e-5);
   });
 });
 
@@ -234,7 +234,7 @@ describe('embedkit eval', { concurrency: 3 }, () => {
   const model = inVocab.map(([a, b]) => cosine(VECTORS[WORDS.indexOf(a)], VECTORS[WORDS.indexOf(b)]));
   const expectedPearson = pearsonR(gold, model);
   const expectedSpearman = pearsonR(ranks(gold), ranks(model));
-  const expectedOovPercent = ((known.length - inVocab.length) / known.length) * 100;
+  const expectedOovRatio = (known.length - inVocab.length) / known.length;
 
   let analogiesFile = '';
   let pairsFile = '';
@@ -269,7 +269,8 @@ describe('embedkit eval', { concurrency: 3 }, () => {
     const p = out.pairs;
     assert.equal(p.pairs, inVocab.length);
     assert.equal(p.oov, known.length - inVocab.length);
-    assert.ok(Math.abs(p.oovRatio - expectedOovPercent) < 1e-9, `${p.oovRatio} vs ${expectedOovPercent}`);
+    // A fraction in --json, as for analogies.
+    assert.ok(Math.abs(p.oovRatio - expectedOovRatio) < 1e-12, `${p.oovRatio} vs ${expectedOovRatio}`);
     assert.ok(Math.abs(p.pearson.r - expectedPearson) < 1e-5, `${p.pearson.r} vs ${expectedPearson}`);
     assert.ok(Math.abs(p.spearman.rho - expectedSpearman) < 1e-9, `${p.spearman.rho} vs ${expectedSpearman}`);
     for (const pv of [p.pearson.pValue, p.spearman.pValue]) assert.ok(pv >= 0 && pv <= 1, String(pv));
@@ -284,6 +285,8 @@ describe('embedkit eval', { concurrency: 3 }, () => {
     assert.match(r.stdout, /^\s+Total accuracy\s+\d+\s+\d+/m);
     assert.ok(r.stdout.includes(`Spearman ${expectedSpearman.toFixed(4)}`), r.stdout);
     assert.ok(r.stdout.includes(`Pearson ${expectedPearson.toFixed(4)}`), r.stdout);
+    // The text output prints the word-pair OOV share as a percentage.
+    assert.ok(r.stdout.includes(`(OOV ${(expectedOovRatio * 100).toFixed(2)}%)`), r.stdout);
   });
 
   it('on the bundled data/eval sets: every question and pair is counted', async () => {

@@ -75,7 +75,8 @@ test('/api/similar: neighbours of a word are its cluster, scores are cosines', a
 });
 
 test('/api/analogy and /api/similarity', async () => {
-  const a = await get(`${server.url}/api/analogy?a=king&b=man&c=woman&topn=3`);
+  // a is to b as c is to ?: man is to king as woman is to queen (b − a + c), as the analogy command answers.
+  const a = await get(`${server.url}/api/analogy?a=man&b=king&c=woman&topn=3`);
   assert.equal(a.status, 200);
   assert.equal(a.body.results[0].word, 'queen');
   const s = await get(`${server.url}/api/similarity?a=cat&b=${encodeURIComponent('北京')}`);

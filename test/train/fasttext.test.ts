@@ -4,7 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbedkitError, InvalidArgumentError } from '../../src/errors.ts';
-import { readFastTextBin } from '../../src/formats/fasttext-bin.ts';
+import { readFastTextBin } from '../../src/formats/fasttext-bin-read.ts';
 import { loadEmbeddings } from '../../src/formats/index.ts';
 import { corpusFromLines } from '../../src/text/corpus.ts';
 import { fastTextCheckpointSettings, openFastTextCheckpoint } from '../../src/train/fasttext-checkpoint.ts';

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { charNgrams, fastTextHash, fastTextHashString, FastTextSubwords, ngramBuckets } from '../../src/vectors/subwords.ts';
 import { DenseMatrix } from '../../src/vectors/fasttext-matrix.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
-import { readFastTextBin } from '../../src/formats/fasttext-bin.ts';
+import { readFastTextBin } from '../../src/formats/fasttext-bin-read.ts';
 import { assertMatchesPrinted, fixture, parsePrinted } from '../formats/fasttext-bin-helpers.ts';
 
 test('hash: values fastText gives, including bytes ≥ 0x80 sign-extended', () => {

@@ -1,9 +1,10 @@
 import { Option, type Command } from 'commander';
-import { saveEmbeddings, type VectorFormat } from '../../formats/index.ts';
+import { detectFormat, saveEmbeddings, type VectorFormat } from '../../formats/index.ts';
 import { examples, FORMATS, loadForCli, printJson, withLoadOptions, type LoadCliOptions } from '../common.ts';
+import { EXTENSION_HELP, outputVectorFormat } from '../output-format.ts';
 
 interface ConvertOptions extends LoadCliOptions {
-  to: VectorFormat;
+  to?: VectorFormat;
   header?: boolean;
 }
 
@@ -14,14 +15,26 @@ export function registerConvert(program: Command): void {
       .description('convert a vectors file between formats (the output is written atomically)')
       .argument('<input>', 'vectors file to read')
       .argument('<output>', 'file to write')
-      .addOption(new Option('--to <format>', 'output format').choices(FORMATS).makeOptionMandatory())
+      .addOption(new Option('--to <format>', 'output format (default: from the output extension, see below)').choices(FORMATS))
       .option('--header', 'GloVe text: write a "count dim" header line'),
   )
-    .addHelpText('after', examples(['embedkit convert vectors.txt vectors.bin --to word2vec-binary', 'embedkit convert glove.txt glove.w2v.txt --to word2vec-text --limit 50000']))
+    .addHelpText(
+      'after',
+      `\n${EXTENSION_HELP}\n` +
+        examples([
+          'embedkit convert vectors.bin vectors.vec                      # fastText .vec text',
+          'embedkit convert vectors.txt vectors.bin                      # word2vec binary',
+          'embedkit convert vectors.vec model.bin --to fasttext-bin      # a fastText model that `fasttext` reads',
+          'embedkit convert glove.txt glove.w2v.txt --to word2vec-text --limit 50000',
+        ]),
+    )
     .action(async (input: string, output: string, o: ConvertOptions) => {
-      const emb = await loadForCli(input, o);
-      await saveEmbeddings(emb, output, { format: o.to, header: o.header });
-      if (o.json) return printJson({ input, output, format: o.to, words: emb.size, dim: emb.dim });
-      process.stderr.write(`wrote ${emb.size} vectors of dimension ${emb.dim} to ${output} (${o.to})\n`);
+      // The input's format first: `.bin` means a fastText model when the input is one.
+      const inputFormat = o.format && o.format !== 'auto' ? o.format : await detectFormat(input);
+      const format = outputVectorFormat(output, o.to, inputFormat);
+      const emb = await loadForCli(input, { ...o, format: inputFormat });
+      await saveEmbeddings(emb, output, { format, header: o.header });
+      if (o.json) return printJson({ input, output, format, words: emb.size, dim: emb.dim });
+      process.stderr.write(`wrote ${emb.size} vectors of dimension ${emb.dim} to ${output} (${format})\n`);
     });
 }

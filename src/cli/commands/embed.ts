@@ -7,7 +7,7 @@ import { openEncoder, type OpenEncoderOptions } from '../../encoders/open-encode
 import { TRANSFORMER_POOLINGS, type TransformerPooling } from '../../encoders/transformer-model-dir.ts';
 import { formatFloat32 } from '../../formats/float-text.ts';
 import { withAtomicWriteStream } from '../../util/atomic-write.ts';
-import { examples } from '../common.ts';
+import { examples, printJson } from '../common.ts';
 import { positiveInt, nonNegativeInt } from '../flag-values.ts';
 import { remoteApiKey } from '../remote-key.ts';
 
@@ -29,6 +29,7 @@ interface EmbedFlags {
   cache?: string;
   dimensions?: number;
   quiet?: boolean;
+  json?: boolean;
 }
 
 /** The encoder flags as openEncoder's options; the remote API key comes from $EMBEDKIT_REMOTE_API_KEY. */
@@ -121,6 +122,7 @@ export function registerEmbed(program: Command): void {
     .option('--cache <dir>', 'cache API answers on disk in DIR')
     .option('--dimensions <n>', "ask the API for shorter vectors (OpenAI's dimensions)", positiveInt('--dimensions'))
     .option('--quiet', 'no progress on stderr')
+    .option('--json', 'print a JSON summary of what was written on stdout')
     .addHelpText(
       'after',
       examples([
@@ -161,6 +163,7 @@ export function registerEmbed(program: Command): void {
         await (encoder as { dispose?: () => Promise<void> }).dispose?.();
       }
       const seconds = (performance.now() - started) / 1000;
+      if (flags.json) return printJson({ model, input: flags.input, output: flags.output, format, texts: texts.length, blank, tokens, dim: encoder.dim, seconds });
       say(`embedded ${texts.length} texts (${tokens} tokens, dim ${encoder.dim}) in ${seconds.toFixed(2)} s, ${(texts.length / seconds).toFixed(1)} texts/s → ${flags.output} (${format})`);
     });
 }

@@ -46,7 +46,7 @@ export function registerEval(program: Command): void {
       if (pairs) {
         out.push(
           `word pairs: Spearman ${pairs.spearman.rho.toFixed(4)} (p ${pairs.spearman.pValue.toExponential(2)}), ` +
-            `Pearson ${pairs.pearson.r.toFixed(4)} (p ${pairs.pearson.pValue.toExponential(2)}), ${pairs.pairs} pairs scored, ${pairs.oov} with unknown words (OOV ${pairs.oovRatio.toFixed(2)}%)`,
+            `Pearson ${pairs.pearson.r.toFixed(4)} (p ${pairs.pearson.pValue.toExponential(2)}), ${pairs.pairs} pairs scored, ${pairs.oov} with unknown words (OOV ${(pairs.oovRatio * 100).toFixed(2)}%)`,
         );
       }
       process.stdout.write(`${out.join('\n')}\n`);

@@ -18,6 +18,7 @@ export interface ServeFlags {
   bodyLimit?: number;
   limit?: number;
   log?: boolean;
+  json?: boolean;
 }
 
 function port(v: string): number {
@@ -36,7 +37,8 @@ export function withServeOptions(cmd: Command): Command {
     .addOption(new Option('--pooling <how>', 'how word vectors combine into a text vector').choices(['mean', 'sif']).default('mean'))
     .option('--body-limit <bytes>', 'largest request body (default 8 MiB)', positiveInt('--body-limit'))
     .option('--limit <n>', 'load only the first N vectors of each model', positiveInt('--limit'))
-    .option('--log', 'log every request (JSON lines on stdout)');
+    .option('--log', 'log every request (JSON lines on stdout)')
+    .option('--json', 'once listening, print one JSON line on stdout: the URL and the models');
 }
 
 /** API keys from the flags, or from EMBEDKIT_API_KEY (comma-separated) when no flag gave one. */
@@ -65,6 +67,10 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
     `  models: ${server.url}/v1/models   health: ${server.url}/health   metrics: ${server.url}/metrics`,
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
+  if (flags.json) {
+    const served = models.map((m) => ({ name: m.name, dim: m.encoder.dim, words: m.embeddings?.size ?? null }));
+    process.stdout.write(`${JSON.stringify({ url: server.url, models: served })}\n`);
+  }
   return server;
 }
 

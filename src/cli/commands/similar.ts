@@ -11,7 +11,7 @@ export function registerSimilar(program: Command): void {
   withLoadOptions(
     program
       .command('similar')
-      .description('nearest neighbours of each word by cosine similarity')
+      .description('nearest neighbours of each word by cosine similarity (--json: an array, one entry per word)')
       .argument('<vectors>', 'vectors file')
       .argument('<words...>', 'one or more query words')
       .option('-n, --topn <n>', 'how many neighbours', positiveInt('--topn'), 10)
@@ -21,7 +21,8 @@ export function registerSimilar(program: Command): void {
     .action(async (path: string, words: string[], o: SimilarOptions) => {
       const emb = await loadForCli(path, o);
       const results = words.map((word) => ({ word, neighbours: emb.mostSimilar({ positive: [word], topn: o.topn, restrictVocab: o.restrictVocab }) }));
-      if (o.json) return printJson(words.length === 1 ? results[0] : results);
+      // One shape whatever the number of words: an array with one entry per query word.
+      if (o.json) return printJson(results);
       results.forEach((r, i) => {
         if (i > 0) process.stdout.write('\n');
         printNeighbours(`nearest to ${r.word}:`, r.neighbours);

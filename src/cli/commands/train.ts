@@ -5,6 +5,7 @@ import { InvalidArgumentError } from '../../errors.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import { trainWord2Vec, type Word2VecOptions } from '../../train/word2vec.ts';
 import { examples } from '../common.ts';
+import { binaryFromExtension } from '../output-format.ts';
 import { aliased, positiveInt, nonNegativeInt, integer, positiveNumber, nonNegativeNumber, switchValue } from '../flag-values.ts';
 import { registerTrainFastText } from './train-fasttext.ts';
 import { registerTrainGlove } from './train-glove.ts';
@@ -67,7 +68,7 @@ export function word2vecOptionsFromFlags(f: TrainWord2VecFlags): Word2VecOptions
     seed: f.seed,
     saveVocab: f.saveVocab,
     readVocab: f.readVocab,
-    binary: f.binary,
+    binary: binaryFromExtension(f.output, f.binary),
     tokenizer: f.tokenizer,
     checkpoint: f.checkpoint,
     resume: f.resume,

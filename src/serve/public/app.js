@@ -83,7 +83,7 @@ async function runAnalogy() {
   try {
     const r = await api(`/api/analogy?${query({ a, b, c, topn: 10 })}`);
     renderList($('analogy-results'), r.results);
-    setStatus(status, `${a} − ${b} + ${c} ≈ ${r.results[0]?.word ?? '?'}`);
+    setStatus(status, `${a} : ${b} :: ${c} : ${r.results[0]?.word ?? '?'}`);
   } catch (err) {
     $('analogy-results').replaceChildren();
     setStatus(status, err.message, true);

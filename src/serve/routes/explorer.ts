@@ -46,8 +46,9 @@ export function registerExplorerRoutes(app: FastifyInstance, models: readonly Se
     known(emb, q.a, 'a');
     known(emb, q.b, 'b');
     known(emb, q.c, 'c');
-    // a − b + c: "king − man + woman" asks for the word that is to woman what king is to man.
-    const results = guard(() => emb.mostSimilar({ positive: [q.a, q.c], negative: [q.b], topn: q.topn }));
+    // "a is to b as c is to ?" = b − a + c, the convention of the analogy command and of evaluation files:
+    // a=man, b=king, c=woman asks for king − man + woman.
+    const results = guard(() => emb.mostSimilar({ positive: [q.b, q.c], negative: [q.a], topn: q.topn }));
     return { model: model.name, a: q.a, b: q.b, c: q.c, results };
   });
 
