@@ -46,6 +46,22 @@ export class InvalidArgumentError extends EmbedkitError {
   }
 }
 
+/**
+ * A feature needs an optional package that is not installed (embedkit's core installs without the heavy native
+ * ones: transformer models, Chinese segmentation, PNG plots). The message names the package and the command that
+ * installs it.
+ */
+export class MissingDependencyError extends EmbedkitError {
+  /** The npm package to install, e.g. `@huggingface/transformers`. */
+  readonly packageName: string;
+  constructor(packageName: string, message: string, options: { cause?: unknown } = {}) {
+    super('missing_dependency', message);
+    this.name = 'MissingDependencyError';
+    this.packageName = packageName;
+    if (options.cause !== undefined) this.cause = options.cause;
+  }
+}
+
 function formatLocated(message: string, loc: ErrorLocation): string {
   const where: string[] = [];
   if (loc.file !== undefined) where.push(loc.file);

@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import { createRequire } from 'node:module';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { requireOptional } from '../util/optional-import.ts';
 import type { WordMap } from './explore.ts';
 import { GROUP_COLOURS } from './palette.ts';
 
@@ -9,8 +11,18 @@ const FONT_STACK = '"DejaVu Sans", "Liberation Sans", Arial, "WenQuanYi Micro He
 let fontsRegistered = false;
 const METHOD_NAMES = { pca: 'PCA', tsne: 't-SNE', umap: 'UMAP' } as const;
 
+type Canvas = typeof import('@napi-rs/canvas');
+let canvasLibrary: Canvas | undefined;
+
+/** The native canvas, an optional package loaded on the first plot (so importing the server never loads it). */
+function canvasModule(): Canvas {
+  canvasLibrary ??= requireOptional('@napi-rs/canvas', 'PNG plots', () => createRequire(import.meta.url)('@napi-rs/canvas') as Canvas);
+  return canvasLibrary;
+}
+
 function registerFonts(): void {
   if (fontsRegistered) return;
+  const { GlobalFonts } = canvasModule();
   fontsRegistered = true;
   for (const path of CJK_FONTS) if (existsSync(path)) GlobalFonts.registerFromPath(path, path.includes('microhei') ? 'WenQuanYi Micro Hei' : 'WenQuanYi Zen Hei');
 }
@@ -34,6 +46,7 @@ interface Box {
  */
 export function renderWordMapPng(map: WordMap, options: PlotOptions = {}): Buffer {
   registerFonts();
+  const { createCanvas } = canvasModule();
   const width = options.width ?? 1200;
   const height = options.height ?? 900;
   const canvas = createCanvas(width, height);

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { InvalidArgumentError } from '../errors.ts';
+import { requireOptional } from '../util/optional-import.ts';
 
 /** Splits one line (one sentence) into tokens. Tokens are never empty and never contain whitespace. */
 export type Tokenizer = (line: string) => string[];
@@ -54,9 +55,11 @@ let jiebaInstance: JiebaSegmenter | undefined;
 /** The segmenter, with its bundled dictionary loaded on first use (~0.3 s), so other tokenizers never pay for it. */
 function jieba(): JiebaSegmenter {
   if (!jiebaInstance) {
+    // Required synchronously, because a Tokenizer is a plain function; an optional package, hence requireOptional.
     const require = createRequire(import.meta.url);
-    const { Jieba } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
-    const { dict } = require('@node-rs/jieba/dict.js') as typeof import('@node-rs/jieba/dict.js');
+    const feature = 'the jieba tokenizer (Chinese segmentation)';
+    const { Jieba } = requireOptional('@node-rs/jieba', feature, () => require('@node-rs/jieba') as typeof import('@node-rs/jieba'));
+    const { dict } = requireOptional('@node-rs/jieba', feature, () => require('@node-rs/jieba/dict.js') as typeof import('@node-rs/jieba/dict.js'));
     jiebaInstance = Jieba.withDict(dict);
   }
   return jiebaInstance;
