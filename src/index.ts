@@ -20,7 +20,6 @@ export { readFastTextBin, writeFastTextBin, writeFastTextBinStream, isFastTextBi
 export { FastTextSubwords, fastTextHash, fastTextHashString, charNgrams, ngramBuckets, type SubwordScheme } from './vectors/subwords.ts';
 export {
   assembleFastTextModel,
-  fastTextModelOf,
   fastTextModelFromEmbeddings,
   type FastTextModel,
   type FastTextModelData,

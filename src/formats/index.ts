@@ -1,5 +1,6 @@
-import { FormatError } from '../errors.ts';
+import { FormatError, InvalidArgumentError } from '../errors.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
+import type { FastTextModelData } from '../vectors/fasttext-model.ts';
 import { withAtomicWriteStream } from '../util/atomic-write.ts';
 import { readVocab } from '../vocab/vocab-file.ts';
 import { detectFormat, type VectorFormat } from './detect.ts';
@@ -29,6 +30,12 @@ export interface SaveOptions {
   format: VectorFormat;
   /** GloVe text only: write a "rows dim" header line (the reference tool writes none). */
   header?: boolean;
+  /**
+   * fastText `.bin` only: the full model to write (n-gram rows, output matrix, training arguments), as
+   * readFastTextBin or trainFastText return it; the embeddings must be its vocabulary's vectors. Without it the
+   * file is a model of the embeddings' rows alone (no n-grams), and embeddings that have n-grams are refused.
+   */
+  fastTextModel?: FastTextModelData;
 }
 
 /** Loads any supported vectors file into Embeddings, streaming it from disk (gzip-compressed text too). */
@@ -69,9 +76,19 @@ export async function saveEmbeddings(emb: Embeddings, path: string, options: Sav
       case 'glove-text':
         return writeGloveText(emb, out, options.header ?? false);
       case 'fasttext-bin':
-        return writeFastTextBinStream(emb, out);
+        return writeFastTextBinStream(options.fastTextModel ? sameModel(emb, options.fastTextModel) : emb, out);
     }
   });
+}
+
+/** The model, once it is clear that `emb` are its vocabulary's vectors (so the file holds what the caller saved). */
+function sameModel(emb: Embeddings, model: FastTextModelData): FastTextModelData {
+  if (model.vocab.size !== emb.size || model.args.dim !== emb.dim || model.vocab.words.some((w, i) => emb.vocab.words[i] !== w)) {
+    throw new InvalidArgumentError(
+      `fastTextModel (${model.vocab.size} words of dimension ${model.args.dim}) is not the model of these embeddings (${emb.size} words of dimension ${emb.dim})`,
+    );
+  }
+  return model;
 }
 
 function countsOf(vocab: { words: string[]; counts: Float64Array }): Map<string, number> {
