@@ -1,10 +1,7 @@
 /**
- * The server's public API, a separate entry point (`embedkit/serve`) so that importing the library itself
- * does not load the HTTP framework.
+ * `embedkit/serve`: the HTTP server (OpenAI-compatible embeddings API and explorer page), a separate entry point
+ * so that importing the library itself does not load the HTTP framework.
+ * @packageDocumentation
  */
-export { createApp, startServer, DEFAULT_BODY_LIMIT, type ServeOptions, type RunningServer } from './app.ts';
-export { staticModel, transformerModel, remoteModel, loadServedModels, parseModelSpec, type ServedModel, type ModelSpec } from './models.ts';
-export { ensureDefaultModel, sampleCorpusPath, DEFAULT_MODEL_CACHE, type DefaultModel, type DefaultModelOptions } from './default-model.ts';
-export { wordMap, wordMapOffThread, type WordMap, type MapPoint, type WordMapOptions } from './explore.ts';
-export { project, pca, tsne, PROJECTION_METHODS, type ProjectionMethod, type TsneOptions } from './projection/index.ts';
-export { renderWordMapPng, type PlotOptions } from './plot-png.ts';
+export { createApp, startServer, type ServeOptions, type RunningServer } from './app.ts';
+export { staticModel, transformerModel, remoteModel, loadServedModels, type ServedModel } from './models.ts';
