@@ -7,6 +7,6 @@
 export type { Encoder, EncodeResult } from './encoder.ts';
 export { StaticEncoder, type StaticEncoderOptions, type Pooling } from './static.ts';
 export { TransformerEncoder, type TransformerEncoderOptions, type TokenVectors } from './transformer.ts';
-export type { TransformerPooling } from './transformer-model-dir.ts';
+export type { ModelDirectory, TransformerPooling } from './transformer-model-dir.ts';
 export { RemoteEncoder, type RemoteEncoderOptions } from './remote.ts';
 export { RemoteError, type RetryPolicy } from './remote-http.ts';
