@@ -55,6 +55,14 @@ const CHARS_PER_TOKEN = 3;
  *
  * Per-input token counts: the API reports one total per request. A request of one input gets it exactly; a larger
  * request's total is shared among its inputs in proportion to their lengths (the sum stays exact).
+ * @example
+ * ```ts
+ * import { RemoteEncoder } from 'embedkit/encoders';
+ * // Any OpenAI-compatible API; the key comes from apiKey or the environment (EMBEDKIT_REMOTE_API_KEY).
+ * const encoder = await RemoteEncoder.connect({ url: 'http://127.0.0.1:8080/v1', model: 'en' });
+ * const { vectors } = await encoder.encode(['the king', 'the queen']);
+ * console.log(vectors.length, encoder.dim);
+ * ```
  */
 export class RemoteEncoder implements Encoder {
   readonly id: string;

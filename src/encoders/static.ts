@@ -67,6 +67,14 @@ export function wordProbabilities(emb: Embeddings): Float64Array {
  * meaning (fastText's sentence vectors normalize each word first and lose that). A text with no known token
  * (empty, or only unknown words and no subword model) encodes as the zero vector: it still gets a row in the
  * answer, and its cosine with anything is 0 rather than an error.
+ * @example
+ * ```ts
+ * import { loadEmbeddings } from 'embedkit';
+ * import { StaticEncoder } from 'embedkit/encoders';
+ * const encoder = new StaticEncoder(await loadEmbeddings('vectors.bin'), { pooling: 'mean' });
+ * const { vectors, tokens } = await encoder.encode(['the king and the queen', 'a cat and a dog']);
+ * console.log(vectors.length, vectors[0].length, tokens); // 2 16 [ 5, 5 ]
+ * ```
  */
 export class StaticEncoder implements Encoder {
   readonly id: string;

@@ -43,6 +43,15 @@ export interface TokenVectors {
  * downloading anything. Each input is tokenized once; an input longer than the model's window is cut into
  * overlapping windows, every window of every input is run in batches bounded by a token budget, each window is
  * pooled and normalized, and an input's windows are averaged by their token counts and normalized again.
+ * @example
+ * ```ts
+ * import { TransformerEncoder } from 'embedkit/encoders';
+ * // A directory as sentence-transformers exports it: config.json, tokenizer.json, onnx/model.onnx.
+ * const encoder = await TransformerEncoder.load('model');
+ * const { vectors } = await encoder.encode(['a first sentence', 'a second one']);
+ * console.log(vectors.length, encoder.dim);
+ * await encoder.dispose();
+ * ```
  */
 export class TransformerEncoder implements Encoder {
   readonly id: string;

@@ -59,6 +59,16 @@ interface ParsedQuestions {
   skipped: number;
 }
 
+/**
+ * Accuracy on an analogy file in word2vec's questions-words format (": section" lines, then "a b c d"), as gensim's evaluate_word_analogies computes it.
+ * @example
+ * ```ts
+ * import { evaluateAnalogies, loadEmbeddings } from 'embedkit';
+ * const vectors = await loadEmbeddings('vectors.bin');
+ * const result = await evaluateAnalogies(vectors, 'data/eval/questions-words.txt', { restrictVocab: 30000 });
+ * console.log(result.score, result.oov, result.sections.map((s) => s.section));
+ * ```
+ */
 export async function evaluateAnalogies(emb: Embeddings, path: string, options: AnalogyOptions = {}): Promise<AnalogyResult> {
   const method = analogyMethod(options.method);
   const vocab = evalVocab(emb, options);

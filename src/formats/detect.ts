@@ -15,6 +15,11 @@ const SNIFF_BYTES = 4096;
  * "rows dim" header and differ in what follows (raw float32 bytes hold control bytes text never has);
  * a file whose first line is already a vector is GloVe text. The name only separates fastText `.vec` from
  * word2vec text, which are the same layout.
+ * @example
+ * ```ts
+ * import { detectFormat } from 'embedkit';
+ * console.log(await detectFormat('vectors.bin')); // 'word2vec-binary'
+ * ```
  */
 export async function detectFormat(path: string): Promise<VectorFormat> {
   const head = await readHead(path, SNIFF_BYTES);

@@ -76,7 +76,16 @@ function requireLittleEndian(): void {
   if (endianness() !== 'LE') throw new EmbedkitError('unsupported_platform', 'fastText .bin files need a little-endian machine');
 }
 
-/** Reads a fastText `.bin` (or quantized `.ftz`) model. */
+/**
+ * Reads a fastText `.bin` (or quantized `.ftz`) model.
+ * @example
+ * ```ts
+ * import { readFastTextBin } from 'embedkit';
+ * const model = await readFastTextBin('fasttext.bin');
+ * // Character n-grams give words outside the vocabulary a vector too.
+ * console.log(model.args.dim, model.embeddings.get('unseenword').length);
+ * ```
+ */
 export async function readFastTextBin(path: string, options: ReadFastTextOptions = {}): Promise<FastTextModel> {
   requireLittleEndian();
   const cursor = await ByteCursor.open(path);
@@ -363,6 +372,12 @@ const utf8 = new TextEncoder();
  * Writes a fastText `.bin` (version 12) that fastText itself loads: a model read by readFastTextBin (as
  * it was, quantized or not), or Embeddings (their fastText model when they came from one, otherwise
  * a model without subwords whose word rows are the vectors). The file appears atomically.
+ * @example
+ * ```ts
+ * import { readFastTextBin, writeFastTextBin } from 'embedkit';
+ * const model = await readFastTextBin('fasttext.bin');
+ * await writeFastTextBin(model, 'copy.bin'); // n-grams and output matrix included: fastText itself loads it
+ * ```
  */
 export async function writeFastTextBin(model: FastTextModelData | Embeddings, path: string): Promise<void> {
   requireLittleEndian();

@@ -38,7 +38,15 @@ export interface SaveOptions {
   fastTextModel?: FastTextModelData;
 }
 
-/** Loads any supported vectors file into Embeddings, streaming it from disk (gzip-compressed text too). */
+/**
+ * Loads any supported vectors file into Embeddings, streaming it from disk (gzip-compressed text too).
+ * @example
+ * ```ts
+ * import { loadEmbeddings } from 'embedkit';
+ * const vectors = await loadEmbeddings('vectors.bin', { limit: 20 });
+ * console.log(vectors.size, vectors.dim, vectors.mostSimilar({ positive: ['king'], topn: 3 }));
+ * ```
+ */
 export async function loadEmbeddings(path: string, options: LoadOptions = {}): Promise<Embeddings> {
   const format = !options.format || options.format === 'auto' ? await detectFormat(path) : options.format;
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
@@ -64,7 +72,15 @@ export async function loadEmbeddings(path: string, options: LoadOptions = {}): P
   }
 }
 
-/** Saves Embeddings in `format`, atomically: the file appears complete or not at all. */
+/**
+ * Saves Embeddings in `format`, atomically: the file appears complete or not at all.
+ * @example
+ * ```ts
+ * import { loadEmbeddings, saveEmbeddings } from 'embedkit';
+ * const vectors = await loadEmbeddings('vectors.bin');
+ * await saveEmbeddings(vectors, 'vectors.glove.txt', { format: 'glove-text' });
+ * ```
+ */
 export async function saveEmbeddings(emb: Embeddings, path: string, options: SaveOptions): Promise<void> {
   await withAtomicWriteStream(path, async (out) => {
     switch (options.format) {

@@ -40,12 +40,33 @@ export function parseModelSpec(spec: string): ModelSpec {
   return { name, path: spec };
 }
 
-/** Wraps loaded vectors as a served model with a static encoder. */
+/**
+ * Wraps loaded vectors as a served model with a static encoder.
+ * @example
+ * ```ts
+ * import { loadEmbeddings } from 'embedkit';
+ * import { startServer, staticModel } from 'embedkit/serve';
+ * const en = staticModel('en', await loadEmbeddings('vectors.bin'), { pooling: 'sif' });
+ * const server = await startServer({ models: [en], port: 0 });
+ * console.log(server.url);
+ * await server.close();
+ * ```
+ */
 export function staticModel(name: string, embeddings: Embeddings, options: StaticEncoderOptions = {}, source?: string): ServedModel {
   return { name, embeddings, encoder: new StaticEncoder(embeddings, { id: `static:${name}`, ...options }), created: Math.floor(Date.now() / 1000), source };
 }
 
-/** Wraps a local transformer model directory as a served model (no word vectors to explore). */
+/**
+ * Wraps a local transformer model directory as a served model (no word vectors to explore).
+ * @example
+ * ```ts
+ * import { createApp, transformerModel } from 'embedkit/serve';
+ * const app = await createApp({ models: [await transformerModel('tiny', 'model')] });
+ * const res = await app.inject({ method: 'POST', url: '/v1/embeddings', payload: { model: 'tiny', input: 'a sentence' } });
+ * console.log(res.statusCode); // 200
+ * await app.close();
+ * ```
+ */
 export async function transformerModel(name: string, dir: string, options: TransformerEncoderOptions = {}): Promise<ServedModel> {
   // Loaded on use: the transformer runtime is large and vectors-only servers never need it.
   const { TransformerEncoder } = await import('../encoders/transformer.ts');
@@ -56,6 +77,15 @@ export async function transformerModel(name: string, dir: string, options: Trans
 /**
  * Wraps an OpenAI-compatible API as a served model. The URL's fragment names the remote model
  * (`http://localhost:11434/v1#nomic-embed-text`); without one the remote model has the local name.
+ * @example
+ * ```ts
+ * import { createApp, remoteModel } from 'embedkit/serve';
+ * // Serves another OpenAI-compatible API under a local name; `#en` names the model there.
+ * const app = await createApp({ models: [await remoteModel('upstream', 'http://127.0.0.1:8080/v1#en')] });
+ * const res = await app.inject({ method: 'POST', url: '/v1/embeddings', payload: { model: 'upstream', input: 'the king' } });
+ * console.log(res.statusCode); // 200
+ * await app.close();
+ * ```
  */
 export async function remoteModel(name: string, url: string, options: Partial<RemoteEncoderOptions> = {}): Promise<ServedModel> {
   const remoteName = decodeURIComponent(new URL(url).hash.slice(1)) || name;
@@ -66,6 +96,14 @@ export async function remoteModel(name: string, url: string, options: Partial<Re
 /**
  * Loads every spec (in order; names must be unique): an http(s) URL as a remote encoder, a model directory (one
  * with a config.json) as a transformer encoder, anything else as a vectors file with a static encoder.
+ * @example
+ * ```ts
+ * import { loadServedModels, startServer } from 'embedkit/serve';
+ * const models = await loadServedModels(['en=vectors.bin', 'tiny=model']);
+ * const server = await startServer({ models, port: 0 });
+ * console.log(models.map((m) => m.name), server.url); // [ 'en', 'tiny' ] …
+ * await server.close();
+ * ```
  */
 export async function loadServedModels(
   specs: readonly string[],

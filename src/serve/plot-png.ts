@@ -43,6 +43,14 @@ interface Box {
 /**
  * Draws a word map as a PNG: one colour per query word and its neighbours, query words larger and bold, labels
  * placed beside their point where they overlap no earlier label (query words are placed first).
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { loadEmbeddings } from 'embedkit';
+ * import { renderWordMapPng, wordMap } from 'embedkit/viz';
+ * const map = wordMap(await loadEmbeddings('vectors.bin'), ['king', 'cat'], { neighbours: 4 });
+ * writeFileSync('map.png', renderWordMapPng(map, { title: 'king and cat' })); // needs the optional @napi-rs/canvas
+ * ```
  */
 export function renderWordMapPng(map: WordMap, options: PlotOptions = {}): Buffer {
   registerFonts();

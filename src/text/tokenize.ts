@@ -87,6 +87,14 @@ export const jiebaTokenizer: Tokenizer = (line) => {
   return out ?? pieces;
 };
 
+/**
+ * The tokenizer called `name`: 'whitespace' (word2vec C and gensim), 'unicode' (runs of letters and digits) or 'jieba' (Chinese; needs the optional @node-rs/jieba).
+ * @example
+ * ```ts
+ * import { getTokenizer } from 'embedkit';
+ * console.log(getTokenizer('unicode')('Hello, naïve world!')); // [ 'Hello', 'naïve', 'world' ]
+ * ```
+ */
 export function getTokenizer(name: TokenizerName): Tokenizer {
   switch (name) {
     case 'whitespace':

@@ -43,6 +43,13 @@ export interface MeanVectorOptions {
  * The one vector type of embedkit: a vocabulary and a row-major V×dim Float32Array, with unit-norm
  * rows computed once on first query. Every model, file format and query works on this type.
  * Query semantics follow gensim's KeyedVectors so results can be compared one to one.
+ * @example
+ * ```ts
+ * import { Embeddings, Vocabulary } from 'embedkit';
+ * const vectors = new Embeddings(new Vocabulary(['cat', 'dog', 'car']), new Float32Array([1, 0, 0.9, 0.1, 0, 1]), 2);
+ * console.log(vectors.mostSimilar({ positive: ['cat'], topn: 1 })); // [ { word: 'dog', score: 0.99… } ]
+ * console.log(vectors.similarity('cat', 'car')); // 0
+ * ```
  */
 export class Embeddings {
   readonly vocab: Vocabulary;

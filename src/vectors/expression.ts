@@ -9,6 +9,16 @@ export interface ParsedExpression {
   negative: [string, number][];
 }
 
+/**
+ * Parses vector arithmetic such as "king - man + woman" (weights as `0.5*word`) into the positive and negative terms `Embeddings.mostSimilar` takes.
+ * @example
+ * ```ts
+ * import { loadEmbeddings, parseExpression } from 'embedkit';
+ * const vectors = await loadEmbeddings('vectors.bin');
+ * const { positive, negative } = parseExpression('king - man + 0.5*woman');
+ * console.log(vectors.mostSimilar({ positive, negative, topn: 3 }));
+ * ```
+ */
 export function parseExpression(text: string): ParsedExpression {
   const tokens = text.match(/[+-]|[^\s+-]+/gu) ?? [];
   const out: ParsedExpression = { positive: [], negative: [] };

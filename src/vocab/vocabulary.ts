@@ -4,6 +4,12 @@ import { WordLookup } from './word-table.ts';
 /**
  * Words, their corpus counts and a word → row index. Row i of every matrix belongs to word i.
  * Kept as parallel arrays (no per-word objects) so a million-word vocabulary stays small.
+ * @example
+ * ```ts
+ * import { Vocabulary } from 'embedkit';
+ * const vocab = new Vocabulary(['the', 'cat', 'sat'], [10, 3, 2]);
+ * console.log(vocab.size, vocab.indexOf('cat'), vocab.count(1)); // 3 1 3
+ * ```
  */
 export class Vocabulary {
   readonly words: string[];

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -13,7 +13,7 @@ import { seededRandom } from '../../src/util/random.ts';
 /**
  * Runs documentation examples as a user would, against small fixtures: each example is a TypeScript module that
  * imports `embedkit` (rewritten to the sources), run in a fresh directory holding `vectors.bin` (word2vec binary),
- * `vectors.txt` (the same as text), `corpus.txt` (a few hundred lines of the sample corpus), a `data/` link to the
+ * `vectors.txt` (the same as text), `fasttext.bin` (a small fastText model), `corpus.txt` (a few hundred lines of the sample corpus), a `data/` link to the
  * shipped data and `model/`, a tiny transformer model. `http://127.0.0.1:8080` is rewritten to a server the caller
  * started, so examples can talk to it.
  */
@@ -59,6 +59,7 @@ export async function exampleDir(): Promise<string> {
   writeFileSync(join(dir, 'corpus.txt'), lines.join('\n') + '\n');
   symlinkSync(join(root, 'data'), join(dir, 'data'), 'dir');
   symlinkSync(join(root, 'test/fixtures/tiny-bert'), join(dir, 'model'), 'dir');
+  copyFileSync(join(root, 'test/fixtures/fasttext/tiny-skipgram.bin'), join(dir, 'fasttext.bin'));
   return dir;
 }
 
