@@ -34,6 +34,7 @@ export interface AnalogySection {
   accuracy: number;
 }
 
+/** What evaluateAnalogies found, section by section. */
 export interface AnalogyResult {
   /** Accuracy over all answered questions (the "Total accuracy" section). */
   score: number;

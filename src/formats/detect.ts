@@ -3,6 +3,7 @@ import { FormatError } from '../errors.ts';
 import { readHead } from './byte-input.ts';
 import { isFastTextBinHead } from './fasttext-bin.ts';
 
+/** The vectors file formats embedkit reads and writes. */
 export type VectorFormat = 'word2vec-text' | 'word2vec-binary' | 'glove-text' | 'fasttext-vec' | 'fasttext-bin';
 
 const HEADER = /^\s*\d+[ \t]+\d+[ \t]*\r?$/;

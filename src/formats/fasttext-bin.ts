@@ -66,6 +66,7 @@ const ENTRY_LABEL = 1;
 /** Smallest dictionary entry on disk: empty word, NUL, int64 count, int8 type. */
 const MIN_ENTRY_BYTES = 10;
 
+/** How readFastTextBin reads a model. */
 export interface ReadFastTextOptions {
   /** Read the output matrix (default true). Without it the model gives every vector but cannot be saved. */
   output?: boolean;

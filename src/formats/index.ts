@@ -13,6 +13,7 @@ import { readWord2VecText, writeTextVectors } from './word2vec-text.ts';
 export { detectFormat, type VectorFormat } from './detect.ts';
 export type { UnicodeErrors } from './utf8.ts';
 
+/** How loadEmbeddings reads a file. */
 export interface LoadOptions {
   /** The file's format; detected from its first bytes when 'auto' or omitted. */
   format?: VectorFormat | 'auto';
@@ -26,7 +27,9 @@ export interface LoadOptions {
   vocabFile?: string;
 }
 
+/** How saveEmbeddings writes a file. */
 export interface SaveOptions {
+  /** The file format to write. */
   format: VectorFormat;
   /** GloVe text only: write a "rows dim" header line (the reference tool writes none). */
   header?: boolean;

@@ -15,13 +15,18 @@ export type Key = string | Float32Array | number[];
 /** A key alone (weight +1 when positive, −1 when negative) or a key with an explicit weight. */
 export type Term = Key | readonly [Key, number];
 
+/** One query answer: a word and its cosine similarity to the query. */
 export interface Neighbour {
   word: string;
+  /** Cosine similarity in [-1, 1] (3CosMul scores for mostSimilarCosmul). */
   score: number;
 }
 
+/** A gensim-style query: the mean of the positive terms minus the negative ones. */
 export interface MostSimilarOptions {
+  /** Words or vectors the answers should resemble. */
   positive?: Term | readonly Term[];
+  /** Words or vectors the answers should differ from. */
   negative?: Term | readonly Term[];
   /** How many neighbours; default 10. */
   topn?: number;
@@ -29,7 +34,9 @@ export interface MostSimilarOptions {
   restrictVocab?: number;
 }
 
+/** How Embeddings.meanVector averages its keys. */
 export interface MeanVectorOptions {
+  /** One weight per key (default 1 each). */
   weights?: readonly number[];
   /** Unit-normalize each word vector before averaging (default true). */
   preNormalize?: boolean;
@@ -52,8 +59,11 @@ export interface MeanVectorOptions {
  * ```
  */
 export class Embeddings {
+  /** The words; row i of `vectors` belongs to word i. */
   readonly vocab: Vocabulary;
+  /** size × dim floats, row-major, as read or trained (not normalized). */
   readonly vectors: Float32Array;
+  /** Length of every vector. */
   readonly dim: number;
   /** Set by subword models so unknown words still get vectors. */
   oov?: OovLookup;
@@ -87,6 +97,7 @@ export class Embeddings {
     return this;
   }
 
+  /** Number of words (rows). */
   get size(): number {
     return this.vocab.size;
   }

@@ -5,7 +5,9 @@ import { InvalidArgumentError } from '../errors.ts';
  * for Embeddings.mostSimilar. A term without an operator before it is positive.
  */
 export interface ParsedExpression {
+  /** Words added, with their weights. */
   positive: [string, number][];
+  /** Words after a minus sign, with their weights negated (`- 0.5*man` gives [man, -0.5]). */
   negative: [string, number][];
 }
 

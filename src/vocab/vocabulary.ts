@@ -12,6 +12,7 @@ import { WordLookup } from './word-table.ts';
  * ```
  */
 export class Vocabulary {
+  /** The words in row order (vectors files list the most frequent first). */
   readonly words: string[];
   /** Corpus frequency per word; 0 where the source file did not say (most vector files). */
   readonly counts: Float64Array;
@@ -27,6 +28,7 @@ export class Vocabulary {
     this.index = new WordLookup(words);
   }
 
+  /** Number of words (rows). */
   get size(): number {
     return this.words.length;
   }
@@ -41,18 +43,22 @@ export class Vocabulary {
     return this.index.get(word);
   }
 
+  /** True when `word` is in the vocabulary. */
   has(word: string): boolean {
     return this.index.get(word) >= 0;
   }
 
+  /** The word of row `i`. */
   word(i: number): string {
     return this.words[i];
   }
 
+  /** The corpus count of row `i` (0 when unknown). */
   count(i: number): number {
     return this.counts[i];
   }
 
+  /** The sum of all counts. */
   totalCount(): number {
     let s = 0;
     for (let i = 0; i < this.counts.length; i++) s += this.counts[i];
