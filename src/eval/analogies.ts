@@ -26,9 +26,13 @@ export interface AnalogyOptions extends EvalVocabOptions {
   skipInvalid?: boolean;
 }
 
+/** Results of one section of an analogy file (e.g. "capital-common-countries"). */
 export interface AnalogySection {
+  /** The section's name as the file gives it after ": ". */
   section: string;
+  /** Questions answered right. */
   correct: number;
+  /** Questions answered wrong. */
   incorrect: number;
   /** correct / (correct + incorrect), 0 when the section has no answered question. */
   accuracy: number;

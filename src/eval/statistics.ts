@@ -8,13 +8,19 @@ import { incompleteBeta } from './special.ts';
  * t approximation with n−2 degrees of freedom.
  */
 
+/** Pearson's correlation coefficient and its two-sided p-value (NaN when undefined). */
 export interface PearsonResult {
+  /** The coefficient, in [-1, 1]. */
   r: number;
+  /** Two-sided p-value. */
   pValue: number;
 }
 
+/** Spearman's rank correlation and its two-sided p-value (NaN when undefined). */
 export interface SpearmanResult {
+  /** The coefficient, in [-1, 1]. */
   rho: number;
+  /** Two-sided p-value. */
   pValue: number;
 }
 

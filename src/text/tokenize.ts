@@ -4,8 +4,10 @@ import { requireOptional } from '../util/optional-import.ts';
 
 /** Splits one line (one sentence) into tokens. Tokens are never empty and never contain whitespace. */
 export type Tokenizer = (line: string) => string[];
+/** The built-in tokenizers (see getTokenizer). */
 export type TokenizerName = 'whitespace' | 'unicode' | 'jieba';
 
+/** Every TokenizerName, for validation and help texts. */
 export const TOKENIZER_NAMES: readonly TokenizerName[] = ['whitespace', 'unicode', 'jieba'];
 
 /**

@@ -4,28 +4,44 @@ import { FastTextSubwords } from './subwords.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import { InvalidArgumentError } from '../errors.ts';
 
+/** fastText's `-loss`: hierarchical softmax, negative sampling, full softmax, one-vs-all. */
 export type FastTextLoss = 'hs' | 'ns' | 'softmax' | 'ova';
+/** The fastText command that trained the model. */
 export type FastTextModelKind = 'cbow' | 'skipgram' | 'supervised';
 
 /** The training arguments a fastText `.bin` records (the fields fastText saves, in its names). */
 export interface FastTextArgs {
+  /** Vector length (`-dim`). */
   dim: number;
+  /** Context window size (`-ws`). */
   ws: number;
+  /** Passes over the corpus (`-epoch`). */
   epoch: number;
+  /** Fewest occurrences for a word to enter the vocabulary (`-minCount`). */
   minCount: number;
+  /** Negatives sampled per target (`-neg`). */
   neg: number;
+  /** Longest word n-gram (`-wordNgrams`, supervised models). */
   wordNgrams: number;
+  /** Loss function (`-loss`). */
   loss: FastTextLoss;
+  /** The command that trained it. */
   model: FastTextModelKind;
+  /** Number of hashed n-gram rows (`-bucket`; 0: no subwords). */
   bucket: number;
+  /** Shortest character n-gram (`-minn`). */
   minn: number;
+  /** Longest character n-gram (`-maxn`; 0: no subwords). */
   maxn: number;
+  /** Tokens between learning-rate updates (`-lrUpdateRate`). */
   lrUpdateRate: number;
+  /** Subsampling threshold (`-t`). */
   t: number;
 }
 
 /** Everything a fastText model file holds. */
 export interface FastTextModelData {
+  /** The training arguments the file records. */
   args: FastTextArgs;
   /** Words (row i of the input matrix is word i), with their corpus counts. */
   vocab: Vocabulary;
@@ -50,6 +66,7 @@ export interface FastTextModelData {
 
 /** A fastText model with its subword lookup and composed vocabulary vectors. */
 export interface FastTextModel extends FastTextModelData {
+  /** Vectors for any word from its character n-grams. */
   subwords: FastTextSubwords;
   /** Vocabulary words with their fastText vectors; `oov` builds vectors for any other word. */
   embeddings: Embeddings;
