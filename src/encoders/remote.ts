@@ -3,6 +3,7 @@ import { normalizeInPlace, type EncodeResult, type Encoder } from './encoder.ts'
 import { VectorCache } from './remote-cache.ts';
 import { DEFAULT_RETRY, postJsonWithRetry, RemoteError, type RetryPolicy } from './remote-http.ts';
 
+/** Where and how a RemoteEncoder calls an OpenAI-compatible embeddings API. */
 export interface RemoteEncoderOptions {
   /** The API's base URL (e.g. https://api.openai.com/v1, http://localhost:11434/v1) or its /embeddings URL. */
   url: string;

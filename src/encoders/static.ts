@@ -3,8 +3,10 @@ import { getTokenizer, type Tokenizer, type TokenizerName } from '../text/tokeni
 import type { Embeddings } from '../vectors/embeddings.ts';
 import { normalizeInPlace, type EncodeResult, type Encoder } from './encoder.ts';
 
+/** How word vectors combine into a text vector: their mean, or SIF (frequency-weighted, common component removed). */
 export type Pooling = 'mean' | 'sif';
 
+/** How a StaticEncoder turns texts into vectors. */
 export interface StaticEncoderOptions {
   /** Shown as the encoder id (default "static"). */
   id?: string;

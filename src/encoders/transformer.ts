@@ -6,6 +6,7 @@ import { poolRow, tokenRows } from './transformer-pooling.ts';
 import { loadRuntime, type HiddenStates, type TransformerRuntime } from './transformer-runtime.ts';
 import { combineWindows, planBatches, windowSpans, type WindowSpan } from './transformer-windows.ts';
 
+/** How a TransformerEncoder loads and runs its model. */
 export interface TransformerEncoderOptions {
   /** Shown as the encoder id (default "transformer:<directory name>"). */
   id?: string;
