@@ -27,7 +27,7 @@ function missingBuild(): string | undefined {
 
 const reason = missingBuild();
 if (reason) {
-  process.stdout.write(`# packed-package tests not run: ${reason}\n`);
+  process.stdout.write(`packed-package tests not run: ${reason}\n`);
   if (process.env.EMBEDKIT_REQUIRE_ORACLES === '1' || process.env.CI) throw new Error(reason);
 }
 
