@@ -137,4 +137,9 @@ test('a user imports every subpath, trains on the prebuilt kernel, queries, serv
   const similar = node([join(pkgDir, 'bin/embedkit.js'), 'similar', out.file, 'queen', '--json']);
   assert.equal(similar.status, 0, similar.stderr);
   assert.ok(JSON.stringify(JSON.parse(similar.stdout)).includes('"word"'), similar.stdout);
+  // A command whose optional package is absent stops with the install command, not a stack.
+  const plot = node([join(pkgDir, 'bin/embedkit.js'), 'plot', out.file, 'king', '-o', join(dir, 'map.png')]);
+  assert.equal(plot.status, 1, plot.stderr);
+  assert.match(plot.stderr, /needs @napi-rs\/canvas, which is not installed: npm install @napi-rs\/canvas@1\.1\.1/);
+  assert.doesNotMatch(plot.stderr, /\n\s+at /);
 });
