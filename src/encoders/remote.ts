@@ -68,7 +68,9 @@ const CHARS_PER_TOKEN = 3;
 export class RemoteEncoder implements Encoder {
   readonly id: string;
   readonly maxTokens: number;
+  /** The API's /embeddings URL. */
   readonly url: string;
+  /** The model name sent with every request. */
   readonly model: string;
   private knownDim?: number;
   private readonly headers: Record<string, string>;

@@ -82,7 +82,9 @@ export class StaticEncoder implements Encoder {
   readonly id: string;
   readonly dim: number;
   readonly maxTokens: number;
+  /** The tokenizer in use ('custom' for a function). */
   readonly tokenizerName: string;
+  /** How word vectors are combined. */
   readonly pooling: Pooling;
   private readonly tokenize: Tokenizer;
   private readonly weights?: Float32Array;
@@ -93,6 +95,7 @@ export class StaticEncoder implements Encoder {
   private readonly sum: Float64Array;
 
   constructor(
+    /** The word vectors texts are encoded with. */
     readonly embeddings: Embeddings,
     options: StaticEncoderOptions = {},
   ) {

@@ -34,8 +34,11 @@ export interface TransformerEncoderOptions {
 
 /** The contextual vectors of one text's tokens (special tokens included, as the model sees them). */
 export interface TokenVectors {
+  /** Token ids, in order. */
   ids: number[];
+  /** Each token as the vocabulary spells it. */
   tokens: string[];
+  /** One contextual vector per token (not normalized). */
   vectors: Float32Array[];
 }
 
@@ -60,10 +63,15 @@ export class TransformerEncoder implements Encoder {
   readonly maxTokens: number;
   /** Window in tokens, special tokens included. */
   readonly maxLength: number;
+  /** How token states become one vector (the option, else the model directory's choice). */
   readonly pooling: TransformerPooling;
+  /** Long inputs are cut to their first window instead of embedded window by window. */
   readonly truncate: boolean;
+  /** Tokens shared by consecutive windows of a long input. */
   readonly overlap: number;
+  /** Put before every text `encodeQueries` gets. */
   readonly queryPrefix: string;
+  /** Put before every text `encode` gets. */
   readonly passagePrefix: string;
   private readonly tokenBudget: number;
   private readonly maxBatch: number;
@@ -71,6 +79,7 @@ export class TransformerEncoder implements Encoder {
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
+    /** The model directory's files and settings. */
     readonly model: ModelDirectory,
     private readonly runtime: TransformerRuntime,
     options: TransformerEncoderOptions,
