@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -47,7 +47,7 @@ before(() => {
   mkdirSync(modules, { recursive: true });
   execFileSync('tar', ['-xzf', join(dir, packed[0].filename), '-C', modules]);
   pkgDir = join(modules, 'embedkit');
-  execFileSync('mv', [join(modules, 'package'), pkgDir]);
+  renameSync(join(modules, 'package'), pkgDir);
   const manifest = JSON.parse(readFileSync(join(pkgDir, 'package.json'), 'utf8'));
   for (const name of Object.keys(manifest.dependencies ?? {})) {
     mkdirSync(dirname(join(modules, name)), { recursive: true });
