@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSy
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
+import ts from 'typescript';
 
 // The package as it is published: `npm pack` of the built dist/, unpacked into a project whose node_modules holds
 // only the packed package.json's `dependencies` (linked from this checkout, so nothing is downloaded). The optional
@@ -142,4 +143,44 @@ test('a user imports every subpath, trains on the prebuilt kernel, queries, serv
   assert.equal(plot.status, 1, plot.stderr);
   assert.match(plot.stderr, /needs @napi-rs\/canvas, which is not installed: npm install @napi-rs\/canvas@1\.1\.1/);
   assert.doesNotMatch(plot.stderr, /\n\s+at /);
+});
+
+test('a TypeScript user gets the types of every subpath from the packed declarations', { skip: reason }, () => {
+  const file = join(project, 'user.mts');
+  writeFileSync(
+    file,
+    `import { loadEmbeddings, type Embeddings, type Neighbour } from 'embedkit';
+import { trainWord2Vec, type Word2VecOptions } from 'embedkit/train';
+import { StaticEncoder, type Encoder } from 'embedkit/encoders';
+import { startServer, type ServeOptions } from 'embedkit/serve';
+import { wordMap, type WordMap } from 'embedkit/viz';
+const options: Word2VecOptions = { input: 'corpus.txt', dim: 10 };
+const vectors: Embeddings = await loadEmbeddings('vectors.txt');
+const near: Neighbour[] = vectors.mostSimilar({ positive: ['king'], topn: 3 });
+const encoder: Encoder = new StaticEncoder(vectors);
+const serve: ServeOptions = { models: [] };
+const map: WordMap = wordMap(vectors, ['king']);
+// @ts-expect-error a misspelt option is a type error, so the declarations are really read
+const wrong: Word2VecOptions = { input: 'corpus.txt', dimm: 10 };
+export { options, near, encoder, serve, map, wrong, trainWord2Vec, startServer };
+`,
+  );
+  // @types/node as a user's project has it; the package's own declarations are what is checked.
+  mkdirSync(join(project, 'node_modules/@types'), { recursive: true });
+  symlinkSync(join(root, 'node_modules/@types/node'), join(project, 'node_modules/@types/node'), 'dir');
+  const program = ts.createProgram([file], {
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+    strict: true,
+    noEmit: true,
+    // Checked like a user's strictest setting: our declarations (and those they pull in) must compile too.
+    skipLibCheck: false,
+    types: ['node'],
+  });
+  const diagnostics = ts.getPreEmitDiagnostics(program);
+  const text = ts.formatDiagnostics(diagnostics, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => project, getNewLine: () => '\n' });
+  assert.equal(text, '');
+  // The declarations came from the unpacked package, not from this checkout's sources.
+  assert.ok(program.getSourceFiles().some((f) => f.fileName.startsWith(join(pkgDir, 'dist/src/train/'))));
 });
