@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.wasm', 'bench/out/**', '.scratch-*/**', '.cache/**'] },
+  { ignores: ['dist/**', 'docs/api/**', 'node_modules/**', 'coverage/**', '**/*.wasm', 'bench/out/**', '.scratch-*/**', '.cache/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -11,6 +11,7 @@ export interface EncodeResult {
   tokens: number[];
 }
 
+/** Anything that turns a batch of texts into unit vectors of one dimension: word vectors, a transformer, an API. */
 export interface Encoder {
   /** Stable identifier, e.g. "static:vectors.bin". */
   readonly id: string;

@@ -24,7 +24,9 @@ export const DEFAULT_RETRY: RetryPolicy = { retries: 5, backoffMs: 500, maxBacko
 export class RemoteError extends EmbedkitError {
   constructor(
     message: string,
+    /** The last HTTP status (0 when no answer came). */
     readonly status: number,
+    /** Requests made, retries included. */
     readonly attempts: number,
   ) {
     super('remote_error', message);

@@ -3,6 +3,7 @@ import { normalizeInPlace, type EncodeResult, type Encoder } from './encoder.ts'
 import { VectorCache } from './remote-cache.ts';
 import { DEFAULT_RETRY, postJsonWithRetry, RemoteError, type RetryPolicy } from './remote-http.ts';
 
+/** Where and how a RemoteEncoder calls an OpenAI-compatible embeddings API. */
 export interface RemoteEncoderOptions {
   /** The API's base URL (e.g. https://api.openai.com/v1, http://localhost:11434/v1) or its /embeddings URL. */
   url: string;
@@ -55,11 +56,21 @@ const CHARS_PER_TOKEN = 3;
  *
  * Per-input token counts: the API reports one total per request. A request of one input gets it exactly; a larger
  * request's total is shared among its inputs in proportion to their lengths (the sum stays exact).
+ * @example
+ * ```ts
+ * import { RemoteEncoder } from 'embedkit/encoders';
+ * // Any OpenAI-compatible API; the key comes from apiKey or the environment (EMBEDKIT_REMOTE_API_KEY).
+ * const encoder = await RemoteEncoder.connect({ url: 'http://127.0.0.1:8080/v1', model: 'en' });
+ * const { vectors } = await encoder.encode(['the king', 'the queen']);
+ * console.log(vectors.length, encoder.dim);
+ * ```
  */
 export class RemoteEncoder implements Encoder {
   readonly id: string;
   readonly maxTokens: number;
+  /** The API's /embeddings URL. */
   readonly url: string;
+  /** The model name sent with every request. */
   readonly model: string;
   private knownDim?: number;
   private readonly headers: Record<string, string>;

@@ -3,8 +3,10 @@ import { getTokenizer, type Tokenizer, type TokenizerName } from '../text/tokeni
 import type { Embeddings } from '../vectors/embeddings.ts';
 import { normalizeInPlace, type EncodeResult, type Encoder } from './encoder.ts';
 
+/** How word vectors combine into a text vector: their mean, or SIF (frequency-weighted, common component removed). */
 export type Pooling = 'mean' | 'sif';
 
+/** How a StaticEncoder turns texts into vectors. */
 export interface StaticEncoderOptions {
   /** Shown as the encoder id (default "static"). */
   id?: string;
@@ -67,12 +69,22 @@ export function wordProbabilities(emb: Embeddings): Float64Array {
  * meaning (fastText's sentence vectors normalize each word first and lose that). A text with no known token
  * (empty, or only unknown words and no subword model) encodes as the zero vector: it still gets a row in the
  * answer, and its cosine with anything is 0 rather than an error.
+ * @example
+ * ```ts
+ * import { loadEmbeddings } from 'embedkit';
+ * import { StaticEncoder } from 'embedkit/encoders';
+ * const encoder = new StaticEncoder(await loadEmbeddings('vectors.bin'), { pooling: 'mean' });
+ * const { vectors, tokens } = await encoder.encode(['the king and the queen', 'a cat and a dog']);
+ * console.log(vectors.length, vectors[0].length, tokens); // 2 16 [ 5, 5 ]
+ * ```
  */
 export class StaticEncoder implements Encoder {
   readonly id: string;
   readonly dim: number;
   readonly maxTokens: number;
+  /** The tokenizer in use ('custom' for a function). */
   readonly tokenizerName: string;
+  /** How word vectors are combined. */
   readonly pooling: Pooling;
   private readonly tokenize: Tokenizer;
   private readonly weights?: Float32Array;
@@ -83,6 +95,7 @@ export class StaticEncoder implements Encoder {
   private readonly sum: Float64Array;
 
   constructor(
+    /** The word vectors texts are encoded with. */
     readonly embeddings: Embeddings,
     options: StaticEncoderOptions = {},
   ) {

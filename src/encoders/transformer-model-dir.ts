@@ -20,7 +20,12 @@ export interface ModelDirectory {
   /** Pooling named by sentence-transformers' 1_Pooling/config.json, if the directory has one. */
   pooling?: TransformerPooling;
   /** A pooling that file asks for and embedkit does not do (e.g. max): an error unless the caller picks one. */
-  unsupportedPooling?: { modes: string; file: string };
+  unsupportedPooling?: {
+    /** The pooling modes the file asks for, e.g. "max". */
+    modes: string;
+    /** The file that asks for them. */
+    file: string;
+  };
   /** Token id used for padding. */
   padTokenId?: number;
   /** config.json's model_type, e.g. "bert". */

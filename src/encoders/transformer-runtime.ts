@@ -1,4 +1,5 @@
 import { EmbedkitError } from '../errors.ts';
+import { importOptional } from '../util/optional-import.ts';
 import type { ModelDirectory } from './transformer-model-dir.ts';
 
 /**
@@ -43,7 +44,7 @@ let library: Promise<Transformers> | undefined;
  * off before anything can be loaded, and nothing is cached outside the model directory.
  */
 function transformers(): Promise<Transformers> {
-  library ??= import('@huggingface/transformers').then((t) => {
+  library ??= importOptional('@huggingface/transformers', 'the transformer encoder', () => import('@huggingface/transformers')).then((t) => {
     t.env.allowRemoteModels = false;
     t.env.allowLocalModels = true;
     t.env.useFSCache = false;
@@ -51,6 +52,8 @@ function transformers(): Promise<Transformers> {
     t.env.logLevel = t.LogLevel.ERROR;
     return t;
   });
+  // A failed load is not cached: installing the package lets a long-running process try again.
+  library.catch(() => (library = undefined));
   return library;
 }
 

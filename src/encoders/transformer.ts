@@ -6,6 +6,7 @@ import { poolRow, tokenRows } from './transformer-pooling.ts';
 import { loadRuntime, type HiddenStates, type TransformerRuntime } from './transformer-runtime.ts';
 import { combineWindows, planBatches, windowSpans, type WindowSpan } from './transformer-windows.ts';
 
+/** How a TransformerEncoder loads and runs its model. */
 export interface TransformerEncoderOptions {
   /** Shown as the encoder id (default "transformer:<directory name>"). */
   id?: string;
@@ -33,8 +34,11 @@ export interface TransformerEncoderOptions {
 
 /** The contextual vectors of one text's tokens (special tokens included, as the model sees them). */
 export interface TokenVectors {
+  /** Token ids, in order. */
   ids: number[];
+  /** Each token as the vocabulary spells it. */
   tokens: string[];
+  /** One contextual vector per token (not normalized). */
   vectors: Float32Array[];
 }
 
@@ -43,6 +47,15 @@ export interface TokenVectors {
  * downloading anything. Each input is tokenized once; an input longer than the model's window is cut into
  * overlapping windows, every window of every input is run in batches bounded by a token budget, each window is
  * pooled and normalized, and an input's windows are averaged by their token counts and normalized again.
+ * @example
+ * ```ts
+ * import { TransformerEncoder } from 'embedkit/encoders';
+ * // A directory as sentence-transformers exports it: config.json, tokenizer.json, onnx/model.onnx.
+ * const encoder = await TransformerEncoder.load('model');
+ * const { vectors } = await encoder.encode(['a first sentence', 'a second one']);
+ * console.log(vectors.length, encoder.dim);
+ * await encoder.dispose();
+ * ```
  */
 export class TransformerEncoder implements Encoder {
   readonly id: string;
@@ -50,10 +63,15 @@ export class TransformerEncoder implements Encoder {
   readonly maxTokens: number;
   /** Window in tokens, special tokens included. */
   readonly maxLength: number;
+  /** How token states become one vector (the option, else the model directory's choice). */
   readonly pooling: TransformerPooling;
+  /** Long inputs are cut to their first window instead of embedded window by window. */
   readonly truncate: boolean;
+  /** Tokens shared by consecutive windows of a long input. */
   readonly overlap: number;
+  /** Put before every text `encodeQueries` gets. */
   readonly queryPrefix: string;
+  /** Put before every text `encode` gets. */
   readonly passagePrefix: string;
   private readonly tokenBudget: number;
   private readonly maxBatch: number;
@@ -61,6 +79,7 @@ export class TransformerEncoder implements Encoder {
   private queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
+    /** The model directory's files and settings. */
     readonly model: ModelDirectory,
     private readonly runtime: TransformerRuntime,
     options: TransformerEncoderOptions,

@@ -26,14 +26,19 @@ export interface AnalogyOptions extends EvalVocabOptions {
   skipInvalid?: boolean;
 }
 
+/** Results of one section of an analogy file (e.g. "capital-common-countries"). */
 export interface AnalogySection {
+  /** The section's name as the file gives it after ": ". */
   section: string;
+  /** Questions answered right. */
   correct: number;
+  /** Questions answered wrong. */
   incorrect: number;
   /** correct / (correct + incorrect), 0 when the section has no answered question. */
   accuracy: number;
 }
 
+/** What evaluateAnalogies found, section by section. */
 export interface AnalogyResult {
   /** Accuracy over all answered questions (the "Total accuracy" section). */
   score: number;
@@ -59,6 +64,16 @@ interface ParsedQuestions {
   skipped: number;
 }
 
+/**
+ * Accuracy on an analogy file in word2vec's questions-words format (": section" lines, then "a b c d"), as gensim's evaluate_word_analogies computes it.
+ * @example
+ * ```ts
+ * import { evaluateAnalogies, loadEmbeddings } from 'embedkit';
+ * const vectors = await loadEmbeddings('vectors.bin');
+ * const result = await evaluateAnalogies(vectors, 'data/eval/questions-words.txt', { restrictVocab: 30000 });
+ * console.log(result.score, result.oov, result.sections.map((s) => s.section));
+ * ```
+ */
 export async function evaluateAnalogies(emb: Embeddings, path: string, options: AnalogyOptions = {}): Promise<AnalogyResult> {
   const method = analogyMethod(options.method);
   const vocab = evalVocab(emb, options);

@@ -8,17 +8,30 @@ import { incompleteBeta } from './special.ts';
  * t approximation with n−2 degrees of freedom.
  */
 
+/** Pearson's correlation coefficient and its two-sided p-value (NaN when undefined). */
 export interface PearsonResult {
+  /** The coefficient, in [-1, 1]. */
   r: number;
+  /** Two-sided p-value. */
   pValue: number;
 }
 
+/** Spearman's rank correlation and its two-sided p-value (NaN when undefined). */
 export interface SpearmanResult {
+  /** The coefficient, in [-1, 1]. */
   rho: number;
+  /** Two-sided p-value. */
   pValue: number;
 }
 
-/** Pearson's r of two equally long samples (at least 2 values) and its two-sided p-value. */
+/**
+ * Pearson's r of two equally long samples (at least 2 values) and its two-sided p-value.
+ * @example
+ * ```ts
+ * import { pearson } from 'embedkit';
+ * console.log(pearson([1, 2, 3, 4], [2, 4, 5, 9]).r); // 0.96…
+ * ```
+ */
 export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): PearsonResult {
   const n = checkSamples(x, y);
   if (n < 2) throw new InvalidArgumentError(`Pearson correlation needs at least 2 values, got ${n}`);
@@ -34,7 +47,14 @@ export function pearson(x: ArrayLike<number>, y: ArrayLike<number>): PearsonResu
   return { r, pValue };
 }
 
-/** Spearman's rho (Pearson's r of the ranks, ties ranked by their average) and its two-sided p-value. */
+/**
+ * Spearman's rho (Pearson's r of the ranks, ties ranked by their average) and its two-sided p-value.
+ * @example
+ * ```ts
+ * import { spearman } from 'embedkit';
+ * console.log(spearman([1, 2, 3, 4], [10, 20, 40, 30]).rho); // 0.8
+ * ```
+ */
 export function spearman(x: ArrayLike<number>, y: ArrayLike<number>): SpearmanResult {
   const n = checkSamples(x, y);
   if (n <= 1 || isConstant(x) || isConstant(y) || hasNaN(x) || hasNaN(y)) return { rho: NaN, pValue: NaN };

@@ -37,6 +37,16 @@ export interface WordPairsResult {
   skipped: number;
 }
 
+/**
+ * Correlation of the vectors' cosines with human similarity scores ("word1 word2 score" lines), as gensim's evaluate_word_pairs computes it.
+ * @example
+ * ```ts
+ * import { evaluateWordPairs, loadEmbeddings } from 'embedkit';
+ * const vectors = await loadEmbeddings('vectors.bin');
+ * const result = await evaluateWordPairs(vectors, 'data/eval/wordsim353.tsv');
+ * console.log(result.spearman.rho, result.pearson.r, result.oov);
+ * ```
+ */
 export async function evaluateWordPairs(emb: Embeddings, path: string, options: WordPairsOptions = {}): Promise<WordPairsResult> {
   const { delimiter = '\t', dummy4unknown = false, skipInvalid = false } = options;
   const vocab = evalVocab(emb, options);

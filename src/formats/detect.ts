@@ -3,6 +3,7 @@ import { FormatError } from '../errors.ts';
 import { readHead } from './byte-input.ts';
 import { isFastTextBinHead } from './fasttext-bin-layout.ts';
 
+/** The vectors file formats embedkit reads and writes. */
 export type VectorFormat = 'word2vec-text' | 'word2vec-binary' | 'glove-text' | 'fasttext-vec' | 'fasttext-bin';
 
 const HEADER = /^\s*\d+[ \t]+\d+[ \t]*\r?$/;
@@ -15,6 +16,11 @@ const SNIFF_BYTES = 4096;
  * "rows dim" header and differ in what follows (raw float32 bytes hold control bytes text never has);
  * a file whose first line is already a vector is GloVe text. The name only separates fastText `.vec` from
  * word2vec text, which are the same layout.
+ * @example
+ * ```ts
+ * import { detectFormat } from 'embedkit';
+ * console.log(await detectFormat('vectors.bin')); // 'word2vec-binary'
+ * ```
  */
 export async function detectFormat(path: string): Promise<VectorFormat> {
   const head = await readHead(path, SNIFF_BYTES);

@@ -20,6 +20,7 @@ import {
 
 /** Reading fastText `.bin` / `.ftz` model files (layout in fasttext-bin-layout.ts), checking every field. */
 
+/** How readFastTextBin reads a model. */
 export interface ReadFastTextOptions {
   /** Read the output matrix (default true). Without it the model gives every vector but cannot be saved. */
   output?: boolean;
@@ -41,7 +42,16 @@ interface DroppedRows {
   to: number;
 }
 
-/** Reads a fastText `.bin` (or quantized `.ftz`) model. */
+/**
+ * Reads a fastText `.bin` (or quantized `.ftz`) model.
+ * @example
+ * ```ts
+ * import { readFastTextBin } from 'embedkit';
+ * const model = await readFastTextBin('fasttext.bin');
+ * // Character n-grams give words outside the vocabulary a vector too.
+ * console.log(model.args.dim, model.embeddings.get('unseenword').length);
+ * ```
+ */
 export async function readFastTextBin(path: string, options: ReadFastTextOptions = {}): Promise<FastTextModel> {
   requireLittleEndian();
   if (options.limit !== undefined && !(Number.isInteger(options.limit) && options.limit >= 1)) {

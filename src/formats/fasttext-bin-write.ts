@@ -17,6 +17,12 @@ const utf8 = new TextEncoder();
  * Writes a fastText `.bin` (version 12) that fastText itself loads: a model read by readFastTextBin (as
  * it was, quantized or not), or Embeddings (their fastText model when they came from one, otherwise
  * a model without subwords whose word rows are the vectors). The file appears atomically.
+ * @example
+ * ```ts
+ * import { readFastTextBin, writeFastTextBin } from 'embedkit';
+ * const model = await readFastTextBin('fasttext.bin');
+ * await writeFastTextBin(model, 'copy.bin'); // n-grams and output matrix included: fastText itself loads it
+ * ```
  */
 export async function writeFastTextBin(model: FastTextModelData | Embeddings, path: string): Promise<void> {
   requireLittleEndian();

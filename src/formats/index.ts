@@ -1,5 +1,6 @@
 import { FormatError, InvalidArgumentError } from '../errors.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
+import type { FastTextModel, FastTextModelData } from '../vectors/fasttext-model.ts';
 import { withAtomicWriteStream } from '../util/atomic-write.ts';
 import { readVocab } from '../vocab/vocab-file.ts';
 import { detectFormat, type VectorFormat } from './detect.ts';
@@ -13,6 +14,7 @@ import { readWord2VecText, writeTextVectors } from './word2vec-text.ts';
 export { detectFormat, type VectorFormat } from './detect.ts';
 export type { UnicodeErrors } from './utf8.ts';
 
+/** How loadEmbeddings reads a file. */
 export interface LoadOptions {
   /** The file's format; detected from its first bytes when 'auto' or omitted. */
   format?: VectorFormat | 'auto';
@@ -33,19 +35,35 @@ export interface LoadOptions {
   vocabFile?: string;
 }
 
+/** How saveEmbeddings writes a file. */
 export interface SaveOptions {
+  /** The file format to write. */
   format: VectorFormat;
   /** GloVe text only: write a "rows dim" header line (the reference tool writes none). */
   header?: boolean;
+  /**
+   * fastText `.bin` only: the full model to write (n-gram rows, output matrix, training arguments), as
+   * readFastTextBin or trainFastText return it; the embeddings must be its vocabulary's vectors. Without it the
+   * file is a model of the embeddings' rows alone (no n-grams), and embeddings that have n-grams are refused.
+   */
+  fastTextModel?: FastTextModelData;
 }
 
-/** Loads any supported vectors file into Embeddings, streaming it from disk (gzip-compressed text too). */
+/**
+ * Loads any supported vectors file into Embeddings, streaming it from disk (gzip-compressed text too).
+ * @example
+ * ```ts
+ * import { loadEmbeddings } from 'embedkit';
+ * const vectors = await loadEmbeddings('vectors.bin', { limit: 20 });
+ * console.log(vectors.size, vectors.dim, vectors.mostSimilar({ positive: ['king'], topn: 3 }));
+ * ```
+ */
 export async function loadEmbeddings(path: string, options: LoadOptions = {}): Promise<Embeddings> {
   const format = !options.format || options.format === 'auto' ? await detectFormat(path) : options.format;
   if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
     throw new FormatError(`limit must be a positive integer, got ${options.limit}`, { file: path });
   }
-  if (format === 'fasttext-bin') return loadFastTextBin(path, options);
+  if (format === 'fasttext-bin') return (await loadFastTextModel(path, options)).embeddings;
   const counts = options.vocabFile ? countsOf(await readVocab(options.vocabFile)) : undefined;
   const common = {
     limit: options.limit,
@@ -64,8 +82,21 @@ export async function loadEmbeddings(path: string, options: LoadOptions = {}): P
   }
 }
 
-/** A fastText model's vectors, with the load options that apply to a model (the others refused by name). */
-async function loadFastTextBin(path: string, options: LoadOptions): Promise<Embeddings> {
+/**
+ * A whole fastText `.bin` model (n-gram rows, output matrix, training arguments) read with the load options that
+ * apply to a model (`limit`, `unicodeErrors` 'strict' or 'replace'; the others are refused by name): what
+ * saveEmbeddings needs as `fastTextModel` to write the model back with its subwords.
+ * @example
+ * ```ts
+ * import { loadFastTextModel, saveEmbeddings } from 'embedkit';
+ * const model = await loadFastTextModel('fasttext.bin', { limit: 5 });
+ * await saveEmbeddings(model.embeddings, 'small.bin', { format: 'fasttext-bin', fastTextModel: model });
+ * ```
+ */
+export async function loadFastTextModel(path: string, options: Omit<LoadOptions, 'format'> = {}): Promise<FastTextModel> {
+  if (options.limit !== undefined && (!Number.isInteger(options.limit) || options.limit < 1)) {
+    throw new FormatError(`limit must be a positive integer, got ${options.limit}`, { file: path });
+  }
   if (options.vocabFile !== undefined) {
     throw new InvalidArgumentError(`vocabFile does not apply to ${path}: a fastText .bin model carries its own word counts`);
   }
@@ -74,10 +105,18 @@ async function loadFastTextBin(path: string, options: LoadOptions): Promise<Embe
       `unicodeErrors 'ignore' does not apply to ${path}: dropping bytes could merge words that are separate rows of a fastText model (use 'replace' or 'strict')`,
     );
   }
-  return (await readFastTextBin(path, { limit: options.limit, unicodeErrors: options.unicodeErrors })).embeddings;
+  return readFastTextBin(path, { limit: options.limit, unicodeErrors: options.unicodeErrors });
 }
 
-/** Saves Embeddings in `format`, atomically: the file appears complete or not at all. */
+/**
+ * Saves Embeddings in `format`, atomically: the file appears complete or not at all.
+ * @example
+ * ```ts
+ * import { loadEmbeddings, saveEmbeddings } from 'embedkit';
+ * const vectors = await loadEmbeddings('vectors.bin');
+ * await saveEmbeddings(vectors, 'vectors.glove.txt', { format: 'glove-text' });
+ * ```
+ */
 export async function saveEmbeddings(emb: Embeddings, path: string, options: SaveOptions): Promise<void> {
   await withAtomicWriteStream(path, async (out) => {
     switch (options.format) {
@@ -89,9 +128,19 @@ export async function saveEmbeddings(emb: Embeddings, path: string, options: Sav
       case 'glove-text':
         return writeGloveText(emb, out, options.header ?? false);
       case 'fasttext-bin':
-        return writeFastTextBinStream(emb, out);
+        return writeFastTextBinStream(options.fastTextModel ? sameModel(emb, options.fastTextModel) : emb, out);
     }
   });
+}
+
+/** The model, once it is clear that `emb` are its vocabulary's vectors (so the file holds what the caller saved). */
+function sameModel(emb: Embeddings, model: FastTextModelData): FastTextModelData {
+  if (model.vocab.size !== emb.size || model.args.dim !== emb.dim || model.vocab.words.some((w, i) => emb.vocab.words[i] !== w)) {
+    throw new InvalidArgumentError(
+      `fastTextModel (${model.vocab.size} words of dimension ${model.args.dim}) is not the model of these embeddings (${emb.size} words of dimension ${emb.dim})`,
+    );
+  }
+  return model;
 }
 
 function countsOf(vocab: { words: string[]; counts: Float64Array }): Map<string, number> {

@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { importOptional } from '../util/optional-import.ts';
 
 /**
  * WebAssembly kernels are kept as readable WAT text next to this file. The build assembles each one into a
@@ -23,7 +24,8 @@ const FEATURES = { simd: true, threads: true, mutable_globals: true, bulk_memory
 
 /** Assembles `wasm/<name>.wat` (SIMD and threads enabled) into WebAssembly bytes. */
 export async function assembleKernel(name: string): Promise<Uint8Array<ArrayBuffer>> {
-  const { default: wabtInit } = await import('wabt');
+  const feature = `assembling the ${name} kernel from its WAT source (a source checkout; a built package ships the .wasm)`;
+  const { default: wabtInit } = await importOptional('wabt', feature, () => import('wabt'));
   const wabt = await wabtInit();
   const parsed = wabt.parseWat(`${name}.wat`, readFileSync(watPath(name), 'utf8'), FEATURES);
   try {

@@ -31,6 +31,15 @@ const PROTECTED = /^\/(v1\/|embeddings(\/|$|\?)|api\/)/;
 /**
  * The HTTP app: the OpenAI-compatible embeddings API, /v1/models, /health, /metrics, the explorer's JSON
  * endpoints and page. Every error leaves in OpenAI's shape. Not listening yet: call listen() or use inject().
+ * @example
+ * ```ts
+ * import { loadEmbeddings } from 'embedkit';
+ * import { createApp, staticModel } from 'embedkit/serve';
+ * const app = await createApp({ models: [staticModel('en', await loadEmbeddings('vectors.bin'))] });
+ * const res = await app.inject({ method: 'POST', url: '/v1/embeddings', payload: { model: 'en', input: 'the king' } });
+ * console.log(res.statusCode, res.json().data[0].embedding.length); // 200 16
+ * await app.close();
+ * ```
  */
 export async function createApp(options: ServeOptions): Promise<FastifyInstance> {
   const models = new Map<string, ServedModel>();
@@ -122,7 +131,22 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Creates the app and listens on host:port (port 0 picks a free one). */
+/**
+ * Creates the app and listens on host:port (port 0 picks a free one).
+ * @example
+ * ```ts
+ * import { loadEmbeddings } from 'embedkit';
+ * import { startServer, staticModel } from 'embedkit/serve';
+ * const server = await startServer({ models: [staticModel('en', await loadEmbeddings('vectors.bin'))], port: 0 });
+ * const res = await fetch(`${server.url}/v1/embeddings`, {
+ *   method: 'POST',
+ *   headers: { 'content-type': 'application/json' },
+ *   body: JSON.stringify({ model: 'en', input: ['the king', 'the queen'] }),
+ * });
+ * console.log((await res.json()).data.length); // 2
+ * await server.close();
+ * ```
+ */
 export async function startServer(options: ServeOptions & { host?: string; port?: number }): Promise<RunningServer> {
   const app = await createApp(options);
   const host = options.host ?? '127.0.0.1';

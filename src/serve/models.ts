@@ -40,12 +40,33 @@ export function parseModelSpec(spec: string): ModelSpec {
   return { name, path: spec };
 }
 
-/** Wraps loaded vectors as a served model with a static encoder. */
+/**
+ * Wraps loaded vectors as a served model with a static encoder.
+ * @example
+ * ```ts
+ * import { loadEmbeddings } from 'embedkit';
+ * import { startServer, staticModel } from 'embedkit/serve';
+ * const en = staticModel('en', await loadEmbeddings('vectors.bin'), { pooling: 'sif' });
+ * const server = await startServer({ models: [en], port: 0 });
+ * console.log(server.url);
+ * await server.close();
+ * ```
+ */
 export function staticModel(name: string, embeddings: Embeddings, options: StaticEncoderOptions = {}, source?: string): ServedModel {
   return { name, embeddings, encoder: new StaticEncoder(embeddings, { id: `static:${name}`, ...options }), created: Math.floor(Date.now() / 1000), source };
 }
 
-/** Opens one spec (see openEncoder) as a served model named `name`; a remote URL without "#model" asks the API for `name`. */
+/**
+ * Opens one spec (see openEncoder) as a served model named `name`; a remote URL without "#model" asks the API for `name`.
+ * @example
+ * ```ts
+ * import { createApp, openServedModel } from 'embedkit/serve';
+ * const app = await createApp({ models: [await openServedModel('en', 'vectors.bin')] });
+ * const res = await app.inject({ method: 'POST', url: '/v1/embeddings', payload: { model: 'en', input: 'the king' } });
+ * console.log(res.statusCode); // 200
+ * await app.close();
+ * ```
+ */
 export async function openServedModel(name: string, spec: string, options: OpenEncoderOptions = {}): Promise<ServedModel> {
   const encoder = await openEncoder(spec, { remoteModel: name, ...options, name });
   if (encoder instanceof StaticEncoder) {
@@ -58,6 +79,14 @@ export async function openServedModel(name: string, spec: string, options: OpenE
 /**
  * Loads every spec (in order; names must be unique) through openEncoder: an http(s) URL as a remote encoder, a model
  * directory (one with a config.json) as a transformer encoder, anything else as a vectors file with a static encoder.
+ * @example
+ * ```ts
+ * import { loadServedModels, startServer } from 'embedkit/serve';
+ * const models = await loadServedModels(['en=vectors.bin', 'tiny=model']);
+ * const server = await startServer({ models, port: 0 });
+ * console.log(models.map((m) => m.name), server.url); // [ 'en', 'tiny' ] …
+ * await server.close();
+ * ```
  */
 export async function loadServedModels(
   specs: readonly string[],

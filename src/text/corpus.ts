@@ -38,6 +38,15 @@ const GZIP_MAGIC = [0x1f, 0x8b];
  * so the first pass spools it to a temporary file that serves every later pass and is removed by close() or at
  * process exit.
  * A missing, unreadable or non-regular file is reported here, before any work starts.
+ * @example
+ * ```ts
+ * import { openCorpus } from 'embedkit/train';
+ * const corpus = await openCorpus('corpus.txt');
+ * let lines = 0;
+ * for await (const _line of corpus.lines()) lines++;
+ * await corpus.close?.();
+ * console.log(lines);
+ * ```
  */
 export async function openCorpus(input: string): Promise<Corpus> {
   if (input === '-') return new SpooledCorpus('-', () => process.stdin);
@@ -47,7 +56,15 @@ export async function openCorpus(input: string): Promise<Corpus> {
   return new FileCorpus(input, input, size, gzip || input.endsWith('.gz'));
 }
 
-/** An in-memory corpus, for tests and for programs that already hold their sentences. */
+/**
+ * An in-memory corpus, for tests and for programs that already hold their sentences.
+ * @example
+ * ```ts
+ * import { corpusFromLines, trainWord2Vec } from 'embedkit/train';
+ * const sentences = Array.from({ length: 100 }, (_, i) => (i % 2 ? 'the cat sat on the mat' : 'the dog lay on the rug'));
+ * await trainWord2Vec({ input: corpusFromLines(sentences), dim: 10, minCount: 1 });
+ * ```
+ */
 export function corpusFromLines(lines: readonly string[], path = '<memory>'): Corpus {
   return {
     path,

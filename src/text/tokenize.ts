@@ -1,10 +1,13 @@
 import { createRequire } from 'node:module';
 import { InvalidArgumentError } from '../errors.ts';
+import { requireOptional } from '../util/optional-import.ts';
 
 /** Splits one line (one sentence) into tokens. Tokens are never empty and never contain whitespace. */
 export type Tokenizer = (line: string) => string[];
+/** The built-in tokenizers (see getTokenizer). */
 export type TokenizerName = 'whitespace' | 'unicode' | 'jieba';
 
+/** Every TokenizerName, for validation and help texts. */
 export const TOKENIZER_NAMES: readonly TokenizerName[] = ['whitespace', 'unicode', 'jieba'];
 
 /**
@@ -54,9 +57,11 @@ let jiebaInstance: JiebaSegmenter | undefined;
 /** The segmenter, with its bundled dictionary loaded on first use (~0.3 s), so other tokenizers never pay for it. */
 function jieba(): JiebaSegmenter {
   if (!jiebaInstance) {
+    // Required synchronously, because a Tokenizer is a plain function; an optional package, hence requireOptional.
     const require = createRequire(import.meta.url);
-    const { Jieba } = require('@node-rs/jieba') as typeof import('@node-rs/jieba');
-    const { dict } = require('@node-rs/jieba/dict.js') as typeof import('@node-rs/jieba/dict.js');
+    const feature = 'the jieba tokenizer (Chinese segmentation)';
+    const { Jieba } = requireOptional('@node-rs/jieba', feature, () => require('@node-rs/jieba') as typeof import('@node-rs/jieba'));
+    const { dict } = requireOptional('@node-rs/jieba', feature, () => require('@node-rs/jieba/dict.js') as typeof import('@node-rs/jieba/dict.js'));
     jiebaInstance = Jieba.withDict(dict);
   }
   return jiebaInstance;
@@ -84,6 +89,14 @@ export const jiebaTokenizer: Tokenizer = (line) => {
   return out ?? pieces;
 };
 
+/**
+ * The tokenizer called `name`: 'whitespace' (word2vec C and gensim), 'unicode' (runs of letters and digits) or 'jieba' (Chinese; needs the optional @node-rs/jieba).
+ * @example
+ * ```ts
+ * import { getTokenizer } from 'embedkit';
+ * console.log(getTokenizer('unicode')('Hello, naïve world!')); // [ 'Hello', 'naïve', 'world' ]
+ * ```
+ */
 export function getTokenizer(name: TokenizerName): Tokenizer {
   switch (name) {
     case 'whitespace':

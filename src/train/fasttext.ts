@@ -47,6 +47,14 @@ const MAX_MEMORY_BYTES = 2 ** 32 - 2 ** 16;
  *
  * Returns the model (with its subword lookup: `embeddings` answers queries for unknown words too); saves
  * it atomically when `output` is set.
+ * @example
+ * ```ts
+ * import { trainFastText } from 'embedkit/train';
+ * import { readFastTextBin } from 'embedkit';
+ * await trainFastText({ input: 'corpus.txt', output: 'trained.bin', dim: 20, minCount: 2, bucket: 10000 });
+ * const model = await readFastTextBin('trained.bin');
+ * console.log(model.embeddings.mostSimilar({ positive: ['thee'], topn: 3 })); // unknown words have vectors too
+ * ```
  */
 export async function trainFastText(options: FastTextTrainOptions): Promise<FastTextModel> {
   const opts = resolveFastTextOptions(options);

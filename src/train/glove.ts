@@ -161,7 +161,16 @@ export function resolveGloveOptions(o: Omit<GloveOptions, 'input'>): ResolvedGlo
   return r;
 }
 
-/** Trains GloVe vectors; see trainGloveDetailed. */
+/**
+ * Trains GloVe vectors (co-occurrence counts within a memory budget, then AdaGrad on worker threads); writes them when `output` is set.
+ * @example
+ * ```ts
+ * import { trainGlove } from 'embedkit/train';
+ * import { loadEmbeddings } from 'embedkit';
+ * await trainGlove({ input: 'corpus.txt', output: 'glove.txt', dim: 20, minCount: 2 });
+ * console.log((await loadEmbeddings('glove.txt')).size);
+ * ```
+ */
 export async function trainGlove(options: GloveOptions): Promise<Embeddings> {
   return (await trainGloveDetailed(options)).embeddings;
 }

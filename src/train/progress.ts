@@ -119,6 +119,16 @@ export interface StderrProgressOptions {
 /**
  * A listener printing progress: on a terminal one line rewritten in place (at most 10 times a second), otherwise
  * (a log file, CI) one line every few seconds, plus the final line of each phase. close() ends the live line.
+ * @example
+ * ```ts
+ * import { stderrProgress, trainWord2Vec } from 'embedkit/train';
+ * const progress = stderrProgress();
+ * try {
+ *   await trainWord2Vec({ input: 'corpus.txt', dim: 20, minCount: 2, onProgress: progress });
+ * } finally {
+ *   progress.close();
+ * }
+ * ```
  */
 export function stderrProgress(options: StderrProgressOptions = {}): ProgressListener & { close(): void } {
   const stream = options.stream ?? process.stderr;

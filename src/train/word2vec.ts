@@ -186,6 +186,14 @@ function settingsOf(r: ResolvedWord2VecOptions): CheckpointSettings {
  * encodes it into chunks of word ids and worker threads train them Hogwild-style over one shared memory.
  * Memory is O(V·dim): the corpus is never held. With threads 1 and a fixed seed the result is bit-identical
  * from run to run.
+ * @example
+ * ```ts
+ * import { trainWord2Vec } from 'embedkit/train';
+ * import { loadEmbeddings } from 'embedkit';
+ * await trainWord2Vec({ input: 'corpus.txt', output: 'trained.bin', binary: true, dim: 20, minCount: 2 });
+ * const vectors = await loadEmbeddings('trained.bin');
+ * console.log(vectors.size, vectors.mostSimilar({ positive: ['the'], topn: 3 }));
+ * ```
  */
 export async function trainWord2Vec(options: Word2VecOptions): Promise<Embeddings> {
   const opts = resolveWord2VecOptions(options);

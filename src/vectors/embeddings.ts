@@ -15,13 +15,18 @@ export type Key = string | Float32Array | number[];
 /** A key alone (weight +1 when positive, −1 when negative) or a key with an explicit weight. */
 export type Term = Key | readonly [Key, number];
 
+/** One query answer: a word and its cosine similarity to the query. */
 export interface Neighbour {
   word: string;
+  /** Cosine similarity in [-1, 1] (3CosMul scores for mostSimilarCosmul). */
   score: number;
 }
 
+/** A gensim-style query: the mean of the positive terms minus the negative ones. */
 export interface MostSimilarOptions {
+  /** Words or vectors the answers should resemble. */
   positive?: Term | readonly Term[];
+  /** Words or vectors the answers should differ from. */
   negative?: Term | readonly Term[];
   /** How many neighbours; default 10. */
   topn?: number;
@@ -29,7 +34,9 @@ export interface MostSimilarOptions {
   restrictVocab?: number;
 }
 
+/** How Embeddings.meanVector averages its keys. */
 export interface MeanVectorOptions {
+  /** One weight per key (default 1 each). */
   weights?: readonly number[];
   /** Unit-normalize each word vector before averaging (default true). */
   preNormalize?: boolean;
@@ -43,10 +50,20 @@ export interface MeanVectorOptions {
  * The one vector type of embedkit: a vocabulary and a row-major V×dim Float32Array, with unit-norm
  * rows computed once on first query. Every model, file format and query works on this type.
  * Query semantics follow gensim's KeyedVectors so results can be compared one to one.
+ * @example
+ * ```ts
+ * import { Embeddings, Vocabulary } from 'embedkit';
+ * const vectors = new Embeddings(new Vocabulary(['cat', 'dog', 'car']), new Float32Array([1, 0, 0.9, 0.1, 0, 1]), 2);
+ * console.log(vectors.mostSimilar({ positive: ['cat'], topn: 1 })); // [ { word: 'dog', score: 0.99… } ]
+ * console.log(vectors.similarity('cat', 'car')); // 0
+ * ```
  */
 export class Embeddings {
+  /** The words; row i of `vectors` belongs to word i. */
   readonly vocab: Vocabulary;
+  /** size × dim floats, row-major, as read or trained (not normalized). */
   readonly vectors: Float32Array;
+  /** Length of every vector. */
   readonly dim: number;
   /** Set by subword models so unknown words still get vectors. */
   oov?: OovLookup;
@@ -80,6 +97,7 @@ export class Embeddings {
     return this;
   }
 
+  /** Number of words (rows). */
   get size(): number {
     return this.vocab.size;
   }

@@ -5,10 +5,22 @@ import { InvalidArgumentError } from '../errors.ts';
  * for Embeddings.mostSimilar. A term without an operator before it is positive.
  */
 export interface ParsedExpression {
+  /** Words added, with their weights. */
   positive: [string, number][];
+  /** Words after a minus sign, with their weights negated (`- 0.5*man` gives [man, -0.5]). */
   negative: [string, number][];
 }
 
+/**
+ * Parses vector arithmetic such as "king - man + woman" (weights as `0.5*word`) into the positive and negative terms `Embeddings.mostSimilar` takes.
+ * @example
+ * ```ts
+ * import { loadEmbeddings, parseExpression } from 'embedkit';
+ * const vectors = await loadEmbeddings('vectors.bin');
+ * const { positive, negative } = parseExpression('king - man + 0.5*woman');
+ * console.log(vectors.mostSimilar({ positive, negative, topn: 3 }));
+ * ```
+ */
 export function parseExpression(text: string): ParsedExpression {
   const tokens = text.match(/[+-]|[^\s+-]+/gu) ?? [];
   const out: ParsedExpression = { positive: [], negative: [] };

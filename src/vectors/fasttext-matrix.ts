@@ -6,7 +6,9 @@ import { InvalidArgumentError } from '../errors.ts';
  * offer; the arithmetic is done in float32 in the same order as fastText so the sums agree bit for bit.
  */
 export interface FastTextMatrix {
+  /** Number of rows (words, then n-gram buckets, for an input matrix). */
   readonly rows: number;
+  /** Length of each row. */
   readonly dim: number;
   /** target += row `i` (float32 arithmetic). */
   addRowTo(target: Float32Array, i: number): void;

@@ -2,29 +2,46 @@ import { Embeddings } from './embeddings.ts';
 import { DenseMatrix, type FastTextMatrix } from './fasttext-matrix.ts';
 import { FastTextSubwords } from './subwords.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
+import { InvalidArgumentError } from '../errors.ts';
 
+/** fastText's `-loss`: hierarchical softmax, negative sampling, full softmax, one-vs-all. */
 export type FastTextLoss = 'hs' | 'ns' | 'softmax' | 'ova';
+/** The fastText command that trained the model. */
 export type FastTextModelKind = 'cbow' | 'skipgram' | 'supervised';
 
 /** The training arguments a fastText `.bin` records (the fields fastText saves, in its names). */
 export interface FastTextArgs {
+  /** Vector length (`-dim`). */
   dim: number;
+  /** Context window size (`-ws`). */
   ws: number;
+  /** Passes over the corpus (`-epoch`). */
   epoch: number;
+  /** Fewest occurrences for a word to enter the vocabulary (`-minCount`). */
   minCount: number;
+  /** Negatives sampled per target (`-neg`). */
   neg: number;
+  /** Longest word n-gram (`-wordNgrams`, supervised models). */
   wordNgrams: number;
+  /** Loss function (`-loss`). */
   loss: FastTextLoss;
+  /** The command that trained it. */
   model: FastTextModelKind;
+  /** Number of hashed n-gram rows (`-bucket`; 0: no subwords). */
   bucket: number;
+  /** Shortest character n-gram (`-minn`). */
   minn: number;
+  /** Longest character n-gram (`-maxn`; 0: no subwords). */
   maxn: number;
+  /** Tokens between learning-rate updates (`-lrUpdateRate`). */
   lrUpdateRate: number;
+  /** Subsampling threshold (`-t`). */
   t: number;
 }
 
 /** Everything a fastText model file holds. */
 export interface FastTextModelData {
+  /** The training arguments the file records. */
   args: FastTextArgs;
   /** Words (row i of the input matrix is word i), with their corpus counts. */
   vocab: Vocabulary;
@@ -49,6 +66,7 @@ export interface FastTextModelData {
 
 /** A fastText model with its subword lookup and composed vocabulary vectors. */
 export interface FastTextModel extends FastTextModelData {
+  /** Vectors for any word from its character n-grams. */
   subwords: FastTextSubwords;
   /** Vocabulary words with their fastText vectors; `oov` builds vectors for any other word. */
   embeddings: Embeddings;
@@ -56,9 +74,6 @@ export interface FastTextModel extends FastTextModelData {
 
 /** The first releases used no magic number; 0 stands for that layout. */
 export const LEGACY_FASTTEXT_VERSION = 0;
-
-/** Which model each Embeddings came from, so a vectors-only caller can still save the full `.bin`. */
-const sources = new WeakMap<Embeddings, FastTextModel>();
 
 /** Builds the subword lookup and the vocabulary's vectors (mean of own row and n-gram rows). */
 export function assembleFastTextModel(data: FastTextModelData): FastTextModel {
@@ -75,24 +90,23 @@ export function assembleFastTextModel(data: FastTextModelData): FastTextModel {
   const raw = data.rawWords;
   const vectors = subwords.composeVocabulary(raw && raw.size > 0 ? (i) => raw.get(i) : undefined);
   const embeddings = new Embeddings(data.vocab, vectors, args.dim, subwords);
-  const model: FastTextModel = { ...data, subwords, embeddings };
-  sources.set(embeddings, model);
-  return model;
-}
-
-/** The fastText model `embeddings` were built from, if any. */
-export function fastTextModelOf(embeddings: Embeddings): FastTextModel | undefined {
-  return sources.get(embeddings);
+  return { ...data, subwords, embeddings };
 }
 
 /**
  * A fastText model for vectors that have no subword information (e.g. read from a `.vec` or word2vec
  * file): no n-grams (maxn 0, bucket 0), so each word's row is its vector and unknown words have none.
  * The output matrix is zero: enough for fastText to load and print vectors, not to resume training.
+ * Vectors whose unknown words come from character n-grams are refused: the n-grams would be lost without a word;
+ * a full model is written from the model itself (readFastTextBin or trainFastText returns it).
  */
 export function fastTextModelFromEmbeddings(embeddings: Embeddings, args: Partial<FastTextArgs> = {}): FastTextModelData {
-  const known = fastTextModelOf(embeddings);
-  if (known) return known;
+  const oov = embeddings.oov;
+  if (oov instanceof FastTextSubwords && oov.scheme.maxn > 0 && oov.scheme.bucket > 0) {
+    throw new InvalidArgumentError(
+      'these vectors build unknown words from fastText n-grams, which a model of their rows alone would lose; write the fastText model itself (the fastTextModel save option, or writeFastTextBin(model))',
+    );
+  }
   const { vocab, dim } = embeddings;
   // fastText samples negatives by count; files without counts get 1 per word so its loader has a valid table.
   const counts = Array.from(vocab.counts, (c) => (c > 0 ? c : 1));

@@ -48,8 +48,11 @@ function isContinuation(byte: number): boolean {
 
 /** Lengths of the n-gram scheme. `legacy` selects the rules of pre-version-11 files (see SubwordScheme). */
 export interface SubwordScheme {
+  /** Shortest character n-gram. */
   minn: number;
+  /** Longest character n-gram (0: none). */
   maxn: number;
+  /** Number of hashed n-gram rows. */
   bucket: number;
   /**
    * Files from fastText before format version 11 computed n-grams slightly differently: single

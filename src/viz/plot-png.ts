@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
-import { createCanvas, GlobalFonts, type SKRSContext2D } from '@napi-rs/canvas';
+import { createRequire } from 'node:module';
+import type { SKRSContext2D } from '@napi-rs/canvas';
+import { requireOptional } from '../util/optional-import.ts';
 import type { WordMap } from './word-map.ts';
 import { GROUP_COLOURS } from './palette.ts';
 
@@ -9,8 +11,18 @@ const FONT_STACK = '"DejaVu Sans", "Liberation Sans", Arial, "WenQuanYi Micro He
 let fontsRegistered = false;
 const METHOD_NAMES = { pca: 'PCA', tsne: 't-SNE', umap: 'UMAP' } as const;
 
+type Canvas = typeof import('@napi-rs/canvas');
+let canvasLibrary: Canvas | undefined;
+
+/** The native canvas, an optional package loaded on the first plot (so importing the server never loads it). */
+function canvasModule(): Canvas {
+  canvasLibrary ??= requireOptional('@napi-rs/canvas', 'PNG plots', () => createRequire(import.meta.url)('@napi-rs/canvas') as Canvas);
+  return canvasLibrary;
+}
+
 function registerFonts(): void {
   if (fontsRegistered) return;
+  const { GlobalFonts } = canvasModule();
   fontsRegistered = true;
   for (const path of CJK_FONTS) if (existsSync(path)) GlobalFonts.registerFromPath(path, path.includes('microhei') ? 'WenQuanYi Micro Hei' : 'WenQuanYi Zen Hei');
 }
@@ -31,9 +43,18 @@ interface Box {
 /**
  * Draws a word map as a PNG: one colour per query word and its neighbours, query words larger and bold, labels
  * placed beside their point where they overlap no earlier label (query words are placed first).
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { loadEmbeddings } from 'embedkit';
+ * import { renderWordMapPng, wordMap } from 'embedkit/viz';
+ * const map = wordMap(await loadEmbeddings('vectors.bin'), ['king', 'cat'], { neighbours: 4 });
+ * writeFileSync('map.png', renderWordMapPng(map, { title: 'king and cat' })); // needs the optional @napi-rs/canvas
+ * ```
  */
 export function renderWordMapPng(map: WordMap, options: PlotOptions = {}): Buffer {
   registerFonts();
+  const { createCanvas } = canvasModule();
   const width = options.width ?? 1200;
   const height = options.height ?? 900;
   const canvas = createCanvas(width, height);

@@ -11,6 +11,12 @@ export const PROJECTION_METHODS: readonly ProjectionMethod[] = ['pca', 'tsne', '
  * 2-D coordinates of `points` by the chosen method. PCA is linear and instant; t-SNE and UMAP keep
  * neighbourhoods (both seeded, so the same words give the same map). Fewer points than the nonlinear methods
  * can work with fall back to PCA.
+ * @example
+ * ```ts
+ * import { project } from 'embedkit/viz';
+ * const points = project([[1, 0, 0], [0.9, 0.1, 0], [0, 0, 1]], 'pca');
+ * console.log(points); // three [x, y] pairs; the first two close together
+ * ```
  */
 export function project(points: readonly ArrayLike<number>[], method: ProjectionMethod = 'pca', seed = 42): number[][] {
   switch (method) {

@@ -26,7 +26,16 @@ export interface WordMapOptions {
   seed?: number;
 }
 
-/** The chosen words and their nearest neighbours, projected to 2-D. */
+/**
+ * The chosen words and their nearest neighbours, projected to 2-D.
+ * @example
+ * ```ts
+ * import { loadEmbeddings } from 'embedkit';
+ * import { wordMap } from 'embedkit/viz';
+ * const map = wordMap(await loadEmbeddings('vectors.bin'), ['king', 'cat'], { neighbours: 3, method: 'pca' });
+ * console.log(map.points.map((p) => `${p.word} ${p.x.toFixed(2)} ${p.y.toFixed(2)}`));
+ * ```
+ */
 export function wordMap(emb: Embeddings, words: readonly string[], options: WordMapOptions = {}): WordMap {
   const chosen = mapWords(emb, words, options.neighbours ?? 10);
   const method = options.method ?? 'pca';

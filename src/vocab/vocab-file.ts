@@ -12,7 +12,15 @@ import { Vocabulary } from './vocabulary.ts';
 // eslint-disable-next-line no-control-regex -- the tokenizers' separators include U+001C..U+001F
 const HAS_WHITESPACE = /[\s\x1c-\x1f\x85]/;
 
-/** Writes `vocab` to `path` atomically (a crash never leaves a truncated file). */
+/**
+ * Writes `vocab` to `path` atomically (a crash never leaves a truncated file).
+ * @example
+ * ```ts
+ * import { readVocab, saveVocab, Vocabulary } from 'embedkit';
+ * await saveVocab(new Vocabulary(['the', 'cat'], [10, 3]), 'vocab.txt'); // "the 10\ncat 3\n"
+ * console.log((await readVocab('vocab.txt')).words); // [ 'the', 'cat' ]
+ * ```
+ */
 export async function saveVocab(vocab: Vocabulary, path: string): Promise<void> {
   for (let i = 0; i < vocab.size; i++) {
     const w = vocab.word(i);
@@ -34,6 +42,13 @@ export async function saveVocab(vocab: Vocabulary, path: string): Promise<void> 
 /**
  * Reads a vocabulary file (plain or .gz), keeping its order and counts. A line that is not "word count" with a
  * non-negative integer count is a FormatError naming the file and line; blank lines are skipped.
+ * @example
+ * ```ts
+ * import { loadEmbeddings, readVocab, saveVocab } from 'embedkit';
+ * await saveVocab((await loadEmbeddings('vectors.bin')).vocab, 'vocab.txt');
+ * const vocab = await readVocab('vocab.txt');
+ * console.log(vocab.size, vocab.word(0), vocab.count(0));
+ * ```
  */
 export async function readVocab(path: string): Promise<Vocabulary> {
   const corpus = await openCorpus(path);

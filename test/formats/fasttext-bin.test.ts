@@ -114,7 +114,7 @@ test('Embeddings without subwords become a fastText model of their rows', async 
     assert.deepEqual(back.vocab.words, ['alpha', 'бета', '北']);
     assert.deepEqual([...back.embeddings.vectors], [1, 2, 3, 4, 5, 6]);
     assert.equal(back.embeddings.oov!.vectorFor('gamma'), null);
-    // Embeddings read from a .bin save as their full model.
+    // A model without n-grams read back writes the same bytes again.
     const again = join(dir, 'again.bin');
     await writeFastTextBin(back.embeddings, again);
     assert.ok(readFileSync(again).equals(readFileSync(path)));

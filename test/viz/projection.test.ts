@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { pca, project } from '../../src/viz/index.ts';
+import { pca } from '../../src/viz/pca.ts';
+import { project } from '../../src/viz/project.ts';
 import { needs, PYTHON } from '../helpers/oracles.ts';
 import { rng } from '../serve/helpers/model.ts';
 

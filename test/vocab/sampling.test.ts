@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { buildNegativeTable, keepProbabilities, negativeTableSize } from '../../src/vocab/sampling.ts';
+import { keepProbabilities } from '../../src/vocab/sampling.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 import { InvalidArgumentError } from '../../src/errors.ts';
 import { needs, PYTHON } from '../helpers/oracles.ts';
@@ -49,31 +49,4 @@ print(json.dumps(out))`;
       assert.ok(Math.abs(keep[i] - ref[i]) < 1e-6, `sample ${sample}, ${words[i]}: ${keep[i]} vs gensim ${ref[i]}`);
     }
   }
-});
-
-test('negative table: slots per word proportional to count^0.75 within one slot', () => {
-  const counts = [1000, 400, 90, 30, 7, 1];
-  const vocab = new Vocabulary(counts.map((_, i) => `w${i}`), counts);
-  const size = 10007;
-  const table = buildNegativeTable(vocab, 0.75, size);
-  assert.equal(table.length, size);
-  const slots = new Array(counts.length).fill(0);
-  for (const id of table) slots[id]++;
-  const z = counts.reduce((s, c) => s + Math.pow(c, 0.75), 0);
-  counts.forEach((c, i) => assert.ok(Math.abs(slots[i] - (size * Math.pow(c, 0.75)) / z) <= 1, `word ${i}: ${slots[i]} slots`));
-  // Words occupy contiguous runs in vocabulary order.
-  for (let k = 1; k < size; k++) assert.ok(table[k] >= table[k - 1]);
-  // power 1 follows counts themselves; power 0 is uniform.
-  const flat = buildNegativeTable(vocab, 0, 600);
-  assert.deepEqual(Array.from(new Set(flat)).map((id) => flat.filter((x) => x === id).length), [100, 100, 100, 100, 100, 100]);
-});
-
-test('negative table size grows with the vocabulary within bounds', () => {
-  assert.equal(negativeTableSize(10), 1 << 20);
-  assert.equal(negativeTableSize(100_000), 3_200_000);
-  assert.equal(negativeTableSize(1e8), 1e8);
-  const vocab = new Vocabulary(['a', 'b'], [3, 1]);
-  assert.equal(buildNegativeTable(vocab).length, 1 << 20);
-  assert.throws(() => buildNegativeTable(new Vocabulary(['a'], [0])), InvalidArgumentError);
-  assert.throws(() => buildNegativeTable(new Vocabulary([], [])), InvalidArgumentError);
 });

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { detectFormat, saveEmbeddings, type VectorFormat } from '../../formats/index.ts';
+import { detectFormat, loadFastTextModel, saveEmbeddings, type VectorFormat } from '../../formats/index.ts';
 import { examples, FORMATS, loadForCli, printJson, withLoadOptions, type LoadCliOptions } from '../common.ts';
 import { EXTENSION_HELP, outputVectorFormat } from '../output-format.ts';
 
@@ -32,8 +32,10 @@ export function registerConvert(program: Command): void {
       // The input's format first: `.bin` means a fastText model when the input is one.
       const inputFormat = o.format && o.format !== 'auto' ? o.format : await detectFormat(input);
       const format = outputVectorFormat(output, o.to, inputFormat);
-      const emb = await loadForCli(input, { ...o, format: inputFormat });
-      await saveEmbeddings(emb, output, { format, header: o.header });
+      // A fastText model written back as one keeps its n-grams and output matrix, so it is read whole.
+      const model = inputFormat === 'fasttext-bin' && format === 'fasttext-bin' ? await loadFastTextModel(input, o) : undefined;
+      const emb = model?.embeddings ?? (await loadForCli(input, { ...o, format: inputFormat }));
+      await saveEmbeddings(emb, output, { format, header: o.header, fastTextModel: model });
       if (o.json) return printJson({ input, output, format, words: emb.size, dim: emb.dim });
       process.stderr.write(`wrote ${emb.size} vectors of dimension ${emb.dim} to ${output} (${format})\n`);
     });

@@ -1,0 +1,12 @@
+/**
+ * `embedkit/encoders`: one `Encoder` interface (texts in, unit vectors out) over word vectors (`StaticEncoder`),
+ * local transformer models (`TransformerEncoder`, needs the optional `@huggingface/transformers`) and any
+ * OpenAI-compatible embeddings API (`RemoteEncoder`).
+ * @packageDocumentation
+ */
+export type { Encoder, EncodeResult } from './encoder.ts';
+export { StaticEncoder, type StaticEncoderOptions, type Pooling } from './static.ts';
+export { TransformerEncoder, type TransformerEncoderOptions, type TokenVectors } from './transformer.ts';
+export type { ModelDirectory, TransformerPooling } from './transformer-model-dir.ts';
+export { RemoteEncoder, type RemoteEncoderOptions } from './remote.ts';
+export { RemoteError, type RetryPolicy } from './remote-http.ts';
