@@ -4,4 +4,4 @@
  * @packageDocumentation
  */
 export { createApp, startServer, DEFAULT_BODY_LIMIT, type ServeOptions, type RunningServer } from './app.ts';
-export { staticModel, openServedModel, loadServedModels, parseModelSpec, type ServedModel, type ModelSpec } from './models.ts';
+export { staticModel, openServedModel, loadServedModels, type ServedModel } from './models.ts';
