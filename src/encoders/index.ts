@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export type { Encoder, EncodeResult } from './encoder.ts';
+export { openEncoder, encoderSpecKind, type OpenEncoderOptions, type OpenedEncoder, type EncoderSpecKind } from './open-encoder.ts';
 export { StaticEncoder, type StaticEncoderOptions, type Pooling } from './static.ts';
 export { TransformerEncoder, type TransformerEncoderOptions, type TokenVectors } from './transformer.ts';
 export type { ModelDirectory, TransformerPooling } from './transformer-model-dir.ts';

@@ -44,7 +44,14 @@ export type OpenedEncoder = Encoder & {
 
 const URL_SPEC = /^https?:\/\//i;
 
-/** Which kind of model `spec` names, without loading it (see openEncoder). */
+/**
+ * Which kind of model `spec` names, without loading it (see openEncoder).
+ * @example
+ * ```ts
+ * import { encoderSpecKind } from 'embedkit/encoders';
+ * console.log(encoderSpecKind('http://127.0.0.1:8080/v1#en'), encoderSpecKind('vectors.bin')); // remote vectors
+ * ```
+ */
 export function encoderSpecKind(spec: string): EncoderSpecKind {
   if (URL_SPEC.test(spec)) return 'remote';
   if (isModelDirectory(spec)) return 'transformer';
@@ -59,8 +66,12 @@ export function encoderSpecKind(spec: string): EncoderSpecKind {
  * A static encoder keeps its vectors as `encoder.embeddings` (word queries, the explorer).
  *
  * @example
+ * ```ts
+ * import { openEncoder } from 'embedkit/encoders';
  * const encoder = await openEncoder('vectors.bin', { pooling: 'sif' });
  * const { vectors } = await encoder.encode(['the river bank']);
+ * console.log(vectors[0].length === encoder.dim); // true
+ * ```
  */
 export async function openEncoder(spec: string, options: OpenEncoderOptions = {}): Promise<OpenedEncoder> {
   const kind = encoderSpecKind(spec);
