@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadEmbeddings, saveEmbeddings } from '../../src/formats/index.ts';
+import { loadEmbeddings, loadFastTextModel, saveEmbeddings } from '../../src/formats/index.ts';
 import { readFastTextBin } from '../../src/formats/fasttext-bin-read.ts';
 import { writeFastTextBin } from '../../src/formats/fasttext-bin-write.ts';
 import { FormatError, InvalidArgumentError } from '../../src/errors.ts';
@@ -30,9 +30,10 @@ test('limit: the first N words with the vectors of the whole model, and unknown 
   assert.deepEqual([...emb.vocab.counts], [...full.vocab.counts.slice(0, LIMIT)]);
 });
 
-test('limit: saving the limited vectors as .bin writes a fastText model of N words (not the whole model)', async () => {
+test('limit: saving the limited model as .bin writes a fastText model of N words (not the whole model)', async () => {
   const out = join(dir, 'limited.bin');
-  await saveEmbeddings(await loadEmbeddings(MODEL, { limit: LIMIT }), out, { format: 'fasttext-bin' });
+  const limited = await loadFastTextModel(MODEL, { limit: LIMIT });
+  await saveEmbeddings(limited.embeddings, out, { format: 'fasttext-bin', fastTextModel: limited });
   const back = await readFastTextBin(out);
   const full = await readFastTextBin(MODEL);
   assert.equal(back.vocab.size, LIMIT);
