@@ -1,3 +1,4 @@
+import { EmbedkitError } from '../errors.ts';
 import { stderrProgress, type ProgressEvent, type ProgressListener } from '../train/progress.ts';
 import { printJson } from './common.ts';
 import { interruptSignal } from './interrupt.ts';
@@ -13,7 +14,7 @@ export interface TrainingReport {
  * is left), progress goes to stderr unless --quiet, and the result is reported as JSON or as one line.
  */
 export async function runTrainingCommand<T>(
-  flags: { quiet?: boolean; json?: boolean },
+  flags: { quiet?: boolean; json?: boolean; checkpoint?: string },
   train: (signal: AbortSignal, onProgress: ProgressListener) => Promise<T>,
   report: (result: T, seconds: number, lastTraining: ProgressEvent | undefined) => TrainingReport,
 ): Promise<void> {
@@ -22,14 +23,27 @@ export async function runTrainingCommand<T>(
   let last: ProgressEvent | undefined;
   const started = performance.now();
   try {
-    const result = await train(signal, (e) => {
+    const result = await trainSpeakingFlags(flags, () => train(signal, (e) => {
       if (e.phase === 'train') last = e;
       show?.(e);
-    });
+    }));
     const { json, line } = report(result, (performance.now() - started) / 1000, last);
     if (flags.json) printJson(json);
     else if (!flags.quiet) process.stderr.write(`embedkit: ${line}\n`);
   } finally {
     show?.close();
+  }
+}
+
+/** Library errors name options; the one a user of the CLI acts on, an interrupted run with a checkpoint, names the flag. */
+async function trainSpeakingFlags<T>(flags: { checkpoint?: string }, train: () => Promise<T>): Promise<T> {
+  try {
+    return await train();
+  } catch (err) {
+    const ckpt = flags.checkpoint;
+    if (err instanceof EmbedkitError && err.code === 'aborted' && ckpt) {
+      throw new EmbedkitError('aborted', `training was interrupted; its state is saved in ${ckpt} (continue with --resume ${ckpt}); no output was written`);
+    }
+    throw err;
   }
 }

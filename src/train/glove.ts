@@ -4,18 +4,20 @@ import { basename, dirname, join } from 'node:path';
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { countCooccurrences } from '../glove/cooccur-count.ts';
 import { RECORD_BYTES } from '../glove/cooccur-file.ts';
-import { biasColumn, rowStride, toTrainingRecords } from '../glove/kernel.ts';
+import { biasColumn, rowStride, toTrainingRecords, type GloveParams } from '../glove/kernel.ts';
 import type { GloveKernelKind } from '../glove/wasm-kernel.ts';
 import { shuffleCooccurrences } from '../glove/shuffle.ts';
 import { createTempDir } from '../glove/temp-dir.ts';
-import { createModel, outputVectors, runEpochs, type EpochReport, type GloveModel } from '../glove/train.ts';
-import { fractionRead, openCorpus, type Corpus } from '../text/corpus.ts';
+import { createModel, gloveMemoryBytes, outputVectors, runEpochs, type EpochReport, type GloveModel } from '../glove/train.ts';
+import { openCorpus, type Corpus } from '../text/corpus.ts';
 import { getTokenizer, type TokenizerName } from '../text/tokenize.ts';
 import { Embeddings } from '../vectors/embeddings.ts';
-import { buildVocabulary } from '../vocab/build.ts';
 import { readVocab, saveVocab } from '../vocab/vocab-file.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import type { ProgressListener } from './progress.ts';
+import { readingProgress, vocabularyPass } from './vocabulary-pass.ts';
+import { saveTrainedVectors } from './save-output.ts';
+import { memoryEstimate, refuseOverLimit, type MemoryEstimate } from './memory.ts';
 import { throwIfAborted } from '../util/abort.ts';
 
 export type GloveOutputFormat = 'glove-text' | 'word2vec-text' | 'word2vec-binary';
@@ -187,8 +189,10 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
   const temp = createTempDir(options.tmpDir);
   try {
     const t0 = performance.now();
-    const vocab = await loadVocabulary(corpus, options, opts, t0);
+    const vocab = await loadVocabulary(corpus, options, opts);
     stop();
+    // Refused before the co-occurrence pass, not after it: the model's size is known once the vocabulary is.
+    refuseOverLimit(gloveEstimate(opts, vocab.size));
     if (options.saveVocab) await saveVocab(vocab, options.saveVocab);
 
     let cooccurFile: string;
@@ -198,7 +202,6 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
     } else {
       const target = options.saveCooccur ? join(dirname(options.saveCooccur), `.${basename(options.saveCooccur)}.tmp-${process.pid}`) : temp.file('cooccur.bin');
       temp.track(target);
-      const started = performance.now();
       const counted = await countCooccurrences(corpus!, vocab, target, {
         window: opts.window,
         symmetric: opts.symmetric,
@@ -207,8 +210,7 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
         tokenizer: getTokenizer(opts.tokenizer),
         tempDir: temp,
         signal,
-        onProgress: (tokens) =>
-          onProgress?.({ phase: 'count', epoch: 1, epochs: 1, progress: fractionRead(corpus!), wordsPerSecond: tokens / Math.max(1e-3, (performance.now() - started) / 1000), etaSeconds: Infinity, wordsDone: tokens }),
+        onProgress: readingProgress('count', corpus!, onProgress),
       });
       spills = counted.spills;
       if (options.saveCooccur) {
@@ -238,7 +240,7 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
     if (records === 0) throw new EmbedkitError('empty_corpus', 'no two vocabulary words co-occur: nothing to train', { file: options.cooccur ?? corpus?.path });
     const shuffleSeconds = (performance.now() - t1) / 1000;
 
-    const params = { vocabSize: vocab.size, dim: opts.dim, stride: rowStride(opts.dim), biasAt: biasColumn(opts.dim), eta: opts.eta, gradClip: opts.gradClip };
+    const params = gloveParams(opts, vocab.size, opts.dim);
     const { model, memory } = createModel(params, opts.seed, opts.threads);
     const trainStart = performance.now();
     const totalRecords = records * opts.epochs;
@@ -277,21 +279,26 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
   }
 }
 
-async function loadVocabulary(corpus: Corpus | undefined, options: GloveOptions, opts: ResolvedGloveOptions, started: number): Promise<Vocabulary> {
+function gloveParams(opts: ResolvedGloveOptions, words: number, dim: number): GloveParams {
+  return { vocabSize: words, dim, stride: rowStride(dim), biasAt: biasColumn(dim), eta: opts.eta, gradClip: opts.gradClip };
+}
+
+function gloveEstimate(opts: ResolvedGloveOptions, words: number): MemoryEstimate {
+  return memoryEstimate('GloVe', words, opts.dim, (n, dim) => gloveMemoryBytes(gloveParams(opts, n, dim), opts.threads));
+}
+
+/** The training memory GloVe would allocate for `vocab` with these options, and the largest vocabulary and dim that fit. */
+export function estimateGloveMemory(options: Omit<GloveOptions, 'input'>, vocab: Vocabulary): MemoryEstimate {
+  return gloveEstimate(resolveGloveOptions(options), vocab.size);
+}
+
+async function loadVocabulary(corpus: Corpus | undefined, options: GloveOptions, opts: ResolvedGloveOptions): Promise<Vocabulary> {
   if (options.readVocab) {
     const vocab = await readVocab(options.readVocab);
     if (vocab.size === 0) throw new EmbedkitError('empty_vocabulary', 'the vocabulary file has no words', { file: options.readVocab });
     return vocab;
   }
-  const { signal, onProgress } = options;
-  const built = await buildVocabulary(corpus!, {
-    minCount: opts.minCount,
-    tokenizer: getTokenizer(opts.tokenizer),
-    maxSentenceLength: 100000,
-    signal,
-    onProgress: (words) =>
-      onProgress?.({ phase: 'vocab', epoch: 1, epochs: 1, progress: fractionRead(corpus!), wordsPerSecond: words / Math.max(1e-3, (performance.now() - started) / 1000), etaSeconds: Infinity, wordsDone: words }),
-  });
+  const built = await vocabularyPass(corpus!, { minCount: opts.minCount, tokenizer: getTokenizer(opts.tokenizer), maxSentenceLength: 100000, signal: options.signal, onProgress: options.onProgress });
   const vocab = built.vocab;
   // GloVe's max-vocab keeps the most frequent words (the vocabulary is sorted by count, ties in first-seen order).
   if (opts.maxVocab !== undefined && vocab.size > opts.maxVocab) {
@@ -305,9 +312,7 @@ function embeddingsOf(model: GloveModel, vocab: Vocabulary, which: 0 | 1 | 2): E
   return new Embeddings(vocab, vectors, dim);
 }
 
-async function save(emb: Embeddings, path: string, opts: ResolvedGloveOptions, header?: boolean): Promise<void> {
-  // Loaded on demand: programs that only want the vectors in memory never load the format writers.
-  const { saveEmbeddings } = await import('../formats/index.ts');
-  await saveEmbeddings(emb, path, { format: opts.format, header: header ?? false });
+function save(emb: Embeddings, path: string, opts: ResolvedGloveOptions, header?: boolean): Promise<void> {
+  return saveTrainedVectors(emb, path, opts.format, header ?? false);
 }
 
