@@ -11,7 +11,7 @@ import { EOS, ngramBuckets } from '../vectors/subwords.ts';
 import { buildHuffmanTree } from '../vocab/huffman.ts';
 import { keepProbabilities } from '../vocab/sampling.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
-import { fastTextCheckpoint, fastTextCheckpointSettings, openFastTextCheckpoint, type FastTextCheckpointSettings, type FastTextResume } from './fasttext-checkpoint.ts';
+import { fastTextCheckpoint, fastTextCheckpointSettings, openFastTextCheckpoint, type FastTextResume } from './fasttext-checkpoint.ts';
 import { resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
 import { memoryEstimate, sharedTrainingMemory, type MemoryEstimate } from './memory.ts';
 import { negativeSampler } from './negative-sampler.ts';
