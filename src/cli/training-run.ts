@@ -1,4 +1,6 @@
 import { EmbedkitError } from '../errors.ts';
+import type { OptionDefs } from '../train/option-schema.ts';
+import { flagError } from './option-flags.ts';
 import { stderrProgress, type ProgressEvent, type ProgressListener } from '../train/progress.ts';
 import { printJson } from './common.ts';
 import { interruptSignal } from './interrupt.ts';
@@ -17,13 +19,15 @@ export async function runTrainingCommand<T>(
   flags: { quiet?: boolean; json?: boolean; checkpoint?: string },
   train: (signal: AbortSignal, onProgress: ProgressListener) => Promise<T>,
   report: (result: T, seconds: number, lastTraining: ProgressEvent | undefined) => TrainingReport,
+  /** The trainer's option schema: errors naming an option name its flag instead. */
+  schema?: OptionDefs,
 ): Promise<void> {
   const signal = interruptSignal();
   const show = flags.quiet ? undefined : stderrProgress();
   let last: ProgressEvent | undefined;
   const started = performance.now();
   try {
-    const result = await trainSpeakingFlags(flags, () => train(signal, (e) => {
+    const result = await trainSpeakingFlags(flags, schema, () => train(signal, (e) => {
       if (e.phase === 'train') last = e;
       show?.(e);
     }));
@@ -35,11 +39,12 @@ export async function runTrainingCommand<T>(
   }
 }
 
-/** Library errors name options; the one a user of the CLI acts on, an interrupted run with a checkpoint, names the flag. */
-async function trainSpeakingFlags<T>(flags: { checkpoint?: string }, train: () => Promise<T>): Promise<T> {
+/** Library errors name options; here they name the flags (an option error, and the hint to resume an interrupted run). */
+async function trainSpeakingFlags<T>(flags: { checkpoint?: string }, schema: OptionDefs | undefined, train: () => Promise<T>): Promise<T> {
   try {
     return await train();
-  } catch (err) {
+  } catch (thrown) {
+    const err = schema ? flagError(schema, thrown) : thrown;
     const ckpt = flags.checkpoint;
     if (err instanceof EmbedkitError && err.code === 'aborted' && ckpt) {
       throw new EmbedkitError('aborted', `training was interrupted; its state is saved in ${ckpt} (continue with --resume ${ckpt}); no output was written`);

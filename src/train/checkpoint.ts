@@ -9,23 +9,11 @@ import { trainerCheckpoint } from './trainer-checkpoint.ts';
  */
 const format = trainerCheckpoint<CheckpointSettings, CheckpointPosition>('EMBEDKIT-W2V-CHECKPOINT 1\n', 'word2vec', ['syn0', 'syn1neg', 'syn1']);
 
-/** The settings a resumed run must share with the run that wrote the checkpoint. */
-export interface CheckpointSettings {
-  dim: number;
-  cbow: boolean;
-  cbowMean: boolean;
-  hs: boolean;
-  negative: number;
-  window: number;
-  sample: number;
-  alpha: number;
-  minAlpha: number;
-  epochs: number;
-  seed: number;
-  tokenizer: string;
-  maxSentenceLength: number;
-  chunkWords: number;
-}
+/**
+ * The settings a resumed run must share with the run that wrote the checkpoint: the options word2vecSchema
+ * marks `checkpoint`, and the chunk size.
+ */
+export type CheckpointSettings = Record<string, unknown> & { chunkWords: number };
 
 /** Where training stopped (the runner's position under the names this format has always stored). */
 export interface CheckpointPosition {
@@ -55,7 +43,7 @@ export async function saveCheckpoint(
   path: string,
   c: Omit<Word2VecCheckpoint, 'syn0' | 'syn1neg' | 'syn1'> & { syn0: StridedMatrix; syn1neg?: StridedMatrix; syn1?: StridedMatrix },
 ): Promise<void> {
-  await format.save(path, { settings: c.settings, position: c.position, vocab: c.vocab, dim: c.settings.dim, matrices: { syn0: c.syn0, syn1neg: c.syn1neg, syn1: c.syn1 } });
+  await format.save(path, { settings: c.settings, position: c.position, vocab: c.vocab, dim: c.settings.dim as number, matrices: { syn0: c.syn0, syn1neg: c.syn1neg, syn1: c.syn1 } });
 }
 
 /** Opens a checkpoint for resuming (matrices read on demand); with `now`, refuses one written with other settings. */

@@ -1,4 +1,5 @@
-import type { ResolvedFastTextOptions } from './fasttext-options.ts';
+import { fastTextSchema, type ResolvedFastTextOptions } from './fasttext-options.ts';
+import { checkpointSettings } from './option-schema.ts';
 import { trainerCheckpoint, type OpenedCheckpoint } from './trainer-checkpoint.ts';
 
 /**
@@ -7,11 +8,8 @@ import { trainerCheckpoint, type OpenedCheckpoint } from './trainer-checkpoint.t
  */
 export const fastTextCheckpoint = trainerCheckpoint<FastTextCheckpointSettings, FastTextCheckpointPosition>('EMBEDKIT-FASTTEXT-CHECKPOINT 1\n', 'fastText', ['input', 'output']);
 
-/** The settings a resumed run must share with the run that wrote the checkpoint (threads may change). */
-export type FastTextCheckpointSettings = Pick<
-  ResolvedFastTextOptions,
-  'model' | 'loss' | 'dim' | 'ws' | 'epoch' | 'minCount' | 'neg' | 't' | 'minn' | 'maxn' | 'bucket' | 'lr' | 'lrUpdateRate' | 'seed' | 'tokenizer'
-> & { chunkWords: number };
+/** The settings a resumed run must share with the run that wrote the checkpoint: fastTextSchema's `checkpoint` options and the chunk size. */
+export type FastTextCheckpointSettings = Record<string, unknown> & { chunkWords: number };
 
 /** Where training stopped. */
 export interface FastTextCheckpointPosition {
@@ -30,8 +28,7 @@ export interface FastTextCheckpointPosition {
 export type FastTextResume = OpenedCheckpoint<FastTextCheckpointSettings, FastTextCheckpointPosition>;
 
 export function fastTextCheckpointSettings(o: ResolvedFastTextOptions, chunkWords: number): FastTextCheckpointSettings {
-  const { model, loss, dim, ws, epoch, minCount, neg, t, minn, maxn, bucket, lr, lrUpdateRate, seed, tokenizer } = o;
-  return { model, loss, dim, ws, epoch, minCount, neg, t, minn, maxn, bucket, lr, lrUpdateRate, seed, tokenizer, chunkWords };
+  return { ...checkpointSettings(fastTextSchema, o), chunkWords };
 }
 
 /** Opens `path` and refuses it when it was written with other settings than `now`. */

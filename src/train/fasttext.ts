@@ -5,14 +5,15 @@ import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
 import { getTokenizer, whitespaceTokenizer, type Tokenizer } from '../text/tokenize.ts';
 import { throwIfAborted } from '../util/abort.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
-import { assembleFastTextModel, type FastTextModel, type FastTextModelData } from '../vectors/fasttext-model.ts';
+import { assembleFastTextModel, type FastTextArgs, type FastTextModel, type FastTextModelData } from '../vectors/fasttext-model.ts';
 import { DenseMatrix } from '../vectors/fasttext-matrix.ts';
 import { EOS, ngramBuckets } from '../vectors/subwords.ts';
 import { buildHuffmanTree } from '../vocab/huffman.ts';
 import { keepProbabilities } from '../vocab/sampling.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import { fastTextCheckpoint, fastTextCheckpointSettings, openFastTextCheckpoint, type FastTextResume } from './fasttext-checkpoint.ts';
-import { resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
+import { fastTextSchema, resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
+import { referenceArgs } from './option-schema.ts';
 import { memoryEstimate, sharedTrainingMemory, type MemoryEstimate } from './memory.ts';
 import { negativeSampler } from './negative-sampler.ts';
 import { initUniformRows, unpad } from './rows.ts';
@@ -20,7 +21,7 @@ import { CHUNK_WORDS, POOL_DEPTH, runChunkTraining, type RunPosition } from './r
 import { saveTrainedFastTextModel, saveTrainedVectors } from './save-output.ts';
 import { vocabularyPass } from './vocabulary-pass.ts';
 
-export { resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
+export { fastTextSchema, resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
 
 /** fastText cuts lines longer than this many tokens into several. */
 const MAX_LINE_TOKENS = 1024;
@@ -81,9 +82,9 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Fast
         // fastText's budget: epoch × every token the vocabulary pass read (rare ones included), trained over the
         // in-vocabulary ones, the rate falling linearly to 0; a corpus with words under minCount thus gets a
         // little more than `epoch` passes, the last partial.
-        epochs: opts.epoch,
+        epochs: opts.epochs,
         wordsPerEpoch: ntokens,
-        alpha: opts.lr,
+        alpha: opts.alpha,
         minAlpha: 0,
         budget: 'words',
         emptyPass: 'stop',
@@ -198,7 +199,7 @@ async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, n
   views.subwordOffsets.set(subwords.offsets);
   views.subwordRows.set(subwords.rows);
   // fastText's discard test compares against the frequency among all tokens read, unknown ones included.
-  views.keep.set(keepProbabilities(vocab, opts.t, ntokens));
+  views.keep.set(keepProbabilities(vocab, opts.sample, ntokens));
   if (tree) {
     views.codes.set(tree.codes);
     views.points.set(tree.points);
@@ -237,8 +238,8 @@ function shapeOf(opts: ResolvedFastTextOptions, words: number, dim: number, subw
     subwordRows,
     cbow: opts.model === 'cbow',
     loss: opts.loss,
-    neg: opts.neg,
-    ws: opts.ws,
+    neg: opts.negative,
+    ws: opts.window,
     lrUpdateRate: opts.lrUpdateRate,
     huffmanBits,
     maxChunkWords: CHUNK_WORDS + MAX_LINE_TOKENS,
@@ -252,21 +253,8 @@ function modelData(vocab: Vocabulary, layout: FastTextLayout, views: ReturnType<
   const words = vocab.size;
   const bucket = layout.shape.bucket;
   return {
-    args: {
-      dim: opts.dim,
-      ws: opts.ws,
-      epoch: opts.epoch,
-      minCount: opts.minCount,
-      neg: opts.neg,
-      wordNgrams: 1,
-      loss: opts.loss,
-      model: opts.model,
-      bucket,
-      minn: opts.maxn > 0 ? opts.minn : 0,
-      maxn: opts.maxn,
-      lrUpdateRate: opts.lrUpdateRate,
-      t: opts.t,
-    },
+    // fastText's args are the schema's options under their fastText names, with what training made of them.
+    args: { ...(referenceArgs(fastTextSchema, opts) as Omit<FastTextArgs, 'wordNgrams'>), wordNgrams: 1, bucket, minn: opts.maxn > 0 ? opts.minn : 0 },
     vocab,
     labels: new Vocabulary([]),
     ntokens,

@@ -14,11 +14,12 @@ import { negativeSampler } from './negative-sampler.ts';
 import { initUniformRows, unpad } from './rows.ts';
 import { CHUNK_WORDS, POOL_DEPTH, runChunkTraining, type RunPosition } from './runner.ts';
 import { vocabularyPass } from './vocabulary-pass.ts';
-import { resolveWord2VecOptions, type ResolvedWord2VecOptions, type Word2VecOptions } from './word2vec-options.ts';
+import { checkpointSettings } from './option-schema.ts';
+import { resolveWord2VecOptions, word2vecSchema, type ResolvedWord2VecOptions, type Word2VecOptions } from './word2vec-options.ts';
 import { saveTrainedVectors } from './save-output.ts';
 import { memoryEstimate, sharedTrainingMemory, type MemoryEstimate } from './memory.ts';
 
-export { resolveWord2VecOptions, type ResolvedWord2VecOptions, type Word2VecOptions } from './word2vec-options.ts';
+export { resolveWord2VecOptions, word2vecSchema, type ResolvedWord2VecOptions, type Word2VecOptions } from './word2vec-options.ts';
 
 /**
  * Hierarchical softmax: the inner nodes nearest the root (every prediction updates the root, half of them its
@@ -27,23 +28,9 @@ export { resolveWord2VecOptions, type ResolvedWord2VecOptions, type Word2VecOpti
  */
 const HS_HOT_ROWS = 64;
 
+/** What a checkpoint records: the schema's checkpointed settings, and the chunk size (it decides the chunks skipped on resume). */
 function settingsOf(r: ResolvedWord2VecOptions): CheckpointSettings {
-  return {
-    dim: r.dim,
-    cbow: r.cbow,
-    cbowMean: r.cbowMean,
-    hs: r.hs,
-    negative: r.negative,
-    window: r.window,
-    sample: r.sample,
-    alpha: r.alpha,
-    minAlpha: r.minAlpha,
-    epochs: r.epochs,
-    seed: r.seed,
-    tokenizer: r.tokenizer,
-    maxSentenceLength: r.maxSentenceLength,
-    chunkWords: CHUNK_WORDS,
-  };
+  return { ...checkpointSettings(word2vecSchema, { ...r, skipgram: undefined }), chunkWords: CHUNK_WORDS };
 }
 
 /**

@@ -41,7 +41,7 @@ function plantedCorpus(lines: number, seed = 1): string[] {
   return out;
 }
 
-const small: Partial<FastTextTrainOptions> = { dim: 16, ws: 3, minCount: 1, t: 0, epoch: 3, threads: 1, seed: 7, bucket: 5000, minn: 3, maxn: 5 };
+const small: Partial<FastTextTrainOptions> = { dim: 16, window: 3, minCount: 1, sample: 0, epochs: 3, threads: 1, seed: 7, bucket: 5000, minn: 3, maxn: 5 };
 
 /** Mean share of each topic word's 5 nearest neighbours that belong to its topic (chance: 9/80 ≈ 0.11). */
 function topicPrecision(emb: Awaited<ReturnType<typeof trainFastText>>['embeddings']): number {
@@ -75,12 +75,12 @@ for (const [name, opts] of [
   ['skip-gram, negative sampling', { model: 'skipgram', loss: 'ns' }],
   ['skip-gram, hierarchical softmax', { model: 'skipgram', loss: 'hs' }],
   ['skip-gram, full softmax', { model: 'skipgram', loss: 'softmax' }],
-  ['CBOW, full softmax', { model: 'cbow', loss: 'softmax', lr: 0.1 }],
-  ['CBOW, negative sampling', { model: 'cbow', loss: 'ns', lr: 0.1 }],
+  ['CBOW, full softmax', { model: 'cbow', loss: 'softmax', alpha: 0.1 }],
+  ['CBOW, negative sampling', { model: 'cbow', loss: 'ns', alpha: 0.1 }],
   ['skip-gram, 2 threads', { model: 'skipgram', loss: 'ns', threads: 2 }],
 ] as const) {
   test(`${name}: topic mates become neighbours (far above chance)`, async () => {
-    const model = await trainFastText({ ...small, epoch: 5, input: corpusFromLines(plantedCorpus(1500)), ...opts });
+    const model = await trainFastText({ ...small, epochs: 5, input: corpusFromLines(plantedCorpus(1500)), ...opts });
     const p = topicPrecision(model.embeddings);
     assert.ok(p > 0.6, `topic precision@5 ${p.toFixed(3)} (chance ≈ 0.11)`);
   });
@@ -163,7 +163,7 @@ test('an aborted run throws and writes nothing', async () => {
 test('checkpoint on abort, then resume, ends bit-identical to an uninterrupted run', async () => {
   // ~90k tokens a pass: several 16k-token chunks, so the abort lands mid-pass, after some chunks.
   const lines = plantedCorpus(10000, 9);
-  const opts = { ...small, epoch: 2 };
+  const opts = { ...small, epochs: 2 };
   const whole = await trainFastText({ ...opts, input: corpusFromLines(lines) });
 
   const checkpoint = join(dir, 'run.ckpt');
@@ -211,8 +211,9 @@ test('bad input: clear errors naming the problem', async () => {
   await rejects({ loss: 'ova' as 'ns' }, /ova \(one-vs-all\) is for supervised/);
   await rejects({ loss: 'nce' as 'ns' }, /loss must be ns, hs or softmax, got "nce"/);
   await rejects({ model: 'supervised' as 'cbow' }, /model must be skipgram or cbow/);
-  await rejects({ neg: 0 }, /neg must be/);
-  await rejects({ t: 2 }, /t must be a number in \[0, 1\)/);
+  await rejects({ negative: 0 }, /negative must be/);
+  await rejects({ neg: 0 } as Partial<FastTextTrainOptions>, /neg is called negative here/);
+  await rejects({ sample: 2 }, /sample must be a number in \[0, 1\)/);
   await rejects({ bucket: 0 }, /bucket 0 leaves no rows/);
   await rejects({ minCount: 10_000 }, /min-count 10000 removes every word/);
   await rejects({ bucket: 20_000_000, dim: 100 }, /needs [\d.]+ GiB/);
