@@ -66,6 +66,9 @@ export { ProgressMeter, stderrProgress, formatProgress, type ProgressEvent, type
 export { trainFastText, trainFastTextEmbeddings, resolveFastTextOptions, outputTargets, type FastTextTrainOptions, type ResolvedFastTextOptions, type OutputTarget } from './train/fasttext.ts';
 export type { FastTextKernelKind } from './kernels/fasttext-fast.ts';
 export { trainGlove, trainGloveDetailed, resolveGloveOptions, type GloveOptions, type ResolvedGloveOptions, type GloveTrainingResult, type GloveOutputFormat } from './train/glove.ts';
+export { estimateMemory, type EstimateOptions, type MemoryEstimate } from './train/estimate-memory.ts';
+export type { TrainingResult, TrainingStats } from './train/result.ts';
+export type { GloveStats } from './train/glove.ts';
 export type { EpochReport as GloveEpochReport } from './glove/train.ts';
 export type { GloveKernelKind } from './glove/wasm-kernel.ts';
 export { RecordReader as CooccurrenceReader, RecordWriter as CooccurrenceWriter } from './glove/cooccur-file.ts';

@@ -20,6 +20,7 @@ import { initUniformRows, unpad } from './rows.ts';
 import { CHUNK_WORDS, POOL_DEPTH, runChunkTraining, type RunPosition } from './runner.ts';
 import { saveTrainedFastTextModel, saveTrainedVectors } from './save-output.ts';
 import { vocabularyPass } from './vocabulary-pass.ts';
+import type { TrainingResult } from './result.ts';
 
 export { fastTextSchema, resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
 
@@ -36,10 +37,11 @@ const MAX_LINE_TOKENS = 1024;
  * main thread encodes it into chunks of word ids placed in shared memory, worker threads train them
  * Hogwild style (kernels/wasm/fasttext.wat, held to kernels/fasttext-reference.ts). With threads 1 and a fixed seed two runs are bit-identical.
  *
- * Returns the model (with its subword lookup: `embeddings` answers queries for unknown words too); saves
+ * Returns the vectors, the model (with its subword lookup: `embeddings` answers queries for unknown words too) and the run's stats; saves
  * it atomically when `output` is set.
  */
-export async function trainFastText(options: FastTextTrainOptions): Promise<FastTextModel> {
+export async function trainFastText(options: FastTextTrainOptions): Promise<TrainingResult<FastTextModel>> {
+  const started = performance.now();
   const opts = resolveFastTextOptions(options);
   const outputs = options.output !== undefined ? outputTargets(options.output) : [];
   const { signal } = options;
@@ -71,7 +73,7 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Fast
     }
     const p = resume?.position;
     const position: RunPosition = p ? { pass: p.pass, chunksDone: p.chunksDone, dispatched: p.dispatched, rng: p.rng } : { pass: 0, chunksDone: 0, dispatched: 0, rng: [] };
-    await runChunkTraining(
+    const totals = await runChunkTraining(
       { kernel: 'fasttext', layout, memory, kind: opts.kernel, module: opts.kernel === 'wasm' ? await compileFastTextKernel() : undefined },
       {
         corpus,
@@ -106,7 +108,7 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Fast
       if (target.format === 'fasttext-bin') await saveTrainedFastTextModel(model, target.path);
       else await saveTrainedVectors(model.embeddings, target.path, 'fasttext-vec');
     }
-    return model;
+    return { embeddings: model.embeddings, model, stats: { vocabSize: vocab.size, trained: totals.trained, loss: totals.loss, seconds: (performance.now() - started) / 1000 } };
   } finally {
     await resume?.file.close();
     if (typeof options.input === 'string') await raw.close?.();
@@ -193,7 +195,7 @@ async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, n
   const tree = opts.loss === 'hs' ? buildHuffmanTree(vocab.counts) : undefined;
   const huffmanBits = tree ? tree.codes.length : 0;
   const layout = planFastTextLayout(shapeOf(opts, vocab.size, opts.dim, subwords.rows.length, huffmanBits));
-  const memory = sharedTrainingMemory(fastTextEstimate(opts, vocab.size, subwords.rows.length, huffmanBits));
+  const memory = sharedTrainingMemory(fastTextEstimate(opts, vocab.size, subwords.rows.length, huffmanBits), layout.totalBytes);
   const views = fastTextViewsOf(memory.buffer, layout);
   fillFastTextSigmoidTables(views.expTable, views.logTable);
   views.subwordOffsets.set(subwords.offsets);

@@ -16,13 +16,12 @@ import { readVocab, saveVocab } from '../vocab/vocab-file.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import { readingProgress, vocabularyPass } from './vocabulary-pass.ts';
 import { saveTrainedVectors } from './save-output.ts';
+import type { TrainingResult, TrainingStats } from './result.ts';
 import { memoryEstimate, refuseOverLimit, type MemoryEstimate } from './memory.ts';
 import { throwIfAborted } from '../util/abort.ts';
 
-/** What a run did, for reports and benchmarks. */
-export interface GloveTrainingResult {
-  embeddings: Embeddings;
-  vocabSize: number;
+/** What a GloVe run did, for reports and benchmarks. */
+export interface GloveStats extends TrainingStats {
   /** Distinct co-occurring pairs trained on. */
   nonZeros: number;
   /** Seconds counting the vocabulary and the co-occurrences (0 when read from files). */
@@ -33,9 +32,14 @@ export interface GloveTrainingResult {
   epochs: EpochReport[];
 }
 
-/** Trains GloVe vectors; see trainGloveDetailed. */
-export async function trainGlove(options: GloveOptions): Promise<Embeddings> {
-  return (await trainGloveDetailed(options)).embeddings;
+/** trainGloveDetailed's result: the vectors with the stats beside them (the shape callers of that name expect). */
+export type GloveTrainingResult = { embeddings: Embeddings } & Omit<GloveStats, 'trained' | 'loss' | 'seconds'>;
+
+/** The same run as trainGlove, its stats spread beside the vectors. */
+export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTrainingResult> {
+  const { embeddings, stats } = await trainGlove(options);
+  const { trained: _trained, loss: _loss, seconds: _seconds, ...rest } = stats;
+  return { embeddings, ...rest };
 }
 
 /**
@@ -43,8 +47,10 @@ export async function trainGlove(options: GloveOptions): Promise<Embeddings> {
  * within the window (memory-bounded: sorted runs spill to temporary files and are merged), shuffle the records
  * (memory-bounded), then train word and context vectors with AdaGrad on the weighted least-squares cost, threads
  * sharing the parameters Hogwild-style. Temporary files are removed on success, on error and on abort.
+ * Returns the vectors and the run's stats.
  */
-export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTrainingResult> {
+export async function trainGlove(options: GloveOptions): Promise<TrainingResult<undefined, GloveStats>> {
+  const started = performance.now();
   const opts = resolveGloveOptions(options);
   const { signal, onProgress } = options;
   const stop = () => {
@@ -142,7 +148,8 @@ export async function trainGloveDetailed(options: GloveOptions): Promise<GloveTr
       stop();
       await save(embeddings, options.output, opts, options.header);
     }
-    return { embeddings, vocabSize: vocab.size, nonZeros: records, countSeconds, spills, shuffleSeconds, epochs };
+    const stats: GloveStats = { vocabSize: vocab.size, trained: records * epochs.length, loss: epochs.at(-1)?.cost, seconds: (performance.now() - started) / 1000, nonZeros: records, countSeconds, spills, shuffleSeconds, epochs };
+    return { embeddings, stats };
   } finally {
     temp.remove();
     if (typeof options.input === 'string') await corpus?.close?.();

@@ -70,8 +70,14 @@ export interface RunOptions {
   signal?: AbortSignal;
 }
 
+/** What a run trained: words over all passes (resumed ones included) and the mean loss of this call's chunks. */
+export interface RunTotals {
+  trained: number;
+  loss?: number;
+}
+
 /** Trains the corpus into the shared memory of `setup` on `threads` workers; returns when done (throws when aborted). */
-export async function runChunkTraining(setup: KernelSetup, o: RunOptions): Promise<void> {
+export async function runChunkTraining(setup: KernelSetup, o: RunOptions): Promise<RunTotals> {
   const { position, threads } = o;
   const buffer = setup.memory.buffer;
   for (let s = 0; s < threads; s++) {
@@ -94,6 +100,7 @@ export async function runChunkTraining(setup: KernelSetup, o: RunOptions): Promi
   } finally {
     await pool.close();
   }
+  return { trained: stats.wordsDone, loss: stats.lossCount > 0 ? stats.lossSum / stats.lossCount : undefined };
 }
 
 async function runPasses(pool: WorkerPool<KernelTask, KernelTaskResult>, setup: KernelSetup, o: RunOptions, stats: { wordsDone: number; lossSum: number; lossCount: number }): Promise<void> {

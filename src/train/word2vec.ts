@@ -14,6 +14,7 @@ import { negativeSampler } from './negative-sampler.ts';
 import { initUniformRows, unpad } from './rows.ts';
 import { CHUNK_WORDS, POOL_DEPTH, runChunkTraining, type RunPosition } from './runner.ts';
 import { vocabularyPass } from './vocabulary-pass.ts';
+import type { TrainingResult } from './result.ts';
 import { checkpointSettings } from './option-schema.ts';
 import { resolveWord2VecOptions, word2vecSchema, type ResolvedWord2VecOptions, type Word2VecOptions } from './word2vec-options.ts';
 import { saveTrainedVectors } from './save-output.ts';
@@ -38,9 +39,10 @@ function settingsOf(r: ResolvedWord2VecOptions): CheckpointSettings {
  * streamed from disk: one pass counts the vocabulary, then each epoch re-reads the corpus, the main thread
  * encodes it into chunks of word ids and worker threads train them Hogwild-style over one shared memory
  * (the training runner, runner.ts). Memory is O(V·dim): the corpus is never held. With threads 1 and a fixed
- * seed the result is bit-identical from run to run.
+ * seed the result is bit-identical from run to run. Returns the vectors and the run's stats.
  */
-export async function trainWord2Vec(options: Word2VecOptions): Promise<Embeddings> {
+export async function trainWord2Vec(options: Word2VecOptions): Promise<TrainingResult> {
+  const started = performance.now();
   const opts = resolveWord2VecOptions(options);
   const { signal, onProgress } = options;
   throwIfAborted(signal);
@@ -67,7 +69,7 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<Embedding
     }
     const p = resumed?.position;
     const position: RunPosition = p ? { pass: p.epoch, chunksDone: p.chunksDone, dispatched: p.wordsDone, rng: p.rng } : { pass: 0, chunksDone: 0, dispatched: 0, rng: [] };
-    await runChunkTraining(
+    const totals = await runChunkTraining(
       { kernel: 'word2vec', layout, memory, kind: opts.kernel, module: opts.kernel === 'wasm' ? await compileWord2VecKernel() : undefined },
       {
         corpus,
@@ -102,7 +104,7 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<Embedding
       throwIfAborted(signal);
       await saveTrainedVectors(embeddings, options.output, options.binary ? 'word2vec-binary' : 'word2vec-text');
     }
-    return embeddings;
+    return { embeddings, stats: { vocabSize: vocab.size, trained: totals.trained, loss: totals.loss, seconds: (performance.now() - started) / 1000 } };
   } finally {
     await resumed?.file.close();
     if (typeof options.input === 'string') await corpus.close?.();
@@ -135,7 +137,7 @@ async function createModel(vocab: Vocabulary, opts: ResolvedWord2VecOptions): Pr
   const tree = opts.hs ? buildHuffmanTree(vocab.counts) : undefined;
   const huffmanBits = tree ? tree.codes.length : 0;
   const layout = planLayout(shapeOf(opts, vocab.size, opts.dim, huffmanBits));
-  const memory = sharedTrainingMemory(word2vecEstimate(opts, vocab.size, huffmanBits));
+  const memory = sharedTrainingMemory(word2vecEstimate(opts, vocab.size, huffmanBits), layout.totalBytes);
   const views = viewsOf(memory.buffer, layout);
   fillTables(views);
   if (opts.negative > 0) {

@@ -47,7 +47,7 @@ export function registerTrainFastText(train: Command): void {
       await runTrainingCommand(
         flags,
         (signal, onProgress) => trainFastText({ ...options, signal, onProgress }),
-        (model, seconds, last) => ({
+        ({ model }, seconds, last) => ({
           json: {
             output: flags.output,
             vocabSize: model.vocab.size,

@@ -76,7 +76,7 @@ export function registerTrain(program: Command): void {
       await runTrainingCommand(
         flags,
         (signal, onProgress) => trainWord2Vec({ ...options, signal, onProgress }),
-        (emb, seconds, last) => ({
+        ({ embeddings: emb }, seconds, last) => ({
           json: {
             output: flags.output,
             vocabSize: emb.size,
