@@ -1,5 +1,4 @@
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
-import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
 import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout, type FastTextShape } from '../kernels/fasttext-layout.ts';
 import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
 import { getTokenizer, whitespaceTokenizer, type Tokenizer } from '../text/tokenize.ts';
@@ -17,7 +16,7 @@ import { referenceArgs } from './option-schema.ts';
 import { memoryEstimate, sharedTrainingMemory, type MemoryEstimate } from './memory.ts';
 import { negativeSampler } from './negative-sampler.ts';
 import { initUniformRows, unpad } from './rows.ts';
-import { CHUNK_WORDS, POOL_DEPTH, runChunkTraining, type RunPosition } from './runner.ts';
+import { CHUNK_WORDS, freshPosition, POOL_DEPTH, runChunkTraining, startingRows } from './runner.ts';
 import { saveTrainedFastTextModel, saveTrainedVectors } from './save-output.ts';
 import { vocabularyPass } from './vocabulary-pass.ts';
 import type { TrainingResult } from './result.ts';
@@ -65,43 +64,24 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Trai
     const views = fastTextViewsOf(memory.buffer, layout);
     const rows = inputRows(vocab, layout);
     const matrices = () => ({ input: { data: views.input, rows, stride: layout.rowFloats }, output: { data: views.output, rows: vocab.size, stride: layout.rowFloats } });
-    if (resume) {
-      for (const [name, m] of Object.entries(matrices())) await resume.file.readInto(name, m, opts.dim);
-    } else {
-      // fastText's initialisation of the input rows: uniform in [-1/dim, 1/dim). Output rows start at zero.
-      initUniformRows(views.input, rows, opts.dim, layout.rowFloats, { seed: opts.seed, salt: 0x2545f491, scale: 2 / opts.dim, divisor: 1 });
-    }
-    const p = resume?.position;
-    const position: RunPosition = p ? { pass: p.pass, chunksDone: p.chunksDone, dispatched: p.dispatched, rng: p.rng } : { pass: 0, chunksDone: 0, dispatched: 0, rng: [] };
-    const totals = await runChunkTraining(
-      { kernel: 'fasttext', layout, memory, kind: opts.kernel, module: opts.kernel === 'wasm' ? await compileFastTextKernel() : undefined },
-      {
-        corpus,
-        vocab,
-        tokenizer,
-        maxSentenceLength: MAX_LINE_TOKENS,
-        threads: opts.threads,
-        // fastText's budget: epoch × every token the vocabulary pass read (rare ones included), trained over the
-        // in-vocabulary ones, the rate falling linearly to 0; a corpus with words under minCount thus gets a
-        // little more than `epoch` passes, the last partial.
-        epochs: opts.epochs,
-        wordsPerEpoch: ntokens,
-        alpha: opts.alpha,
-        minAlpha: 0,
-        budget: 'words',
-        emptyPass: 'stop',
-        position,
-        checkpoint: options.checkpoint
-          ? {
-              path: options.checkpoint,
-              interval: opts.checkpointInterval,
-              save: (path, at) => fastTextCheckpoint.save(path, { settings, position: { ...at, ntokens }, vocab, dim: opts.dim, matrices: matrices() }),
-            }
-          : undefined,
-        onProgress: options.onProgress,
-        signal,
-      },
+    // fastText's initialisation of the input rows: uniform in [-1/dim, 1/dim). Output rows start at zero.
+    await startingRows(resume, matrices(), opts.dim, () =>
+      initUniformRows(views.input, rows, opts.dim, layout.rowFloats, { seed: opts.seed, salt: 0x2545f491, scale: 2 / opts.dim, divisor: 1 }),
     );
+    // fastText's budget: epoch × every token the vocabulary pass read (rare ones included), trained over the
+    // in-vocabulary ones, the rate falling linearly to 0; a corpus with words under minCount thus gets a little
+    // more than `epochs` passes, the last partial.
+    const totals = await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: opts.kernel }, opts, options, {
+      corpus,
+      vocab,
+      tokenizer,
+      maxSentenceLength: MAX_LINE_TOKENS,
+      wordsPerEpoch: ntokens,
+      budget: 'words',
+      emptyPass: 'stop',
+      position: resume?.position ?? freshPosition(),
+      save: (path, at) => fastTextCheckpoint.save(path, { settings, position: { ...at, ntokens }, vocab, dim: opts.dim, matrices: matrices() }),
+    });
     const model = assembleFastTextModel(modelData(vocab, layout, views, opts, ntokens));
     for (const target of outputs) {
       throwIfAborted(signal);

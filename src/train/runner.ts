@@ -1,11 +1,14 @@
 import { EmbedkitError } from '../errors.ts';
 import { acquireSlot, chunkPieces, placeInput, readRng, writeRng, type ChunkPiece } from '../kernels/chunk-feed.ts';
+import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
 import { scriptBeside, WorkerPool } from '../kernels/pool.ts';
+import { compileWord2VecKernel } from '../kernels/word2vec-fast.ts';
 import type { Corpus } from '../text/corpus.ts';
 import { encodeCorpus } from '../text/id-stream.ts';
 import type { Tokenizer } from '../text/tokenize.ts';
 import { throwIfAborted } from '../util/abort.ts';
 import type { Vocabulary } from '../vocab/vocabulary.ts';
+import type { CheckpointFile, StridedMatrix } from './checkpoint-file.ts';
 import type { KernelSetup, KernelTask, KernelTaskResult, KernelWorkerInit } from './kernel-worker.ts';
 import { ProgressMeter, type ProgressListener } from './progress.ts';
 import { linearDecay } from './schedule.ts';
@@ -35,19 +38,33 @@ export interface RunPosition {
   rng: number[];
 }
 
-export interface RunOptions {
+/** The trainer settings the runner reads (every trainer's resolved options have them, under these names). */
+export interface RunSettings {
+  threads: number;
+  epochs: number;
+  /** Learning rate at the start, decayed linearly to minAlpha (default 0) over epochs × wordsPerEpoch words. */
+  alpha: number;
+  minAlpha?: number;
+  /** Seconds between mid-pass checkpoints. */
+  checkpointInterval: number;
+}
+
+/** What the caller of a trainer asked for: a checkpoint file, progress events, an abort signal. */
+export interface RunCaller {
+  checkpoint?: string;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+/** How the trainer's corpus is trained. */
+export interface RunPlan {
   corpus: Corpus;
   vocab: Vocabulary;
   tokenizer: Tokenizer;
   /** Longer lines are cut into several sentences. */
   maxSentenceLength: number;
-  threads: number;
-  epochs: number;
   /** The schedule's unit: words of one epoch. */
   wordsPerEpoch: number;
-  /** Learning rate at the start, decayed linearly to minAlpha over epochs × wordsPerEpoch words. */
-  alpha: number;
-  minAlpha: number;
   /**
    * `passes`: exactly `epochs` passes over the corpus (word2vec). `words`: until epochs × wordsPerEpoch words
    * are trained, the last chunk ending at a line end (fastText), so the last pass may be partial.
@@ -57,17 +74,15 @@ export interface RunOptions {
   emptyPass: 'throw' | 'stop';
   /** Where training starts (a fresh position, or a checkpoint's); updated as training goes. */
   position: RunPosition;
-  checkpoint?: {
-    path: string;
-    /** Seconds between mid-pass checkpoints. */
-    interval: number;
-    /** Saves the model's state with `position` (every worker settled: the memory is quiet). */
-    save(path: string, position: RunPosition): Promise<void>;
-  };
-  onProgress?: ProgressListener;
+  /** Saves the model's state with `position` to the caller's checkpoint file (every worker settled: the memory is quiet). */
+  save(path: string, position: RunPosition): Promise<void>;
   /** Milliseconds between progress events while training (default 1000). */
   progressIntervalMs?: number;
-  signal?: AbortSignal;
+}
+
+/** A position at the very start. */
+export function freshPosition(): RunPosition {
+  return { pass: 0, chunksDone: 0, dispatched: 0, rng: [] };
 }
 
 /** What a run trained: words over all passes (resumed ones included) and the mean loss of this call's chunks. */
@@ -76,9 +91,22 @@ export interface RunTotals {
   loss?: number;
 }
 
+/**
+ * The model's rows at the start: read from the checkpoint being resumed (`resume`), or initialised by `init`.
+ * `matrices` are the strided matrices in the checkpoint's names (undefined for one a configuration lacks).
+ */
+export async function startingRows(resume: { file: CheckpointFile<unknown> } | undefined, matrices: Record<string, StridedMatrix | undefined>, dim: number, init: () => void): Promise<void> {
+  if (!resume) return init();
+  for (const [name, m] of Object.entries(matrices)) if (m) await resume.file.readInto(name, m, dim);
+}
+
 /** Trains the corpus into the shared memory of `setup` on `threads` workers; returns when done (throws when aborted). */
-export async function runChunkTraining(setup: KernelSetup, o: RunOptions): Promise<RunTotals> {
-  const { position, threads } = o;
+export async function runChunkTraining(kernel: Omit<KernelSetup, 'module'>, settings: RunSettings, caller: RunCaller, plan: RunPlan): Promise<RunTotals> {
+  // The WebAssembly module is compiled once here and posted to every worker.
+  const module = kernel.kind === 'wasm' ? await (kernel.kernel === 'word2vec' ? compileWord2VecKernel() : compileFastTextKernel()) : undefined;
+  const setup = { ...kernel, module } as KernelSetup;
+  const { threads } = settings;
+  const { position } = plan;
   const buffer = setup.memory.buffer;
   for (let s = 0; s < threads; s++) {
     const saved = position.rng[s];
@@ -96,29 +124,38 @@ export async function runChunkTraining(setup: KernelSetup, o: RunOptions): Promi
     },
   });
   try {
-    await runPasses(pool, setup, o, stats);
+    await runPasses(pool, setup, settings, caller, plan, stats);
   } finally {
     await pool.close();
   }
   return { trained: stats.wordsDone, loss: stats.lossCount > 0 ? stats.lossSum / stats.lossCount : undefined };
 }
 
-async function runPasses(pool: WorkerPool<KernelTask, KernelTaskResult>, setup: KernelSetup, o: RunOptions, stats: { wordsDone: number; lossSum: number; lossCount: number }): Promise<void> {
-  const { signal, position, checkpoint, threads } = o;
+async function runPasses(
+  pool: WorkerPool<KernelTask, KernelTaskResult>,
+  setup: KernelSetup,
+  settings: RunSettings,
+  { signal, checkpoint, onProgress }: RunCaller,
+  plan: RunPlan,
+  stats: { wordsDone: number; lossSum: number; lossCount: number },
+): Promise<void> {
+  const { threads, epochs } = settings;
+  const { position } = plan;
   const { layout } = setup;
   const buffer = setup.memory.buffer;
-  const totalWords = o.wordsPerEpoch * o.epochs;
-  const rate = (words: number) => linearDecay(o.alpha, o.minAlpha, Math.min(1, words / totalWords));
+  const totalWords = plan.wordsPerEpoch * epochs;
+  const rate = (words: number) => linearDecay(settings.alpha, settings.minAlpha ?? 0, Math.min(1, words / totalWords));
   let alpha = rate(position.dispatched);
 
-  const meter = new ProgressMeter({ phase: 'train', epochs: o.epochs, totalWords, listener: o.onProgress, intervalMs: o.progressIntervalMs ?? 1000, startWords: position.dispatched });
+  const intervalMs = plan.progressIntervalMs ?? 1000;
+  const meter = new ProgressMeter({ phase: 'train', epochs, totalWords, listener: onProgress, intervalMs, startWords: position.dispatched });
   let lastLoss = { sum: 0, count: 0 };
   const report = (force = false) => {
     const delta = stats.lossCount - lastLoss.count;
     const loss = delta > 0 ? (stats.lossSum - lastLoss.sum) / delta : undefined;
     if (meter.update(stats.wordsDone, { learningRate: alpha, loss, force })) lastLoss = { sum: stats.lossSum, count: stats.lossCount };
   };
-  const timer = o.onProgress ? setInterval(report, o.progressIntervalMs ?? 1000) : undefined;
+  const timer = onProgress ? setInterval(report, intervalMs) : undefined;
   timer?.unref();
 
   // Every model write of the finished chunks made visible to this thread.
@@ -130,23 +167,23 @@ async function runPasses(pool: WorkerPool<KernelTask, KernelTaskResult>, setup: 
   const snapshot = async () => {
     await settle();
     position.rng = Array.from({ length: threads }, (_, s) => readRng(buffer, layout, s));
-    await checkpoint!.save(checkpoint!.path, position);
+    await plan.save(checkpoint!, position);
     lastCheckpoint = performance.now();
   };
-  const finished = () => (o.budget === 'passes' ? position.pass >= o.epochs : position.dispatched >= totalWords);
-  const budgetSpent = () => o.budget === 'words' && position.dispatched >= totalWords;
+  const finished = () => (plan.budget === 'passes' ? position.pass >= epochs : position.dispatched >= totalWords);
+  const budgetSpent = () => plan.budget === 'words' && position.dispatched >= totalWords;
 
   try {
     while (!finished() && !signal?.aborted) {
       const passStart = position.dispatched;
       const wholePass = position.chunksDone === 0;
       let chunkIndex = 0;
-      for await (const chunk of encodeCorpus(o.corpus, o.vocab, o.tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: o.maxSentenceLength, reuseBuffers: true })) {
+      for await (const chunk of encodeCorpus(plan.corpus, plan.vocab, plan.tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: plan.maxSentenceLength, reuseBuffers: true })) {
         if (signal?.aborted || budgetSpent()) break;
         if (chunkIndex++ < position.chunksDone) continue; // resumed: trained before the checkpoint
         for (const whole of chunkPieces(chunk.ids, chunk.sentenceEnds, layout.shape.maxChunkWords)) {
           if (budgetSpent()) break;
-          const piece = o.budget === 'words' ? firstLines(whole, totalWords - position.dispatched) : whole;
+          const piece = plan.budget === 'words' ? firstLines(whole, totalWords - position.dispatched) : whole;
           const alphaStart = rate(position.dispatched);
           position.dispatched += piece.ids.length;
           const alphaEnd = rate(position.dispatched);
@@ -161,11 +198,11 @@ async function runPasses(pool: WorkerPool<KernelTask, KernelTaskResult>, setup: 
           }));
         }
         position.chunksDone = chunkIndex;
-        if (checkpoint && (performance.now() - lastCheckpoint) / 1000 >= checkpoint.interval) await snapshot();
+        if (checkpoint && (performance.now() - lastCheckpoint) / 1000 >= settings.checkpointInterval) await snapshot();
       }
       if (signal?.aborted) break;
       if (wholePass && position.dispatched === passStart) {
-        if (o.emptyPass === 'throw') throw new EmbedkitError('empty_corpus', 'no vocabulary word occurs in the corpus', { file: o.corpus.path });
+        if (plan.emptyPass === 'throw') throw new EmbedkitError('empty_corpus', 'no vocabulary word occurs in the corpus', { file: plan.corpus.path });
         break; // another pass would not read more
       }
       position.pass++;
@@ -174,7 +211,7 @@ async function runPasses(pool: WorkerPool<KernelTask, KernelTaskResult>, setup: 
     }
     if (signal?.aborted && checkpoint) await snapshot();
     await settle();
-    throwIfAborted(signal, checkpoint?.path);
+    throwIfAborted(signal, checkpoint);
     report(true);
   } finally {
     if (timer) clearInterval(timer);

@@ -1,5 +1,4 @@
 import { EmbedkitError } from '../errors.ts';
-import { compileWord2VecKernel } from '../kernels/word2vec-fast.ts';
 import { fillTables, planLayout, viewsOf, writeSlotConfig, type Word2VecLayout, type Word2VecShape } from '../kernels/word2vec-layout.ts';
 import { openCorpus, type Corpus } from '../text/corpus.ts';
 import { getTokenizer } from '../text/tokenize.ts';
@@ -12,7 +11,7 @@ import type { Vocabulary } from '../vocab/vocabulary.ts';
 import { openWord2VecCheckpoint, saveCheckpoint, type CheckpointPosition, type CheckpointSettings } from './checkpoint.ts';
 import { negativeSampler } from './negative-sampler.ts';
 import { initUniformRows, unpad } from './rows.ts';
-import { CHUNK_WORDS, POOL_DEPTH, runChunkTraining, type RunPosition } from './runner.ts';
+import { CHUNK_WORDS, freshPosition, POOL_DEPTH, runChunkTraining, startingRows } from './runner.ts';
 import { vocabularyPass } from './vocabulary-pass.ts';
 import type { TrainingResult } from './result.ts';
 import { checkpointSettings } from './option-schema.ts';
@@ -44,7 +43,7 @@ function settingsOf(r: ResolvedWord2VecOptions): CheckpointSettings {
 export async function trainWord2Vec(options: Word2VecOptions): Promise<TrainingResult> {
   const started = performance.now();
   const opts = resolveWord2VecOptions(options);
-  const { signal, onProgress } = options;
+  const { signal } = options;
   throwIfAborted(signal);
   const settings = settingsOf(opts);
   const tokenizer = getTokenizer(opts.tokenizer);
@@ -62,43 +61,26 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<TrainingR
       syn1neg: opts.negative > 0 ? { data: views.syn1neg, rows: vocab.size, stride } : undefined,
       syn1: opts.hs ? { data: views.syn1, rows: Math.max(vocab.size - 1, 1), stride } : undefined,
     });
-    if (resumed) {
-      for (const [name, m] of Object.entries(matrices())) if (m) await resumed.file.readInto(name, m, opts.dim);
-    } else {
-      initUniformRows(views.syn0, vocab.size, opts.dim, stride, { seed: opts.seed, salt: 0x5bd1e995, scale: 1, divisor: opts.dim });
-    }
-    const p = resumed?.position;
-    const position: RunPosition = p ? { pass: p.epoch, chunksDone: p.chunksDone, dispatched: p.wordsDone, rng: p.rng } : { pass: 0, chunksDone: 0, dispatched: 0, rng: [] };
-    const totals = await runChunkTraining(
-      { kernel: 'word2vec', layout, memory, kind: opts.kernel, module: opts.kernel === 'wasm' ? await compileWord2VecKernel() : undefined },
-      {
-        corpus,
-        vocab,
-        tokenizer,
-        maxSentenceLength: opts.maxSentenceLength,
-        threads: opts.threads,
-        epochs: opts.epochs,
-        wordsPerEpoch,
-        alpha: opts.alpha,
-        minAlpha: opts.minAlpha,
-        budget: 'passes',
-        emptyPass: 'throw',
-        position,
-        checkpoint: options.checkpoint
-          ? {
-              path: options.checkpoint,
-              interval: opts.checkpointInterval,
-              save: (path, at) => {
-                const saved: CheckpointPosition = { epoch: at.pass, chunksDone: at.chunksDone, wordsDone: at.dispatched, wordsPerEpoch, rng: at.rng };
-                return saveCheckpoint(path, { settings, position: saved, vocab, ...matrices() });
-              },
-            }
-          : undefined,
-        onProgress,
-        progressIntervalMs: (options.progressInterval ?? 1) * 1000,
-        signal,
-      },
+    await startingRows(resumed, matrices(), opts.dim, () =>
+      initUniformRows(views.syn0, vocab.size, opts.dim, stride, { seed: opts.seed, salt: 0x5bd1e995, scale: 1, divisor: opts.dim }),
     );
+    const p = resumed?.position;
+    const totals = await runChunkTraining({ kernel: 'word2vec', layout, memory, kind: opts.kernel }, opts, options, {
+      corpus,
+      vocab,
+      tokenizer,
+      maxSentenceLength: opts.maxSentenceLength,
+      wordsPerEpoch,
+      budget: 'passes',
+      emptyPass: 'throw',
+      // The checkpoint keeps the names this format has always stored.
+      position: p ? { pass: p.epoch, chunksDone: p.chunksDone, dispatched: p.wordsDone, rng: p.rng } : freshPosition(),
+      save: (path, at) => {
+        const saved: CheckpointPosition = { epoch: at.pass, chunksDone: at.chunksDone, wordsDone: at.dispatched, wordsPerEpoch, rng: at.rng };
+        return saveCheckpoint(path, { settings, position: saved, vocab, ...matrices() });
+      },
+      progressIntervalMs: (options.progressInterval ?? 1) * 1000,
+    });
     const embeddings = new Embeddings(vocab, unpad(views.syn0, vocab.size, opts.dim, stride), opts.dim);
     if (options.output) {
       throwIfAborted(signal);
