@@ -15,6 +15,7 @@ import { Embeddings } from '../vectors/embeddings.ts';
 import { readVocab, saveVocab } from '../vocab/vocab-file.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import { readingProgress, vocabularyPass } from './vocabulary-pass.ts';
+import { ProgressMeter } from './progress.ts';
 import { saveTrainedVectors } from './save-output.ts';
 import type { TrainingResult, TrainingStats } from './result.ts';
 import { memoryEstimate, refuseOverLimit, type MemoryEstimate } from './memory.ts';
@@ -118,25 +119,17 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
 
     const params = gloveParams(opts, vocab.size, opts.dim);
     const { model, memory } = createModel(params, opts.seed, opts.threads);
-    const trainStart = performance.now();
-    const totalRecords = records * opts.epochs;
+    const meter = new ProgressMeter({ phase: 'train', epochs: opts.epochs, totalWords: records * opts.epochs, listener: onProgress });
     const epochs = await runEpochs(model, memory, shuffled, records, {
       epochs: opts.epochs,
       threads: opts.threads,
       seed: opts.seed,
       signal,
       kernel: options.kernel,
-      onRecords: onProgress
-        ? (epoch, done, cost) => {
-            const all = (epoch - 1) * records + done;
-            const rate = all / Math.max(1e-3, (performance.now() - trainStart) / 1000);
-            onProgress({ phase: 'train', epoch, epochs: opts.epochs, progress: all / totalRecords, wordsPerSecond: rate, loss: cost, etaSeconds: (totalRecords - all) / rate, wordsDone: all });
-          }
-        : undefined,
+      // Progress counts co-occurrence records (GloVe's unit of work) where the other trainers count words.
+      onRecords: onProgress ? (epoch, done, cost) => meter.update((epoch - 1) * records + done, { epoch, loss: cost }) : undefined,
       onEpoch: async (report) => {
-        const all = report.epoch * records;
-        const rate = all / Math.max(1e-3, (performance.now() - trainStart) / 1000);
-        onProgress?.({ phase: 'train', epoch: report.epoch, epochs: opts.epochs, progress: all / totalRecords, wordsPerSecond: rate, loss: report.cost, etaSeconds: (totalRecords - all) / rate, wordsDone: all });
+        meter.update(report.epoch * records, { epoch: report.epoch, loss: report.cost, force: true });
         options.onEpoch?.(report);
         if (options.output && opts.checkpointEvery && report.epoch % opts.checkpointEvery === 0 && report.epoch < opts.epochs) {
           await save(embeddingsOf(model, vocab, opts.model), `${options.output}.epoch${String(report.epoch).padStart(3, '0')}`, opts, options.header);
