@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { InvalidArgumentError } from '../errors.ts';
+import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { defaultText, OptionError, type OptionDef, type OptionDefs } from '../train/option-schema.ts';
 import { aliased, integer, nonNegativeInt, nonNegativeNumber, positiveInt, positiveNumber, switchValue } from './flag-values.ts';
 
@@ -75,9 +75,17 @@ export function optionsFromFlags(defs: OptionDefs, flags: Record<string, unknown
   return out;
 }
 
-/** A library OptionError reworded with the flag in place of the option name; other errors unchanged. */
+/**
+ * A library error reworded for the command line: an OptionError names its option's flag in place of the option,
+ * and in any embedkit error the camelCase option names (minCount, maxVocabSize, which cannot be mistaken for
+ * plain words) become their flags. Other errors are returned unchanged.
+ */
 export function flagError(defs: OptionDefs, err: unknown): unknown {
-  if (!(err instanceof OptionError) || !defs[err.option]) return err;
-  const flag = flagOf(defs, err.option);
-  return new InvalidArgumentError(err.message.replace(new RegExp(`(^|[^\\w-])${err.option}\\b`, 'g'), `$1--${flag}`));
+  if (!(err instanceof EmbedkitError)) return err;
+  let message = err.message;
+  const replace = (name: string, pattern: RegExp) => (message = message.replace(pattern, `$1--${flagOf(defs, name)}`));
+  if (err instanceof OptionError && defs[err.option]) replace(err.option, new RegExp(`(^|[^\\w-])${err.option}\\b`, 'g'));
+  for (const name of Object.keys(defs)) if (/[A-Z]/.test(name)) replace(name, new RegExp(`(^|[^\\w-])${name}\\b`, 'g'));
+  if (message === err.message) return err;
+  return err.code === 'invalid_argument' ? new InvalidArgumentError(message) : new EmbedkitError(err.code, message);
 }

@@ -215,6 +215,6 @@ test('bad input: clear errors naming the problem', async () => {
   await rejects({ neg: 0 } as Partial<FastTextTrainOptions>, /neg is called negative here/);
   await rejects({ sample: 2 }, /sample must be a number in \[0, 1\)/);
   await rejects({ bucket: 0 }, /bucket 0 leaves no rows/);
-  await rejects({ minCount: 10_000 }, /min-count 10000 removes every word/);
+  await rejects({ minCount: 10_000 }, /minCount 10000 removes every word/);
   await rejects({ bucket: 20_000_000, dim: 100 }, /needs [\d.]+ GiB/);
 });

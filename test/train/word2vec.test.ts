@@ -134,7 +134,7 @@ test('missing file, empty corpus and a min-count that removes every word are cle
   const empty = join(dir, 'empty.txt');
   writeFileSync(empty, '\n\n');
   await assert.rejects(trainWord2Vec({ input: empty }), (e: EmbedkitError) => e.code === 'empty_corpus');
-  await assert.rejects(trainWord2Vec({ input: corpusFromLines(['a b c', 'a d']), minCount: 5 }), (e: EmbedkitError) => e.code === 'empty_vocabulary' && /min-count 5/.test(e.message));
+  await assert.rejects(trainWord2Vec({ input: corpusFromLines(['a b c', 'a d']), minCount: 5 }), (e: EmbedkitError) => e.code === 'empty_vocabulary' && /minCount 5/.test(e.message));
 });
 
 /** A corpus that aborts `controller` after `afterLines` lines of its `pass`-th read (1 = vocabulary pass). */
