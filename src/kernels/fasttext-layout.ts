@@ -12,6 +12,7 @@
  *
  * Rows have a stride of `rowFloats` = dim rounded up to 4 floats; the padding starts at zero and stays zero.
  */
+import { writeConfigBlock } from './slot-config.ts';
 import { CTX, seedState, type InputLayout } from './word2vec-layout.ts';
 
 /**
@@ -245,36 +246,15 @@ export function fastTextViewsOf(buffer: ArrayBufferLike, l: FastTextLayout): Fas
 export function writeFastTextSlotConfig(buffer: ArrayBufferLike, l: FastTextLayout, slot: number, seed: number): void {
   const s = l.slots[slot];
   const sh = l.shape;
-  const dv = new DataView(buffer, s.ctx, FT_CTX.bytes);
-  const put = (off: number, v: number) => dv.setInt32(off, v, true);
-  put(FT_CTX.rowBytes, l.rowFloats * 4);
-  put(FT_CTX.nwords, sh.nwords);
-  put(FT_CTX.neg, sh.neg);
-  put(FT_CTX.loss, LOSS_CODES[sh.loss]);
-  put(FT_CTX.cbow, sh.cbow ? 1 : 0);
-  put(FT_CTX.ws, sh.ws);
-  put(FT_CTX.input, l.input);
-  put(FT_CTX.output, l.output);
-  put(FT_CTX.expTable, l.expTable);
-  put(FT_CTX.logTable, l.logTable);
-  put(FT_CTX.aliasProbability, l.aliasProbability);
-  put(FT_CTX.aliasIndex, l.aliasIndex);
-  put(FT_CTX.keep, l.keep);
-  put(FT_CTX.codes, l.codes);
-  put(FT_CTX.points, l.points);
-  put(FT_CTX.lengths, l.lengths);
-  put(FT_CTX.offsets, l.offsets);
-  put(FT_CTX.subwordOffsets, l.subwordOffsets);
-  put(FT_CTX.subwordRows, l.subwordRows);
-  put(FT_CTX.ids, s.inputs[0].ids);
-  put(FT_CTX.sentenceEnds, s.inputs[0].sentenceEnds);
-  put(FT_CTX.work, s.work);
-  put(FT_CTX.hidden, s.hidden);
-  put(FT_CTX.grad, s.grad);
-  put(FT_CTX.hiddenStart, s.hiddenStart);
-  put(FT_CTX.scores, s.scores);
-  put(FT_CTX.lrUpdateRate, sh.lrUpdateRate);
-  put(FT_CTX.rng, seedState(seed, slot));
-  dv.setFloat64(FT_CTX.lossSum, 0, true);
-  dv.setFloat64(FT_CTX.lossCount, 0, true);
+  writeConfigBlock(buffer, s.ctx, FT_CTX, [l, s], {
+    rowBytes: l.rowFloats * 4,
+    nwords: sh.nwords,
+    neg: sh.neg,
+    loss: LOSS_CODES[sh.loss],
+    cbow: sh.cbow ? 1 : 0,
+    ws: sh.ws,
+    ids: s.inputs[0].ids,
+    sentenceEnds: s.inputs[0].sentenceEnds,
+    lrUpdateRate: sh.lrUpdateRate,
+  }, seedState(seed, slot));
 }

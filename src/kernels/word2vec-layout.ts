@@ -6,6 +6,7 @@
  * number of f32x4 lanes. The padding floats start at zero and stay zero (every update adds a multiple of a
  * row whose padding is zero), so they never change a dot product.
  */
+import { writeConfigBlock } from './slot-config.ts';
 
 /** Sigmoid table geometry (word2vec's EXP_TABLE): σ(x) sampled on [-MAX_EXP, MAX_EXP). */
 export const EXP_TABLE_SIZE = 1000;
@@ -264,43 +265,21 @@ export function fillSigmoidTables(expTable: Float32Array, logTable: Float32Array
 /** Writes a slot's configuration block (everything the kernel reads besides the chunk itself). */
 export function writeSlotConfig(buffer: ArrayBufferLike, l: Word2VecLayout, slot: number, seed: number): void {
   const s = l.slots[slot];
-  const dv = new DataView(buffer, s.ctx, CTX.bytes);
   const sh = l.shape;
-  const put = (off: number, v: number) => dv.setInt32(off, v, true);
-  put(CTX.rowBytes, l.rowFloats * 4);
-  put(CTX.vocabSize, sh.vocabSize);
-  put(CTX.negative, sh.negative);
-  put(CTX.hs, sh.hs ? 1 : 0);
-  put(CTX.cbow, sh.cbow ? 1 : 0);
-  put(CTX.cbowMean, sh.cbowMean ? 1 : 0);
-  put(CTX.window, sh.window);
-  put(CTX.syn0, l.syn0);
-  put(CTX.syn1neg, l.syn1neg);
-  put(CTX.syn1, l.syn1);
-  put(CTX.expTable, l.expTable);
-  put(CTX.logTable, l.logTable);
-  put(CTX.aliasProbability, l.aliasProbability);
-  put(CTX.aliasIndex, l.aliasIndex);
-  put(CTX.keep, l.keep);
-  put(CTX.codes, l.codes);
-  put(CTX.points, l.points);
-  put(CTX.lengths, l.lengths);
-  put(CTX.offsets, l.offsets);
-  put(CTX.ids, s.inputs[0].ids);
-  put(CTX.sentenceEnds, s.inputs[0].sentenceEnds);
-  put(CTX.work, s.work);
-  put(CTX.neu1, s.neu1);
-  put(CTX.neu1e, s.neu1e);
-  put(CTX.negs, s.negs);
-  put(CTX.path, s.path);
   const hotRows = hotRowsOf(sh);
-  put(CTX.hotStart, sh.vocabSize - 1 - hotRows);
-  put(CTX.hot, s.hot);
-  put(CTX.hotCount, hotRows);
-  put(CTX.rows, s.rows);
-  put(CTX.rng, seedState(seed, slot));
-  dv.setFloat64(CTX.lossSum, 0, true);
-  dv.setFloat64(CTX.lossCount, 0, true);
+  writeConfigBlock(buffer, s.ctx, CTX, [l, s], {
+    rowBytes: l.rowFloats * 4,
+    vocabSize: sh.vocabSize,
+    negative: sh.negative,
+    hs: sh.hs ? 1 : 0,
+    cbow: sh.cbow ? 1 : 0,
+    cbowMean: sh.cbowMean ? 1 : 0,
+    window: sh.window,
+    ids: s.inputs[0].ids,
+    sentenceEnds: s.inputs[0].sentenceEnds,
+    hotStart: sh.vocabSize - 1 - hotRows,
+    hotCount: hotRows,
+  }, seedState(seed, slot));
 }
 
 /** A non-zero xorshift32 state from a user seed and a slot number (distinct streams per worker). */
