@@ -6,7 +6,7 @@
  * number of f32x4 lanes. The padding floats start at zero and stay zero (every update adds a multiple of a
  * row whose padding is zero), so they never change a dot product.
  */
-import { writeConfigBlock } from './slot-config.ts';
+import { arena, checkShapeInts, inputBuffers, viewMakers, writeConfigBlock } from './layout-plan.ts';
 
 /** Sigmoid table geometry (word2vec's EXP_TABLE): σ(x) sampled on [-MAX_EXP, MAX_EXP). */
 export const EXP_TABLE_SIZE = 1000;
@@ -140,19 +140,13 @@ export const CTX = {
   bytes: 160,
 } as const;
 
-const align = (n: number, a = 64) => Math.ceil(n / a) * a;
-
 /** Plans the memory; offsets start at 1024 so address arithmetic never comes near zero. */
 export function planLayout(shape: Word2VecShape): Word2VecLayout {
   validateShape(shape);
   const rowFloats = Math.ceil(shape.dim / 4) * 4;
   const rowBytes = rowFloats * 4;
-  let at = 1024;
-  const take = (bytes: number) => {
-    const start = at;
-    at = align(at + Math.max(bytes, 0));
-    return start;
-  };
+  const memory = arena();
+  const take = memory.take;
   const V = shape.vocabSize;
   const syn0 = take(V * rowBytes);
   const syn1neg = shape.negative > 0 ? take(V * rowBytes) : 0;
@@ -170,10 +164,7 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
   for (let s = 0; s < shape.slots; s++) {
     slots.push({
       ctx: take(CTX.bytes),
-      inputs: Array.from({ length: shape.inputBuffers ?? 1 }, () => ({
-        ids: take(shape.maxChunkWords * 4),
-        sentenceEnds: take((shape.maxChunkWords + 1) * 4),
-      })),
+      inputs: inputBuffers(take, shape.inputBuffers ?? 1, shape.maxChunkWords),
       work: take(shape.maxChunkWords * 4),
       neu1: take(rowBytes),
       neu1e: take(rowBytes),
@@ -183,7 +174,7 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
       rows: take(shape.maxChunkWords * 4),
     });
   }
-  return { shape, rowFloats, syn0, syn1neg, syn1, expTable, logTable, aliasProbability, aliasIndex, keep, codes, points, lengths, offsets, slots, totalBytes: at };
+  return { shape, rowFloats, syn0, syn1neg, syn1, expTable, logTable, aliasProbability, aliasIndex, keep, codes, points, lengths, offsets, slots, totalBytes: memory.end };
 }
 
 /** Hot rows actually used: none without hierarchical softmax, never more than the inner nodes. */
@@ -192,20 +183,17 @@ export function hotRowsOf(s: Word2VecShape): number {
 }
 
 function validateShape(s: Word2VecShape): void {
-  const ints: [string, number, number][] = [
-    ['vocabSize', s.vocabSize, 1],
-    ['dim', s.dim, 1],
-    ['negative', s.negative, 0],
-    ['window', s.window, 1],
-    ['huffmanBits', s.huffmanBits, 0],
-    ['maxChunkWords', s.maxChunkWords, 1],
-    ['slots', s.slots, 1],
-    ['inputBuffers', s.inputBuffers ?? 1, 1],
-    ['hotRows', s.hotRows ?? 0, 0],
-  ];
-  for (const [name, v, min] of ints) {
-    if (!Number.isInteger(v) || v < min) throw new RangeError(`word2vec layout: ${name} must be an integer ≥ ${min}, got ${v}`);
-  }
+  checkShapeInts('word2vec', { ...s, inputBuffers: s.inputBuffers ?? 1, hotRows: s.hotRows ?? 0 }, {
+    vocabSize: 1,
+    dim: 1,
+    negative: 0,
+    window: 1,
+    huffmanBits: 0,
+    maxChunkWords: 1,
+    slots: 1,
+    inputBuffers: 1,
+    hotRows: 0,
+  });
   if (s.negative === 0 && !s.hs) throw new RangeError('word2vec layout: negative 0 needs hierarchical softmax');
 }
 
@@ -228,9 +216,7 @@ export interface Word2VecViews {
 export function viewsOf(buffer: ArrayBufferLike, l: Word2VecLayout): Word2VecViews {
   const V = l.shape.vocabSize;
   const rows = V * l.rowFloats;
-  const f32 = (at: number, n: number) => new Float32Array(buffer, at, at ? n : 0);
-  const i32 = (at: number, n: number) => new Int32Array(buffer, at, at ? n : 0);
-  const u8 = (at: number, n: number) => new Uint8Array(buffer, at, at ? n : 0);
+  const { f32, i32, u8 } = viewMakers(buffer);
   return {
     syn0: f32(l.syn0, rows),
     syn1neg: f32(l.syn1neg, rows),
