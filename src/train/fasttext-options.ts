@@ -28,7 +28,8 @@ export const fastTextSchema = defineOptions({
     explain: (v: unknown) => (v === 'ova' ? 'loss ova (one-vs-all) is for supervised multi-label models: use ns, hs or softmax for word vectors' : undefined),
     cli: { value: '<name>' },
   },
-  alpha: { ...number('positive'), default: 0.05, help: 'starting learning rate, decayed linearly to 0', checkpoint: true, cli: { value: '<rate>', aliases: ['lr'] } },
+  alpha: { ...number('positive'), default: 0.05, help: 'starting learning rate, decayed linearly to minAlpha', checkpoint: true, cli: { value: '<rate>', aliases: ['lr'] } },
+  minAlpha: { ...number('nonNegative'), default: 0, help: 'final learning rate (fastText decays to 0)', checkpoint: true, cli: { value: '<rate>' } },
   dim: { ...dimOption(100, 10_000), reference: 'dim' },
   window: { ...windowOption(5, 'maximum context distance; each position draws its window in 1..window'), reference: 'ws' },
   epochs: { ...epochsOption(5), reference: 'epoch' },
@@ -75,6 +76,7 @@ export function resolveFastTextOptions(o: Omit<FastTextTrainOptions, 'input'>): 
     if ((o as Record<string, unknown>)[old] !== undefined) throw new OptionError(old, `${old} is called ${now} here (the name every trainer uses); pass ${now}`);
   }
   const r = resolveOptions(fastTextSchema, o);
+  if (r.minAlpha > r.alpha) throw new OptionError('minAlpha', `minAlpha must be a number in 0..alpha (${r.alpha}), got ${r.minAlpha}`);
   if (r.loss === 'ns' && r.negative < 1) throw new OptionError('negative', `negative must be an integer in 1..1000 with loss ns, got ${r.negative}`);
   if (r.maxn > 0) {
     if (r.minn < 1) throw new OptionError('minn', `minn must be ≥ 1 when maxn is ${r.maxn} (n-grams have at least one character)`);

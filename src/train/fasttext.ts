@@ -68,9 +68,9 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Trai
     await startingRows(resume, matrices(), opts.dim, () =>
       initUniformRows(views.input, rows, opts.dim, layout.rowFloats, { seed: opts.seed, salt: 0x2545f491, scale: 2 / opts.dim, divisor: 1 }),
     );
-    // fastText's budget: epoch × every token the vocabulary pass read (rare ones included), trained over the
-    // in-vocabulary ones, the rate falling linearly to 0; a corpus with words under minCount thus gets a little
-    // more than `epochs` passes, the last partial.
+    // fastText's budget: epochs × every token the vocabulary pass read (rare ones included), trained over the
+    // in-vocabulary ones, the rate falling linearly to minAlpha (0); a corpus with words under minCount thus
+    // gets a little more than `epochs` passes, the last partial.
     const totals = await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: opts.kernel }, opts, options, {
       corpus,
       vocab,
