@@ -148,7 +148,8 @@ async function runPasses(
   let alpha = rate(position.dispatched);
 
   const intervalMs = plan.progressIntervalMs ?? 1000;
-  const meter = new ProgressMeter({ phase: 'train', epochs, totalWords, listener: onProgress, intervalMs, startWords: position.dispatched });
+  // The timer below paces the events; the meter's own gap is shorter so a tick that comes a little early still emits.
+  const meter = new ProgressMeter({ phase: 'train', epochs, totalWords, listener: onProgress, intervalMs: intervalMs / 2, startWords: position.dispatched });
   let lastLoss = { sum: 0, count: 0 };
   const report = (force = false) => {
     const delta = stats.lossCount - lastLoss.count;
