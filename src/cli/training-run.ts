@@ -1,3 +1,6 @@
+import { EmbedkitError } from '../errors.ts';
+import type { OptionDefs } from '../train/option-schema.ts';
+import { flagError } from './option-flags.ts';
 import { stderrProgress, type ProgressEvent, type ProgressListener } from '../train/progress.ts';
 import { printJson } from './common.ts';
 import { interruptSignal } from './interrupt.ts';
@@ -13,23 +16,39 @@ export interface TrainingReport {
  * is left), progress goes to stderr unless --quiet, and the result is reported as JSON or as one line.
  */
 export async function runTrainingCommand<T>(
-  flags: { quiet?: boolean; json?: boolean },
+  flags: { quiet?: boolean; json?: boolean; checkpoint?: string },
   train: (signal: AbortSignal, onProgress: ProgressListener) => Promise<T>,
   report: (result: T, seconds: number, lastTraining: ProgressEvent | undefined) => TrainingReport,
+  /** The trainer's option schema: errors naming an option name its flag instead. */
+  schema?: OptionDefs,
 ): Promise<void> {
   const signal = interruptSignal();
   const show = flags.quiet ? undefined : stderrProgress();
   let last: ProgressEvent | undefined;
   const started = performance.now();
   try {
-    const result = await train(signal, (e) => {
+    const result = await trainSpeakingFlags(flags, schema, () => train(signal, (e) => {
       if (e.phase === 'train') last = e;
       show?.(e);
-    });
+    }));
     const { json, line } = report(result, (performance.now() - started) / 1000, last);
     if (flags.json) printJson(json);
     else if (!flags.quiet) process.stderr.write(`embedkit: ${line}\n`);
   } finally {
     show?.close();
+  }
+}
+
+/** Library errors name options; here they name the flags (an option error, and the hint to resume an interrupted run). */
+async function trainSpeakingFlags<T>(flags: { checkpoint?: string }, schema: OptionDefs | undefined, train: () => Promise<T>): Promise<T> {
+  try {
+    return await train();
+  } catch (thrown) {
+    const err = schema ? flagError(schema, thrown) : thrown;
+    const ckpt = flags.checkpoint;
+    if (err instanceof EmbedkitError && err.code === 'aborted' && ckpt) {
+      throw new EmbedkitError('aborted', `training was interrupted; its state is saved in ${ckpt} (continue with --resume ${ckpt}); no output was written`);
+    }
+    throw err;
   }
 }

@@ -1,6 +1,5 @@
-import { WorkerPool } from '../kernels/pool.ts';
+import { scriptBeside, WorkerPool } from '../kernels/pool.ts';
 import { sharedMemory } from '../kernels/wasm.ts';
-import { InvalidArgumentError } from '../errors.ts';
 import { seededRandom } from '../util/random.ts';
 import type { GloveParams } from './kernel.ts';
 import { compileGloveKernel, slotBytes, type GloveKernelKind } from './wasm-kernel.ts';
@@ -47,13 +46,8 @@ const TASK_RECORDS = 1 << 18;
  */
 export function createModel(params: GloveParams, seed: number, threads = 1): { model: GloveModel; memory: WebAssembly.Memory } {
   const floats = 2 * params.vocabSize * params.stride;
-  const bytes = 2 * floats * 4 + threads * slotBytes(params, SLOT_RECORDS);
-  if (bytes > 2 ** 32) {
-    throw new InvalidArgumentError(
-      `${params.vocabSize} words × dim ${params.dim} need ${(bytes / 2 ** 30).toFixed(1)} GiB of parameters, beyond the 4 GiB of one WebAssembly memory: lower dim or the vocabulary (min-count, max-vocab)`,
-    );
-  }
-  const memory = sharedMemory(bytes);
+  // The caller refuses a model beyond one WebAssembly memory first (train/glove.ts, with gloveMemoryBytes).
+  const memory = sharedMemory(gloveMemoryBytes(params, threads));
   const weights = new Float32Array(memory.buffer, 0, floats);
   const gradsq = new Float32Array(memory.buffer, floats * 4, floats);
   const random = seededRandom(seed);
@@ -66,6 +60,11 @@ export function createModel(params: GloveParams, seed: number, threads = 1): { m
   return { model: { params, weights, gradsq }, memory };
 }
 
+/** Bytes of the training memory: weights and squared-gradient sums of 2·V rows, then each thread's slot. */
+export function gloveMemoryBytes(params: GloveParams, threads: number): number {
+  return 2 * (2 * params.vocabSize * params.stride) * 4 + threads * slotBytes(params, SLOT_RECORDS);
+}
+
 /**
  * Runs the epochs over the shuffled co-occurrence file: each epoch cuts the file into tasks that the worker
  * threads read and train (in file order with one thread, so one thread and a seed reproduce a run exactly).
@@ -76,7 +75,7 @@ export async function runEpochs(model: GloveModel, memory: WebAssembly.Memory, f
   const module = kind === 'wasm' ? await compileGloveKernel() : undefined;
   const slotsAt = 2 * model.weights.length * 4;
   const pool = await WorkerPool.start<GloveTask, GloveTaskResult>(
-    workerScript(),
+    scriptBeside(import.meta.url, 'worker'),
     o.threads,
     (slot): GloveWorkerInit => ({
       memory,
@@ -123,12 +122,6 @@ export async function runEpochs(model: GloveModel, memory: WebAssembly.Memory, f
     await pool.close();
   }
   return reports;
-}
-
-/** The worker script next to this module (.ts when run from source, .js once built). */
-function workerScript(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./worker${ext}`, import.meta.url);
 }
 
 /**

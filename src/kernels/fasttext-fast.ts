@@ -1,7 +1,7 @@
 import type { FastTextLayout } from './fasttext-layout.ts';
 import { trainFastTextChunkReference } from './fasttext-reference.ts';
 import { compileKernel } from './wasm.ts';
-import { feedChunk, trainPlaced, type ChunkResult } from './word2vec-layout.ts';
+import { feedChunk, trainPlaced, type ChunkResult } from './chunk-feed.ts';
 
 /**
  * Trains chunks of word ids into the fastText model held in a shared WebAssembly.Memory, for one worker slot.

@@ -12,6 +12,7 @@
  *
  * Rows have a stride of `rowFloats` = dim rounded up to 4 floats; the padding starts at zero and stays zero.
  */
+import { arena, checkShapeInts, inputBuffers, viewMakers, writeConfigBlock } from './layout-plan.ts';
 import { CTX, seedState, type InputLayout } from './word2vec-layout.ts';
 
 /**
@@ -139,34 +140,25 @@ export const FT_CTX = {
   bytes: CTX.bytes,
 } as const;
 
-const align = (n: number, a = 64) => Math.ceil(n / a) * a;
-
 /** Plans the memory (offsets from 1024, 64-byte aligned). */
 export function planFastTextLayout(shape: FastTextShape): FastTextLayout {
-  const ints: [string, number, number][] = [
-    ['nwords', shape.nwords, 1],
-    ['bucket', shape.bucket, 0],
-    ['dim', shape.dim, 1],
-    ['subwordRows', shape.subwordRows, shape.nwords],
-    ['neg', shape.neg, 0],
-    ['ws', shape.ws, 1],
-    ['lrUpdateRate', shape.lrUpdateRate, 1],
-    ['huffmanBits', shape.huffmanBits, 0],
-    ['maxChunkWords', shape.maxChunkWords, 1],
-    ['slots', shape.slots, 1],
-    ['inputBuffers', shape.inputBuffers, 1],
-  ];
-  for (const [name, v, min] of ints) {
-    if (!Number.isInteger(v) || v < min) throw new RangeError(`fastText layout: ${name} must be an integer ≥ ${min}, got ${v}`);
-  }
+  checkShapeInts('fastText', shape, {
+    nwords: 1,
+    bucket: 0,
+    dim: 1,
+    subwordRows: shape.nwords,
+    neg: 0,
+    ws: 1,
+    lrUpdateRate: 1,
+    huffmanBits: 0,
+    maxChunkWords: 1,
+    slots: 1,
+    inputBuffers: 1,
+  });
   const rowFloats = Math.ceil(shape.dim / 4) * 4;
   const rowBytes = rowFloats * 4;
-  let at = 1024;
-  const take = (bytes: number) => {
-    const start = at;
-    at = align(at + Math.max(bytes, 0));
-    return start;
-  };
+  const memory = arena();
+  const take = memory.take;
   const V = shape.nwords;
   const hs = shape.loss === 'hs';
   const ns = shape.loss === 'ns';
@@ -187,10 +179,7 @@ export function planFastTextLayout(shape: FastTextShape): FastTextLayout {
   for (let s = 0; s < shape.slots; s++) {
     slots.push({
       ctx: take(CTX.bytes),
-      inputs: Array.from({ length: shape.inputBuffers }, () => ({
-        ids: take(shape.maxChunkWords * 4),
-        sentenceEnds: take((shape.maxChunkWords + 1) * 4),
-      })),
+      inputs: inputBuffers(take, shape.inputBuffers, shape.maxChunkWords),
       work: take(shape.maxChunkWords * 4),
       hidden: take(rowBytes),
       grad: take(rowBytes),
@@ -198,7 +187,7 @@ export function planFastTextLayout(shape: FastTextShape): FastTextLayout {
       scores: shape.loss === 'softmax' ? take(V * 4) : 0,
     });
   }
-  return { shape, rowFloats, input, output, subwordOffsets, subwordRows, expTable, logTable, keep, aliasProbability, aliasIndex, codes, points, lengths, offsets, slots, totalBytes: at };
+  return { shape, rowFloats, input, output, subwordOffsets, subwordRows, expTable, logTable, keep, aliasProbability, aliasIndex, codes, points, lengths, offsets, slots, totalBytes: memory.end };
 }
 
 export interface FastTextViews {
@@ -221,9 +210,7 @@ export interface FastTextViews {
 export function fastTextViewsOf(buffer: ArrayBufferLike, l: FastTextLayout): FastTextViews {
   const sh = l.shape;
   const V = sh.nwords;
-  const f32 = (at: number, n: number) => new Float32Array(buffer, at, at ? n : 0);
-  const i32 = (at: number, n: number) => new Int32Array(buffer, at, at ? n : 0);
-  const u8 = (at: number, n: number) => new Uint8Array(buffer, at, at ? n : 0);
+  const { f32, i32, u8 } = viewMakers(buffer);
   return {
     input: f32(l.input, (V + sh.bucket) * l.rowFloats),
     output: f32(l.output, V * l.rowFloats),
@@ -245,36 +232,15 @@ export function fastTextViewsOf(buffer: ArrayBufferLike, l: FastTextLayout): Fas
 export function writeFastTextSlotConfig(buffer: ArrayBufferLike, l: FastTextLayout, slot: number, seed: number): void {
   const s = l.slots[slot];
   const sh = l.shape;
-  const dv = new DataView(buffer, s.ctx, FT_CTX.bytes);
-  const put = (off: number, v: number) => dv.setInt32(off, v, true);
-  put(FT_CTX.rowBytes, l.rowFloats * 4);
-  put(FT_CTX.nwords, sh.nwords);
-  put(FT_CTX.neg, sh.neg);
-  put(FT_CTX.loss, LOSS_CODES[sh.loss]);
-  put(FT_CTX.cbow, sh.cbow ? 1 : 0);
-  put(FT_CTX.ws, sh.ws);
-  put(FT_CTX.input, l.input);
-  put(FT_CTX.output, l.output);
-  put(FT_CTX.expTable, l.expTable);
-  put(FT_CTX.logTable, l.logTable);
-  put(FT_CTX.aliasProbability, l.aliasProbability);
-  put(FT_CTX.aliasIndex, l.aliasIndex);
-  put(FT_CTX.keep, l.keep);
-  put(FT_CTX.codes, l.codes);
-  put(FT_CTX.points, l.points);
-  put(FT_CTX.lengths, l.lengths);
-  put(FT_CTX.offsets, l.offsets);
-  put(FT_CTX.subwordOffsets, l.subwordOffsets);
-  put(FT_CTX.subwordRows, l.subwordRows);
-  put(FT_CTX.ids, s.inputs[0].ids);
-  put(FT_CTX.sentenceEnds, s.inputs[0].sentenceEnds);
-  put(FT_CTX.work, s.work);
-  put(FT_CTX.hidden, s.hidden);
-  put(FT_CTX.grad, s.grad);
-  put(FT_CTX.hiddenStart, s.hiddenStart);
-  put(FT_CTX.scores, s.scores);
-  put(FT_CTX.lrUpdateRate, sh.lrUpdateRate);
-  put(FT_CTX.rng, seedState(seed, slot));
-  dv.setFloat64(FT_CTX.lossSum, 0, true);
-  dv.setFloat64(FT_CTX.lossCount, 0, true);
+  writeConfigBlock(buffer, s.ctx, FT_CTX, [l, s], {
+    rowBytes: l.rowFloats * 4,
+    nwords: sh.nwords,
+    neg: sh.neg,
+    loss: LOSS_CODES[sh.loss],
+    cbow: sh.cbow ? 1 : 0,
+    ws: sh.ws,
+    ids: s.inputs[0].ids,
+    sentenceEnds: s.inputs[0].sentenceEnds,
+    lrUpdateRate: sh.lrUpdateRate,
+  }, seedState(seed, slot));
 }

@@ -1,5 +1,6 @@
 import { fastTextViewsOf, MAX_SIGMOID, SIGMOID_TABLE_SIZE, sigmoidCell, type FastTextLayout } from './fasttext-layout.ts';
 import { CTX } from './word2vec-layout.ts';
+import { subsampleSentence } from './subsample.ts';
 import { drawOf, scaleBelow, unitFloat, xorshift32 } from './xorshift.ts';
 
 /** The probability a reported softmax loss is floored at (p underflows to 0 for a hopeless target). */
@@ -164,12 +165,7 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
   let start = 0;
   for (let sent = 0; sent < nSentences; sent++) {
     const end = ends[sent];
-    let n = 0;
-    for (let p = start; p < end; p++) {
-      const w = ids[p];
-      if (keep[w] < 1 && keep[w] < unitFloat(next())) continue;
-      work[n++] = w;
-    }
+    const n = subsampleSentence(ids, start, end, keep, next, work);
     sinceUpdate += end - start;
     if (sinceUpdate >= sh.lrUpdateRate) {
       sinceUpdate = 0;

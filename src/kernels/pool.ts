@@ -150,6 +150,15 @@ export class WorkerPool<TTask, TResult> {
 }
 
 /**
+ * The worker script `name` in the folder of the module at `moduleUrl` (pass `import.meta.url`): `name.ts` when
+ * run from source, `name.js` once built.
+ */
+export function scriptBeside(moduleUrl: string, name: string): URL {
+  const ext = moduleUrl.endsWith('.ts') ? '.ts' : '.js';
+  return new URL(`./${name}${ext}`, moduleUrl);
+}
+
+/**
  * A worker for `script`. Run from TypeScript sources (tests, `node --import tsx`), a worker does not always
  * inherit the TypeScript loader, so a .ts script is started through a two-line bootstrap that registers tsx
  * first. Built .js scripts start directly.

@@ -1,5 +1,6 @@
 import { compileKernel } from './wasm.ts';
-import { feedChunk, trainPlaced, type ChunkResult, type Word2VecLayout } from './word2vec-layout.ts';
+import { feedChunk, trainPlaced, type ChunkResult } from './chunk-feed.ts';
+import type { Word2VecLayout } from './word2vec-layout.ts';
 import { trainChunkReference } from './word2vec-reference.ts';
 
 /**

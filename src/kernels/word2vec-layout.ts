@@ -6,6 +6,7 @@
  * number of f32x4 lanes. The padding floats start at zero and stay zero (every update adds a multiple of a
  * row whose padding is zero), so they never change a dot product.
  */
+import { arena, checkShapeInts, inputBuffers, viewMakers, writeConfigBlock } from './layout-plan.ts';
 
 /** Sigmoid table geometry (word2vec's EXP_TABLE): σ(x) sampled on [-MAX_EXP, MAX_EXP). */
 export const EXP_TABLE_SIZE = 1000;
@@ -139,19 +140,13 @@ export const CTX = {
   bytes: 160,
 } as const;
 
-const align = (n: number, a = 64) => Math.ceil(n / a) * a;
-
 /** Plans the memory; offsets start at 1024 so address arithmetic never comes near zero. */
 export function planLayout(shape: Word2VecShape): Word2VecLayout {
   validateShape(shape);
   const rowFloats = Math.ceil(shape.dim / 4) * 4;
   const rowBytes = rowFloats * 4;
-  let at = 1024;
-  const take = (bytes: number) => {
-    const start = at;
-    at = align(at + Math.max(bytes, 0));
-    return start;
-  };
+  const memory = arena();
+  const take = memory.take;
   const V = shape.vocabSize;
   const syn0 = take(V * rowBytes);
   const syn1neg = shape.negative > 0 ? take(V * rowBytes) : 0;
@@ -169,10 +164,7 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
   for (let s = 0; s < shape.slots; s++) {
     slots.push({
       ctx: take(CTX.bytes),
-      inputs: Array.from({ length: shape.inputBuffers ?? 1 }, () => ({
-        ids: take(shape.maxChunkWords * 4),
-        sentenceEnds: take((shape.maxChunkWords + 1) * 4),
-      })),
+      inputs: inputBuffers(take, shape.inputBuffers ?? 1, shape.maxChunkWords),
       work: take(shape.maxChunkWords * 4),
       neu1: take(rowBytes),
       neu1e: take(rowBytes),
@@ -182,7 +174,7 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
       rows: take(shape.maxChunkWords * 4),
     });
   }
-  return { shape, rowFloats, syn0, syn1neg, syn1, expTable, logTable, aliasProbability, aliasIndex, keep, codes, points, lengths, offsets, slots, totalBytes: at };
+  return { shape, rowFloats, syn0, syn1neg, syn1, expTable, logTable, aliasProbability, aliasIndex, keep, codes, points, lengths, offsets, slots, totalBytes: memory.end };
 }
 
 /** Hot rows actually used: none without hierarchical softmax, never more than the inner nodes. */
@@ -191,20 +183,17 @@ export function hotRowsOf(s: Word2VecShape): number {
 }
 
 function validateShape(s: Word2VecShape): void {
-  const ints: [string, number, number][] = [
-    ['vocabSize', s.vocabSize, 1],
-    ['dim', s.dim, 1],
-    ['negative', s.negative, 0],
-    ['window', s.window, 1],
-    ['huffmanBits', s.huffmanBits, 0],
-    ['maxChunkWords', s.maxChunkWords, 1],
-    ['slots', s.slots, 1],
-    ['inputBuffers', s.inputBuffers ?? 1, 1],
-    ['hotRows', s.hotRows ?? 0, 0],
-  ];
-  for (const [name, v, min] of ints) {
-    if (!Number.isInteger(v) || v < min) throw new RangeError(`word2vec layout: ${name} must be an integer ≥ ${min}, got ${v}`);
-  }
+  checkShapeInts('word2vec', { ...s, inputBuffers: s.inputBuffers ?? 1, hotRows: s.hotRows ?? 0 }, {
+    vocabSize: 1,
+    dim: 1,
+    negative: 0,
+    window: 1,
+    huffmanBits: 0,
+    maxChunkWords: 1,
+    slots: 1,
+    inputBuffers: 1,
+    hotRows: 0,
+  });
   if (s.negative === 0 && !s.hs) throw new RangeError('word2vec layout: negative 0 needs hierarchical softmax');
 }
 
@@ -227,9 +216,7 @@ export interface Word2VecViews {
 export function viewsOf(buffer: ArrayBufferLike, l: Word2VecLayout): Word2VecViews {
   const V = l.shape.vocabSize;
   const rows = V * l.rowFloats;
-  const f32 = (at: number, n: number) => new Float32Array(buffer, at, at ? n : 0);
-  const i32 = (at: number, n: number) => new Int32Array(buffer, at, at ? n : 0);
-  const u8 = (at: number, n: number) => new Uint8Array(buffer, at, at ? n : 0);
+  const { f32, i32, u8 } = viewMakers(buffer);
   return {
     syn0: f32(l.syn0, rows),
     syn1neg: f32(l.syn1neg, rows),
@@ -264,43 +251,21 @@ export function fillSigmoidTables(expTable: Float32Array, logTable: Float32Array
 /** Writes a slot's configuration block (everything the kernel reads besides the chunk itself). */
 export function writeSlotConfig(buffer: ArrayBufferLike, l: Word2VecLayout, slot: number, seed: number): void {
   const s = l.slots[slot];
-  const dv = new DataView(buffer, s.ctx, CTX.bytes);
   const sh = l.shape;
-  const put = (off: number, v: number) => dv.setInt32(off, v, true);
-  put(CTX.rowBytes, l.rowFloats * 4);
-  put(CTX.vocabSize, sh.vocabSize);
-  put(CTX.negative, sh.negative);
-  put(CTX.hs, sh.hs ? 1 : 0);
-  put(CTX.cbow, sh.cbow ? 1 : 0);
-  put(CTX.cbowMean, sh.cbowMean ? 1 : 0);
-  put(CTX.window, sh.window);
-  put(CTX.syn0, l.syn0);
-  put(CTX.syn1neg, l.syn1neg);
-  put(CTX.syn1, l.syn1);
-  put(CTX.expTable, l.expTable);
-  put(CTX.logTable, l.logTable);
-  put(CTX.aliasProbability, l.aliasProbability);
-  put(CTX.aliasIndex, l.aliasIndex);
-  put(CTX.keep, l.keep);
-  put(CTX.codes, l.codes);
-  put(CTX.points, l.points);
-  put(CTX.lengths, l.lengths);
-  put(CTX.offsets, l.offsets);
-  put(CTX.ids, s.inputs[0].ids);
-  put(CTX.sentenceEnds, s.inputs[0].sentenceEnds);
-  put(CTX.work, s.work);
-  put(CTX.neu1, s.neu1);
-  put(CTX.neu1e, s.neu1e);
-  put(CTX.negs, s.negs);
-  put(CTX.path, s.path);
   const hotRows = hotRowsOf(sh);
-  put(CTX.hotStart, sh.vocabSize - 1 - hotRows);
-  put(CTX.hot, s.hot);
-  put(CTX.hotCount, hotRows);
-  put(CTX.rows, s.rows);
-  put(CTX.rng, seedState(seed, slot));
-  dv.setFloat64(CTX.lossSum, 0, true);
-  dv.setFloat64(CTX.lossCount, 0, true);
+  writeConfigBlock(buffer, s.ctx, CTX, [l, s], {
+    rowBytes: l.rowFloats * 4,
+    vocabSize: sh.vocabSize,
+    negative: sh.negative,
+    hs: sh.hs ? 1 : 0,
+    cbow: sh.cbow ? 1 : 0,
+    cbowMean: sh.cbowMean ? 1 : 0,
+    window: sh.window,
+    ids: s.inputs[0].ids,
+    sentenceEnds: s.inputs[0].sentenceEnds,
+    hotStart: sh.vocabSize - 1 - hotRows,
+    hotCount: hotRows,
+  }, seedState(seed, slot));
 }
 
 /** A non-zero xorshift32 state from a user seed and a slot number (distinct streams per worker). */
@@ -312,135 +277,3 @@ export function seedState(seed: number, slot: number): number {
   return x === 0 ? 0x6d2b79f5 : x;
 }
 
-export function readRng(buffer: ArrayBufferLike, l: ChunkFeedLayout, slot: number): number {
-  return new DataView(buffer, l.slots[slot].ctx, CTX.bytes).getInt32(CTX.rng, true);
-}
-
-export function writeRng(buffer: ArrayBufferLike, l: ChunkFeedLayout, slot: number, state: number): void {
-  new DataView(buffer, l.slots[slot].ctx, CTX.bytes).setInt32(CTX.rng, state | 0, true);
-}
-
-/** What one kernel call reports. */
-export interface ChunkResult {
-  /** Words that survived subsampling (and were trained on). */
-  kept: number;
-  lossSum: number;
-  lossCount: number;
-}
-
-/**
- * What the chunk-feeding functions below need of a layout: each slot's configuration block (read at the CTX
- * offsets ids, sentenceEnds, lossSum, lossCount, inputSeq, doneSeq) and its input buffers. Every trainer whose
- * slots keep those fields at those offsets (word2vec, fastText) feeds its workers through them.
- */
-export interface ChunkFeedLayout {
-  shape: { maxChunkWords: number };
-  slots: readonly { ctx: number; inputs: readonly InputLayout[] }[];
-}
-
-/** A kernel trains the chunk its slot's configuration points at (`nSentences` sentences); returns words kept. */
-export type SlotTrainer = (nSentences: number, alpha: number) => number;
-
-/** A run of whole sentences small enough for one input buffer. */
-export interface ChunkPiece {
-  ids: Int32Array;
-  /** Exclusive sentence ends, relative to `ids`. */
-  sentenceEnds: Int32Array;
-}
-
-/**
- * Cuts a chunk (word ids, exclusive sentence ends) into pieces of at most `capacity` words at sentence ends;
- * only a sentence longer than `capacity` is itself cut. A chunk that fits comes back as one piece, uncopied.
- */
-export function* chunkPieces(ids: Int32Array, sentenceEnds: Int32Array, capacity: number): Generator<ChunkPiece> {
-  const total = sentenceEnds.length ? sentenceEnds[sentenceEnds.length - 1] : 0;
-  if (total <= capacity) {
-    yield { ids: ids.subarray(0, total), sentenceEnds };
-    return;
-  }
-  let pieceStart = 0;
-  let ends: number[] = [];
-  const flush = (pieceEnd: number): ChunkPiece => {
-    const piece = { ids: ids.subarray(pieceStart, pieceEnd), sentenceEnds: Int32Array.from(ends) };
-    pieceStart = pieceEnd;
-    ends = [];
-    return piece;
-  };
-  let sentStart = 0;
-  for (let e = 0; e < sentenceEnds.length; e++) {
-    const end = sentenceEnds[e];
-    while (sentStart < end) {
-      const room = pieceStart + capacity - sentStart;
-      // A sentence that does not fit starts a new piece; only one longer than a whole buffer is cut.
-      if (room <= 0 || (end - sentStart > room && ends.length > 0)) {
-        if (ends.length) yield flush(sentStart);
-        else pieceStart = sentStart;
-        continue;
-      }
-      const cut = Math.min(end, sentStart + room);
-      ends.push(cut - pieceStart);
-      sentStart = cut;
-    }
-  }
-  if (ends.length) yield flush(sentStart);
-}
-
-/**
- * Copies a piece into input buffer `input` of a slot; returns the number of sentences. Publishes with an
- * atomic store, so the thread that trains it (after reading the sequence number with Atomics) sees the words.
- */
-export function placeInput(buffer: ArrayBufferLike, layout: ChunkFeedLayout, slot: number, input: number, piece: ChunkPiece, seq: number): number {
-  const s = layout.slots[slot];
-  const b = s.inputs[input];
-  const cap = layout.shape.maxChunkWords;
-  if (piece.ids.length > cap) throw new RangeError(`chunk piece of ${piece.ids.length} words exceeds the input buffer (${cap})`);
-  new Int32Array(buffer, b.ids, cap).set(piece.ids);
-  new Int32Array(buffer, b.sentenceEnds, cap + 1).set(piece.sentenceEnds);
-  Atomics.store(new Int32Array(buffer, s.ctx, CTX.bytes / 4), CTX.inputSeq / 4, seq);
-  return piece.sentenceEnds.length;
-}
-
-/**
- * Trains what placeInput put in input buffer `input` of the slot and reads the call's loss. The slot's
- * configuration is pointed at that buffer here, by the training thread, since the main thread may already be
- * filling the other one. The atomics order the model's memory between threads.
- */
-export function trainPlaced(buffer: ArrayBufferLike, layout: ChunkFeedLayout, slot: number, input: number, nSentences: number, alpha: number, trainSlot: SlotTrainer): ChunkResult {
-  const s = layout.slots[slot];
-  const ctx32 = new Int32Array(buffer, s.ctx, CTX.bytes / 4);
-  const seq = Atomics.load(ctx32, CTX.inputSeq / 4);
-  ctx32[CTX.ids / 4] = s.inputs[input].ids;
-  ctx32[CTX.sentenceEnds / 4] = s.inputs[input].sentenceEnds;
-  const kept = trainSlot(nSentences, alpha);
-  const ctx = new DataView(buffer, s.ctx, CTX.bytes);
-  const result = { kept, lossSum: ctx.getFloat64(CTX.lossSum, true), lossCount: ctx.getFloat64(CTX.lossCount, true) };
-  Atomics.store(ctx32, CTX.doneSeq / 4, seq);
-  return result;
-}
-
-/** Waits for nothing, but makes every model write of a slot's finished chunks visible to the calling thread. */
-export function acquireSlot(buffer: ArrayBufferLike, layout: ChunkFeedLayout, slot: number): number {
-  return Atomics.load(new Int32Array(buffer, layout.slots[slot].ctx, CTX.bytes / 4), CTX.doneSeq / 4);
-}
-
-/** Places and trains a chunk in the calling thread, piece by piece (tests, single-threaded use). */
-export function feedChunk(
-  buffer: ArrayBufferLike,
-  layout: ChunkFeedLayout,
-  slot: number,
-  ids: Int32Array,
-  sentenceEnds: Int32Array,
-  alpha: number,
-  trainSlot: SlotTrainer,
-): ChunkResult {
-  const result: ChunkResult = { kept: 0, lossSum: 0, lossCount: 0 };
-  let seq = 0;
-  for (const piece of chunkPieces(ids, sentenceEnds, layout.shape.maxChunkWords)) {
-    const n = placeInput(buffer, layout, slot, 0, piece, ++seq);
-    const r = trainPlaced(buffer, layout, slot, 0, n, alpha, trainSlot);
-    result.kept += r.kept;
-    result.lossSum += r.lossSum;
-    result.lossCount += r.lossCount;
-  }
-  return result;
-}

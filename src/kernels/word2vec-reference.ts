@@ -1,3 +1,4 @@
+import { subsampleSentence } from './subsample.ts';
 import { drawOf, scaleBelow, xorshift32 } from './xorshift.ts';
 import { CTX, EXP_TABLE_SIZE, MAX_EXP, viewsOf, type Word2VecLayout } from './word2vec-layout.ts';
 
@@ -88,15 +89,7 @@ export function trainChunkReference(buffer: ArrayBufferLike, layout: Word2VecLay
   let start = 0;
   for (let sent = 0; sent < nSentences; sent++) {
     const end = ends[sent];
-    let n = 0;
-    for (let p = start; p < end; p++) {
-      const w = ids[p];
-      if (sh.subsample && keep[w] < 1) {
-        const r = (next() >>> 8) * 2 ** -24;
-        if (keep[w] < r) continue;
-      }
-      work[n++] = w;
-    }
+    const n = subsampleSentence(ids, start, end, sh.subsample ? keep : undefined, next, work);
     start = end;
     kept += n;
     for (let i = 0; i < n; i++) {

@@ -1,33 +1,21 @@
-import { Vocabulary } from '../vocab/vocabulary.ts';
-import { openCheckpointFile, writeCheckpointFile, type StridedMatrix } from './checkpoint-file.ts';
+import type { Vocabulary } from '../vocab/vocabulary.ts';
+import type { StridedMatrix } from './checkpoint-file.ts';
+import { trainerCheckpoint } from './trainer-checkpoint.ts';
 
 /**
- * A Word2Vec training checkpoint: everything needed to continue training exactly where it stopped. In the
- * checkpoint container (checkpoint-file.ts): magic line "EMBEDKIT-W2V-CHECKPOINT 1", a header with the
- * settings, position, vocabulary words and counts, then syn0 (V×dim), syn1neg (V×dim, empty without negative
- * sampling) and syn1 ((V−1)×dim, empty without hierarchical softmax).
+ * A Word2Vec training checkpoint: everything needed to continue training exactly where it stopped. Magic line
+ * "EMBEDKIT-W2V-CHECKPOINT 1", then syn0 (V×dim), syn1neg (V×dim, empty without negative sampling) and syn1
+ * ((V−1)×dim, empty without hierarchical softmax).
  */
-const MAGIC = 'EMBEDKIT-W2V-CHECKPOINT 1\n';
+const format = trainerCheckpoint<CheckpointSettings, CheckpointPosition>('EMBEDKIT-W2V-CHECKPOINT 1\n', 'word2vec', ['syn0', 'syn1neg', 'syn1']);
 
-/** The settings a resumed run must share with the run that wrote the checkpoint. */
-export interface CheckpointSettings {
-  dim: number;
-  cbow: boolean;
-  cbowMean: boolean;
-  hs: boolean;
-  negative: number;
-  window: number;
-  sample: number;
-  alpha: number;
-  minAlpha: number;
-  epochs: number;
-  seed: number;
-  tokenizer: string;
-  maxSentenceLength: number;
-  chunkWords: number;
-}
+/**
+ * The settings a resumed run must share with the run that wrote the checkpoint: the options word2vecSchema
+ * marks `checkpoint`, and the chunk size.
+ */
+export type CheckpointSettings = Record<string, unknown> & { chunkWords: number };
 
-/** Where training stopped. */
+/** Where training stopped (the runner's position under the names this format has always stored). */
 export interface CheckpointPosition {
   /** Epoch in progress (0-based); equals `epochs` when training had finished. */
   epoch: number;
@@ -51,33 +39,23 @@ export interface Word2VecCheckpoint {
   syn1: Float32Array;
 }
 
-interface Header {
-  settings: CheckpointSettings;
-  position: CheckpointPosition;
-  words: string[];
-  counts: number[];
-}
-
-const MATRICES = ['syn0', 'syn1neg', 'syn1'] as const;
-
 export async function saveCheckpoint(
   path: string,
   c: Omit<Word2VecCheckpoint, 'syn0' | 'syn1neg' | 'syn1'> & { syn0: StridedMatrix; syn1neg?: StridedMatrix; syn1?: StridedMatrix },
 ): Promise<void> {
-  const header: Header = { settings: c.settings, position: c.position, words: c.vocab.words, counts: Array.from(c.vocab.counts) };
-  await writeCheckpointFile(path, MAGIC, header, c.settings.dim, [
-    ['syn0', c.syn0],
-    ['syn1neg', c.syn1neg],
-    ['syn1', c.syn1],
-  ]);
+  await format.save(path, { settings: c.settings, position: c.position, vocab: c.vocab, dim: c.settings.dim as number, matrices: { syn0: c.syn0, syn1neg: c.syn1neg, syn1: c.syn1 } });
+}
+
+/** Opens a checkpoint for resuming (matrices read on demand); with `now`, refuses one written with other settings. */
+export function openWord2VecCheckpoint(path: string, now?: CheckpointSettings) {
+  return format.open(path, now);
 }
 
 export async function loadCheckpoint(path: string): Promise<Word2VecCheckpoint> {
-  const file = await openCheckpointFile<Header>(path, MAGIC, 'word2vec', MATRICES);
+  const { file, settings, position, vocab } = await format.open(path);
   try {
     const [syn0, syn1neg, syn1] = [await file.read('syn0'), await file.read('syn1neg'), await file.read('syn1')];
-    const { settings, position, words, counts } = file.header;
-    return { settings, position, vocab: new Vocabulary(words, counts), syn0, syn1neg, syn1 };
+    return { settings, position, vocab, syn0, syn1neg, syn1 };
   } finally {
     await file.close();
   }

@@ -1,39 +1,30 @@
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
-import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
-import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout } from '../kernels/fasttext-layout.ts';
-import { WorkerPool } from '../kernels/pool.ts';
-import { sharedMemory } from '../kernels/wasm.ts';
-import { acquireSlot, chunkPieces, placeInput, readRng, writeRng, type ChunkPiece } from '../kernels/word2vec-layout.ts';
-import { xorshift32 } from '../kernels/xorshift.ts';
-import { corpusBatches, fractionRead, openCorpus, type Corpus } from '../text/corpus.ts';
-import { encodeCorpus } from '../vocab/id-stream.ts';
+import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout, type FastTextShape } from '../kernels/fasttext-layout.ts';
+import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
 import { getTokenizer, whitespaceTokenizer, type Tokenizer } from '../text/tokenize.ts';
+import { throwIfAborted } from '../util/abort.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
-import { assembleFastTextModel, type FastTextModel, type FastTextModelData } from '../vectors/fasttext-model.ts';
+import { assembleFastTextModel, type FastTextArgs, type FastTextModel, type FastTextModelData } from '../vectors/fasttext-model.ts';
 import { DenseMatrix } from '../vectors/fasttext-matrix.ts';
 import { EOS, ngramBuckets } from '../vectors/subwords.ts';
-import { buildVocabulary } from '../vocab/build.ts';
 import { buildHuffmanTree } from '../vocab/huffman.ts';
 import { keepProbabilities } from '../vocab/sampling.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
-import { fastTextCheckpointSettings, openFastTextCheckpoint, saveFastTextCheckpoint, type FastTextCheckpointPosition, type FastTextCheckpointSettings, type FastTextResume } from './fasttext-checkpoint.ts';
-import type { FastTextTask, FastTextTaskResult, FastTextWorkerInit } from './fasttext-worker.ts';
-import { resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
+import { fastTextCheckpoint, fastTextCheckpointSettings, openFastTextCheckpoint, type FastTextResume } from './fasttext-checkpoint.ts';
+import { fastTextSchema, resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
+import { referenceArgs } from './option-schema.ts';
+import { memoryEstimate, sharedTrainingMemory, type MemoryEstimate } from './memory.ts';
 import { negativeSampler } from './negative-sampler.ts';
-import { ProgressMeter } from './progress.ts';
-import { linearDecay } from './schedule.ts';
-import { throwIfAborted } from '../util/abort.ts';
+import { initUniformRows, unpad } from './rows.ts';
+import { CHUNK_WORDS, freshPosition, POOL_DEPTH, runChunkTraining, startingRows } from './runner.ts';
+import { saveTrainedFastTextModel, saveTrainedVectors } from './save-output.ts';
+import { vocabularyPass } from './vocabulary-pass.ts';
+import type { TrainingResult } from './result.ts';
 
-export { resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
+export { fastTextSchema, resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
 
-/** Words per chunk handed to a worker (as word2vec). */
-const CHUNK_WORDS = 16384;
 /** fastText cuts lines longer than this many tokens into several. */
 const MAX_LINE_TOKENS = 1024;
-/** Chunks queued per worker: one training, one waiting. */
-const POOL_DEPTH = 2;
-/** A WebAssembly memory holds at most 4 GiB. */
-const MAX_MEMORY_BYTES = 2 ** 32 - 2 ** 16;
 
 /**
  * Trains fastText word vectors with character n-gram subwords (skip-gram or CBOW; negative sampling or
@@ -45,7 +36,7 @@ const MAX_MEMORY_BYTES = 2 ** 32 - 2 ** 16;
  * main thread encodes it into chunks of word ids placed in shared memory, worker threads train them
  * Hogwild style (kernels/wasm/fasttext.wat, held to kernels/fasttext-reference.ts). With threads 1 and a fixed seed two runs are bit-identical.
  *
- * Returns the model (with its subword lookup: `embeddings` answers queries for unknown words too); saves
+ * Returns the vectors, the model (with its subword lookup: `embeddings` answers queries for unknown words too) and the run's stats; saves
  * it atomically when `output` is set.
  * @example
  * ```ts
@@ -56,7 +47,8 @@ const MAX_MEMORY_BYTES = 2 ** 32 - 2 ** 16;
  * console.log(model.embeddings.mostSimilar({ positive: ['thee'], topn: 3 })); // unknown words have vectors too
  * ```
  */
-export async function trainFastText(options: FastTextTrainOptions): Promise<FastTextModel> {
+export async function trainFastText(options: FastTextTrainOptions): Promise<TrainingResult<FastTextModel>> {
+  const started = performance.now();
   const opts = resolveFastTextOptions(options);
   const outputs = options.output !== undefined ? outputTargets(options.output) : [];
   const { signal } = options;
@@ -76,24 +68,35 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Fast
     const { vocab, ntokens } = resume ? { vocab: resume.vocab, ntokens: resume.position.ntokens } : await countVocabulary(raw, corpus, tokenizer, opts, options);
     throwIfAborted(signal);
 
-    const trainer = await createTrainer(vocab, opts, ntokens, resume);
-    try {
-      await runEpochs(trainer, corpus, tokenizer, opts, options, settings);
-    } finally {
-      await trainer.pool.close();
-    }
-    const model = assembleFastTextModel(modelData(trainer, opts, ntokens));
+    const { layout, memory } = await createTrainer(vocab, opts, ntokens);
+    const views = fastTextViewsOf(memory.buffer, layout);
+    const rows = inputRows(vocab, layout);
+    const matrices = () => ({ input: { data: views.input, rows, stride: layout.rowFloats }, output: { data: views.output, rows: vocab.size, stride: layout.rowFloats } });
+    // fastText's initialisation of the input rows: uniform in [-1/dim, 1/dim). Output rows start at zero.
+    await startingRows(resume, matrices(), opts.dim, () =>
+      initUniformRows(views.input, rows, opts.dim, layout.rowFloats, { seed: opts.seed, salt: 0x2545f491, scale: 2 / opts.dim, divisor: 1 }),
+    );
+    // fastText's budget: epochs × every token the vocabulary pass read (rare ones included), trained over the
+    // in-vocabulary ones, the rate falling linearly to minAlpha (0); a corpus with words under minCount thus
+    // gets a little more than `epochs` passes, the last partial.
+    const totals = await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: opts.kernel }, opts, options, {
+      corpus,
+      vocab,
+      tokenizer,
+      maxSentenceLength: MAX_LINE_TOKENS,
+      wordsPerEpoch: ntokens,
+      budget: 'words',
+      emptyPass: 'stop',
+      position: resume?.position ?? freshPosition(),
+      save: (path, at) => fastTextCheckpoint.save(path, { settings, position: { ...at, ntokens }, vocab, dim: opts.dim, matrices: matrices() }),
+    });
+    const model = assembleFastTextModel(modelData(vocab, layout, views, opts, ntokens));
     for (const target of outputs) {
       throwIfAborted(signal);
-      if (target.format === 'fasttext-bin') {
-        const { writeFastTextBin } = await import('../formats/fasttext-bin-write.ts');
-        await writeFastTextBin(model, target.path);
-      } else {
-        const { saveEmbeddings } = await import('../formats/index.ts');
-        await saveEmbeddings(model.embeddings, target.path, { format: 'fasttext-vec' });
-      }
+      if (target.format === 'fasttext-bin') await saveTrainedFastTextModel(model, target.path);
+      else await saveTrainedVectors(model.embeddings, target.path, 'fasttext-vec');
     }
-    return model;
+    return { embeddings: model.embeddings, model, stats: { vocabSize: vocab.size, trained: totals.trained, loss: totals.loss, seconds: (performance.now() - started) / 1000 } };
   } finally {
     await resume?.file.close();
     if (typeof options.input === 'string') await raw.close?.();
@@ -102,19 +105,10 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Fast
 
 /** The vocabulary pass: fastText's dictionary, and every token read (rare ones included). */
 async function countVocabulary(raw: Corpus, corpus: Corpus, tokenizer: Tokenizer, opts: ResolvedFastTextOptions, options: FastTextTrainOptions): Promise<{ vocab: Vocabulary; ntokens: number }> {
-  const { signal, onProgress } = options;
-  const started = performance.now();
-  const built = await buildVocabulary(corpus, {
-    minCount: opts.minCount,
-    tokenizer,
-    maxSentenceLength: MAX_LINE_TOKENS,
-    signal,
-    onProgress: (words) =>
-      onProgress?.({ phase: 'vocab', epoch: 1, epochs: 1, progress: fractionRead(raw), wordsPerSecond: words / Math.max(1e-3, (performance.now() - started) / 1000), etaSeconds: Infinity, wordsDone: words }),
-  });
+  const built = await vocabularyPass(corpus, { minCount: opts.minCount, tokenizer, maxSentenceLength: MAX_LINE_TOKENS, signal: options.signal, onProgress: options.onProgress, progressOf: raw });
   const { vocab } = built;
   if (vocab.size === 1 && vocab.word(0) === EOS) {
-    throw new EmbedkitError('empty_corpus', 'the corpus has only empty lines (or no word reaches min-count)', { file: raw.path });
+    throw new EmbedkitError('empty_corpus', 'the corpus has only empty lines (or no word reaches minCount)', { file: raw.path });
   }
   return { vocab, ntokens: built.corpusWords };
 }
@@ -162,16 +156,6 @@ function withEndOfLineToken(corpus: Corpus): Corpus {
   };
 }
 
-interface Trainer {
-  vocab: Vocabulary;
-  layout: FastTextLayout;
-  memory: WebAssembly.Memory;
-  pool: WorkerPool<FastTextTask, FastTextTaskResult>;
-  /** Where training stands (the checkpoints' position); its rng is filled in when a checkpoint is saved. */
-  position: FastTextCheckpointPosition;
-  stats: { wordsDone: number; lossSum: number; lossCount: number };
-}
-
 /** Each word's input rows: its own row, then its n-gram bucket rows (none for </s>), as fastText's dictionary. */
 function subwordLists(vocab: Vocabulary, opts: ResolvedFastTextOptions): { offsets: Int32Array; rows: Int32Array } {
   const V = vocab.size;
@@ -188,36 +172,24 @@ function subwordLists(vocab: Vocabulary, opts: ResolvedFastTextOptions): { offse
   return { offsets, rows: Int32Array.from(rows) };
 }
 
-async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, ntokens: number, resume?: FastTextResume): Promise<Trainer> {
-  const V = vocab.size;
+/** Rows of the input matrix: one per word, then the n-gram buckets. */
+function inputRows(vocab: Vocabulary, layout: FastTextLayout): number {
+  return vocab.size + layout.shape.bucket;
+}
+
+/** The shared training memory, laid out and filled: subword lists, sampling tables, Huffman tree, slot configurations. */
+async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, ntokens: number): Promise<{ layout: FastTextLayout; memory: WebAssembly.Memory }> {
   const subwords = subwordLists(vocab, opts);
   const tree = opts.loss === 'hs' ? buildHuffmanTree(vocab.counts) : undefined;
-  const layout = planFastTextLayout({
-    nwords: V,
-    bucket: opts.maxn > 0 ? opts.bucket : 0,
-    dim: opts.dim,
-    subwordRows: subwords.rows.length,
-    cbow: opts.model === 'cbow',
-    loss: opts.loss,
-    neg: opts.neg,
-    ws: opts.ws,
-    lrUpdateRate: opts.lrUpdateRate,
-    huffmanBits: tree ? tree.codes.length : 0,
-    maxChunkWords: CHUNK_WORDS + MAX_LINE_TOKENS,
-    slots: opts.threads,
-    inputBuffers: POOL_DEPTH,
-  });
-  if (layout.totalBytes > MAX_MEMORY_BYTES) {
-    const gib = (layout.totalBytes / 2 ** 30).toFixed(2);
-    throw new InvalidArgumentError(`the model needs ${gib} GiB (${V} words + ${layout.shape.bucket} buckets, dim ${opts.dim}); the limit is 4 GiB: lower bucket or dim`);
-  }
-  const memory = sharedMemory(layout.totalBytes);
+  const huffmanBits = tree ? tree.codes.length : 0;
+  const layout = planFastTextLayout(shapeOf(opts, vocab.size, opts.dim, subwords.rows.length, huffmanBits));
+  const memory = sharedTrainingMemory(fastTextEstimate(opts, vocab.size, subwords.rows.length, huffmanBits), layout.totalBytes);
   const views = fastTextViewsOf(memory.buffer, layout);
   fillFastTextSigmoidTables(views.expTable, views.logTable);
   views.subwordOffsets.set(subwords.offsets);
   views.subwordRows.set(subwords.rows);
   // fastText's discard test compares against the frequency among all tokens read, unknown ones included.
-  views.keep.set(keepProbabilities(vocab, opts.t, ntokens));
+  views.keep.set(keepProbabilities(vocab, opts.sample, ntokens));
   if (tree) {
     views.codes.set(tree.codes);
     views.points.set(tree.points);
@@ -228,181 +200,57 @@ async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, n
     views.aliasProbability.set(sampler.probability);
     views.aliasIndex.set(sampler.alias);
   }
-  const stride = layout.rowFloats;
-  if (resume) {
-    await resume.file.readInto('input', { data: views.input, rows: V + layout.shape.bucket, stride }, opts.dim);
-    await resume.file.readInto('output', { data: views.output, rows: V, stride }, opts.dim);
-  } else {
-    initInputRows(views.input, V + layout.shape.bucket, opts.dim, stride, opts.seed);
-  }
-  for (let s = 0; s < opts.threads; s++) {
-    writeFastTextSlotConfig(memory.buffer, layout, s, opts.seed);
-    const saved = resume?.position.rng[s];
-    if (saved !== undefined) writeRng(memory.buffer, layout, s, saved);
-  }
-  const position: FastTextCheckpointPosition = resume ? { ...resume.position, rng: [] } : { pass: 0, chunksDone: 0, dispatched: 0, ntokens, rng: [] };
-  const stats = { wordsDone: position.dispatched, lossSum: 0, lossCount: 0 };
-  const module = opts.kernel === 'wasm' ? await compileFastTextKernel() : undefined;
-  const pool = await WorkerPool.start<FastTextTask, FastTextTaskResult>(workerScript(), opts.threads, (slot): FastTextWorkerInit => ({ memory, layout, slot, kind: opts.kernel, module }), {
-    depth: POOL_DEPTH,
-    resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
-    onResult: (r) => {
-      stats.wordsDone += r.words;
-      stats.lossSum += r.lossSum;
-      stats.lossCount += r.lossCount;
-    },
-  });
-  return { vocab, layout, memory, pool, position, stats };
-}
-
-function workerScript(): URL {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./fasttext-worker${ext}`, import.meta.url);
+  for (let s = 0; s < opts.threads; s++) writeFastTextSlotConfig(memory.buffer, layout, s, opts.seed);
+  return { layout, memory };
 }
 
 /**
- * Trains as fastText does: until the in-vocabulary tokens trained (</s> included) reach `epoch` times every token
- * the vocabulary pass read (`ntokens`, rare words included), the learning rate falling linearly over that
- * budget. A corpus with words under min-count thus gets a little more than `epoch` passes: the last is partial.
- * With a checkpoint file the state is saved at every pass end, every checkpointInterval seconds (at a chunk
- * boundary) and when aborted; a resumed run skips the chunks already trained and goes on bit for bit.
+ * The training memory fastText would allocate for `vocab` with these options (word and n-gram bucket rows,
+ * output rows, subword lists, tables, per-thread buffers), and the largest vocabulary and dim that fit.
  */
-async function runEpochs(trainer: Trainer, corpus: Corpus, tokenizer: Tokenizer, opts: ResolvedFastTextOptions, options: FastTextTrainOptions, settings: FastTextCheckpointSettings): Promise<void> {
-  const { signal, onProgress, checkpoint } = options;
-  const { pool, stats, layout, memory, position } = trainer;
-  const totalWords = position.ntokens * opts.epoch;
-  const meter = new ProgressMeter({ phase: 'train', epochs: opts.epoch, totalWords, listener: onProgress, intervalMs: 1000, startWords: position.dispatched });
-  let lastLoss = { sum: 0, count: 0 };
-  let alpha = linearDecay(opts.lr, 0, Math.min(1, position.dispatched / totalWords));
-  const report = (force = false) => {
-    const delta = stats.lossCount - lastLoss.count;
-    const loss = delta > 0 ? (stats.lossSum - lastLoss.sum) / delta : undefined;
-    const event = meter.update(stats.wordsDone, { learningRate: alpha, loss, force });
-    if (event) lastLoss = { sum: stats.lossSum, count: stats.lossCount };
-  };
-  const timer = onProgress ? setInterval(report, 1000) : undefined;
-  timer?.unref();
-  const settle = async () => {
-    await pool.drain();
-    for (let slot = 0; slot < opts.threads; slot++) acquireSlot(memory.buffer, layout, slot);
-  };
-  let lastCheckpoint = performance.now();
-  const snapshot = async () => {
-    await settle();
-    position.rng = Array.from({ length: opts.threads }, (_, s) => readRng(memory.buffer, layout, s));
-    const views = fastTextViewsOf(memory.buffer, layout);
-    const V = trainer.vocab.size;
-    await saveFastTextCheckpoint(checkpoint!, {
-      settings,
-      position,
-      vocab: trainer.vocab,
-      input: { data: views.input, rows: V + layout.shape.bucket, stride: layout.rowFloats },
-      output: { data: views.output, rows: V, stride: layout.rowFloats },
-    });
-    lastCheckpoint = performance.now();
-  };
-  try {
-    while (position.dispatched < totalWords && !signal?.aborted) {
-      const passStart = position.dispatched;
-      let chunkIndex = 0;
-      for await (const chunk of encodeCorpus(corpus, trainer.vocab, tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: MAX_LINE_TOKENS, reuseBuffers: true })) {
-        if (signal?.aborted || position.dispatched >= totalWords) break;
-        if (chunkIndex++ < position.chunksDone) continue; // resumed: trained before the checkpoint
-        for (const whole of chunkPieces(chunk.ids, chunk.sentenceEnds, layout.shape.maxChunkWords)) {
-          if (position.dispatched >= totalWords) break;
-          const piece = firstLines(whole, totalWords - position.dispatched);
-          const alphaStart = linearDecay(opts.lr, 0, position.dispatched / totalWords);
-          position.dispatched += piece.ids.length;
-          const alphaEnd = linearDecay(opts.lr, 0, position.dispatched / totalWords);
-          alpha = alphaStart;
-          await pool.submit((worker, seq): FastTextTask => ({
-            input: seq % POOL_DEPTH,
-            nSentences: placeInput(memory.buffer, layout, worker, seq % POOL_DEPTH, piece, seq + 1),
-            alphaStart,
-            alphaEnd,
-            words: piece.ids.length,
-          }));
-        }
-        position.chunksDone = chunkIndex;
-        if (checkpoint && (performance.now() - lastCheckpoint) / 1000 >= opts.checkpointInterval) await snapshot();
-      }
-      if (signal?.aborted) break;
-      // Nothing in the vocabulary was read in a whole pass (not one resumed after its last chunk): another would not help.
-      if (position.dispatched === passStart && position.chunksDone === 0) break;
-      position.pass++;
-      position.chunksDone = 0;
-      if (checkpoint) await snapshot();
-    }
-    if (signal?.aborted && checkpoint) await snapshot();
-    await settle();
-    throwIfAborted(signal, checkpoint);
-    report(true);
-  } finally {
-    if (timer) clearInterval(timer);
-  }
+export function estimateFastTextMemory(options: Omit<FastTextTrainOptions, 'input'>, vocab: Vocabulary): MemoryEstimate {
+  const opts = resolveFastTextOptions(options);
+  return fastTextEstimate(opts, vocab.size, subwordLists(vocab, opts).rows.length, opts.loss === 'hs' ? buildHuffmanTree(vocab.counts).codes.length : 0);
 }
 
-/** The piece's lines up to the first that reaches `words` tokens (fastText stops at a line's end too). */
-function firstLines(piece: ChunkPiece, words: number): ChunkPiece {
-  const ends = piece.sentenceEnds;
-  if (ends.length === 0 || ends[ends.length - 1] <= words) return piece;
-  let k = 0;
-  while (ends[k] < words) k++;
-  return { ids: piece.ids.subarray(0, ends[k]), sentenceEnds: ends.subarray(0, k + 1) };
+function fastTextEstimate(opts: ResolvedFastTextOptions, words: number, subwordRows: number, huffmanBits: number): MemoryEstimate {
+  const bucket = opts.maxn > 0 ? opts.bucket : 0;
+  // Subword lists and Huffman codes grow with the vocabulary; for other sizes they are scaled in proportion.
+  const scaled = (x: number, n: number) => Math.ceil((x * n) / words);
+  return memoryEstimate('fastText', words, opts.dim, (n, dim) => planFastTextLayout(shapeOf(opts, n, dim, scaled(subwordRows, n), scaled(huffmanBits, n))).totalBytes, `${bucket} n-gram buckets`);
 }
 
-/** fastText's initialisation of the input rows: uniform in [-1/dim, 1/dim). Output rows start at zero. */
-function initInputRows(input: Float32Array, rows: number, dim: number, stride: number, seed: number): void {
-  let x = (seed ^ 0x2545f491) | 0 || 1;
-  const scale = 2 / dim;
-  for (let r = 0; r < rows; r++) {
-    const off = r * stride;
-    for (let d = 0; d < dim; d++) {
-      x = xorshift32(x);
-      input[off + d] = ((x >>> 8) * 2 ** -24 - 0.5) * scale;
-    }
-  }
+function shapeOf(opts: ResolvedFastTextOptions, words: number, dim: number, subwordRows: number, huffmanBits: number): FastTextShape {
+  return {
+    nwords: words,
+    bucket: opts.maxn > 0 ? opts.bucket : 0,
+    dim,
+    subwordRows,
+    cbow: opts.model === 'cbow',
+    loss: opts.loss,
+    neg: opts.negative,
+    ws: opts.window,
+    lrUpdateRate: opts.lrUpdateRate,
+    huffmanBits,
+    maxChunkWords: CHUNK_WORDS + MAX_LINE_TOKENS,
+    slots: opts.threads,
+    inputBuffers: POOL_DEPTH,
+  };
 }
 
 /** The trained matrices as a fastText model (rows copied out of the padded shared memory when padded). */
-function modelData(trainer: Trainer, opts: ResolvedFastTextOptions, ntokens: number): FastTextModelData {
-  const { vocab, layout, memory } = trainer;
-  const views = fastTextViewsOf(memory.buffer, layout);
-  const V = vocab.size;
+function modelData(vocab: Vocabulary, layout: FastTextLayout, views: ReturnType<typeof fastTextViewsOf>, opts: ResolvedFastTextOptions, ntokens: number): FastTextModelData {
+  const words = vocab.size;
   const bucket = layout.shape.bucket;
   return {
-    args: {
-      dim: opts.dim,
-      ws: opts.ws,
-      epoch: opts.epoch,
-      minCount: opts.minCount,
-      neg: opts.neg,
-      wordNgrams: 1,
-      loss: opts.loss,
-      model: opts.model,
-      bucket,
-      minn: opts.maxn > 0 ? opts.minn : 0,
-      maxn: opts.maxn,
-      lrUpdateRate: opts.lrUpdateRate,
-      t: opts.t,
-    },
+    // fastText's args are the schema's options under their fastText names, with what training made of them.
+    args: { ...(referenceArgs(fastTextSchema, opts) as Omit<FastTextArgs, 'wordNgrams'>), wordNgrams: 1, bucket, minn: opts.maxn > 0 ? opts.minn : 0 },
     vocab,
     labels: new Vocabulary([]),
     ntokens,
     pruneIndex: null,
-    input: new DenseMatrix(V + bucket, opts.dim, unpad(views.input, V + bucket, opts.dim, layout.rowFloats)),
-    output: new DenseMatrix(V, opts.dim, unpad(views.output, V, opts.dim, layout.rowFloats)),
+    input: new DenseMatrix(words + bucket, opts.dim, unpad(views.input, words + bucket, opts.dim, layout.rowFloats)),
+    output: new DenseMatrix(words, opts.dim, unpad(views.output, words, opts.dim, layout.rowFloats)),
     version: 12,
   };
-}
-
-/**
- * Rows of `dim` floats out of rows of `stride`. Unpadded rows are a view of the training memory: no second
- * (V + bucket)×dim copy at the peak (the price: the training memory lives as long as the model).
- */
-function unpad(data: Float32Array, rows: number, dim: number, stride: number): Float32Array {
-  if (stride === dim) return data.subarray(0, rows * dim);
-  const out = new Float32Array(rows * dim);
-  for (let r = 0; r < rows; r++) out.set(data.subarray(r * stride, r * stride + dim), r * dim);
-  return out;
 }

@@ -4,7 +4,9 @@
  */
 export { trainWord2Vec, type Word2VecOptions } from './word2vec.ts';
 export { trainFastText, type FastTextTrainOptions } from './fasttext.ts';
-export { trainGlove, type GloveOptions, type GloveOutputFormat } from './glove.ts';
+export { trainGlove, type GloveOptions, type GloveOutputFormat, type GloveStats } from './glove.ts';
+export { estimateMemory, type EstimateOptions, type MemoryEstimate } from './estimate-memory.ts';
+export type { TrainingResult, TrainingStats } from './result.ts';
 export { stderrProgress, type ProgressEvent, type ProgressListener, type StderrProgressOptions } from './progress.ts';
 export { openCorpus, corpusFromLines, type Corpus } from '../text/corpus.ts';
 // Types the options above refer to.

@@ -7,5 +7,5 @@ import { EmbedkitError } from '../errors.ts';
 export function throwIfAborted(signal: AbortSignal | undefined, checkpoint?: string): void {
   if (!signal?.aborted) return;
   if (!checkpoint) throw new EmbedkitError('aborted', 'training was interrupted; nothing was written', {});
-  throw new EmbedkitError('aborted', `training was interrupted; its state is saved in ${checkpoint} (continue with --resume ${checkpoint}); no output was written`, {});
+  throw new EmbedkitError('aborted', `training was interrupted; its state is saved in ${checkpoint} (pass it as the resume option to continue); no output was written`, {});
 }

@@ -42,9 +42,9 @@ export interface VocabularyResult {
 export async function buildVocabulary(corpus: Corpus, options: VocabOptions): Promise<VocabularyResult> {
   const { minCount, maxVocabSize, tokenizer, onProgress } = options;
   const maxSentenceLength = options.maxSentenceLength ?? 10000;
-  checkCount('min-count', minCount, 0);
-  if (maxVocabSize !== undefined) checkCount('max-vocab-size', maxVocabSize, 1);
-  checkCount('max-sentence-length', maxSentenceLength, 1);
+  checkCount('minCount', minCount, 0);
+  if (maxVocabSize !== undefined) checkCount('maxVocabSize', maxVocabSize, 1);
+  checkCount('maxSentenceLength', maxSentenceLength, 1);
 
   const counter = new WordCounter();
   let corpusWords = 0;
@@ -81,9 +81,9 @@ export async function buildVocabulary(corpus: Corpus, options: VocabOptions): Pr
     for (let i = 1; i < counter.size; i++) if (counter.countAt(i) > counter.countAt(top)) top = i;
     throw new EmbedkitError(
       'empty_vocabulary',
-      `min-count ${minCount} removes every word: the corpus has ${corpusWords} tokens of ${counter.size} distinct words` +
+      `minCount ${minCount} removes every word: the corpus has ${corpusWords} tokens of ${counter.size} distinct words` +
         ` and the most frequent, ${JSON.stringify(counter.words[top])}, occurs ${counter.countAt(top)} times` +
-        (maxVocabSize !== undefined ? ` (counts after max-vocab-size ${maxVocabSize} pruning)` : ''),
+        (maxVocabSize !== undefined ? ` (counts after maxVocabSize ${maxVocabSize} pruning)` : ''),
       { file: corpus.path },
     );
   }

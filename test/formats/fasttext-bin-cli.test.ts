@@ -79,7 +79,7 @@ for (const loss of ['softmax', 'hs'] as const) {
       const words = queriesFor(theirs.vocab);
       for (const [word, vector] of printWordVectors(join(dir, 'theirs.bin'), words)) assertMatchesPrinted(theirs.subwords.wordVector(word), vector, `theirs: ${word}`);
 
-      const ours = await trainFastText({ input: text, output: join(dir, 'ours.bin'), loss, dim: 8, epoch: 1, minCount: 1, bucket: 2000, threads: 1 });
+      const { model: ours } = await trainFastText({ input: text, output: join(dir, 'ours.bin'), loss, dim: 8, epochs: 1, minCount: 1, bucket: 2000, threads: 1 });
       assert.equal((await readFastTextBin(join(dir, 'ours.bin'))).args.loss, loss);
       for (const [word, vector] of printWordVectors(join(dir, 'ours.bin'), words)) assertMatchesPrinted(ours.subwords.wordVector(word), vector, `ours: ${word}`);
     });

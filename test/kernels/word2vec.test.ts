@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sharedMemory } from '../../src/kernels/wasm.ts';
 import { compileWord2VecKernel, Word2VecKernel, type Word2VecKernelKind } from '../../src/kernels/word2vec-fast.ts';
-import { fillTables, planLayout, readRng, viewsOf, writeSlotConfig, type Word2VecShape } from '../../src/kernels/word2vec-layout.ts';
+import { readRng } from '../../src/kernels/chunk-feed.ts';
+import { fillTables, planLayout, viewsOf, writeSlotConfig, type Word2VecShape } from '../../src/kernels/word2vec-layout.ts';
 import { buildAliasTable } from '../../src/train/negative-sampler.ts';
 import { buildHuffmanTree } from '../../src/vocab/huffman.ts';
 

@@ -47,7 +47,7 @@ async function corpusPrefix(): Promise<string[]> {
 let trained: Promise<FastTextModel> | undefined;
 function model(): Promise<FastTextModel> {
   trained ??= corpusPrefix().then((lines) =>
-    trainFastText({ input: corpusFromLines(lines), output: join(dir, 'model.bin'), dim: 32, epoch: 5, t: 1e-3, bucket: 50_000, threads: 2, seed: 5 }),
+    trainFastText({ input: corpusFromLines(lines), output: join(dir, 'model.bin'), dim: 32, epochs: 5, sample: 1e-3, bucket: 50_000, threads: 2, seed: 5 }).then((r) => r.model),
   );
   return trained;
 }

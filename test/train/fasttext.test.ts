@@ -41,7 +41,7 @@ function plantedCorpus(lines: number, seed = 1): string[] {
   return out;
 }
 
-const small: Partial<FastTextTrainOptions> = { dim: 16, ws: 3, minCount: 1, t: 0, epoch: 3, threads: 1, seed: 7, bucket: 5000, minn: 3, maxn: 5 };
+const small: Partial<FastTextTrainOptions> = { dim: 16, window: 3, minCount: 1, sample: 0, epochs: 3, threads: 1, seed: 7, bucket: 5000, minn: 3, maxn: 5 };
 
 /** Mean share of each topic word's 5 nearest neighbours that belong to its topic (chance: 9/80 ≈ 0.11). */
 function topicPrecision(emb: Awaited<ReturnType<typeof trainFastText>>['embeddings']): number {
@@ -61,7 +61,7 @@ function topicPrecision(emb: Awaited<ReturnType<typeof trainFastText>>['embeddin
 
 test('threads 1 with a fixed seed is bit-identical from run to run; another seed differs', async () => {
   const lines = plantedCorpus(800);
-  const run = (seed: number) => trainFastText({ ...small, input: corpusFromLines(lines), seed });
+  const run = async (seed: number) => (await trainFastText({ ...small, input: corpusFromLines(lines), seed })).model;
   const [a, b, c] = [await run(7), await run(7), await run(8)];
   const rows = (m: typeof a) => (m.input as DenseMatrix).data;
   assert.deepEqual(a.vocab.words, b.vocab.words);
@@ -75,12 +75,12 @@ for (const [name, opts] of [
   ['skip-gram, negative sampling', { model: 'skipgram', loss: 'ns' }],
   ['skip-gram, hierarchical softmax', { model: 'skipgram', loss: 'hs' }],
   ['skip-gram, full softmax', { model: 'skipgram', loss: 'softmax' }],
-  ['CBOW, full softmax', { model: 'cbow', loss: 'softmax', lr: 0.1 }],
-  ['CBOW, negative sampling', { model: 'cbow', loss: 'ns', lr: 0.1 }],
+  ['CBOW, full softmax', { model: 'cbow', loss: 'softmax', alpha: 0.1 }],
+  ['CBOW, negative sampling', { model: 'cbow', loss: 'ns', alpha: 0.1 }],
   ['skip-gram, 2 threads', { model: 'skipgram', loss: 'ns', threads: 2 }],
 ] as const) {
   test(`${name}: topic mates become neighbours (far above chance)`, async () => {
-    const model = await trainFastText({ ...small, epoch: 5, input: corpusFromLines(plantedCorpus(1500)), ...opts });
+    const { model: model } = await trainFastText({ ...small, epochs: 5, input: corpusFromLines(plantedCorpus(1500)), ...opts });
     const p = topicPrecision(model.embeddings);
     assert.ok(p > 0.6, `topic precision@5 ${p.toFixed(3)} (chance ≈ 0.11)`);
   });
@@ -88,7 +88,7 @@ for (const [name, opts] of [
 
 test('the vocabulary is fastText\'s: </s> ends every line, counts sorted, n-gram buckets after the words', async () => {
   const lines = ['aa bb aa', '', 'bb cc aa'];
-  const model = await trainFastText({ ...small, input: corpusFromLines(lines) });
+  const { model: model } = await trainFastText({ ...small, input: corpusFromLines(lines) });
   assert.equal(model.vocab.count(model.vocab.indexOf(EOS)), 3, 'one </s> per line, empty ones too');
   assert.equal(model.vocab.count(model.vocab.indexOf('aa')), 3);
   assert.equal(model.ntokens, 9);
@@ -102,7 +102,7 @@ test('the vocabulary is fastText\'s: </s> ends every line, counts sorted, n-gram
 });
 
 test('maxn 0 trains without subwords: unknown words have no vector', async () => {
-  const model = await trainFastText({ ...small, maxn: 0, input: corpusFromLines(plantedCorpus(200)) });
+  const { model: model } = await trainFastText({ ...small, maxn: 0, input: corpusFromLines(plantedCorpus(200)) });
   assert.equal(model.input.rows, model.vocab.size);
   assert.equal(model.args.bucket, 0);
   assert.throws(() => model.embeddings.get('zzzzzz'));
@@ -115,7 +115,7 @@ test('output: X.bin, X.vec, or a prefix writing PREFIX.bin and PREFIX.vec; all r
   assert.throws(() => outputTargets('m.ftz'), InvalidArgumentError);
 
   const prefix = join(dir, 'model');
-  const model = await trainFastText({ ...small, input: corpusFromLines(plantedCorpus(300)), output: prefix });
+  const { model: model } = await trainFastText({ ...small, input: corpusFromLines(plantedCorpus(300)), output: prefix });
   const bin = await readFastTextBin(`${prefix}.bin`);
   assert.deepEqual(bin.vocab.words, model.vocab.words);
   assert.deepEqual(Array.from(bin.embeddings.vectors), Array.from(model.embeddings.vectors));
@@ -143,7 +143,7 @@ test('like fastText, training runs until epoch × every token read (rare ones in
   // budget is 3 × 300 × 11 tokens, trained over in-vocabulary ones, so 3⅔ passes instead of 3.
   const lines = plantedCorpus(300).map((l, i) => `${l} once${i}a once${i}b`);
   const events: ProgressEvent[] = [];
-  const model = await trainFastText({ ...small, minCount: 2, input: corpusFromLines(lines), onProgress: (e) => events.push(e) });
+  const { model: model } = await trainFastText({ ...small, minCount: 2, input: corpusFromLines(lines), onProgress: (e) => events.push(e) });
   assert.ok(!model.embeddings.vocab.has('once0a'), 'the rare words are out of the vocabulary');
   const last = events.filter((e) => e.phase === 'train').at(-1)!;
   assert.equal(last.progress, 1);
@@ -163,8 +163,8 @@ test('an aborted run throws and writes nothing', async () => {
 test('checkpoint on abort, then resume, ends bit-identical to an uninterrupted run', async () => {
   // ~90k tokens a pass: several 16k-token chunks, so the abort lands mid-pass, after some chunks.
   const lines = plantedCorpus(10000, 9);
-  const opts = { ...small, epoch: 2 };
-  const whole = await trainFastText({ ...opts, input: corpusFromLines(lines) });
+  const opts = { ...small, epochs: 2 };
+  const { model: whole } = await trainFastText({ ...opts, input: corpusFromLines(lines) });
 
   const checkpoint = join(dir, 'run.ckpt');
   const controller = new AbortController();
@@ -179,7 +179,7 @@ test('checkpoint on abort, then resume, ends bit-identical to an uninterrupted r
   assert.ok(saved.position.chunksDone > 0, 'after some chunks of it');
 
   const output = join(dir, 'resumed.bin');
-  const resumed = await trainFastText({ ...opts, input: corpusFromLines(lines), checkpoint, resume: checkpoint, output });
+  const { model: resumed } = await trainFastText({ ...opts, input: corpusFromLines(lines), checkpoint, resume: checkpoint, output });
   assert.deepEqual(resumed.vocab.words, whole.vocab.words);
   const rows = (m: typeof whole) => [(m.input as DenseMatrix).data, (m.output as DenseMatrix).data];
   rows(resumed).forEach((r, k) => assert.ok(r.every((x, i) => Object.is(x, rows(whole)[k][i])), `resumed ${k ? 'output' : 'input'} rows equal the uninterrupted run's`));
@@ -189,7 +189,7 @@ test('checkpoint on abort, then resume, ends bit-identical to an uninterrupted r
   assert.ok(done.position.dispatched >= 2 * done.position.ntokens, 'the final checkpoint holds the whole budget');
 
   // Resuming a finished run trains nothing more; other settings are refused, naming them.
-  const again = await trainFastText({ ...opts, input: corpusFromLines(lines), resume: checkpoint });
+  const { model: again } = await trainFastText({ ...opts, input: corpusFromLines(lines), resume: checkpoint });
   assert.ok((again.input as DenseMatrix).data.every((x, i) => Object.is(x, rows(whole)[0][i])));
   await assert.rejects(trainFastText({ ...opts, dim: 32, input: corpusFromLines(lines), resume: checkpoint }), /dim 16 \(now 32\)/);
   await assert.rejects(trainFastText({ ...opts, input: corpusFromLines(lines), resume: join(dir, 'resumed.bin') }), /not an embedkit fastText checkpoint/);
@@ -211,9 +211,10 @@ test('bad input: clear errors naming the problem', async () => {
   await rejects({ loss: 'ova' as 'ns' }, /ova \(one-vs-all\) is for supervised/);
   await rejects({ loss: 'nce' as 'ns' }, /loss must be ns, hs or softmax, got "nce"/);
   await rejects({ model: 'supervised' as 'cbow' }, /model must be skipgram or cbow/);
-  await rejects({ neg: 0 }, /neg must be/);
-  await rejects({ t: 2 }, /t must be a number in \[0, 1\)/);
+  await rejects({ negative: 0 }, /negative must be/);
+  await rejects({ neg: 0 } as Partial<FastTextTrainOptions>, /neg is called negative here/);
+  await rejects({ sample: 2 }, /sample must be a number in \[0, 1\)/);
   await rejects({ bucket: 0 }, /bucket 0 leaves no rows/);
-  await rejects({ minCount: 10_000 }, /min-count 10000 removes every word/);
+  await rejects({ minCount: 10_000 }, /minCount 10000 removes every word/);
   await rejects({ bucket: 20_000_000, dim: 100 }, /needs [\d.]+ GiB/);
 });

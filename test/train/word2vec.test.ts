@@ -47,7 +47,7 @@ const small: Partial<Word2VecOptions> = { dim: 16, window: 3, minCount: 1, sampl
 
 test('threads 1 with a fixed seed is bit-identical from run to run; another seed differs', async () => {
   const lines = plantedCorpus(1500);
-  const run = (seed: number) => trainWord2Vec({ ...small, input: corpusFromLines(lines), skipgram: true, seed });
+  const run = async (seed: number) => (await trainWord2Vec({ ...small, input: corpusFromLines(lines), skipgram: true, seed })).embeddings;
   const a = await run(7);
   const b = await run(7);
   const c = await run(8);
@@ -64,7 +64,7 @@ for (const [name, opts] of [
   ['CBOW + hierarchical softmax', { cbow: true, negative: 0, hs: true }],
 ] as const) {
   test(`planted pairs become nearest neighbours: ${name}`, async () => {
-    const emb = await trainWord2Vec({ ...small, ...opts, epochs: 8, input: corpusFromLines(plantedCorpus(4000, 3)) });
+    const { embeddings: emb } = await trainWord2Vec({ ...small, ...opts, epochs: 8, input: corpusFromLines(plantedCorpus(4000, 3)) });
     const pairWords = Array.from({ length: GROUPS }, (_, g) => [`a${g}`, `b${g}`]).flat();
     let found = 0;
     for (let g = 0; g < GROUPS; g++) {
@@ -84,7 +84,7 @@ for (const [name, opts] of [
   ['CBOW + hierarchical softmax', { cbow: true, negative: 0, hs: true }],
 ] as const) test(`several threads train (Hogwild) to the same planted structure: ${name}`, async () => {
   const progress: ProgressEvent[] = [];
-  const emb = await trainWord2Vec({ ...small, ...opts, threads: 2, epochs: 8, input: corpusFromLines(plantedCorpus(4000, 5)), onProgress: (e) => progress.push(e), progressInterval: 0.01 });
+  const { embeddings: emb } = await trainWord2Vec({ ...small, ...opts, threads: 2, epochs: 8, input: corpusFromLines(plantedCorpus(4000, 5)), onProgress: (e) => progress.push(e), progressInterval: 0.01 });
   let found = 0;
   for (let g = 0; g < GROUPS; g++) {
     const best = emb.mostSimilar({ positive: `a${g}`, topn: 1 })[0];
@@ -102,10 +102,10 @@ test('writes the vectors file when output is given, and the vocabulary with save
   writeFileSync(input, plantedCorpus(500).join('\n') + '\n');
   const output = join(dir, 'out.txt');
   const vocabFile = join(dir, 'vocab.txt');
-  const emb = await trainWord2Vec({ ...small, input, output, saveVocab: vocabFile });
+  const { embeddings: emb } = await trainWord2Vec({ ...small, input, output, saveVocab: vocabFile });
   assert.ok(existsSync(output) && existsSync(vocabFile));
   // Training again from the saved vocabulary uses exactly its words.
-  const again = await trainWord2Vec({ ...small, input, readVocab: vocabFile });
+  const { embeddings: again } = await trainWord2Vec({ ...small, input, readVocab: vocabFile });
   assert.deepEqual(again.vocab.words, emb.vocab.words);
 });
 
@@ -134,7 +134,7 @@ test('missing file, empty corpus and a min-count that removes every word are cle
   const empty = join(dir, 'empty.txt');
   writeFileSync(empty, '\n\n');
   await assert.rejects(trainWord2Vec({ input: empty }), (e: EmbedkitError) => e.code === 'empty_corpus');
-  await assert.rejects(trainWord2Vec({ input: corpusFromLines(['a b c', 'a d']), minCount: 5 }), (e: EmbedkitError) => e.code === 'empty_vocabulary' && /min-count 5/.test(e.message));
+  await assert.rejects(trainWord2Vec({ input: corpusFromLines(['a b c', 'a d']), minCount: 5 }), (e: EmbedkitError) => e.code === 'empty_vocabulary' && /minCount 5/.test(e.message));
 });
 
 /** A corpus that aborts `controller` after `afterLines` lines of its `pass`-th read (1 = vocabulary pass). */
@@ -153,7 +153,7 @@ test('abort stops training and writes no output', async () => {
 test('checkpoint on abort, then resume, ends bit-identical to an uninterrupted run', async () => {
   const lines = plantedCorpus(60000, 9); // ~360k tokens: several chunks per epoch
   const opts = { ...small, cbow: true, epochs: 2 };
-  const whole = await trainWord2Vec({ ...opts, input: corpusFromLines(lines) });
+  const { embeddings: whole } = await trainWord2Vec({ ...opts, input: corpusFromLines(lines) });
 
   const checkpoint = join(dir, 'run.ckpt');
   const controller = new AbortController();
@@ -166,7 +166,7 @@ test('checkpoint on abort, then resume, ends bit-identical to an uninterrupted r
   assert.equal(saved.position.epoch, 1, 'stopped in the second epoch');
   assert.ok(saved.position.chunksDone > 0, 'after some chunks of it');
 
-  const resumed = await trainWord2Vec({ ...opts, input: corpusFromLines(lines), checkpoint, resume: checkpoint });
+  const { embeddings: resumed } = await trainWord2Vec({ ...opts, input: corpusFromLines(lines), checkpoint, resume: checkpoint });
   assert.deepEqual(resumed.vocab.words, whole.vocab.words);
   assert.ok(resumed.vectors.every((x, i) => Object.is(x, whole.vectors[i])), 'resumed run equals the uninterrupted one');
   const done = await loadCheckpoint(checkpoint);

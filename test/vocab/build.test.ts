@@ -117,7 +117,7 @@ test('a min-count that removes every word says how many words there were and the
   const lines = ['the cat the dog the end', 'a cat'];
   await assert.rejects(buildVocabulary(corpusFromLines(lines), { minCount: 4, tokenizer: ws }), (e: unknown) => {
     assert.ok(e instanceof EmbedkitError && e.code === 'empty_vocabulary');
-    assert.match(e.message, /min-count 4/);
+    assert.match(e.message, /minCount 4/);
     assert.match(e.message, /8 tokens of 5 distinct words/);
     assert.match(e.message, /"the", occurs 3 times/);
     return true;

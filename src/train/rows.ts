@@ -1,0 +1,34 @@
+import { xorshift32 } from '../kernels/xorshift.ts';
+
+/**
+ * Rows of the training memory: `rows` vectors of `dim` floats, each starting every `stride` floats (the kernels
+ * pad rows to a multiple of four floats for SIMD).
+ */
+
+/**
+ * Fills the first `rows` rows with uniform random values ((u − 0.5)·scale / divisor, u in [0, 1) from an
+ * xorshift32 stream seeded by `seed ^ salt`). word2vec's C tool starts input vectors at (u − 0.5)/dim, fastText
+ * at (u − 0.5)·2/dim; the two spellings are kept apart (scale 1 with divisor dim, scale 2/dim with divisor 1)
+ * because they round differently, and the trained vectors are pinned bit for bit.
+ */
+export function initUniformRows(data: Float32Array, rows: number, dim: number, stride: number, init: { seed: number; salt: number; scale: number; divisor: number }): void {
+  let x = (init.seed ^ init.salt) | 0 || 1;
+  for (let r = 0; r < rows; r++) {
+    const off = r * stride;
+    for (let d = 0; d < dim; d++) {
+      x = xorshift32(x);
+      data[off + d] = (((x >>> 8) * 2 ** -24 - 0.5) * init.scale) / init.divisor;
+    }
+  }
+}
+
+/**
+ * Rows of `dim` floats out of rows of `stride`. Unpadded rows are a view of the training memory: no second
+ * rows×dim copy at the peak (the price: the training memory lives as long as the vectors).
+ */
+export function unpad(data: Float32Array, rows: number, dim: number, stride: number): Float32Array {
+  if (stride === dim) return data.subarray(0, rows * dim);
+  const out = new Float32Array(rows * dim);
+  for (let r = 0; r < rows; r++) out.set(data.subarray(r * stride, r * stride + dim), r * dim);
+  return out;
+}
