@@ -1,3 +1,4 @@
+import type { Command } from 'commander';
 import { EmbedkitError } from '../errors.ts';
 import type { OptionDefs } from '../train/option-schema.ts';
 import { flagError } from './option-flags.ts';
@@ -9,6 +10,24 @@ import { interruptSignal } from './interrupt.ts';
 export interface TrainingReport {
   json: Record<string, unknown>;
   line: string;
+}
+
+/**
+ * The flags every `train` command shares: --checkpoint and --resume for the trainers that can resume (`saved` says
+ * when a checkpoint is written), then --quiet and --json.
+ */
+export function addRunFlags(cmd: Command, saved?: string): Command {
+  if (saved) {
+    cmd
+      .option('--checkpoint <file>', `save training state ${saved}, periodically, and on Ctrl-C`)
+      .option('--resume <file>', 'continue training from a checkpoint (same settings)');
+  }
+  return cmd.option('--quiet', 'no progress on stderr').option('--json', 'print a JSON summary on stdout when done');
+}
+
+/** What every training summary (--json) reports of the training passes. */
+export function passSummary(seconds: number, last: ProgressEvent | undefined): Record<string, number | undefined> {
+  return { seconds, wordsPerSecond: last?.wordsPerSecond, wordsTrained: last?.wordsDone, loss: last?.loss };
 }
 
 /**

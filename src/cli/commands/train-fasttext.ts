@@ -1,4 +1,4 @@
-import { runTrainingCommand } from '../training-run.ts';
+import { addRunFlags, passSummary, runTrainingCommand } from '../training-run.ts';
 import type { Command } from 'commander';
 import { fastTextSchema, trainFastText, type FastTextTrainOptions } from '../../train/fasttext.ts';
 import { examples } from '../common.ts';
@@ -26,11 +26,7 @@ export function registerTrainFastText(train: Command): void {
     .description('train fastText word vectors with character n-gram subwords (skip-gram or CBOW), with fastText defaults; unknown words get vectors from their n-grams')
     .requiredOption('--input <file>', 'corpus: text file (.gz ok), one sentence per line; "-" reads standard input')
     .requiredOption('--output <file>', 'X.bin (fastText model), X.vec or X.txt (text vectors), or a prefix: PREFIX.bin and PREFIX.vec (written atomically)');
-  addOptionFlags(cmd, fastTextSchema)
-    .option('--checkpoint <file>', 'save training state at the end of each corpus pass, periodically, and on Ctrl-C')
-    .option('--resume <file>', 'continue training from a checkpoint (same settings)')
-    .option('--quiet', 'no progress on stderr')
-    .option('--json', 'print a JSON summary on stdout when done')
+  addRunFlags(addOptionFlags(cmd, fastTextSchema), 'at the end of each corpus pass')
     .addHelpText(
       'after',
       examples([
@@ -54,10 +50,7 @@ export function registerTrainFastText(train: Command): void {
             dim: model.args.dim,
             model: model.args.model,
             bucket: model.args.bucket,
-            seconds,
-            wordsPerSecond: last?.wordsPerSecond,
-            wordsTrained: last?.wordsDone,
-            loss: last?.loss,
+            ...passSummary(seconds, last),
           },
           line: `wrote ${model.vocab.size} words (dimension ${model.args.dim}, ${model.args.bucket} n-gram buckets) to ${flags.output} in ${seconds.toFixed(1)} s`,
         }),

@@ -1,4 +1,4 @@
-import { runTrainingCommand } from '../training-run.ts';
+import { addRunFlags, runTrainingCommand } from '../training-run.ts';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
 import { gloveSchema, trainGloveDetailed, type GloveOptions } from '../../train/glove.ts';
@@ -56,9 +56,8 @@ export function registerTrainGlove(train: Command): void {
     .option('--read-vocab <file>', 'use this vocabulary ("word count" lines, e.g. GloVe\'s vocab.txt) instead of counting')
     .option('--binary', 'same as --format word2vec-binary')
     .option('--header', 'glove-text: start with a "rows dim" line')
-    .option('--tmp-dir <dir>', 'folder for temporary files (default the system\'s)')
-    .option('--quiet', 'no progress on stderr')
-    .option('--json', 'print a JSON summary on stdout when done')
+    .option('--tmp-dir <dir>', 'folder for temporary files (default the system\'s)');
+  addRunFlags(cmd)
     .addHelpText(
       'after',
       examples([

@@ -1,4 +1,4 @@
-import { runTrainingCommand } from '../training-run.ts';
+import { addRunFlags, passSummary, runTrainingCommand } from '../training-run.ts';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
 import { trainWord2Vec, word2vecSchema, type Word2VecOptions } from '../../train/word2vec.ts';
@@ -55,11 +55,8 @@ export function registerTrain(program: Command): void {
   addOptionFlags(cmd, word2vecSchema)
     .option('--save-vocab <file>', 'also write the vocabulary ("word count" lines)')
     .option('--read-vocab <file>', 'use this vocabulary instead of counting the corpus')
-    .addOption(new Option('--binary [0|1]', 'write word2vec binary format instead of text').argParser(switchValue('--binary')))
-    .option('--checkpoint <file>', 'save training state at each epoch end, periodically, and on Ctrl-C')
-    .option('--resume <file>', 'continue training from a checkpoint (same settings)')
-    .option('--quiet', 'no progress on stderr')
-    .option('--json', 'print a JSON summary on stdout when done')
+    .addOption(new Option('--binary [0|1]', 'write word2vec binary format instead of text').argParser(switchValue('--binary')));
+  addRunFlags(cmd, 'at each epoch end')
     .addHelpText(
       'after',
       examples([
@@ -83,10 +80,7 @@ export function registerTrain(program: Command): void {
             vocabSize: emb.size,
             dim: emb.dim,
             architecture: options.cbow ? 'cbow' : 'skipgram',
-            seconds,
-            wordsPerSecond: last?.wordsPerSecond,
-            wordsTrained: last?.wordsDone,
-            loss: last?.loss,
+            ...passSummary(seconds, last),
           },
           line: `wrote ${emb.size} vectors of dimension ${emb.dim} to ${flags.output} in ${seconds.toFixed(1)} s`,
         }),
