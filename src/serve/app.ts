@@ -150,7 +150,13 @@ export interface RunningServer {
 export async function startServer(options: ServeOptions & { host?: string; port?: number }): Promise<RunningServer> {
   const app = await createApp(options);
   const host = options.host ?? '127.0.0.1';
-  await app.listen({ host, port: options.port ?? 8080 });
+  try {
+    await app.listen({ host, port: options.port ?? 8080 });
+  } catch (err) {
+    // Not listening: release the models' resources so a caller can try another port in the same process.
+    await app.close();
+    throw err;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { InvalidArgumentError } from '../../errors.ts';
+import { EmbedkitError, InvalidArgumentError } from '../../errors.ts';
 import type { Pooling } from '../../encoders/static.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import type { RunningServer, ServeOptions } from '../../serve/app.ts';
@@ -47,19 +47,53 @@ export function apiKeysFrom(flags: { apiKey?: string[] }): string[] {
   return keys.map((k) => k.trim()).filter((k) => k !== '');
 }
 
-export async function serveWithFlags(models: ServeOptions['models'], flags: ServeFlags): Promise<RunningServer> {
+/** How many ports after a busy one `start` tries before giving up. */
+const NEXT_PORT_TRIES = 20;
+
+function isPortInUse(err: unknown): boolean {
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === 'EADDRINUSE';
+}
+
+/**
+ * Listens on flags.port. A busy port is named with the flag to change it; with `nextFreePort` (what `start`, the
+ * newcomer's command, asks for) the following ports are tried instead and the move is reported.
+ */
+async function listenWithFlags(listen: (port: number) => Promise<RunningServer>, flags: ServeFlags, nextFreePort: boolean): Promise<RunningServer> {
+  const tries = nextFreePort && flags.port !== 0 ? NEXT_PORT_TRIES : 1;
+  for (let i = 0; ; i++) {
+    const port = flags.port + i;
+    try {
+      const server = await listen(port);
+      if (i > 0) process.stderr.write(`embedkit: port ${flags.port} is in use; serving on port ${port} instead (--port to choose one)\n`);
+      return server;
+    } catch (err) {
+      if (!isPortInUse(err)) throw err;
+      if (i + 1 >= tries || port >= 65535) {
+        const range = tries > 1 ? `ports ${flags.port}..${port} are` : `port ${flags.port} is`;
+        throw new EmbedkitError('port_in_use', `${range} in use on ${flags.host} (another server is running there?): choose another with --port N, or --port 0 for any free port`);
+      }
+    }
+  }
+}
+
+export async function serveWithFlags(models: ServeOptions['models'], flags: ServeFlags, options: { nextFreePort?: boolean } = {}): Promise<RunningServer> {
   const keys = apiKeysFrom(flags);
   // Loaded on use: the web server stack would otherwise cost every other command startup time and memory.
   const { startServer } = await import('../../serve/app.ts');
-  const server = await startServer({
-    models,
-    host: flags.host,
-    port: flags.port,
-    apiKeys: keys,
-    cors: flags.cors,
-    bodyLimit: flags.bodyLimit,
-    logger: flags.log ? true : false,
-  });
+  const server = await listenWithFlags(
+    (port) =>
+      startServer({
+        models,
+        host: flags.host,
+        port,
+        apiKeys: keys,
+        cors: flags.cors,
+        bodyLimit: flags.bodyLimit,
+        logger: flags.log ? true : false,
+      }),
+    flags,
+    options.nextFreePort ?? false,
+  );
   const lines = [
     `embedkit: serving ${models.map((m) => `${m.name} (${m.embeddings ? `${m.embeddings.size} words, ` : ''}dim ${m.encoder.dim})`).join(', ')}`,
     `  explorer:   ${server.url}/`,

@@ -37,7 +37,7 @@ export function registerStart(program: Command): void {
       const encoder = { tokenizer: flags.tokenizer, pooling: flags.pooling };
       const { loadServedModels, staticModel } = await import('../../serve/models.ts');
       if (specs.length > 0) {
-        await serveWithFlags(await loadServedModels(specs, encoder, { limit: flags.limit }, {}, { apiKey: remoteApiKey() }), flags);
+        await serveWithFlags(await loadServedModels(specs, encoder, { limit: flags.limit }, {}, { apiKey: remoteApiKey() }), flags, { nextFreePort: true });
         return;
       }
       if (flags.retrain) rmSync(DEFAULT_MODEL_CACHE, { force: true });
@@ -61,6 +61,6 @@ export function registerStart(program: Command): void {
       else process.stderr.write(`embedkit: using the cached default model ${DEFAULT_MODEL_CACHE} (--retrain to train it again)\n`);
       const emb = await loadEmbeddings(model.path, { vocabFile: model.vocabPath });
       await emb.prepare();
-      await serveWithFlags([staticModel('default', emb, encoder, 'sample corpus (word2vec, dim 100)')], flags);
+      await serveWithFlags([staticModel('default', emb, encoder, 'sample corpus (word2vec, dim 100)')], flags, { nextFreePort: true });
     });
 }
