@@ -6,7 +6,7 @@
  */
 export type { Encoder, EncodeResult } from './encoder.ts';
 export { openEncoder, encoderSpecKind, type OpenEncoderOptions, type OpenedEncoder, type EncoderSpecKind } from './open-encoder.ts';
-export { StaticEncoder, type StaticEncoderOptions, type Pooling } from './static.ts';
+export { NoKnownWordError, StaticEncoder, type StaticEncoderOptions, type Pooling } from './static.ts';
 export { TransformerEncoder, type TransformerEncoderOptions, type TokenVectors } from './transformer.ts';
 export type { ModelDirectory, TransformerPooling } from './transformer-model-dir.ts';
 export { RemoteEncoder, type RemoteEncoderOptions } from './remote.ts';

@@ -104,8 +104,20 @@ export class RemoteEncoder implements Encoder {
   /** Creates the encoder and, when its dimension is not given, learns it from one request. */
   static async connect(options: RemoteEncoderOptions): Promise<RemoteEncoder> {
     const encoder = new RemoteEncoder(options);
-    if (encoder.knownDim === undefined) await encoder.encode(['dimension probe']);
+    if (encoder.knownDim === undefined) await encoder.probeDimension();
     return encoder;
+  }
+
+  /** One small request whose answer tells the dimension. */
+  private async probeDimension(): Promise<void> {
+    try {
+      await this.encode(['dimension probe']);
+    } catch (err) {
+      // A word-vector server refuses a text none of whose words it knows (embedkit's own static models do);
+      // token id 0, the most frequent word of such a model, always has a vector.
+      if (!(err instanceof InvalidArgumentError)) throw err;
+      await this.request([[0]]);
+    }
   }
 
   get dim(): number {
@@ -160,7 +172,7 @@ export class RemoteEncoder implements Encoder {
     return out;
   }
 
-  private async request(batch: readonly string[]): Promise<EncodeResult> {
+  private async request(batch: readonly string[] | readonly (readonly number[])[]): Promise<EncodeResult> {
     const body: Record<string, unknown> = { model: this.model, input: batch, encoding_format: this.options.encodingFormat ?? 'base64' };
     if (this.options.dimensions !== undefined) body.dimensions = this.options.dimensions;
     const answer = await postJsonWithRetry(this.url, body, { headers: this.headers, policy: this.policy, fetch: this.options.fetch, onRetry: this.options.onRetry });
@@ -172,7 +184,7 @@ export class RemoteEncoder implements Encoder {
     this.knownDim = dim;
     const usage = (answer as { usage?: { prompt_tokens?: unknown; total_tokens?: unknown } }).usage;
     const total = typeof usage?.prompt_tokens === 'number' ? usage.prompt_tokens : typeof usage?.total_tokens === 'number' ? usage.total_tokens : undefined;
-    return { vectors: vectors.map(normalizeInPlace), tokens: shareTokens(batch, total) };
+    return { vectors: vectors.map(normalizeInPlace), tokens: isTexts(batch) ? shareTokens(batch, total) : batch.map((ids) => ids.length) };
   }
 }
 
@@ -201,6 +213,10 @@ function parseEmbeddings(answer: unknown, count: number, url: string): Float32Ar
 }
 
 /** A request's token total shared among its inputs by length, rounded so that the parts add up to the total. */
+function isTexts(batch: readonly string[] | readonly (readonly number[])[]): batch is readonly string[] {
+  return typeof batch[0] === 'string';
+}
+
 export function shareTokens(batch: readonly string[], total: number | undefined): number[] {
   const estimates = batch.map((t) => Math.max(1, Math.ceil(t.length / CHARS_PER_TOKEN)));
   if (total === undefined) return estimates;

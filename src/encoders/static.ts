@@ -28,6 +28,21 @@ export interface StaticEncoderOptions {
   maxTokens?: number;
 }
 
+/**
+ * A text has no word the model knows (and the model has no subwords to build one), so it has no vector. `index`
+ * is the text's position in the list given to encode().
+ */
+export class NoKnownWordError extends InvalidArgumentError {
+  constructor(
+    readonly index: number,
+    text: string,
+  ) {
+    const shown = text.length > 60 ? `${text.slice(0, 57)}...` : text;
+    super(`input ${index} (${JSON.stringify(shown)}) has no word in the model's vocabulary, so it has no vector`);
+    this.name = 'NoKnownWordError';
+  }
+}
+
 /** Fraction of the first vocabulary words containing Han characters above which 'auto' picks jieba. */
 const CHINESE_VOCAB_SHARE = 0.5;
 const HAN = /\p{Script=Han}/u;
@@ -67,8 +82,9 @@ export function wordProbabilities(emb: Embeddings): Float64Array {
  * Raw rather than unit-length word vectors, by choice: in word2vec-style training frequent function words end
  * with shorter vectors than content words, so averaging raw rows already leans towards the words that carry
  * meaning (fastText's sentence vectors normalize each word first and lose that). A text with no known token
- * (empty, or only unknown words and no subword model) encodes as the zero vector: it still gets a row in the
- * answer, and its cosine with anything is 0 rather than an error.
+ * (empty, punctuation, or only unknown words and no subword model) is refused with a NoKnownWordError naming its
+ * index: a zero vector would break the promise of unit vectors and give clients NaN cosines. Models with subwords
+ * (fastText) are not affected, as every word gets a vector from its n-grams.
  * @example
  * ```ts
  * import { loadEmbeddings } from 'embedkit';
@@ -135,19 +151,26 @@ export class StaticEncoder implements Encoder {
     return this.encodeSync(texts);
   }
 
-  /** The synchronous core of encode (static pooling does no I/O). */
+  /** The synchronous core of encode (static pooling does no I/O); throws NoKnownWordError for a text without a known word. */
   encodeSync(texts: readonly string[]): EncodeResult {
     const vectors: Float32Array[] = [];
     const tokens: number[] = [];
-    for (const text of texts) {
-      const words = this.tokenize(text);
-      tokens.push(words.length);
-      this.sum.fill(0);
-      let total = 0;
-      for (const word of words) total += this.addWord(word);
-      vectors.push(this.finish(total));
-    }
+    texts.forEach((text, i) => {
+      const pooled = this.pool(text);
+      if (!pooled.vector) throw new NoKnownWordError(i, text);
+      vectors.push(pooled.vector);
+      tokens.push(pooled.tokens);
+    });
     return { vectors, tokens };
+  }
+
+  /** One text's unit vector, or null when none of its tokens has a vector. */
+  pool(text: string): { vector: Float32Array | null; tokens: number } {
+    const words = this.tokenize(text);
+    this.sum.fill(0);
+    let total = 0;
+    for (const word of words) total += this.addWord(word);
+    return { vector: total === 0 ? null : this.finish(total), tokens: words.length };
   }
 
   async encodeTokenIds(inputs: readonly (readonly number[])[]): Promise<EncodeResult> {
@@ -255,7 +278,8 @@ function addScaled(sum: Float64Array, v: Float32Array, from: number, n: number, 
  * `sample` texts, found by power iteration on the dim×dim second-moment matrix. Pass it as `commonComponent`.
  */
 export function estimateCommonComponent(encoder: StaticEncoder, sample: readonly string[], iterations = 100): Float32Array {
-  const { vectors } = encoder.encodeSync(sample);
+  // Texts without a known word carry no direction: left out rather than refused, as a sample is only a sample.
+  const vectors = sample.map((t) => encoder.pool(t).vector).filter((v): v is Float32Array => v !== null);
   const dim = encoder.dim;
   const m = new Float64Array(dim * dim);
   for (const v of vectors) for (let a = 0; a < dim; a++) for (let b = 0; b < dim; b++) m[a * dim + b] += v[a] * v[b];

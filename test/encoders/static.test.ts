@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { estimateCommonComponent, guessTokenizer, StaticEncoder, wordProbabilities } from '../../src/encoders/static.ts';
+import { estimateCommonComponent, guessTokenizer, NoKnownWordError, StaticEncoder, wordProbabilities } from '../../src/encoders/static.ts';
 import { Embeddings } from '../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 
@@ -39,11 +39,29 @@ test('mean pooling: unit length of the mean raw vector; case falls back to lower
   assert.equal(enc.tokenizerName, 'unicode');
 });
 
-test('unknown words are counted, not pooled; no known word gives a zero vector', async () => {
-  const r = await new StaticEncoder(model()).encode(['cat dog', 'dog']);
+test('unknown words are counted, not pooled', async () => {
+  const r = await new StaticEncoder(model()).encode(['cat dog', 'sat']);
   close(r.vectors[0], [0, 1, 0]);
-  assert.deepEqual(Array.from(r.vectors[1]), [0, 0, 0]);
+  close(r.vectors[1], [0, 0, 1]);
   assert.deepEqual(r.tokens, [2, 1]);
+});
+
+test('a text with no known word is refused, naming its index (never a zero vector)', async () => {
+  const enc = new StaticEncoder(model());
+  for (const texts of [['cat', 'dog bird'], ['cat', '!!!']]) {
+    await assert.rejects(enc.encode(texts), (err: unknown) => {
+      assert.ok(err instanceof NoKnownWordError, String(err));
+      assert.equal(err.index, 1);
+      assert.match(err.message, /input 1 .*no word/);
+      return true;
+    });
+  }
+});
+
+test('the SIF common component is estimated from the sample texts that have known words', () => {
+  const enc = new StaticEncoder(model());
+  const c = estimateCommonComponent(enc, ['cat', 'dog bird', 'cat cat']);
+  close(c, [0, 1, 0]);
 });
 
 test('SIF weights a/(a+p(w)) from the vocabulary counts', async () => {
@@ -80,9 +98,11 @@ test('common-component removal leaves text vectors orthogonal to the component',
 test('subword vectors stand in for unknown words when the model has them', async () => {
   const emb = model();
   emb.oov = { vectorFor: (w) => (w.startsWith('ca') ? Float32Array.from([0, 0, 5]) : null) };
-  const r = await new StaticEncoder(emb).encode(['cats mat', 'xyz']);
+  const r = await new StaticEncoder(emb).encode(['cats mat', 'cat']);
   close(r.vectors[0], unit([1, 1, 6]));
-  assert.deepEqual(Array.from(r.vectors[1]), [0, 0, 0]);
+  close(r.vectors[1], [0, 1, 0]);
+  // A word that neither the vocabulary nor its subwords give a vector for still has none.
+  await assert.rejects(new StaticEncoder(emb).encode(['cats', 'xyz']), (err: unknown) => err instanceof NoKnownWordError && err.index === 1);
 });
 
 test('token ids index the vocabulary; ids outside it are refused', async () => {

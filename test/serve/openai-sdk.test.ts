@@ -74,11 +74,22 @@ test('dimensions truncates, then renormalizes', async () => {
   }
 });
 
-test('unknown words count as tokens but add nothing; a text of only unknown words is a zero vector', async () => {
-  const r = await client.embeddings.create({ model: 'tiny', input: ['qwerty apple zxcv', 'qwerty'], encoding_format: 'float' });
+test('unknown words count as tokens but add nothing', async () => {
+  const r = await client.embeddings.create({ model: 'tiny', input: ['qwerty apple zxcv', 'pear'], encoding_format: 'float' });
   assertClose(r.data[0].embedding, expected(['apple']));
-  assert.ok(r.data[1].embedding.every((x) => x === 0));
+  assertClose(r.data[1].embedding, expected(['pear']));
   assert.equal(r.usage.total_tokens, 4);
+});
+
+test('a text of only unknown words is a 400 naming the input index, in OpenAI\'s shape (never a zero vector)', async () => {
+  await assert.rejects(client.embeddings.create({ model: 'tiny', input: ['apple', 'pear', 'qwerty zxcv'], encoding_format: 'float' }), (err: unknown) => {
+    assert.ok(err instanceof OpenAI.BadRequestError, String(err));
+    assert.equal(err.status, 400);
+    assert.equal(err.param, 'input');
+    assert.equal(err.code, 'no_known_words');
+    assert.match(err.message, /input 2 /);
+    return true;
+  });
 });
 
 test('texts of one topic are closer than texts of different topics', async () => {

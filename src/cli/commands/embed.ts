@@ -2,7 +2,8 @@ import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
-import { InvalidArgumentError } from '../../errors.ts';
+import { EmbedkitError, InvalidArgumentError } from '../../errors.ts';
+import { NoKnownWordError } from '../../encoders/static.ts';
 import { openEncoder, type OpenEncoderOptions } from '../../encoders/open-encoder.ts';
 import { TRANSFORMER_POOLINGS, type TransformerPooling } from '../../encoders/transformer-model-dir.ts';
 import { formatFloat32 } from '../../formats/float-text.ts';
@@ -87,7 +88,8 @@ function formatRow(format: EmbedOutputFormat, index: number, text: string, v: Fl
   return `{"index":${index},"text":${JSON.stringify(text)},"tokens":${tokens},"embedding":[${numbers.join(',')}]}\n`;
 }
 
-async function readTexts(input: string): Promise<{ texts: string[]; blank: number }> {
+/** The texts (blank lines skipped), each with its 1-based line number in the input for messages. */
+async function readTexts(input: string): Promise<{ texts: string[]; lineNumbers: number[]; blank: number }> {
   let content: string;
   if (input === '-') {
     const chunks: Buffer[] = [];
@@ -98,8 +100,14 @@ async function readTexts(input: string): Promise<{ texts: string[]; blank: numbe
   }
   const lines = content.split(/\r?\n/);
   if (lines.at(-1) === '') lines.pop();
-  const texts = lines.filter((l) => l.trim() !== '');
-  return { texts, blank: lines.length - texts.length };
+  const texts: string[] = [];
+  const lineNumbers: number[] = [];
+  lines.forEach((l, i) => {
+    if (l.trim() === '') return;
+    texts.push(l);
+    lineNumbers.push(i + 1);
+  });
+  return { texts, lineNumbers, blank: lines.length - texts.length };
 }
 
 export function registerEmbed(program: Command): void {
@@ -134,7 +142,7 @@ export function registerEmbed(program: Command): void {
     .action(async (model: string, flags: EmbedFlags) => {
       const format = outputFormat(flags.output, flags.format);
       const say = (m: string) => flags.quiet || process.stderr.write(`embedkit: ${m}\n`);
-      const { texts, blank } = await readTexts(flags.input);
+      const { texts, lineNumbers, blank } = await readTexts(flags.input);
       if (blank > 0) say(`skipped ${blank} blank line${blank === 1 ? '' : 's'}`);
       const encoder = await openEncoder(model, encoderOptions(flags, say));
       const encode = flags.query && encoder.encodeQueries ? encoder.encodeQueries.bind(encoder) : encoder.encode.bind(encoder);
@@ -149,7 +157,14 @@ export function registerEmbed(program: Command): void {
           if (format === 'word2vec') await write(out, `${texts.length} ${encoder.dim}\n`);
           for (let from = 0; from < texts.length; from += flags.batch) {
             const part = texts.slice(from, from + flags.batch);
-            const result = await encode(part);
+            const result = await encode(part).catch((err: unknown) => {
+              // The encoder counts within the batch; the user knows the line of the input.
+              if (err instanceof NoKnownWordError) {
+                const file = flags.input === '-' ? 'stdin' : flags.input;
+                throw new EmbedkitError('no_known_words', `${JSON.stringify(part[err.index])} has no word in the model's vocabulary, so it has no vector (remove the line or use a model with subwords)`, { file, line: lineNumbers[from + err.index] });
+              }
+              throw err;
+            });
             for (let k = 0; k < part.length; k++) {
               tokens += result.tokens[k];
               await write(out, formatRow(format, from + k, part[k], result.vectors[k], result.tokens[k]));

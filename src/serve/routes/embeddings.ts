@@ -2,6 +2,7 @@ import { endianness } from 'node:os';
 import type { FastifyInstance } from 'fastify';
 import { InvalidArgumentError } from '../../errors.ts';
 import type { EncodeResult } from '../../encoders/encoder.ts';
+import { NoKnownWordError } from '../../encoders/static.ts';
 import { invalidRequest } from '../api-error.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ServedModel } from '../models.ts';
@@ -45,6 +46,7 @@ export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, 
         result = await encoder.encodeTokenIds(inputs as number[][]);
       }
     } catch (err) {
+      if (err instanceof NoKnownWordError) throw invalidRequest(`'$.input' is invalid: ${err.message}.`, 'input', 'no_known_words');
       if (err instanceof InvalidArgumentError) throw invalidRequest(err.message, 'input');
       throw err;
     }
