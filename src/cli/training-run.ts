@@ -1,7 +1,9 @@
 import type { Command } from 'commander';
 import { EmbedkitError } from '../errors.ts';
 import type { OptionDefs } from '../train/option-schema.ts';
-import { flagError } from './option-flags.ts';
+import { availableParallelism } from 'node:os';
+import { threadsWithinCores } from '../train/shared-options.ts';
+import { flagError, flagOf, optionsFromFlags } from './option-flags.ts';
 import { stderrProgress, type ProgressEvent, type ProgressListener } from '../train/progress.ts';
 import { printJson } from './common.ts';
 import { interruptSignal } from './interrupt.ts';
@@ -41,6 +43,7 @@ export async function runTrainingCommand<T>(
   /** The trainer's option schema: errors naming an option name its flag instead. */
   schema?: OptionDefs,
 ): Promise<void> {
+  if (schema) warnThreadsAboveCores(schema, flags);
   const signal = interruptSignal();
   const show = flags.quiet ? undefined : stderrProgress();
   let last: ProgressEvent | undefined;
@@ -70,4 +73,18 @@ async function trainSpeakingFlags<T>(flags: { checkpoint?: string }, schema: Opt
     }
     throw err;
   }
+}
+
+/** The trainers cap threads at the core count (unless allowMoreThreads): say so, naming the flag that keeps them. */
+function warnThreadsAboveCores(schema: OptionDefs, flags: Record<string, unknown>): void {
+  if (!schema.threads || !schema.allowMoreThreads) return;
+  const { threads, allowMoreThreads } = optionsFromFlags(schema, flags) as { threads?: number; allowMoreThreads?: boolean };
+  if (threads === undefined) return;
+  const cores = availableParallelism();
+  const used = threadsWithinCores(threads, allowMoreThreads === true, cores);
+  if (used === threads) return;
+  process.stderr.write(
+    `embedkit: warning: --${flagOf(schema, 'threads')} ${threads} is more than the ${cores} core${cores === 1 ? '' : 's'} here: using ${used} ` +
+      `(extra threads only add memory and contention; --${flagOf(schema, 'allowMoreThreads')} keeps ${threads})\n`,
+  );
 }

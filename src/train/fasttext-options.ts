@@ -2,7 +2,7 @@ import type { FastTextTrainingLoss } from '../kernels/fasttext-layout.ts';
 import type { Corpus } from '../text/corpus.ts';
 import { defineOptions, fraction, int, number, oneOf, OptionError, resolveOptions, type Given, type Resolved } from './option-schema.ts';
 import type { ProgressListener } from './progress.ts';
-import { checkpointIntervalOption, dimOption, epochsOption, kernelOption, minCountOption, seedOption, threadsOption, tokenizerOption, windowOption } from './shared-options.ts';
+import { checkpointIntervalOption, dimOption, epochsOption, kernelOption, minCountOption, seedOption, threadsOption, tokenizerOption, windowOption, allowMoreThreadsOption, capThreads } from './shared-options.ts';
 
 /**
  * The settings of trainFastText with fastText's defaults, under the names every trainer shares (window,
@@ -41,6 +41,7 @@ export const fastTextSchema = defineOptions({
   bucket: { ...int(0, 100_000_000), default: 2_000_000, help: 'n-gram hash buckets', checkpoint: true, reference: 'bucket' },
   lrUpdateRate: { ...int(1), default: 100, help: 'tokens between learning-rate updates', checkpoint: true, reference: 'lrUpdateRate' },
   threads: threadsOption(),
+  allowMoreThreads: allowMoreThreadsOption(),
   seed: seedOption(),
   tokenizer: tokenizerOption('how lines split into words (each line ends with the token </s>)'),
   checkpointInterval: checkpointIntervalOption(),
@@ -83,5 +84,5 @@ export function resolveFastTextOptions(o: Omit<FastTextTrainOptions, 'input'>): 
     if (r.minn > r.maxn) throw new OptionError('minn', `minn ${r.minn} is greater than maxn ${r.maxn}: n-gram lengths run from minn to maxn`);
     if (r.bucket === 0) throw new OptionError('bucket', 'bucket 0 leaves no rows for character n-grams: set maxn 0 to train without subwords, or bucket > 0');
   }
-  return r;
+  return capThreads(r);
 }

@@ -3,7 +3,7 @@ import type { EpochReport } from '../glove/train.ts';
 import type { Corpus } from '../text/corpus.ts';
 import { bool, defineOptions, int, number, oneOf, optional, OptionError, resolveOptions, type Given, type Resolved } from './option-schema.ts';
 import type { ProgressListener } from './progress.ts';
-import { dimOption, epochsOption, kernelOption, minCountOption, seedOption, threadsOption, tokenizerOption, windowOption } from './shared-options.ts';
+import { dimOption, epochsOption, kernelOption, minCountOption, seedOption, threadsOption, tokenizerOption, windowOption, allowMoreThreadsOption, capThreads } from './shared-options.ts';
 
 export type GloveOutputFormat = 'glove-text' | 'word2vec-text' | 'word2vec-binary';
 
@@ -30,6 +30,7 @@ export const gloveSchema = defineOptions({
   dim: dimOption(50, 100000),
   epochs: epochsOption(25, 'passes over the co-occurrences'),
   threads: threadsOption(),
+  allowMoreThreads: allowMoreThreadsOption(),
   seed: seedOption(),
   model: { ...oneOf(['0', '1', '2'] as const), default: '2', help: 'output: 0 word+bias+context+bias, 1 word vectors, 2 word + context vectors', cli: { value: '<0|1|2>' } },
   checkpointEvery: { ...optional(int(1)), help: 'also write the vectors every n epochs to <output>.epochNNN' },
@@ -74,5 +75,5 @@ export function resolveGloveOptions(o: Omit<GloveOptions, 'input'>): ResolvedGlo
   if ((o as { eta?: unknown }).eta !== undefined) throw new OptionError('eta', 'eta is called alpha here (the learning rate, as in every trainer); the weighting exponent is weightingExponent');
   const model = o.model === undefined ? undefined : typeof o.model === 'number' ? String(o.model) : o.model;
   const r = resolveOptions(gloveSchema, { ...o, model } as Record<string, unknown>);
-  return { ...r, model: Number(r.model) as 0 | 1 | 2 };
+  return capThreads({ ...r, model: Number(r.model) as 0 | 1 | 2 });
 }

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { TOKENIZER_NAMES, type TokenizerName } from '../text/tokenize.ts';
-import { int, number, oneOf, type OptionDef } from './option-schema.ts';
+import { bool, int, number, oneOf, type OptionDef } from './option-schema.ts';
 
 /**
  * The options every trainer has, under one vocabulary of names (gensim's and word2vec's): dim, window, epochs,
@@ -16,6 +16,26 @@ export const threadsOption = (): OptionDef<number> => ({
   help: `training threads (default: every core, here ${availableParallelism()})`,
   cli: { aliases: ['thread'] },
 });
+export const allowMoreThreadsOption = (): OptionDef<boolean> => ({
+  ...bool(),
+  default: false,
+  help: 'keep a threads count above the number of cores (otherwise capped at it)',
+  cli: { flag: 'threads-max-override' },
+});
+
+/**
+ * The threads a trainer runs: at most one per core unless allowMoreThreads. Threads beyond the cores add no speed,
+ * only memory per worker and contention (on 2 cores, 100 threads took 40 times as long and 14 times the memory).
+ */
+export function threadsWithinCores(threads: number, allowMoreThreads: boolean, cores = availableParallelism()): number {
+  return allowMoreThreads ? threads : Math.min(threads, cores);
+}
+
+/** The resolved options with threads capped as threadsWithinCores says. */
+export function capThreads<T extends { threads: number; allowMoreThreads: boolean }>(resolved: T): T {
+  return { ...resolved, threads: threadsWithinCores(resolved.threads, resolved.allowMoreThreads) };
+}
+
 export const seedOption = (): OptionDef<number> => ({ ...int(-(2 ** 31), 2 ** 32 - 1), default: 1, help: 'random seed; with one thread the result is reproducible bit for bit', checkpoint: true });
 export const tokenizerOption = (help = 'how lines split into words'): OptionDef<TokenizerName> => ({ ...oneOf(TOKENIZER_NAMES as [TokenizerName, ...TokenizerName[]]), default: 'whitespace', help, checkpoint: true, cli: { value: '<name>' } });
 export const checkpointIntervalOption = (): OptionDef<number> => ({ ...number('positive'), default: 600, help: 'seconds between mid-pass checkpoints', cli: { value: '<seconds>' } });

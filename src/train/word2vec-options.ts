@@ -1,7 +1,7 @@
 import type { Corpus } from '../text/corpus.ts';
 import { bool, defineOptions, int, number, optional, OptionError, resolveOptions, type Given, type Resolved } from './option-schema.ts';
 import type { ProgressListener } from './progress.ts';
-import { checkpointIntervalOption, dimOption, epochsOption, kernelOption, minCountOption, seedOption, threadsOption, tokenizerOption, windowOption } from './shared-options.ts';
+import { checkpointIntervalOption, dimOption, epochsOption, kernelOption, minCountOption, seedOption, threadsOption, tokenizerOption, windowOption, allowMoreThreadsOption, capThreads } from './shared-options.ts';
 
 /** The settings of trainWord2Vec: names, defaults (word2vec's C tool and gensim), validation, help, CLI aliases. */
 export const word2vecSchema = defineOptions({
@@ -24,6 +24,7 @@ export const word2vecSchema = defineOptions({
   minAlpha: { ...number('nonNegative'), default: 0.0001, help: 'final learning rate, reached by linear decay over all words of all epochs', checkpoint: true, cli: { value: '<rate>' } },
   epochs: epochsOption(5),
   threads: threadsOption(),
+  allowMoreThreads: allowMoreThreadsOption(),
   cbowMean: { ...bool(), default: true, help: 'CBOW averages the context vectors (true) or sums them (false)', checkpoint: true },
   seed: seedOption(),
   tokenizer: tokenizerOption(),
@@ -66,5 +67,5 @@ export function resolveWord2VecOptions(o: Omit<Word2VecOptions, 'input'>): Resol
   const { skipgram: _skipgram, ...r } = resolveOptions(word2vecSchema, { ...o, cbow });
   if (r.minAlpha > r.alpha) throw new OptionError('minAlpha', `minAlpha must be a number in 0..alpha (${r.alpha}), got ${r.minAlpha}`);
   if (r.negative === 0 && !r.hs) throw new OptionError('negative', 'negative 0 without hs leaves nothing to train: set negative > 0, or hs');
-  return r;
+  return capThreads(r);
 }
