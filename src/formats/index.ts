@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { FormatError, InvalidArgumentError } from '../errors.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 import type { FastTextModel, FastTextModelData } from '../vectors/fasttext-model.ts';
@@ -118,19 +119,22 @@ export async function loadFastTextModel(path: string, options: Omit<LoadOptions,
  * ```
  */
 export async function saveEmbeddings(emb: Embeddings, path: string, options: SaveOptions): Promise<void> {
-  await withAtomicWriteStream(path, async (out) => {
-    switch (options.format) {
-      case 'word2vec-binary':
-        return writeWord2VecBinary(emb, out);
-      case 'word2vec-text':
-      case 'fasttext-vec':
-        return writeTextVectors(emb, out, true);
-      case 'glove-text':
-        return writeGloveText(emb, out, options.header ?? false);
-      case 'fasttext-bin':
-        return writeFastTextBinStream(options.fastTextModel ? sameModel(emb, options.fastTextModel) : emb, out);
-    }
-  });
+  await withAtomicWriteStream(path, (out) => writeEmbeddings(emb, out, options));
+}
+
+/** Writes the vectors in `options.format` to an open stream (standard output, a socket); saveEmbeddings for files. */
+export async function writeEmbeddings(emb: Embeddings, out: Writable, options: SaveOptions): Promise<void> {
+  switch (options.format) {
+    case 'word2vec-binary':
+      return writeWord2VecBinary(emb, out);
+    case 'word2vec-text':
+    case 'fasttext-vec':
+      return writeTextVectors(emb, out, true);
+    case 'glove-text':
+      return writeGloveText(emb, out, options.header ?? false);
+    case 'fasttext-bin':
+      return writeFastTextBinStream(options.fastTextModel ? sameModel(emb, options.fastTextModel) : emb, out);
+  }
 }
 
 /** The model, once it is clear that `emb` are its vocabulary's vectors (so the file holds what the caller saved). */

@@ -1,5 +1,5 @@
 import { endianness } from 'node:os';
-import type { WriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { FormatError, InvalidArgumentError } from '../errors.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 import { ByteInput } from './byte-input.ts';
@@ -237,7 +237,7 @@ async function expectEnd(input: ByteInput, expectedRows: number, fail: (m: strin
 }
 
 /** Writes the C tool's layout: header, then "word " + float32 bytes + "\n" per row. */
-export async function writeWord2VecBinary(emb: Embeddings, out: WriteStream): Promise<void> {
+export async function writeWord2VecBinary(emb: Embeddings, out: Writable): Promise<void> {
   const { dim, vectors } = emb;
   const words = emb.vocab.words;
   const sink = new ChunkedOutput(out);
