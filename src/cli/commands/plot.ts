@@ -1,3 +1,4 @@
+import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { PROJECTION_METHODS, type ProjectionMethod } from '../../viz/project.ts';
@@ -22,7 +23,7 @@ export function registerPlot(program: Command): void {
       .description('draw chosen words and their nearest neighbours on a 2-D map (PNG)')
       .argument('<vectors>', 'vectors file')
       .argument('<words...>', 'words to place on the map')
-      .requiredOption('-o, --output <file>', 'PNG file to write')
+      .requiredOption('-o, --output <file>', 'PNG file to write (.png)')
       .option('-n, --neighbours <n>', 'nearest neighbours added around each word', nonNegativeInt('--neighbours'), 10)
       .addOption(new Option('--method <method>', 'projection to 2-D').choices([...PROJECTION_METHODS]).default('pca'))
       .option('--width <px>', 'image width', positiveInt('--width'), 1200)
@@ -31,6 +32,10 @@ export function registerPlot(program: Command): void {
   )
     .addHelpText('after', examples(['embedkit plot vectors.bin king queen paris london -o map.png', 'embedkit plot zh.vec 北京 上海 -o zh.png --method tsne --neighbours 15']))
     .action(async (path: string, words: string[], o: PlotFlags) => {
+      // Only PNG is drawn: another extension would label PNG bytes as something they are not. Checked before any work.
+      if (extname(o.output).toLowerCase() !== '.png') {
+        throw new InvalidArgumentError(`plot writes PNG images only: name the output with .png (got ${JSON.stringify(o.output)})`);
+      }
       // Loaded on use: the canvas library would otherwise cost every other command startup time and memory.
       const [{ wordMap }, { renderWordMapPng }] = await Promise.all([import('../../viz/word-map.ts'), import('../../viz/plot-png.ts')]);
       const emb = await loadForCli(path, o);
