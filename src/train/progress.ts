@@ -136,6 +136,7 @@ export function stderrProgress(options: StderrProgressOptions = {}): ProgressLis
   const minGapMs = tty ? 100 : (options.lineEverySeconds ?? 5) * 1000;
   let lastWrite = -Infinity;
   let lastPhase: string | undefined;
+  let lastDone = false;
   let liveLine = false;
 
   const endLiveLine = () => {
@@ -147,9 +148,12 @@ export function stderrProgress(options: StderrProgressOptions = {}): ProgressLis
     const t = performance.now();
     const done = e.progress >= 1;
     const phaseChanged = e.phase !== lastPhase;
+    // A pass may report its end more than once (the last batch read, then the count of it): one "done" line per phase.
+    if (done && !phaseChanged && lastDone) return;
     if (!done && !phaseChanged && t - lastWrite < minGapMs) return;
     if (phaseChanged) endLiveLine();
     lastPhase = e.phase;
+    lastDone = done;
     lastWrite = t;
     const line = formatProgress(e);
     if (tty) {

@@ -106,3 +106,19 @@ test('stderrProgress quiet prints nothing', () => {
   show.close();
   assert.deepEqual(writes, []);
 });
+
+test('stderrProgress prints the completion of a phase once, however many final events arrive', () => {
+  for (const tty of [false, true]) {
+    const { writes, stream } = fakeStream(tty);
+    const show = stderrProgress({ stream, lineEverySeconds: 60 });
+    show(event(1, 'vocab'));
+    show(event(1, 'vocab'));
+    show(event(1, 'train'));
+    show(event(1, 'train'));
+    show.close();
+    const done = writes.filter((w) => w.includes('done'));
+    assert.equal(done.length, 2, JSON.stringify(writes));
+    assert.match(done[0], /vocab/);
+    assert.match(done[1], /train/);
+  }
+});
