@@ -11,7 +11,7 @@ import { registerStaticFiles } from './static-files.ts';
 export interface ServeOptions {
   /** Served in order; the first is the page's default. Names must be unique. */
   models: readonly ServedModel[];
-  /** Accepted Bearer keys for /v1, /embeddings and /api; none: no authentication. */
+  /** Accepted Bearer keys for every route but /health, /metrics and the page's files; none: no authentication. */
   apiKeys?: readonly string[];
   /** Allow cross-origin requests: true for any origin, or the allowed origin(s). Off by default. */
   cors?: boolean | string | readonly string[];
@@ -25,8 +25,12 @@ export interface ServeOptions {
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
 
-/** Paths that need the API key when keys are configured (the page itself and /health, /metrics stay open). */
-const PROTECTED = /^\/(v1\/|embeddings(\/|$|\?)|api\/)/;
+/**
+ * Routes open without the API key when keys are configured (the page's files are added as they are registered).
+ * Everything else needs the key, unmatched URLs included: the check follows the route the router matched, never
+ * the raw request target, which the router percent-decodes, strips of its fragment and accepts in absolute form.
+ */
+const OPEN_ROUTES = ['/health', '/metrics'];
 
 /**
  * The HTTP app: the OpenAI-compatible embeddings API, /v1/models, /health, /metrics, the explorer's JSON
@@ -71,9 +75,12 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
   }
 
   const keys = (options.apiKeys ?? []).filter((k) => k !== '').map((k) => Buffer.from(k));
+  const openRoutes = new Set(OPEN_ROUTES);
   if (keys.length > 0) {
     app.addHook('onRequest', async (request) => {
-      if (request.method === 'OPTIONS' || !PROTECTED.test(request.url)) return;
+      // routeOptions.url is the matched route's pattern (undefined when nothing matched, which stays protected).
+      const route = request.routeOptions.url;
+      if (request.method === 'OPTIONS' || (route !== undefined && openRoutes.has(route) && (request.method === 'GET' || request.method === 'HEAD'))) return;
       const header = request.headers.authorization;
       const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
       if (!match) {
@@ -120,7 +127,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
   app.get('/metrics', async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));
 
   registerExplorerRoutes(app, [...models.values()], findModel);
-  if (options.page !== false) registerStaticFiles(app);
+  if (options.page !== false) for (const route of registerStaticFiles(app)) openRoutes.add(route);
   return app;
 }
 
