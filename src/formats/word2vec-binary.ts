@@ -3,6 +3,7 @@ import type { WriteStream } from 'node:fs';
 import { FormatError, InvalidArgumentError } from '../errors.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 import { ByteInput } from './byte-input.ts';
+import { allFinite, firstNonFinite } from './finite-values.ts';
 import { ChunkedOutput } from './output.ts';
 import { PackedWords } from './packed-words.ts';
 import { RowStore } from './row-store.ts';
@@ -100,7 +101,7 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
       matrixBytes = new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength);
     }
     copyRow(input.buf, input.start, matrixBytes, at * 4, rowBytes);
-    if (!finiteRow(matrix, at, dim)) {
+    if (!allFinite(matrix, at, dim)) {
       const j = firstNonFinite(matrix, at, dim);
       const word = JSON.stringify(words.finish()[row]);
       throw fail(`row ${row + 1} (${word}): value ${j + 1} is ${matrix[at + j]}: vectors must be finite`, input.offset(input.start + j * 4));
@@ -136,34 +137,6 @@ function wordBytesHint(input: ByteInput, rows: number, rowBytes: number): number
 /** Index of the first space in `b[from, end)`, or -1. Words are short: a plain loop beats a native indexOf call. */
 function spaceAt(b: Buffer, from: number, end: number): number {
   for (let i = from; i < end; i++) if (b[i] === SPACE) return i;
-  return -1;
-}
-
-/**
- * A row is finite exactly when its sum in float64 is: a NaN or an infinity carries through the sum (two opposite
- * infinities give NaN), and float32's largest value (3.4e38) is so far below float64's that no row's sum overflows.
- * One add per value; testing each value's exponent bits took three integer operations and ~35% longer.
- */
-function finiteRow(v: Float32Array, at: number, dim: number): boolean {
-  // Four independent sums keep the loop from waiting on one dependency chain.
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  const end = at + dim;
-  let j = at;
-  for (; j + 3 < end; j += 4) {
-    s0 += v[j];
-    s1 += v[j + 1];
-    s2 += v[j + 2];
-    s3 += v[j + 3];
-  }
-  for (; j < end; j++) s0 += v[j];
-  return Number.isFinite(s0 + s1 + s2 + s3);
-}
-
-function firstNonFinite(v: Float32Array, at: number, dim: number): number {
-  for (let j = 0; j < dim; j++) if (!Number.isFinite(v[at + j])) return j;
   return -1;
 }
 
