@@ -4,6 +4,7 @@ import { FormatError, InvalidArgumentError } from '../errors.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 import { ByteInput } from './byte-input.ts';
 import { allFinite, firstNonFinite } from './finite-values.ts';
+import { checkHeaderBounds } from './header-bounds.ts';
 import { ChunkedOutput } from './output.ts';
 import { PackedWords } from './packed-words.ts';
 import { RowStore } from './row-store.ts';
@@ -183,10 +184,12 @@ async function readHeader(file: string, input: ByteInput): Promise<{ rows: numbe
       const text = input.buf.toString('latin1', input.start, nl);
       const m = /^\s*(\d+)[ \t]+(\d+)\s*$/.exec(text);
       if (!m) throw new FormatError(`expected a header "<rows> <dimension>", found ${JSON.stringify(text.slice(0, 60))}`, { file, line: 1 });
+      const rows = Number(m[1]);
       const dim = Number(m[2]);
-      if (dim < 1) throw new FormatError(`expected a dimension ≥ 1 in the header, found ${dim}`, { file, line: 1 });
+      // A row is at least a one-byte word, a space and dim float32 values.
+      checkHeaderBounds({ file, rows, dim, fileSize: input.size, gzip: input.gzip, minRowBytes: (d) => 2 + d * 4 });
       input.start = nl + 1;
-      return { rows: Number(m[1]), dim };
+      return { rows, dim };
     }
     if (input.end - input.start > 256) {
       throw new FormatError(`expected a header "<rows> <dimension>" on the first line, found no newline in ${input.end - input.start} bytes`, { file, line: 1 });
