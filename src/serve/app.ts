@@ -1,7 +1,8 @@
 import { timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { ApiError, modelNotFound, toApiError } from './api-error.ts';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { ApiError, invalidRequest, modelNotFound, toApiError } from './api-error.ts';
+import { sendClientError } from './client-error.ts';
 import { Metrics } from './metrics.ts';
 import type { ServedModel } from './models.ts';
 import { registerEmbeddingRoutes } from './routes/embeddings.ts';
@@ -24,6 +25,8 @@ export interface ServeOptions {
 }
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+/** Longest request target accepted (longer: 414); Node's 16 KiB header limit (431) covers longer still. */
+const MAX_URL_LENGTH = 8192;
 
 /**
  * Routes open without the API key when keys are configured (the page's files are added as they are registered).
@@ -58,7 +61,27 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     return m;
   };
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, return503OnClosing: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    return503OnClosing: true,
+    // A "__proto__" or "constructor.prototype" key is valid JSON: drop it rather than refuse the body as invalid.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+    // The router's own errors (a URL that is not valid percent-encoding) in OpenAI's shape, like every other.
+    // (Its 414, for a path parameter past maxParamLength, echoes the whole URL: replaced by a short message.)
+    frameworkErrors: (err, _request, reply) => {
+      const e =
+        err.code === 'FST_ERR_BAD_URL'
+          ? invalidRequest('Invalid URL: the path is not valid percent-encoding.', null, 'invalid_url')
+          : (err as { statusCode?: number }).statusCode === 414
+            ? uriTooLong()
+            : toApiError(err);
+      void (reply as FastifyReply).code(e.status).send(e.body());
+    },
+    // Node's HTTP parser answers some requests before fastify sees them (431 for oversized headers): same shape.
+    clientErrorHandler: sendClientError,
+  });
   // Only JSON bodies: without this, fastify would hand a text/plain body to the handlers as a string.
   app.removeContentTypeParser('text/plain');
   const metrics = new Metrics();
@@ -73,6 +96,13 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     const origin = options.cors === true ? true : typeof options.cors === 'string' ? options.cors : [...options.cors];
     await app.register(cors, { origin, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['Authorization', 'Content-Type', 'OpenAI-Organization', 'OpenAI-Project'], maxAge: 600 });
   }
+
+  // Before the key check: an oversized URL is refused whoever sends it, and the refusal gives nothing away.
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > MAX_URL_LENGTH) {
+      throw uriTooLong();
+    }
+  });
 
   const keys = (options.apiKeys ?? []).filter((k) => k !== '').map((k) => Buffer.from(k));
   const openRoutes = new Set(OPEN_ROUTES);
@@ -162,6 +192,10 @@ export async function startServer(options: ServeOptions & { host?: string; port?
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return { app, url: `http://${shownHost}:${port}`, close: () => app.close() };
+}
+
+function uriTooLong(): ApiError {
+  return new ApiError(414, `URL too long: at most ${MAX_URL_LENGTH} characters, and at most 100 in one path segment.`, 'invalid_request_error', null, 'uri_too_long');
 }
 
 /** Shows the first and last characters of a wrong key, as OpenAI does, never the whole key. */
