@@ -88,12 +88,16 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
     rowOffsets[row] = input.offset(wordStart);
     input.start = space + 1;
     // The await costs a microtask per row, so only ask for more when the window is short.
-    if (input.end - input.start < rowBytes && !(await input.need(rowBytes))) {
-      const word = decodeWord(input.buf, wordStart, space, o.unicodeErrors);
-      throw fail(
-        `row ${row + 1} (${JSON.stringify(word)}): expected ${rowBytes} bytes of vector, found ${input.end - input.start} before the end of the file (is the file truncated?)`,
-        input.offset(input.start),
-      );
+    if (input.end - input.start < rowBytes) {
+      // need() may slide the window and overwrite the word's bytes: keep a copy for the message.
+      const wordBytes = Buffer.from(input.buf.subarray(wordStart, space));
+      if (!(await input.need(rowBytes))) {
+        const word = decodeWord(wordBytes, 0, wordBytes.length, o.unicodeErrors);
+        throw fail(
+          `row ${row + 1} (${JSON.stringify(word)}): expected ${rowBytes} bytes of vector, found ${input.end - input.start} before the end of the file (is the file truncated?)`,
+          input.offset(input.start),
+        );
+      }
     }
     const at = store.nextRowOffset();
     if (store.vectors !== matrix) {
