@@ -3,6 +3,7 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
 import { ApiError, invalidRequest, modelNotFound, toApiError } from './api-error.ts';
 import { sendClientError } from './client-error.ts';
+import { defaultAllowedHosts, hostMatcher } from './host-check.ts';
 import { Metrics } from './metrics.ts';
 import type { ServedModel } from './models.ts';
 import { registerEmbeddingRoutes } from './routes/embeddings.ts';
@@ -18,6 +19,11 @@ export interface ServeOptions {
   cors?: boolean | string | readonly string[];
   /** Largest request body in bytes (default 8 MiB); larger bodies get 413. */
   bodyLimit?: number;
+  /**
+   * Host header names accepted (port ignored; "*.example.org" for subdomains); other hosts get 403. None: any.
+   * startServer defaults it from the listen host (see defaultAllowedHosts): localhost names only on loopback.
+   */
+  allowedHosts?: readonly string[];
   /** Fastify's logger setting (default off). */
   logger?: FastifyServerOptions['logger'];
   /** Serve the explorer page (default true). */
@@ -97,6 +103,15 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     await app.register(cors, { origin, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['Authorization', 'Content-Type', 'OpenAI-Organization', 'OpenAI-Project'], maxAge: 600 });
   }
 
+  if (options.allowedHosts) {
+    const hostAllowed = hostMatcher(options.allowedHosts);
+    app.addHook('onRequest', async (request) => {
+      if (!hostAllowed(request.headers.host)) {
+        throw new ApiError(403, `Host ${JSON.stringify(request.headers.host)} is not allowed: this server answers only requests addressed to ${options.allowedHosts!.join(', ')}.`, 'invalid_request_error', null, 'host_not_allowed');
+      }
+    });
+  }
+
   // Before the key check: an oversized URL is refused whoever sends it, and the refusal gives nothing away.
   app.addHook('onRequest', async (request) => {
     if (request.url.length > MAX_URL_LENGTH) {
@@ -169,7 +184,8 @@ export interface RunningServer {
 }
 
 /**
- * Creates the app and listens on host:port (port 0 picks a free one).
+ * Creates the app and listens on host:port (port 0 picks a free one). On a loopback host only requests addressed
+ * to localhost names are answered (DNS-rebinding guard); `allowedHosts` adds names, "*" turns the check off.
  * @example
  * ```ts
  * import { loadEmbeddings } from 'embedkit';
@@ -185,8 +201,8 @@ export interface RunningServer {
  * ```
  */
 export async function startServer(options: ServeOptions & { host?: string; port?: number }): Promise<RunningServer> {
-  const app = await createApp(options);
   const host = options.host ?? '127.0.0.1';
+  const app = await createApp({ ...options, allowedHosts: defaultAllowedHosts(host, options.allowedHosts) });
   await app.listen({ host, port: options.port ?? 8080 });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : options.port;

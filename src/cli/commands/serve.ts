@@ -13,6 +13,7 @@ export interface ServeFlags {
   port: number;
   apiKey?: string[];
   cors?: boolean | string;
+  allowedHosts?: string[];
   tokenizer: TokenizerName | 'auto';
   pooling: Pooling;
   bodyLimit?: number;
@@ -33,6 +34,7 @@ export function withServeOptions(cmd: Command): Command {
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 8080)
     .option('--api-key <key>', 'require "Authorization: Bearer KEY" on the API (repeatable; default: $EMBEDKIT_API_KEY, comma-separated)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--cors [origin]', 'allow cross-origin requests (from any origin, or only ORIGIN)')
+    .option('--allowed-hosts <names>', 'Host names answered besides localhost (comma-separated; *.example.org for subdomains; * for any)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((h) => h.trim()).filter((h) => h !== '')])
     .addOption(new Option('--tokenizer <name>', 'how texts split into words (auto: jieba for Chinese vocabularies, else unicode)').choices(['auto', ...TOKENIZER_NAMES]).default('auto'))
     .addOption(new Option('--pooling <how>', 'how word vectors combine into a text vector').choices(['mean', 'sif']).default('mean'))
     .option('--body-limit <bytes>', 'largest request body (default 8 MiB)', positiveInt('--body-limit'))
@@ -57,6 +59,7 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
     port: flags.port,
     apiKeys: keys,
     cors: flags.cors,
+    allowedHosts: flags.allowedHosts,
     bodyLimit: flags.bodyLimit,
     logger: flags.log ? true : false,
   });

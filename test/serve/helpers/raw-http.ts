@@ -21,7 +21,8 @@ export function raw(base: string, method: string, target: string, headers: Recor
       if (!m) return fail(new Error(`no HTTP status line in ${JSON.stringify(text.slice(0, 200))}`));
       ok({ status: Number(m[1]), body: text.slice(text.indexOf('\r\n\r\n') + 4) });
     });
-    const lines = [`${method} ${target} HTTP/1.1`, `host: ${hostname}:${port}`, 'connection: close'];
+    // A Host header given in `headers` replaces the default one.
+    const lines = [`${method} ${target} HTTP/1.1`, ...('host' in headers ? [] : [`host: ${hostname}:${port}`]), 'connection: close'];
     for (const [k, v] of Object.entries(headers)) lines.push(`${k}: ${v}`);
     if (body) lines.push('content-type: application/json', `content-length: ${Buffer.byteLength(body)}`);
     socket.write(`${lines.join('\r\n')}\r\n\r\n${body}`);
