@@ -5,6 +5,7 @@ import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import type { RunningServer, ServeOptions } from '../../serve/app.ts';
 import { examples } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
+import { drainOnTerminate } from '../interrupt.ts';
 import { remoteApiKey } from '../remote-key.ts';
 
 /** Options `serve` and `start` share: where to listen, who may call, how texts are encoded. */
@@ -63,6 +64,8 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
     bodyLimit: flags.bodyLimit,
     logger: flags.log ? true : false,
   });
+  // A service manager's SIGTERM lets the requests in flight finish (new ones get 503) before the process exits.
+  drainOnTerminate(() => server.close());
   const lines = [
     `embedkit: serving ${models.map((m) => `${m.name} (${m.embeddings ? `${m.embeddings.size} words, ` : ''}dim ${m.encoder.dim})`).join(', ')}`,
     `  explorer:   ${server.url}/`,
