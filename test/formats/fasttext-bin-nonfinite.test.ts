@@ -80,3 +80,19 @@ test('with a limit, the offset still points into the file: rows after the droppe
   const model = await readFastTextBin(withFloat(droppedAt, NaN), { limit: 10, output: false });
   assert.ok(model.embeddings.vectors.every(Number.isFinite));
 });
+
+test('.ftz: a non-finite value in a product quantizer\'s centroids is refused at its byte', async () => {
+  // tiny-supervised.ftz, from the end: dense output (3 labels × dim 10 × 4 + 16-byte shape), the qout flag, the
+  // norm quantizer (16 bytes of sizes + 256 float32 centroids) after 300 norm codes, and before those the
+  // input quantizer's 10 × 256 float32 centroids.
+  const ftz = readFileSync(fixture('tiny-supervised.ftz'));
+  const normQuantizer = ftz.length - (3 * 10 * 4 + 16) - 1 - (16 + 256 * 4);
+  const centroids = normQuantizer - 300 - 10 * 256 * 4;
+  for (const at of [centroids + 4 * 7, normQuantizer + 16 + 4 * 3]) {
+    const b = Buffer.from(ftz);
+    b.writeFloatLE(NaN, at);
+    const path = join(dir, `centroids-${at}.ftz`);
+    writeFileSync(path, b);
+    await assertRefused(path, at, /quantizer centroids/);
+  }
+});
