@@ -17,6 +17,15 @@ export function releaseInterruptSignal(): void {
   graceful = false;
 }
 
+/** Work to finish before SIGTERM exits (the server's in-flight requests), and the longest wait for it. */
+let drain: (() => Promise<void>) | undefined;
+const DRAIN_TIMEOUT_MS = 10_000;
+
+/** SIGTERM runs `fn` (e.g. closing the server, which lets requests in flight finish) before exiting, for up to 10 s. */
+export function drainOnTerminate(fn: () => Promise<void>): void {
+  drain = fn;
+}
+
 export function installInterruptHandlers(): void {
   process.on('SIGINT', () => {
     if (graceful && !controller.signal.aborted) {
@@ -33,7 +42,19 @@ export function installInterruptHandlers(): void {
       controller.abort(new Error('terminated'));
       return;
     }
-    removeTemporaryFiles();
-    process.exit(143);
+    if (drain) {
+      const finish = drain;
+      drain = undefined; // a second SIGTERM exits at once
+      const timer = setTimeout(() => exitTerminated(), DRAIN_TIMEOUT_MS);
+      timer.unref();
+      finish().then(exitTerminated, exitTerminated);
+      return;
+    }
+    exitTerminated();
   });
+}
+
+function exitTerminated(): never {
+  removeTemporaryFiles();
+  process.exit(143);
 }

@@ -4,6 +4,7 @@ import { assembleFastTextModel, LEGACY_FASTTEXT_VERSION, type FastTextArgs, type
 import { DenseMatrix, PQ_CENTROIDS, ProductQuantizer, QuantizedMatrix } from '../vectors/fasttext-matrix.ts';
 import { ByteCursor } from './fasttext-bin-io.ts';
 import { FieldReader } from './fasttext-bin-fields.ts';
+import { firstNonFinite } from './finite-values.ts';
 import { invalidUtf8At } from './utf8.ts';
 import {
   ENTRY_LABEL,
@@ -239,18 +240,38 @@ async function readDense(r: FieldReader, what: string, rows: number, dim: number
   await readShape(r, what, rows, dim);
   const field = `${what} data (${rows}×${dim} float32)`;
   r.require(rows * dim * 4, field);
+  const dataAt = r.cursor.offset;
   if (!keep) {
     r.cursor.skip(rows * dim * 4, field);
     return null;
   }
-  if (!drop) return new DenseMatrix(rows, dim, await r.floats(rows * dim, field));
+  if (!drop) {
+    const data = await r.floats(rows * dim, field);
+    requireFinite(r, what, data, dim, (i) => dataAt + i * 4);
+    return new DenseMatrix(rows, dim, data);
+  }
   // Rows before the dropped span, skip it, then the rest, read straight into one array.
   const kept = rows - (drop.to - drop.from);
   const data = new Float32Array(kept * dim);
   await r.floatsInto(data.subarray(0, drop.from * dim), field);
   r.cursor.skip((drop.to - drop.from) * dim * 4, field);
   await r.floatsInto(data.subarray(drop.from * dim), field);
+  const skipped = (drop.to - drop.from) * dim;
+  requireFinite(r, what, data, dim, (i) => dataAt + (i < drop.from * dim ? i : i + skipped) * 4);
   return new DenseMatrix(kept, dim, data);
+}
+
+/**
+ * Refuses a NaN or an infinity in `values` (rows of `dim`, or a flat list when null), naming the file's row, column and byte (`byteOf` maps
+ * an index in `values` to its offset in the file): one such value makes every similarity with its row NaN.
+ */
+function requireFinite(r: FieldReader, what: string, values: Float32Array, dim: number | null, byteOf: (index: number) => number): void {
+  const i = firstNonFinite(values);
+  if (i < 0) return;
+  const at = byteOf(i);
+  const k = (at - byteOf(0)) / 4;
+  const where = dim === null ? `value ${k}` : `row ${Math.floor(k / dim)}, column ${k % dim}`;
+  r.fail(`${what} data`, `${where} is ${values[i]}: vectors must be finite`, at);
 }
 
 /** `bytes` without the per-row entries (`width` bytes each) of the dropped rows. */
@@ -270,7 +291,9 @@ async function readQuantizer(r: FieldReader, what: string, dim: number): Promise
   if ((nsubq - 1) * dsub + lastdsub !== dim) {
     r.fail(`${what} nsubq`, `(nsubq - 1) × dsub + lastdsub = (${nsubq} - 1) × ${dsub} + ${lastdsub} should equal dim ${dim}`, nsubqAt);
   }
+  const centroidsAt = r.cursor.offset;
   const centroids = await r.floats(dim * PQ_CENTROIDS, `${what} centroids (${dim}×${PQ_CENTROIDS} float32)`);
+  requireFinite(r, `${what} centroids`, centroids, null, (i) => centroidsAt + i * 4);
   return new ProductQuantizer(dim, nsubq, dsub, lastdsub, centroids);
 }
 

@@ -2,6 +2,7 @@ import { FormatError } from '../errors.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 import { ByteInput } from './byte-input.ts';
 import { parseDecimal, parseNumberSlow } from './float-text.ts';
+import { checkHeaderBounds } from './header-bounds.ts';
 import { RowStore } from './row-store.ts';
 import { decodeWord, invalidUtf8At, type UnicodeErrors } from './utf8.ts';
 
@@ -114,7 +115,8 @@ class TextReader {
     if (header) {
       expectedRows = Number(header[1]);
       this.dim = Number(header[2]);
-      if (this.dim < 1) throw this.error(`expected a dimension ≥ 1 in the header, found ${this.dim}`, 1);
+      // A row is at least a one-byte word and " v" per value.
+      checkHeaderBounds({ file: this.file, rows: expectedRows, dim: this.dim, fileSize: input.size, gzip: input.gzip, minRowBytes: (d) => 1 + 2 * d });
       this.dimSource = "the header's dimension";
       // Each value takes at least two bytes ("0 "): a damaged header must not allocate more than the file can fill.
       const fits = Math.floor((input.gzip ? input.size * 8 : input.size) / (2 * this.dim)) + 1;

@@ -3,6 +3,8 @@ import type { Writable } from 'node:stream';
 import { FormatError, InvalidArgumentError } from '../errors.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 import { ByteInput } from './byte-input.ts';
+import { allFinite, firstNonFinite } from './finite-values.ts';
+import { checkHeaderBounds } from './header-bounds.ts';
 import { ChunkedOutput } from './output.ts';
 import { PackedWords } from './packed-words.ts';
 import { RowStore } from './row-store.ts';
@@ -86,12 +88,16 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
     rowOffsets[row] = input.offset(wordStart);
     input.start = space + 1;
     // The await costs a microtask per row, so only ask for more when the window is short.
-    if (input.end - input.start < rowBytes && !(await input.need(rowBytes))) {
-      const word = decodeWord(input.buf, wordStart, space, o.unicodeErrors);
-      throw fail(
-        `row ${row + 1} (${JSON.stringify(word)}): expected ${rowBytes} bytes of vector, found ${input.end - input.start} before the end of the file (is the file truncated?)`,
-        input.offset(input.start),
-      );
+    if (input.end - input.start < rowBytes) {
+      // need() may slide the window and overwrite the word's bytes: keep a copy for the message.
+      const wordBytes = Buffer.from(input.buf.subarray(wordStart, space));
+      if (!(await input.need(rowBytes))) {
+        const word = decodeWord(wordBytes, 0, wordBytes.length, o.unicodeErrors);
+        throw fail(
+          `row ${row + 1} (${JSON.stringify(word)}): expected ${rowBytes} bytes of vector, found ${input.end - input.start} before the end of the file (is the file truncated?)`,
+          input.offset(input.start),
+        );
+      }
     }
     const at = store.nextRowOffset();
     if (store.vectors !== matrix) {
@@ -100,7 +106,7 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
       matrixBytes = new Uint8Array(matrix.buffer, matrix.byteOffset, matrix.byteLength);
     }
     copyRow(input.buf, input.start, matrixBytes, at * 4, rowBytes);
-    if (!finiteRow(matrix, at, dim)) {
+    if (!allFinite(matrix, at, dim)) {
       const j = firstNonFinite(matrix, at, dim);
       const word = JSON.stringify(words.finish()[row]);
       throw fail(`row ${row + 1} (${word}): value ${j + 1} is ${matrix[at + j]}: vectors must be finite`, input.offset(input.start + j * 4));
@@ -136,34 +142,6 @@ function wordBytesHint(input: ByteInput, rows: number, rowBytes: number): number
 /** Index of the first space in `b[from, end)`, or -1. Words are short: a plain loop beats a native indexOf call. */
 function spaceAt(b: Buffer, from: number, end: number): number {
   for (let i = from; i < end; i++) if (b[i] === SPACE) return i;
-  return -1;
-}
-
-/**
- * A row is finite exactly when its sum in float64 is: a NaN or an infinity carries through the sum (two opposite
- * infinities give NaN), and float32's largest value (3.4e38) is so far below float64's that no row's sum overflows.
- * One add per value; testing each value's exponent bits took three integer operations and ~35% longer.
- */
-function finiteRow(v: Float32Array, at: number, dim: number): boolean {
-  // Four independent sums keep the loop from waiting on one dependency chain.
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  const end = at + dim;
-  let j = at;
-  for (; j + 3 < end; j += 4) {
-    s0 += v[j];
-    s1 += v[j + 1];
-    s2 += v[j + 2];
-    s3 += v[j + 3];
-  }
-  for (; j < end; j++) s0 += v[j];
-  return Number.isFinite(s0 + s1 + s2 + s3);
-}
-
-function firstNonFinite(v: Float32Array, at: number, dim: number): number {
-  for (let j = 0; j < dim; j++) if (!Number.isFinite(v[at + j])) return j;
   return -1;
 }
 
@@ -210,10 +188,12 @@ async function readHeader(file: string, input: ByteInput): Promise<{ rows: numbe
       const text = input.buf.toString('latin1', input.start, nl);
       const m = /^\s*(\d+)[ \t]+(\d+)\s*$/.exec(text);
       if (!m) throw new FormatError(`expected a header "<rows> <dimension>", found ${JSON.stringify(text.slice(0, 60))}`, { file, line: 1 });
+      const rows = Number(m[1]);
       const dim = Number(m[2]);
-      if (dim < 1) throw new FormatError(`expected a dimension ≥ 1 in the header, found ${dim}`, { file, line: 1 });
+      // A row is at least a one-byte word, a space and dim float32 values.
+      checkHeaderBounds({ file, rows, dim, fileSize: input.size, gzip: input.gzip, minRowBytes: (d) => 2 + d * 4 });
       input.start = nl + 1;
-      return { rows: Number(m[1]), dim };
+      return { rows, dim };
     }
     if (input.end - input.start > 256) {
       throw new FormatError(`expected a header "<rows> <dimension>" on the first line, found no newline in ${input.end - input.start} bytes`, { file, line: 1 });

@@ -1,7 +1,9 @@
 import { timingSafeEqual } from 'node:crypto';
 import cors from '@fastify/cors';
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { ApiError, modelNotFound, toApiError } from './api-error.ts';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify';
+import { ApiError, invalidRequest, modelNotFound, toApiError } from './api-error.ts';
+import { sendClientError } from './client-error.ts';
+import { defaultAllowedHosts, hostMatcher } from './host-check.ts';
 import { Metrics } from './metrics.ts';
 import type { ServedModel } from './models.ts';
 import { registerEmbeddingRoutes } from './routes/embeddings.ts';
@@ -11,12 +13,17 @@ import { registerStaticFiles } from './static-files.ts';
 export interface ServeOptions {
   /** Served in order; the first is the page's default. Names must be unique. */
   models: readonly ServedModel[];
-  /** Accepted Bearer keys for /v1, /embeddings and /api; none: no authentication. */
+  /** Accepted Bearer keys for every route but /health, /metrics and the page's files; none: no authentication. */
   apiKeys?: readonly string[];
   /** Allow cross-origin requests: true for any origin, or the allowed origin(s). Off by default. */
   cors?: boolean | string | readonly string[];
   /** Largest request body in bytes (default 8 MiB); larger bodies get 413. */
   bodyLimit?: number;
+  /**
+   * Host header names accepted (port ignored; "*.example.org" for subdomains); other hosts get 403. None: any.
+   * startServer defaults it from the listen host (see defaultAllowedHosts): localhost names only on loopback.
+   */
+  allowedHosts?: readonly string[];
   /** Fastify's logger setting (default off). */
   logger?: FastifyServerOptions['logger'];
   /** Serve the explorer page (default true). */
@@ -24,9 +31,15 @@ export interface ServeOptions {
 }
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+/** Longest request target accepted (longer: 414); Node's 16 KiB header limit (431) covers longer still. */
+const MAX_URL_LENGTH = 8192;
 
-/** Paths that need the API key when keys are configured (the page itself and /health, /metrics stay open). */
-const PROTECTED = /^\/(v1\/|embeddings(\/|$|\?)|api\/)/;
+/**
+ * Routes open without the API key when keys are configured (the page's files are added as they are registered).
+ * Everything else needs the key, unmatched URLs included: the check follows the route the router matched, never
+ * the raw request target, which the router percent-decodes, strips of its fragment and accepts in absolute form.
+ */
+const OPEN_ROUTES = ['/health', '/metrics'];
 
 /**
  * The HTTP app: the OpenAI-compatible embeddings API, /v1/models, /health, /metrics, the explorer's JSON
@@ -54,7 +67,27 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     return m;
   };
 
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT, return503OnClosing: true });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    return503OnClosing: true,
+    // A "__proto__" or "constructor.prototype" key is valid JSON: drop it rather than refuse the body as invalid.
+    onProtoPoisoning: 'remove',
+    onConstructorPoisoning: 'remove',
+    // The router's own errors (a URL that is not valid percent-encoding) in OpenAI's shape, like every other.
+    // (Its 414, for a path parameter past maxParamLength, echoes the whole URL: replaced by a short message.)
+    frameworkErrors: (err, _request, reply) => {
+      const e =
+        err.code === 'FST_ERR_BAD_URL'
+          ? invalidRequest('Invalid URL: the path is not valid percent-encoding.', null, 'invalid_url')
+          : (err as { statusCode?: number }).statusCode === 414
+            ? uriTooLong()
+            : toApiError(err);
+      void (reply as FastifyReply).code(e.status).send(e.body());
+    },
+    // Node's HTTP parser answers some requests before fastify sees them (431 for oversized headers): same shape.
+    clientErrorHandler: sendClientError,
+  });
   // Only JSON bodies: without this, fastify would hand a text/plain body to the handlers as a string.
   app.removeContentTypeParser('text/plain');
   const metrics = new Metrics();
@@ -70,10 +103,29 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     await app.register(cors, { origin, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['Authorization', 'Content-Type', 'OpenAI-Organization', 'OpenAI-Project'], maxAge: 600 });
   }
 
+  if (options.allowedHosts) {
+    const hostAllowed = hostMatcher(options.allowedHosts);
+    app.addHook('onRequest', async (request) => {
+      if (!hostAllowed(request.headers.host)) {
+        throw new ApiError(403, `Host ${JSON.stringify(request.headers.host)} is not allowed: this server answers only requests addressed to ${options.allowedHosts!.join(', ')}.`, 'invalid_request_error', null, 'host_not_allowed');
+      }
+    });
+  }
+
+  // Before the key check: an oversized URL is refused whoever sends it, and the refusal gives nothing away.
+  app.addHook('onRequest', async (request) => {
+    if (request.url.length > MAX_URL_LENGTH) {
+      throw uriTooLong();
+    }
+  });
+
   const keys = (options.apiKeys ?? []).filter((k) => k !== '').map((k) => Buffer.from(k));
+  const openRoutes = new Set(OPEN_ROUTES);
   if (keys.length > 0) {
     app.addHook('onRequest', async (request) => {
-      if (request.method === 'OPTIONS' || !PROTECTED.test(request.url)) return;
+      // routeOptions.url is the matched route's pattern (undefined when nothing matched, which stays protected).
+      const route = request.routeOptions.url;
+      if (request.method === 'OPTIONS' || (route !== undefined && openRoutes.has(route) && (request.method === 'GET' || request.method === 'HEAD'))) return;
       const header = request.headers.authorization;
       const match = header ? /^Bearer\s+(.+)$/i.exec(header) : null;
       if (!match) {
@@ -120,7 +172,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
   app.get('/metrics', async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));
 
   registerExplorerRoutes(app, [...models.values()], findModel);
-  if (options.page !== false) registerStaticFiles(app);
+  if (options.page !== false) for (const route of registerStaticFiles(app)) openRoutes.add(route);
   return app;
 }
 
@@ -132,7 +184,8 @@ export interface RunningServer {
 }
 
 /**
- * Creates the app and listens on host:port (port 0 picks a free one).
+ * Creates the app and listens on host:port (port 0 picks a free one). On a loopback host only requests addressed
+ * to localhost names are answered (DNS-rebinding guard); `allowedHosts` adds names, "*" turns the check off.
  * @example
  * ```ts
  * import { loadEmbeddings } from 'embedkit';
@@ -148,8 +201,8 @@ export interface RunningServer {
  * ```
  */
 export async function startServer(options: ServeOptions & { host?: string; port?: number }): Promise<RunningServer> {
-  const app = await createApp(options);
   const host = options.host ?? '127.0.0.1';
+  const app = await createApp({ ...options, allowedHosts: defaultAllowedHosts(host, options.allowedHosts) });
   try {
     await app.listen({ host, port: options.port ?? 8080 });
   } catch (err) {
@@ -161,6 +214,10 @@ export async function startServer(options: ServeOptions & { host?: string; port?
   const port = typeof address === 'object' && address ? address.port : options.port;
   const shownHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
   return { app, url: `http://${shownHost}:${port}`, close: () => app.close() };
+}
+
+function uriTooLong(): ApiError {
+  return new ApiError(414, `URL too long: at most ${MAX_URL_LENGTH} characters, and at most 100 in one path segment.`, 'invalid_request_error', null, 'uri_too_long');
 }
 
 /** Shows the first and last characters of a wrong key, as OpenAI does, never the whole key. */

@@ -3,7 +3,8 @@ import { InvalidArgumentError } from '../errors.ts';
 import type { LoadOptions } from '../formats/index.ts';
 import { StaticEncoder, type StaticEncoderOptions } from '../encoders/static.ts';
 import type { Encoder } from '../encoders/encoder.ts';
-import { encoderSpecKind, openEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.ts';
+import { openEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.ts';
+import { publicSource } from './model-source.ts';
 import type { TransformerEncoderOptions } from '../encoders/transformer.ts';
 import type { RemoteEncoderOptions } from '../encoders/remote.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
@@ -15,7 +16,7 @@ export interface ServedModel {
   embeddings?: Embeddings;
   /** Unix seconds when it was loaded (OpenAI's `created`). */
   created: number;
-  /** Where it came from, shown on the page. */
+  /** Where it came from, shown on the page and by /api/models to any client (see publicSource: no paths, no secrets). */
   source?: string;
 }
 
@@ -71,9 +72,9 @@ export async function openServedModel(name: string, spec: string, options: OpenE
   const encoder = await openEncoder(spec, { remoteModel: name, ...options, name });
   if (encoder instanceof StaticEncoder) {
     await encoder.embeddings.prepare();
-    return { name, encoder, embeddings: encoder.embeddings, created: Math.floor(Date.now() / 1000), source: spec };
+    return { name, encoder, embeddings: encoder.embeddings, created: Math.floor(Date.now() / 1000), source: publicSource(spec) };
   }
-  return { name, encoder, created: Math.floor(Date.now() / 1000), source: encoderSpecKind(spec) === 'remote' ? spec.replace(/#.*$/, '') : spec };
+  return { name, encoder, created: Math.floor(Date.now() / 1000), source: publicSource(spec) };
 }
 
 /**

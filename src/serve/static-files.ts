@@ -17,9 +17,11 @@ export const PUBLIC_DIR = fileURLToPath(new URL('./public/', import.meta.url));
 
 /**
  * Serves the page's few files from memory (read once at startup): `/` is index.html, every other file is at
- * `/<name>`. No directory walking at request time, so no path can escape the folder.
+ * `/<name>`. No directory walking at request time, so no path can escape the folder. Returns the routes it
+ * added, which stay open when API keys are set.
  */
-export function registerStaticFiles(app: FastifyInstance, dir = PUBLIC_DIR): void {
+export function registerStaticFiles(app: FastifyInstance, dir = PUBLIC_DIR): string[] {
+  const routes: string[] = [];
   for (const name of readdirSync(dir)) {
     const type = TYPES[extname(name)];
     if (!type) continue;
@@ -33,6 +35,11 @@ export function registerStaticFiles(app: FastifyInstance, dir = PUBLIC_DIR): voi
         .header('x-content-type-options', 'nosniff')
         .send(body);
     app.get(`/${name}`, send);
-    if (name === 'index.html') app.get('/', send);
+    routes.push(`/${name}`);
+    if (name === 'index.html') {
+      app.get('/', send);
+      routes.push('/');
+    }
   }
+  return routes;
 }

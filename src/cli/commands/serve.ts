@@ -5,6 +5,7 @@ import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import type { RunningServer, ServeOptions } from '../../serve/app.ts';
 import { examples } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
+import { drainOnTerminate } from '../interrupt.ts';
 import { remoteApiKey } from '../remote-key.ts';
 
 /** Options `serve` and `start` share: where to listen, who may call, how texts are encoded. */
@@ -13,6 +14,7 @@ export interface ServeFlags {
   port: number;
   apiKey?: string[];
   cors?: boolean | string;
+  allowedHosts?: string[];
   tokenizer: TokenizerName | 'auto';
   pooling: Pooling;
   bodyLimit?: number;
@@ -33,6 +35,7 @@ export function withServeOptions(cmd: Command): Command {
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 8080)
     .option('--api-key <key>', 'require "Authorization: Bearer KEY" on the API (repeatable; default: $EMBEDKIT_API_KEY, comma-separated)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--cors [origin]', 'allow cross-origin requests (from any origin, or only ORIGIN)')
+    .option('--allowed-hosts <names>', 'Host names answered besides localhost (comma-separated; *.example.org for subdomains; * for any)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((h) => h.trim()).filter((h) => h !== '')])
     .addOption(new Option('--tokenizer <name>', 'how texts split into words (auto: jieba for Chinese vocabularies, else unicode)').choices(['auto', ...TOKENIZER_NAMES]).default('auto'))
     .addOption(new Option('--pooling <how>', 'how word vectors combine into a text vector').choices(['mean', 'sif']).default('mean'))
     .option('--body-limit <bytes>', 'largest request body (default 8 MiB)', positiveInt('--body-limit'))
@@ -88,12 +91,15 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
         port,
         apiKeys: keys,
         cors: flags.cors,
+        allowedHosts: flags.allowedHosts,
         bodyLimit: flags.bodyLimit,
         logger: flags.log ? true : false,
       }),
     flags,
     options.nextFreePort ?? false,
   );
+  // A service manager's SIGTERM lets the requests in flight finish (new ones get 503) before the process exits.
+  drainOnTerminate(() => server.close());
   const lines = [
     `embedkit: serving ${models.map((m) => `${m.name} (${m.embeddings ? `${m.embeddings.size} words, ` : ''}dim ${m.encoder.dim})`).join(', ')}`,
     `  explorer:   ${server.url}/`,

@@ -3,7 +3,8 @@ import type { FastifyInstance } from 'fastify';
 import { InvalidArgumentError } from '../../errors.ts';
 import type { EncodeResult } from '../../encoders/encoder.ts';
 import { NoKnownWordError } from '../../encoders/static.ts';
-import { invalidRequest } from '../api-error.ts';
+import { allFinite } from '../../formats/finite-values.ts';
+import { ApiError, invalidRequest } from '../api-error.ts';
 import type { Metrics } from '../metrics.ts';
 import type { ServedModel } from '../models.ts';
 import { describeIssue, embeddingsRequest, MAX_INPUTS, MAX_TOKENS_PER_INPUT, MAX_TOKENS_PER_REQUEST } from '../schemas.ts';
@@ -77,6 +78,10 @@ export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, 
 function serializeResponse(vectors: readonly Float32Array[], dims: number | undefined, base64: boolean, model: string, tokens: number): string {
   const items = vectors.map((v, index) => {
     const vec = dims !== undefined && dims < v.length ? truncate(v, dims) : v;
+    // NaN is not JSON (clients fail on the whole body) and is no answer in base64 either: refuse the request.
+    if (!allFinite(vec)) {
+      throw new ApiError(500, `The model ${JSON.stringify(model)} gave a vector that is not finite (NaN or infinity) for input ${index}; the model's vectors are damaged.`, 'server_error', 'input', 'non_finite_vector');
+    }
     const embedding = base64 ? `"${toBase64(vec)}"` : `[${vec.join(',')}]`;
     return `{"object":"embedding","index":${index},"embedding":${embedding}}`;
   });
