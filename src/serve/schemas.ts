@@ -30,11 +30,16 @@ export const similarQuery = z.object({ model: modelName, word: z.string().min(1)
 export const analogyQuery = z.object({ model: modelName, a: z.string().min(1), b: z.string().min(1), c: z.string().min(1), topn });
 export const similarityQuery = z.object({ model: modelName, a: z.string().min(1), b: z.string().min(1) });
 export const suggestQuery = z.object({ model: modelName, prefix: z.string(), limit: z.coerce.number().int().min(1).max(50).default(10) });
+/**
+ * The map's bounds, served to the page in /api/models so that its inputs hold the same limits. At most
+ * 30 × (1 + 30) = 930 points: t-SNE is O(n²) per iteration, a few seconds at that size.
+ */
+export const MAX_MAP_WORDS = 30;
+export const MAX_MAP_NEIGHBOURS = 30;
 export const projectionRequest = z.object({
   model: modelName,
-  // At most 30 × (1 + 30) = 930 points: t-SNE is O(n²) per iteration, a few seconds at that size.
-  words: z.array(z.string().min(1)).min(1).max(30),
-  neighbours: z.number().int().min(0).max(30).default(10),
+  words: z.array(z.string().min(1)).min(1).max(MAX_MAP_WORDS),
+  neighbours: z.number().int().min(0).max(MAX_MAP_NEIGHBOURS).default(10),
   method: z.enum(PROJECTION_METHODS as [string, ...string[]]).default('pca'),
 });
 

@@ -20,7 +20,7 @@ let profile: string;
 
 before(async () => {
   if (missing) return;
-  server = await startServer({ models: [staticModel('tiny', structuredModel(), {}, 'test model')], port: 0 });
+  server = await startServer({ models: [staticModel('tiny', structuredModel(), {}, 'test model'), staticModel('other', structuredModel(), {}, 'second model')], port: 0 });
   profile = mkdtempSync(join(tmpdir(), 'embedkit-chromium-'));
   context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -124,4 +124,44 @@ test('explorer page: neighbours, analogy, similarity and the map work in chromiu
   assert.ok(statSync(SCREENSHOT).size > 10_000);
   console.log(`# explorer screenshot: ${SCREENSHOT}`);
   assert.deepEqual(errors, []);
+});
+
+/** Opens the page afresh and draws a map of `words` with `neighbours` each; waits for `points` circles. */
+async function drawMap(words: string, neighbours: number, points: number): Promise<void> {
+  await page.fill('#map-words', words);
+  await page.fill('#map-neighbours', String(neighbours));
+  await page.click('#map-form button');
+  await page.waitForFunction((n) => document.querySelectorAll('#map circle').length === n && (document.querySelector('#map') as SVGElement).dataset.method !== undefined, points, { timeout: 20_000 });
+}
+
+async function openPage(): Promise<void> {
+  await page.goto(`${server.url}/`);
+  await page.waitForSelector('body[data-ready="true"]');
+}
+
+test('map limits: the page and the server share one limit, and a request over it is a readable error that clears the map', { timeout: 60_000 }, async (t) => {
+  if (!needs(t, 'chromium')) return;
+  await openPage();
+  const { limits } = (await (await fetch(`${server.url}/api/models`)).json()) as { limits: { mapWords: number; mapNeighbours: number } };
+  await drawMap('apple tiger', 2, 6);
+  // Over the neighbours limit: the page says so in words and the old map goes.
+  await page.fill('#map-neighbours', String(limits?.mapNeighbours + 20 || 50));
+  await page.click('#map-form button');
+  await page.waitForSelector('#map-status.error');
+  const message = await page.locator('#map-status').innerText();
+  assert.doesNotMatch(message, /\$\.|invalid|Too big/, `readable: ${message}`);
+  assert.match(message, new RegExp(`${limits.mapNeighbours}`));
+  assert.equal(await page.locator('#map circle').count(), 0, 'the stale map is cleared');
+  // The input's bound is the server's.
+  assert.equal(await page.locator('#map-neighbours').getAttribute('max'), String(limits.mapNeighbours));
+  // Over the words limit, likewise.
+  await drawMap('apple tiger', 2, 6);
+  const many = Array.from({ length: limits.mapWords + 1 }, (_, i) => `w${i}`).join(' ');
+  await page.fill('#map-words', many);
+  await page.fill('#map-neighbours', '2');
+  await page.click('#map-form button');
+  await page.waitForFunction(() => document.querySelector('#map-status')?.classList.contains('error') && document.querySelectorAll('#map circle').length === 0);
+  const words = await page.locator('#map-status').innerText();
+  assert.doesNotMatch(words, /\$\.|invalid|Too big/, `readable: ${words}`);
+  assert.match(words, new RegExp(`${limits.mapWords}`));
 });

@@ -4,7 +4,8 @@
 const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#7A5195', '#B8860B', '#2F4B7C', '#A05195'];
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const $ = (id) => document.getElementById(id);
-const state = { models: [], model: undefined };
+// `limits` comes from /api/models (the server's own bounds); the fallback only covers an older server.
+const state = { models: [], model: undefined, limits: { mapWords: 30, mapNeighbours: 30 } };
 
 /** Fetches JSON; on 401 asks once for the API key (kept for this tab only) and retries. */
 async function api(path, options = {}) {
@@ -115,18 +116,40 @@ function svg(tag, attrs) {
 // Projections can take a while; only the newest request may draw, so a slow earlier one never replaces it.
 let mapRequest = 0;
 
+/** Empties the map (and its tooltip), so a failed or out-of-date request never leaves an older map on screen. */
+function clearMap() {
+  $('map').replaceChildren();
+  delete $('map').dataset.method;
+  $('map-tooltip').hidden = true;
+}
+
+/** Why the map request would be refused, in words; undefined when it is within the server's limits. */
+function mapLimitProblem(words, neighbours) {
+  const { mapWords, mapNeighbours } = state.limits;
+  if (words.length > mapWords) return `Too many words for one map: ${words.length} (at most ${mapWords}).`;
+  if (!Number.isInteger(neighbours) || neighbours < 0 || neighbours > mapNeighbours) return `Neighbours per word must be a whole number from 0 to ${mapNeighbours}.`;
+  return undefined;
+}
+
 async function drawMap() {
   const words = $('map-words').value.split(/[\s,，、]+/).filter(Boolean);
   if (words.length === 0) return;
   const status = $('map-status');
   const method = $('map-method').value;
+  const neighbours = $('map-neighbours').value === '' ? 0 : Number($('map-neighbours').value);
   const request = ++mapRequest;
   delete $('map').dataset.method;
+  const problem = mapLimitProblem(words, neighbours);
+  if (problem) {
+    clearMap();
+    setStatus(status, problem, true);
+    return;
+  }
   setStatus(status, `projecting with ${$('map-method').selectedOptions[0].textContent}…`);
   try {
     const r = await api('/api/projection', {
       method: 'POST',
-      body: JSON.stringify({ model: state.model, words, neighbours: Number($('map-neighbours').value) || 0, method }),
+      body: JSON.stringify({ model: state.model, words, neighbours, method }),
     });
     if (request !== mapRequest) return;
     renderMap(r);
@@ -135,7 +158,9 @@ async function drawMap() {
     const missing = r.missing.length ? ` · not in the vocabulary: ${r.missing.join(', ')}` : '';
     setStatus(status, `${r.points.length} words${missing}`, r.points.length === 0);
   } catch (err) {
-    if (request === mapRequest) setStatus(status, err.message, true);
+    if (request !== mapRequest) return;
+    clearMap();
+    setStatus(status, err.message, true);
   }
 }
 
@@ -264,8 +289,10 @@ async function init() {
   $('model-select').addEventListener('change', (e) => selectModel(e.target.value));
   $('map-method').addEventListener('change', () => { if ($('map-words').value.trim()) drawMap(); });
   try {
-    const { models } = await api('/api/models');
+    const { models, limits } = await api('/api/models');
     state.models = models;
+    if (limits) state.limits = limits;
+    $('map-neighbours').max = String(state.limits.mapNeighbours);
     $('model-select').replaceChildren(...models.map((m) => Object.assign(document.createElement('option'), { value: m.name, textContent: m.name })));
     await selectModel(models[0]?.name);
     document.body.dataset.ready = 'true';

@@ -7,7 +7,7 @@ import { wordMapOffThread } from '../../viz/word-map.ts';
 import { wordsWithPrefix } from '../word-prefix.ts';
 import type { ServedModel } from '../models.ts';
 import type { ProjectionMethod } from '../../viz/project.ts';
-import { analogyQuery, describeIssue, projectionRequest, similarityQuery, similarQuery, suggestQuery } from '../schemas.ts';
+import { analogyQuery, describeIssue, MAX_MAP_NEIGHBOURS, MAX_MAP_WORDS, projectionRequest, similarityQuery, similarQuery, suggestQuery } from '../schemas.ts';
 
 /** The JSON endpoints the explorer page calls (under /api): neighbours, analogies, similarity, 2-D maps. */
 export function registerExplorerRoutes(app: FastifyInstance, models: readonly ServedModel[], findModel: (name: string) => ServedModel): void {
@@ -31,6 +31,8 @@ export function registerExplorerRoutes(app: FastifyInstance, models: readonly Se
       encoder: m.encoder.id,
       examples: m.embeddings ? exampleWords(m.embeddings) : [],
     })),
+    // The page bounds its map inputs with these, so it never sends a request the schema refuses.
+    limits: { mapWords: MAX_MAP_WORDS, mapNeighbours: MAX_MAP_NEIGHBOURS },
   }));
 
   app.get('/api/similar', async (request) => {
