@@ -165,3 +165,22 @@ test('map limits: the page and the server share one limit, and a request over it
   assert.doesNotMatch(words, /\$\.|invalid|Too big/, `readable: ${words}`);
   assert.match(words, new RegExp(`${limits.mapWords}`));
 });
+
+test('map tooltip: hidden again after a click on a point and after a redraw', { timeout: 60_000 }, async (t) => {
+  if (!needs(t, 'chromium')) return;
+  await openPage();
+  await drawMap('apple tiger', 3, 8);
+  const tooltip = page.locator('#map-tooltip');
+  await page.locator('#map circle[data-word="tiger"]').hover();
+  assert.equal(await tooltip.isVisible(), true);
+  await page.locator('#map circle[data-word="tiger"]').click();
+  await page.waitForFunction(() => document.querySelector('#neighbours-status')?.textContent?.includes('tiger'));
+  assert.equal(await tooltip.isVisible(), false, 'hidden after a click');
+  // A redraw (changing the projection) while the mouse rests on a point: its circle is replaced, the tooltip goes.
+  await page.locator('#map circle[data-word="apple"]').hover();
+  assert.equal(await tooltip.isVisible(), true);
+  await page.selectOption('#map-method', 'tsne');
+  await page.waitForFunction(() => (document.querySelector('#map') as SVGElement).dataset.method === 'tsne' && document.querySelectorAll('#map circle').length === 8, undefined, { timeout: 20_000 });
+  assert.equal(await tooltip.isVisible(), false, 'hidden after a redraw');
+  await page.selectOption('#map-method', 'pca');
+});

@@ -170,6 +170,9 @@ function renderMap({ points }) {
   const W = 800;
   const H = 560;
   const pad = 48;
+  const tooltip = $('map-tooltip');
+  // The circles go before the mouse can leave them (no mouseleave comes), so the tooltip is hidden here.
+  tooltip.hidden = true;
   map.replaceChildren();
   for (let x = 0; x <= W; x += 50) map.append(svg('line', { class: 'gridline', x1: x, y1: 0, x2: x, y2: H }));
   for (let y = 0; y <= H; y += 50) map.append(svg('line', { class: 'gridline', x1: 0, y1: y, x2: W, y2: y }));
@@ -180,7 +183,6 @@ function renderMap({ points }) {
   const scale = Math.min((W - 2 * pad - 80) / (x1 - x0 || 1), (H - 2 * pad) / (y1 - y0 || 1));
   const px = (x) => W / 2 + (x - (x0 + x1) / 2) * scale;
   const py = (y) => H / 2 - (y - (y0 + y1) / 2) * scale;
-  const tooltip = $('map-tooltip');
   const ordered = [...points].sort((a, b) => Number(a.query) - Number(b.query));
   const labels = svg('g', {});
   for (const p of ordered) {
@@ -198,7 +200,10 @@ function renderMap({ points }) {
       tooltip.style.top = `${(py(p.y) / H) * box.height}px`;
     });
     c.addEventListener('mouseleave', () => (tooltip.hidden = true));
-    c.addEventListener('click', () => lookUp(p.word));
+    c.addEventListener('click', () => {
+      tooltip.hidden = true;
+      lookUp(p.word);
+    });
     map.append(c);
   }
   map.append(labels);
