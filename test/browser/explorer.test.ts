@@ -184,3 +184,27 @@ test('map tooltip: hidden again after a click on a point and after a redraw', { 
   assert.equal(await tooltip.isVisible(), false, 'hidden after a redraw');
   await page.selectOption('#map-method', 'pca');
 });
+
+test('switching models clears the previous model\'s errors, results and map', { timeout: 60_000 }, async (t) => {
+  if (!needs(t, 'chromium')) return;
+  await openPage();
+  await drawMap('apple tiger', 2, 6);
+  await page.fill('#word-input', 'notaword');
+  await page.click('#neighbours-form button');
+  await page.waitForSelector('#neighbours-status.error');
+  await page.fill('#analogy-a', 'man');
+  await page.fill('#analogy-b', 'king');
+  await page.fill('#analogy-c', 'woman');
+  await page.click('#analogy-form button');
+  await page.waitForSelector('#analogy-results li');
+  await page.fill('#sim-a', 'cat');
+  await page.fill('#sim-b', 'notaword');
+  await page.click('#similarity-form button');
+  await page.waitForSelector('#similarity-result.error');
+  await page.selectOption('#model-select', 'other');
+  assert.equal(await page.locator('.status.error').count(), 0, 'no error of the previous model stays');
+  for (const id of ['#neighbours-status', '#analogy-status', '#similarity-result', '#map-status']) assert.equal(await page.locator(id).innerText(), '', `${id} is cleared`);
+  assert.equal(await page.locator('#neighbours-list li, #analogy-results li').count(), 0, 'no result of the previous model stays');
+  assert.equal(await page.locator('#map circle').count(), 0, 'the previous model\'s map is cleared');
+  assert.equal(await page.locator('#map-tooltip').isVisible(), false);
+});

@@ -258,7 +258,18 @@ function showApiExample() {
     `const r = await client.embeddings.create({ model: '${model}', input: 'hello world' });`;
 }
 
+/** Empties every result, status and the map: they answered for the previous model. */
+function clearResults() {
+  for (const id of ['neighbours-status', 'analogy-status', 'similarity-result', 'map-status']) setStatus($(id), '');
+  $('neighbours-list').replaceChildren();
+  $('analogy-results').replaceChildren();
+  // A projection still in flight for the previous model must not land on the new model's page.
+  mapRequest++;
+  clearMap();
+}
+
 async function selectModel(name) {
+  if (state.model !== undefined && state.model !== name) clearResults();
   state.model = name;
   const m = state.models.find((x) => x.name === name);
   if (!m) return;
