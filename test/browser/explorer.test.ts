@@ -208,3 +208,33 @@ test('switching models clears the previous model\'s errors, results and map', { 
   assert.equal(await page.locator('#map circle').count(), 0, 'the previous model\'s map is cleared');
   assert.equal(await page.locator('#map-tooltip').isVisible(), false);
 });
+
+test('analogy inputs show whole words at laptop and phone widths', { timeout: 60_000 }, async (t) => {
+  if (!needs(t, 'chromium')) return;
+  try {
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await openPage();
+      // Words of the analogy demo and a longer one: each must fit its input (text width ≤ the input's content box).
+      const words = { 'analogy-a': 'woman', 'analogy-b': 'king', 'analogy-c': 'princess' };
+      for (const [id, w] of Object.entries(words)) await page.fill(`#${id}`, w);
+      const cut = await page.evaluate((ids) => {
+        const ctx = document.createElement('canvas').getContext('2d') as CanvasRenderingContext2D;
+        return ids.flatMap((id) => {
+          const el = document.getElementById(id) as HTMLInputElement;
+          const cs = getComputedStyle(el);
+          ctx.font = `${cs.fontWeight} ${cs.fontSize} ${cs.fontFamily}`;
+          const room = el.clientWidth - parseFloat(cs.paddingLeft) - parseFloat(cs.paddingRight);
+          const need = ctx.measureText(el.value).width;
+          return need > room ? [`${id} '${el.value}' needs ${need.toFixed(0)} px, has ${room.toFixed(0)}`] : [];
+        });
+      }, Object.keys(words));
+      const shot = join(tmpdir(), `embedkit-explorer-${width}.png`);
+      await page.screenshot({ path: shot, fullPage: true });
+      console.log(`# explorer screenshot at ${width} px: ${shot}`);
+      assert.deepEqual(cut, [], `at ${width} px`);
+    }
+  } finally {
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
+});
