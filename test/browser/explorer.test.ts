@@ -212,7 +212,7 @@ test('switching models clears the previous model\'s errors, results and map', { 
 test('analogy inputs show whole words at laptop and phone widths', { timeout: 60_000 }, async (t) => {
   if (!needs(t, 'chromium')) return;
   try {
-    for (const width of [1280, 390]) {
+    for (const width of [1440, 1280, 390]) {
       await page.setViewportSize({ width, height: 900 });
       await openPage();
       // Words of the analogy demo and a longer one: each must fit its input (text width ≤ the input's content box).
@@ -234,6 +234,24 @@ test('analogy inputs show whole words at laptop and phone widths', { timeout: 60
       console.log(`# explorer screenshot at ${width} px: ${shot}`);
       assert.deepEqual(cut, [], `at ${width} px`);
     }
+  } finally {
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
+});
+
+test('map labels stay readable at phone width', { timeout: 60_000 }, async (t) => {
+  if (!needs(t, 'chromium')) return;
+  try {
+    await page.setViewportSize({ width: 390, height: 900 });
+    await openPage();
+    await drawMap('apple tiger', 3, 8);
+    // On screen (not in the SVG's own units): every label at least 10 px tall, query words larger still.
+    const heights = await page.locator('#map text').evaluateAll((ts) => ts.map((t) => ({ word: t.textContent, query: t.classList.contains('query'), h: t.getBoundingClientRect().height })));
+    assert.ok(heights.length >= 2, 'labels are drawn');
+    for (const { word, query, h } of heights) assert.ok(h >= (query ? 12 : 10), `label ${word} is ${h.toFixed(1)} px tall on screen`);
+    const shot = join(tmpdir(), 'embedkit-explorer-map-390.png');
+    await page.locator('#map-card').screenshot({ path: shot });
+    console.log(`# explorer map at 390 px: ${shot}`);
   } finally {
     await page.setViewportSize({ width: 1440, height: 900 });
   }

@@ -177,6 +177,9 @@ function renderMap({ points }) {
   for (let x = 0; x <= W; x += 50) map.append(svg('line', { class: 'gridline', x1: x, y1: 0, x2: x, y2: H }));
   for (let y = 0; y <= H; y += 50) map.append(svg('line', { class: 'gridline', x1: 0, y1: y, x2: W, y2: y }));
   if (points.length === 0) return;
+  // The SVG is drawn in an 800-unit box scaled to its width: on a narrow screen labels in fixed units would shrink
+  // to a few pixels, so they (and the points, less) grow by the shrink factor, up to 2.5×.
+  const k = Math.min(2.5, Math.max(1, W / (map.getBoundingClientRect().width || W)));
   const xs = points.map((p) => p.x);
   const ys = points.map((p) => p.y);
   const [x0, x1, y0, y1] = [Math.min(...xs), Math.max(...xs), Math.min(...ys), Math.max(...ys)];
@@ -187,7 +190,7 @@ function renderMap({ points }) {
   const labels = svg('g', {});
   for (const p of ordered) {
     const colour = COLOURS[p.group % COLOURS.length];
-    const c = svg('circle', { class: 'pt', cx: px(p.x), cy: py(p.y), r: p.query ? 7 : 4.5, fill: colour, 'fill-opacity': p.query ? 1 : 0.75, stroke: '#fff', 'stroke-width': p.query ? 2 : 1 });
+    const c = svg('circle', { class: 'pt', cx: px(p.x), cy: py(p.y), r: (p.query ? 7 : 4.5) * Math.sqrt(k), fill: colour, 'fill-opacity': p.query ? 1 : 0.75, stroke: '#fff', 'stroke-width': p.query ? 2 : 1 });
     c.dataset.word = p.word;
     const title = svg('title', {});
     title.textContent = p.word;
@@ -207,27 +210,28 @@ function renderMap({ points }) {
     map.append(c);
   }
   map.append(labels);
-  placeLabels(labels, [...points].sort((a, b) => Number(b.query) - Number(a.query)), px, py, W, H);
+  placeLabels(labels, [...points].sort((a, b) => Number(b.query) - Number(a.query)), px, py, W, H, k);
 }
 
 /**
  * Greedy label placement: query words first, each label beside its point (right, left, above, below) where it
  * overlaps no point or earlier label; a label with no free place is left out (hovering the point still names it).
  */
-function placeLabels(group, points, px, py, W, H) {
-  const boxes = points.map((p) => ({ x: px(p.x) - 5, y: py(p.y) - 5, w: 10, h: 10 }));
+function placeLabels(group, points, px, py, W, H, k) {
+  const boxes = points.map((p) => ({ x: px(p.x) - 5 * k, y: py(p.y) - 5 * k, w: 10 * k, h: 10 * k }));
   const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
   for (const p of points) {
     const colour = COLOURS[p.group % COLOURS.length];
     const t = svg('text', { class: p.query ? 'query' : '' });
     if (p.query) t.style.fill = colour;
+    t.style.fontSize = `${(p.query ? 14 : 12) * k}px`;
     t.textContent = p.word;
     group.append(t);
     const w = t.getComputedTextLength();
-    const h = p.query ? 15 : 13;
+    const h = (p.query ? 15 : 13) * k;
     const x0 = px(p.x);
     const y0 = py(p.y);
-    const gap = p.query ? 10 : 7;
+    const gap = (p.query ? 10 : 7) * k;
     const spots = [
       { x: x0 + gap, y: y0 - h / 2 },
       { x: x0 - gap - w, y: y0 - h / 2 },
@@ -244,7 +248,7 @@ function placeLabels(group, points, px, py, W, H) {
     const spot = free ?? spots[0];
     boxes.push(spot);
     t.setAttribute('x', spot.x);
-    t.setAttribute('y', spot.y + h - 3);
+    t.setAttribute('y', spot.y + h - 3 * k);
   }
 }
 
