@@ -256,3 +256,17 @@ test('map labels stay readable at phone width', { timeout: 60_000 }, async (t) =
     await page.setViewportSize({ width: 1440, height: 900 });
   }
 });
+
+test('the API example is shown whole (wrapped, not clipped) at desktop and phone widths', { timeout: 60_000 }, async (t) => {
+  if (!needs(t, 'chromium')) return;
+  try {
+    for (const width of [1440, 1280, 390]) {
+      await page.setViewportSize({ width, height: 900 });
+      await openPage();
+      const { scroll, client } = await page.locator('#api-example').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+      assert.ok(scroll <= client, `at ${width} px the example is ${scroll} px wide in a ${client} px box`);
+    }
+  } finally {
+    await page.setViewportSize({ width: 1440, height: 900 });
+  }
+});
