@@ -1,4 +1,5 @@
 export { gloveSchema, resolveGloveOptions, type GloveOptions, type GloveOutputFormat, type ResolvedGloveOptions } from './glove-options.ts';
+import { chooseTokenizer } from './choose-tokenizer.ts';
 import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
@@ -70,6 +71,7 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
   }
   const memoryBytes = opts.memory * 2 ** 30;
   const corpus = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
+  opts.tokenizer = await chooseTokenizer(corpus, options.tokenizer, opts.tokenizer, options.onTokenizer);
   const temp = createTempDir(options.tmpDir);
   try {
     const t0 = performance.now();
