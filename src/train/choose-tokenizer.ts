@@ -16,20 +16,75 @@ const SAMPLE_LINES = 200;
  * The trainer's tokenizer: the one given, else one chosen from the script of the corpus's first lines (jieba
  * for Chinese, which has no spaces between words and would otherwise make whole lines into "words"; else
  * `otherwise`, the trainer's default). The choice is reported to `onTokenizer`, so a caller can say it.
+ * The lines looked at are not read twice: the returned corpus's first pass replays them and reads on, so the
+ * detection costs no extra pass (a pass over standard input or a slow source is not repeated).
  */
-export async function chooseTokenizer(corpus: Corpus | undefined, given: TokenizerName | undefined, otherwise: TokenizerName, onTokenizer?: TokenizerListener): Promise<TokenizerName> {
-  const choice: TokenizerChoice = given !== undefined || !corpus ? { name: given ?? otherwise, detected: false } : { name: tokenizerForScript(await firstLines(corpus, SAMPLE_LINES), otherwise), detected: true };
-  onTokenizer?.(choice);
-  return choice.name;
+export async function chooseTokenizer<C extends Corpus | undefined>(
+  corpus: C,
+  given: TokenizerName | undefined,
+  otherwise: TokenizerName,
+  onTokenizer?: TokenizerListener,
+): Promise<{ name: TokenizerName; corpus: C }> {
+  if (given !== undefined || !corpus) {
+    onTokenizer?.({ name: given ?? otherwise, detected: false });
+    return { name: given ?? otherwise, corpus };
+  }
+  const { sample, replaying } = await sampleFirstLines(corpus, SAMPLE_LINES);
+  const name = tokenizerForScript(sample, otherwise);
+  onTokenizer?.({ name, detected: true });
+  return { name, corpus: replaying as C };
 }
 
-async function firstLines(corpus: Corpus, n: number): Promise<string[]> {
-  const lines: string[] = [];
-  if (n <= 0) return lines;
-  // Leaving the loop early closes the pass (a standard-input corpus is spooled whole first, so nothing is lost).
-  for await (const line of corpus.lines()) {
-    if (line.trim() !== '') lines.push(line);
-    if (lines.length >= n) break;
+/** The first `n` non-empty lines, and the corpus whose first pass starts with the batches already read. */
+async function sampleFirstLines(corpus: Corpus, n: number): Promise<{ sample: string[]; replaying: Corpus }> {
+  const source: AsyncIterator<string[]> = corpus.lineBatches ? corpus.lineBatches()[Symbol.asyncIterator]() : singleLines(corpus.lines())[Symbol.asyncIterator]();
+  const head: string[][] = [];
+  const sample: string[] = [];
+  let ended = false;
+  while (sample.length < n) {
+    const r = await source.next();
+    if (r.done) {
+      ended = true;
+      break;
+    }
+    head.push(r.value);
+    for (const line of r.value) if (sample.length < n && line.trim() !== '') sample.push(line);
   }
-  return lines;
+  let started = false;
+  async function* firstPass(): AsyncGenerator<string[]> {
+    yield* head;
+    head.length = 0;
+    if (ended) return;
+    for (let r = await source.next(); !r.done; r = await source.next()) yield r.value;
+  }
+  /** The first pass asked for continues the one begun here; later passes are the corpus's own. */
+  const batches = (): AsyncIterable<string[]> => {
+    if (started) return corpus.lineBatches ? corpus.lineBatches() : singleLines(corpus.lines());
+    started = true;
+    return firstPass();
+  };
+  const replaying: Corpus = {
+    path: corpus.path,
+    get byteLength() {
+      return corpus.byteLength;
+    },
+    get bytesRead() {
+      return corpus.bytesRead;
+    },
+    async *lines() {
+      if (started) yield* corpus.lines();
+      else for await (const batch of batches()) yield* batch;
+    },
+    async close() {
+      // A first pass never run, or left early, still holds the source open.
+      await source.return?.();
+      await corpus.close?.();
+    },
+  };
+  if (corpus.lineBatches) replaying.lineBatches = batches;
+  return { sample, replaying };
+}
+
+async function* singleLines(lines: AsyncIterable<string>): AsyncGenerator<string[]> {
+  for await (const line of lines) yield [line];
 }

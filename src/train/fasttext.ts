@@ -54,8 +54,11 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Trai
   const outputs = options.output !== undefined ? outputTargets(options.output) : [];
   const { signal } = options;
   throwIfAborted(signal);
-  const raw = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
-  opts.tokenizer = await chooseTokenizer(raw, options.tokenizer, opts.tokenizer, options.onTokenizer);
+  const opened = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
+  // The tokenizer may be detected from the first lines, which the returned corpus's first pass replays.
+  const chosen = await chooseTokenizer(opened, options.tokenizer, opts.tokenizer, options.onTokenizer);
+  opts.tokenizer = chosen.name;
+  const raw = chosen.corpus;
   const settings = fastTextCheckpointSettings(opts, CHUNK_WORDS);
   let resume: FastTextResume | undefined;
   try {

@@ -70,8 +70,11 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
     throw new InvalidArgumentError('give the corpus (input), or a co-occurrence file (cooccur) with its vocabulary (readVocab)');
   }
   const memoryBytes = opts.memory * 2 ** 30;
-  const corpus = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
-  opts.tokenizer = await chooseTokenizer(corpus, options.tokenizer, opts.tokenizer, options.onTokenizer);
+  const opened = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
+  // The tokenizer may be detected from the first lines, which the returned corpus's first pass replays.
+  const chosen = await chooseTokenizer(opened, options.tokenizer, opts.tokenizer, options.onTokenizer);
+  opts.tokenizer = chosen.name;
+  const corpus = chosen.corpus;
   const temp = createTempDir(options.tmpDir);
   try {
     const t0 = performance.now();

@@ -54,8 +54,11 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<TrainingR
   const opts = resolveWord2VecOptions(options);
   const { signal } = options;
   throwIfAborted(signal);
-  const corpus = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
-  opts.tokenizer = await chooseTokenizer(corpus, options.tokenizer, opts.tokenizer, options.onTokenizer);
+  const opened = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
+  // The tokenizer may be detected from the first lines, which the returned corpus's first pass replays.
+  const chosen = await chooseTokenizer(opened, options.tokenizer, opts.tokenizer, options.onTokenizer);
+  opts.tokenizer = chosen.name;
+  const corpus = chosen.corpus;
   const settings = settingsOf(opts);
   const tokenizer = getTokenizer(opts.tokenizer);
   const resumed = options.resume ? await openWord2VecCheckpoint(options.resume, settings) : undefined;
