@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { loadEmbeddings, type LoadOptions, type VectorFormat } from '../formats/index.ts';
 import type { Embeddings, Neighbour } from '../vectors/embeddings.ts';
 import { positiveInt } from './flag-values.ts';
+import { displayWidth, padEndDisplay } from './display-width.ts';
 
 /** Every vectors format, as --format and --to name them. */
 export const FORMATS: VectorFormat[] = ['word2vec-text', 'word2vec-binary', 'glove-text', 'fasttext-vec', 'fasttext-bin'];
@@ -38,9 +39,10 @@ export function printJson(value: unknown): void {
 
 export function printNeighbours(title: string, list: Neighbour[]): void {
   process.stdout.write(`${title}\n`);
-  const width = Math.max(4, ...list.map((n) => [...n.word].length));
+  // Columns are padded by display width, so scores line up after Chinese (two-column) words too.
+  const width = Math.max(4, ...list.map((n) => displayWidth(n.word)));
   list.forEach((n, i) => {
-    process.stdout.write(`${String(i + 1).padStart(3)}. ${n.word.padEnd(width)}  ${n.score.toFixed(4)}\n`);
+    process.stdout.write(`${String(i + 1).padStart(3)}. ${padEndDisplay(n.word, width)}  ${n.score.toFixed(4)}\n`);
   });
 }
 

@@ -6,6 +6,7 @@ import { threadsWithinCores } from '../train/shared-options.ts';
 import { flagError, flagOf, optionsFromFlags } from './option-flags.ts';
 import { stderrProgress, type ProgressEvent, type ProgressListener } from '../train/progress.ts';
 import { printJson } from './common.ts';
+import type { TokenizerChoice, TokenizerListener } from '../train/choose-tokenizer.ts';
 import { interruptSignal } from './interrupt.ts';
 
 /** What a `train` command says when it is done: a JSON summary (--json) and a one-line message. */
@@ -38,7 +39,7 @@ export function passSummary(seconds: number, last: ProgressEvent | undefined): R
  */
 export async function runTrainingCommand<T>(
   flags: { quiet?: boolean; json?: boolean; checkpoint?: string },
-  train: (signal: AbortSignal, onProgress: ProgressListener) => Promise<T>,
+  train: (signal: AbortSignal, onProgress: ProgressListener, onTokenizer: TokenizerListener) => Promise<T>,
   report: (result: T, seconds: number, lastTraining: ProgressEvent | undefined) => TrainingReport,
   /** The trainer's option schema: errors naming an option name its flag instead. */
   schema?: OptionDefs,
@@ -49,10 +50,16 @@ export async function runTrainingCommand<T>(
   let last: ProgressEvent | undefined;
   const started = performance.now();
   try {
-    const result = await trainSpeakingFlags(flags, schema, () => train(signal, (e) => {
-      if (e.phase === 'train') last = e;
-      show?.(e);
-    }));
+    const result = await trainSpeakingFlags(flags, schema, () =>
+      train(
+        signal,
+        (e) => {
+          if (e.phase === 'train') last = e;
+          show?.(e);
+        },
+        (choice) => sayDetectedTokenizer(flags, choice),
+      ),
+    );
     const { json, line } = report(result, (performance.now() - started) / 1000, last);
     if (flags.json) printJson(json);
     else if (!flags.quiet) process.stderr.write(`embedkit: ${line}\n`);
@@ -73,6 +80,15 @@ async function trainSpeakingFlags<T>(flags: { checkpoint?: string }, schema: Opt
     }
     throw err;
   }
+}
+
+/**
+ * A tokenizer detected from the corpus (not the default, not given) is said on stderr, so a run never silently
+ * tokenizes otherwise than the user expects; --quiet keeps it quiet.
+ */
+function sayDetectedTokenizer(flags: { quiet?: boolean }, { name, detected }: TokenizerChoice): void {
+  if (flags.quiet || !detected || name === 'whitespace') return;
+  process.stderr.write(`embedkit: the corpus's first lines are mostly Chinese: splitting words with --tokenizer ${name} (give --tokenizer to choose another)\n`);
 }
 
 /** The trainers cap threads at the core count (unless allowMoreThreads): say so, naming the flag that keeps them. */

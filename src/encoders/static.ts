@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { getTokenizer, type Tokenizer, type TokenizerName } from '../text/tokenize.ts';
+import { tokenizerForScript } from '../text/script.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 import { normalizeInPlace, type EncodeResult, type Encoder } from './encoder.ts';
 
@@ -43,16 +44,11 @@ export class NoKnownWordError extends InvalidArgumentError {
   }
 }
 
-/** Fraction of the first vocabulary words containing Han characters above which 'auto' picks jieba. */
-const CHINESE_VOCAB_SHARE = 0.5;
-const HAN = /\p{Script=Han}/u;
-
 /** 'auto' tokenizer choice: look at the most frequent words, which are the first rows of a vectors file. */
 export function guessTokenizer(emb: Embeddings): TokenizerName {
   const n = Math.min(emb.size, 2000);
-  let han = 0;
-  for (let i = 0; i < n; i++) if (HAN.test(emb.vocab.word(i))) han++;
-  return n > 0 && han / n > CHINESE_VOCAB_SHARE ? 'jieba' : 'unicode';
+  const words = Array.from({ length: n }, (_, i) => emb.vocab.word(i));
+  return tokenizerForScript(words, 'unicode');
 }
 
 /**

@@ -39,7 +39,9 @@ export class RecordWriter {
     blockRecords = 1 << 16,
   ) {
     this.block = recordBlock(blockRecords);
-    this.fd = openSync(path, 'w', 0o600);
+    // The ordinary mode (umask-derived): a saved co-occurrence file is an output like any other, and spill
+    // files live in a private temporary folder.
+    this.fd = openSync(path, 'w');
   }
 
   push(i: number, j: number, x: number): void {

@@ -68,11 +68,14 @@ function jieba(): JiebaSegmenter {
 }
 
 const HAN = /\p{Script=Han}/u;
+/** A token with a letter, mark or digit: anything else (，。！、“” …) is punctuation only. */
+const WORDLIKE = /[\p{L}\p{M}\p{N}]/u;
 
 /**
  * Chinese tokenizer: whitespace-split first; every piece containing Han characters is segmented by jieba
- * (dictionary + HMM for unknown words), other pieces stay as they are. Punctuation that jieba separates
- * (，。) remains a token, like punctuation in the whitespace tokenizer.
+ * (dictionary + HMM for unknown words), other pieces stay as they are. Tokens made only of punctuation (jieba
+ * separates ，。！ into tokens of their own) are dropped, as the unicode tokenizer drops punctuation: as words they
+ * would be the most frequent of all and crowd every neighbour list.
  */
 export const jiebaTokenizer: Tokenizer = (line) => {
   const pieces = whitespaceTokenizer(line);
@@ -80,11 +83,12 @@ export const jiebaTokenizer: Tokenizer = (line) => {
   for (let i = 0; i < pieces.length; i++) {
     const piece = pieces[i];
     if (!HAN.test(piece)) {
-      out?.push(piece);
+      if (WORDLIKE.test(piece)) out?.push(piece);
+      else out ??= pieces.slice(0, i);
       continue;
     }
     out ??= pieces.slice(0, i);
-    for (const w of jieba().cut(piece, true)) if (w.trim() !== '') out.push(w);
+    for (const w of jieba().cut(piece, true)) if (w.trim() !== '' && WORDLIKE.test(w)) out.push(w);
   }
   return out ?? pieces;
 };

@@ -1,6 +1,7 @@
 import type { FastTextTrainingLoss } from '../kernels/fasttext-layout.ts';
 import type { Corpus } from '../text/corpus.ts';
 import { defineOptions, fraction, int, number, oneOf, OptionError, resolveOptions, type Given, type Resolved } from './option-schema.ts';
+import type { TokenizerListener } from './choose-tokenizer.ts';
 import type { ProgressListener } from './progress.ts';
 import { checkpointIntervalOption, dimOption, epochsOption, kernelOption, minCountOption, seedOption, threadsOption, tokenizerOption, windowOption, allowMoreThreadsOption, capThreads } from './shared-options.ts';
 
@@ -65,6 +66,8 @@ export interface FastTextTrainOptions extends FastTextSettings {
   /** Continue from this checkpoint (written with the same settings; the thread count may differ). */
   resume?: string;
   onProgress?: ProgressListener;
+  /** Told the tokenizer used: the one given, or the one detected from the corpus's first lines (jieba for Chinese). */
+  onTokenizer?: TokenizerListener;
   signal?: AbortSignal;
 }
 

@@ -18,6 +18,7 @@ import { negativeSampler } from './negative-sampler.ts';
 import { initUniformRows, unpad } from './rows.ts';
 import { CHUNK_WORDS, freshPosition, POOL_DEPTH, runChunkTraining, startingRows } from './runner.ts';
 import { saveTrainedFastTextModel, saveTrainedVectors } from './save-output.ts';
+import { chooseTokenizer } from './choose-tokenizer.ts';
 import { vocabularyPass } from './vocabulary-pass.ts';
 import type { TrainingResult } from './result.ts';
 
@@ -53,8 +54,12 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Trai
   const outputs = options.output !== undefined ? outputTargets(options.output) : [];
   const { signal } = options;
   throwIfAborted(signal);
+  const opened = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
+  // The tokenizer may be detected from the first lines, which the returned corpus's first pass replays.
+  const chosen = await chooseTokenizer(opened, options.tokenizer, opts.tokenizer, options.onTokenizer);
+  opts.tokenizer = chosen.name;
+  const raw = chosen.corpus;
   const settings = fastTextCheckpointSettings(opts, CHUNK_WORDS);
-  const raw = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
   let resume: FastTextResume | undefined;
   try {
     if (options.resume) resume = await openFastTextCheckpoint(options.resume, settings);

@@ -2,6 +2,7 @@ import type { GloveKernelKind } from '../glove/wasm-kernel.ts';
 import type { EpochReport } from '../glove/train.ts';
 import type { Corpus } from '../text/corpus.ts';
 import { bool, defineOptions, int, number, oneOf, optional, OptionError, resolveOptions, type Given, type Resolved } from './option-schema.ts';
+import type { TokenizerListener } from './choose-tokenizer.ts';
 import type { ProgressListener } from './progress.ts';
 import { dimOption, epochsOption, kernelOption, minCountOption, seedOption, threadsOption, tokenizerOption, windowOption, allowMoreThreadsOption, capThreads } from './shared-options.ts';
 
@@ -65,6 +66,8 @@ export interface GloveOptions extends GloveSettings {
   /** Folder for temporary files (default the system's). */
   tmpDir?: string;
   onProgress?: ProgressListener;
+  /** Told the tokenizer used: the one given, or the one detected from the corpus's first lines (jieba for Chinese). */
+  onTokenizer?: TokenizerListener;
   /** Called after every epoch with its mean cost. */
   onEpoch?: (report: EpochReport) => void;
   signal?: AbortSignal;

@@ -1,4 +1,5 @@
 export { gloveSchema, resolveGloveOptions, type GloveOptions, type GloveOutputFormat, type ResolvedGloveOptions } from './glove-options.ts';
+import { chooseTokenizer } from './choose-tokenizer.ts';
 import { renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
@@ -69,15 +70,24 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
     throw new InvalidArgumentError('give the corpus (input), or a co-occurrence file (cooccur) with its vocabulary (readVocab)');
   }
   const memoryBytes = opts.memory * 2 ** 30;
-  const corpus = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
+  const opened = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
+  // The tokenizer may be detected from the first lines, which the returned corpus's first pass replays.
+  const chosen = await chooseTokenizer(opened, options.tokenizer, opts.tokenizer, options.onTokenizer);
+  opts.tokenizer = chosen.name;
+  const corpus = chosen.corpus;
   const temp = createTempDir(options.tmpDir);
+  /** Files already written, which an interruption leaves in place: its message names them. */
+  const written: string[] = [];
   try {
     const t0 = performance.now();
     const vocab = await loadVocabulary(corpus, options, opts);
     stop();
     // Refused before the co-occurrence pass, not after it: the model's size is known once the vocabulary is.
     refuseOverLimit(gloveEstimate(opts, vocab.size));
-    if (options.saveVocab) await saveVocab(vocab, options.saveVocab);
+    if (options.saveVocab) {
+      await saveVocab(vocab, options.saveVocab);
+      written.push(options.saveVocab);
+    }
 
     let cooccurFile: string;
     let spills = 0;
@@ -100,6 +110,7 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
       if (options.saveCooccur) {
         renameSync(target, options.saveCooccur);
         temp.release(target);
+        written.push(options.saveCooccur);
         cooccurFile = options.saveCooccur;
       } else {
         cooccurFile = target;
@@ -139,7 +150,9 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
         meter.update(report.epoch * records, { epoch: report.epoch, loss: report.cost, force: true });
         options.onEpoch?.(report);
         if (options.output && opts.checkpointEvery && report.epoch % opts.checkpointEvery === 0 && report.epoch < opts.epochs) {
-          await save(embeddingsOf(model, vocab, opts.model), `${options.output}.epoch${String(report.epoch).padStart(3, '0')}`, opts, options.header);
+          const snapshot = `${options.output}.epoch${String(report.epoch).padStart(3, '0')}`;
+          await save(embeddingsOf(model, vocab, opts.model), snapshot, opts, options.header);
+          written.push(snapshot);
         }
       },
     });
@@ -150,6 +163,8 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
     }
     const stats: GloveStats = { vocabSize: vocab.size, trained: records * epochs.length, loss: epochs.at(-1)?.cost, seconds: (performance.now() - started) / 1000, nonZeros: records, countSeconds, spills, shuffleSeconds, epochs };
     return { embeddings, stats };
+  } catch (err) {
+    throw interruptedAfterWriting(err, written);
   } finally {
     temp.remove();
     if (typeof options.input === 'string') await corpus?.close?.();
@@ -162,6 +177,13 @@ function gloveParams(opts: ResolvedGloveOptions, words: number, dim: number): Gl
 
 function gloveEstimate(opts: ResolvedGloveOptions, words: number): MemoryEstimate {
   return memoryEstimate('GloVe', words, opts.dim, (n, dim) => gloveMemoryBytes(gloveParams(opts, n, dim), opts.threads));
+}
+
+/** An interruption after some files were written says which: "nothing was written" would be untrue. */
+function interruptedAfterWriting(err: unknown, written: string[]): unknown {
+  if (!(err instanceof EmbedkitError) || err.code !== 'aborted' || written.length === 0) return err;
+  const files = written.join(', ');
+  return new EmbedkitError('aborted', `training was interrupted; ${files} ${written.length === 1 ? 'was' : 'were'} written, the vectors were not written`, {});
 }
 
 /** The training memory GloVe would allocate for `vocab` with these options, and the largest vocabulary and dim that fit. */

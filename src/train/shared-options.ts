@@ -37,6 +37,13 @@ export function capThreads<T extends { threads: number; allowMoreThreads: boolea
 }
 
 export const seedOption = (): OptionDef<number> => ({ ...int(-(2 ** 31), 2 ** 32 - 1), default: 1, help: 'random seed; with one thread the result is reproducible bit for bit', checkpoint: true });
-export const tokenizerOption = (help = 'how lines split into words'): OptionDef<TokenizerName> => ({ ...oneOf(TOKENIZER_NAMES as [TokenizerName, ...TokenizerName[]]), default: 'whitespace', help, checkpoint: true, cli: { value: '<name>' } });
+/** Not given, the tokenizer is whitespace, or jieba when the corpus's first lines are mostly Chinese (choose-tokenizer.ts). */
+export const tokenizerOption = (help = 'how lines split into words'): OptionDef<TokenizerName> => ({
+  ...oneOf(TOKENIZER_NAMES as [TokenizerName, ...TokenizerName[]]),
+  default: 'whitespace',
+  help: `${help}; jieba when the corpus's first lines are mostly Chinese`,
+  checkpoint: true,
+  cli: { value: '<name>' },
+});
 export const checkpointIntervalOption = (): OptionDef<number> => ({ ...number('positive'), default: 600, help: 'seconds between mid-pass checkpoints', cli: { value: '<seconds>' } });
 export const kernelOption = (): OptionDef<'wasm' | 'reference'> => ({ ...oneOf(['wasm', 'reference'] as const), default: 'wasm', help: 'the WebAssembly kernel, or the TypeScript reference (slow; for tests)', cli: { omit: true } });

@@ -1,5 +1,6 @@
 import type { Corpus } from '../text/corpus.ts';
 import { bool, defineOptions, int, number, optional, OptionError, resolveOptions, type Given, type Resolved } from './option-schema.ts';
+import type { TokenizerListener } from './choose-tokenizer.ts';
 import type { ProgressListener } from './progress.ts';
 import { checkpointIntervalOption, dimOption, epochsOption, kernelOption, minCountOption, seedOption, threadsOption, tokenizerOption, windowOption, allowMoreThreadsOption, capThreads } from './shared-options.ts';
 
@@ -54,6 +55,8 @@ export interface Word2VecOptions extends Word2VecSettings {
   /** Continue from this checkpoint. */
   resume?: string;
   onProgress?: ProgressListener;
+  /** Told the tokenizer used: the one given, or the one detected from the corpus's first lines (jieba for Chinese). */
+  onTokenizer?: TokenizerListener;
   /** Seconds between progress events while training (default 1). */
   progressInterval?: number;
   signal?: AbortSignal;

@@ -12,6 +12,7 @@ import { openWord2VecCheckpoint, saveCheckpoint, type CheckpointPosition, type C
 import { negativeSampler } from './negative-sampler.ts';
 import { initUniformRows, unpad } from './rows.ts';
 import { CHUNK_WORDS, freshPosition, POOL_DEPTH, runChunkTraining, startingRows } from './runner.ts';
+import { chooseTokenizer } from './choose-tokenizer.ts';
 import { vocabularyPass } from './vocabulary-pass.ts';
 import type { TrainingResult } from './result.ts';
 import { checkpointSettings } from './option-schema.ts';
@@ -53,9 +54,13 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<TrainingR
   const opts = resolveWord2VecOptions(options);
   const { signal } = options;
   throwIfAborted(signal);
+  const opened = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
+  // The tokenizer may be detected from the first lines, which the returned corpus's first pass replays.
+  const chosen = await chooseTokenizer(opened, options.tokenizer, opts.tokenizer, options.onTokenizer);
+  opts.tokenizer = chosen.name;
+  const corpus = chosen.corpus;
   const settings = settingsOf(opts);
   const tokenizer = getTokenizer(opts.tokenizer);
-  const corpus = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
   const resumed = options.resume ? await openWord2VecCheckpoint(options.resume, settings) : undefined;
   try {
     const { vocab, wordsPerEpoch } = resumed ? { vocab: resumed.vocab, wordsPerEpoch: resumed.position.wordsPerEpoch } : await countVocabulary(corpus, opts, options);

@@ -34,6 +34,16 @@ test('unicode: letter, mark and digit runs; punctuation dropped; case kept', () 
   assert.deepEqual(t('... !!!'), []);
 });
 
+test('jieba: punctuation-only tokens are dropped, as the unicode tokenizer drops punctuation', () => {
+  const t = getTokenizer('jieba');
+  const tokens = t('我们今天去学校，他喜欢吃苹果！她在北京工作。“你好”…… 真的？ 好 ， ok');
+  for (const w of ['我们', '学校', '苹果', '北京', '你好', '真的', '好', 'ok']) assert.ok(tokens.includes(w), tokens.join('|'));
+  const punctuationOnly = tokens.filter((w) => !/[\p{L}\p{M}\p{N}]/u.test(w));
+  assert.deepEqual(punctuationOnly, [], tokens.join('|'));
+  // Only the punctuation went: every letter is still there, in order.
+  assert.equal(tokens.join(''), '我们今天去学校他喜欢吃苹果她在北京工作你好真的好ok');
+});
+
 test('jieba: Chinese text is segmented into words, other pieces are split on whitespace', () => {
   const t = getTokenizer('jieba');
   const tokens = t('我们在北京大学学习自然语言处理 and word2vec 模型');

@@ -42,7 +42,7 @@ export function registerTrainFastText(train: Command): void {
       const options = fastTextOptionsFromFlags(flags);
       await runTrainingCommand(
         flags,
-        (signal, onProgress) => trainFastText({ ...options, signal, onProgress }),
+        (signal, onProgress, onTokenizer) => trainFastText({ ...options, signal, onProgress, onTokenizer }),
         ({ model }, seconds, last) => ({
           json: {
             output: flags.output,

@@ -71,11 +71,12 @@ export function registerTrainGlove(train: Command): void {
       const options = gloveOptionsFromFlags(flags);
       await runTrainingCommand(
         flags,
-        (signal, onProgress) =>
+        (signal, onProgress, onTokenizer) =>
           trainGloveDetailed({
             ...options,
             signal,
             onProgress,
+            onTokenizer,
             onEpoch: (e) => {
               if (!flags.quiet) process.stderr.write(`epoch ${e.epoch}: cost ${e.cost.toFixed(6)}  ${e.seconds.toFixed(2)} s\n`);
             },

@@ -73,7 +73,7 @@ export function registerTrain(program: Command): void {
       const options = word2vecOptionsFromFlags(flags);
       await runTrainingCommand(
         flags,
-        (signal, onProgress) => trainWord2Vec({ ...options, signal, onProgress }),
+        (signal, onProgress, onTokenizer) => trainWord2Vec({ ...options, signal, onProgress, onTokenizer }),
         ({ embeddings: emb }, seconds, last) => ({
           json: {
             output: flags.output,
