@@ -3,6 +3,7 @@ import type { Embeddings } from '../vectors/embeddings.ts';
 import { ByteInput } from './byte-input.ts';
 import { parseDecimal, parseNumberSlow } from './float-text.ts';
 import { checkHeaderBounds } from './header-bounds.ts';
+import { readLimits, type ReadLimits } from './read-limits.ts';
 import { RowStore } from './row-store.ts';
 import { decodeWord, invalidUtf8At, type UnicodeErrors } from './utf8.ts';
 
@@ -17,6 +18,9 @@ export interface TextReadOptions {
   unicodeErrors: UnicodeErrors;
   onWarning: (message: string) => void;
   counts?: Map<string, number>;
+  /** Longest line and word accepted (read-limits.ts has the defaults). */
+  maxLineBytes?: number;
+  maxWordBytes?: number;
 }
 
 export interface ReadResult {
@@ -43,7 +47,12 @@ class LineCursor {
   lineNo = 0;
   private scanFrom: number;
 
-  constructor(private readonly input: ByteInput) {
+  constructor(
+    private readonly input: ByteInput,
+    private readonly maxLineBytes: number,
+    /** The error for a line over the cap (line number, absolute byte where it starts). */
+    private readonly tooLong: (lineNo: number, byte: number) => Error,
+  ) {
     this.scanFrom = input.start;
   }
 
@@ -52,6 +61,7 @@ class LineCursor {
     for (;;) {
       const nl = input.buf.indexOf(NEWLINE, this.scanFrom);
       if (nl >= 0 && nl < input.end) {
+        if (nl - input.start > this.maxLineBytes) throw this.tooLong(this.lineNo + 1, input.offset(input.start));
         const line = { start: input.start, end: nl, terminated: true };
         input.start = nl + 1;
         this.scanFrom = input.start;
@@ -59,6 +69,8 @@ class LineCursor {
         return line;
       }
       const scanned = input.end - input.start;
+      // Checked before reading more: a line with no end in sight never grows the window past the cap.
+      if (scanned > this.maxLineBytes) throw this.tooLong(this.lineNo + 1, input.offset(input.start));
       if (!(await input.more())) {
         if (input.start === input.end) return null;
         const line = { start: input.start, end: input.end, terminated: false };
@@ -87,13 +99,16 @@ class TextReader {
   private dim = 0;
   private dimSource = '';
   private store!: RowStore;
+  private readonly limits: ReadLimits;
 
   constructor(
     private readonly file: string,
     private readonly input: ByteInput,
     private readonly o: TextReadOptions,
   ) {
-    this.lines = new LineCursor(input);
+    this.limits = readLimits(o);
+    const max = this.limits.maxLineBytes;
+    this.lines = new LineCursor(input, max, (line, byte) => new FormatError(`line longer than ${max} bytes (maxLineBytes; expected a word and its vector values on each line)`, { file, line, byte }));
   }
 
   private error(message: string, line: number): FormatError {
@@ -203,6 +218,7 @@ class TextReader {
     let p = start;
     while (p < end && b[p] !== SPACE) p++;
     if (p === start) throw this.error(`expected a word at the start of the line, found a space`, lineNo);
+    if (p - start > this.limits.maxWordBytes) throw this.error(`a word of more than ${this.limits.maxWordBytes} bytes (maxWordBytes; expected a word and its vector values)`, lineNo);
     const word = this.word(start, p, lineNo);
     const store = this.store;
     const at = store.nextRowOffset();
