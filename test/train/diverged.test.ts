@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { EmbedkitError } from '../../src/errors.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
+import { trainFastText } from '../../src/train/fasttext.ts';
 import { trainWord2Vec } from '../../src/train/word2vec.ts';
 
 /**
@@ -51,4 +52,16 @@ test('the library throws EmbedkitError diverged naming option alpha; a checkpoin
   assert.ok(existsSync(checkpoint), 'the last healthy checkpoint is kept');
   const saved = await loadCheckpoint(checkpoint);
   for (const m of [saved.syn0, saved.syn1neg, saved.syn1]) for (const v of m) assert.ok(Number.isFinite(v) && Math.abs(v) < 1e5, `checkpoint value ${v}`);
+});
+
+test('fastText shares the runner: a run diverging to runaway (finite) rows throws diverged and writes neither .bin nor .vec', async () => {
+  const output = join(dir, 'ft');
+  const err = await trainFastText({ input: corpus, output, alpha: 0.6, threads: 1, epochs: 2 }).then(
+    () => assert.fail('training should have diverged'),
+    (e: unknown) => e,
+  );
+  assert.ok(err instanceof EmbedkitError, String(err));
+  assert.equal(err.code, 'diverged');
+  assert.equal(existsSync(`${output}.bin`), false);
+  assert.equal(existsSync(`${output}.vec`), false);
 });
