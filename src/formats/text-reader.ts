@@ -56,18 +56,24 @@ class LineCursor {
     this.scanFrom = input.start;
   }
 
+  /** The next line when the window already holds it, without an await (undefined: more input is needed). */
+  inWindow(): Line | undefined {
+    const input = this.input;
+    const nl = input.buf.indexOf(NEWLINE, this.scanFrom);
+    if (nl < 0 || nl >= input.end) return undefined;
+    if (nl - input.start > this.maxLineBytes) throw this.tooLong(this.lineNo + 1, input.offset(input.start));
+    const line = { start: input.start, end: nl, terminated: true };
+    input.start = nl + 1;
+    this.scanFrom = input.start;
+    this.lineNo++;
+    return line;
+  }
+
   async next(): Promise<Line | null> {
     const input = this.input;
     for (;;) {
-      const nl = input.buf.indexOf(NEWLINE, this.scanFrom);
-      if (nl >= 0 && nl < input.end) {
-        if (nl - input.start > this.maxLineBytes) throw this.tooLong(this.lineNo + 1, input.offset(input.start));
-        const line = { start: input.start, end: nl, terminated: true };
-        input.start = nl + 1;
-        this.scanFrom = input.start;
-        this.lineNo++;
-        return line;
-      }
+      const line = this.inWindow();
+      if (line) return line;
       const scanned = input.end - input.start;
       // Checked before reading more: a line with no end in sight never grows the window past the cap.
       if (scanned > this.maxLineBytes) throw this.tooLong(this.lineNo + 1, input.offset(input.start));
@@ -153,14 +159,20 @@ class TextReader {
     }
 
     let blankLine = 0;
+    let blankBytes = 0;
     let lastLine: Line | null = null;
-    for (let line = first ?? (await this.lines.next()); line !== null; line = await this.lines.next()) {
+    for (let line = first ?? (await this.lines.next()); line !== null; line = this.lines.inWindow() ?? (await this.lines.next())) {
       lastLine = line;
       const lineNo = this.lines.lineNo;
       let end = line.end;
       if (end > line.start && input.buf[end - 1] === RETURN) end--;
       if (isBlank(input.buf, line.start, end)) {
         if (blankLine === 0) blankLine = lineNo;
+        // Blank lines may only end the file; a run of them longer than a line may be is a gzip bomb, not a tail.
+        blankBytes += line.end - line.start + 1;
+        if (blankBytes > this.limits.maxLineBytes) {
+          throw this.error(`more than ${this.limits.maxLineBytes} bytes of blank lines (maxLineBytes; expected a word and its vector values, or the end of the file)`, blankLine);
+        }
         continue;
       }
       if (blankLine !== 0) throw this.error(`empty line inside the data (expected a word and ${this.dim} values)`, blankLine);

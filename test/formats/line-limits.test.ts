@@ -75,3 +75,15 @@ test('word2vec binary: maxWordBytes caps its words too', async () => {
   assert.match(err.message, /maxWordBytes/);
   assert.equal(typeof err.location.byte, 'number');
 });
+
+test('glove-text: a gzip bomb of blank lines after the last row fails fast (200 MB of newlines took 22 s)', async () => {
+  const bomb = gzipSync(Buffer.concat([Buffer.from('w 1 2 3\n'), Buffer.alloc(50 * MB, '\n')]));
+  const { err, ms, path } = await load('newlines.txt.gz', bomb, 'glove-text');
+  assert.ok(err instanceof FormatError, String(err));
+  assert.equal(err.location.file, path);
+  assert.equal(err.location.line, 2, 'where the blank lines start');
+  assert.match(err.message, /maxLineBytes/);
+  assert.ok(ms < 2000, `took ${ms.toFixed(0)} ms`);
+  // A few blank lines at the end stay fine.
+  assert.equal((await load('tail.txt', 'w 1 2 3\n\n\n \n', 'glove-text')).err, undefined);
+});
