@@ -84,7 +84,9 @@ export function flagError(defs: OptionDefs, err: unknown): unknown {
   if (!(err instanceof EmbedkitError)) return err;
   let message = err.message;
   const replace = (name: string, pattern: RegExp) => (message = message.replace(pattern, `$1--${flagOf(defs, name)}`));
-  if (err instanceof OptionError && defs[err.option]) replace(err.option, new RegExp(`(^|[^\\w-])${err.option}\\b`, 'g'));
+  // An OptionError, or any error naming the option to change (a diverged training names alpha).
+  const option = err instanceof OptionError ? err.option : 'option' in err && typeof err.option === 'string' ? err.option : undefined;
+  if (option && defs[option]) replace(option, new RegExp(`(^|[^\\w-])${option}\\b`, 'g'));
   for (const name of Object.keys(defs)) if (/[A-Z]/.test(name)) replace(name, new RegExp(`(^|[^\\w-])${name}\\b`, 'g'));
   if (message === err.message) return err;
   return err.code === 'invalid_argument' ? new InvalidArgumentError(message) : new EmbedkitError(err.code, message);

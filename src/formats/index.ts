@@ -34,6 +34,14 @@ export interface LoadOptions {
   onWarning?: (message: string) => void;
   /** A word2vec C `-save-vocab` file giving word counts (vector files carry none; fastText `.bin` models refuse it). */
   vocabFile?: string;
+  /**
+   * Longest line of a text vectors file (word2vec text, GloVe text, `.vec`, gzipped or not), in bytes; a longer
+   * one fails with its file and line. Default 4 MiB (over 200,000 values per row): a cap that stops a damaged
+   * file or a gzip bomb at once rather than after gigabytes.
+   */
+  maxLineBytes?: number;
+  /** Longest word of a text or word2vec binary vectors file, in bytes. Default 64 KiB. */
+  maxWordBytes?: number;
 }
 
 /** How saveEmbeddings writes a file. */
@@ -71,6 +79,8 @@ export async function loadEmbeddings(path: string, options: LoadOptions = {}): P
     unicodeErrors: options.unicodeErrors ?? 'strict',
     onWarning: options.onWarning ?? ((m: string) => process.stderr.write(`embedkit: warning: ${m}\n`)),
     counts,
+    maxLineBytes: options.maxLineBytes,
+    maxWordBytes: options.maxWordBytes,
   };
   switch (format) {
     case 'word2vec-binary':

@@ -3,6 +3,7 @@ import type { Embeddings } from '../vectors/embeddings.ts';
 import { ByteInput } from './byte-input.ts';
 import { parseDecimal, parseNumberSlow } from './float-text.ts';
 import { checkHeaderBounds } from './header-bounds.ts';
+import { readLimits, type ReadLimits } from './read-limits.ts';
 import { RowStore } from './row-store.ts';
 import { decodeWord, invalidUtf8At, type UnicodeErrors } from './utf8.ts';
 
@@ -17,6 +18,9 @@ export interface TextReadOptions {
   unicodeErrors: UnicodeErrors;
   onWarning: (message: string) => void;
   counts?: Map<string, number>;
+  /** Longest line and word accepted (read-limits.ts has the defaults). */
+  maxLineBytes?: number;
+  maxWordBytes?: number;
 }
 
 export interface ReadResult {
@@ -43,22 +47,36 @@ class LineCursor {
   lineNo = 0;
   private scanFrom: number;
 
-  constructor(private readonly input: ByteInput) {
+  constructor(
+    private readonly input: ByteInput,
+    private readonly maxLineBytes: number,
+    /** The error for a line over the cap (line number, absolute byte where it starts). */
+    private readonly tooLong: (lineNo: number, byte: number) => Error,
+  ) {
     this.scanFrom = input.start;
+  }
+
+  /** The next line when the window already holds it, without an await (undefined: more input is needed). */
+  inWindow(): Line | undefined {
+    const input = this.input;
+    const nl = input.buf.indexOf(NEWLINE, this.scanFrom);
+    if (nl < 0 || nl >= input.end) return undefined;
+    if (nl - input.start > this.maxLineBytes) throw this.tooLong(this.lineNo + 1, input.offset(input.start));
+    const line = { start: input.start, end: nl, terminated: true };
+    input.start = nl + 1;
+    this.scanFrom = input.start;
+    this.lineNo++;
+    return line;
   }
 
   async next(): Promise<Line | null> {
     const input = this.input;
     for (;;) {
-      const nl = input.buf.indexOf(NEWLINE, this.scanFrom);
-      if (nl >= 0 && nl < input.end) {
-        const line = { start: input.start, end: nl, terminated: true };
-        input.start = nl + 1;
-        this.scanFrom = input.start;
-        this.lineNo++;
-        return line;
-      }
+      const line = this.inWindow();
+      if (line) return line;
       const scanned = input.end - input.start;
+      // Checked before reading more: a line with no end in sight never grows the window past the cap.
+      if (scanned > this.maxLineBytes) throw this.tooLong(this.lineNo + 1, input.offset(input.start));
       if (!(await input.more())) {
         if (input.start === input.end) return null;
         const line = { start: input.start, end: input.end, terminated: false };
@@ -87,13 +105,16 @@ class TextReader {
   private dim = 0;
   private dimSource = '';
   private store!: RowStore;
+  private readonly limits: ReadLimits;
 
   constructor(
     private readonly file: string,
     private readonly input: ByteInput,
     private readonly o: TextReadOptions,
   ) {
-    this.lines = new LineCursor(input);
+    this.limits = readLimits(o);
+    const max = this.limits.maxLineBytes;
+    this.lines = new LineCursor(input, max, (line, byte) => new FormatError(`line longer than ${max} bytes (maxLineBytes; expected a word and its vector values on each line)`, { file, line, byte }));
   }
 
   private error(message: string, line: number): FormatError {
@@ -138,14 +159,20 @@ class TextReader {
     }
 
     let blankLine = 0;
+    let blankBytes = 0;
     let lastLine: Line | null = null;
-    for (let line = first ?? (await this.lines.next()); line !== null; line = await this.lines.next()) {
+    for (let line = first ?? (await this.lines.next()); line !== null; line = this.lines.inWindow() ?? (await this.lines.next())) {
       lastLine = line;
       const lineNo = this.lines.lineNo;
       let end = line.end;
       if (end > line.start && input.buf[end - 1] === RETURN) end--;
       if (isBlank(input.buf, line.start, end)) {
         if (blankLine === 0) blankLine = lineNo;
+        // Blank lines may only end the file; a run of them longer than a line may be is a gzip bomb, not a tail.
+        blankBytes += line.end - line.start + 1;
+        if (blankBytes > this.limits.maxLineBytes) {
+          throw this.error(`more than ${this.limits.maxLineBytes} bytes of blank lines (maxLineBytes; expected a word and its vector values, or the end of the file)`, blankLine);
+        }
         continue;
       }
       if (blankLine !== 0) throw this.error(`empty line inside the data (expected a word and ${this.dim} values)`, blankLine);
@@ -203,6 +230,7 @@ class TextReader {
     let p = start;
     while (p < end && b[p] !== SPACE) p++;
     if (p === start) throw this.error(`expected a word at the start of the line, found a space`, lineNo);
+    if (p - start > this.limits.maxWordBytes) throw this.error(`a word of more than ${this.limits.maxWordBytes} bytes (maxWordBytes; expected a word and its vector values)`, lineNo);
     const word = this.word(start, p, lineNo);
     const store = this.store;
     const at = store.nextRowOffset();

@@ -8,6 +8,7 @@ import { checkHeaderBounds } from './header-bounds.ts';
 import { ChunkedOutput } from './output.ts';
 import { PackedWords } from './packed-words.ts';
 import { RowStore } from './row-store.ts';
+import { readLimits } from './read-limits.ts';
 import type { ReadResult } from './text-reader.ts';
 import { decodeWord, invalidUtf8At, type UnicodeErrors } from './utf8.ts';
 
@@ -21,13 +22,13 @@ export interface BinaryReadOptions {
   unicodeErrors: UnicodeErrors;
   onWarning: (message: string) => void;
   counts?: Map<string, number>;
+  /** Longest word accepted (read-limits.ts has the default). */
+  maxWordBytes?: number;
 }
 
 const SPACE = 0x20;
 const NEWLINE = 0x0a;
 const LITTLE_ENDIAN = endianness() === 'LE';
-/** A word longer than this means the file is not what its header says (or is not word2vec binary at all). */
-const MAX_WORD_BYTES = 1 << 16;
 
 export async function readWord2VecBinary(file: string, o: BinaryReadOptions): Promise<ReadResult> {
   // Without a limit the whole file is read into one buffer that becomes the matrix (see readRows).
@@ -42,6 +43,8 @@ export async function readWord2VecBinary(file: string, o: BinaryReadOptions): Pr
 
 async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): Promise<Embeddings> {
   const fail = (message: string, at: number) => new FormatError(message, { file, byte: at });
+  // A word longer than this means the file is not what its header says (or is not word2vec binary at all).
+  const { maxWordBytes } = readLimits(o);
   const { rows: expectedRows, dim } = await readHeader(file, input);
   const limit = Math.min(expectedRows, o.limit ?? Infinity);
   const rowBytes = dim * 4;
@@ -63,8 +66,8 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
       input.start = p;
       space = spaceAt(input.buf, p, input.end);
       if (space >= 0) break;
-      if (input.end - input.start > MAX_WORD_BYTES) {
-        throw fail(`row ${row + 1}: no space after ${MAX_WORD_BYTES} bytes of word (is this a word2vec binary file?)`, input.offset(input.start));
+      if (input.end - input.start > maxWordBytes) {
+        throw fail(`row ${row + 1}: no space after ${maxWordBytes} bytes of word (maxWordBytes; is this a word2vec binary file?)`, input.offset(input.start));
       }
       if (!(await input.more())) {
         const where = input.offset(input.end);
@@ -77,6 +80,7 @@ async function readRows(file: string, input: ByteInput, o: BinaryReadOptions): P
     }
     const wordStart = input.start;
     if (space === wordStart) throw fail(`row ${row + 1}: expected a word, found a space`, input.offset(wordStart));
+    if (space - wordStart > maxWordBytes) throw fail(`row ${row + 1}: a word of more than ${maxWordBytes} bytes (maxWordBytes; is this a word2vec binary file?)`, input.offset(wordStart));
     if (!words.add(input.buf, wordStart, space)) {
       const bad = invalidUtf8At(input.buf, wordStart, space);
       throw fail(

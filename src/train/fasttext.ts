@@ -16,6 +16,7 @@ import { referenceArgs } from './option-schema.ts';
 import { memoryEstimate, sharedTrainingMemory, type MemoryEstimate } from './memory.ts';
 import { negativeSampler } from './negative-sampler.ts';
 import { initUniformRows, unpad } from './rows.ts';
+import { unhealthyValue } from './divergence.ts';
 import { CHUNK_WORDS, freshPosition, POOL_DEPTH, runChunkTraining, startingRows } from './runner.ts';
 import { saveTrainedFastTextModel, saveTrainedVectors } from './save-output.ts';
 import { chooseTokenizer } from './choose-tokenizer.ts';
@@ -94,6 +95,7 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Trai
       emptyPass: 'stop',
       position: resume?.position ?? freshPosition(),
       save: (path, at) => fastTextCheckpoint.save(path, { settings, position: { ...at, ntokens }, vocab, dim: opts.dim, matrices: matrices() }),
+      unhealthy: () => unhealthyValue(matrices(), opts.dim),
     });
     const model = assembleFastTextModel(modelData(vocab, layout, views, opts, ntokens));
     for (const target of outputs) {

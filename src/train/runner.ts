@@ -9,6 +9,7 @@ import type { Tokenizer } from '../text/tokenize.ts';
 import { throwIfAborted } from '../util/abort.ts';
 import type { Vocabulary } from '../vocab/vocabulary.ts';
 import type { CheckpointFile, StridedMatrix } from './checkpoint-file.ts';
+import { isNumericTrap, TrainingDivergedError } from './divergence.ts';
 import type { KernelSetup, KernelTask, KernelTaskResult, KernelWorkerInit } from './kernel-worker.ts';
 import { ProgressMeter, type ProgressListener } from './progress.ts';
 import { linearDecay } from './schedule.ts';
@@ -78,6 +79,11 @@ export interface RunPlan {
   save(path: string, position: RunPosition): Promise<void>;
   /** Milliseconds between progress events while training (default 1000). */
   progressIntervalMs?: number;
+  /**
+   * The first non-finite or runaway value of the model's rows, described, or undefined when all are healthy
+   * (divergence.ts). Checked at every pass end, before every checkpoint and before returning.
+   */
+  unhealthy(): string | undefined;
 }
 
 /** A position at the very start. */
@@ -123,8 +129,19 @@ export async function runChunkTraining(kernel: Omit<KernelSetup, 'module'>, sett
       stats.lossCount += r.lossCount;
     },
   });
+  const run = { checkpointSaved: false };
   try {
-    await runPasses(pool, setup, settings, caller, plan, stats);
+    await runPasses(pool, setup, settings, caller, plan, stats, run);
+  } catch (err) {
+    // A kernel that trapped on a NaN, or rows that overflowed: the learning rate, not a bug. Anything else
+    // (an abort, a failing disk) goes on unchanged.
+    if (err instanceof EmbedkitError) throw err;
+    const bad = plan.unhealthy();
+    if (bad || isNumericTrap(err)) {
+      const detail = `${bad ?? 'a NaN or infinite value reached the kernel'} within the first ${plan.position.dispatched} words`;
+      throw Object.assign(new TrainingDivergedError(detail, settings.alpha, run.checkpointSaved ? caller.checkpoint : undefined), { cause: err });
+    }
+    throw err;
   } finally {
     await pool.close();
   }
@@ -138,6 +155,7 @@ async function runPasses(
   { signal, checkpoint, onProgress }: RunCaller,
   plan: RunPlan,
   stats: { wordsDone: number; lossSum: number; lossCount: number },
+  run: { checkpointSaved: boolean },
 ): Promise<void> {
   const { threads, epochs } = settings;
   const { position } = plan;
@@ -164,11 +182,18 @@ async function runPasses(
     await pool.drain();
     for (let slot = 0; slot < threads; slot++) acquireSlot(buffer, layout, slot);
   };
+  // Settled rows checked before they are saved anywhere: a diverged state never overwrites a healthy checkpoint.
+  const checkHealth = () => {
+    const bad = plan.unhealthy();
+    if (bad) throw new TrainingDivergedError(`${bad} after ${stats.wordsDone} words`, settings.alpha, run.checkpointSaved ? checkpoint : undefined);
+  };
   let lastCheckpoint = performance.now();
   const snapshot = async () => {
     await settle();
+    checkHealth();
     position.rng = Array.from({ length: threads }, (_, s) => readRng(buffer, layout, s));
     await plan.save(checkpoint!, position);
+    run.checkpointSaved = true;
     lastCheckpoint = performance.now();
   };
   const finished = () => (plan.budget === 'passes' ? position.pass >= epochs : position.dispatched >= totalWords);
@@ -209,10 +234,15 @@ async function runPasses(
       position.pass++;
       position.chunksDone = 0;
       if (checkpoint) await snapshot();
+      else {
+        await settle();
+        checkHealth();
+      }
     }
     if (signal?.aborted && checkpoint) await snapshot();
     await settle();
     throwIfAborted(signal, checkpoint);
+    checkHealth();
     report(true);
   } finally {
     if (timer) clearInterval(timer);

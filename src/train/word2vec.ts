@@ -11,6 +11,7 @@ import type { Vocabulary } from '../vocab/vocabulary.ts';
 import { openWord2VecCheckpoint, saveCheckpoint, type CheckpointPosition, type CheckpointSettings } from './checkpoint.ts';
 import { negativeSampler } from './negative-sampler.ts';
 import { initUniformRows, unpad } from './rows.ts';
+import { unhealthyValue } from './divergence.ts';
 import { CHUNK_WORDS, freshPosition, POOL_DEPTH, runChunkTraining, startingRows } from './runner.ts';
 import { chooseTokenizer } from './choose-tokenizer.ts';
 import { vocabularyPass } from './vocabulary-pass.ts';
@@ -93,6 +94,7 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<TrainingR
         return saveCheckpoint(path, { settings, position: saved, vocab, ...matrices() });
       },
       progressIntervalMs: (options.progressInterval ?? 1) * 1000,
+      unhealthy: () => unhealthyValue(matrices(), opts.dim),
     });
     const embeddings = new Embeddings(vocab, unpad(views.syn0, vocab.size, opts.dim, stride), opts.dim);
     if (options.output) {

@@ -1,0 +1,46 @@
+import { EmbedkitError } from '../errors.ts';
+import type { StridedMatrix } from './checkpoint-file.ts';
+
+/**
+ * Divergence: a learning rate too high for the corpus makes the updates feed on themselves until the rows
+ * overflow. Healthy word2vec and fastText rows stay within a few units (the sigmoid saturates at |x| = 6, so
+ * larger dot products no longer teach anything); once a value passes this bound the run has diverged, and a
+ * little later it turns into Infinity and NaN (where the WebAssembly kernel traps converting a NaN to an index).
+ */
+export const DIVERGED_MAGNITUDE = 1e5;
+
+/** Training diverged; `option` is the library option to lower (the CLI names its flag instead). */
+export class TrainingDivergedError extends EmbedkitError {
+  readonly option = 'alpha';
+  constructor(detail: string, alpha: number, keptCheckpoint?: string) {
+    const kept = keptCheckpoint ? `; the last healthy state is kept in the checkpoint ${keptCheckpoint}` : '';
+    super('diverged', `training diverged (${detail}): the learning rate is too high for this corpus and model; lower alpha (now ${alpha}), e.g. to ${alpha / 10}${kept}; no output was written`);
+    this.name = 'TrainingDivergedError';
+  }
+}
+
+/**
+ * The first value of the matrices that is not finite or beyond DIVERGED_MAGNITUDE, described ("syn0 row 12
+ * holds NaN"), or undefined when every row is healthy. One pass over the rows: called at pass ends and before
+ * checkpoints and output, never per word.
+ */
+export function unhealthyValue(matrices: Record<string, StridedMatrix | undefined>, dim: number): string | undefined {
+  for (const [name, m] of Object.entries(matrices)) {
+    if (!m) continue;
+    const { data, rows, stride } = m;
+    for (let r = 0; r < rows; r++) {
+      const off = r * stride;
+      for (let d = 0; d < dim; d++) {
+        const v = data[off + d];
+        // NaN fails both comparisons, hence the negated form.
+        if (!(v <= DIVERGED_MAGNITUDE && v >= -DIVERGED_MAGNITUDE)) return `${name} row ${r} holds ${v}`;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** A kernel failure that divergence causes: the WebAssembly trap on converting a NaN or infinite float to an integer. */
+export function isNumericTrap(err: unknown): boolean {
+  return err instanceof Error && /float unrepresentable in integer range/i.test(err.message);
+}
