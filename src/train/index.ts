@@ -9,6 +9,7 @@ export { estimateMemory, type EstimateOptions, type MemoryEstimate } from './est
 export type { TrainingResult, TrainingStats } from './result.ts';
 export { stderrProgress, type ProgressEvent, type ProgressListener, type StderrProgressOptions } from './progress.ts';
 export { openCorpus, corpusFromLines, type Corpus } from '../text/corpus.ts';
+export type { TokenizerListener, TokenizerChoice } from './choose-tokenizer.ts';
 // Types the options above refer to.
 export type { Word2VecKernelKind } from '../kernels/word2vec-fast.ts';
 export type { FastTextKernelKind } from '../kernels/fasttext-fast.ts';
