@@ -10,7 +10,8 @@ import { EOS, ngramBuckets } from '../vectors/subwords.ts';
 import { buildHuffmanTree } from '../vocab/huffman.ts';
 import { keepProbabilities } from '../vocab/sampling.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
-import { fastTextCheckpoint, fastTextCheckpointSettings, openFastTextCheckpoint, type FastTextResume } from './fasttext-checkpoint.ts';
+import { corpusFingerprint } from './corpus-fingerprint.ts';
+import { FASTTEXT_MAX_LINE_TOKENS, fastTextCheckpoint, fastTextCheckpointSettings, openFastTextCheckpoint, type FastTextResume } from './fasttext-checkpoint.ts';
 import { fastTextSchema, resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
 import { referenceArgs } from './option-schema.ts';
 import { memoryEstimate, sharedTrainingMemory, type MemoryEstimate } from './memory.ts';
@@ -26,7 +27,7 @@ import type { TrainingResult } from './result.ts';
 export { fastTextSchema, resolveFastTextOptions, type FastTextTrainOptions, type ResolvedFastTextOptions } from './fasttext-options.ts';
 
 /** fastText cuts lines longer than this many tokens into several. */
-const MAX_LINE_TOKENS = 1024;
+const MAX_LINE_TOKENS = FASTTEXT_MAX_LINE_TOKENS;
 
 /**
  * Trains fastText word vectors with character n-gram subwords (skip-gram or CBOW; negative sampling or
@@ -63,7 +64,8 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Trai
   const settings = fastTextCheckpointSettings(opts, CHUNK_WORDS);
   let resume: FastTextResume | undefined;
   try {
-    if (options.resume) resume = await openFastTextCheckpoint(options.resume, settings);
+    const corpusPrint = options.resume || options.checkpoint ? await corpusFingerprint(opened) : null;
+    if (options.resume) resume = await openFastTextCheckpoint(options.resume, settings, corpusPrint);
     const base = getTokenizer(opts.tokenizer);
     // fastText reads a line end as the token </s>: a whitespace corpus gets it appended to each line (the
     // whitespace fast paths stay on); another tokenizer gets it appended to its tokens.
@@ -94,7 +96,7 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Trai
       budget: 'words',
       emptyPass: 'stop',
       position: resume?.position ?? freshPosition(),
-      save: (path, at) => fastTextCheckpoint.save(path, { settings, position: { ...at, ntokens }, vocab, dim: opts.dim, matrices: matrices() }),
+      save: (path, at) => fastTextCheckpoint.save(path, { settings, position: { ...at, ntokens }, vocab, corpus: corpusPrint, dim: opts.dim, matrices: matrices() }),
       unhealthy: () => unhealthyValue(matrices(), opts.dim),
     });
     const model = assembleFastTextModel(modelData(vocab, layout, views, opts, ntokens));

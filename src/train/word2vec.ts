@@ -14,6 +14,7 @@ import { initUniformRows, unpad } from './rows.ts';
 import { unhealthyValue } from './divergence.ts';
 import { CHUNK_WORDS, freshPosition, POOL_DEPTH, runChunkTraining, startingRows } from './runner.ts';
 import { chooseTokenizer } from './choose-tokenizer.ts';
+import { corpusFingerprint } from './corpus-fingerprint.ts';
 import { vocabularyPass } from './vocabulary-pass.ts';
 import type { TrainingResult } from './result.ts';
 import { checkpointSettings } from './option-schema.ts';
@@ -32,7 +33,7 @@ const HS_HOT_ROWS = 64;
 
 /** What a checkpoint records: the schema's checkpointed settings, and the chunk size (it decides the chunks skipped on resume). */
 function settingsOf(r: ResolvedWord2VecOptions): CheckpointSettings {
-  return { ...checkpointSettings(word2vecSchema, { ...r, skipgram: undefined }), chunkWords: CHUNK_WORDS };
+  return { ...checkpointSettings(word2vecSchema, { ...r, skipgram: undefined }), chunkWords: CHUNK_WORDS } as CheckpointSettings;
 }
 
 /**
@@ -62,7 +63,8 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<TrainingR
   const corpus = chosen.corpus;
   const settings = settingsOf(opts);
   const tokenizer = getTokenizer(opts.tokenizer);
-  const resumed = options.resume ? await openWord2VecCheckpoint(options.resume, settings) : undefined;
+  const corpusPrint = options.resume || options.checkpoint ? await corpusFingerprint(opened) : null;
+  const resumed = options.resume ? await openWord2VecCheckpoint(options.resume, { settings, corpus: corpusPrint }) : undefined;
   try {
     const { vocab, wordsPerEpoch } = resumed ? { vocab: resumed.vocab, wordsPerEpoch: resumed.position.wordsPerEpoch } : await countVocabulary(corpus, opts, options);
     throwIfAborted(signal);
@@ -91,7 +93,7 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<TrainingR
       position: p ? { pass: p.epoch, chunksDone: p.chunksDone, dispatched: p.wordsDone, rng: p.rng } : freshPosition(),
       save: (path, at) => {
         const saved: CheckpointPosition = { epoch: at.pass, chunksDone: at.chunksDone, wordsDone: at.dispatched, wordsPerEpoch, rng: at.rng };
-        return saveCheckpoint(path, { settings, position: saved, vocab, ...matrices() });
+        return saveCheckpoint(path, { settings, position: saved, vocab, corpus: corpusPrint, ...matrices() });
       },
       progressIntervalMs: (options.progressInterval ?? 1) * 1000,
       unhealthy: () => unhealthyValue(matrices(), opts.dim),

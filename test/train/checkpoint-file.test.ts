@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FormatError } from '../../src/errors.ts';
 import { openCheckpointFile, refuseChangedSettings, writeCheckpointFile } from '../../src/train/checkpoint-file.ts';
+import { crc32, tableCrc32 } from '../../src/util/crc32.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'embedkit-ckpt-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,9 +17,9 @@ async function written(): Promise<string> {
   const a = Float32Array.from({ length: 5 * 4 }, (_, i) => (i % 4 === 3 ? 99 : i));
   const b = Float32Array.from({ length: 2 * 4 }, (_, i) => -i);
   await writeCheckpointFile(path, MAGIC, { note: 'x' }, 3, [
-    ['a', { data: a, rows: 5, stride: 4 }],
-    ['none', undefined],
-    ['b', { data: b, rows: 2, stride: 4 }],
+    ['a', { matrix: { data: a, rows: 5, stride: 4 } }],
+    ['none', { matrix: undefined }],
+    ['b', { matrix: { data: b, rows: 2, stride: 4 } }],
   ]);
   return path;
 }
@@ -51,13 +52,46 @@ test('damaged files are refused, naming what is wrong and where', async () => {
   await bad('long.ckpt', Buffer.concat([good, Buffer.alloc(8)]), /8 unexpected bytes at its end/);
   await bad('header.ckpt', good.subarray(0, MAGIC.length + 10), /truncated in its header/);
   const json = Buffer.from(good);
-  json[MAGIC.length + 4] = 0x21; // '{' → '!'
+  json[MAGIC.length + 8] = 0x21; // '{' → '!', its checksum made to match: the parse fails
+  json.writeUInt32LE(crc32(json.subarray(MAGIC.length + 8, MAGIC.length + 8 + json.readUInt32LE(MAGIC.length))), MAGIC.length + 4);
   await bad('json.ckpt', json, /header is not valid JSON/);
-  await bad('missing.ckpt', good, /does not list the matrix c/, ['a', 'c']);
+  await bad('missing.ckpt', good, /does not list the section c/, ['a', 'c']);
   await assert.rejects(openCheckpointFile(join(dir, 'absent.ckpt'), MAGIC, 'test', []), /cannot read checkpoint: no such file/);
 });
 
 test('resuming with other settings is refused, naming each difference', () => {
   assert.throws(() => refuseChangedSettings('x.ckpt', { dim: 16, lr: 0.05, seed: 1 }, { dim: 32, lr: 0.05, seed: 2 }), /cannot resume x\.ckpt: it was written with dim 16 \(now 32\), seed 1 \(now 2\)/);
   refuseChangedSettings('x.ckpt', { dim: 16 }, { dim: 16 });
+});
+
+test('every section has its checksum: a flipped bit in the header or in a matrix is refused, naming the section', async () => {
+  const good = readFileSync(await written());
+  const path = join(dir, 'flipped.ckpt');
+  const headerFlip = Buffer.from(good);
+  headerFlip[MAGIC.length + 12] ^= 1;
+  writeFileSync(path, headerFlip);
+  await assert.rejects(openCheckpointFile(path, MAGIC, 'test', ['a', 'b']), (e: unknown) => e instanceof FormatError && /header is damaged/.test(e.message) && e.message.includes(path));
+  const matrixFlip = Buffer.from(good);
+  matrixFlip[good.length - 24 - 1] ^= 0x10; // a's last float (b's 24 bytes follow it)
+  writeFileSync(path, matrixFlip);
+  const file = await openCheckpointFile(path, MAGIC, 'test', ['a', 'b']);
+  try {
+    await assert.rejects(file.readInto('a', { data: new Float32Array(20), rows: 5, stride: 4 }, 3), /section a is damaged \(its checksum does not match\)/);
+    assert.equal((await file.read('b')).length, 6, 'the undamaged section still reads');
+  } finally {
+    await file.close();
+  }
+});
+
+test('a checkpoint of format 1 (no checksums) is refused as written by an older version', async () => {
+  const path = join(dir, 'old.ckpt');
+  writeFileSync(path, Buffer.concat([Buffer.from('EMBEDKIT-TEST-CHECKPOINT 0\n', 'latin1'), Buffer.alloc(8)]));
+  await assert.rejects(openCheckpointFile(path, MAGIC, 'test', []), /written by an older version of embedkit \(checkpoint format 0, without checksums\).*start the training again without resuming/);
+});
+
+test('the table CRC-32 agrees with zlib', () => {
+  const data = Buffer.from('The quick brown fox jumps over the lazy dog');
+  assert.equal(tableCrc32(data), 0x414fa339);
+  assert.equal(crc32(data), 0x414fa339);
+  assert.equal(tableCrc32(data.subarray(10), tableCrc32(data.subarray(0, 10))), 0x414fa339);
 });
