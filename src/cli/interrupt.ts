@@ -3,6 +3,8 @@ import { removeTemporaryFiles } from '../util/atomic-write.ts';
 /**
  * Ctrl-C handling for the CLI. Long commands (training) take `interruptSignal()` and stop cleanly on the first
  * Ctrl-C; everything else exits at once. Either way no temporary file is left behind. A second Ctrl-C always exits.
+ * SIGTERM and SIGHUP (the terminal closed) do the same, without the message; SIGKILL cannot be caught, and the
+ * temporary files it leaves are removed by the next write into their folder (util/atomic-write.ts).
  */
 const controller = new AbortController();
 let graceful = false;
@@ -36,6 +38,14 @@ export function installInterruptHandlers(): void {
     removeTemporaryFiles();
     process.stderr.write('\nembedkit: interrupted\n');
     process.exit(130);
+  });
+  process.on('SIGHUP', () => {
+    if (graceful && !controller.signal.aborted) {
+      controller.abort(new Error('hung up'));
+      return;
+    }
+    removeTemporaryFiles();
+    process.exit(129);
   });
   process.on('SIGTERM', () => {
     if (graceful && !controller.signal.aborted) {

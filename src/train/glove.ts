@@ -1,7 +1,7 @@
 export { gloveSchema, resolveGloveOptions, type GloveOptions, type GloveOutputFormat, type ResolvedGloveOptions } from './glove-options.ts';
 import { chooseTokenizer } from './choose-tokenizer.ts';
-import { renameSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { resolveGloveOptions, type GloveOptions, type ResolvedGloveOptions } from './glove-options.ts';
 import { countCooccurrences } from '../glove/cooccur-count.ts';
@@ -21,6 +21,8 @@ import { saveTrainedVectors } from './save-output.ts';
 import type { TrainingResult, TrainingStats } from './result.ts';
 import { memoryEstimate, refuseOverLimit, type MemoryEstimate } from './memory.ts';
 import { throwIfAborted } from '../util/abort.ts';
+import { removeStaleTemporaryFiles, temporaryPathFor } from '../util/atomic-write.ts';
+import { writeFailure } from '../util/write-failure.ts';
 
 /** What a GloVe run did, for reports and benchmarks. */
 export interface GloveStats extends TrainingStats {
@@ -94,7 +96,10 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
     if (options.cooccur) {
       cooccurFile = options.cooccur;
     } else {
-      const target = options.saveCooccur ? join(dirname(options.saveCooccur), `.${basename(options.saveCooccur)}.tmp-${process.pid}`) : temp.file('cooccur.bin');
+      // A file kept for later runs is written under the atomic writes' temporary name, so a run killed
+      // before renaming it leaves a file the next write into that folder recognises and removes.
+      if (options.saveCooccur) await removeStaleTemporaryFiles(dirname(options.saveCooccur));
+      const target = options.saveCooccur ? temporaryPathFor(options.saveCooccur) : temp.file('cooccur.bin');
       temp.track(target);
       const counted = await countCooccurrences(corpus!, vocab, target, {
         window: opts.window,
@@ -105,9 +110,12 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
         tempDir: temp,
         signal,
         onProgress: readingProgress('count', corpus!, onProgress),
+      }).catch((err: unknown) => {
+        throw options.saveCooccur ? writeFailure(err, options.saveCooccur, 'the co-occurrence file') : writeFailure(err, temp.path, 'the co-occurrence counts', TEMP_NOTE);
       });
       spills = counted.spills;
       if (options.saveCooccur) {
+        syncFile(target);
         renameSync(target, options.saveCooccur);
         temp.release(target);
         written.push(options.saveCooccur);
@@ -130,6 +138,8 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
       signal,
       // The shuffled copy is private: it holds training records (log x and f(x) computed once, not every epoch).
       beforeWrite: (block, n) => toTrainingRecords(block.ints, block.values, block.floats, n, opts.xMax, opts.weightingExponent),
+    }).catch((err: unknown) => {
+      throw writeFailure(err, temp.path, 'the shuffled co-occurrences', TEMP_NOTE);
     });
     if (!options.cooccur && !options.saveCooccur) rmSync(cooccurFile, { force: true }); // the shuffled copy replaces it
     if (records === 0) throw new EmbedkitError('empty_corpus', 'no two vocabulary words co-occur: nothing to train', { file: options.cooccur ?? corpus?.path });
@@ -168,6 +178,19 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
   } finally {
     temp.remove();
     if (typeof options.input === 'string') await corpus?.close?.();
+  }
+}
+
+/** Where a failing device leaves GloVe's temporary folder, for the error's message. */
+const TEMP_NOTE = 'the temporary folder was removed; the option tmpDir puts it on another disk';
+
+/** Flushes a finished file to the disk before it is renamed into place. */
+function syncFile(path: string): void {
+  const fd = openSync(path, 'r+');
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 
