@@ -21,6 +21,7 @@ import { saveTrainedVectors } from './save-output.ts';
 import type { TrainingResult, TrainingStats } from './result.ts';
 import { memoryEstimate, refuseOverLimit, type MemoryEstimate } from './memory.ts';
 import { throwIfAborted } from '../util/abort.ts';
+import { TrainingDivergedError, unhealthyValue } from './divergence.ts';
 import { removeStaleTemporaryFiles, temporaryPathFor } from '../util/atomic-write.ts';
 import { writeFailure } from '../util/write-failure.ts';
 
@@ -157,6 +158,9 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
       // Progress counts co-occurrence records (GloVe's unit of work) where the other trainers count words.
       onRecords: onProgress ? (epoch, done, cost) => meter.update((epoch - 1) * records + done, { epoch, loss: cost }) : undefined,
       onEpoch: async (report) => {
+        // Checked before anything is saved: a diverged state is never written (not even as an epoch snapshot).
+        const bad = divergence(model, report.cost);
+        if (bad) throw new TrainingDivergedError(`${bad} after epoch ${report.epoch}`, opts.alpha);
         meter.update(report.epoch * records, { epoch: report.epoch, loss: report.cost, force: true });
         options.onEpoch?.(report);
         if (options.output && opts.checkpointEvery && report.epoch % opts.checkpointEvery === 0 && report.epoch < opts.epochs) {
@@ -179,6 +183,17 @@ export async function trainGlove(options: GloveOptions): Promise<TrainingResult<
     temp.remove();
     if (typeof options.input === 'string') await corpus?.close?.();
   }
+}
+
+/**
+ * Divergence, as the other trainers detect it (divergence.ts): a learning rate far too high makes AdaGrad's
+ * updates overflow, the cost turns infinite or NaN and the rows follow. Checked once per epoch.
+ */
+function divergence(model: GloveModel, cost: number): string | undefined {
+  if (!Number.isFinite(cost)) return `the cost is ${cost}`;
+  const { vocabSize, stride, dim } = model.params;
+  const rows = (from: number) => ({ data: model.weights.subarray(from * stride), rows: vocabSize, stride });
+  return unhealthyValue({ 'word vectors': rows(0), 'context vectors': rows(vocabSize) }, dim);
 }
 
 /** Where a failing device leaves GloVe's temporary folder, for the error's message. */
