@@ -2,6 +2,8 @@ import { Option, type Command } from 'commander';
 import { loadEmbeddings, type LoadOptions, type VectorFormat } from '../formats/index.ts';
 import type { Embeddings, Neighbour } from '../vectors/embeddings.ts';
 import { positiveInt } from './flag-values.ts';
+import { addOptionFlags, flagError, optionsFromFlags } from './option-flags.ts';
+import { readLimitOptions } from './read-limit-flags.ts';
 import { displayWidth, padEndDisplay } from './display-width.ts';
 
 /** Every vectors format, as --format and --to name them. */
@@ -13,14 +15,17 @@ export interface LoadCliOptions {
   limit?: number;
   unicodeErrors?: 'strict' | 'replace' | 'ignore';
   json?: boolean;
+  /** The readers' caps (--max-line-bytes, --max-word-bytes). */
+  maxLineBytes?: number;
+  maxWordBytes?: number;
 }
 
 export function withLoadOptions(cmd: Command): Command {
-  return cmd
+  const withFormat = cmd
     .addOption(new Option('--format <format>', 'input format (detected from the file when omitted)').choices(['auto', ...FORMATS]).default('auto'))
     .option('--limit <n>', 'read only the first N vectors', positiveInt('--limit'))
-    .addOption(new Option('--unicode-errors <mode>', 'what to do with invalid UTF-8 in words (default: strict; replace for fastText .bin models)').choices(['strict', 'replace', 'ignore']))
-    .option('--json', 'print JSON instead of text');
+    .addOption(new Option('--unicode-errors <mode>', 'what to do with invalid UTF-8 in words (default: strict; replace for fastText .bin models)').choices(['strict', 'replace', 'ignore']));
+  return addOptionFlags(withFormat, readLimitOptions).option('--json', 'print JSON instead of text');
 }
 
 export async function loadForCli(path: string, o: LoadCliOptions): Promise<Embeddings> {
@@ -29,8 +34,12 @@ export async function loadForCli(path: string, o: LoadCliOptions): Promise<Embed
     limit: o.limit,
     unicodeErrors: o.unicodeErrors,
     onWarning: (m) => process.stderr.write(`embedkit: warning: ${m}\n`),
+    ...optionsFromFlags(readLimitOptions, o as Record<string, unknown>),
   };
-  return loadEmbeddings(path, options);
+  // A reader's error names the library option of a cap it hit (maxLineBytes); the command line says its flag.
+  return loadEmbeddings(path, options).catch((err: unknown) => {
+    throw flagError(readLimitOptions, err);
+  });
 }
 
 export function printJson(value: unknown): void {
