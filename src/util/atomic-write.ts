@@ -1,6 +1,6 @@
 import { createWriteStream, existsSync, promises as fsp, rmSync, statSync, type WriteStream } from 'node:fs';
 import * as fs from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { EmbedkitError } from '../errors.ts';
 import { writeFailure } from './write-failure.ts';
@@ -60,6 +60,20 @@ export async function removeStaleTemporaryFiles(dir: string): Promise<string[]> 
 }
 
 /**
+ * Folders already cleaned by this process: one scan per folder and process is enough (the processes that died
+ * before it started are the ones whose files wait there), and a folder written often with many files in it (a
+ * cache) is not listed on every write.
+ */
+const cleanedFolders = new Set<string>();
+
+async function removeStaleOnce(dir: string): Promise<void> {
+  const key = resolve(dir);
+  if (cleanedFolders.has(key)) return;
+  cleanedFolders.add(key);
+  await removeStaleTemporaryFiles(dir);
+}
+
+/**
  * Fails early, naming the target, when its folder is missing: otherwise the error would name the temporary
  * file, which the user never asked for.
  */
@@ -100,7 +114,7 @@ export function writeAll(out: WriteStream, bytes: Uint8Array): Promise<void> {
  */
 export async function withAtomicWriteStream(target: string, fill: (out: WriteStream) => Promise<void>, what = 'the file'): Promise<void> {
   checkFolderOf(target);
-  await removeStaleTemporaryFiles(dirname(target));
+  await removeStaleOnce(dirname(target));
   const tmp = temporaryPathFor(target);
   // `flush`: the file's data is fsync'ed before the stream closes, so the rename below never publishes a file
   // whose contents are still only in the page cache.
