@@ -22,16 +22,12 @@ const BLOCK = 16 << 10;
 export async function corpusFingerprint(corpus: Corpus): Promise<CorpusFingerprint | null> {
   const path = corpus.path;
   if (!path || path === '-') return null;
-  let handle: fsp.FileHandle;
+  // stat before open: opening a named pipe would block, or take the reader's place the corpus needs.
+  const isFile = await fsp.stat(path).then((st) => st.isFile(), () => false); // '<memory>' and other names that are no file
+  if (!isFile) return null;
+  const handle = await fsp.open(path, 'r');
   try {
-    handle = await fsp.open(path, 'r');
-  } catch {
-    return null; // '<memory>' and other names that are no file
-  }
-  try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) return null;
-    const size = stat.size;
+    const size = (await handle.stat()).size;
     let crc = 0;
     const starts = size <= WHOLE_FILE ? [0] : Array.from({ length: BLOCKS }, (_, i) => Math.floor(((size - BLOCK) * i) / (BLOCKS - 1)));
     const length = size <= WHOLE_FILE ? size : BLOCK;
