@@ -8,7 +8,11 @@ import { join } from 'node:path';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
 import { trainWord2Vec } from '../../src/train/word2vec.ts';
 import { rng } from '../fuzz/mutate.ts';
-import { classify, CORRUPTIONS, type Outcome } from './checkpoint-corruptions.ts';
+import { EmbedkitError } from '../../src/errors.ts';
+import { corpusFromLines } from '../../src/text/corpus.ts';
+import { fastTextCheckpointSettings, openFastTextCheckpoint } from '../../src/train/fasttext-checkpoint.ts';
+import { resolveFastTextOptions, trainFastText } from '../../src/train/fasttext.ts';
+import { classify, CORRUPTIONS, editHeader, type Outcome } from './checkpoint-corruptions.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'embedkit-ckpt-corrupt-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -55,4 +59,29 @@ test('every corruption class is refused cleanly, naming the checkpoint', async (
   console.log(`checkpoint corruption table (${rows.length} classes): refused cleanly ${count('refused cleanly')}, accepted ${count('accepted')}, crashed ${count('crashed')}`);
   for (const r of rows) console.log(`  ${r.name.padEnd(52)} ${r.outcome.padEnd(16)} ${r.message.replace(dir, '<tmp>').slice(0, 150)}`);
   assert.deepEqual(rows.filter((r) => r.outcome !== 'refused cleanly').map((r) => `${r.name}: ${r.outcome} ${r.message}`), []);
+});
+
+test('fastText checkpoints: damaged position fields and matrix lengths are refused, naming the field', async () => {
+  const lines = corpusLines(9, 600);
+  const opts = { dim: 4, epochs: 2, minCount: 1, threads: 1, seed: 1, bucket: 50 };
+  const path = join(dir, 'ft.ckpt');
+  await trainFastText({ ...opts, input: corpusFromLines(lines), checkpoint: path });
+  const bytes = readFileSync(path);
+  const settings = fastTextCheckpointSettings(resolveFastTextOptions(opts), 16384);
+  const cases: [string, (h: Record<string, any>) => void, RegExp][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+    ['pass 1e6', (h) => (h.position.pass = 1e6), /position\.pass is 1000000, outside/],
+    ['dispatched negative', (h) => (h.position.dispatched = -1), /position\.dispatched is -1/],
+    ['dispatched 1e15', (h) => (h.position.dispatched = 1e15), /position\.dispatched is 1000000000000000/],
+    ['ntokens 0', (h) => (h.position.ntokens = 0), /position\.ntokens is 0/],
+    ['chunksDone 1e9', (h) => (h.position.chunksDone = 1e9), /position\.chunksDone is 1000000000/],
+    ['rng missing', (h) => delete h.position.rng, /position\.rng is not a list/],
+    ['bucket changed', (h) => (h.settings.bucket = 60), /sections\.input holds/],
+  ];
+  for (const [name, edit, pattern] of cases) {
+    const damaged = join(dir, 'ft-damaged.ckpt');
+    writeFileSync(damaged, editHeader(bytes, edit));
+    await assert.rejects(openFastTextCheckpoint(damaged, settings), (e: unknown) => e instanceof EmbedkitError && pattern.test(e.message) && e.message.includes(damaged), name);
+  }
+  const ok = await openFastTextCheckpoint(path, settings);
+  await ok.file.close();
 });

@@ -51,7 +51,7 @@ export function matrixAt(bytes: Buffer, name: string): { offset: number; floats:
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-function editHeader(bytes: Buffer, edit: (h: Json) => void): Buffer {
+export function editHeader(bytes: Buffer, edit: (h: Json) => void): Buffer {
   const p = splitCheckpoint(bytes);
   const h = structuredClone(p.header) as Json;
   edit(h);
