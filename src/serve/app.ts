@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import { ApiError, invalidRequest, modelNotFound, toApiError } from './api-error.ts';
 import { sendClientError } from './client-error.ts';
 import { defaultAllowedHosts, hostMatcher } from './host-check.ts';
+import { resolveLimits, type ServeLimits } from './limits.ts';
 import { Metrics } from './metrics.ts';
 import type { ServedModel } from './models.ts';
 import { registerEmbeddingRoutes } from './routes/embeddings.ts';
@@ -28,6 +29,8 @@ export interface ServeOptions {
   logger?: FastifyServerOptions['logger'];
   /** Serve the explorer page (default true). */
   page?: boolean;
+  /** Bounds on request size, work, waiting and time (see ServeLimits; defaults in DEFAULT_LIMITS). */
+  limits?: Partial<ServeLimits>;
 }
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
@@ -67,9 +70,14 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     return m;
   };
 
+  const limits = resolveLimits(options.limits);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // A client sending its request slowly (slowloris) is answered 408 and cut off once these run out. Node checks
+    // them on an interval (30 s by default): a tenth of the shorter one keeps the cut close to the limit.
+    requestTimeout: limits.requestTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 10))) },
     return503OnClosing: true,
     // A "__proto__" or "constructor.prototype" key is valid JSON: drop it rather than refuse the body as invalid.
     onProtoPoisoning: 'remove',
@@ -162,7 +170,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     return reply.code(e.status).send(e.body());
   });
 
-  registerEmbeddingRoutes(app, metrics, findModel);
+  registerEmbeddingRoutes(app, metrics, findModel, limits);
 
   const modelObject = (m: ServedModel) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'embedkit' });
   app.get('/v1/models', async () => ({ object: 'list', data: [...models.values()].map(modelObject) }));
