@@ -19,7 +19,11 @@ export interface EncodeResult {
 export interface EncodeOptions {
   /** Aborting it stops the work between inputs and batches; the promise rejects with the signal's reason. */
   signal?: AbortSignal;
-  /** Told each input's token count (as `tokens` will report it) before any model work; what it throws is rejected. */
+  /**
+   * Told the token counts (as `tokens` will report them) of the inputs tokenized so far, in order, after each one;
+   * the last call, with every count, comes before any model work. What it throws rejects the call at once, so a
+   * request over a token limit stops tokenizing as soon as it is known to be over.
+   */
   onTokens?: (tokens: readonly number[]) => void;
 }
 

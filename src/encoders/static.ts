@@ -151,12 +151,14 @@ export class StaticEncoder implements Encoder {
   async encode(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodeResult> {
     const pace = new Pacer(options.signal);
     const words: string[][] = [];
+    const tokens: number[] = [];
     for (const text of texts) {
-      words.push(this.tokenize(text));
+      const list = this.tokenize(text);
+      words.push(list);
+      tokens.push(list.length);
+      options.onTokens?.(tokens);
       await pace.tick();
     }
-    const tokens = words.map((w) => w.length);
-    options.onTokens?.(tokens);
     // A sum of its own: another request may be pooled while this one waits for its next slice.
     const sum = new Float64Array(this.dim);
     const vectors: Float32Array[] = [];

@@ -143,13 +143,13 @@ export class TransformerEncoder implements Encoder {
    */
   async encode(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodeResult> {
     const pace = new Pacer(options.signal);
-    return this.encodeContents(await this.tokenizeAll(texts, this.passagePrefix, pace), pace, options.onTokens);
+    return this.encodeContents(await this.tokenizeAll(texts, this.passagePrefix, pace, options.onTokens), pace);
   }
 
   /** Embeds search queries: `queryPrefix` is put before each text. */
   async encodeQueries(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodeResult> {
     const pace = new Pacer(options.signal);
-    return this.encodeContents(await this.tokenizeAll(texts, this.queryPrefix, pace), pace, options.onTokens);
+    return this.encodeContents(await this.tokenizeAll(texts, this.queryPrefix, pace, options.onTokens), pace);
   }
 
   /** Embeds inputs given as the model's token ids (without special tokens; no prefix is added). */
@@ -160,7 +160,8 @@ export class TransformerEncoder implements Encoder {
         if (!Number.isInteger(id) || id < 0 || id >= size) throw new InvalidArgumentError(`token id ${id} in input ${k} is outside the vocabulary (0..${size - 1})`);
       }
     });
-    return this.encodeContents(inputs, new Pacer(options.signal), options.onTokens);
+    options.onTokens?.(inputs.map((ids) => ids.length + this.specials));
+    return this.encodeContents(inputs, new Pacer(options.signal));
   }
 
   /** Forward passes run so far (one per batch), across every call: shows whether work is still going on. */
@@ -207,8 +208,9 @@ export class TransformerEncoder implements Encoder {
    * into pieces of about SLICE_CHARS and tokenized piece by piece (the same ids, see cutsAtWhitespace), so that
    * no single call holds the event loop for long.
    */
-  private async tokenizeAll(texts: readonly string[], prefix: string, pace: Pacer): Promise<number[][]> {
+  private async tokenizeAll(texts: readonly string[], prefix: string, pace: Pacer, onTokens?: (tokens: readonly number[]) => void): Promise<number[][]> {
     const out: number[][] = [];
+    const counts: number[] = [];
     for (const t of texts) {
       const text = prefix + t;
       if (text.length <= SLICE_CHARS || !this.runtime.cutsAtWhitespace) {
@@ -221,16 +223,21 @@ export class TransformerEncoder implements Encoder {
         }
         out.push(ids);
       }
+      counts.push(out[out.length - 1].length + this.specials);
+      onTokens?.(counts);
       await pace.tick();
     }
     return out;
   }
 
-  private async encodeContents(contents: readonly (readonly number[])[], pace?: Pacer, onTokens?: (tokens: readonly number[]) => void): Promise<EncodeResult> {
-    const specials = this.runtime.prefixIds.length + this.runtime.suffixIds.length;
+  /** Special tokens around every window (e.g. [CLS] and [SEP]), counted once per input in usage. */
+  private get specials(): number {
+    return this.runtime.prefixIds.length + this.runtime.suffixIds.length;
+  }
+
+  private async encodeContents(contents: readonly (readonly number[])[], pace?: Pacer): Promise<EncodeResult> {
     // Usage counts the input's own tokens once: not the special tokens repeated per window, nor the overlaps.
-    const tokens = contents.map((c) => c.length + specials);
-    onTokens?.(tokens);
+    const tokens = contents.map((c) => c.length + this.specials);
     const rows: number[][] = [];
     const owner: number[] = [];
     const weights: number[] = [];

@@ -65,7 +65,10 @@ export function checkCharacters(texts: readonly string[], limits: ServeLimits): 
   }
 }
 
-/** Refuses token counts past OpenAI's limits (and the model's): run by the encoder after tokenizing, before model work. */
+/**
+ * Refuses token counts past OpenAI's limits (and the model's); returns the total. Given to the encoders as onTokens,
+ * it runs after each input is tokenized, so the request total it names is that of the inputs tokenized so far.
+ */
 export function tokenLimitCheck(modelMaxTokens: number): (tokens: readonly number[]) => number {
   const perInput = Math.min(MAX_TOKENS_PER_INPUT, modelMaxTokens);
   return (tokens) => {
