@@ -1,49 +1,16 @@
+import { InvalidArgumentError } from '../errors.ts';
 import { ApiError, invalidRequest } from './api-error.ts';
+import { DEFAULT_LIMITS, type ServeLimits } from './limit-defaults.ts';
 import { MAX_TOKENS_PER_INPUT, MAX_TOKENS_PER_REQUEST } from './schemas.ts';
 
-/**
- * Bounds on what one client can make the server do. Every one is checked before the work it bounds: characters
- * before tokenizing, tokens before any model work (through the encoders' onTokens), the queue before waiting, and
- * the clock while working, so that a hostile or careless request costs little and never holds the others up.
- */
-export interface ServeLimits {
-  /** Characters in one text input; longer: 400 before tokenizing. */
-  maxInputChars: number;
-  /** Characters in all the text inputs of one request; more: 400 before tokenizing. */
-  maxRequestChars: number;
-  /** /v1/embeddings requests one model works on at once; more wait in its queue. */
-  maxConcurrent: number;
-  /** Requests waiting for one model; more: 429 with Retry-After. */
-  maxQueued: number;
-  /** Milliseconds for a whole request (headers and body) to arrive; slower: 408 and the connection closed. */
-  requestTimeoutMs: number;
-  /** Milliseconds for the request line and headers to arrive (at most requestTimeoutMs). */
-  headersTimeoutMs: number;
-  /** Milliseconds /v1/embeddings works on one request, queue included; longer: 503 and the work stopped. */
-  handlerTimeoutMs: number;
-}
-
-/**
- * The defaults. The character bounds sit above OpenAI's token limits (8191 tokens per input, 300 000 per request:
- * about 6 characters per word-vector token, 4 per subword token), so a request within those is never refused for
- * its characters, and a far longer one is refused before it costs anything.
- */
-export const DEFAULT_LIMITS: Readonly<ServeLimits> = {
-  maxInputChars: 65_536,
-  maxRequestChars: 2_097_152,
-  maxConcurrent: 4,
-  maxQueued: 64,
-  requestTimeoutMs: 30_000,
-  headersTimeoutMs: 10_000,
-  handlerTimeoutMs: 60_000,
-};
+export { DEFAULT_LIMITS, LIMIT_HELP, type ServeLimits } from './limit-defaults.ts';
 
 /** The defaults with `given` over them; every value must be a positive integer. */
 export function resolveLimits(given: Partial<ServeLimits> = {}): ServeLimits {
   const limits = { ...DEFAULT_LIMITS };
   for (const [key, value] of Object.entries(given) as [keyof ServeLimits, number | undefined][]) {
     if (value === undefined) continue;
-    if (!Number.isInteger(value) || value < 1) throw new RangeError(`limits.${key} must be a positive integer, got ${value}`);
+    if (!Number.isInteger(value) || value < 1) throw new InvalidArgumentError(`limits.${key} must be a positive integer, got ${value}`);
     limits[key] = value;
   }
   limits.headersTimeoutMs = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);

@@ -20,7 +20,7 @@ function longText(chars: number): string {
     parts.push(p);
     n += p.length + 1;
   }
-  return parts.join(" ");
+  return parts.join(' ');
 }
 
 test('piecesAtWhitespace: pieces join back to the text, each after the first starts at whitespace', () => {
