@@ -11,6 +11,22 @@ export interface EncodeResult {
   tokens: number[];
 }
 
+/**
+ * How a caller bounds one encode call: a signal that stops the work (a server whose client went away), and a check
+ * of the token counts that runs after tokenizing and before any vector is computed, so an input over a limit costs
+ * only its tokenization. Encoders that cannot count tokens before the work (a remote API) may ignore both.
+ */
+export interface EncodeOptions {
+  /** Aborting it stops the work between inputs and batches; the promise rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /**
+   * Told the token counts (as `tokens` will report them) of the inputs tokenized so far, in order, after each one;
+   * the last call, with every count, comes before any model work. What it throws rejects the call at once, so a
+   * request over a token limit stops tokenizing as soon as it is known to be over.
+   */
+  onTokens?: (tokens: readonly number[]) => void;
+}
+
 /** Anything that turns a batch of texts into unit vectors of one dimension: word vectors, a transformer, an API. */
 export interface Encoder {
   /** Stable identifier, e.g. "static:vectors.bin". */
@@ -20,12 +36,12 @@ export interface Encoder {
   /** Longest input, in tokens, the encoder accepts. */
   readonly maxTokens: number;
   /** Encodes a batch of texts. */
-  encode(texts: readonly string[]): Promise<EncodeResult>;
+  encode(texts: readonly string[], options?: EncodeOptions): Promise<EncodeResult>;
   /**
    * Encodes inputs already given as token ids (the OpenAI API accepts int[] and int[][]). Encoders
    * without a token-id vocabulary leave it undefined; ids outside the vocabulary throw InvalidArgumentError.
    */
-  encodeTokenIds?(inputs: readonly (readonly number[])[]): Promise<EncodeResult>;
+  encodeTokenIds?(inputs: readonly (readonly number[])[], options?: EncodeOptions): Promise<EncodeResult>;
 }
 
 /** Scales `v` to unit length in place (a zero vector stays zero) and returns it. */

@@ -4,7 +4,7 @@
  * OpenAI-compatible embeddings API (`RemoteEncoder`).
  * @packageDocumentation
  */
-export type { Encoder, EncodeResult } from './encoder.ts';
+export type { Encoder, EncodeOptions, EncodeResult } from './encoder.ts';
 export { openEncoder, encoderSpecKind, type OpenEncoderOptions, type OpenedEncoder, type EncoderSpecKind } from './open-encoder.ts';
 export { NoKnownWordError, StaticEncoder, type StaticEncoderOptions, type Pooling } from './static.ts';
 export { TransformerEncoder, type TransformerEncoderOptions, type TokenVectors } from './transformer.ts';

@@ -1,5 +1,5 @@
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
-import { normalizeInPlace, type EncodeResult, type Encoder } from './encoder.ts';
+import { normalizeInPlace, type EncodeOptions, type EncodeResult, type Encoder } from './encoder.ts';
 import { VectorCache } from './remote-cache.ts';
 import { DEFAULT_RETRY, postJsonWithRetry, RemoteError, type RetryPolicy } from './remote-http.ts';
 
@@ -125,7 +125,8 @@ export class RemoteEncoder implements Encoder {
     return this.knownDim;
   }
 
-  async encode(texts: readonly string[]): Promise<EncodeResult> {
+  /** `options.signal` stops batches not yet sent (one in flight finishes); token counts come only with the answers. */
+  async encode(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodeResult> {
     const vectors: Float32Array[] = new Array(texts.length);
     const tokens: number[] = new Array(texts.length);
     // Each distinct text is fetched once, however often it occurs.
@@ -141,7 +142,10 @@ export class RemoteEncoder implements Encoder {
     );
     await Promise.all(
       this.batches(missing).map(async (batch) => {
-        const answer = await this.slots.run(() => this.request(batch));
+        const answer = await this.slots.run(() => {
+          options.signal?.throwIfAborted();
+          return this.request(batch);
+        });
         await Promise.all(
           batch.map(async (text, k) => {
             for (const i of slotsOf.get(text)!) [vectors[i], tokens[i]] = [answer.vectors[k], answer.tokens[k]];

@@ -2,7 +2,8 @@ import { InvalidArgumentError } from '../errors.ts';
 import { getTokenizer, type Tokenizer, type TokenizerName } from '../text/tokenize.ts';
 import { tokenizerForScript } from '../text/script.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
-import { normalizeInPlace, type EncodeResult, type Encoder } from './encoder.ts';
+import { normalizeInPlace, type EncodeOptions, type EncodeResult, type Encoder } from './encoder.ts';
+import { Pacer } from './pace.ts';
 
 /** How word vectors combine into a text vector: their mean, or SIF (frequency-weighted, common component removed). */
 export type Pooling = 'mean' | 'sif';
@@ -143,8 +144,37 @@ export class StaticEncoder implements Encoder {
     return this.tokenize(text);
   }
 
-  async encode(texts: readonly string[]): Promise<EncodeResult> {
-    return this.encodeSync(texts);
+  /**
+   * Encodes like encodeSync, in slices that leave the event loop free between them (see Pacer): every text is
+   * tokenized first, `options.onTokens` sees the counts, and only then are vectors pooled.
+   */
+  async encode(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodeResult> {
+    const pace = new Pacer(options.signal);
+    const words: string[][] = [];
+    const tokens: number[] = [];
+    for (const text of texts) {
+      const list = this.tokenize(text);
+      words.push(list);
+      tokens.push(list.length);
+      options.onTokens?.(tokens);
+      await pace.tick();
+    }
+    // A sum of its own: another request may be pooled while this one waits for its next slice.
+    const sum = new Float64Array(this.dim);
+    const vectors: Float32Array[] = [];
+    for (let i = 0; i < words.length; i++) {
+      const list = words[i];
+      sum.fill(0);
+      let total = 0;
+      for (let k = 0; k < list.length; k++) {
+        total += this.addWord(sum, list[k]);
+        if ((k & 1023) === 1023) await pace.tick();
+      }
+      if (total === 0) throw new NoKnownWordError(i, texts[i]);
+      vectors.push(this.finish(sum, total));
+      await pace.tick();
+    }
+    return { vectors, tokens };
   }
 
   /** The synchronous core of encode (static pooling does no I/O); throws NoKnownWordError for a text without a known word. */
@@ -165,49 +195,52 @@ export class StaticEncoder implements Encoder {
     const words = this.tokenize(text);
     this.sum.fill(0);
     let total = 0;
-    for (const word of words) total += this.addWord(word);
-    return { vector: total === 0 ? null : this.finish(total), tokens: words.length };
+    for (const word of words) total += this.addWord(this.sum, word);
+    return { vector: total === 0 ? null : this.finish(this.sum, total), tokens: words.length };
   }
 
-  async encodeTokenIds(inputs: readonly (readonly number[])[]): Promise<EncodeResult> {
+  async encodeTokenIds(inputs: readonly (readonly number[])[], options: EncodeOptions = {}): Promise<EncodeResult> {
     const size = this.embeddings.size;
+    const pace = new Pacer(options.signal);
+    const tokens = inputs.map((ids) => ids.length);
+    options.onTokens?.(tokens);
+    const sum = new Float64Array(this.dim);
     const vectors: Float32Array[] = [];
-    const tokens: number[] = [];
-    inputs.forEach((ids, k) => {
-      this.sum.fill(0);
+    for (let k = 0; k < inputs.length; k++) {
+      sum.fill(0);
       let total = 0;
-      for (const id of ids) {
+      for (const id of inputs[k]) {
         if (!Number.isInteger(id) || id < 0 || id >= size) {
           throw new InvalidArgumentError(`token id ${id} in input ${k} is outside the vocabulary (0..${size - 1})`);
         }
-        total += this.addRow(id);
+        total += this.addRow(sum, id);
       }
-      tokens.push(ids.length);
-      vectors.push(this.finish(total));
-    });
+      vectors.push(this.finish(sum, total));
+      await pace.tick();
+    }
     return { vectors, tokens };
   }
 
   /** Adds the word's weighted vector to the sum; returns the weight used (0 when the word is unknown). */
-  private addWord(word: string): number {
+  private addWord(sum: Float64Array, word: string): number {
     const vocab = this.embeddings.vocab;
     let i = vocab.indexOf(word);
     if (i < 0) {
       const lower = word.toLowerCase();
       if (lower !== word) i = vocab.indexOf(lower);
     }
-    if (i >= 0) return this.addRow(i);
+    if (i >= 0) return this.addRow(sum, i);
     const v = this.subwordVector(word);
     if (!v) return 0;
     // An unknown word is rarer than any vocabulary word: p(w) ≈ 0, so its SIF weight a/(a+p) is 1, as in mean pooling.
-    addScaled(this.sum, v, 0, this.dim, 1);
+    addScaled(sum, v, 0, this.dim, 1);
     return 1;
   }
 
-  private addRow(i: number): number {
+  private addRow(sum: Float64Array, i: number): number {
     const w = this.weights ? this.weights[i] : 1;
     // Index the matrix directly: a subarray view per word was a visible cost under load.
-    addScaled(this.sum, this.embeddings.vectors, i * this.dim, this.dim, w);
+    addScaled(sum, this.embeddings.vectors, i * this.dim, this.dim, w);
     return w;
   }
 
@@ -228,8 +261,8 @@ export class StaticEncoder implements Encoder {
    * The text's vector from the sum: the weighted mean, less its common component, at unit length. Removing a
    * projection and normalizing ignore scale, so the sum is never divided by the total weight.
    */
-  private finish(total: number): Float32Array {
-    const { sum, dim } = this;
+  private finish(sum: Float64Array, total: number): Float32Array {
+    const { dim } = this;
     const out = new Float32Array(dim);
     if (total === 0) return out;
     if (this.component) {

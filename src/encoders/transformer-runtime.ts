@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { EmbedkitError } from '../errors.ts';
 import { importOptional } from '../util/optional-import.ts';
 import type { ModelDirectory } from './transformer-model-dir.ts';
@@ -18,6 +20,13 @@ export interface HiddenStates {
 export interface TransformerRuntime {
   /** Token ids of `text` without the model's special tokens. */
   tokenize(text: string): number[];
+  /**
+   * Whether a text cut just before a whitespace character tokenizes, piece by piece, to the same ids as whole: true
+   * for tokenizers that split words at whitespace and normalize character by character (BERT's WordPiece), so that
+   * a long text can be tokenized in slices; false for the others (SentencePiece, byte-level BPE: spaces are part
+   * of their tokens).
+   */
+  readonly cutsAtWhitespace: boolean;
   /** Special tokens the model puts before and after a text (e.g. [CLS] and [SEP]). */
   readonly prefixIds: readonly number[];
   readonly suffixIds: readonly number[];
@@ -92,6 +101,7 @@ export async function loadRuntime(model: ModelDirectory, options: RuntimeOptions
 
   return {
     tokenize: (text) => tokenizer.encode(text, { add_special_tokens: false }),
+    cutsAtWhitespace: cutsAtWhitespace(model.dir),
     prefixIds,
     suffixIds,
     padId,
@@ -120,6 +130,34 @@ export async function loadRuntime(model: ModelDirectory, options: RuntimeOptions
       await net.dispose();
     },
   };
+}
+
+/** Pre-tokenizers that split at every whitespace character, and normalizers that work on one character at a time. */
+const WHITESPACE_PRE_TOKENIZERS = new Set(['BertPreTokenizer', 'Whitespace', 'WhitespaceSplit']);
+const CHARACTER_NORMALIZERS = new Set(['BertNormalizer', 'Lowercase', 'StripAccents', 'NFC', 'NFD', 'NFKC', 'NFKD', 'Strip']);
+
+/** Read from tokenizer.json: see TransformerRuntime.cutsAtWhitespace. Anything unrecognised answers false. */
+function cutsAtWhitespace(dir: string): boolean {
+  try {
+    const json = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as { normalizer?: Step | null; pre_tokenizer?: Step | null; added_tokens?: { content?: string }[] };
+    const steps = (s: Step | null | undefined): Step[] => (!s ? [] : s.type === 'Sequence' ? (s.normalizers ?? s.pretokenizers ?? []).flatMap(steps) : [s]);
+    const pre = steps(json.pre_tokenizer);
+    return (
+      pre.length > 0 &&
+      pre.every((s) => WHITESPACE_PRE_TOKENIZERS.has(s.type)) &&
+      steps(json.normalizer).every((s) => CHARACTER_NORMALIZERS.has(s.type)) &&
+      // An added token with a space in it could be matched across a cut.
+      (json.added_tokens ?? []).every((t) => !/\s/.test(t.content ?? ''))
+    );
+  } catch {
+    return false;
+  }
+}
+
+interface Step {
+  type: string;
+  normalizers?: Step[];
+  pretokenizers?: Step[];
 }
 
 function indexOfSequence(haystack: readonly number[], needle: readonly number[]): number {

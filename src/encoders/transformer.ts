@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import { InvalidArgumentError } from '../errors.ts';
-import type { EncodeResult, Encoder } from './encoder.ts';
+import type { EncodeOptions, EncodeResult, Encoder } from './encoder.ts';
+import { Pacer } from './pace.ts';
 import { readModelDirectory, TRANSFORMER_POOLINGS, type ModelDirectory, type TransformerPooling } from './transformer-model-dir.ts';
 import { poolRow, tokenRows } from './transformer-pooling.ts';
 import { loadRuntime, type HiddenStates, type TransformerRuntime } from './transformer-runtime.ts';
@@ -77,6 +78,7 @@ export class TransformerEncoder implements Encoder {
   private readonly maxBatch: number;
   /** Forward passes run one at a time: concurrent requests would only compete for the same cores. */
   private queue: Promise<unknown> = Promise.resolve();
+  private batches = 0;
 
   private constructor(
     /** The model directory's files and settings. */
@@ -134,25 +136,37 @@ export class TransformerEncoder implements Encoder {
     return { ids, tokens: ids.map((id) => this.runtime.tokenString(id)) };
   }
 
-  /** Embeds passages (documents): `passagePrefix` is put before each text. */
-  async encode(texts: readonly string[]): Promise<EncodeResult> {
-    return this.encodeContents(texts.map((t) => this.runtime.tokenize(this.passagePrefix + t)));
+  /**
+   * Embeds passages (documents): `passagePrefix` is put before each text. Every text is tokenized (in slices that
+   * leave the event loop free, see Pacer) before `options.onTokens` sees the counts and any batch runs; the signal is
+   * checked between slices and between batches.
+   */
+  async encode(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodeResult> {
+    const pace = new Pacer(options.signal);
+    return this.encodeContents(await this.tokenizeAll(texts, this.passagePrefix, pace, options.onTokens), pace);
   }
 
   /** Embeds search queries: `queryPrefix` is put before each text. */
-  async encodeQueries(texts: readonly string[]): Promise<EncodeResult> {
-    return this.encodeContents(texts.map((t) => this.runtime.tokenize(this.queryPrefix + t)));
+  async encodeQueries(texts: readonly string[], options: EncodeOptions = {}): Promise<EncodeResult> {
+    const pace = new Pacer(options.signal);
+    return this.encodeContents(await this.tokenizeAll(texts, this.queryPrefix, pace, options.onTokens), pace);
   }
 
   /** Embeds inputs given as the model's token ids (without special tokens; no prefix is added). */
-  async encodeTokenIds(inputs: readonly (readonly number[])[]): Promise<EncodeResult> {
+  async encodeTokenIds(inputs: readonly (readonly number[])[], options: EncodeOptions = {}): Promise<EncodeResult> {
     const size = this.runtime.vocabSize;
     inputs.forEach((ids, k) => {
       for (const id of ids) {
         if (!Number.isInteger(id) || id < 0 || id >= size) throw new InvalidArgumentError(`token id ${id} in input ${k} is outside the vocabulary (0..${size - 1})`);
       }
     });
-    return this.encodeContents(inputs);
+    options.onTokens?.(inputs.map((ids) => ids.length + this.specials));
+    return this.encodeContents(inputs, new Pacer(options.signal));
+  }
+
+  /** Forward passes run so far (one per batch), across every call: shows whether work is still going on. */
+  get batchesRun(): number {
+    return this.batches;
   }
 
   /**
@@ -189,8 +203,41 @@ export class TransformerEncoder implements Encoder {
     await this.runtime.dispose();
   }
 
-  private async encodeContents(contents: readonly (readonly number[])[]): Promise<EncodeResult> {
-    const specials = this.runtime.prefixIds.length + this.runtime.suffixIds.length;
+  /**
+   * Token ids of each text with `prefix` before it. A long text whose tokenizer allows it is cut before whitespace
+   * into pieces of about SLICE_CHARS and tokenized piece by piece (the same ids, see cutsAtWhitespace), so that
+   * no single call holds the event loop for long.
+   */
+  private async tokenizeAll(texts: readonly string[], prefix: string, pace: Pacer, onTokens?: (tokens: readonly number[]) => void): Promise<number[][]> {
+    const out: number[][] = [];
+    const counts: number[] = [];
+    for (const t of texts) {
+      const text = prefix + t;
+      if (text.length <= SLICE_CHARS || !this.runtime.cutsAtWhitespace) {
+        out.push(this.runtime.tokenize(text));
+      } else {
+        const ids: number[] = [];
+        for (const piece of piecesAtWhitespace(text, SLICE_CHARS)) {
+          for (const id of this.runtime.tokenize(piece)) ids.push(id);
+          await pace.tick();
+        }
+        out.push(ids);
+      }
+      counts.push(out[out.length - 1].length + this.specials);
+      onTokens?.(counts);
+      await pace.tick();
+    }
+    return out;
+  }
+
+  /** Special tokens around every window (e.g. [CLS] and [SEP]), counted once per input in usage. */
+  private get specials(): number {
+    return this.runtime.prefixIds.length + this.runtime.suffixIds.length;
+  }
+
+  private async encodeContents(contents: readonly (readonly number[])[], pace?: Pacer): Promise<EncodeResult> {
+    // Usage counts the input's own tokens once: not the special tokens repeated per window, nor the overlaps.
+    const tokens = contents.map((c) => c.length + this.specials);
     const rows: number[][] = [];
     const owner: number[] = [];
     const weights: number[] = [];
@@ -203,9 +250,13 @@ export class TransformerEncoder implements Encoder {
     });
     // Rows that are never run (empty) keep the zero vector, as the Encoder contract asks for an input with no token.
     const pooled: Float32Array[] = rows.map(() => new Float32Array(this.dim));
-    await this.runRows(rows, (h, r, row) => {
-      pooled[row] = poolRow(h, r, rows[row].length, this.pooling);
-    });
+    await this.runRows(
+      rows,
+      (h, r, row) => {
+        pooled[row] = poolRow(h, r, rows[row].length, this.pooling);
+      },
+      pace,
+    );
     const vectors: Float32Array[] = [];
     let next = 0;
     contents.forEach((_, input) => {
@@ -213,8 +264,7 @@ export class TransformerEncoder implements Encoder {
       while (next < owner.length && owner[next] === input) next++;
       vectors.push(combineWindows(pooled.slice(from, next), weights.slice(from, next)));
     });
-    // Usage counts the input's own tokens once: not the special tokens repeated per window, nor the overlaps.
-    return { vectors, tokens: contents.map((c) => c.length + specials) };
+    return { vectors, tokens };
   }
 
   private spans(count: number): WindowSpan[] {
@@ -227,7 +277,7 @@ export class TransformerEncoder implements Encoder {
   }
 
   /** Runs `rows` in token-budget batches, one forward pass at a time; `visit` sees each row's place in its batch. */
-  private async runRows(rows: readonly number[][], visit: (h: HiddenStates, rowInBatch: number, row: number) => void): Promise<void> {
+  private async runRows(rows: readonly number[][], visit: (h: HiddenStates, rowInBatch: number, row: number) => void, pace?: Pacer): Promise<void> {
     // An empty row (an empty text, for a tokenizer that adds no special tokens) has nothing to run.
     const nonEmpty = rows.flatMap((r, i) => (r.length > 0 ? [i] : []));
     const batches = planBatches(
@@ -236,7 +286,13 @@ export class TransformerEncoder implements Encoder {
       this.maxBatch,
     ).map((batch) => batch.map((k) => nonEmpty[k]));
     for (const batch of batches) {
-      const run = this.queue.then(() => this.runtime.run(batch.map((i) => rows[i])));
+      // Between batches: a caller that has gone away (or run out of time) stops here, before the next forward pass.
+      await pace?.tick();
+      const run = this.queue.then(() => {
+        pace?.check(); // the signal may have fired while earlier requests' batches ran
+        this.batches++;
+        return this.runtime.run(batch.map((i) => rows[i]));
+      });
       this.queue = run.catch(() => undefined);
       const h = await run;
       batch.forEach((row, r) => visit(h, r, row));
@@ -245,6 +301,25 @@ export class TransformerEncoder implements Encoder {
 }
 
 /** The window in which position `p` lies farthest from either edge (an edge token sees context on one side only). */
+/** Characters per tokenizer call when a long text is tokenized in pieces. */
+const SLICE_CHARS = 2048;
+
+/** `text` cut just before a whitespace character about every `size` characters (a piece runs on to the next whitespace). */
+export function piecesAtWhitespace(text: string, size: number): string[] {
+  const pieces: string[] = [];
+  let start = 0;
+  while (text.length - start > size) {
+    const rest = text.slice(start + size);
+    const at = rest.search(/\s/);
+    if (at < 0) break;
+    const cut = start + size + at;
+    pieces.push(text.slice(start, cut));
+    start = cut;
+  }
+  pieces.push(text.slice(start));
+  return pieces;
+}
+
 function mostCentralWindow(p: number, spans: readonly WindowSpan[]): number {
   let best = 0;
   let bestMargin = -1;

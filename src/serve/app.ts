@@ -4,6 +4,8 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOpt
 import { ApiError, invalidRequest, modelNotFound, toApiError } from './api-error.ts';
 import { sendClientError } from './client-error.ts';
 import { defaultAllowedHosts, hostMatcher } from './host-check.ts';
+import { resolveLimits, type ServeLimits } from './limits.ts';
+import { OffThreadJson } from './json-off-thread.ts';
 import { Metrics } from './metrics.ts';
 import type { ServedModel } from './models.ts';
 import { registerEmbeddingRoutes } from './routes/embeddings.ts';
@@ -28,9 +30,13 @@ export interface ServeOptions {
   logger?: FastifyServerOptions['logger'];
   /** Serve the explorer page (default true). */
   page?: boolean;
+  /** Bounds on request size, work, waiting and time (see ServeLimits; defaults in DEFAULT_LIMITS). */
+  limits?: Partial<ServeLimits>;
 }
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
+/** JSON bodies at least this long are parsed in a worker thread (about 1 ms of parsing on the event loop below it). */
+const OFF_THREAD_JSON_CHARS = 256 * 1024;
 /** Longest request target accepted (longer: 414); Node's 16 KiB header limit (431) covers longer still. */
 const MAX_URL_LENGTH = 8192;
 
@@ -67,9 +73,14 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     return m;
   };
 
+  const limits = resolveLimits(options.limits);
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    // A client sending its request slowly (slowloris) is answered 408 and cut off once these run out. Node checks
+    // them on an interval (30 s by default): a tenth of the shorter one keeps the cut close to the limit.
+    requestTimeout: limits.requestTimeoutMs,
+    http: { headersTimeout: limits.headersTimeoutMs, connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(limits.headersTimeoutMs / 10))) },
     return503OnClosing: true,
     // A "__proto__" or "constructor.prototype" key is valid JSON: drop it rather than refuse the body as invalid.
     onProtoPoisoning: 'remove',
@@ -90,6 +101,19 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
   });
   // Only JSON bodies: without this, fastify would hand a text/plain body to the handlers as a string.
   app.removeContentTypeParser('text/plain');
+  // Large JSON bodies are parsed off the event loop; small ones (nearly all) by fastify's own parser, in place.
+  const inPlace = app.getDefaultJsonParser('remove', 'remove');
+  const offThread = new OffThreadJson();
+  app.addHook('onClose', () => offThread.close());
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    const text = body as string; // parseAs: 'string'
+    if (text.length < OFF_THREAD_JSON_CHARS) return inPlace(request, text, done);
+    offThread.parse(text).then(
+      (value) => done(null, value),
+      (err: Error) => done(err, undefined),
+    );
+  });
   const metrics = new Metrics();
   const methodsByPath = new Map<string, Set<string>>();
   app.addHook('onRoute', (route) => {
@@ -162,7 +186,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     return reply.code(e.status).send(e.body());
   });
 
-  registerEmbeddingRoutes(app, metrics, findModel);
+  registerEmbeddingRoutes(app, metrics, findModel, limits);
 
   const modelObject = (m: ServedModel) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'embedkit' });
   app.get('/v1/models', async () => ({ object: 'list', data: [...models.values()].map(modelObject) }));

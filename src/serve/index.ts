@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export { createApp, startServer, DEFAULT_BODY_LIMIT, type ServeOptions, type RunningServer } from './app.ts';
+export { DEFAULT_LIMITS, type ServeLimits } from './limits.ts';
 export { staticModel, openServedModel, loadServedModels, type ServedModel } from './models.ts';

@@ -3,13 +3,14 @@ import { EmbedkitError, InvalidArgumentError } from '../../errors.ts';
 import type { Pooling } from '../../encoders/static.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import type { RunningServer, ServeOptions } from '../../serve/app.ts';
+import { DEFAULT_LIMITS, LIMIT_HELP, type ServeLimits } from '../../serve/limit-defaults.ts';
 import { examples } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
 import { drainOnTerminate } from '../interrupt.ts';
 import { remoteApiKey } from '../remote-key.ts';
 
 /** Options `serve` and `start` share: where to listen, who may call, how texts are encoded. */
-export interface ServeFlags {
+export interface ServeFlags extends Partial<ServeLimits> {
   host: string;
   port: number;
   apiKey?: string[];
@@ -29,8 +30,27 @@ function port(v: string): number {
   return n;
 }
 
+const kebab = (s: string) => s.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
+const LIMIT_KEYS = Object.keys(DEFAULT_LIMITS) as (keyof ServeLimits)[];
+
+/** A flag per server limit, named after it (maxInputChars: --max-input-chars), with its help and default. */
+function withLimitOptions(cmd: Command): Command {
+  for (const key of LIMIT_KEYS) {
+    const flag = `--${kebab(key)}`;
+    cmd.option(`${flag} <n>`, `${LIMIT_HELP[key]} (default ${DEFAULT_LIMITS[key]})`, positiveInt(flag));
+  }
+  return cmd;
+}
+
+/** The limits the flags set (commander gives --max-input-chars as maxInputChars, the limit's own name). */
+export function limitsFrom(flags: Partial<ServeLimits>): Partial<ServeLimits> {
+  const out: Partial<ServeLimits> = {};
+  for (const key of LIMIT_KEYS) if (flags[key] !== undefined) out[key] = flags[key];
+  return out;
+}
+
 export function withServeOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--host <host>', 'interface to listen on (0.0.0.0 for every interface)', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0 picks a free one)', port, 8080)
     .option('--api-key <key>', 'require "Authorization: Bearer KEY" on the API (repeatable; default: $EMBEDKIT_API_KEY, comma-separated)', (v: string, prev: string[] = []) => [...prev, v])
@@ -38,7 +58,8 @@ export function withServeOptions(cmd: Command): Command {
     .option('--allowed-hosts <names>', 'Host names answered besides localhost (comma-separated; *.example.org for subdomains; * for any)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((h) => h.trim()).filter((h) => h !== '')])
     .addOption(new Option('--tokenizer <name>', 'how texts split into words (auto: jieba for Chinese vocabularies, else unicode)').choices(['auto', ...TOKENIZER_NAMES]).default('auto'))
     .addOption(new Option('--pooling <how>', 'how word vectors combine into a text vector').choices(['mean', 'sif']).default('mean'))
-    .option('--body-limit <bytes>', 'largest request body (default 8 MiB)', positiveInt('--body-limit'))
+    .option('--body-limit <bytes>', 'largest request body (default 8 MiB)', positiveInt('--body-limit'));
+  return withLimitOptions(cmd)
     .option('--limit <n>', 'load only the first N vectors of each model', positiveInt('--limit'))
     .option('--log', 'log every request (JSON lines on stdout)')
     .option('--json', 'once listening, print one JSON line on stdout: the URL and the models');
@@ -93,6 +114,7 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
         cors: flags.cors,
         allowedHosts: flags.allowedHosts,
         bodyLimit: flags.bodyLimit,
+        limits: limitsFrom(flags),
         logger: flags.log ? true : false,
       }),
     flags,

@@ -1,19 +1,39 @@
 import { endianness } from 'node:os';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { InvalidArgumentError } from '../../errors.ts';
-import type { EncodeResult } from '../../encoders/encoder.ts';
+import type { EncodeOptions, EncodeResult } from '../../encoders/encoder.ts';
+import { Pacer } from '../../encoders/pace.ts';
 import { NoKnownWordError } from '../../encoders/static.ts';
 import { allFinite } from '../../formats/finite-values.ts';
 import { ApiError, invalidRequest } from '../api-error.ts';
+import { checkCharacters, handlerTimedOut, modelBusy, tokenLimitCheck, type ServeLimits } from '../limits.ts';
 import type { Metrics } from '../metrics.ts';
+import { ModelGate } from '../model-gate.ts';
 import type { ServedModel } from '../models.ts';
-import { describeIssue, embeddingsRequest, MAX_INPUTS, MAX_TOKENS_PER_INPUT, MAX_TOKENS_PER_REQUEST } from '../schemas.ts';
+import { describeIssue, embeddingsRequest, MAX_INPUTS } from '../schemas.ts';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
-/** POST /v1/embeddings and /embeddings: OpenAI's request and response, on the served encoders. */
-export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, findModel: (name: string) => ServedModel): void {
-  const handler = async (body: unknown) => {
+/** The client closed its connection before the answer: the work for it stops, and nothing can be sent. */
+class ClientGone extends ApiError {
+  constructor() {
+    super(499, 'The client closed the connection before the answer was ready.', 'invalid_request_error', null, 'client_closed_request');
+  }
+}
+
+/**
+ * POST /v1/embeddings and /embeddings: OpenAI's request and response, on the served encoders, within `limits`:
+ * characters checked before tokenizing, tokens before model work, a per-model gate (429 beyond its queue), and one
+ * signal that stops the work when the client leaves or the handler's time runs out.
+ */
+export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, findModel: (name: string) => ServedModel, limits: ServeLimits): void {
+  const gates = new Map<string, ModelGate>();
+  const gateOf = (name: string) => {
+    let gate = gates.get(name);
+    if (!gate) gates.set(name, (gate = new ModelGate(limits.maxConcurrent, limits.maxQueued)));
+    return gate;
+  };
+  const handler = async (body: unknown, reply: FastifyReply, signal: AbortSignal) => {
     const parsed = embeddingsRequest.safeParse(body);
     if (!parsed.success) {
       // Name the missing model as OpenAI does before anything else.
@@ -35,38 +55,55 @@ export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, 
     if (dims !== undefined && (dims < 1 || dims > encoder.dim)) {
       throw invalidRequest(`'$.dimensions' is invalid: it must be between 1 and ${encoder.dim} for model ${model.name}, got ${dims}.`, 'dimensions');
     }
+    const texts = typeof inputs[0] === 'string';
+    if (texts) {
+      if ((inputs as string[]).some((s) => s === '')) throw invalidRequest("'$.input' is invalid: an input must not be an empty string.", 'input');
+      checkCharacters(inputs as string[], limits);
+    } else {
+      if (!encoder.encodeTokenIds) throw invalidRequest(`model ${model.name} does not accept token ids; send text`, 'input');
+      if ((inputs as number[][]).some((ids) => ids.length === 0)) throw invalidRequest("'$.input' is invalid: a token array must not be empty.", 'input');
+    }
 
+    const entered = gateOf(model.name).enter(signal);
+    if (!entered) {
+      reply.header('retry-after', '1');
+      throw modelBusy(model.name, limits);
+    }
+    const release = await entered;
+    const checkTokens = tokenLimitCheck(encoder.maxTokens);
+    const options: EncodeOptions = { signal, onTokens: checkTokens };
     let result: EncodeResult;
     try {
-      if (typeof inputs[0] === 'string') {
-        if ((inputs as string[]).some((s) => s === '')) throw invalidRequest("'$.input' is invalid: an input must not be an empty string.", 'input');
-        result = await encoder.encode(inputs as string[]);
-      } else {
-        if (!encoder.encodeTokenIds) throw invalidRequest(`model ${model.name} does not accept token ids; send text`, 'input');
-        if ((inputs as number[][]).some((ids) => ids.length === 0)) throw invalidRequest("'$.input' is invalid: a token array must not be empty.", 'input');
-        result = await encoder.encodeTokenIds(inputs as number[][]);
-      }
+      result = texts ? await encoder.encode(inputs as string[], options) : await encoder.encodeTokenIds!(inputs as number[][], options);
     } catch (err) {
       if (err instanceof NoKnownWordError) throw invalidRequest(`'$.input' is invalid: ${err.message}.`, 'input', 'no_known_words');
       if (err instanceof InvalidArgumentError) throw invalidRequest(err.message, 'input');
       throw err;
+    } finally {
+      release();
     }
-    const perInputLimit = Math.min(MAX_TOKENS_PER_INPUT, encoder.maxTokens);
-    let total = 0;
-    result.tokens.forEach((n, i) => {
-      if (n > perInputLimit) {
-        throw invalidRequest(`This model's maximum context length is ${perInputLimit} tokens, however input ${i} has ${n} tokens. Please reduce the length of the input.`, 'input', 'context_length_exceeded');
-      }
-      total += n;
-    });
-    if (total > MAX_TOKENS_PER_REQUEST) {
-      throw invalidRequest(`Requested ${total} tokens, max ${MAX_TOKENS_PER_REQUEST} tokens per request.`, 'input', 'max_tokens_per_request');
-    }
+    // Again on the result, for encoders that count tokens only as they work (a remote API).
+    const total = checkTokens(result.tokens);
     metrics.observeEmbeddings(model.name, inputs.length, total);
-    return serializeResponse(result.vectors, dims, req.encoding_format === 'base64', model.name, total);
+    return serializeResponse(result.vectors, dims, req.encoding_format === 'base64', model.name, total, new Pacer(signal));
   };
   for (const url of ['/v1/embeddings', '/embeddings']) {
-    app.post(url, async (request, reply) => reply.header('content-type', 'application/json; charset=utf-8').send(await handler(request.body)));
+    app.post(url, async (request, reply) => {
+      const stop = new AbortController();
+      // The response closes before it has finished only when the client has gone away.
+      const onClose = () => {
+        if (!reply.raw.writableFinished) stop.abort(new ClientGone());
+      };
+      reply.raw.once('close', onClose);
+      const timer = setTimeout(() => stop.abort(handlerTimedOut(limits)), limits.handlerTimeoutMs);
+      try {
+        const body = await handler(request.body, reply, stop.signal);
+        return reply.header('content-type', 'application/json; charset=utf-8').send(body);
+      } finally {
+        clearTimeout(timer);
+        reply.raw.off('close', onClose);
+      }
+    });
   }
 }
 
@@ -75,16 +112,20 @@ export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, 
  * building (then stringifying) an object tree and an Array copy of every vector. Float32 values print as the
  * shortest decimal that reads back to the same double, as JSON.stringify would print them.
  */
-function serializeResponse(vectors: readonly Float32Array[], dims: number | undefined, base64: boolean, model: string, tokens: number): string {
-  const items = vectors.map((v, index) => {
+async function serializeResponse(vectors: readonly Float32Array[], dims: number | undefined, base64: boolean, model: string, tokens: number, pace: Pacer): Promise<string> {
+  const items: string[] = [];
+  for (let index = 0; index < vectors.length; index++) {
+    const v = vectors[index];
     const vec = dims !== undefined && dims < v.length ? truncate(v, dims) : v;
     // NaN is not JSON (clients fail on the whole body) and is no answer in base64 either: refuse the request.
     if (!allFinite(vec)) {
       throw new ApiError(500, `The model ${JSON.stringify(model)} gave a vector that is not finite (NaN or infinity) for input ${index}; the model's vectors are damaged.`, 'server_error', 'input', 'non_finite_vector');
     }
     const embedding = base64 ? `"${toBase64(vec)}"` : `[${vec.join(',')}]`;
-    return `{"object":"embedding","index":${index},"embedding":${embedding}}`;
-  });
+    items.push(`{"object":"embedding","index":${index},"embedding":${embedding}}`);
+    // Printing thousands of vectors as decimals takes a while: leave turns to other requests between them.
+    await pace.tick();
+  }
   return `{"object":"list","data":[${items.join(',')}],"model":${JSON.stringify(model)},"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`;
 }
 
