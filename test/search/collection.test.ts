@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { openEncoder } from '../../src/encoders/open-encoder.ts';
-import { NoKnownWordError } from '../../src/encoders/static.ts';
+import { NoKnownWordError, type StaticEncoder } from '../../src/encoders/static.ts';
 import { EncoderMismatchError, FilterError, CollectionNotFoundError, openCollection, type Collection } from '../../src/search/index.ts';
 import { cleanup, cosine, licenseLines, licenseModel, tempDir } from './helpers.ts';
 
@@ -22,10 +22,10 @@ before(async () => {
   collection = await openCollection(join(dir, 'licenses'), { model, pooling: 'sif' });
   const added = await collection.add(docs, { batchSize: 1000 });
   assert.equal(added.docs, docs.length);
-  const encoder = await openEncoder(model, { pooling: 'sif' });
+  const encoder = (await openEncoder(model, { pooling: 'sif' })) as StaticEncoder;
   vectors = docs.map((d) => {
     try {
-      return encoder.encodeSync!(d.text ? [d.text] : []).vectors[0];
+      return encoder.encodeSync([d.text]).vectors[0];
     } catch (err) {
       if (err instanceof NoKnownWordError) return null;
       throw err;
