@@ -179,7 +179,7 @@ export async function ingestFiles(collection: Collection, paths: readonly string
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const reports: FileReport[] = [];
   // Files whose documents are all queued: each completes once the documents before its end are committed.
-  const queued: { report: FileReport; endDoc: number; bytes: number }[] = [];
+  const queued: { report: FileReport; startDoc: number; endDoc: number; startBytes: number; size: number }[] = [];
   let docsQueued = 0;
   let bytes = 0;
   let failedFiles = 0;
@@ -219,12 +219,12 @@ export async function ingestFiles(collection: Collection, paths: readonly string
       const report: FileReport = { path, kind, status: 'completed', docs: unique.length, duplicates: docs.length - unique.length };
       docs = unique;
       reports.push(report);
-      for (const doc of docs) yield doc;
+      queued.push({ report, startDoc: docsQueued, endDoc: docsQueued + docs.length, startBytes: bytes, size: sizes[i] });
       docsQueued += docs.length;
       bytes += sizes[i];
-      queued.push({ report, endDoc: docsQueued, bytes });
-      // A file with no documents completes at once.
+      // A file with no documents completes as soon as those before it are committed.
       if (docs.length === 0) settle(lastCommitted);
+      for (const doc of docs) yield doc;
     }
   }
   let lastCommitted = 0;
@@ -233,15 +233,12 @@ export async function ingestFiles(collection: Collection, paths: readonly string
     onProgress: (p) => {
       lastCommitted = p.docs;
       settle(p.docs);
-      const committedBytes = queued.length ? bytesBefore(queued[0]) : bytes;
-      options.onProgress?.({ ...p, bytes: committedBytes, totalBytes, files: completed, failedFiles });
+      // Bytes of the files committed, plus the committed share of the file in progress.
+      const first = queued[0];
+      const committedBytes = first ? first.startBytes + (first.size * (p.docs - first.startDoc)) / Math.max(1, first.endDoc - first.startDoc) : bytes;
+      options.onProgress?.({ ...p, bytes: Math.round(committedBytes), totalBytes, files: completed, failedFiles });
     },
   });
   settle(Infinity);
   return { ...result, files: reports };
-
-  function bytesBefore(first: { bytes: number; report: FileReport }): number {
-    // Bytes of files fully committed: everything queued before the first file still waiting.
-    return first.bytes - sizes[files.indexOf(first.report.path)];
-  }
 }
