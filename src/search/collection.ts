@@ -167,6 +167,12 @@ export interface CollectionInfo {
   createdAt: string;
 }
 
+/** What add() knows is stored: passage id → hash, by document, as of a table version. */
+interface StoredPassages {
+  version: number;
+  hashes: Map<string, Map<string, string>>;
+}
+
 interface ChunkRow {
   id: string;
   doc_id: string;
@@ -291,6 +297,7 @@ function baseSchema(arrow: Arrow, dim: number, record: CollectionRecord): Schema
 export class Collection {
   private encoderPromise: Promise<Encoder> | undefined;
   private exact: { version: number; index: ExactIndex } | undefined;
+  private indexState: { version: number; vector: boolean; fts: boolean } | undefined;
   private readonly lockFile: string | undefined;
 
   /** @internal Use openCollection. */
@@ -367,11 +374,12 @@ export class Collection {
     const batchSize = options.batchSize ?? 64;
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
     const progress: AddProgress = { docs: 0, skippedDocs: 0, chunks: 0 };
+    const known = await this.storedPassages();
     let batch: AddDocument[] = [];
     let position = 0;
     const flush = async () => {
       if (options.signal?.aborted) throw new EmbedkitError('aborted', `adding to ${this.path} was interrupted; the ${progress.docs} documents committed before are kept, and adding the same documents again continues`);
-      const stats = await this.addBatch(batch, chunking, position - batch.length);
+      const stats = await this.addBatch(batch, chunking, position - batch.length, known);
       progress.docs += batch.length;
       progress.skippedDocs += stats.skipped;
       progress.chunks += stats.chunks;
@@ -400,7 +408,7 @@ export class Collection {
     }
   }
 
-  private async addBatch(batch: AddDocument[], chunking: Required<ChunkingOptions>, firstPosition: number): Promise<{ skipped: number; chunks: number }> {
+  private async addBatch(batch: AddDocument[], chunking: Required<ChunkingOptions>, firstPosition: number, known: StoredPassages): Promise<{ skipped: number; chunks: number }> {
     // The last copy of a document id in the batch wins, as later upserts would.
     const byId = new Map<string, { doc: AddDocument; rows: Omit<ChunkRow, 'vector'>[] }>();
     batch.forEach((doc, i) => {
@@ -419,38 +427,85 @@ export class Collection {
       byId.delete(docId);
       byId.set(docId, { doc, rows });
     });
-    const stored = await this.storedHashes([...byId.keys()]);
-    const changed = [...byId].filter(([docId, { rows }]) => {
-      const have = stored.get(docId);
-      return !(have && have.size === rows.length && rows.every((r) => have.get(r.id) === r.hash));
-    });
-    const skipped = batch.length - changed.length;
-    if (changed.length === 0) return { skipped, chunks: 0 };
+    const same = (docId: string, rows: { id: string; hash: string }[]) => {
+      const have = known.hashes.get(docId);
+      return have ? have.size === rows.length && rows.every((r) => have.get(r.id) === r.hash) : rows.length === 0;
+    };
+    let changed = [...byId].filter(([docId, { rows }]) => !same(docId, rows));
+    if (changed.length === 0) return { skipped: batch.length, chunks: 0 };
     const pending = changed.flatMap(([, { rows }]) => rows);
     const vectors = await this.embed(pending.map((r) => r.text));
-    const rows: ChunkRow[] = pending.map((r, i) => ({ ...r, vector: vectors[i] }));
-    const metaByRow = changed.flatMap(([, { doc, rows: rs }]) => rs.map(() => doc.metadata ?? {}));
-    const docIds = changed.map(([docId]) => docId);
+    const vectorOf = new Map(pending.map((r, i) => [r.id, vectors[i]]));
+    let written = 0;
     await this.write(async () => {
-      const fields = await this.ensureFields(metaByRow);
-      const { arrow } = await loadLanceDb();
-      const { makeArrowTable } = await import('@lancedb/lancedb');
+      // Another process wrote since this one last looked: what add() knew of every document may be stale (not only
+      // this batch's), so read it all again before deciding what is new.
+      if ((await this.table.version()) !== known.version) {
+        const now = await this.storedPassages();
+        known.version = now.version;
+        known.hashes = now.hashes;
+        changed = changed.filter(([docId, { rows }]) => !same(docId, rows));
+      }
+      if (changed.length === 0) return;
+      const metas = changed.flatMap(([, { doc, rows }]) => rows.map(() => doc.metadata ?? {}));
+      const fields = await this.ensureFields(metas);
       const schema = await this.table.schema();
-      for (const [i, row] of rows.entries()) {
-        for (const [key] of fields) (row as unknown as Record<string, unknown>)[columnOfField(key)] = columnValue(metaByRow[i][key]);
+      const { lancedb } = await loadLanceDb();
+      const toTable = (docs: typeof changed) =>
+        lancedb.makeArrowTable(
+          docs.flatMap(([, { doc, rows }]) =>
+            rows.map((r) => {
+              const row: Record<string, unknown> = { ...r, vector: Array.from(vectorOf.get(r.id)!) };
+              for (const [key] of fields) row[columnOfField(key)] = columnValue((doc.metadata ?? {})[key]);
+              return row;
+            }),
+          ),
+          { schema },
+        );
+      // New documents are appended (a commit whose cost does not grow with the table); documents already stored
+      // are replaced in one commit: their passages upserted and any older passage not among them (a document that
+      // got shorter) deleted, so a crash leaves each document either old or new.
+      const fresh = changed.filter(([docId, { rows }]) => !known.hashes.has(docId) && rows.length > 0);
+      const stored = changed.filter(([docId]) => known.hashes.has(docId));
+      if (fresh.length) await this.table.add(toTable(fresh));
+      const replacing = stored.filter(([, { rows }]) => rows.length > 0);
+      const inDocs = (docs: typeof changed) => `doc_id IN (${docs.map(([docId]) => sqlString(docId)).join(', ')})`;
+      if (replacing.length) {
+        await this.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where: inDocs(replacing) }).execute(toTable(replacing));
       }
-      const inDocs = `doc_id IN (${docIds.map(sqlString).join(', ')})`;
-      if (rows.length === 0) {
-        await this.table.delete(inDocs);
-        return;
+      const emptied = stored.filter(([, { rows }]) => rows.length === 0);
+      if (emptied.length) await this.table.delete(inDocs(emptied));
+      for (const [docId, { rows }] of changed) {
+        if (rows.length) known.hashes.set(docId, new Map(rows.map((r) => [r.id, r.hash])));
+        else known.hashes.delete(docId);
+        written += rows.length;
       }
-      const data = makeArrowTable(rows.map((r) => ({ ...r, vector: Array.from(r.vector) })), { schema: schema as unknown as InstanceType<Arrow['Schema']> });
-      void arrow;
-      // One commit replaces the documents: their passages are upserted and any of their older passages not among
-      // them (a document that got shorter) deleted, so a crash leaves each document either old or new.
-      await this.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where: inDocs }).execute(data);
+      known.version = await this.table.version();
     });
-    return { skipped, chunks: rows.length };
+    return { skipped: batch.length - changed.length, chunks: written };
+  }
+
+  /**
+   * Every stored passage's id and hash by document, read once per add() (one scan, so that checking a batch costs
+   * nothing however large the collection), with the table version it was read at.
+   */
+  private async storedPassages(): Promise<StoredPassages> {
+    const version = await this.table.version();
+    const hashes = new Map<string, Map<string, string>>();
+    if ((await this.table.countRows()) > 0) {
+      for await (const batch of this.table.query().select(['id', 'doc_id', 'hash'])) {
+        const ids = batch.getChild('id')!;
+        const docs = batch.getChild('doc_id')!;
+        const hs = batch.getChild('hash')!;
+        for (let i = 0; i < batch.numRows; i++) {
+          const docId = docs.get(i) as string;
+          let m = hashes.get(docId);
+          if (!m) hashes.set(docId, (m = new Map()));
+          m.set(ids.get(i) as string, hs.get(i) as string);
+        }
+      }
+    }
+    return { version, hashes };
   }
 
   /**
@@ -479,21 +534,6 @@ export class Collection {
       }
     };
     for (let i = 0; i < texts.length; i += 256) await encodeAll(texts.slice(i, i + 256));
-    return out;
-  }
-
-  /** Stored passage ids and hashes of these documents. */
-  private async storedHashes(docIds: string[]): Promise<Map<string, Map<string, string>>> {
-    const out = new Map<string, Map<string, string>>();
-    for (let i = 0; i < docIds.length; i += 500) {
-      const part = docIds.slice(i, i + 500);
-      const rows = await this.table.query().where(`doc_id IN (${part.map(sqlString).join(', ')})`).select(['id', 'doc_id', 'hash']).toArray();
-      for (const r of rows) {
-        let m = out.get(r.doc_id as string);
-        if (!m) out.set(r.doc_id as string, (m = new Map()));
-        m.set(r.id as string, r.hash as string);
-      }
-    }
     return out;
   }
 
@@ -565,11 +605,12 @@ export class Collection {
       // A query with no word the model knows can still match by keywords.
       if (!(options.hybrid && err instanceof NoKnownWordError)) throw err;
     }
-    const vectorHits = vector === undefined || (options.hybrid && alpha === 0) ? [] : await this.vectorCandidates(vector, pool, where, options);
+    const withVectors = options.mmr !== undefined;
+    const vectorHits = vector === undefined || (hybrid && alpha === 0) ? [] : await this.vectorCandidates(vector, pool, where, options, withVectors);
     let ranked: { id: string; score: number }[];
-    let keywordHits = new Map<string, number>();
-    if (options.hybrid) {
-      keywordHits = await this.keywordCandidates(query as string, pool, where);
+    let keywordHits = new Map<string, { score: number; row: HitRow }>();
+    if (hybrid) {
+      keywordHits = await this.keywordCandidates(query as string, pool, where, withVectors);
       ranked = reciprocalRankFusion([
         { ids: vectorHits.map((h) => h.id), weight: alpha },
         { ids: [...keywordHits.keys()], weight: 1 - alpha },
@@ -578,12 +619,14 @@ export class Collection {
       ranked = vectorHits;
     }
     const vectorScores = new Map(vectorHits.map((h) => [h.id, h.score]));
-    const rows = await this.rowsById(ranked.map((h) => h.id), options.mmr !== undefined);
+    const rows = new Map<string, HitRow>();
+    for (const h of vectorHits) rows.set(h.id, h.row);
+    for (const [id, h] of keywordHits) rows.set(id, h.row);
     let order = ranked.filter((h) => rows.has(h.id));
     if (options.mmr !== undefined && order.length > 0) {
       const top = order[0].score;
       // Relevance on the cosine scale: cosine itself, or the fused score relative to the best one.
-      const relevance = order.map((h) => (options.hybrid ? h.score / top : h.score));
+      const relevance = order.map((h) => (hybrid ? h.score / top : h.score));
       const vecs = order.map((h) => rows.get(h.id)!.vector!);
       order = mmrOrder(relevance, vecs, options.mmr, k).map((i) => order[i]);
     }
@@ -593,7 +636,7 @@ export class Collection {
       const vs = vectorScores.get(h.id);
       if (vs !== undefined) hit.vectorScore = vs;
       const ks = keywordHits.get(h.id);
-      if (ks !== undefined) hit.keywordScore = ks;
+      if (ks !== undefined) hit.keywordScore = ks.score;
       return hit;
     });
   }
@@ -609,28 +652,45 @@ export class Collection {
     return v;
   }
 
-  /** The best passages by cosine: the in-memory SIMD scan, or LanceDB's search where a filter or an ANN index applies. */
-  private async vectorCandidates(vector: Float32Array, n: number, where: string | undefined, options: SearchOptions): Promise<{ id: string; score: number }[]> {
-    const indexed = !options.exact && (await this.table.listIndices()).some((i) => i.columns.includes('vector'));
+  /** Whether a vector index exists, per table version (listing indexes on every query costs a manifest read). */
+  private async hasVectorIndex(): Promise<boolean> {
+    const version = await this.table.version();
+    if (this.indexState?.version !== version) {
+      const indices = await this.table.listIndices();
+      this.indexState = { version, vector: indices.some((i) => i.columns.includes('vector')), fts: indices.some((i) => i.indexType === 'FTS') };
+    }
+    return this.indexState.vector;
+  }
+
+  /**
+   * The best passages by cosine, with their rows: the in-memory SIMD scan (rows then taken by row id), or LanceDB's
+   * search where a filter or an ANN index applies.
+   */
+  private async vectorCandidates(vector: Float32Array, n: number, where: string | undefined, options: SearchOptions, withVectors: boolean): Promise<{ id: string; score: number; row: HitRow }[]> {
+    const indexed = !options.exact && (await this.hasVectorIndex());
+    const columns = [...HIT_COLUMNS, ...(withVectors ? ['vector'] : [])];
     if (!indexed && where === undefined) {
       const index = await this.exactIndex();
-      return index.search(vector, n).map((s) => ({ id: index.ids[s.index], score: s.score }));
+      const found = index.search(vector, n);
+      const rows = found.length ? await this.table.takeRowIds(found.map((s) => index.rowIds[s.index])).select(columns).toArray() : [];
+      const byId = new Map(rows.map((r) => [r.id as string, hitRow(r)]));
+      return found.map((s) => ({ id: index.ids[s.index], score: s.score, row: byId.get(index.ids[s.index])! })).filter((h) => h.row);
     }
-    let q = this.table.vectorSearch(Array.from(vector)).distanceType('cosine').select(['id', '_distance']).limit(n);
+    let q = this.table.vectorSearch(Array.from(vector)).distanceType('cosine').select([...columns, '_distance']).limit(n);
     if (where !== undefined) q = q.where(where);
     if (indexed) q = q.nprobes(options.nprobes ?? 20).refineFactor(options.refineFactor ?? 10);
     else q = q.bypassVectorIndex();
     const rows = await q.toArray();
-    return rows.filter((r) => Number.isFinite(r._distance)).map((r) => ({ id: r.id as string, score: 1 - (r._distance as number) }));
+    return rows.filter((r) => Number.isFinite(r._distance)).map((r) => ({ id: r.id as string, score: 1 - (r._distance as number), row: hitRow(r) }));
   }
 
-  /** BM25 full-text matches (the index is built on first use and kept current by add()). */
-  private async keywordCandidates(query: string, n: number, where: string | undefined): Promise<Map<string, number>> {
+  /** BM25 full-text matches with their rows (the index is built on first use and kept current by add()). */
+  private async keywordCandidates(query: string, n: number, where: string | undefined, withVectors: boolean): Promise<Map<string, { score: number; row: HitRow }>> {
     await this.ensureFullTextIndex();
-    let q = this.table.search(query, 'fts').select(['id', '_score']).limit(n);
+    let q = this.table.search(query, 'fts').select([...HIT_COLUMNS, ...(withVectors ? ['vector'] : []), '_score']).limit(n);
     if (where !== undefined) q = q.where(where);
     const rows = await q.toArray();
-    return new Map(rows.map((r) => [r.id as string, r._score as number]));
+    return new Map(rows.map((r) => [r.id as string, { score: r._score as number, row: hitRow(r) }]));
   }
 
   private async ensureFullTextIndex(): Promise<void> {
@@ -644,28 +704,21 @@ export class Collection {
     });
   }
 
-  private async rowsById(ids: string[], withVectors: boolean): Promise<Map<string, { doc_id: string; chunk: number; text: string; metadata: string; vector?: Float32Array }>> {
-    const out = new Map<string, { doc_id: string; chunk: number; text: string; metadata: string; vector?: Float32Array }>();
-    if (ids.length === 0) return out;
-    const columns = ['id', 'doc_id', 'chunk', 'text', 'metadata', ...(withVectors ? ['vector'] : [])];
-    const rows = await this.table.query().where(`id IN (${ids.map(sqlString).join(', ')})`).select(columns).toArray();
-    for (const r of rows) {
-      const vector = withVectors ? unit(Float32Array.from(r.vector as ArrayLike<number>)) : undefined;
-      out.set(r.id as string, { doc_id: r.doc_id, chunk: r.chunk, text: r.text, metadata: r.metadata, vector });
-    }
-    return out;
-  }
-
   /** The in-memory exact index of the table's current version (rebuilt after any commit, by any process). */
   private async exactIndex(): Promise<ExactIndex> {
     const version = await this.table.version();
     if (this.exact?.version === version) return this.exact.index;
     const ids: string[] = [];
+    const rowIds: bigint[] = [];
     const chunks: Float32Array[] = [];
-    for await (const batch of this.table.query().select(['id', 'vector'])) {
+    for await (const batch of this.table.query().select(['id', 'vector']).withRowId()) {
       const idCol = batch.getChild('id')!;
       const vecCol = batch.getChild('vector')!;
-      for (let i = 0; i < batch.numRows; i++) ids.push(idCol.get(i) as string);
+      const rowIdCol = batch.getChild('_rowid')!;
+      for (let i = 0; i < batch.numRows; i++) {
+        ids.push(idCol.get(i) as string);
+        rowIds.push(rowIdCol.get(i) as bigint);
+      }
       // The FixedSizeList's child holds the batch's floats contiguously.
       const values = vecCol.data[0].children[0];
       const floats = (values.values as Float32Array).subarray(values.offset + vecCol.data[0].offset * this.dim, values.offset + (vecCol.data[0].offset + batch.numRows) * this.dim);
@@ -677,7 +730,7 @@ export class Collection {
       all.set(c, o);
       o += c.length;
     }
-    const index = await ExactIndex.build(ids, all, this.dim);
+    const index = await ExactIndex.build(ids, rowIds, all, this.dim);
     this.exact = { version, index };
     return index;
   }
@@ -752,6 +805,23 @@ function checkDocument(doc: AddDocument, position: number): void {
   for (const key of Object.keys(doc.metadata ?? {})) {
     if (key === '') throw new InvalidArgumentError(`document ${position + 1}: a metadata field has an empty name`);
   }
+}
+
+/** The columns a hit is made of. */
+const HIT_COLUMNS = ['id', 'doc_id', 'chunk', 'text', 'metadata'];
+
+interface HitRow {
+  doc_id: string;
+  chunk: number;
+  text: string;
+  metadata: string;
+  vector?: Float32Array;
+}
+
+function hitRow(r: Record<string, unknown>): HitRow {
+  const row: HitRow = { doc_id: r.doc_id as string, chunk: r.chunk as number, text: r.text as string, metadata: r.metadata as string };
+  if (r.vector !== undefined && r.vector !== null) row.vector = unit(Float32Array.from(r.vector as ArrayLike<number>));
+  return row;
 }
 
 function columnValue(value: unknown): unknown {

@@ -10,16 +10,18 @@ export class ExactIndex {
   private constructor(
     /** Chunk id of each row. */
     readonly ids: string[],
+    /** LanceDB row id of each row (valid for the table version the index was built from). */
+    readonly rowIds: bigint[],
     private readonly unit: Float32Array,
     readonly dim: number,
     private readonly simd: SimilarityIndex | null,
   ) {}
 
-  static async build(ids: string[], vectors: Float32Array, dim: number): Promise<ExactIndex> {
+  static async build(ids: string[], rowIds: bigint[], vectors: Float32Array, dim: number): Promise<ExactIndex> {
     await loadSimilarityKernel();
     const simd = SimilarityIndex.tryCreate(vectors, dim);
     const unit = simd ? simd.unit : normalizeRows(vectors, dim);
-    return new ExactIndex(ids, unit, dim, simd);
+    return new ExactIndex(ids, rowIds, unit, dim, simd);
   }
 
   get size(): number {
