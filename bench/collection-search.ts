@@ -3,6 +3,15 @@
 // their latency and build time. Data: N vectors (default 50,000 × 64) drawn around 500 random centres (clustered, as
 // text embeddings are), queries drawn the same way and held out. Run:
 //   node --import tsx bench/collection-search.ts [N] [DIM] [QUERIES]
+//
+// Measured here (2 shared cores, busy; wall-clock, so ±50%), `bench/collection-search.ts 20000 64 100`:
+//   add 2,400 docs/s (batches of 5,000); exact index load 3.0 s
+//   exact, SIMD scan over vectors held in memory   15.7 ms/query   recall@10 1.000 (the reference)
+//   exact, LanceDB flat scan                        47.6 ms/query   recall@10 1.000
+//   IVF_PQ (build 75 s)  nprobes 10 refine 1  15.5 ms 0.736 | nprobes 20 refine 10 (default)  9.7 ms 1.000
+//   IVF_HNSW_SQ (9.6 s)  nprobes 10 refine 1  20.3 ms 0.962 | nprobes 20 refine 10           18.9 ms 0.998
+// So collections search exactly with the SIMD kernel until an ANN index is built (LanceDB's flat scan is ~3× slower),
+// and the ANN defaults (nprobes 20, refineFactor 10) keep recall@10 at 0.998–1.000 on clustered data.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
