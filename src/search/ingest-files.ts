@@ -167,8 +167,8 @@ function jsonlDocuments(path: string, text: string): AddDocument[] {
  * writeFileSync('notes.jsonl', '{"id":"n1","text":"the king walked","lang":"en"}\n{"id":"n2","text":"the queen ran","lang":"fr"}\n');
  * writeFileSync('page.html', '<title>Cats</title><p>the cat &amp; the dog</p>');
  * const collection = await openCollection('files.collection', { model: 'vectors.bin' });
- * const result = await ingestFiles(collection, ['corpus.txt', 'notes.jsonl', 'page.html']);
- * console.log(result.files.map((f) => `${f.path} ${f.status} ${f.docs}`));
+ * const result = await ingestFiles(collection, ['notes.jsonl', 'page.html']);
+ * console.log(result.files.map((f) => `${f.path} ${f.status} ${f.docs}`)); // [ 'notes.jsonl completed 2', 'page.html completed 1' ]
  * ```
  */
 export async function ingestFiles(collection: Collection, paths: readonly string[], options: IngestFilesOptions = {}): Promise<IngestResult> {
