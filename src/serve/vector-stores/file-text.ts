@@ -1,0 +1,64 @@
+import type { LastError } from './objects.ts';
+
+/**
+ * The text of an uploaded file, or why it has none. Only text is indexed: a NUL byte marks a binary file (no text
+ * encoding in use here produces one), and bytes that are not UTF-8 are refused rather than decoded with
+ * replacement characters, which would index garbage silently. The reason names the first bad byte's offset.
+ */
+export function fileText(data: Buffer, filename: string): { text: string } | { error: LastError } {
+  const nul = data.indexOf(0);
+  if (nul >= 0) {
+    return { error: { code: 'unsupported_file', message: `${filename} is not a text file: it holds binary data (a NUL byte at offset ${nul}); upload UTF-8 text.` } };
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(data);
+  } catch {
+    return { error: { code: 'unsupported_file', message: `${filename} is not valid UTF-8 text (first bad byte at offset ${firstInvalidUtf8(data)}); upload UTF-8 text.` } };
+  }
+  if (/\.html?$/i.test(filename)) text = htmlText(text);
+  if (text.trim() === '') return { error: { code: 'invalid_file', message: `${filename} holds no text to index.` } };
+  return { text };
+}
+
+/** The offset of the first byte that does not continue a valid UTF-8 sequence (RFC 3629: no overlongs, no surrogates). */
+export function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i];
+    let need: number;
+    let min: number;
+    if (c < 0x80) {
+      i++;
+      continue;
+    } else if (c >= 0xc2 && c <= 0xdf) {
+      need = 1;
+      min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      min = 0x10000;
+    } else return i;
+    let cp = c & (0x3f >> need);
+    for (let k = 1; k <= need; k++) {
+      const d = b[i + k];
+      if (d === undefined || (d & 0xc0) !== 0x80) return i;
+      cp = (cp << 6) | (d & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return i;
+    i += need + 1;
+  }
+  return -1;
+}
+
+/** The readable text of an HTML page: scripts and styles dropped, tags removed, the common entities decoded. */
+function htmlText(html: string): string {
+  return html
+    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+    .replace(/<!--[\s\S]*?-->/g, ' ')
+    .replace(/<\/?(p|div|br|li|h[1-6]|tr|section|article)\b[^>]*>/gi, '\n')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' })[e] ?? ' ');
+}
