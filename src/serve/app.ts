@@ -175,7 +175,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
   app.get('/metrics', async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));
 
   registerExplorerRoutes(app, [...models.values()], findModel);
-  if (options.collections) await registerCollections(app, options.collections, [...models.values()]);
+  await registerCollections(app, options.collections, [...models.values()]);
   if (options.page !== false) for (const route of registerStaticFiles(app)) openRoutes.add(route);
   return app;
 }

@@ -180,9 +180,11 @@ async function init() {
   let listing;
   try {
     listing = await api('/api/collections');
-  } catch (err) {
-    // 404: this server serves no collections, and the page stays the word explorer it was.
-    if (err.status !== 404) console.warn(`collections: ${err.message}`);
+  } catch {
+    listing = { collections: null };
+  }
+  if (listing.collections === null) {
+    // This server serves no collections (or cannot list them): the page stays the word explorer it was.
     document.body.dataset.searchReady = 'absent';
     return;
   }

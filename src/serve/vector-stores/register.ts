@@ -24,8 +24,14 @@ export const DEFAULT_UPLOAD_LIMIT = 64 * 1024 * 1024;
 /**
  * Adds OpenAI's Files and vector-stores APIs, and the explorer's collection routes, over a collections folder.
  * Pending ingests finish (or are left `in_progress`, to be resumed at the next start) when the app closes.
+ * Without a folder only `GET /api/collections` answers, with `collections: null`, so the page can tell that
+ * this server has no Search tab without a failed request.
  */
-export async function registerCollections(app: FastifyInstance, options: CollectionsOptions, models: readonly ServedModel[]): Promise<VectorStoreRegistry> {
+export async function registerCollections(app: FastifyInstance, options: CollectionsOptions | undefined, models: readonly ServedModel[]): Promise<VectorStoreRegistry | null> {
+  if (options === undefined) {
+    app.get('/api/collections', async () => ({ model: null, collections: null }));
+    return null;
+  }
   const model = options.model === undefined ? models[0] : models.find((m) => m.name === options.model);
   if (!model) throw new Error(`the collections' model ${JSON.stringify(options.model)} is not among the served models`);
   const backend = options.backend ?? (await import('./search-backend.ts')).searchBackend(model.encoder);
