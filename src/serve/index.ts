@@ -5,3 +5,4 @@
  */
 export { createApp, startServer, DEFAULT_BODY_LIMIT, type ServeOptions, type RunningServer } from './app.ts';
 export { staticModel, openServedModel, loadServedModels, type ServedModel } from './models.ts';
+export { DEFAULT_UPLOAD_LIMIT, type CollectionsOptions } from './vector-stores/register.ts';

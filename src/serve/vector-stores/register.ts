@@ -15,8 +15,6 @@ export interface CollectionsOptions {
   model?: string;
   /** Largest file upload in bytes (default 64 MiB); larger uploads get 413. */
   uploadLimit?: number;
-  /** How collections are opened; default: `embedkit/search` collections on the model's encoder. */
-  backend?: CollectionBackend;
 }
 
 export const DEFAULT_UPLOAD_LIMIT = 64 * 1024 * 1024;
@@ -27,14 +25,20 @@ export const DEFAULT_UPLOAD_LIMIT = 64 * 1024 * 1024;
  * Without a folder only `GET /api/collections` answers, with `collections: null`, so the page can tell that
  * this server has no Search tab without a failed request.
  */
-export async function registerCollections(app: FastifyInstance, options: CollectionsOptions | undefined, models: readonly ServedModel[]): Promise<VectorStoreRegistry | null> {
+export async function registerCollections(
+  app: FastifyInstance,
+  options: CollectionsOptions | undefined,
+  models: readonly ServedModel[],
+  backend?: CollectionBackend,
+): Promise<VectorStoreRegistry | null> {
   if (options === undefined) {
     app.get('/api/collections', async () => ({ model: null, collections: null }));
     return null;
   }
   const model = options.model === undefined ? models[0] : models.find((m) => m.name === options.model);
   if (!model) throw new Error(`the collections' model ${JSON.stringify(options.model)} is not among the served models`);
-  const backend = options.backend ?? (await import('./search-backend.ts')).searchBackend(model.encoder);
+  // Loaded on use: LanceDB is an optional peer, needed only by servers that serve collections.
+  backend ??= (await import('./search-backend.ts')).searchBackend(model.encoder);
   const files = await FileStore.open(join(options.dir, FILES_FOLDER));
   const stores = await VectorStoreRegistry.open(options.dir, files, backend);
   app.addHook('onClose', async () => stores.close());
