@@ -105,6 +105,21 @@ describe('files', () => {
     assert.equal(res.status, 400);
     assert.equal((await res.json()).error.param, 'file');
 
+    // Past the upload limit: 413, and nothing is stored.
+    const small = await serve({ collections: { dir, uploadLimit: 4096 } });
+    try {
+      const big = new FormData();
+      big.set('purpose', 'assistants');
+      big.set('file', new Blob([docs[0].data]), 'big.txt');
+      const before = (await client.files.list()).data.length;
+      const refused = await fetch(`${small.url}/v1/files`, { method: 'POST', body: big });
+      assert.equal(refused.status, 413);
+      assert.equal((await refused.json()).error.code, 'request_too_large');
+      assert.equal((await client.files.list()).data.length, before);
+    } finally {
+      await small.close();
+    }
+
     // A body cut before its closing boundary is refused, never stored shortened.
     const boundary = 'XyZ123';
     const cut = `--${boundary}\r\nContent-Disposition: form-data; name="purpose"\r\n\r\nassistants\r\n--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhalf a fi`;
@@ -274,6 +289,30 @@ describe('vector stores', () => {
     assert.equal(renamed.name, 'renamed');
     assert.deepEqual(renamed.metadata, { owner: 'tests' });
     assert.equal((await client.vectorStores.retrieve(extra.id)).name, 'renamed');
+
+    // New attributes for a file: it is stored again with them, and filters see them.
+    const gpl = fileIds.get('GPL-3')!;
+    const updated = await client.vectorStores.files.update(gpl, { vector_store_id: storeId, attributes: { spdx: 'GPL-3', copyleft: true, year: 2007, family: 'gnu' } });
+    assert.equal(updated.attributes!.family, 'gnu');
+    assert.equal((await client.vectorStores.files.poll(storeId, gpl, { pollIntervalMs: 20 })).status, 'completed');
+    const gnu = await client.vectorStores.search(storeId, { query: 'public work', max_num_results: 50, filters: { type: 'eq', key: 'family', value: 'gnu' } });
+    assert.ok(gnu.data.length > 0 && gnu.data.every((r) => r.file_id === gpl));
+    docs.find((d) => d.name === 'GPL-3')!.attributes = updated.attributes as LicenseDoc['attributes'];
+
+    // A file's stored passages: every one is text of the file, in order, covering it from its start.
+    const passages = [];
+    for await (const c of client.vectorStores.files.content(gpl, { vector_store_id: storeId })) passages.push(c);
+    const flat = (t: string) => t.replace(/\s+/g, ' ').trim();
+    const gplText = flat(docs.find((d) => d.name === 'GPL-3')!.data.toString('utf8'));
+    assert.ok(passages.length > 2);
+    assert.ok(gplText.startsWith(flat(passages[0].text!).slice(0, 100)));
+    let from = 0;
+    for (const c of passages) {
+      assert.equal(c.type, 'text');
+      const at = gplText.indexOf(flat(c.text!), from);
+      assert.ok(at >= from, 'passages are text of the file, in order');
+      from = at;
+    }
 
     const files: string[] = [];
     for await (const f of client.vectorStores.files.list(storeId, { limit: 3, order: 'asc' })) files.push(f.id);

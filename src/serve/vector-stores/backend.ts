@@ -33,6 +33,8 @@ export interface StoreCollection {
   add(docs: BackendDoc[], chunking: { maxTokens: number; overlapTokens: number }): Promise<void>;
   delete(docIds: string[]): Promise<void>;
   search(query: string, options: BackendSearch): Promise<BackendHit[]>;
+  /** The stored passages of these documents, in document then passage order. */
+  passages(docIds: string[]): Promise<Array<{ docId: string; chunk: number; text: string }>>;
   /** Metadata fields the stored chunks carry, with their types. */
   fields(): Promise<Map<string, 'string' | 'number' | 'boolean'>>;
   /** Number of stored chunks. */

@@ -196,6 +196,8 @@ export class VectorStoreRegistry {
   async updateFile(storeId: string, fileId: string, attributes: Attributes | null): Promise<StoreFileRecord> {
     const f = this.getFile(storeId, fileId);
     f.attributes = attributes;
+    // A file in progress picks the new attributes up (its ingest stores again if it read the old ones); a failed
+    // or cancelled file keeps its status, as its text was never stored.
     if (f.status === 'completed') {
       f.status = 'in_progress';
       this.enqueueIngest(storeId, fileId);
@@ -277,9 +279,15 @@ export class VectorStoreRegistry {
         } else {
           const collection = await this.collection(storeId, true);
           const { max_chunk_size_tokens: maxTokens, chunk_overlap_tokens: overlapTokens } = f.chunking_strategy.static;
-          await collection.add([{ id: fileId, text: result.text, metadata: { ...(f.attributes ?? {}) } }], { maxTokens, overlapTokens });
-          // Attributes changed, or the file was detached, while it was being stored: the latest state wins.
+          const attributes = f.attributes;
+          await collection.add([{ id: fileId, text: result.text, metadata: { ...(attributes ?? {}) } }], { maxTokens, overlapTokens });
+          // Detached (or attached anew) while it was being stored: the newer state has its own jobs queued.
           if (store.files[fileId] !== f) return;
+          if (f.attributes !== attributes) {
+            // New attributes arrived while the old ones were being stored: store again with them.
+            this.enqueueIngest(storeId, fileId);
+            return;
+          }
           Object.assign(f, { status: 'completed', last_error: null, usage_bytes: Buffer.byteLength(result.text) });
         }
       }

@@ -35,6 +35,7 @@ export function searchBackend(encoder: Encoder): CollectionBackend {
           const hits = await c.search(query, { k: options.k, hybrid: options.hybrid, filter: options.filter });
           return options.hybrid ? hits.map((h) => ({ ...h, score: Math.min(1, h.score * (RRF_K + 1)) })) : hits;
         },
+        passages: (ids) => c.get(ids),
         fields: () => c.fields(),
         count: () => c.count(),
         close: () => c.close(),

@@ -94,6 +94,17 @@ export function registerVectorStoreRoutes(app: FastifyInstance, stores: VectorSt
     const body = parseBody(updateFileRequest, request.body);
     return vectorStoreFileObject(id, await stores.updateFile(id, fileId, attributesFrom(body.attributes)));
   });
+  app.get(`${base}/:vector_store_id/files/:file_id/content`, async (request) => {
+    const { vector_store_id: id, file_id: fileId } = p(request);
+    stores.getFile(id, fileId);
+    const passages = await (await stores.collection(id)).passages([fileId]);
+    return {
+      object: 'vector_store.file_content.page',
+      data: passages.filter((c) => c.docId === fileId).map((c) => ({ type: 'text', text: c.text })),
+      has_more: false,
+      next_page: null,
+    };
+  });
   app.delete(`${base}/:vector_store_id/files/:file_id`, async (request) => {
     const { vector_store_id: id, file_id: fileId } = p(request);
     await stores.detachFile(id, fileId);
