@@ -110,7 +110,7 @@ describe('files', () => {
     try {
       const big = new FormData();
       big.set('purpose', 'assistants');
-      big.set('file', new Blob([docs[0].data]), 'big.txt');
+      big.set('file', new Blob([new Uint8Array(docs[0].data)]), 'big.txt');
       const before = (await client.files.list()).data.length;
       const refused = await fetch(`${small.url}/v1/files`, { method: 'POST', body: big });
       assert.equal(refused.status, 413);
