@@ -279,6 +279,21 @@ describe('vector stores', () => {
     await client.vectorStores.delete(batchStore.id);
   });
 
+  test('an HTML upload is indexed as its text, as the library reads HTML files', async () => {
+    const html = '<html><head><title>Cats</title><style>p { color: red }</style></head><body><p>the cat &amp; the dog</p><script>var hidden = 1;</script></body></html>';
+    const id = await upload('page.html', Buffer.from(html));
+    const store = await client.vectorStores.create({ name: 'html' });
+    const f = await client.vectorStores.files.createAndPoll(store.id, { file_id: id }, { pollIntervalMs: 20 });
+    assert.equal(f.status, 'completed');
+    const passages = [];
+    for await (const c of client.vectorStores.files.content(id, { vector_store_id: store.id })) passages.push(c.text!);
+    const text = passages.join(' ');
+    assert.match(text, /the cat & the dog/);
+    assert.doesNotMatch(text, /<|color: red|hidden/);
+    await client.vectorStores.delete(store.id);
+    await client.files.delete(id);
+  });
+
   test('list, retrieve, update and delete stores and their files', async () => {
     const extra = await client.vectorStores.create({ name: 'scratch', file_ids: [fileIds.get('CC0-1.0')!] });
     const listed: string[] = [];

@@ -1,3 +1,5 @@
+import { fileKind } from '../../search/ingest-files.ts';
+import { htmlToText, markdownToText } from '../../search/text-extract.ts';
 import type { LastError } from './objects.ts';
 
 /**
@@ -16,7 +18,10 @@ export function fileText(data: Buffer, filename: string): { text: string } | { e
   } catch {
     return { error: { code: 'unsupported_file', message: `${filename} is not valid UTF-8 text (first bad byte at offset ${firstInvalidUtf8(data)}); upload UTF-8 text.` } };
   }
-  if (/\.html?$/i.test(filename)) text = htmlText(text);
+  // Markup becomes its text, as embedkit/search's file ingest reads it (the same files give the same passages).
+  const kind = fileKind(filename);
+  if (kind === 'html') text = htmlToText(text).text;
+  else if (kind === 'markdown') text = markdownToText(text).text;
   if (text.trim() === '') return { error: { code: 'invalid_file', message: `${filename} holds no text to index.` } };
   return { text };
 }
@@ -51,14 +56,4 @@ export function firstInvalidUtf8(b: Uint8Array): number {
     i += need + 1;
   }
   return -1;
-}
-
-/** The readable text of an HTML page: scripts and styles dropped, tags removed, the common entities decoded. */
-function htmlText(html: string): string {
-  return html
-    .replace(/<(script|style)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-    .replace(/<!--[\s\S]*?-->/g, ' ')
-    .replace(/<\/?(p|div|br|li|h[1-6]|tr|section|article)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]*>/g, ' ')
-    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' })[e] ?? ' ');
 }
