@@ -189,6 +189,15 @@ describe('vector stores', () => {
     const mozilla = await client.vectorStores.search(storeId, { query: 'Mozilla Public License', max_num_results: 3 });
     assert.equal(mozilla.data[0].file_id, fileIds.get('MPL-2.0'));
 
+    // A query with no word the vectors know still finds passages by its words alone (keyword half of the fusion).
+    const mozillaHolders = docs.filter((d) => /mozilla/i.test(d.data.toString('utf8'))).map((d) => fileIds.get(d.name));
+    const unknown = await client.vectorStores.search(storeId, { query: 'Mozilla', max_num_results: 20 });
+    assert.ok(unknown.data.length > 0);
+    for (const r of unknown.data) {
+      assert.ok(mozillaHolders.includes(r.file_id) && /mozilla/i.test(r.content[0].text), `${r.filename} holds the word`);
+      assert.ok(r.score <= 0.5, 'ranked by one of the two rankings only');
+    }
+
     // The raw page: OpenAI's object name and the queries echoed back.
     const raw = await fetch(`${server.url}/v1/vector_stores/${storeId}/search`, {
       method: 'POST',
