@@ -288,6 +288,25 @@ describe('vector stores', () => {
     await client.vectorStores.delete(batchStore.id);
   });
 
+  test('a cancelled batch stops: files not yet stored are cancelled and never searched', async () => {
+    const store = await client.vectorStores.create({ name: 'cancel' });
+    const ids = docs.map((d) => fileIds.get(d.name)!);
+    const batch = await client.vectorStores.fileBatches.create(store.id, { file_ids: ids });
+    const cancelled = await client.vectorStores.fileBatches.cancel(batch.id, { vector_store_id: store.id });
+    assert.equal(cancelled.object, 'vector_store.files_batch');
+    const done = await client.vectorStores.fileBatches.poll(store.id, batch.id, { pollIntervalMs: 20 });
+    assert.equal(done.status, 'cancelled');
+    assert.equal(done.file_counts.in_progress, 0);
+    assert.equal(done.file_counts.cancelled + done.file_counts.completed, ids.length);
+    const stopped = new Set<string>();
+    for await (const f of client.vectorStores.fileBatches.listFiles(batch.id, { vector_store_id: store.id, filter: 'cancelled' })) stopped.add(f.id);
+    assert.equal(stopped.size, done.file_counts.cancelled);
+    const kept = new Set(ids.filter((id) => !stopped.has(id)));
+    const page = await client.vectorStores.search(store.id, { query: 'public work rights', max_num_results: 50 });
+    for (const r of page.data) assert.ok(kept.has(r.file_id), `${r.filename} was cancelled but is searched`);
+    await client.vectorStores.delete(store.id);
+  });
+
   test('an HTML upload is indexed as its text, as the library reads HTML files', async () => {
     const html = '<html><head><title>Cats</title><style>p { color: red }</style></head><body><p>the cat &amp; the dog</p><script>var hidden = 1;</script></body></html>';
     const id = await upload('page.html', Buffer.from(html));

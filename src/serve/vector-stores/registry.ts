@@ -283,6 +283,11 @@ export class VectorStoreRegistry {
           await collection.add([{ id: fileId, text: result.text, metadata: { ...(attributes ?? {}) } }], { maxTokens, overlapTokens });
           // Detached (or attached anew) while it was being stored: the newer state has its own jobs queued.
           if (store.files[fileId] !== f) return;
+          if (f.status === 'cancelled') {
+            // Its batch was cancelled while it was being stored: a cancelled file is never searched.
+            await collection.delete([fileId]);
+            return;
+          }
           if (f.attributes !== attributes) {
             // New attributes arrived while the old ones were being stored: store again with them.
             this.enqueueIngest(storeId, fileId);
