@@ -6,7 +6,7 @@ import type { CollectionBackend, StoreCollection } from './backend.ts';
 import type { FileStore } from './file-store.ts';
 import { fileText } from './file-text.ts';
 import { creationKey, isSafeId, newId, notFound } from './ids.ts';
-import type { Attributes, BatchRecord, ChunkingStrategy, StoreFileRecord, StoreRecord } from './objects.ts';
+import type { Attributes, BatchRecord, ChunkingStrategy, FileStatus, StoreFileRecord, StoreRecord } from './objects.ts';
 
 /** Folders of the collections directory that are not collections (dot-named, so no collection can be called so). */
 export const FILES_FOLDER = '.files';
@@ -283,7 +283,7 @@ export class VectorStoreRegistry {
           await collection.add([{ id: fileId, text: result.text, metadata: { ...(attributes ?? {}) } }], { maxTokens, overlapTokens });
           // Detached (or attached anew) while it was being stored: the newer state has its own jobs queued.
           if (store.files[fileId] !== f) return;
-          if (f.status === 'cancelled') {
+          if ((f.status as FileStatus) === 'cancelled') {
             // Its batch was cancelled while it was being stored: a cancelled file is never searched.
             await collection.delete([fileId]);
             return;
