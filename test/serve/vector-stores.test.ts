@@ -403,6 +403,21 @@ describe('vector stores', () => {
     assert.equal((await client.files.list()).data.length, docs.length + 3);
   });
 
+  test('files still in progress when the server stops are stored at the next start', { timeout: 60_000 }, async () => {
+    const store = await client.vectorStores.create({ name: 'resume' });
+    const ids = docs.map((d) => fileIds.get(d.name)!);
+    const batch = await client.vectorStores.fileBatches.create(store.id, { file_ids: ids });
+    // Stop at once: the first file may be stored, the others wait in the queue.
+    await server.close();
+    server = await serve();
+    client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: 'not-checked', maxRetries: 0 });
+    const done = await client.vectorStores.fileBatches.poll(store.id, batch.id, { pollIntervalMs: 20 });
+    assert.deepEqual(done.file_counts, { in_progress: 0, completed: ids.length, failed: 0, cancelled: 0, total: ids.length });
+    const mozilla = await client.vectorStores.search(store.id, { query: 'Mozilla Public License', max_num_results: 1 });
+    assert.equal(mozilla.data[0].file_id, fileIds.get('MPL-2.0'));
+    await client.vectorStores.delete(store.id);
+  });
+
   test('with API keys, every vector-store route needs one', async () => {
     const keyed = await serve({ apiKeys: ['sk-vs-test'] });
     try {
