@@ -127,6 +127,14 @@ test('search tab: pick a collection, query, ranked passages with scores and high
   assert.deepEqual(vectorOnly.map((p) => p.source), (await reference(query, false, 5)).map((p) => p.source));
   for (const s of await page.locator('#search-results .score').allTextContents()) assert.match(s, /^score [\d.]+$/);
 
+  // A store made since the page loaded shows up when the tab is opened again; the chosen one stays chosen.
+  const made = await fetch(`${server.url}/v1/vector_stores`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'notes' }) });
+  assert.equal(made.status, 200);
+  await page.click('#tab-explore');
+  await page.click('#tab-search');
+  await page.waitForFunction(() => document.querySelectorAll('#search-collection option').length === 2);
+  assert.equal(await page.locator('#search-collection').inputValue(), storeId);
+
   // A long passage shows a window around its first match and opens whole on request.
   const more = page.locator('#search-results button.link').first();
   if (await more.count()) {

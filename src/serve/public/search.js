@@ -152,13 +152,43 @@ async function runSearch() {
   }
 }
 
+/** The collection picker, keeping the chosen collection when it is still there. */
+function fillCollections(collections) {
+  const select = $('search-collection');
+  const chosen = select.value;
+  select.replaceChildren(
+    ...collections.map((c) =>
+      Object.assign(document.createElement('option'), {
+        value: c.id,
+        textContent: `${c.name}${c.chunks === null ? '' : ` (${c.chunks.toLocaleString()} passages)`}`,
+      }),
+    ),
+  );
+  if (collections.some((c) => c.id === chosen)) select.value = chosen;
+  if (collections.length === 0) setStatus('No collection yet: create a vector store and add files (POST /v1/vector_stores), or embedkit index add.');
+  else if ($('search-status').textContent.startsWith('No collection yet')) setStatus('');
+}
+
+/** Stores made since the page loaded (through the API) appear when the tab is opened again. */
+async function refreshCollections() {
+  try {
+    const listing = await api('/api/collections');
+    if (listing.collections) fillCollections(listing.collections);
+  } catch {
+    // keep the list the page has
+  }
+}
+
 function showTab(name) {
   const search = name === 'search';
   $('tab-search').setAttribute('aria-selected', String(search));
   $('tab-explore').setAttribute('aria-selected', String(!search));
   $('search-view').hidden = !search;
   $('explore-view').hidden = search;
-  if (search) $('search-query').focus();
+  if (search) {
+    $('search-query').focus();
+    refreshCollections();
+  }
 }
 
 /** Resolves once app.js has loaded the models: by then it has asked for the API key if the server needs one. */
@@ -198,15 +228,7 @@ async function init() {
   $('search-hybrid').addEventListener('change', () => {
     if ($('search-query').value.trim()) runSearch();
   });
-  $('search-collection').replaceChildren(
-    ...listing.collections.map((c) =>
-      Object.assign(document.createElement('option'), {
-        value: c.id,
-        textContent: `${c.name}${c.chunks === null ? '' : ` (${c.chunks.toLocaleString()} passages)`}`,
-      }),
-    ),
-  );
-  if (listing.collections.length === 0) setStatus('No collection yet: create a vector store and add files (POST /v1/vector_stores), or embedkit index add.');
+  fillCollections(listing.collections);
   if (window.location.hash === '#search') showTab('search');
   document.body.dataset.searchReady = 'true';
 }
