@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import type { Field, Schema } from 'apache-arrow';
-import { InvalidArgumentError } from '../errors.ts';
+import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import type { Encoder } from '../encoders/encoder.ts';
 import { openEncoder, type OpenEncoderOptions, type OpenedEncoder } from '../encoders/open-encoder.ts';
 import { NoKnownWordError, type Pooling } from '../encoders/static.ts';
@@ -22,6 +22,7 @@ import { contentHash, stableJson } from './content-hash.ts';
 import { ExactIndex } from './exact-index.ts';
 import { compileFilter, FilterError, sqlString, type FieldType } from './filter.ts';
 import { reciprocalRankFusion } from './fusion.ts';
+import { resolveSearchOptions } from './search-options.ts';
 import { loadLanceDb, type Arrow } from './lancedb.ts';
 import { mmrOrder } from './mmr.ts';
 import { withWriteLock } from './write-lock.ts';
@@ -369,7 +370,7 @@ export class Collection {
     let batch: AddDocument[] = [];
     let position = 0;
     const flush = async () => {
-      options.signal?.throwIfAborted();
+      if (options.signal?.aborted) throw new EmbedkitError('aborted', `adding to ${this.path} was interrupted; the ${progress.docs} documents committed before are kept, and adding the same documents again continues`);
       const stats = await this.addBatch(batch, chunking, position - batch.length);
       progress.docs += batch.length;
       progress.skippedDocs += stats.skipped;
@@ -551,12 +552,9 @@ export class Collection {
    * results; with `filter`, only passages whose metadata match; with `mmr`, re-ranked for diversity.
    */
   async search(query: string | Float32Array, options: SearchOptions = {}): Promise<SearchHit[]> {
-    const k = options.k ?? 10;
-    if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError(`k must be a positive integer, got ${k}`);
-    const alpha = options.alpha ?? 0.5;
-    if (!(alpha >= 0 && alpha <= 1)) throw new InvalidArgumentError(`alpha must be a number from 0 to 1, got ${alpha}`);
-    if (options.mmr !== undefined && !(options.mmr >= 0 && options.mmr <= 1)) throw new InvalidArgumentError(`mmr must be a number from 0 to 1, got ${options.mmr}`);
-    if (options.hybrid && typeof query !== 'string') throw new InvalidArgumentError('hybrid search needs a text query (keywords), not a vector');
+    const { k, alpha, mmr, hybrid, filter, exact, nprobes, refineFactor } = resolveSearchOptions(options as Record<string, unknown>);
+    options = { k, alpha, mmr, hybrid, filter, exact, nprobes, refineFactor };
+    if (hybrid && typeof query !== 'string') throw new InvalidArgumentError('hybrid search needs a text query (keywords), not a vector');
     const where = options.filter === undefined || options.filter.trim() === '' ? undefined : compileFilter(options.filter, await this.fields(), (f) => quoteColumn(columnOfField(f)));
     // Re-ranking needs more candidates than it returns.
     const pool = options.mmr !== undefined || options.hybrid ? Math.max(4 * k, 40) : k;

@@ -2,6 +2,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { InvalidArgumentError } from '../errors.ts';
 import type { AddDocument, AddOptions, AddProgress, AddResult, Collection } from './collection.ts';
+import { contentHash } from './content-hash.ts';
 import { htmlToText, markdownToText } from './text-extract.ts';
 
 /** How a `.txt` file (and any file of another extension) becomes documents: one per line, or the whole file. */
@@ -17,6 +18,8 @@ export interface FileReport {
   status: 'completed' | 'failed';
   /** Documents the file gave. */
   docs: number;
+  /** Documents left out because an earlier one of this ingest had the same id (the same text, without ids). */
+  duplicates: number;
   error?: string;
 }
 
@@ -89,25 +92,30 @@ function decodeText(bytes: Uint8Array): string {
   }
 }
 
+/** Offset of the first byte that does not start or continue a well-formed UTF-8 sequence (RFC 3629). */
 function firstBadUtf8(bytes: Uint8Array): number {
-  let lo = 0;
-  let hi = bytes.length;
-  // The longest valid prefix, found by halving (a prefix may end inside a character, so allow up to 3 bytes back).
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    let ok = false;
-    for (let back = 0; back < 4 && !ok; back++) {
-      try {
-        utf8.decode(bytes.subarray(0, Math.max(0, mid - back)));
-        ok = mid - back >= lo;
-      } catch {
-        /* keep looking */
-      }
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
     }
-    if (ok) lo = mid;
-    else hi = mid;
+    // Length and the allowed range of the second byte (which rules out overlong forms, surrogates and > U+10FFFF).
+    const [len, lo, hi] =
+      b >= 0xc2 && b <= 0xdf ? [2, 0x80, 0xbf]
+      : b === 0xe0 ? [3, 0xa0, 0xbf]
+      : b === 0xed ? [3, 0x80, 0x9f]
+      : b >= 0xe1 && b <= 0xef ? [3, 0x80, 0xbf]
+      : b === 0xf0 ? [4, 0x90, 0xbf]
+      : b === 0xf4 ? [4, 0x80, 0x8f]
+      : b >= 0xf1 && b <= 0xf3 ? [4, 0x80, 0xbf]
+      : [0, 0, 0];
+    if (len === 0 || i + len > bytes.length || bytes[i + 1] < lo || bytes[i + 1] > hi) return i;
+    for (let j = 2; j < len; j++) if ((bytes[i + j] & 0xc0) !== 0x80) return i;
+    i += len;
   }
-  return lo;
+  return bytes.length;
 }
 
 /** The documents in one file (see ingestFiles). */
@@ -171,7 +179,7 @@ export async function ingestFiles(collection: Collection, paths: readonly string
   const totalBytes = sizes.reduce((a, b) => a + b, 0);
   const reports: FileReport[] = [];
   // Files whose documents are all queued: each completes once the documents before its end are committed.
-  const queued: { report: FileReport; endDoc: number; bytes: number }[] = [];
+  const queued: { report: FileReport; startDoc: number; endDoc: number; startBytes: number; size: number }[] = [];
   let docsQueued = 0;
   let bytes = 0;
   let failedFiles = 0;
@@ -183,6 +191,9 @@ export async function ingestFiles(collection: Collection, paths: readonly string
       options.onFile?.(report);
     }
   };
+  // Ids already given in this ingest: a line repeated within or across files is one document (the first one), so
+  // that rerunning finds every document stored as it was and skips it.
+  const seen = new Set<string>();
   async function* documents(): AsyncGenerator<AddDocument> {
     for (const [i, path] of files.entries()) {
       const kind = fileKind(path);
@@ -191,21 +202,29 @@ export async function ingestFiles(collection: Collection, paths: readonly string
         docs = documentsOf(path, decodeText(await readFile(path)), kind, txt);
       } catch (err) {
         if (!(err instanceof UnreadableFile)) throw err;
-        const report: FileReport = { path, kind, status: 'failed', docs: 0, error: err.message };
+        const report: FileReport = { path, kind, status: 'failed', docs: 0, duplicates: 0, error: err.message };
         reports.push(report);
         failedFiles++;
         bytes += sizes[i];
         options.onFile?.(report);
         continue;
       }
-      const report: FileReport = { path, kind, status: 'completed', docs: docs.length };
+      const unique = docs.filter((d) => {
+        const id = d.id ?? contentHash(d.text);
+        if (seen.has(id)) return false;
+        seen.add(id);
+        d.id = id;
+        return true;
+      });
+      const report: FileReport = { path, kind, status: 'completed', docs: unique.length, duplicates: docs.length - unique.length };
+      docs = unique;
       reports.push(report);
-      for (const doc of docs) yield doc;
+      queued.push({ report, startDoc: docsQueued, endDoc: docsQueued + docs.length, startBytes: bytes, size: sizes[i] });
       docsQueued += docs.length;
       bytes += sizes[i];
-      queued.push({ report, endDoc: docsQueued, bytes });
-      // A file with no documents completes at once.
+      // A file with no documents completes as soon as those before it are committed.
       if (docs.length === 0) settle(lastCommitted);
+      for (const doc of docs) yield doc;
     }
   }
   let lastCommitted = 0;
@@ -214,15 +233,12 @@ export async function ingestFiles(collection: Collection, paths: readonly string
     onProgress: (p) => {
       lastCommitted = p.docs;
       settle(p.docs);
-      const committedBytes = queued.length ? bytesBefore(queued[0]) : bytes;
-      options.onProgress?.({ ...p, bytes: committedBytes, totalBytes, files: completed, failedFiles });
+      // Bytes of the files committed, plus the committed share of the file in progress.
+      const first = queued[0];
+      const committedBytes = first ? first.startBytes + (first.size * (p.docs - first.startDoc)) / Math.max(1, first.endDoc - first.startDoc) : bytes;
+      options.onProgress?.({ ...p, bytes: Math.round(committedBytes), totalBytes, files: completed, failedFiles });
     },
   });
   settle(Infinity);
   return { ...result, files: reports };
-
-  function bytesBefore(first: { bytes: number; report: FileReport }): number {
-    // Bytes of files fully committed: everything queued before the first file still waiting.
-    return first.bytes - sizes[files.indexOf(first.report.path)];
-  }
 }
