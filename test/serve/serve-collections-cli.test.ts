@@ -1,24 +1,24 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, test } from 'node:test';
 import OpenAI, { toFile } from 'openai';
-import { openCollection } from '../../src/search/index.ts';
 import { serverCli, stop } from './helpers/cli.ts';
-import { licenseDocs } from './helpers/licenses.ts';
+import { LICENSE_DIR, licenseDocs } from './helpers/licenses.ts';
 
 const VECTORS = new URL('../fixtures/reference/lee_fasttext.vec', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'embedkit-serve-collections-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('embedkit serve --collections DIR: the vector-stores API behind the API key, and collections made by the library are stores', { timeout: 90_000 }, async () => {
+test('embedkit serve --collections DIR: the vector-stores API behind the API key, and collections made by embedkit index add are stores', { timeout: 90_000 }, async () => {
   const collections = join(dir, 'collections');
-  // A collection made outside the server (as `embedkit index add` makes them), on the same vectors file.
+  // A collection made outside the server, by `embedkit index add`, on the same vectors file.
   const docs = licenseDocs().slice(0, 3);
-  const made = await openCollection(join(collections, 'licences'), { model: VECTORS });
-  await made.add(docs.map((d) => ({ id: d.name, text: d.data.toString('utf8'), metadata: { filename: `${d.name}.txt`, year: d.attributes.year } })));
-  await made.close();
+  const paths = docs.map((d) => join(LICENSE_DIR, d.name));
+  const add = spawnSync(process.execPath, ['bin/embedkit.js', 'index', 'add', join(collections, 'licences'), '--model', VECTORS, '--txt', 'file', '--quiet', ...paths], { encoding: 'utf8' });
+  assert.equal(add.status, 0, add.stderr);
 
   const run = serverCli(['serve', `lee=${VECTORS}`, '--collections', collections, '--port', '0', '--api-key', 'sk-c']);
   try {
@@ -26,16 +26,16 @@ test('embedkit serve --collections DIR: the vector-stores API behind the API key
     assert.match(run.stderr(), /vector stores: http:\/\/\S+\/v1\/vector_stores/);
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: 'sk-c', maxRetries: 0 });
 
-    // The library's collection is listed under its folder's name and searched like any store.
+    // The index's collection is listed under its folder's name and searched like any store, its metadata as attributes.
     const listed = await client.vectorStores.list();
     assert.deepEqual(listed.data.map((s) => s.id), ['licences']);
-    const found = await client.vectorStores.search('licences', { query: 'public work rights', max_num_results: 5, filters: { type: 'gte', key: 'year', value: 2000 } });
+    const bsd = join(LICENSE_DIR, 'BSD');
+    const found = await client.vectorStores.search('licences', { query: 'public work rights', max_num_results: 20, filters: { type: 'ne', key: 'source', value: bsd } });
     assert.ok(found.data.length > 0);
     for (const r of found.data) {
-      const doc = docs.find((d) => d.name === r.file_id)!;
-      assert.ok(doc.attributes.year >= 2000, `${r.file_id} passes the filter`);
-      assert.equal(r.filename, `${doc.name}.txt`);
-      assert.deepEqual(r.attributes, { filename: `${doc.name}.txt`, year: doc.attributes.year });
+      assert.notEqual(r.attributes!.source, bsd, 'the filter holds');
+      assert.ok(paths.includes(r.attributes!.source as string));
+      assert.equal(r.filename, basename(r.attributes!.source as string));
     }
 
     // A new store through the SDK: its collection and the upload land under DIR.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { FastifyInstance } from 'fastify';
 import type { VectorStoreRegistry } from './registry.ts';
 import { MAX_QUERY_CHARS, parseBody } from './requests.ts';
-import { searchOrExplain } from './search.ts';
+import { searchOrExplain, sourceName } from './search.ts';
 
 const searchBody = z.object({
   collection: z.string().min(1),
@@ -46,7 +46,7 @@ export function registerCollectionExplorerRoutes(app: FastifyInstance, stores: V
       took_ms: Math.round((performance.now() - started) * 10) / 10,
       hits: hits.map((h) => ({
         file_id: h.docId,
-        filename: store.files[h.docId]?.filename ?? (typeof h.metadata.filename === 'string' ? h.metadata.filename : h.docId),
+        filename: store.files[h.docId]?.filename ?? sourceName(h),
         chunk: h.chunk,
         text: h.text,
         score: h.score,

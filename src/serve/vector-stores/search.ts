@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { InvalidArgumentError } from '../../errors.ts';
 import { NoKnownWordError } from '../../encoders/static.ts';
 import { FilterError } from '../../search/filter.ts';
@@ -48,7 +49,7 @@ export async function searchStore(stores: VectorStoreRegistry, storeId: string, 
       const file = store.files[h.docId];
       return {
         file_id: h.docId,
-        filename: file?.filename ?? (typeof h.metadata.filename === 'string' ? h.metadata.filename : h.docId),
+        filename: file?.filename ?? sourceName(h),
         score: h.score,
         attributes: file?.attributes ?? scalarMetadata(h.metadata),
         content: [{ type: 'text' as const, text: h.text }],
@@ -70,6 +71,17 @@ export async function searchOrExplain<T>(search: () => Promise<T>): Promise<T> {
     if (err instanceof InvalidArgumentError) throw invalidRequest(err.message, null);
     throw err;
   }
+}
+
+/**
+ * The file name of a passage of a collection made outside the API: its `filename` metadata, else the last part of
+ * its `source` (the path `embedkit index add` records), else its document id.
+ */
+export function sourceName(hit: Pick<BackendHit, 'docId' | 'metadata'>): string {
+  const { filename, source } = hit.metadata;
+  if (typeof filename === 'string' && filename !== '') return filename;
+  if (typeof source === 'string' && source !== '') return basename(source);
+  return hit.docId;
 }
 
 /** A collection made outside the API carries its own metadata: the scalar fields serve as attributes. */
