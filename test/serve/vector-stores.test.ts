@@ -418,6 +418,20 @@ describe('vector stores', () => {
     await client.vectorStores.delete(store.id);
   });
 
+  test('a server with another model refuses to search a store it cannot embed queries for (409, naming the encoder)', async () => {
+    const other = staticModel('cp', await loadEmbeddings(new URL('../fixtures/reference/crime-and-punishment.vec', import.meta.url).pathname));
+    const elsewhere = await startServer({ models: [other], port: 0, collections: { dir } });
+    try {
+      const res = await fetch(`${elsewhere.url}/v1/vector_stores/${storeId}/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'public work' }) });
+      assert.equal(res.status, 409);
+      const { error } = await res.json();
+      assert.equal(error.code, 'encoder_mismatch');
+      assert.match(error.message, /static:lee.*static:cp/);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   test('with API keys, every vector-store route needs one', async () => {
     const keyed = await serve({ apiKeys: ['sk-vs-test'] });
     try {
