@@ -229,11 +229,15 @@ export class VectorStoreRegistry {
     return c;
   }
 
-  /** Marks the store used now (the anchor of `expires_after`). */
+  /**
+   * Marks the store used now (the anchor of `expires_after`, counted in days): saved at most once a minute, so
+   * that a busy store's searches do not each rewrite its record.
+   */
   touch(storeId: string): void {
     const r = this.records.get(storeId);
-    if (r) {
-      r.last_active_at = Math.floor(Date.now() / 1000);
+    const now = Math.floor(Date.now() / 1000);
+    if (r && (r.last_active_at === null || now - r.last_active_at >= 60)) {
+      r.last_active_at = now;
       void this.save(storeId).catch(() => undefined);
     }
   }
