@@ -25,12 +25,12 @@ export interface ServeOptions {
    * startServer defaults it from the listen host (see defaultAllowedHosts): localhost names only on loopback.
    */
   allowedHosts?: readonly string[];
+  /** Serve OpenAI's Files and vector-stores APIs (and the page's Search tab) over this collections folder. */
+  collections?: CollectionsOptions;
   /** Fastify's logger setting (default off). */
   logger?: FastifyServerOptions['logger'];
   /** Serve the explorer page (default true). */
   page?: boolean;
-  /** Serve OpenAI's Files and vector-stores APIs (and the page's Search tab) over this collections folder. */
-  collections?: CollectionsOptions;
 }
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
