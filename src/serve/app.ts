@@ -11,6 +11,7 @@ import type { ServedModel } from './models.ts';
 import { registerEmbeddingRoutes } from './routes/embeddings.ts';
 import { registerExplorerRoutes } from './routes/explorer.ts';
 import { registerStaticFiles } from './static-files.ts';
+import { registerCollections, type CollectionsOptions } from './vector-stores/register.ts';
 
 export interface ServeOptions {
   /** Served in order; the first is the page's default. Names must be unique. */
@@ -26,6 +27,8 @@ export interface ServeOptions {
    * startServer defaults it from the listen host (see defaultAllowedHosts): localhost names only on loopback.
    */
   allowedHosts?: readonly string[];
+  /** Serve OpenAI's Files and vector-stores APIs (and the page's Search tab) over this collections folder. */
+  collections?: CollectionsOptions;
   /** Fastify's logger setting (default off). */
   logger?: FastifyServerOptions['logger'];
   /** Serve the explorer page (default true). */
@@ -124,7 +127,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
 
   if (options.cors) {
     const origin = options.cors === true ? true : typeof options.cors === 'string' ? options.cors : [...options.cors];
-    await app.register(cors, { origin, methods: ['GET', 'POST', 'OPTIONS'], allowedHeaders: ['Authorization', 'Content-Type', 'OpenAI-Organization', 'OpenAI-Project'], maxAge: 600 });
+    await app.register(cors, { origin, methods: ['GET', 'POST', 'DELETE', 'OPTIONS'], allowedHeaders: ['Authorization', 'Content-Type', 'OpenAI-Organization', 'OpenAI-Project'], maxAge: 600 });
   }
 
   if (options.allowedHosts) {
@@ -196,6 +199,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
   app.get('/metrics', async (_request, reply) => reply.header('content-type', 'text/plain; version=0.0.4; charset=utf-8').send(metrics.render()));
 
   registerExplorerRoutes(app, [...models.values()], findModel);
+  await registerCollections(app, options.collections, [...models.values()]);
   if (options.page !== false) for (const route of registerStaticFiles(app)) openRoutes.add(route);
   return app;
 }

@@ -6,3 +6,4 @@
 export { createApp, startServer, DEFAULT_BODY_LIMIT, type ServeOptions, type RunningServer } from './app.ts';
 export { DEFAULT_LIMITS, type ServeLimits } from './limits.ts';
 export { staticModel, openServedModel, loadServedModels, type ServedModel } from './models.ts';
+export { DEFAULT_UPLOAD_LIMIT, type CollectionsOptions } from './vector-stores/register.ts';

@@ -22,6 +22,7 @@ export interface ServeFlags extends Partial<ServeLimits> {
   limit?: number;
   log?: boolean;
   json?: boolean;
+  collections?: string;
 }
 
 function port(v: string): number {
@@ -61,6 +62,7 @@ export function withServeOptions(cmd: Command): Command {
     .option('--body-limit <bytes>', 'largest request body (default 8 MiB)', positiveInt('--body-limit'));
   return withLimitOptions(cmd)
     .option('--limit <n>', 'load only the first N vectors of each model', positiveInt('--limit'))
+    .option('--collections <dir>', "serve OpenAI's Files and vector-stores APIs (and the page's Search tab) over the collections in DIR (created if missing)")
     .option('--log', 'log every request (JSON lines on stdout)')
     .option('--json', 'once listening, print one JSON line on stdout: the URL and the models');
 }
@@ -116,6 +118,7 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
         bodyLimit: flags.bodyLimit,
         limits: limitsFrom(flags),
         logger: flags.log ? true : false,
+        collections: flags.collections === undefined ? undefined : { dir: flags.collections },
       }),
     flags,
     options.nextFreePort ?? false,
@@ -127,6 +130,7 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
     `  explorer:   ${server.url}/`,
     `  embeddings: POST ${server.url}/v1/embeddings${keys.length ? '  (Bearer key required)' : ''}`,
     `  models: ${server.url}/v1/models   health: ${server.url}/health   metrics: ${server.url}/metrics`,
+    ...(flags.collections === undefined ? [] : [`  vector stores: ${server.url}/v1/vector_stores  files: ${server.url}/v1/files  (collections in ${flags.collections})`]),
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
   if (flags.json) {
