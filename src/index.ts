@@ -29,6 +29,7 @@ export {
   pearson,
   spearman,
   type AnalogyResult,
+  type AnalogyAnswer,
   type AnalogyOptions,
   type AnalogySection,
   type AnalogyMethod,
