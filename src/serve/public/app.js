@@ -278,10 +278,56 @@ async function selectModel(name) {
   const m = state.models.find((x) => x.name === name);
   if (!m) return;
   $('model-info').textContent = `${m.words?.toLocaleString() ?? '?'} words · dim ${m.dim}${m.subwords ? ' · subwords' : ''}${m.source ? ` · ${m.source}` : ''}`;
+  showAnalogyExamples(m.analogies, m.words);
   const ex = m.examples.length ? m.examples : [];
   $('word-input').placeholder = ex[0] ? `type a word, e.g. ${ex[0]}` : 'type a word…';
   if (!$('map-words').value && ex.length) $('map-words').value = ex.slice(0, 3).join(' ');
   showApiExample();
+}
+
+/**
+ * The analogies this model answers right (the server scored it on the shipped questions-words set at start-up):
+ * one-click examples, the first one filled in, and the model's accuracy on the whole set.
+ */
+function showAnalogyExamples(report, words) {
+  const examples = (report?.examples ?? []).slice(0, 6);
+  const box = $('analogy-examples');
+  box.replaceChildren();
+  $('analogy-eg').textContent = '';
+  $('analogy-accuracy').textContent = '';
+  for (const id of ['analogy-a', 'analogy-b', 'analogy-c']) $(id).value = '';
+  if (!report || report.answered === 0) return;
+  if (examples.length) {
+    const label = document.createElement('span');
+    label.className = 'try';
+    label.textContent = 'try:';
+    box.append(label);
+  }
+  for (const ex of examples) {
+    const chip = document.createElement('button');
+    chip.type = 'button';
+    chip.className = 'chip';
+    Object.assign(chip.dataset, { a: ex.a, b: ex.b, c: ex.c, expected: ex.expected });
+    chip.textContent = `${ex.b} − ${ex.a} + ${ex.c}`;
+    chip.title = `${ex.a} : ${ex.b} :: ${ex.c} : ${ex.expected}  (questions-words, ${ex.section})`;
+    chip.addEventListener('click', () => {
+      $('analogy-a').value = ex.a;
+      $('analogy-b').value = ex.b;
+      $('analogy-c').value = ex.c;
+      runAnalogy();
+    });
+    box.append(chip);
+  }
+  const first = examples[0];
+  if (first) {
+    $('analogy-eg').textContent = `  e.g. ${first.a} : ${first.b} :: ${first.c} : ${first.expected}`;
+    $('analogy-a').value = first.a;
+    $('analogy-b').value = first.b;
+    $('analogy-c').value = first.c;
+  }
+  const pct = (report.accuracy * 100).toFixed(1);
+  $('analogy-accuracy').textContent =
+    `This model answers ${report.correct.toLocaleString()} of ${report.answered.toLocaleString()} questions of the questions-words set right (${pct}%; questions whose words are among its ${Math.min(report.restrictVocab, words ?? Infinity).toLocaleString()} most frequent).`;
 }
 
 let suggestTimer;
