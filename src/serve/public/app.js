@@ -214,41 +214,70 @@ function renderMap({ points }) {
 }
 
 /**
- * Greedy label placement: query words first, each label beside its point (right, left, above, below) where it
- * overlaps no point or earlier label; a label with no free place is left out (hovering the point still names it).
+ * Greedy label placement, the same for every projection: query words first, then neighbours. Each label is measured
+ * as drawn (its real box, not an estimate) and put beside its point (right, left, above, below) where it overlaps no
+ * point and no earlier label. A neighbour's label with no free place is left out (hovering the point still names
+ * it); a query word's label looks further out, ring by ring, and is tied to its point by a thin line. UMAP packs a
+ * word and its neighbours tightly, so query labels there often need the outer rings.
  */
 function placeLabels(group, points, px, py, W, H, k) {
+  const margin = 1.5 * k;
   const boxes = points.map((p) => ({ x: px(p.x) - 5 * k, y: py(p.y) - 5 * k, w: 10 * k, h: 10 * k }));
-  const overlaps = (a, b) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+  const labelBoxes = [];
+  const overlaps = (a, b) => a.x < b.x + b.w + margin && b.x < a.x + a.w + margin && a.y < b.y + b.h + margin && b.y < a.y + a.h + margin;
+  const inside = (b) => b.x >= 0 && b.y >= 0 && b.x + b.w <= W && b.y + b.h <= H;
+  const leaders = svg('g', { class: 'leaders' });
+  group.append(leaders);
   for (const p of points) {
     const colour = COLOURS[p.group % COLOURS.length];
-    const t = svg('text', { class: p.query ? 'query' : '' });
+    const t = svg('text', { class: p.query ? 'query' : '', x: 0, y: 0 });
     if (p.query) t.style.fill = colour;
     t.style.fontSize = `${(p.query ? 14 : 12) * k}px`;
     t.textContent = p.word;
     group.append(t);
-    const w = t.getComputedTextLength();
-    const h = (p.query ? 15 : 13) * k;
+    // The text's box relative to its anchor (x, y) = (0, 0): the baseline sits `-bb.y` below the box's top.
+    const bb = t.getBBox();
+    const w = bb.width;
+    const h = bb.height;
     const x0 = px(p.x);
     const y0 = py(p.y);
     const gap = (p.query ? 10 : 7) * k;
-    const spots = [
+    const near = [
       { x: x0 + gap, y: y0 - h / 2 },
       { x: x0 - gap - w, y: y0 - h / 2 },
       { x: x0 - w / 2, y: y0 - gap - h },
       { x: x0 - w / 2, y: y0 + gap },
       { x: x0 + gap, y: y0 - h },
       { x: x0 + gap, y: y0 },
-    ].map((s) => ({ ...s, w, h }));
-    const free = spots.find((b) => b.x >= 0 && b.y >= 0 && b.x + w <= W && b.y + h <= H && !boxes.some((o) => overlaps(b, o)));
-    if (!free && !p.query) {
+    ].map((b) => ({ ...b, w, h }));
+    let spot = near.find((b) => inside(b) && !boxes.some((o) => overlaps(b, o)) && !labelBoxes.some((o) => overlaps(b, o)));
+    let far = false;
+    if (!spot && p.query) {
+      // Rings further out, 16 directions each; a label faces its point with its nearest side.
+      for (let ring = 1; ring <= 14 && !spot; ring++) {
+        const r = gap + ring * h;
+        for (let i = 0; i < 16 && !spot; i++) {
+          const a = (i / 16) * 2 * Math.PI;
+          const b = { x: x0 + r * Math.cos(a) - (w / 2) * (1 - Math.cos(a)), y: y0 + r * Math.sin(a) - (h / 2) * (1 - Math.sin(a)), w, h };
+          if (inside(b) && !labelBoxes.some((o) => overlaps(b, o)) && !boxes.some((o) => overlaps(b, o))) spot = b;
+        }
+      }
+      far = Boolean(spot);
+      // A crowded map: over points if it must, never over another label.
+      spot ??= near.find((b) => !labelBoxes.some((o) => overlaps(b, o)));
+    }
+    if (!spot) {
       t.remove();
       continue;
     }
-    const spot = free ?? spots[0];
-    boxes.push(spot);
-    t.setAttribute('x', spot.x);
-    t.setAttribute('y', spot.y + h - 3 * k);
+    labelBoxes.push(spot);
+    t.setAttribute('x', spot.x - bb.x);
+    t.setAttribute('y', spot.y - bb.y);
+    if (far) {
+      const cx = Math.max(spot.x, Math.min(x0, spot.x + w));
+      const cy = Math.max(spot.y, Math.min(y0, spot.y + h));
+      leaders.append(svg('line', { class: 'leader', x1: x0, y1: y0, x2: cx, y2: cy, stroke: colour }));
+    }
   }
 }
 
