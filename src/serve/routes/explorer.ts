@@ -5,6 +5,7 @@ import type { Embeddings } from '../../vectors/embeddings.ts';
 import { ApiError, invalidRequest, unknownWord } from '../api-error.ts';
 import { wordMapOffThread } from '../../viz/word-map.ts';
 import { wordsWithPrefix } from '../word-prefix.ts';
+import { MAX_MAP_SENTENCES, registerSentenceRoutes } from './sentences.ts';
 import type { ServedModel } from '../models.ts';
 import type { ProjectionMethod } from '../../viz/project.ts';
 import { analogyReport, type AnalogyReport } from '../analogy-examples.ts';
@@ -44,8 +45,9 @@ export function registerExplorerRoutes(app: FastifyInstance, models: readonly Se
       analogies: reports.get(m) ?? null,
     })),
     // The page bounds its map inputs with these, so it never sends a request the schema refuses.
-    limits: { mapWords: MAX_MAP_WORDS, mapNeighbours: MAX_MAP_NEIGHBOURS },
+    limits: { mapWords: MAX_MAP_WORDS, mapNeighbours: MAX_MAP_NEIGHBOURS, mapSentences: MAX_MAP_SENTENCES },
   }));
+  registerSentenceRoutes(app, models, findModel);
 
   app.get('/api/similar', async (request) => {
     const q = parse(similarQuery, request.query);
