@@ -11,6 +11,7 @@ export { EmbedkitError, FormatError, UnknownWordError, InvalidArgumentError, Mis
 // The one vector type, its vocabulary and its queries
 export { Vocabulary } from './vocab/vocabulary.ts';
 export { Embeddings, type OovLookup, type Key, type Term, type Neighbour, type MostSimilarOptions, type MeanVectorOptions } from './vectors/embeddings.ts';
+export { wordClasses, formatWordClasses, WORD_CLASS_ITERATIONS, type WordClassesOptions } from './vectors/word-classes.ts';
 export { parseExpression, type ParsedExpression } from './vectors/expression.ts';
 
 // File formats
