@@ -10,7 +10,7 @@ const SHIPPED_ANALOGIES = 'data/eval/questions-words.txt';
 /** Only questions among the most frequent words count, as usual for this set (gensim's restrict_vocab=30000). */
 const RESTRICT_VOCAB = 30_000;
 /** Right answers per section checked against the page's own query (the best margin among them is offered). */
-const CANDIDATES_PER_SECTION = 12;
+const CANDIDATES_PER_SECTION = 6;
 
 /** One question the model answers right with the page's query: a is to b as c is to expected (b − a + c). */
 export interface AnalogyExample {

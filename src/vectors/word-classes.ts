@@ -75,6 +75,12 @@ export function wordClasses(emb: Embeddings, classes: number, options: WordClass
 /**
  * The classes as word2vec C's classes file gives them after its demo's `sort -k 2 -n`: one "word class" line per
  * word, by class, words of a class in vocabulary order.
+ * @example
+ * ```ts
+ * import { formatWordClasses, loadEmbeddings, wordClasses } from 'embedkit';
+ * const vectors = await loadEmbeddings('vectors.bin');
+ * process.stdout.write(formatWordClasses(vectors, wordClasses(vectors, 3))); // "the 0", "king 0", … "cat 2"
+ * ```
  */
 export function formatWordClasses(emb: Embeddings, classes: Int32Array): string {
   const order = Array.from({ length: emb.size }, (_, i) => i).sort((a, b) => classes[a] - classes[b] || a - b);
