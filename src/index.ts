@@ -11,6 +11,7 @@ export { EmbedkitError, FormatError, UnknownWordError, InvalidArgumentError, Mis
 // The one vector type, its vocabulary and its queries
 export { Vocabulary } from './vocab/vocabulary.ts';
 export { Embeddings, type OovLookup, type Key, type Term, type Neighbour, type MostSimilarOptions, type MeanVectorOptions } from './vectors/embeddings.ts';
+export { wordClasses, formatWordClasses, WORD_CLASS_ITERATIONS, type WordClassesOptions } from './vectors/word-classes.ts';
 export { parseExpression, type ParsedExpression } from './vectors/expression.ts';
 
 // File formats
@@ -29,6 +30,7 @@ export {
   pearson,
   spearman,
   type AnalogyResult,
+  type AnalogyAnswer,
   type AnalogyOptions,
   type AnalogySection,
   type AnalogyMethod,

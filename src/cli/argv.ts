@@ -25,7 +25,8 @@ export function normalizeArgv(argv: string[], knownLong: ReadonlySet<string>): s
     const m = /^-([A-Za-z][A-Za-z-]+)(=.*)?$/.exec(arg);
     if (!m) return arg.startsWith('--') ? rename(arg) : arg;
     const name = kebab(m[1]);
-    const target = ALIASES[name] ?? name;
+    // The command's own flag of that name wins (GloVe's -max-vocab is train glove's --max-vocab).
+    const target = knownLong.has(name) ? name : (ALIASES[name] ?? name);
     if (!knownLong.has(target)) return arg;
     return `--${target}${m[2] ?? ''}`;
   });

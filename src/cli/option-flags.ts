@@ -91,3 +91,25 @@ export function flagError(defs: OptionDefs, err: unknown): unknown {
   if (message === err.message) return err;
   return err.code === 'invalid_argument' ? new InvalidArgumentError(message) : new EmbedkitError(err.code, message);
 }
+
+/**
+ * Reference-tool flags whose feature embedkit lacks: accepted by the parser (hidden), so that a command line copied
+ * from the reference tool fails with what is missing instead of "unknown option". `what` names the feature.
+ */
+export function addUnsupportedFlags(cmd: Command, flags: Record<string, UnsupportedFlag>): Command {
+  for (const [flag, { what }] of Object.entries(flags)) cmd.addOption(new Option(`--${flag} [value]`, `not supported: ${what}`).hideHelp());
+  return cmd;
+}
+
+/** A reference tool's flag (kebab case as the key) whose feature is absent: its own spelling and what is missing. */
+export interface UnsupportedFlag {
+  reference: string;
+  what: string;
+}
+
+/** Refuses the first unsupported flag given (see addUnsupportedFlags). */
+export function refuseUnsupportedFlags(given: Record<string, unknown>, flags: Record<string, UnsupportedFlag>): void {
+  for (const [flag, { reference, what }] of Object.entries(flags)) {
+    if (given[camel(flag)] !== undefined) throw new InvalidArgumentError(`-${reference} is not supported: ${what}`);
+  }
+}

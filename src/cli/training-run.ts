@@ -1,4 +1,5 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { nonNegativeInt } from './flag-values.ts';
 import { EmbedkitError } from '../errors.ts';
 import type { OptionDefs } from '../train/option-schema.ts';
 import { availableParallelism } from 'node:os';
@@ -25,7 +26,14 @@ export function addRunFlags(cmd: Command, saved?: string): Command {
       .option('--checkpoint <file>', `save training state ${saved}, periodically, and on Ctrl-C`)
       .option('--resume <file>', 'continue training from a checkpoint (same settings)');
   }
-  return cmd.option('--quiet', 'no progress on stderr').option('--json', 'print a JSON summary on stdout when done');
+  return (
+    cmd
+      .option('--quiet', 'no progress on stderr')
+      .option('--json', 'print a JSON summary on stdout when done')
+      // The reference tools' verbosity (word2vec C's -debug, fastText's and GloVe's -verbose): 0 is --quiet, more is progress.
+      .addOption(new Option('--debug <n>', 'word2vec C spelling: 0 is --quiet').argParser(nonNegativeInt('--debug')).hideHelp())
+      .addOption(new Option('--verbose <n>', 'fastText / GloVe spelling: 0 is --quiet').argParser(nonNegativeInt('--verbose')).hideHelp())
+  );
 }
 
 /** What every training summary (--json) reports of the training passes. */
@@ -38,12 +46,13 @@ export function passSummary(seconds: number, last: ProgressEvent | undefined): R
  * is left), progress goes to stderr unless --quiet, and the result is reported as JSON or as one line.
  */
 export async function runTrainingCommand<T>(
-  flags: { quiet?: boolean; json?: boolean; checkpoint?: string },
+  given: { quiet?: boolean; json?: boolean; checkpoint?: string; debug?: number; verbose?: number },
   train: (signal: AbortSignal, onProgress: ProgressListener, onTokenizer: TokenizerListener) => Promise<T>,
   report: (result: T, seconds: number, lastTraining: ProgressEvent | undefined) => TrainingReport,
   /** The trainer's option schema: errors naming an option name its flag instead. */
   schema?: OptionDefs,
 ): Promise<void> {
+  const flags = { ...given, quiet: given.quiet || given.debug === 0 || given.verbose === 0 };
   if (schema) warnThreadsAboveCores(schema, flags);
   const signal = interruptSignal();
   const show = flags.quiet ? undefined : stderrProgress();

@@ -24,6 +24,18 @@ export interface AnalogyOptions extends EvalVocabOptions {
   dummy4unknown?: boolean;
   /** Skip lines that are not 4 words, as gensim does, instead of failing with a FormatError (default false). */
   skipInvalid?: boolean;
+  /** Called for every answered question, in file order, with the model's answer (for a report of which questions it gets right). */
+  onAnswer?: (answer: AnalogyAnswer) => void;
+}
+
+/** One answered question: its words and the model's answer, as vocabulary words (the rows that answered for the file's words). */
+export interface AnalogyAnswer {
+  section: string;
+  /** a, b, c and the expected d (a is to b as c is to d). */
+  words: [string, string, string, string];
+  /** The answer (gensim's rule: the best of the 5 top candidates that is not a question word). */
+  predicted: string;
+  correct: boolean;
 }
 
 /** Results of one section of an analogy file (e.g. "capital-common-countries"). */
@@ -109,6 +121,11 @@ export async function evaluateAnalogies(emb: Embeddings, path: string, options: 
     const predicted = predictedRow(best.subarray(i * ANALOGY_TOPN, (i + 1) * ANALOGY_TOPN), vocab.canonical, triples, i);
     if (predicted === expected[i]) correct[parsed.sectionOf[q]]++;
     else incorrect[parsed.sectionOf[q]]++;
+    if (options.onAnswer) {
+      const word = (row: number) => emb.vocab.word(row);
+      const [a, b, c] = [triples[3 * i], triples[3 * i + 1], triples[3 * i + 2]].map(word);
+      options.onAnswer({ section: parsed.sectionNames[parsed.sectionOf[q]], words: [a, b, c, word(expected[i])], predicted: predicted >= 0 ? word(predicted) : '', correct: predicted === expected[i] });
+    }
   });
 
   const sections = parsed.sectionNames.map((section, s) => sectionResult(section, correct[s], incorrect[s]));

@@ -31,6 +31,7 @@ const ENTRIES: Record<string, string> = {
 export const FIXTURE_WORDS = [
   'the', 'king', 'queen', 'man', 'woman', 'boy', 'girl', 'cat', 'dog', 'paris', 'france', 'berlin', 'germany', 'london',
   'england', 'rome', 'italy', 'good', 'better', 'bad', 'worse', 'walk', 'walked', 'run', 'ran', 'sentence', 'first', 'second',
+  'brother', 'sister', 'he', 'she',
 ];
 
 /** Deterministic pseudo-random vectors for FIXTURE_WORDS (the examples test that they run, not what they find). */

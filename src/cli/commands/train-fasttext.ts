@@ -2,7 +2,15 @@ import { addRunFlags, passSummary, runTrainingCommand } from '../training-run.ts
 import type { Command } from 'commander';
 import { fastTextSchema, trainFastText, type FastTextTrainOptions } from '../../train/fasttext.ts';
 import { examples } from '../common.ts';
-import { addOptionFlags, optionsFromFlags } from '../option-flags.ts';
+import { addOptionFlags, addUnsupportedFlags, optionsFromFlags, refuseUnsupportedFlags } from '../option-flags.ts';
+import { positiveInt } from '../flag-values.ts';
+import { Option } from 'commander';
+
+/** fastText flags of features embedkit does not have. */
+const UNSUPPORTED = {
+  'save-output': { reference: 'saveOutput', what: 'the output matrix (fastText\'s .output file) is not saved; the input vectors are in the .bin and .vec' },
+  'pretrained-vectors': { reference: 'pretrainedVectors', what: 'training does not start from pretrained vectors' },
+};
 
 /** Flags of `train fasttext` beyond the schema's (files, output and reporting). */
 interface TrainFastTextFlags extends Record<string, unknown> {
@@ -16,6 +24,7 @@ interface TrainFastTextFlags extends Record<string, unknown> {
 
 /** Maps the flags to library options (the settings through fastTextSchema, fastText's names as aliases). */
 export function fastTextOptionsFromFlags(f: TrainFastTextFlags): FastTextTrainOptions {
+  refuseUnsupportedFlags(f, UNSUPPORTED);
   return { ...(optionsFromFlags(fastTextSchema, f) as Partial<FastTextTrainOptions>), input: f.input, output: f.output, checkpoint: f.checkpoint, resume: f.resume };
 }
 
@@ -26,7 +35,10 @@ export function registerTrainFastText(train: Command): void {
     .description('train fastText word vectors with character n-gram subwords (skip-gram or CBOW), with fastText defaults; unknown words get vectors from their n-grams')
     .requiredOption('--input <file>', 'corpus: text file (.gz ok), one sentence per line; "-" reads standard input')
     .requiredOption('--output <file>', 'X.bin (fastText model), X.vec or X.txt (text vectors), or a prefix: PREFIX.bin and PREFIX.vec (written atomically)');
-  addRunFlags(addOptionFlags(cmd, fastTextSchema), 'at the end of each corpus pass')
+  addUnsupportedFlags(addOptionFlags(cmd, fastTextSchema), UNSUPPORTED)
+    // fastText reads -wordNgrams for every model but uses it only in supervised training: skipgram and cbow ignore it, as here.
+    .addOption(new Option('--word-ngrams <n>', 'word n-grams: supervised training only, ignored by skipgram and cbow (as by fastText)').argParser(positiveInt('--word-ngrams')).hideHelp());
+  addRunFlags(cmd, 'at the end of each corpus pass')
     .addHelpText(
       'after',
       examples([

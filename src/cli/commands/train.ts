@@ -4,7 +4,9 @@ import { InvalidArgumentError } from '../../errors.ts';
 import { trainWord2Vec, word2vecSchema, type Word2VecOptions } from '../../train/word2vec.ts';
 import { examples } from '../common.ts';
 import { binaryFromExtension } from '../output-format.ts';
-import { aliased, switchValue } from '../flag-values.ts';
+import { aliased, nonNegativeInt, switchValue } from '../flag-values.ts';
+import { formatWordClasses, wordClasses } from '../../vectors/word-classes.ts';
+import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { addOptionFlags, optionsFromFlags } from '../option-flags.ts';
 import { registerTrainFastText } from './train-fasttext.ts';
 import { registerTrainGlove } from './train-glove.ts';
@@ -17,6 +19,7 @@ interface TrainWord2VecFlags extends Record<string, unknown> {
   saveVocab?: string;
   readVocab?: string;
   binary?: boolean;
+  classes?: number;
   checkpoint?: string;
   resume?: string;
   quiet?: boolean;
@@ -55,7 +58,8 @@ export function registerTrain(program: Command): void {
   addOptionFlags(cmd, word2vecSchema)
     .option('--save-vocab <file>', 'also write the vocabulary ("word count" lines)')
     .option('--read-vocab <file>', 'use this vocabulary instead of counting the corpus')
-    .addOption(new Option('--binary [0|1]', 'write word2vec binary format instead of text').argParser(switchValue('--binary')));
+    .addOption(new Option('--binary [0|1]', 'write word2vec binary format instead of text').argParser(switchValue('--binary')))
+    .option('--classes <n>', 'write k-means word classes ("word class" lines, by class) instead of the vectors, as word2vec C; 0: the vectors', nonNegativeInt('--classes'));
   addRunFlags(cmd, 'at each epoch end')
     .addHelpText(
       'after',
@@ -71,9 +75,15 @@ export function registerTrain(program: Command): void {
     )
     .action(async (flags: TrainWord2VecFlags) => {
       const options = word2vecOptionsFromFlags(flags);
+      // With --classes the output file holds the word classes (k-means over the trained vectors) instead of the vectors.
+      const classes = flags.classes ?? 0;
       await runTrainingCommand(
         flags,
-        (signal, onProgress, onTokenizer) => trainWord2Vec({ ...options, signal, onProgress, onTokenizer }),
+        async (signal, onProgress, onTokenizer) => {
+          const result = await trainWord2Vec({ ...options, output: classes > 0 ? undefined : options.output, signal, onProgress, onTokenizer });
+          if (classes > 0) await writeFileAtomic(flags.output, formatWordClasses(result.embeddings, wordClasses(result.embeddings, classes)));
+          return result;
+        },
         ({ embeddings: emb }, seconds, last) => ({
           json: {
             output: flags.output,
@@ -82,7 +92,7 @@ export function registerTrain(program: Command): void {
             architecture: options.cbow ? 'cbow' : 'skipgram',
             ...passSummary(seconds, last),
           },
-          line: `wrote ${emb.size} vectors of dimension ${emb.dim} to ${flags.output} in ${seconds.toFixed(1)} s`,
+          line: classes > 0 ? `wrote ${classes} classes of ${emb.size} words to ${flags.output} in ${seconds.toFixed(1)} s` : `wrote ${emb.size} vectors of dimension ${emb.dim} to ${flags.output} in ${seconds.toFixed(1)} s`,
         }),
         word2vecSchema,
       );

@@ -5,8 +5,11 @@ import type { Embeddings } from '../../vectors/embeddings.ts';
 import { ApiError, invalidRequest, unknownWord } from '../api-error.ts';
 import { wordMapOffThread } from '../../viz/word-map.ts';
 import { wordsWithPrefix } from '../word-prefix.ts';
+import { MAX_MAP_SENTENCES, registerSentenceRoutes } from './sentences.ts';
 import type { ServedModel } from '../models.ts';
 import type { ProjectionMethod } from '../../viz/project.ts';
+import { analogyReport, type AnalogyReport } from '../analogy-examples.ts';
+import { solveAnalogy } from '../analogy-query.ts';
 import { analogyQuery, describeIssue, MAX_MAP_NEIGHBOURS, MAX_MAP_WORDS, projectionRequest, similarityQuery, similarQuery, suggestQuery } from '../schemas.ts';
 
 /** The JSON endpoints the explorer page calls (under /api): neighbours, analogies, similarity, 2-D maps. */
@@ -21,6 +24,15 @@ export function registerExplorerRoutes(app: FastifyInstance, models: readonly Se
     if (!emb.has(word)) throw unknownWord(word, param);
   };
 
+  // At start-up each word model is scored on the shipped analogy set, so the page can open on examples it answers
+  // right (and say how well it does); a model the set cannot be scored on simply offers none.
+  const reports = new Map<ServedModel, AnalogyReport | undefined>();
+  app.addHook('onReady', async () => {
+    for (const m of models) {
+      if (m.embeddings && !reports.has(m)) reports.set(m, await analogyReport(m.embeddings).catch(() => undefined));
+    }
+  });
+
   app.get('/api/models', async () => ({
     models: models.map((m) => ({
       name: m.name,
@@ -30,10 +42,12 @@ export function registerExplorerRoutes(app: FastifyInstance, models: readonly Se
       source: m.source ?? null,
       encoder: m.encoder.id,
       examples: m.embeddings ? exampleWords(m.embeddings) : [],
+      analogies: reports.get(m) ?? null,
     })),
     // The page bounds its map inputs with these, so it never sends a request the schema refuses.
-    limits: { mapWords: MAX_MAP_WORDS, mapNeighbours: MAX_MAP_NEIGHBOURS },
+    limits: { mapWords: MAX_MAP_WORDS, mapNeighbours: MAX_MAP_NEIGHBOURS, mapSentences: MAX_MAP_SENTENCES },
   }));
+  registerSentenceRoutes(app, models, findModel);
 
   app.get('/api/similar', async (request) => {
     const q = parse(similarQuery, request.query);
@@ -48,9 +62,7 @@ export function registerExplorerRoutes(app: FastifyInstance, models: readonly Se
     known(emb, q.a, 'a');
     known(emb, q.b, 'b');
     known(emb, q.c, 'c');
-    // "a is to b as c is to ?" = b − a + c, the convention of the analogy command and of evaluation files:
-    // a=man, b=king, c=woman asks for king − man + woman.
-    const results = guard(() => emb.mostSimilar({ positive: [q.b, q.c], negative: [q.a], topn: q.topn }));
+    const results = guard(() => solveAnalogy(emb, q.a, q.b, q.c, q.topn));
     return { model: model.name, a: q.a, b: q.b, c: q.c, results };
   });
 

@@ -1,0 +1,38 @@
+/**
+ * A small built-in set of sentences the explorer searches for a sentence model (one with no word list): a few on
+ * each of several everyday topics, so that "nearest sentences" has something to find without any data file.
+ */
+export const SENTENCE_SAMPLE: readonly string[] = [
+  'It is raining heavily and the streets are flooded.',
+  'The forecast says tomorrow will be sunny and warm.',
+  'A cold wind blew snow across the mountain pass.',
+  'Thunderstorms are expected over the coast tonight.',
+  'She baked fresh bread and a chocolate cake for dinner.',
+  'The soup needs more salt and a little pepper.',
+  'We ordered pizza and pasta at the Italian restaurant.',
+  'He drinks a cup of strong coffee every morning.',
+  'The team won the football match in the last minute.',
+  'She runs ten kilometres before breakfast.',
+  'The tennis final lasted almost five hours.',
+  'Our swimmer broke the national record at the games.',
+  'The new phone has a faster processor and a better camera.',
+  'Restart the computer to install the software update.',
+  'The website was down because the server ran out of memory.',
+  'He wrote a program that sorts the list in linear time.',
+  'The cat slept all afternoon in a patch of sunlight.',
+  'A dog barked at the postman from behind the fence.',
+  'Wolves hunt together in packs across the forest.',
+  'The horse galloped across the open field.',
+  'The train to the city leaves at eight from platform two.',
+  'Our flight was delayed by three hours at the airport.',
+  'They cycled along the river to the old bridge.',
+  'Traffic on the motorway was slow this morning.',
+  'The central bank raised interest rates again.',
+  'Shares fell sharply after the company missed its forecast.',
+  'She saved part of her salary every month for a house.',
+  'The price of bread has gone up this year.',
+  'The doctor said he should rest and drink plenty of water.',
+  'Regular exercise lowers the risk of heart disease.',
+  'The children learned to read and write at school.',
+  'The library is open until nine in the evening.',
+];
