@@ -76,7 +76,9 @@ export function runExample(code: string, dir: string, serverUrl?: string): Promi
   // .mts: an ES module (top-level await) whatever package.json is above the temporary directory.
   writeFileSync(file, source);
   return new Promise((done) => {
-    execFile(process.execPath, ['--import', import.meta.resolve('tsx'), file], { cwd: dir, encoding: 'utf8', timeout: 60_000 }, (err, stdout, stderr) => {
+    // The limit catches a hung example, not a slow one: the API examples run in one process (every entry point,
+    // LanceDB included), which took over a minute on a busy 2-core machine.
+    execFile(process.execPath, ['--import', import.meta.resolve('tsx'), file], { cwd: dir, encoding: 'utf8', timeout: 240_000 }, (err, stdout, stderr) => {
       done({ status: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
     });
   });
