@@ -47,6 +47,8 @@ class GunzipSource implements RawSource {
   private readonly chunks: AsyncIterator<Buffer>;
   private pending: Buffer | null = null;
   private pendingPos = 0;
+  /** Decompressed bytes handed out so far: where a decompression error is reported. */
+  private delivered = 0;
 
   constructor(
     private readonly stream: Readable,
@@ -63,7 +65,9 @@ class GunzipSource implements RawSource {
         try {
           next = await this.chunks.next();
         } catch (err) {
-          throw new FormatError(`cannot decompress gzip data: ${(err as Error).message}`, { file: this.file });
+          // The offset is in the decompressed text, as for every other error about a gzip file's content.
+          const at = this.delivered + n;
+          throw new FormatError(`cannot decompress gzip data (${at} bytes of text decompressed before the error): ${(err as Error).message}`, { file: this.file, byte: at });
         }
         if (next.done) break;
         this.pending = next.value;
@@ -75,6 +79,7 @@ class GunzipSource implements RawSource {
       this.pendingPos += take;
       n += take;
     }
+    this.delivered += n;
     return n;
   }
 
