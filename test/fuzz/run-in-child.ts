@@ -1,0 +1,85 @@
+// Runs one target's fuzz loop (fuzz-child.ts) in a child process and turns its outcome into a test result: an
+// abort or a signal, a mutant that runs past 10 s, or any outcome other than a value or a clean error fails the
+// test with the seed and the mutant index that replays it (EMBEDKIT_FUZZ_SEED=… and the index printed).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildConfig, ChildResult } from './fuzz-child.ts';
+import { fuzzCount, fuzzSeed } from './mutate.ts';
+
+/** The longest one mutant may take. */
+export const CASE_LIMIT_MS = 10_000;
+/** Loading tsx and the modules before the first mutant, on a busy machine. */
+const STARTUP_LIMIT_MS = 60_000;
+
+const CHILD = fileURLToPath(new URL('./fuzz-child.ts', import.meta.url));
+
+export interface FuzzRun extends ChildResult {
+  /** Set when the child did not finish: what happened and at which mutant. */
+  crash?: string;
+}
+
+/** Runs `target` with `count` mutants from `seed` in a child process, watching it for aborts and hangs. */
+export async function runInChild(target: string, seed: number, count: number, o: { only?: number; caseLimitMs?: number } = {}): Promise<FuzzRun> {
+  const { only, caseLimitMs = CASE_LIMIT_MS } = o;
+  const dir = mkdtempSync(join(tmpdir(), 'embedkit-fuzz-run-'));
+  const progress = join(dir, 'progress');
+  writeFileSync(progress, Buffer.from(Int32Array.of(-1).buffer));
+  const config: ChildConfig = { target, seed, count, progress, only, saveDir: process.env.EMBEDKIT_FUZZ_SAVE || undefined };
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+  const at = () => readFileSync(progress).readInt32LE(0);
+
+  // The watchdog: the index must move at least every CASE_LIMIT_MS once the first mutant started.
+  let hung: string | undefined;
+  let last = -1;
+  let since = Date.now();
+  const watchdog = setInterval(() => {
+    const now = at();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+      return;
+    }
+    const limit = now < 0 ? STARTUP_LIMIT_MS : caseLimitMs;
+    if (Date.now() - since > limit) {
+      hung = now < 0 ? `the child did not start a mutant within ${limit} ms` : `mutant ${now} ran over ${limit} ms`;
+      child.kill('SIGKILL');
+    }
+  }, 250);
+  const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((resolve) => child.on('close', (c, s) => resolve([c, s])));
+  clearInterval(watchdog);
+  const index = at();
+  rmSync(dir, { recursive: true, force: true });
+
+  const line = stdout.split('\n').find((l) => l.startsWith('FUZZ-RESULT '));
+  if (line && code === 0) return JSON.parse(line.slice('FUZZ-RESULT '.length)) as ChildResult;
+  const crash = hung ?? `the child ${signal ? `was killed by ${signal}` : `exited with code ${code}`} at mutant ${index}\n${stderr}`;
+  return { target, seed, mutants: Math.max(0, index), values: 0, clean: 0, other: 1, problems: [], slowestMs: 0, slowestIndex: -1, crash };
+}
+
+/** The one-line summary every fuzz test prints. */
+export function summary(r: FuzzRun): string {
+  return `fuzz ${r.target}: ${r.mutants} mutants, ${r.values} values, ${r.clean} clean errors, ${r.other} other outcomes (seed ${r.seed}; slowest ${r.slowestMs.toFixed(0)} ms, mutant ${r.slowestIndex})`;
+}
+
+/**
+ * The fuzz test of one target: `inSuite` mutants in the ordinary suite (EMBEDKIT_FUZZ_MUTANTS overrides), every
+ * one a value or a clean error. The failure message names the seed and each failing mutant's index.
+ */
+export async function fuzzTarget(target: string, inSuite: number): Promise<void> {
+  const seed = fuzzSeed();
+  const r = await runInChild(target, seed, fuzzCount(inSuite));
+  console.log(summary(r));
+  const replay = `replay: EMBEDKIT_FUZZ_SEED=${seed} EMBEDKIT_FUZZ_MUTANTS=${fuzzCount(inSuite)} (mutant indexes below; EMBEDKIT_FUZZ_SAVE=dir keeps their bytes)`;
+  assert.equal(r.crash, undefined, `${target}: ${r.crash}\n${replay}`);
+  const problems = r.problems.map((p) => `  mutant ${p.index} (${p.input}): ${p.problem}`).join('\n');
+  assert.equal(r.other, 0, `${target}: ${r.other} mutants ended in neither a value nor a clean error\n${problems}\n${replay}`);
+  assert.equal(r.values + r.clean, r.mutants);
+}
