@@ -39,7 +39,7 @@ export interface ChildResult {
   values: number;
   clean: number;
   other: number;
-  /** The first few problems (all are counted in `other`). */
+  /** The first mutant of each kind of problem, up to 20 (all are counted in `other`). */
   problems: Problem[];
   /** Longest single mutant, in milliseconds, and its index. */
   slowestMs: number;
@@ -159,6 +159,7 @@ async function main(): Promise<void> {
         ? harnessCases(config.target, config.count)
         : readerCases(config.target, config.seed, config.count, dir);
     let index = 0;
+    const kinds = new Set<string>();
     for (const c of cases) {
       const i = index++;
       if (config.only !== undefined && i !== config.only) continue;
@@ -181,7 +182,12 @@ async function main(): Promise<void> {
       else if (outcome.kind === 'clean') result.clean++;
       else {
         result.other++;
-        if (result.problems.length < MAX_PROBLEMS) result.problems.push({ index: i, input: c.input, problem: outcome.problem.slice(0, 2000) });
+        // One example of each kind of problem (numbers and the temporary path aside), so a frequent one hides no other.
+        const kind = outcome.problem.split('\n')[0].replace(dir, '').replace(/\d+/g, 'N').slice(0, 120);
+        if (!kinds.has(kind) && result.problems.length < MAX_PROBLEMS) {
+          kinds.add(kind);
+          result.problems.push({ index: i, input: c.input, problem: outcome.problem.slice(0, 2000) });
+        }
         if (config.saveDir) {
           mkdirSync(config.saveDir, { recursive: true });
           writeFileSync(join(config.saveDir, `${config.target}-${config.seed}-${i}${c.ext}`), c.bytes);
