@@ -10,6 +10,8 @@ import { FASTTEXT_MAGIC } from '../../src/formats/fasttext-bin-layout.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/', import.meta.url));
 const fixture = (path: string): Uint8Array => readFileSync(FIXTURES + path);
+/** A copy of a ../shared/data/fixtures file (test/fixtures/reference; the largest are kept gzipped). */
+const reference = (name: string): Uint8Array => (name.endsWith('.gz') ? gunzipSync(fixture(`reference/${name}`)) : fixture(`reference/${name}`));
 
 /** One valid file a target mutates. `gzip`: the mutant is the file's plain text mutated, then compressed. */
 export interface SeedFile {
@@ -86,6 +88,7 @@ export const READER_TARGETS: ReaderTarget[] = [
     seeds: () => [
       { label: 'word2vec C', bytes: fixture('formats/w2v-c-small.txt') },
       { label: 'gensim', bytes: fixture('formats/gensim-text-small.txt') },
+      { label: 'gensim test data (1750 rows)', bytes: reference('word2vec_pre_kv_c') },
     ],
     options: withQuiet([...TEXT_OPTIONS, { format: 'word2vec-text' }, { format: 'word2vec-text', limit: 2 }]),
     load: loadVectors,
@@ -97,6 +100,7 @@ export const READER_TARGETS: ReaderTarget[] = [
     seeds: () => [
       { label: 'word2vec C', bytes: fixture('formats/w2v-c-small.bin') },
       { label: 'gensim', bytes: fixture('formats/gensim-small.bin') },
+      { label: 'gensim test data (no newlines)', bytes: reference('euclidean_vectors.bin') },
     ],
     options: withQuiet([{}, { limit: 1 }, { limit: 4 }, { unicodeErrors: 'replace' }, { maxWordBytes: 6 }, { format: 'word2vec-binary' }, { format: 'word2vec-binary', limit: 2 }]),
     load: loadVectors,
@@ -108,6 +112,7 @@ export const READER_TARGETS: ReaderTarget[] = [
     seeds: () => [
       { label: 'GloVe C', bytes: fixture('formats/glove-c-small.txt') },
       { label: 'embedkit', bytes: fixture('glove/vectors.txt') },
+      { label: 'gensim test data', bytes: reference('test_glove.txt') },
     ],
     // Forced glove-text also takes header-less files whose first line detection would read otherwise.
     options: withQuiet([...TEXT_OPTIONS, { format: 'glove-text' }, { format: 'glove-text', limit: 2 }, { format: 'glove-text', maxLineBytes: 120 }]),
@@ -120,6 +125,7 @@ export const READER_TARGETS: ReaderTarget[] = [
     seeds: () => [
       { label: 'fastText', bytes: fixture('fasttext/tiny-skipgram.vec') },
       { label: 'gensim (Cyrillic)', bytes: fixture('formats/cyrillic-small.vec') },
+      { label: 'fastText (Russian)', bytes: reference('crime-and-punishment.vec') },
     ],
     options: withQuiet([...TEXT_OPTIONS, { format: 'fasttext-vec' }, { format: 'glove-text', limit: 4 }]),
     load: loadVectors,
@@ -141,7 +147,11 @@ export const READER_TARGETS: ReaderTarget[] = [
   {
     name: 'fasttext-bin',
     ext: '.bin',
-    seeds: () => [{ label: 'fastText skipgram', bytes: fixture('fasttext/tiny-skipgram.bin') }],
+    seeds: () => [
+      { label: 'fastText skipgram', bytes: fixture('fasttext/tiny-skipgram.bin') },
+      { label: 'fastText (Russian)', bytes: reference('crime-and-punishment.bin') },
+      { label: 'fastText, header-less first-release layout', bytes: reference('lee_fasttext.bin.gz') },
+    ],
     options: withQuiet([{}, { limit: 1 }, { limit: 7 }, { unicodeErrors: 'strict' }]),
     load: loadModel,
     expectedDim: fastTextDim,
