@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The long fuzz run: every test/fuzz/*.test.ts with EMBEDKIT_FUZZ_MUTANTS mutants per target (100,000 unless the
 // variable says otherwise). Usage: npm run fuzz [-- filter...]  (filters match file paths, as in run-tests.mjs);
-// EMBEDKIT_FUZZ_SEED picks another seed, EMBEDKIT_FUZZ_SAVE=dir keeps the bytes of any failing mutant.
+// EMBEDKIT_FUZZ_SEED picks another seed, EMBEDKIT_FUZZ_SAVE=dir keeps the bytes of any failing mutant, and
+// EMBEDKIT_FUZZ_SECONDS caps the time per target (the summary line then says how many mutants ran).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';

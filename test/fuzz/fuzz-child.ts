@@ -22,6 +22,8 @@ export interface ChildConfig {
   progress: string;
   /** Run only this mutant (the others are generated, not run): replays a reported failure. */
   only?: number;
+  /** Stop starting mutants this many seconds after the first: the long run's time budget per target. */
+  seconds?: number;
   /** Folder that receives the bytes of every mutant with another outcome (EMBEDKIT_FUZZ_SAVE). */
   saveDir?: string;
 }
@@ -41,6 +43,8 @@ export interface ChildResult {
   other: number;
   /** The first mutant of each kind of problem, up to 20 (all are counted in `other`). */
   problems: Problem[];
+  /** True when the time budget ended the run before `count` mutants. */
+  stoppedEarly?: boolean;
   /** Longest single mutant, in milliseconds, and its index. */
   slowestMs: number;
   slowestIndex: number;
@@ -158,11 +162,16 @@ async function main(): Promise<void> {
       : config.target.startsWith('harness-')
         ? harnessCases(config.target, config.count)
         : readerCases(config.target, config.seed, config.count, dir);
+    const deadline = config.seconds === undefined ? undefined : Date.now() + config.seconds * 1000;
     let index = 0;
     const kinds = new Set<string>();
     for (const c of cases) {
       const i = index++;
       if (config.only !== undefined && i !== config.only) continue;
+      if (deadline !== undefined && Date.now() > deadline) {
+        result.stoppedEarly = true;
+        break;
+      }
       mark.writeInt32LE(i, 0);
       writeSync(progress, mark, 0, 4, 0);
       const started = performance.now();

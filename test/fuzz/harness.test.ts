@@ -31,3 +31,11 @@ test('an exception that is not an EmbedkitError, or one without a line or byte, 
     assert.match(r.problems[0].problem, problem);
   }
 });
+
+test('a time budget stops the loop early and the counts say how many mutants ran', async () => {
+  const r = await runInChild('harness-ok', 5, 1e9, { seconds: 1 });
+  assert.equal(r.crash, undefined);
+  assert.equal(r.stoppedEarly, true);
+  assert.ok(r.mutants > 0 && r.mutants < 1e9);
+  assert.equal(r.values + r.clean, r.mutants);
+});

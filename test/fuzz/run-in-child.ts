@@ -23,12 +23,12 @@ export interface FuzzRun extends ChildResult {
 }
 
 /** Runs `target` with `count` mutants from `seed` in a child process, watching it for aborts and hangs. */
-export async function runInChild(target: string, seed: number, count: number, o: { only?: number; caseLimitMs?: number } = {}): Promise<FuzzRun> {
+export async function runInChild(target: string, seed: number, count: number, o: { only?: number; caseLimitMs?: number; seconds?: number } = {}): Promise<FuzzRun> {
   const { only, caseLimitMs = CASE_LIMIT_MS } = o;
   const dir = mkdtempSync(join(tmpdir(), 'embedkit-fuzz-run-'));
   const progress = join(dir, 'progress');
   writeFileSync(progress, Buffer.from(Int32Array.of(-1).buffer));
-  const config: ChildConfig = { target, seed, count, progress, only, saveDir: process.env.EMBEDKIT_FUZZ_SAVE || undefined };
+  const config: ChildConfig = { target, seed, count, progress, only, seconds: o.seconds, saveDir: process.env.EMBEDKIT_FUZZ_SAVE || undefined };
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -66,7 +66,8 @@ export async function runInChild(target: string, seed: number, count: number, o:
 
 /** The one-line summary every fuzz test prints. */
 export function summary(r: FuzzRun): string {
-  return `fuzz ${r.target}: ${r.mutants} mutants, ${r.values} values, ${r.clean} clean errors, ${r.other} other outcomes (seed ${r.seed}; slowest ${r.slowestMs.toFixed(0)} ms, mutant ${r.slowestIndex})`;
+  const stopped = r.stoppedEarly ? ', stopped by EMBEDKIT_FUZZ_SECONDS' : '';
+  return `fuzz ${r.target}: ${r.mutants} mutants, ${r.values} values, ${r.clean} clean errors, ${r.other} other outcomes (seed ${r.seed}; slowest ${r.slowestMs.toFixed(0)} ms, mutant ${r.slowestIndex}${stopped})`;
 }
 
 /**
@@ -75,9 +76,11 @@ export function summary(r: FuzzRun): string {
  */
 export async function fuzzTarget(target: string, inSuite: number): Promise<void> {
   const seed = fuzzSeed();
-  const r = await runInChild(target, seed, fuzzCount(inSuite));
+  // A time budget per target for long runs on a busy machine (the count is then an upper bound); never in the suite.
+  const seconds = Number(process.env.EMBEDKIT_FUZZ_SECONDS) > 0 ? Number(process.env.EMBEDKIT_FUZZ_SECONDS) : undefined;
+  const r = await runInChild(target, seed, fuzzCount(inSuite), { seconds });
   console.log(summary(r));
-  const replay = `replay: EMBEDKIT_FUZZ_SEED=${seed} EMBEDKIT_FUZZ_MUTANTS=${fuzzCount(inSuite)} (mutant indexes below; EMBEDKIT_FUZZ_SAVE=dir keeps their bytes)`;
+  const replay = `replay: EMBEDKIT_FUZZ_SEED=${seed} and at least index + 1 mutants (EMBEDKIT_FUZZ_MUTANTS); EMBEDKIT_FUZZ_SAVE=dir keeps the failing mutants' bytes`;
   assert.equal(r.crash, undefined, `${target}: ${r.crash}\n${replay}`);
   const problems = r.problems.map((p) => `  mutant ${p.index} (${p.input}): ${p.problem}`).join('\n');
   assert.equal(r.other, 0, `${target}: ${r.other} mutants ended in neither a value nor a clean error\n${problems}\n${replay}`);
