@@ -29,7 +29,7 @@ export function rng(seed: number): () => number {
 // values so large that a sum or a square of two of them overflows float32.
 const INTERESTING_TEXT = [
   '0', '-1', '1e9', '2147483647', '4294967296', '1e12', 'NaN', 'inf', '-Infinity', '', ' ', '\n', '\t', '\r\n', '\u00e9', '\uffff',
-  '3.4e38', '-3.4028234e38', '1e30', '1e-45', '0x10', '1e',
+  '3.4e38', '-3.4028234e38', '1e39', '1e30', '1e-45', '0x10', '1e',
 ];
 const INTERESTING_BYTES = [
   [0x00, 0x00, 0xc0, 0x7f], // NaN
@@ -45,7 +45,8 @@ const INTERESTING_BYTES = [
 
 /**
  * One mutant of `input`: one to four edits (bit flip, byte set, insert, delete, truncate, duplicate a span, splice
- * an interesting value, or for text a whole line duplicated, dropped or moved).
+ * an interesting value, or for text a whole line duplicated, dropped or moved, or a whole token replaced by an
+ * interesting value: "NaN" spliced into "0.123" gives "NaN23", which no reader takes for a number).
  */
 export function mutate(input: Uint8Array, random: () => number): Uint8Array {
   let bytes: Uint8Array = Uint8Array.from(input);
@@ -55,7 +56,7 @@ export function mutate(input: Uint8Array, random: () => number): Uint8Array {
     // A quarter of the edits land in the first 16 B to 2 KiB, where headers and dictionaries are: a uniform site in
     // a file that is mostly matrix data would rarely touch them.
     const at = random() < 0.25 ? pick(Math.min(bytes.length, 1 << (4 + pick(8)))) : pick(bytes.length);
-    switch (pick(8)) {
+    switch (pick(9)) {
       case 0:
         if (bytes.length > 0) bytes[at] ^= 1 << pick(8);
         break;
@@ -78,6 +79,9 @@ export function mutate(input: Uint8Array, random: () => number): Uint8Array {
       }
       case 6:
         bytes = lineEdit(bytes, at, pick(3), pick(bytes.length));
+        break;
+      case 7:
+        bytes = replaceToken(bytes, at, new TextEncoder().encode(INTERESTING_TEXT[pick(INTERESTING_TEXT.length)]));
         break;
       default: {
         const value = random() < 0.5
@@ -107,6 +111,16 @@ function lineEdit(bytes: Uint8Array, at: number, how: number, to: number): Uint8
   if (how === 1) return without;
   const dest = lineStart(without, Math.min(to, without.length));
   return concat(without.subarray(0, dest), line, without.subarray(dest));
+}
+
+/** The token (bytes between spaces, tabs and newlines) holding byte `at` replaced by `value`. */
+function replaceToken(bytes: Uint8Array, at: number, value: Uint8Array): Uint8Array {
+  const separator = (b: number) => b === 0x20 || b === 0x09 || b === 0x0a || b === 0x0d;
+  let start = at;
+  while (start > 0 && !separator(bytes[start - 1])) start--;
+  let end = at;
+  while (end < bytes.length && !separator(bytes[end])) end++;
+  return concat(bytes.subarray(0, start), value, bytes.subarray(end));
 }
 
 /** Where the line holding byte `i` starts (a negative index to lastIndexOf would search from the end). */
