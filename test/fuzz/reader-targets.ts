@@ -177,7 +177,8 @@ export const READER_TARGETS: ReaderTarget[] = [
     ],
     options: withQuiet([{}, { limit: 2 }]),
     load: loadVectors,
-    expectedDim: () => undefined,
+    // A fastText magic number or a "rows dim" first line says the dimension; otherwise the format decides.
+    expectedDim: (b) => (b.length >= 4 && new DataView(b.buffer, b.byteOffset).getInt32(0, true) === FASTTEXT_MAGIC ? fastTextDim(b) : textDim(b, false)),
   },
 ];
 
