@@ -11,10 +11,10 @@ import { fromValue, mutateJson, serialize } from './json-mutate.ts';
 import { mutate, rng } from './mutate.ts';
 
 const BODIES: { url: string; body: unknown }[] = [
-  { url: '/v1/embeddings', body: { model: 'tiny', input: 'the king and the queen' } },
+  { url: '/v1/embeddings', body: { model: 'tiny', input: 'the king and the queen', user: 'someone' } },
   { url: '/v1/embeddings', body: { model: 'tiny', input: ['apple banana', 'cat dog'], encoding_format: 'base64', dimensions: 8 } },
   { url: '/v1/embeddings', body: { model: 'tiny', input: [[1, 2, 3], [4]], encoding_format: 'float', user: 'u' } },
-  { url: '/embeddings', body: { model: 'tiny', input: [5, 6, 7], dimensions: 4 } },
+  { url: '/embeddings', body: { model: 'tiny', input: [5, 6, 7], dimensions: 4, user: 'u' } },
   { url: '/api/projection', body: { model: 'tiny', words: ['king', 'queen', 'cat'], neighbours: 2, method: 'pca' } },
 ];
 
