@@ -5,5 +5,5 @@ import { fuzzTarget } from './run-in-child.ts';
 // GET /api/* query strings, structural (wrong types, deep nesting, huge numbers, __proto__ keys) and byte by byte:
 // each gets a success with a JSON body or a 4xx in OpenAI's error shape, never a 5xx.
 test('fuzz: server JSON bodies', async () => {
-  await fuzzTarget('server-json', 3000);
+  await fuzzTarget('server-json', 2000);
 });
