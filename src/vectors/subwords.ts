@@ -126,7 +126,8 @@ export interface FastTextSubwordsInit {
 
 /**
  * Vectors for any word from a fastText input matrix, exactly as `fasttext print-word-vectors` computes
- * them: the float32 mean of the word's rows, summed in fastText's order. Serves as the Embeddings'
+ * them: the float32 mean of the word's rows, summed in fastText's order (except where that float32 sum
+ * overflows, and fastText would print inf: there the mean is taken in doubles). Serves as the Embeddings'
  * OOV lookup, and composes the vocabulary's own vectors.
  */
 export class FastTextSubwords implements OovLookup {
