@@ -182,6 +182,25 @@ export const READER_TARGETS: ReaderTarget[] = [
   },
 ];
 
+// The word2vec C tool's -save-vocab file, read beside its vectors (LoadOptions vocabFile): the mutant is the vocabulary.
+const SMALL_VECTORS = `${FIXTURES}formats/w2v-c-small.bin`;
+READER_TARGETS.push({
+  name: 'vocab-file',
+  ext: '.vocab',
+  seeds: () => [{ label: 'word2vec C -save-vocab', bytes: reference('w2v-c-lee.vocab') }],
+  options: withQuiet([{}, { limit: 3 }]),
+  load: async (path, options) => {
+    const emb = await loadEmbeddings(SMALL_VECTORS, { ...options, vocabFile: path });
+    // Counts come from the mutant: they must be what a count can be.
+    for (let i = 0; i < emb.size; i++) {
+      const c = emb.vocab.count(i);
+      if (!(Number.isFinite(c) && c >= 0)) throw new Error(`count of ${JSON.stringify(emb.vocab.word(i))} is ${c}`);
+    }
+    return emb;
+  },
+  expectedDim: () => 12,
+});
+
 /** args.dim of a fastText model: after magic and version, or first in the header-less legacy layout. */
 function fastTextDim(bytes: Uint8Array): number | undefined {
   if (bytes.length < 12) return undefined;
