@@ -22,6 +22,8 @@ export interface ChildConfig {
   progress: string;
   /** Run only this mutant (the others are generated, not run): replays a reported failure. */
   only?: number;
+  /** Run only the mutants from this index on (with the ones before it, a failure may need its predecessors). */
+  from?: number;
   /** Stop starting mutants this many seconds after the first: the long run's time budget per target. */
   seconds?: number;
   /** Folder that receives the bytes of every mutant with another outcome (EMBEDKIT_FUZZ_SAVE). */
@@ -167,7 +169,7 @@ async function main(): Promise<void> {
     const kinds = new Set<string>();
     for (const c of cases) {
       const i = index++;
-      if (config.only !== undefined && i !== config.only) continue;
+      if ((config.only !== undefined && i !== config.only) || (config.from !== undefined && i < config.from)) continue;
       if (deadline !== undefined && Date.now() > deadline) {
         result.stoppedEarly = true;
         break;

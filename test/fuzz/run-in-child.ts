@@ -23,12 +23,12 @@ export interface FuzzRun extends ChildResult {
 }
 
 /** Runs `target` with `count` mutants from `seed` in a child process, watching it for aborts and hangs. */
-export async function runInChild(target: string, seed: number, count: number, o: { only?: number; caseLimitMs?: number; seconds?: number } = {}): Promise<FuzzRun> {
+export async function runInChild(target: string, seed: number, count: number, o: { only?: number; from?: number; caseLimitMs?: number; seconds?: number } = {}): Promise<FuzzRun> {
   const { only, caseLimitMs = CASE_LIMIT_MS } = o;
   const dir = mkdtempSync(join(tmpdir(), 'embedkit-fuzz-run-'));
   const progress = join(dir, 'progress');
   writeFileSync(progress, Buffer.from(Int32Array.of(-1).buffer));
-  const config: ChildConfig = { target, seed, count, progress, only, seconds: o.seconds, saveDir: process.env.EMBEDKIT_FUZZ_SAVE || undefined };
+  const config: ChildConfig = { target, seed, count, progress, only, from: o.from, seconds: o.seconds, saveDir: process.env.EMBEDKIT_FUZZ_SAVE || undefined };
   const child = spawn(process.execPath, ['--import', 'tsx', CHILD, JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
