@@ -47,6 +47,8 @@ class GunzipSource implements RawSource {
   private readonly chunks: AsyncIterator<Buffer>;
   private pending: Buffer | null = null;
   private pendingPos = 0;
+  /** Decompressed bytes handed out so far: where a decompression error is reported. */
+  private delivered = 0;
 
   constructor(
     private readonly stream: Readable,
@@ -63,7 +65,9 @@ class GunzipSource implements RawSource {
         try {
           next = await this.chunks.next();
         } catch (err) {
-          throw new FormatError(`cannot decompress gzip data: ${(err as Error).message}`, { file: this.file });
+          // The offset is in the decompressed text, as for every other error about a gzip file's content.
+          const at = this.delivered + n;
+          throw new FormatError(`cannot decompress gzip data (${at} bytes of text decompressed before the error): ${(err as Error).message}`, { file: this.file, byte: at });
         }
         if (next.done) break;
         this.pending = next.value;
@@ -75,6 +79,7 @@ class GunzipSource implements RawSource {
       this.pendingPos += take;
       n += take;
     }
+    this.delivered += n;
     return n;
   }
 
@@ -108,7 +113,9 @@ export class ByteInput {
     /** The whole file goes into one buffer of its size, never compacted (see open()). */
     readonly whole: boolean,
   ) {
-    this.buf = Buffer.allocUnsafe(whole ? size : FIRST_READ);
+    // A small plain file gets a window of its size (+1 to see the end), not FIRST_READ: loading many small files
+    // would otherwise allocate 256 KiB each and spend its time in garbage collection.
+    this.buf = Buffer.allocUnsafe(whole ? size : gzip ? FIRST_READ : Math.min(FIRST_READ, size + 1));
   }
 
   /**
@@ -126,7 +133,9 @@ export class ByteInput {
       const { bytesRead } = await fh.read(magic, 0, 2, 0);
       if (bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b) {
         await fh.close();
-        const gunzip = pipeline(createReadStream(path, { highWaterMark: 1 << 20 }), createGunzip({ chunkSize: 1 << 20 }), () => {
+        // 1 MiB reads and output chunks for large files; a small file's size rounded up to 64 KiB, for the same reason.
+        const chunk = Math.min(1 << 20, Math.max(1 << 16, stat.size));
+        const gunzip = pipeline(createReadStream(path, { highWaterMark: chunk }), createGunzip({ chunkSize: chunk }), () => {
           /* errors surface through the iterator */
         });
         return new ByteInput(new GunzipSource(gunzip, path), path, true, stat.size, false);
@@ -178,7 +187,9 @@ export class ByteInput {
       this.end -= this.start;
       this.start = 0;
     }
-    const want = Math.max(this.readSize, minBytes);
+    // A plain file asks for no more than what is left of it (+1 to see the end), as the window was sized.
+    const left = this.gzip ? Infinity : Math.max(1, this.size - this.bytesRead + 1);
+    const want = Math.max(Math.min(this.readSize, left), minBytes);
     if (this.buf.length - this.end < want) {
       const bigger = Buffer.allocUnsafe(this.end + want);
       this.buf.copy(bigger, 0, 0, this.end);

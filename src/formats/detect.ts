@@ -24,7 +24,7 @@ const SNIFF_BYTES = 4096;
  */
 export async function detectFormat(path: string): Promise<VectorFormat> {
   const head = await readHead(path, SNIFF_BYTES);
-  if (head.length === 0) throw new FormatError('the file is empty (expected word vectors)', { file: path });
+  if (head.length === 0) throw new FormatError('the file is empty (expected word vectors)', { file: path, byte: 0 });
   if (isFastTextBinHead(head)) return 'fasttext-bin';
   const nl = head.indexOf(0x0a);
   const firstLine = head.toString('latin1', 0, nl < 0 ? head.length : nl);

@@ -274,6 +274,21 @@ function requireFinite(r: FieldReader, what: string, values: Float32Array, dim: 
   r.fail(`${what} data`, `${where} is ${values[i]}: vectors must be finite`, at);
 }
 
+/**
+ * A row of a matrix with quantized norms decodes to norm × centroid, in float32: finite factors whose product
+ * overflows would make vectors infinite. Refuses the file unless the largest norm times the largest centroid fits.
+ */
+function requireProductsFit(r: FieldReader, what: string, centroids: Float32Array, normCentroids: Float32Array, normCentroidsAt: number): void {
+  let largest = 0;
+  for (const c of centroids) largest = Math.max(largest, Math.abs(c));
+  let k = 0;
+  for (let i = 1; i < normCentroids.length; i++) if (Math.abs(normCentroids[i]) > Math.abs(normCentroids[k])) k = i;
+  const norm = normCentroids[k];
+  if (!Number.isFinite(Math.fround(Math.abs(norm) * largest))) {
+    r.fail(`${what} norm quantizer centroids`, `norm ${norm} times centroid ${largest} overflows float32: vectors must be finite`, normCentroidsAt + k * 4);
+  }
+}
+
 /** `bytes` without the per-row entries (`width` bytes each) of the dropped rows. */
 function withoutRows(bytes: Uint8Array, width: number, drop: DroppedRows): Uint8Array {
   const out = new Uint8Array(bytes.length - (drop.to - drop.from) * width);
@@ -308,7 +323,9 @@ async function readQuantized(r: FieldReader, what: string, rows: number, dim: nu
   let norms = null;
   if (qnorm) {
     const normCodes = await r.bytes(rows, `${what} norm codes (${rows} bytes)`);
+    const normCentroidsAt = r.cursor.offset + 16;
     norms = { codes: normCodes, pq: await readQuantizer(r, `${what} norm quantizer`, 1) };
+    requireProductsFit(r, what, pq.centroids, norms.pq.centroids, normCentroidsAt);
   }
   if (!drop) return new QuantizedMatrix(rows, dim, codes, pq, norms);
   const keptNorms = norms && { codes: withoutRows(norms.codes, 1, drop), pq: norms.pq };

@@ -125,7 +125,7 @@ class TextReader {
     const { input, o } = this;
     const limit = o.limit ?? Infinity;
     let first = await this.lines.next();
-    if (first === null) throw new FormatError('the file is empty (expected word vectors)', { file: this.file });
+    if (first === null) throw new FormatError('the file is empty (expected word vectors)', { file: this.file, byte: 0 });
     const buf = input.buf;
     // A UTF-8 byte order mark is not part of the first word.
     if (first.end - first.start >= 3 && buf[first.start] === 0xef && buf[first.start + 1] === 0xbb && buf[first.start + 2] === 0xbf) first.start += 3;

@@ -203,7 +203,7 @@ async function readHeader(file: string, input: ByteInput): Promise<{ rows: numbe
       throw new FormatError(`expected a header "<rows> <dimension>" on the first line, found no newline in ${input.end - input.start} bytes`, { file, line: 1 });
     }
     if (!(await input.more())) {
-      if (input.end === input.start) throw new FormatError('the file is empty (expected word vectors)', { file });
+      if (input.end === input.start) throw new FormatError('the file is empty (expected word vectors)', { file, byte: 0 });
       throw new FormatError('the file ends inside the header line', { file, line: 1 });
     }
   }

@@ -10,8 +10,11 @@ export interface FastTextMatrix {
   readonly rows: number;
   /** Length of each row. */
   readonly dim: number;
-  /** target += row `i` (float32 arithmetic). */
-  addRowTo(target: Float32Array, i: number): void;
+  /**
+   * target += row `i`: float32 arithmetic into a Float32Array (fastText's), exact double arithmetic into a
+   * Float64Array (for sums of finite rows that overflow float32, see FastTextSubwords.meanOfRows).
+   */
+  addRowTo(target: Float32Array | Float64Array, i: number): void;
 }
 
 /** Row-major rows × dim floats. */
@@ -33,7 +36,7 @@ export class DenseMatrix implements FastTextMatrix {
     return this.data.subarray(i * this.dim, (i + 1) * this.dim);
   }
 
-  addRowTo(target: Float32Array, i: number): void {
+  addRowTo(target: Float32Array | Float64Array, i: number): void {
     const data = this.data;
     const d = this.dim;
     const off = i * d;
@@ -77,14 +80,17 @@ export class ProductQuantizer {
   }
 
   /** target += alpha · decode(codes of row t). */
-  addCode(target: Float32Array, codes: Uint8Array, t: number, alpha: number): void {
+  addCode(target: Float32Array | Float64Array, codes: Uint8Array, t: number, alpha: number): void {
     const base = t * this.nsubq;
     const a = Math.fround(alpha);
+    // Float32 products as fastText; a Float64Array accumulator asks for exact ones, which cannot overflow.
+    const float32 = target instanceof Float32Array;
     for (let m = 0; m < this.nsubq; m++) {
       const c = this.centroidOffset(m, codes[base + m]);
       const width = m === this.nsubq - 1 ? this.lastdsub : this.dsub;
       const out = m * this.dsub;
-      for (let n = 0; n < width; n++) target[out + n] += Math.fround(a * this.centroids[c + n]);
+      if (float32) for (let n = 0; n < width; n++) target[out + n] += Math.fround(a * this.centroids[c + n]);
+      else for (let n = 0; n < width; n++) target[out + n] += a * this.centroids[c + n];
     }
   }
 }
@@ -125,7 +131,7 @@ export class QuantizedMatrix implements FastTextMatrix {
     return this.norms.pq.centroids[this.norms.pq.centroidOffset(0, this.norms.codes[i])];
   }
 
-  addRowTo(target: Float32Array, i: number): void {
+  addRowTo(target: Float32Array | Float64Array, i: number): void {
     this.pq.addCode(target, this.codes, i, this.rowNorm(i));
   }
 

@@ -126,7 +126,8 @@ export interface FastTextSubwordsInit {
 
 /**
  * Vectors for any word from a fastText input matrix, exactly as `fasttext print-word-vectors` computes
- * them: the float32 mean of the word's rows, summed in fastText's order. Serves as the Embeddings'
+ * them: the float32 mean of the word's rows, summed in fastText's order (except where that float32 sum
+ * overflows, and fastText would print inf: there the mean is taken in doubles). Serves as the Embeddings'
  * OOV lookup, and composes the vocabulary's own vectors.
  */
 export class FastTextSubwords implements OovLookup {
@@ -194,9 +195,20 @@ export class FastTextSubwords implements OovLookup {
     for (const r of rows) this.input.addRowTo(out, r);
     if (rows.length > 0) {
       const scale = Math.fround(1 / rows.length);
-      for (let k = 0; k < out.length; k++) out[k] *= scale;
+      let sum = 0;
+      for (let k = 0; k < out.length; k++) sum += out[k] *= scale;
+      // Finite rows near float32's largest value can overflow its sum (fastText would print inf); their mean is
+      // finite, so it is taken in double precision instead. The sum is finite exactly when every value is.
+      if (!Number.isFinite(sum)) this.meanInDoubles(rows, out);
     }
     return out;
+  }
+
+  /** The mean of `rows` summed in doubles, into `out`: the fallback for float32 sums that overflow. */
+  private meanInDoubles(rows: readonly number[], out: Float32Array): void {
+    const acc = new Float64Array(out.length);
+    for (const r of rows) this.input.addRowTo(acc, r);
+    for (let k = 0; k < out.length; k++) out[k] = acc[k] / rows.length;
   }
 
   /** fastText's vector for `word`: zeros when it has no rows (as `print-word-vectors` prints). */

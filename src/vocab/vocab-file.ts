@@ -75,7 +75,8 @@ export async function readVocab(path: string): Promise<Vocabulary> {
     words.push(word);
     counts.push(Number(countText));
   }
-  if (words.length === 0) throw new FormatError('the vocabulary file has no words', { file: path });
+  // Located where a first word was still expected: the line after the last (blank) one.
+  if (words.length === 0) throw new FormatError('the vocabulary file has no words (expected "word count" lines)', { file: path, line: lineNo + 1 });
   return new Vocabulary(words, counts);
 }
 

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { gzipSync } from 'node:zlib';
 import { FormatError } from '../../src/errors.ts';
 import { loadEmbeddings, type LoadOptions, type VectorFormat } from '../../src/formats/index.ts';
 import { needs } from '../helpers/oracles.ts';
@@ -38,10 +39,20 @@ async function assertFormatError(content: string | Buffer, format: VectorFormat 
   });
 }
 
-test('empty files are refused in every format', async () => {
+test('empty files are refused in every format, at byte 0', async () => {
   for (const format of ['auto', 'word2vec-text', 'word2vec-binary', 'glove-text', 'fasttext-vec'] as const) {
-    await assertFormatError('', format, { message: /the file is empty/ });
+    await assertFormatError('', format, { message: /the file is empty/, byte: 0 });
   }
+});
+
+// Found by the fuzz test (test/fuzz/text-gzip.fuzz.test.ts): a damaged gzip file's error named no offset.
+test('gzip: a truncated or damaged stream names the offset in the text where decompression failed', async () => {
+  const text = Buffer.from('2 3\na 1 2 3\nb 4 5 6\n');
+  const gz = gzipSync(text);
+  await assertFormatError(gz.subarray(0, gz.length - 4), 'auto', { message: /cannot decompress gzip data \(20 bytes of text decompressed before the error\): unexpected end of file/, byte: 20 });
+  const badCrc = Buffer.from(gz);
+  badCrc[badCrc.length - 6] ^= 1;
+  await assertFormatError(badCrc, 'word2vec-text', { message: /cannot decompress gzip data .*incorrect data check/, byte: 0 });
 });
 
 test('text: fewer rows than the header says', async () => {

@@ -96,3 +96,39 @@ test('.ftz: a non-finite value in a product quantizer\'s centroids is refused at
     await assertRefused(path, at, /quantizer centroids/);
   }
 });
+
+// Found by the fuzz test (test/fuzz/fasttext-bin.fuzz.test.ts): finite rows whose float32 sum overflows gave
+// infinite word vectors (and empty mostSimilar answers) although every value in the file was finite.
+test('rows of finite values near float32\'s largest average to finite vectors (the mean is taken in doubles)', async () => {
+  const b = Buffer.from(original);
+  const huge = Math.fround(3.4e38);
+  for (let r = 0; r < NWORDS + BUCKET; r++) b.writeFloatLE(huge, inputData + r * DIM * 4);
+  const path = join(dir, 'huge-rows.bin');
+  writeFileSync(path, b);
+  const model = await readFastTextBin(path);
+  const { embeddings } = model;
+  assert.ok(embeddings.vectors.every(Number.isFinite));
+  // Every row of the word and its n-grams holds the same value in column 0: so does their mean.
+  for (let i = 0; i < NWORDS; i++) assert.equal(embeddings.vectors[i * DIM], huge, embeddings.vocab.word(i));
+  const unknown = embeddings.get('qzxjvk');
+  assert.equal(unknown[0], huge);
+  assert.ok(unknown.every(Number.isFinite));
+  const word = embeddings.vocab.word(5);
+  assert.equal(embeddings.mostSimilar({ positive: [word], topn: 3 }).length, 3);
+  // The other columns are the mean of the same rows as before, up to float32 rounding of the double sum.
+  const plain = (await readFastTextBin(fixture('tiny-skipgram.bin'))).embeddings.get(word);
+  const got = embeddings.get(word);
+  for (let k = 1; k < DIM; k++) assert.ok(Math.abs(got[k] - plain[k]) < 1e-6, `column ${k}: ${got[k]} vs ${plain[k]}`);
+});
+
+test('.ftz: quantized norms whose product with a centroid overflows float32 are refused at the norm\'s byte', async () => {
+  const ftz = readFileSync(fixture('tiny-supervised.ftz'));
+  const normQuantizer = ftz.length - (3 * 10 * 4 + 16) - 1 - (16 + 256 * 4);
+  const centroids = normQuantizer - 300 - 10 * 256 * 4;
+  const b = Buffer.from(ftz);
+  b.writeFloatLE(100, centroids + 4 * 9);
+  b.writeFloatLE(1e37, normQuantizer + 16 + 4 * 5);
+  const path = join(dir, 'norm-overflow.ftz');
+  writeFileSync(path, b);
+  await assertRefused(path, normQuantizer + 16 + 4 * 5, /norm quantizer centroids: norm .* times centroid 100 overflows float32/);
+});

@@ -43,7 +43,8 @@ test('malformed lines are FormatErrors with file and line', async () => {
     ['a 1\n\nb x\n', /line 3: expected a non-negative integer count after "b", found "x"/],
     ['a -4\n', /line 1: expected a non-negative integer count/],
     ['a 1.5\n', /line 1: expected a non-negative integer count/],
-    ['\n\n', /has no words/],
+    ['\n\n', /line 3: the vocabulary file has no words/],
+    ['', /line 1: the vocabulary file has no words/],
   ];
   for (const [i, [content, message]] of cases.entries()) {
     const p = files.file(`bad${i}.vocab`, content);
