@@ -231,7 +231,6 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
 
 const RUNNERS: Record<Tool, (spec: RunSpec) => Promise<Measured>> = { embedkit: runEmbedkit, gensim: runGensim, fasttext: runFasttext };
 
@@ -290,3 +289,5 @@ async function regimesBench(full: string, outDir: string, evalDir: string, threa
   const failed = printRegimeTable(regimes, runs);
   console.log(failed.length ? `\nbelow a floor: ${failed.join(', ')}` : '\nevery regime meets both floors');
 }
+
+await main();
