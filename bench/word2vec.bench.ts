@@ -14,16 +14,24 @@
  *   EMBEDKIT_BENCH_EVAL     folder with questions-words.txt and wordsim353.tsv (default ../shared/data/eval)
  *   EMBEDKIT_BENCH_REUSE=1  reuse runs recorded in bench/out/word2vec/runs.jsonl whose output still exists
  *                           (outputs are then kept), e.g. to finish an interrupted bench
+ *
+ * `npm run bench -- word2vec --regimes` runs the regime table instead (bench/lib/word2vec-regimes.ts): the first
+ * EMBEDKIT_BENCH_SLICE_LINES lines (default 150000) at 1, 2 and 5 epochs and the whole corpus at 5, windows 5
+ * and 10, dims 100 and 300, skip-gram NS and HS (EMBEDKIT_BENCH_MODES to change), seeds 1,2,3 (EMBEDKIT_BENCH_SEEDS),
+ * embedkit vs gensim (EMBEDKIT_BENCH_TOOLS may add fasttext, which is not summarised), and prints per regime both
+ * tools' means, gensim's spread, the gap, the quality floor and the speed ratio. All of it takes hours on two
+ * cores: EMBEDKIT_BENCH_REGIMES picks regimes by name, `*` as a wildcard (e.g. `slice-e1-*,slice-e2-w5-d100-*`).
  */
 import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measure, PYTHON, type Measured } from './lib/measure.ts';
 import { builtCli } from './lib/built-cli.ts';
-import { countTokens, plainCorpus } from './lib/corpus.ts';
+import { corpusLines, countTokens, plainCorpus } from './lib/corpus.ts';
 import { envList, signed } from './lib/env.ts';
 import { scoreFile } from './lib/quality.ts';
 import { printTable, ratio } from './lib/table.ts';
+import { allRegimes, printRegimeTable, selectRegimes, type Regime, type RegimeRun } from './lib/word2vec-regimes.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -38,20 +46,23 @@ interface RunSpec {
   seed: number;
   threads: number;
   epochs: number;
+  /** Default 100 and 5 (the regimes change them). */
+  dim?: number;
+  window?: number;
 }
 
 /** The settings every tool gets (the issue's: dim 100, window 5, negative 5, sample 1e-3, min-count 5). */
-function settingsOf(mode: Mode) {
+function settingsOf(mode: Mode, dim = 100, window = 5) {
   const sg = mode.startsWith('sg');
   const hs = mode.endsWith('hs');
-  return { sg, hs, negative: hs ? 0 : 5, dim: 100, window: 5, sample: 1e-3, minCount: 5, alpha: sg ? 0.025 : 0.05 };
+  return { sg, hs, negative: hs ? 0 : 5, dim, window, sample: 1e-3, minCount: 5, alpha: sg ? 0.025 : 0.05 };
 }
 
 let cli: string[] = [];
 
 /** `embedkit train word2vec` as a user runs it, with the flags of the shared settings. */
 async function runEmbedkit(spec: RunSpec): Promise<Measured> {
-  const s = settingsOf(spec.mode);
+  const s = settingsOf(spec.mode, spec.dim, spec.window);
   const flags = [
     'train', 'word2vec', '--input', spec.corpus, '--output', spec.output, '--binary', s.sg ? '--skipgram' : '--cbow',
     ...(s.hs ? ['--hs'] : []), '--negative', String(s.negative), '--dim', String(s.dim), '--window', String(s.window),
@@ -74,11 +85,11 @@ m.wv.save_word2vec_format(spec['output'], binary=True)
 `;
 
 async function runGensim(spec: RunSpec): Promise<Measured> {
-  return measure(PYTHON, ['-c', GENSIM_SCRIPT, JSON.stringify({ ...spec, settings: settingsOf(spec.mode) })]);
+  return measure(PYTHON, ['-c', GENSIM_SCRIPT, JSON.stringify({ ...spec, settings: settingsOf(spec.mode, spec.dim, spec.window) })]);
 }
 
 async function runFasttext(spec: RunSpec): Promise<Measured> {
-  const s = settingsOf(spec.mode);
+  const s = settingsOf(spec.mode, spec.dim, spec.window);
   const prefix = spec.output.replace(/\.vec$/, '');
   const args = [
     s.sg ? 'skipgram' : 'cbow',
@@ -129,6 +140,7 @@ async function main(): Promise<void> {
   const outDir = join(root, 'bench/out/word2vec');
   mkdirSync(outDir, { recursive: true });
   const corpus = await plainCorpus(corpusGz, outDir);
+  if (process.argv.includes('--regimes')) return regimesBench(corpus, outDir, evalDir, threads);
   const tokens = countTokens(corpus);
   console.log(`corpus ${corpus}: ${tokens.toLocaleString('en-US')} tokens; ${epochs} epochs, ${threads} threads, seeds ${seeds.join(',')}`);
 
@@ -217,6 +229,65 @@ async function main(): Promise<void> {
       }),
     );
   }
+}
+
+
+const RUNNERS: Record<Tool, (spec: RunSpec) => Promise<Measured>> = { embedkit: runEmbedkit, gensim: runGensim, fasttext: runFasttext };
+
+/** `--regimes`: every selected regime, seeds × tools, then the regime table (bench/lib/word2vec-regimes.ts). */
+async function regimesBench(full: string, outDir: string, evalDir: string, threads: number): Promise<void> {
+  const modes = envList<Mode>(process.env.EMBEDKIT_BENCH_MODES, ['sg-ns', 'sg-hs'], ['sg-ns', 'cbow-ns', 'sg-hs', 'cbow-hs']);
+  const tools = envList<Tool>(process.env.EMBEDKIT_BENCH_TOOLS, ['gensim', 'embedkit'], ['embedkit', 'gensim', 'fasttext']);
+  const seeds = (process.env.EMBEDKIT_BENCH_SEEDS ?? '1,2,3').split(',').map(Number);
+  const regimes = selectRegimes(allRegimes(modes), process.env.EMBEDKIT_BENCH_REGIMES);
+  const sliceLines = Number(process.env.EMBEDKIT_BENCH_SLICE_LINES ?? 150000);
+  const slice = join(outDir, `slice-${sliceLines}.txt`);
+  if (regimes.some((r) => r.corpus === 'slice')) await corpusLines(full, slice, sliceLines);
+  const corpusOf = (r: Regime) => (r.corpus === 'slice' ? slice : full);
+  const tokens = new Map<string, number>();
+  for (const r of regimes) if (!tokens.has(corpusOf(r))) tokens.set(corpusOf(r), countTokens(corpusOf(r)));
+  for (const [path, n] of tokens) console.log(`corpus ${path}: ${n.toLocaleString('en-US')} tokens`);
+  console.log(`${regimes.length} regimes (${regimes.map((r) => r.name).join(', ')}); seeds ${seeds.join(',')}; ${threads} threads; tools ${tools.join(', ')}`);
+  if (tools.includes('embedkit')) {
+    const built = builtCli(outDir);
+    cli = built.args;
+    console.log(built.description);
+  }
+  const journal = join(outDir, 'regimes.jsonl');
+  const reuse = process.env.EMBEDKIT_BENCH_REUSE === '1';
+  const recorded = new Map<string, RegimeRun>();
+  if (reuse && existsSync(journal)) {
+    for (const line of readFileSync(journal, 'utf8').split('\n').filter(Boolean)) {
+      const { key, run } = JSON.parse(line);
+      recorded.set(key, run);
+    }
+  }
+  const runs: RegimeRun[] = [];
+  // Regime by regime, so an interrupted bench has whole regimes; each run is scored right after it (scoring
+  // is never timed) and its output removed.
+  for (const r of regimes) {
+    for (const seed of seeds) {
+      for (const tool of tools) {
+        const key = JSON.stringify({ regime: r.name, tool, seed, threads, corpus: corpusOf(r) });
+        const kept = reuse ? recorded.get(key) : undefined;
+        if (kept) {
+          runs.push(kept);
+          continue;
+        }
+        const output = join(outDir, `regime-${tool}-${r.name}-${seed}.${tool === 'fasttext' ? 'vec' : 'bin'}`);
+        process.stderr.write(`${r.name} ${tool} seed ${seed}... `);
+        const m = await RUNNERS[tool]({ corpus: corpusOf(r), output, mode: r.mode, seed, threads, epochs: r.epochs, dim: r.dim, window: r.window });
+        const q = await scoreFile(output, evalDir);
+        rmSync(output, { force: true });
+        process.stderr.write(`${m.seconds.toFixed(1)} s, analogy ${q.analogy.toFixed(4)}, WS353 ${q.ws353.toFixed(4)}\n`);
+        const run: RegimeRun = { regime: r.name, tool, seed, seconds: m.seconds, ...q };
+        runs.push(run);
+        appendFileSync(journal, `${JSON.stringify({ key, run })}\n`);
+      }
+    }
+  }
+  const failed = printRegimeTable(regimes, runs);
+  console.log(failed.length ? `\nbelow a floor: ${failed.join(', ')}` : '\nevery regime meets both floors');
 }
 
 await main();

@@ -43,3 +43,20 @@ export async function corpusPrefix(path: string, target: string, tokens: number,
   const { renameSync } = await import('node:fs');
   renameSync(`${target}.tmp`, target);
 }
+
+/** Writes the first `lines` lines of `path` to `target` (rebuilt only when missing or older than `path`). */
+export async function corpusLines(path: string, target: string, lines: number): Promise<void> {
+  if (existsSync(target) && statSync(target).mtimeMs >= statSync(path).mtimeMs) return;
+  const out = createWriteStream(`${target}.tmp`);
+  const rl = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  let seen = 0;
+  for await (const line of rl) {
+    if (seen++ >= lines) break;
+    if (!out.write(`${line}\n`)) await once(out, 'drain');
+  }
+  rl.close();
+  out.end();
+  await once(out, 'finish');
+  const { renameSync } = await import('node:fs');
+  renameSync(`${target}.tmp`, target);
+}

@@ -40,6 +40,11 @@ export interface Word2VecShape {
    * which would otherwise contend for those rows' cache lines on every prediction.
    */
   hotRows?: number;
+  /**
+   * Investigation switches of the update rule (bits of KERNEL_VARIANT; default 0, the rule described in
+   * word2vec-reference.ts). Only the word2vec bench's candidate runs set them.
+   */
+  variant?: number;
   /** Input buffers per slot, so the main thread fills the next chunk while the worker trains one (default 1). */
   inputBuffers?: number;
 }
@@ -137,8 +142,26 @@ export const CTX = {
   hotCount: 148,
   /** Address of the slot's per-word input-row addresses (SlotLayout.rows). */
   rows: 152,
+  /** Bits of KERNEL_VARIANT (0: the rule of word2vec-reference.ts). */
+  variant: 156,
   bytes: 160,
 } as const;
+
+/**
+ * Switches that put back an older or a peer's rule, for the bench's candidate runs only (Word2VecShape.variant):
+ * `sharedNegatives`, skip-gram's negatives drawn once per centre word and reused for every context word of its
+ * window (embedkit's rule before per-pair negatives); `skipSaturated`, negative sampling leaves a prediction
+ * with |f| ≥ MAX_EXP alone, as gensim does, instead of clamping σ to 0/1 as word2vec C does.
+ */
+export const KERNEL_VARIANT = { sharedNegatives: 1, skipSaturated: 2 } as const;
+
+/**
+ * Negatives of one prediction in a slot's negs area: a count, then `negative` row addresses (the WebAssembly
+ * kernel) or word ids (the reference). Skip-gram has one such block per context word of the window.
+ */
+export function negBlockInts(negative: number): number {
+  return negative + 1;
+}
 
 /** Plans the memory; offsets start at 1024 so address arithmetic never comes near zero. */
 export function planLayout(shape: Word2VecShape): Word2VecLayout {
@@ -168,7 +191,8 @@ export function planLayout(shape: Word2VecShape): Word2VecLayout {
       work: take(shape.maxChunkWords * 4),
       neu1: take(rowBytes),
       neu1e: take(rowBytes),
-      negs: take(Math.max(shape.negative, 1) * 4),
+      // one block of negatives per prediction of a position: 2·window for skip-gram
+      negs: take(2 * shape.window * negBlockInts(shape.negative) * 4),
       path: take(shape.hs ? 2048 : 0),
       hot: take(2 * hotRowsOf(shape) * rowBytes),
       rows: take(shape.maxChunkWords * 4),
@@ -265,6 +289,7 @@ export function writeSlotConfig(buffer: ArrayBufferLike, l: Word2VecLayout, slot
     sentenceEnds: s.inputs[0].sentenceEnds,
     hotStart: sh.vocabSize - 1 - hotRows,
     hotCount: hotRows,
+    variant: sh.variant ?? 0,
   }, seedState(seed, slot));
 }
 

@@ -7,9 +7,10 @@ import { xorshift32 } from '../kernels/xorshift.ts';
 
 /**
  * Fills the first `rows` rows with uniform random values ((u − 0.5)·scale / divisor, u in [0, 1) from an
- * xorshift32 stream seeded by `seed ^ salt`). word2vec's C tool starts input vectors at (u − 0.5)/dim, fastText
- * at (u − 0.5)·2/dim; the two spellings are kept apart (scale 1 with divisor dim, scale 2/dim with divisor 1)
- * because they round differently, and the trained vectors are pinned bit for bit.
+ * xorshift32 stream seeded by `seed ^ salt`). word2vec's C tool starts input vectors at (u − 0.5)/dim (scale 1
+ * with divisor dim; embedkit's word2vec uses gensim 4's twice wider range, scale 2 with divisor dim), fastText at
+ * (u − 0.5)·2/dim (scale 2/dim with divisor 1); the spellings are kept apart because they round differently, and
+ * the trained vectors are pinned bit for bit.
  */
 export function initUniformRows(data: Float32Array, rows: number, dim: number, stride: number, init: { seed: number; salt: number; scale: number; divisor: number }): void {
   let x = (init.seed ^ init.salt) | 0 || 1;

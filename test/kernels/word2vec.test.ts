@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { sharedMemory } from '../../src/kernels/wasm.ts';
 import { compileWord2VecKernel, Word2VecKernel, type Word2VecKernelKind } from '../../src/kernels/word2vec-fast.ts';
 import { readRng } from '../../src/kernels/chunk-feed.ts';
-import { fillTables, planLayout, viewsOf, writeSlotConfig, type Word2VecShape } from '../../src/kernels/word2vec-layout.ts';
+import { fillTables, KERNEL_VARIANT, planLayout, viewsOf, writeSlotConfig, type Word2VecShape } from '../../src/kernels/word2vec-layout.ts';
 import { buildAliasTable } from '../../src/train/negative-sampler.ts';
 import { buildHuffmanTree } from '../../src/vocab/huffman.ts';
 
@@ -24,6 +24,8 @@ interface Mode {
   negative: number;
   /** Hot hierarchical-softmax rows trained in a private copy and merged at the end of each call. */
   hotRows?: number;
+  /** KERNEL_VARIANT bits: the bench's candidate rules must match between the kernels too. */
+  variant?: number;
 }
 
 const MODES: Mode[] = [
@@ -36,6 +38,8 @@ const MODES: Mode[] = [
   { name: 'CBOW sum, hs + negative', cbow: true, cbowMean: false, hs: true, negative: 2 },
   { name: 'skip-gram, hierarchical softmax, private hot rows', cbow: false, cbowMean: true, hs: true, negative: 0, hotRows: 6 },
   { name: 'CBOW mean, hs + negative, private hot rows', cbow: true, cbowMean: true, hs: true, negative: 3, hotRows: 6 },
+  { name: 'skip-gram, negative sampling, negatives shared across the window (variant)', cbow: false, cbowMean: true, hs: false, negative: 5, variant: KERNEL_VARIANT.sharedNegatives },
+  { name: 'skip-gram, hs + negative, saturated predictions skipped (variant)', cbow: false, cbowMean: true, hs: true, negative: 4, variant: KERNEL_VARIANT.skipSaturated },
 ];
 
 const V = 40;
@@ -61,6 +65,7 @@ function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, ma
     maxChunkWords,
     slots: 1,
     hotRows: mode.hotRows,
+    variant: mode.variant,
   };
   const layout = planLayout(shape);
   const memory = sharedMemory(layout.totalBytes);
@@ -159,4 +164,36 @@ test('a sentence longer than the slot is cut, not dropped', async () => {
   const r = m.kernel.train(ids, Int32Array.of(100), 0.025);
   assert.equal(r.kept, 100);
   assert.ok(r.lossCount > 0);
+});
+
+test('skip-gram draws a fresh set of negatives for every context word (unless the shared variant is asked for)', async () => {
+  const mod = await compileWord2VecKernel();
+  // A flat negative distribution over many words, one sentence of distinct words, no subsampling: every
+  // negative drawn is (almost surely) a new output row, so the rows that move count the negatives drawn.
+  const words = 4000;
+  const dim = 8;
+  const changedRows = (variant: number) => {
+    const shape: Word2VecShape = { vocabSize: words, dim, negative: 5, hs: false, cbow: false, cbowMean: true, window: 4, huffmanBits: 0, subsample: false, maxChunkWords: 64, slots: 1, variant };
+    const layout = planLayout(shape);
+    const memory = sharedMemory(layout.totalBytes);
+    const v = viewsOf(memory.buffer, layout);
+    fillTables(v);
+    const rnd = lcg(3);
+    for (let i = 0; i < words * layout.rowFloats; i++) if (i % layout.rowFloats < dim) v.syn0[i] = (rnd() - 0.5) / dim;
+    const sampler = buildAliasTable(new Array<number>(words).fill(1));
+    v.aliasProbability.set(sampler.probability);
+    v.aliasIndex.set(sampler.alias);
+    writeSlotConfig(memory.buffer, layout, 0, 99);
+    const kernel = new Word2VecKernel(memory, layout, 0, 'wasm', mod);
+    const n = 12;
+    kernel.train(Int32Array.from({ length: n }, (_, i) => i), Int32Array.of(n), 0.025);
+    let changed = 0;
+    for (let w = n; w < words; w++) if (v.syn1neg[w * layout.rowFloats] !== 0) changed++;
+    return { changed, n };
+  };
+  const perPair = changedRows(0);
+  const shared = changedRows(KERNEL_VARIANT.sharedNegatives);
+  // Shared: at most 5 negatives per position. Per pair: 5 per context word, and every position has ≥ 1.
+  assert.ok(shared.changed <= 5 * shared.n, `shared negatives moved ${shared.changed} rows`);
+  assert.ok(perPair.changed > 5 * perPair.n * 1.5, `per-pair negatives moved only ${perPair.changed} rows`);
 });

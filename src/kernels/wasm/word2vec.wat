@@ -35,6 +35,11 @@
   (global $neu1 (mut i32) (i32.const 0))
   (global $neu1e (mut i32) (i32.const 0))
   (global $negs (mut i32) (i32.const 0))
+  ;; bytes of one block of negatives in negs: a count, then `negative` row addresses (negBlockInts)
+  (global $negBlockBytes (mut i32) (i32.const 0))
+  ;; KERNEL_VARIANT bits: 1 shares skip-gram's negatives across the window, 2 skips saturated NS predictions
+  (global $sharedNegatives (mut i32) (i32.const 0))
+  (global $nsSkip (mut i32) (i32.const 0))
   ;; per-slot scratch for one Huffman path: 256 row addresses, then 256 dot products / gradients
   (global $pathRows (mut i32) (i32.const 0))
   (global $pathG (mut i32) (i32.const 0))
@@ -77,6 +82,9 @@
     (global.set $neu1 (i32.load offset=88 (local.get $ctx)))
     (global.set $neu1e (i32.load offset=92 (local.get $ctx)))
     (global.set $negs (i32.load offset=96 (local.get $ctx)))
+    (global.set $negBlockBytes (i32.shl (i32.add (global.get $negative) (i32.const 1)) (i32.const 2)))
+    (global.set $sharedNegatives (i32.and (i32.load offset=156 (local.get $ctx)) (i32.const 1)))
+    (global.set $nsSkip (i32.shr_u (i32.and (i32.load offset=156 (local.get $ctx)) (i32.const 2)) (i32.const 1)))
     (global.set $pathRows (i32.load offset=136 (local.get $ctx)))
     (global.set $pathG (i32.add (global.get $pathRows) (i32.const 1024)))
     (global.set $hotStart (i32.load offset=140 (local.get $ctx)))
@@ -432,17 +440,19 @@
     (i32.add (global.get $syn1) (i32.mul (global.get $hotStart) (global.get $rowBytes))))
 
   ;; Every prediction of centre word $w from input row $in: its Huffman path, then itself and the negatives.
-  ;; $wOut is the address of $w's negative-sampling output row; the slot's negs area holds the negatives' row addresses.
-  (func $predictAll (param $w i32) (param $wOut i32) (param $nNeg i32) (param $in i32) (param $alpha f32)
-    (local $k i32)
+  ;; $wOut is the address of $w's negative-sampling output row; $block, of a block of negatives in the slot's
+  ;; negs area (a count, then the negatives' row addresses).
+  (func $predictAll (param $w i32) (param $wOut i32) (param $block i32) (param $in i32) (param $alpha f32)
+    (local $k i32) (local $nNeg i32)
     (if (global.get $hs) (then (call $predictPath (local.get $w) (local.get $in) (local.get $alpha))))
     (if (global.get $negative) (then
-      (call $predict (local.get $in) (local.get $wOut) (f32.const 1) (i32.const 0) (local.get $alpha))
+      (local.set $nNeg (i32.load (local.get $block)))
+      (call $predict (local.get $in) (local.get $wOut) (f32.const 1) (global.get $nsSkip) (local.get $alpha))
       (block $done (loop $l
         (br_if $done (i32.ge_s (local.get $k) (local.get $nNeg)))
         (call $predict (local.get $in)
-          (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2))))
-          (f32.const 0) (i32.const 0) (local.get $alpha))
+          (i32.load offset=4 (i32.add (local.get $block) (i32.shl (local.get $k) (i32.const 2))))
+          (f32.const 0) (global.get $nsSkip) (local.get $alpha))
         (local.set $k (i32.add (local.get $k) (i32.const 1)))
         (br $l))))))
 
@@ -452,6 +462,7 @@
     (local $s i32) (local $start i32) (local $end i32) (local $p i32) (local $n i32) (local $w i32)
     (local $kw f32) (local $kept i32) (local $i i32) (local $win i32) (local $k i32) (local $nNeg i32)
     (local $t i32) (local $lo i32) (local $hi i32) (local $j i32) (local $cw i32) (local $inv f32) (local $wOut i32)
+    (local $sets i32) (local $b i32) (local $block i32)
     (call $configure (local.get $ctx))
     (call $hotPull (call $hotShared) (global.get $hot) (global.get $hotCount))
     (block $sentencesDone (loop $sentences
@@ -484,35 +495,40 @@
         (br_if $posDone (i32.ge_s (local.get $i) (local.get $n)))
         (local.set $w (i32.load (i32.add (global.get $work) (i32.shl (local.get $i) (i32.const 2)))))
         (local.set $win (i32.sub (global.get $window) (call $below (global.get $window))))
-        (local.set $nNeg (i32.const 0))
-        (local.set $k (i32.const 0))
-        (block $negDone (loop $negLoop
-          (br_if $negDone (i32.ge_s (local.get $k) (global.get $negative)))
-          ;; alias method: a uniform word, kept with its probability, else its alias
-          (local.set $t (call $below (global.get $vocabSize)))
-          (if (i32.eqz (f32.lt (f32.mul (f32.convert_i32_u (i32.shr_u (call $next) (i32.const 8))) (f32.const 0x1p-24))
-                               (f32.load (i32.add (global.get $aliasProbability) (i32.shl (local.get $t) (i32.const 2))))))
-            (then (local.set $t (i32.load (i32.add (global.get $aliasIndex) (i32.shl (local.get $t) (i32.const 2)))))))
-          (if (i32.ne (local.get $t) (local.get $w)) (then
-            (i32.store (i32.add (global.get $negs) (i32.shl (local.get $nNeg) (i32.const 2)))
-              (i32.add (global.get $syn1neg) (i32.mul (local.get $t) (global.get $rowBytes))))
-            (local.set $nNeg (i32.add (local.get $nNeg) (i32.const 1)))))
-          (local.set $k (i32.add (local.get $k) (i32.const 1)))
-          (br $negLoop)))
-        (local.set $wOut (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes))))
         (local.set $lo (i32.sub (local.get $i) (local.get $win)))
         (if (i32.lt_s (local.get $lo) (i32.const 0)) (then (local.set $lo (i32.const 0))))
         (local.set $hi (i32.add (local.get $i) (local.get $win)))
         (if (i32.ge_s (local.get $hi) (local.get $n)) (then (local.set $hi (i32.sub (local.get $n) (i32.const 1)))))
-        ;; start every cache miss of this position at once: output rows of the centre word and negatives, input rows of the window
-        (if (global.get $negative) (then
-          (call $touch (local.get $wOut))
+        ;; one block of negatives per prediction: per context word for skip-gram, one for CBOW; each row's
+        ;; cache miss is started as soon as it is drawn
+        (local.set $sets (if (result i32) (i32.or (global.get $cbow) (global.get $sharedNegatives))
+          (then (i32.const 1)) (else (i32.sub (local.get $hi) (local.get $lo)))))
+        (local.set $b (i32.const 0))
+        (block $setsDone (loop $setLoop
+          (br_if $setsDone (i32.ge_s (local.get $b) (local.get $sets)))
+          (local.set $block (i32.add (global.get $negs) (i32.mul (local.get $b) (global.get $negBlockBytes))))
+          (local.set $nNeg (i32.const 0))
           (local.set $k (i32.const 0))
-          (block $tnDone (loop $tn
-            (br_if $tnDone (i32.ge_s (local.get $k) (local.get $nNeg)))
-            (call $touch (i32.load (i32.add (global.get $negs) (i32.shl (local.get $k) (i32.const 2)))))
+          (block $negDone (loop $negLoop
+            (br_if $negDone (i32.ge_s (local.get $k) (global.get $negative)))
+            ;; alias method: a uniform word, kept with its probability, else its alias
+            (local.set $t (call $below (global.get $vocabSize)))
+            (if (i32.eqz (f32.lt (f32.mul (f32.convert_i32_u (i32.shr_u (call $next) (i32.const 8))) (f32.const 0x1p-24))
+                                 (f32.load (i32.add (global.get $aliasProbability) (i32.shl (local.get $t) (i32.const 2))))))
+              (then (local.set $t (i32.load (i32.add (global.get $aliasIndex) (i32.shl (local.get $t) (i32.const 2)))))))
+            (if (i32.ne (local.get $t) (local.get $w)) (then
+              (local.set $t (i32.add (global.get $syn1neg) (i32.mul (local.get $t) (global.get $rowBytes))))
+              (i32.store offset=4 (i32.add (local.get $block) (i32.shl (local.get $nNeg) (i32.const 2))) (local.get $t))
+              (call $touch (local.get $t))
+              (local.set $nNeg (i32.add (local.get $nNeg) (i32.const 1)))))
             (local.set $k (i32.add (local.get $k) (i32.const 1)))
-            (br $tn)))))
+            (br $negLoop)))
+          (i32.store (local.get $block) (local.get $nNeg))
+          (local.set $b (i32.add (local.get $b) (i32.const 1)))
+          (br $setLoop)))
+        (local.set $wOut (i32.add (global.get $syn1neg) (i32.mul (local.get $w) (global.get $rowBytes))))
+        ;; start the other cache misses of this position at once: the centre word's output row, the window's input rows
+        (if (global.get $negative) (then (call $touch (local.get $wOut))))
         (local.set $j (local.get $lo))
         (block $tcDone (loop $tc
           (br_if $tcDone (i32.gt_s (local.get $j) (local.get $hi)))
@@ -524,13 +540,16 @@
           (then
             ;; skip-gram: each context word's input row predicts the centre word
             (local.set $j (local.get $lo))
+            (local.set $block (global.get $negs))
             (block $ctxDone (loop $ctx
               (br_if $ctxDone (i32.gt_s (local.get $j) (local.get $hi)))
               (if (i32.ne (local.get $j) (local.get $i)) (then
                 (local.set $t (i32.load (i32.add (global.get $rows) (i32.shl (local.get $j) (i32.const 2)))))
                 (call $zero (global.get $neu1e))
-                (call $predictAll (local.get $w) (local.get $wOut) (local.get $nNeg) (local.get $t) (local.get $alpha))
-                (call $add (global.get $neu1e) (local.get $t))))
+                (call $predictAll (local.get $w) (local.get $wOut) (local.get $block) (local.get $t) (local.get $alpha))
+                (call $add (global.get $neu1e) (local.get $t))
+                (if (i32.eqz (global.get $sharedNegatives)) (then
+                  (local.set $block (i32.add (local.get $block) (global.get $negBlockBytes)))))))
               (local.set $j (i32.add (local.get $j) (i32.const 1)))
               (br $ctx))))
           (else
@@ -548,7 +567,7 @@
               (local.set $inv (f32.div (f32.const 1) (f32.convert_i32_s (local.get $cw))))
               (if (global.get $cbowMean) (then (call $scale (global.get $neu1) (local.get $inv))))
               (call $zero (global.get $neu1e))
-              (call $predictAll (local.get $w) (local.get $wOut) (local.get $nNeg) (global.get $neu1) (local.get $alpha))
+              (call $predictAll (local.get $w) (local.get $wOut) (global.get $negs) (global.get $neu1) (local.get $alpha))
               (if (i32.eqz (global.get $cbowMean)) (then (call $scale (global.get $neu1e) (local.get $inv))))
               (local.set $j (local.get $lo))
               (block $spreadDone (loop $spread
