@@ -55,7 +55,7 @@ function findModule(abbr) {
   throw new Error(`no SWORD module with Abbreviation=${abbr} in ${MODS}: install sword-text-${abbr.toLowerCase()}`);
 }
 
-const NOTE = '\u0000';
+const NOTE = '\uE000'; // a private-use character, absent from both texts
 
 /** One verse's OSIS fragment as plain text. */
 export function osisToText(osis) {
@@ -71,7 +71,7 @@ export function osisToText(osis) {
     // Inline tags vanish without a trace; structural ones (line groups, divisions, breaks) leave a space.
     .replace(/<\/?(?:w|transChange|divineName|q|seg|foreign|name|hi|rdg|catchWord)\b[^>]*>/g, '')
     .replace(/<[^>]*>/g, ' ');
-  s = s.replace(/(\p{L})\u0000+(\p{L})/gu, '$1 $2').replace(/\u0000/g, '');
+  s = s.replace(/(\p{L})\uE000+(\p{L})/gu, '$1 $2').replace(/\uE000/g, '');
   s = s.replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'");
   return s.replace(/\s+/g, ' ').replace(/ ([,.;:!?’”)])/g, '$1').trim();
 }
