@@ -50,6 +50,20 @@ module.exports = {
       to: { path: ABOVE_VECTORS },
     },
     {
+      name: 'search-sits-on-encoders',
+      severity: 'error',
+      comment: 'Collections embed with encoders and search with kernels; they never reach the trainers, viz, the server or the CLI.',
+      from: { path: '^src/search/' },
+      to: { path: '^src/(train|glove|apps|viz|serve|cli)/|^src/index\\.ts$' },
+    },
+    {
+      name: 'nothing-below-search-imports-it',
+      severity: 'error',
+      comment: 'search/ is above encoders and the trainers: they never know about collections.',
+      from: { path: '^src/(kernels|text|vocab|vectors|formats|eval|encoders|train|glove)/' },
+      to: { path: '^src/search/' },
+    },
+    {
       name: 'library-never-imports-cli-or-serve',
       severity: 'error',
       comment: 'Library code (all of src/ but cli/ and serve/) never imports the CLI or the server: they are shells over it.',

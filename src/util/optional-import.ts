@@ -8,6 +8,8 @@ export const OPTIONAL_PACKAGES = {
   '@huggingface/transformers': '4.3.2',
   '@node-rs/jieba': '2.0.3',
   '@napi-rs/canvas': '1.1.1',
+  '@lancedb/lancedb': '0.31.0',
+  'apache-arrow': '18.1.0',
   // Only a source checkout assembles kernels from WAT; a built package ships the .wasm (wabt is a dev dependency).
   wabt: '1.0.39',
 } as const;

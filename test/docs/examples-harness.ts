@@ -23,6 +23,7 @@ const ENTRIES: Record<string, string> = {
   embedkit: 'src/index.ts',
   'embedkit/train': 'src/train/index.ts',
   'embedkit/encoders': 'src/encoders/index.ts',
+  'embedkit/search': 'src/search/index.ts',
   'embedkit/serve': 'src/serve/index.ts',
   'embedkit/viz': 'src/viz/index.ts',
 };

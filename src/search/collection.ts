@@ -1,0 +1,819 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Connection, Table } from '@lancedb/lancedb';
+import type { Field, Schema } from 'apache-arrow';
+import { InvalidArgumentError } from '../errors.ts';
+import type { Encoder } from '../encoders/encoder.ts';
+import { openEncoder, type OpenEncoderOptions, type OpenedEncoder } from '../encoders/open-encoder.ts';
+import { NoKnownWordError, type Pooling } from '../encoders/static.ts';
+import type { TransformerPooling } from '../encoders/transformer-model-dir.ts';
+import { chunkText, resolveChunking, type ChunkingOptions } from './chunking.ts';
+import {
+  checkSameEncoder,
+  CollectionNotFoundError,
+  describeEncoder,
+  parseRecord,
+  RECORD_KEY,
+  recordedModel,
+  type CollectionEncoderRecord,
+  type CollectionRecord,
+} from './collection-record.ts';
+import { contentHash, stableJson } from './content-hash.ts';
+import { ExactIndex } from './exact-index.ts';
+import { compileFilter, FilterError, sqlString, type FieldType } from './filter.ts';
+import { reciprocalRankFusion } from './fusion.ts';
+import { loadLanceDb, type Arrow } from './lancedb.ts';
+import { mmrOrder } from './mmr.ts';
+import { withWriteLock } from './write-lock.ts';
+
+/** The LanceDB table that holds a collection's passages, inside the collection's directory. */
+const TABLE = 'chunks';
+/**
+ * Metadata key K is stored in column `m_K`, so keys never clash with the collection's own columns; a `.` (which
+ * LanceDB reads as a struct path), `%` and a backquote are written as %XX.
+ */
+const META_PREFIX = 'm_';
+const columnOfField = (key: string) => META_PREFIX + key.replace(/[%.`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+const fieldOfColumn = (column: string) => column.slice(META_PREFIX.length).replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+const LOCK_FILE = '.embedkit-write.lock';
+
+export interface OpenCollectionOptions {
+  /**
+   * The model that embeds the collection's texts, as openEncoder takes it: a vectors file (pooled by `pooling`), a
+   * transformer model directory, or `http(s)://host/v1#model` for an OpenAI-compatible API. Needed to create a
+   * collection; when opening one it may be omitted (the recorded model is used) and otherwise must equal the record.
+   */
+  model?: string;
+  /** How token vectors are pooled (see OpenEncoderOptions.pooling); recorded with the model. */
+  pooling?: Pooling | TransformerPooling;
+  /** An encoder already opened (the server's, a test's); recorded by its id and dimension. Takes precedence over model for encoding. */
+  encoder?: Encoder;
+  /** Further settings for opening the model (API key, remote cache, transformer threads...); never recorded. */
+  encoderOptions?: Omit<OpenEncoderOptions, 'pooling'>;
+  /** Create the collection when there is none at the path (default true; false: a CollectionNotFoundError). */
+  create?: boolean;
+  /** Row count from which add() builds the ANN index itself when there is none (default 100,000). */
+  annThreshold?: number;
+}
+
+/** A document to add: its text, an optional id (default: a hash of the text) and optional metadata. */
+export interface AddDocument {
+  id?: string;
+  text: string;
+  /** Field → value. String, number and boolean values can be filtered on; each field keeps one type per collection. */
+  metadata?: Record<string, unknown>;
+}
+
+export interface AddProgress {
+  /** Documents read so far (stored, skipped or empty). */
+  docs: number;
+  /** Of those, documents already stored with the same passages, skipped without embedding. */
+  skippedDocs: number;
+  /** Passages embedded and committed so far. */
+  chunks: number;
+}
+
+export interface AddOptions {
+  /** How texts are cut into passages (default 800 tokens with 400 overlap). */
+  chunking?: ChunkingOptions;
+  /** Documents per commit (default 64): a crash loses at most the batch being written. */
+  batchSize?: number;
+  /** Called after every commit. */
+  onProgress?: (progress: AddProgress) => void;
+  /** Stops between batches; what was committed stays. */
+  signal?: AbortSignal;
+}
+
+export interface AddResult extends AddProgress {
+  /** Rows (passages) in the collection afterwards. */
+  rows: number;
+}
+
+export interface SearchOptions {
+  /** Results to return (default 10). */
+  k?: number;
+  /**
+   * An SQL condition on metadata fields as LanceDB takes it, e.g. `lang = "en" AND year >= 2020`; unknown fields and
+   * values of the wrong type are refused with a FilterError naming the field.
+   */
+  filter?: string;
+  /** Fuse BM25 full-text results with the vector results by reciprocal rank fusion (default false). */
+  hybrid?: boolean;
+  /** In hybrid search, the weight of the vector ranking; 1 − alpha weighs the keyword ranking (default 0.5). */
+  alpha?: number;
+  /** Re-rank for diversity by maximal marginal relevance with this λ (1: relevance only, 0: diversity only). */
+  mmr?: number;
+  /** Scan every vector even when an ANN index exists (default false). */
+  exact?: boolean;
+  /** ANN: IVF partitions to probe (default 20). */
+  nprobes?: number;
+  /** ANN: candidates re-scored exactly, as a multiple of k (default 10). */
+  refineFactor?: number;
+}
+
+/** One passage found by a search. */
+export interface SearchHit {
+  /** The passage's id, `docId#chunk`. */
+  id: string;
+  docId: string;
+  /** 0-based position of the passage in its document. */
+  chunk: number;
+  text: string;
+  /** The ranking score: cosine similarity, or the fused reciprocal-rank score in hybrid search. */
+  score: number;
+  metadata: Record<string, unknown>;
+  /** Cosine similarity to the query, when the passage was among the vector results. */
+  vectorScore?: number;
+  /** BM25 score, when the passage was among the keyword results of a hybrid search. */
+  keywordScore?: number;
+}
+
+/** A stored passage, as get() returns it. */
+export interface StoredChunk {
+  id: string;
+  docId: string;
+  chunk: number;
+  text: string;
+  metadata: Record<string, unknown>;
+}
+
+export type AnnIndexType = 'ivf_pq' | 'ivf_hnsw_sq';
+
+export interface BuildAnnOptions {
+  /** IVF_PQ (default: compact, fast to build) or IVF_HNSW_SQ (larger, higher recall per probe). */
+  type?: AnnIndexType;
+  /** IVF partitions (default: about √rows). */
+  partitions?: number;
+  /** PQ sub-vectors (default: dim / 4 when it divides, else dim / 2 or dim). */
+  subVectors?: number;
+}
+
+export interface CollectionInfo {
+  path: string;
+  encoder: CollectionEncoderRecord;
+  /** Passages stored. */
+  rows: number;
+  /** Distinct documents stored. */
+  docs: number;
+  /** Metadata fields and their types. */
+  fields: Record<string, FieldType>;
+  /** The vector index, when one is built. */
+  annIndex: string | null;
+  /** Whether the full-text (BM25) index exists. */
+  fullTextIndex: boolean;
+  /** The table's version (one per commit). */
+  version: number;
+  createdAt: string;
+}
+
+interface ChunkRow {
+  id: string;
+  doc_id: string;
+  chunk: number;
+  text: string;
+  hash: string;
+  metadata: string;
+  vector: Float32Array;
+}
+
+const fieldTypeOfArrow = (f: Field): FieldType | undefined => {
+  const t = String(f.type);
+  if (t === 'Utf8' || t === 'LargeUtf8') return 'string';
+  if (t.startsWith('Float') || t.startsWith('Int') || t.startsWith('Uint')) return 'number';
+  if (t === 'Bool') return 'boolean';
+  return undefined;
+};
+
+const SQL_TYPE: Record<FieldType, string> = { string: 'STRING', number: 'DOUBLE', boolean: 'BOOLEAN' };
+const quoteColumn = (name: string) => `\`${name}\``;
+
+function metadataType(key: string, value: unknown): FieldType | undefined {
+  if (typeof value === 'string') return 'string';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new InvalidArgumentError(`metadata field ${JSON.stringify(key)} is ${value}; numbers must be finite`);
+    return 'number';
+  }
+  if (typeof value === 'boolean') return 'boolean';
+  return undefined; // null, arrays and objects are kept in the document's metadata but cannot be filtered on
+}
+
+/**
+ * Opens the collection at `path` (a directory; LanceDB keeps its files there), creating it when it does not exist
+ * and a model or encoder is given. The collection records its encoder and dimension and refuses any other.
+ *
+ * @example
+ * ```ts
+ * import { openCollection } from 'embedkit/search';
+ * const collection = await openCollection('notes.collection', { model: 'vectors.bin', pooling: 'mean' });
+ * await collection.add([{ text: 'the king and the queen', metadata: { lang: 'en' } }, { text: 'the cat and the dog' }]);
+ * const [best] = await collection.search('queen', { k: 1 });
+ * console.log(best.text, await collection.count()); // the king and the queen 2
+ * ```
+ */
+export async function openCollection(path: string, options: OpenCollectionOptions = {}): Promise<Collection> {
+  const { lancedb } = await loadLanceDb();
+  const local = !/^[a-z][a-z0-9+.-]*:\/\//i.test(path);
+  const db = await lancedb.connect(path, { readConsistencyInterval: 0 });
+  let table: Table;
+  const names = await db.tableNames();
+  if (names.includes(TABLE)) {
+    table = await db.openTable(TABLE);
+  } else {
+    if (options.create === false) throw new CollectionNotFoundError(path, `no collection at ${path}`);
+    if (options.model === undefined && options.encoder === undefined) {
+      throw new CollectionNotFoundError(path, `no collection at ${path}; give a model (or an encoder) to create one`);
+    }
+    table = await createTable(db, path, local, options);
+  }
+  const record = parseRecord((await table.schema()).metadata.get(RECORD_KEY), path);
+  checkSameEncoder(path, record.encoder, options.model, options.pooling, options.encoder);
+  return new Collection(path, local, table, record, options);
+}
+
+async function createTable(db: Connection, path: string, local: boolean, options: OpenCollectionOptions): Promise<Table> {
+  const encoder = options.encoder ?? (await openEncoder(options.model!, { ...options.encoderOptions, pooling: options.pooling }));
+  const record: CollectionRecord = {
+    format: 1,
+    encoder: {
+      ...(options.model !== undefined ? { model: recordedModel(options.model) } : {}),
+      ...(options.pooling !== undefined ? { pooling: options.pooling } : {}),
+      id: encoder.id,
+      dim: encoder.dim,
+    },
+    createdAt: new Date().toISOString(),
+  };
+  const { arrow } = await loadLanceDb();
+  const schema = baseSchema(arrow, encoder.dim, record);
+  const create = async () => {
+    const names = await db.tableNames();
+    // Another process may have created it while this one waited for the lock: open theirs (the record is checked).
+    if (names.includes(TABLE)) return db.openTable(TABLE);
+    return db.createEmptyTable(TABLE, schema);
+  };
+  if (!local) return create();
+  mkdirSync(path, { recursive: true });
+  return withWriteLock(join(path, LOCK_FILE), create);
+}
+
+function baseSchema(arrow: Arrow, dim: number, record: CollectionRecord): Schema {
+  const { Field, Schema, Utf8, Int32, Float32, FixedSizeList } = arrow;
+  return new Schema(
+    [
+      new Field('id', new Utf8(), false),
+      new Field('doc_id', new Utf8(), false),
+      new Field('chunk', new Int32(), false),
+      new Field('text', new Utf8(), false),
+      new Field('hash', new Utf8(), false),
+      new Field('metadata', new Utf8(), false),
+      new Field('vector', new FixedSizeList(dim, new Field('item', new Float32(), true)), false),
+    ],
+    new Map([[RECORD_KEY, JSON.stringify(record)]]),
+  );
+}
+
+/** A searchable set of documents cut into passages, their vectors and metadata, stored with LanceDB. */
+export class Collection {
+  private encoderPromise: Promise<Encoder> | undefined;
+  private exact: { version: number; index: ExactIndex } | undefined;
+  private readonly lockFile: string | undefined;
+
+  /** @internal Use openCollection. */
+  constructor(
+    /** Where the collection lives. */
+    readonly path: string,
+    local: boolean,
+    private readonly table: Table,
+    /** What the collection records about its encoder. */
+    readonly record: CollectionRecord,
+    private readonly options: OpenCollectionOptions,
+  ) {
+    this.lockFile = local ? join(path, LOCK_FILE) : undefined;
+  }
+
+  /** Length of the collection's vectors. */
+  get dim(): number {
+    return this.record.encoder.dim;
+  }
+
+  /** The collection's encoder, opened on first use from the recorded model unless one was given. */
+  encoder(): Promise<Encoder> {
+    this.encoderPromise ??= (async () => {
+      const given = this.options.encoder;
+      if (given) return given;
+      const { model, pooling } = this.record.encoder;
+      if (model === undefined) {
+        throw new InvalidArgumentError(`collection ${this.path} was made with an opened encoder (${this.record.encoder.id}); pass it as encoder to add or search`);
+      }
+      const opened: OpenedEncoder = await openEncoder(model, { ...this.options.encoderOptions, pooling });
+      if (opened.dim !== this.dim) {
+        throw new InvalidArgumentError(`model ${model} now gives vectors of dim ${opened.dim}, but collection ${this.path} holds dim ${this.dim}: the model changed since the collection was made`);
+      }
+      return opened;
+    })();
+    this.encoderPromise.catch(() => (this.encoderPromise = undefined));
+    return this.encoderPromise;
+  }
+
+  /** Runs a write holding the collection's write lock, on the table's latest version. */
+  private async write<T>(fn: () => Promise<T>): Promise<T> {
+    const run = async () => {
+      await this.table.checkoutLatest();
+      return fn();
+    };
+    return this.lockFile ? withWriteLock(this.lockFile, run) : run();
+  }
+
+  /** Metadata fields and their types, from the table's columns. */
+  async fields(): Promise<Map<string, FieldType>> {
+    const schema = await this.table.schema();
+    const out = new Map<string, FieldType>();
+    for (const f of schema.fields) {
+      if (!f.name.startsWith(META_PREFIX)) continue;
+      const t = fieldTypeOfArrow(f);
+      if (t) out.set(fieldOfColumn(f.name), t);
+    }
+    return out;
+  }
+
+  /** Passages stored. */
+  async count(): Promise<number> {
+    return this.table.countRows();
+  }
+
+  /**
+   * Adds or replaces documents (an array or any iterable, sync or async, so a large source streams): each is cut into
+   * passages with ids `docId#0`, `docId#1`, …, embedded and committed in batches. A document already stored with the
+   * same passages (same ids, same text and metadata) is skipped without embedding, so rerunning an interrupted ingest
+   * does only what is missing; a changed document replaces all its passages in one commit.
+   *
+   * @example
+   * ```ts
+   * import { openCollection } from 'embedkit/search';
+   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
+   * async function* lines() {
+   *   yield { id: 'a', text: 'paris is in france' };
+   *   yield { id: 'b', text: 'berlin is in germany', metadata: { year: 2020 } };
+   * }
+   * const first = await collection.add(lines(), { chunking: { maxTokens: 3, overlapTokens: 1 } });
+   * const again = await collection.add(lines(), { chunking: { maxTokens: 3, overlapTokens: 1 } });
+   * console.log(first.chunks, again.skippedDocs); // 4 2
+   * ```
+   */
+  async add(docs: Iterable<AddDocument> | AsyncIterable<AddDocument>, options: AddOptions = {}): Promise<AddResult> {
+    const chunking = resolveChunking(options.chunking);
+    const batchSize = options.batchSize ?? 64;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new InvalidArgumentError(`batchSize must be a positive integer, got ${batchSize}`);
+    const progress: AddProgress = { docs: 0, skippedDocs: 0, chunks: 0 };
+    let batch: AddDocument[] = [];
+    let position = 0;
+    const flush = async () => {
+      options.signal?.throwIfAborted();
+      const stats = await this.addBatch(batch, chunking, position - batch.length);
+      progress.docs += batch.length;
+      progress.skippedDocs += stats.skipped;
+      progress.chunks += stats.chunks;
+      batch = [];
+      options.onProgress?.({ ...progress });
+    };
+    for await (const doc of docs) {
+      batch.push(doc);
+      position++;
+      if (batch.length >= batchSize) await flush();
+    }
+    if (batch.length) await flush();
+    if (progress.chunks > 0) await this.afterWrites();
+    return { ...progress, rows: await this.count() };
+  }
+
+  /** Keeps the indexes current after writes: builds the ANN index past annThreshold rows, folds new rows into existing indexes. */
+  private async afterWrites(): Promise<void> {
+    const rows = await this.count();
+    const indices = await this.table.listIndices();
+    const hasVector = indices.some((i) => i.columns.includes('vector'));
+    if (!hasVector && rows >= (this.options.annThreshold ?? 100_000)) {
+      await this.buildAnnIndex();
+    } else if (indices.length > 0) {
+      await this.write(() => this.table.optimize());
+    }
+  }
+
+  private async addBatch(batch: AddDocument[], chunking: Required<ChunkingOptions>, firstPosition: number): Promise<{ skipped: number; chunks: number }> {
+    // The last copy of a document id in the batch wins, as later upserts would.
+    const byId = new Map<string, { doc: AddDocument; rows: Omit<ChunkRow, 'vector'>[] }>();
+    batch.forEach((doc, i) => {
+      checkDocument(doc, firstPosition + i);
+      const docId = doc.id ?? contentHash(doc.text);
+      const metadata = doc.metadata ?? {};
+      const metaJson = stableJson(metadata);
+      const rows = chunkText(doc.text, chunking).map((c) => ({
+        id: `${docId}#${c.index}`,
+        doc_id: docId,
+        chunk: c.index,
+        text: c.text,
+        hash: contentHash(`${c.text}\u0000${metaJson}`),
+        metadata: JSON.stringify(metadata),
+      }));
+      byId.delete(docId);
+      byId.set(docId, { doc, rows });
+    });
+    const stored = await this.storedHashes([...byId.keys()]);
+    const changed = [...byId].filter(([docId, { rows }]) => {
+      const have = stored.get(docId);
+      return !(have && have.size === rows.length && rows.every((r) => have.get(r.id) === r.hash));
+    });
+    const skipped = batch.length - changed.length;
+    if (changed.length === 0) return { skipped, chunks: 0 };
+    const pending = changed.flatMap(([, { rows }]) => rows);
+    const vectors = await this.embed(pending.map((r) => r.text));
+    const rows: ChunkRow[] = pending.map((r, i) => ({ ...r, vector: vectors[i] }));
+    const metaByRow = changed.flatMap(([, { doc, rows: rs }]) => rs.map(() => doc.metadata ?? {}));
+    const docIds = changed.map(([docId]) => docId);
+    await this.write(async () => {
+      const fields = await this.ensureFields(metaByRow);
+      const { arrow } = await loadLanceDb();
+      const { makeArrowTable } = await import('@lancedb/lancedb');
+      const schema = await this.table.schema();
+      for (const [i, row] of rows.entries()) {
+        for (const [key] of fields) (row as unknown as Record<string, unknown>)[columnOfField(key)] = columnValue(metaByRow[i][key]);
+      }
+      const inDocs = `doc_id IN (${docIds.map(sqlString).join(', ')})`;
+      if (rows.length === 0) {
+        await this.table.delete(inDocs);
+        return;
+      }
+      const data = makeArrowTable(rows.map((r) => ({ ...r, vector: Array.from(r.vector) })), { schema: schema as unknown as InstanceType<Arrow['Schema']> });
+      void arrow;
+      // One commit replaces the documents: their passages are upserted and any of their older passages not among
+      // them (a document that got shorter) deleted, so a crash leaves each document either old or new.
+      await this.table.mergeInsert('id').whenMatchedUpdateAll().whenNotMatchedInsertAll().whenNotMatchedBySourceDelete({ where: inDocs }).execute(data);
+    });
+    return { skipped, chunks: rows.length };
+  }
+
+  /**
+   * Embeds texts with the collection's encoder, refusing vectors of another dimension. A passage with no word the
+   * model knows (word vectors only) is stored with a zero vector: vector search never returns it, keyword search can.
+   */
+  private async embed(texts: string[]): Promise<Float32Array[]> {
+    const encoder = await this.encoder();
+    const out: Float32Array[] = [];
+    const encodeAll = async (part: string[]): Promise<void> => {
+      if (part.length === 0) return;
+      let vectors: Float32Array[];
+      try {
+        ({ vectors } = await encoder.encode(part));
+      } catch (err) {
+        if (!(err instanceof NoKnownWordError) || err.index >= part.length) throw err;
+        await encodeAll(part.slice(0, err.index));
+        out.push(new Float32Array(this.dim));
+        return encodeAll(part.slice(err.index + 1));
+      }
+      for (const v of vectors) {
+        if (v.length !== this.dim) {
+          throw new InvalidArgumentError(`encoder ${encoder.id} gave a vector of dim ${v.length}, but collection ${this.path} holds dim ${this.dim}`);
+        }
+        out.push(v);
+      }
+    };
+    for (let i = 0; i < texts.length; i += 256) await encodeAll(texts.slice(i, i + 256));
+    return out;
+  }
+
+  /** Stored passage ids and hashes of these documents. */
+  private async storedHashes(docIds: string[]): Promise<Map<string, Map<string, string>>> {
+    const out = new Map<string, Map<string, string>>();
+    for (let i = 0; i < docIds.length; i += 500) {
+      const part = docIds.slice(i, i + 500);
+      const rows = await this.table.query().where(`doc_id IN (${part.map(sqlString).join(', ')})`).select(['id', 'doc_id', 'hash']).toArray();
+      for (const r of rows) {
+        let m = out.get(r.doc_id as string);
+        if (!m) out.set(r.doc_id as string, (m = new Map()));
+        m.set(r.id as string, r.hash as string);
+      }
+    }
+    return out;
+  }
+
+  /** Adds a column for every new filterable metadata field; a field given a value of another type is refused. */
+  private async ensureFields(metas: Record<string, unknown>[]): Promise<Map<string, FieldType>> {
+    const fields = await this.fields();
+    const added = new Map<string, FieldType>();
+    for (const meta of metas) {
+      for (const [key, value] of Object.entries(meta)) {
+        const type = metadataType(key, value);
+        if (!type) continue;
+        const known = fields.get(key) ?? added.get(key);
+        if (known === undefined) added.set(key, type);
+        else if (known !== type) {
+          throw new InvalidArgumentError(`metadata field ${JSON.stringify(key)} holds ${known} values in collection ${this.path}; got a ${type} (${JSON.stringify(value)})`);
+        }
+      }
+    }
+    if (added.size) {
+      await this.table.addColumns([...added].map(([key, type]) => ({ name: columnOfField(key), valueSql: `CAST(NULL AS ${SQL_TYPE[type]})` })));
+    }
+    for (const [k, t] of added) fields.set(k, t);
+    return fields;
+  }
+
+  /**
+   * Deletes documents by id (every passage of each), or single passages by passage id (`docId#chunk`). Returns how
+   * many passages were deleted.
+   *
+   * @example
+   * ```ts
+   * import { openCollection } from 'embedkit/search';
+   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
+   * await collection.add([{ id: 'a', text: 'paris is in france' }, { id: 'b', text: 'rome is in italy' }]);
+   * console.log(await collection.delete(['a']), await collection.count()); // 1 1
+   * ```
+   */
+  async delete(ids: readonly string[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    const list = ids.map(sqlString).join(', ');
+    return this.write(async () => {
+      const before = await this.table.countRows();
+      await this.table.delete(`doc_id IN (${list}) OR id IN (${list})`);
+      return before - (await this.table.countRows());
+    });
+  }
+
+  /**
+   * The stored passages of these documents (by document id) or passages (by passage id), in document and passage order.
+   *
+   * @example
+   * ```ts
+   * import { openCollection } from 'embedkit/search';
+   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
+   * await collection.add([{ id: 'a', text: 'paris is in france', metadata: { lang: 'en' } }]);
+   * const [passage] = await collection.get(['a']);
+   * console.log(passage.id, passage.metadata.lang); // a#0 en
+   * ```
+   */
+  async get(ids: readonly string[]): Promise<StoredChunk[]> {
+    if (ids.length === 0) return [];
+    const list = ids.map(sqlString).join(', ');
+    const rows = await this.table.query().where(`doc_id IN (${list}) OR id IN (${list})`).select(['id', 'doc_id', 'chunk', 'text', 'metadata']).toArray();
+    const order = new Map(ids.map((id, i) => [id, i]));
+    const rank = (r: Record<string, unknown>) => order.get(r.doc_id as string) ?? order.get(r.id as string) ?? 0;
+    rows.sort((a, b) => rank(a) - rank(b) || (a.doc_id < b.doc_id ? -1 : a.doc_id > b.doc_id ? 1 : 0) || a.chunk - b.chunk);
+    return rows.map((r) => ({ id: r.id, docId: r.doc_id, chunk: r.chunk, text: r.text, metadata: JSON.parse(r.metadata) as Record<string, unknown> }));
+  }
+
+  /**
+   * The passages closest to `query` (a text, embedded with the collection's encoder, or a vector of the collection's
+   * dimension): exact cosine search, or the ANN index once one is built; with `hybrid`, fused with BM25 full-text
+   * results; with `filter`, only passages whose metadata match; with `mmr`, re-ranked for diversity.
+   *
+   * @example
+   * ```ts
+   * import { openCollection } from 'embedkit/search';
+   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
+   * await collection.add([
+   *   { text: 'the king walked to london', metadata: { lang: 'en' } },
+   *   { text: 'the queen ran to paris', metadata: { lang: 'fr' } },
+   * ]);
+   * const hits = await collection.search('king', { k: 2, hybrid: true, filter: 'lang = "en"' });
+   * console.log(hits.map((h) => h.text)); // [ 'the king walked to london' ]
+   * ```
+   */
+  async search(query: string | Float32Array, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const k = options.k ?? 10;
+    if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError(`k must be a positive integer, got ${k}`);
+    const alpha = options.alpha ?? 0.5;
+    if (!(alpha >= 0 && alpha <= 1)) throw new InvalidArgumentError(`alpha must be a number from 0 to 1, got ${alpha}`);
+    if (options.mmr !== undefined && !(options.mmr >= 0 && options.mmr <= 1)) throw new InvalidArgumentError(`mmr must be a number from 0 to 1, got ${options.mmr}`);
+    if (options.hybrid && typeof query !== 'string') throw new InvalidArgumentError('hybrid search needs a text query (keywords), not a vector');
+    const where = options.filter === undefined || options.filter.trim() === '' ? undefined : compileFilter(options.filter, await this.fields(), (f) => quoteColumn(columnOfField(f)));
+    // Re-ranking needs more candidates than it returns.
+    const pool = options.mmr !== undefined || options.hybrid ? Math.max(4 * k, 40) : k;
+    let vector: Float32Array | undefined;
+    try {
+      vector = typeof query === 'string' ? await this.embedQuery(query) : this.checkVector(query);
+    } catch (err) {
+      // A query with no word the model knows can still match by keywords.
+      if (!(options.hybrid && err instanceof NoKnownWordError)) throw err;
+    }
+    const vectorHits = vector === undefined || (options.hybrid && alpha === 0) ? [] : await this.vectorCandidates(vector, pool, where, options);
+    let ranked: { id: string; score: number }[];
+    let keywordHits = new Map<string, number>();
+    if (options.hybrid) {
+      keywordHits = await this.keywordCandidates(query as string, pool, where);
+      ranked = reciprocalRankFusion([
+        { ids: vectorHits.map((h) => h.id), weight: alpha },
+        { ids: [...keywordHits.keys()], weight: 1 - alpha },
+      ]).filter((h) => h.score > 0);
+    } else {
+      ranked = vectorHits;
+    }
+    const vectorScores = new Map(vectorHits.map((h) => [h.id, h.score]));
+    const rows = await this.rowsById(ranked.map((h) => h.id), options.mmr !== undefined);
+    let order = ranked.filter((h) => rows.has(h.id));
+    if (options.mmr !== undefined && order.length > 0) {
+      const top = order[0].score;
+      // Relevance on the cosine scale: cosine itself, or the fused score relative to the best one.
+      const relevance = order.map((h) => (options.hybrid ? h.score / top : h.score));
+      const vecs = order.map((h) => rows.get(h.id)!.vector!);
+      order = mmrOrder(relevance, vecs, options.mmr, k).map((i) => order[i]);
+    }
+    return order.slice(0, k).map((h) => {
+      const r = rows.get(h.id)!;
+      const hit: SearchHit = { id: h.id, docId: r.doc_id, chunk: r.chunk, text: r.text, score: h.score, metadata: JSON.parse(r.metadata) as Record<string, unknown> };
+      const vs = vectorScores.get(h.id);
+      if (vs !== undefined) hit.vectorScore = vs;
+      const ks = keywordHits.get(h.id);
+      if (ks !== undefined) hit.keywordScore = ks;
+      return hit;
+    });
+  }
+
+  private async embedQuery(query: string): Promise<Float32Array> {
+    const encoder = (await this.encoder()) as OpenedEncoder;
+    const { vectors } = encoder.encodeQueries ? await encoder.encodeQueries([query]) : await encoder.encode([query]);
+    return this.checkVector(vectors[0]);
+  }
+
+  private checkVector(v: Float32Array): Float32Array {
+    if (v.length !== this.dim) throw new InvalidArgumentError(`query vector has dim ${v.length}, but collection ${this.path} holds dim ${this.dim}`);
+    return v;
+  }
+
+  /** The best passages by cosine: the in-memory SIMD scan, or LanceDB's search where a filter or an ANN index applies. */
+  private async vectorCandidates(vector: Float32Array, n: number, where: string | undefined, options: SearchOptions): Promise<{ id: string; score: number }[]> {
+    const indexed = !options.exact && (await this.table.listIndices()).some((i) => i.columns.includes('vector'));
+    if (!indexed && where === undefined) {
+      const index = await this.exactIndex();
+      return index.search(vector, n).map((s) => ({ id: index.ids[s.index], score: s.score }));
+    }
+    let q = this.table.vectorSearch(Array.from(vector)).distanceType('cosine').select(['id', '_distance']).limit(n);
+    if (where !== undefined) q = q.where(where);
+    if (indexed) q = q.nprobes(options.nprobes ?? 20).refineFactor(options.refineFactor ?? 10);
+    else q = q.bypassVectorIndex();
+    const rows = await q.toArray();
+    return rows.filter((r) => Number.isFinite(r._distance)).map((r) => ({ id: r.id as string, score: 1 - (r._distance as number) }));
+  }
+
+  /** BM25 full-text matches (the index is built on first use and kept current by add()). */
+  private async keywordCandidates(query: string, n: number, where: string | undefined): Promise<Map<string, number>> {
+    await this.ensureFullTextIndex();
+    let q = this.table.search(query, 'fts').select(['id', '_score']).limit(n);
+    if (where !== undefined) q = q.where(where);
+    const rows = await q.toArray();
+    return new Map(rows.map((r) => [r.id as string, r._score as number]));
+  }
+
+  private async ensureFullTextIndex(): Promise<void> {
+    const has = async () => (await this.table.listIndices()).some((i) => i.indexType === 'FTS');
+    if (await has()) return;
+    const { lancedb } = await loadLanceDb();
+    await this.write(async () => {
+      if (await has()) return;
+      // Plain lower-cased words, no stemming or stop words: scores follow the BM25 formula on the text as written.
+      await this.table.createIndex('text', { config: lancedb.Index.fts({ withPosition: false, stem: false, removeStopWords: false, asciiFolding: true, lowercase: true }) });
+    });
+  }
+
+  private async rowsById(ids: string[], withVectors: boolean): Promise<Map<string, { doc_id: string; chunk: number; text: string; metadata: string; vector?: Float32Array }>> {
+    const out = new Map<string, { doc_id: string; chunk: number; text: string; metadata: string; vector?: Float32Array }>();
+    if (ids.length === 0) return out;
+    const columns = ['id', 'doc_id', 'chunk', 'text', 'metadata', ...(withVectors ? ['vector'] : [])];
+    const rows = await this.table.query().where(`id IN (${ids.map(sqlString).join(', ')})`).select(columns).toArray();
+    for (const r of rows) {
+      const vector = withVectors ? unit(Float32Array.from(r.vector as ArrayLike<number>)) : undefined;
+      out.set(r.id as string, { doc_id: r.doc_id, chunk: r.chunk, text: r.text, metadata: r.metadata, vector });
+    }
+    return out;
+  }
+
+  /** The in-memory exact index of the table's current version (rebuilt after any commit, by any process). */
+  private async exactIndex(): Promise<ExactIndex> {
+    const version = await this.table.version();
+    if (this.exact?.version === version) return this.exact.index;
+    const ids: string[] = [];
+    const chunks: Float32Array[] = [];
+    for await (const batch of this.table.query().select(['id', 'vector'])) {
+      const idCol = batch.getChild('id')!;
+      const vecCol = batch.getChild('vector')!;
+      for (let i = 0; i < batch.numRows; i++) ids.push(idCol.get(i) as string);
+      // The FixedSizeList's child holds the batch's floats contiguously.
+      const values = vecCol.data[0].children[0];
+      const floats = (values.values as Float32Array).subarray(values.offset + vecCol.data[0].offset * this.dim, values.offset + (vecCol.data[0].offset + batch.numRows) * this.dim);
+      chunks.push(floats);
+    }
+    const all = new Float32Array(ids.length * this.dim);
+    let o = 0;
+    for (const c of chunks) {
+      all.set(c, o);
+      o += c.length;
+    }
+    const index = await ExactIndex.build(ids, all, this.dim);
+    this.exact = { version, index };
+    return index;
+  }
+
+  /**
+   * Builds (or rebuilds) the approximate nearest-neighbour index over the vectors; searches use it from then on
+   * (unless asked to be exact). IVF_PQ needs at least 256 rows to train its codebooks.
+   *
+   * @example
+   * ```ts
+   * import { openCollection } from 'embedkit/search';
+   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
+   * const words = ['king', 'queen', 'man', 'woman', 'cat', 'dog', 'paris', 'rome'];
+   * await collection.add(Array.from({ length: 300 }, (_, i) => ({ text: `${words[i % 8]} ${words[(i * 3) % 8]} ${words[(i * 5 + 1) % 8]} ${i}` })));
+   * await collection.buildAnnIndex({ partitions: 4 });
+   * console.log((await collection.info()).annIndex); // IVF_PQ
+   * ```
+   */
+  async buildAnnIndex(options: BuildAnnOptions = {}): Promise<void> {
+    const { lancedb } = await loadLanceDb();
+    const rows = await this.count();
+    const type = options.type ?? 'ivf_pq';
+    if (type === 'ivf_pq' && rows < 256) throw new InvalidArgumentError(`an IVF_PQ index needs at least 256 rows to train on; collection ${this.path} has ${rows}`);
+    const partitions = options.partitions ?? Math.max(1, Math.min(Math.round(Math.sqrt(rows)), Math.floor(rows / 40)));
+    const dim = this.dim;
+    const subVectors = options.subVectors ?? (dim % 4 === 0 ? dim / 4 : dim % 2 === 0 ? dim / 2 : dim);
+    if (dim % subVectors !== 0) throw new InvalidArgumentError(`subVectors must divide the dimension ${dim}, got ${subVectors}`);
+    const config =
+      type === 'ivf_pq'
+        ? lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: partitions, numSubVectors: subVectors })
+        : lancedb.Index.hnswSq({ distanceType: 'cosine', numPartitions: partitions });
+    await this.write(() => this.table.createIndex('vector', { config, replace: true }));
+  }
+
+  /**
+   * What the collection holds: its encoder, passages, documents, metadata fields and indexes.
+   *
+   * @example
+   * ```ts
+   * import { openCollection } from 'embedkit/search';
+   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
+   * await collection.add([{ text: 'the dog ran', metadata: { lang: 'en' } }]);
+   * const info = await collection.info();
+   * console.log(info.rows, info.docs, info.fields, info.encoder.dim); // 1 1 { lang: 'string' } 16
+   * ```
+   */
+  async info(): Promise<CollectionInfo> {
+    const docIds = new Set<string>();
+    for await (const batch of this.table.query().select(['doc_id'])) {
+      const col = batch.getChild('doc_id')!;
+      for (let i = 0; i < batch.numRows; i++) docIds.add(col.get(i) as string);
+    }
+    const indices = await this.table.listIndices();
+    const vector = indices.find((i) => i.columns.includes('vector'));
+    return {
+      path: this.path,
+      encoder: this.record.encoder,
+      rows: await this.count(),
+      docs: docIds.size,
+      fields: Object.fromEntries(await this.fields()),
+      annIndex: vector ? vector.indexType : null,
+      fullTextIndex: indices.some((i) => i.indexType === 'FTS'),
+      version: await this.table.version(),
+      createdAt: this.record.createdAt,
+    };
+  }
+
+  /** A one-line description of the collection's encoder. */
+  describeEncoder(): string {
+    return describeEncoder(this.record.encoder);
+  }
+
+  /** Releases the table (and an encoder the collection opened itself). */
+  async close(): Promise<void> {
+    if (!this.options.encoder && this.encoderPromise) {
+      const e = (await this.encoderPromise.catch(() => undefined)) as OpenedEncoder | undefined;
+      await e?.dispose?.();
+    }
+    this.table.close();
+  }
+}
+
+function checkDocument(doc: AddDocument, position: number): void {
+  if (doc === null || typeof doc !== 'object' || typeof doc.text !== 'string') {
+    throw new InvalidArgumentError(`document ${position + 1} has no text (a document is { id?, text, metadata? })`);
+  }
+  if (doc.id !== undefined && (typeof doc.id !== 'string' || doc.id === '')) throw new InvalidArgumentError(`document ${position + 1} has an id that is not a non-empty string`);
+  if (doc.metadata !== undefined && (doc.metadata === null || typeof doc.metadata !== 'object' || Array.isArray(doc.metadata))) {
+    throw new InvalidArgumentError(`document ${position + 1}: metadata must be an object of fields`);
+  }
+  for (const key of Object.keys(doc.metadata ?? {})) {
+    if (key === '') throw new InvalidArgumentError(`document ${position + 1}: a metadata field has an empty name`);
+  }
+}
+
+function columnValue(value: unknown): unknown {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
+}
+
+function unit(v: Float32Array): Float32Array {
+  let s = 0;
+  for (const x of v) s += x * x;
+  if (s > 0) {
+    const inv = 1 / Math.sqrt(s);
+    for (let i = 0; i < v.length; i++) v[i] *= inv;
+  }
+  return v;
+}
+
+export { FilterError };

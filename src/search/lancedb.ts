@@ -1,0 +1,21 @@
+import { importOptional } from '../util/optional-import.ts';
+
+/**
+ * The embedded vector database behind collections. LanceDB and Apache Arrow are optional peers: only programs that
+ * use collections need them, so they load here on first use and a missing one is named with its install command.
+ */
+export type LanceDb = typeof import('@lancedb/lancedb');
+export type Arrow = typeof import('apache-arrow');
+
+let loaded: Promise<{ lancedb: LanceDb; arrow: Arrow }> | undefined;
+
+/** Both packages, loaded once per process. */
+export function loadLanceDb(): Promise<{ lancedb: LanceDb; arrow: Arrow }> {
+  loaded ??= (async () => {
+    const arrow = await importOptional('apache-arrow', 'Collections', () => import('apache-arrow'));
+    const lancedb = await importOptional('@lancedb/lancedb', 'Collections', () => import('@lancedb/lancedb'));
+    return { lancedb, arrow };
+  })();
+  loaded.catch(() => (loaded = undefined));
+  return loaded;
+}
