@@ -136,11 +136,17 @@ try {
       console.error(`${label}:`);
       if (ENGINE === 'direct') {
         await loadSimilarityKernel();
-        const { vectors } = encoder.encodeSync(web.map((v) => v.text));
-        const matrix = new Float32Array(vectors.length * encoder.dim);
-        vectors.forEach((v, i) => matrix.set(v, i * encoder.dim));
+        // A verse with no known word keeps a zero vector (never a vector match), as the collection stores it.
+        const matrix = new Float32Array(web.length * encoder.dim);
+        web.forEach((v, i) => {
+          const pooled = encoder.pool(v.text).vector;
+          if (pooled) matrix.set(pooled, i * encoder.dim);
+        });
         const index = SimilarityIndex.tryCreate(matrix, encoder.dim)!;
-        const vectorTop = (q: string, n: number) => index.topK(encoder.encodeSync([q]).vectors[0], n, index.size, []).map((s) => docIds[s.index]);
+        const vectorTop = (q: string, n: number) => {
+          const v = encoder.pool(q).vector;
+          return v ? index.topK(v, n, index.size, []).map((s) => docIds[s.index]) : [];
+        };
         await runQueries(`${label}`, (q) => vectorTop(q, K));
         await runQueries(`hybrid: ${label} + BM25 (RRF)`, (q) => fuse(vectorTop(q, POOL), bm25.search(q, POOL).map((d) => docIds[d])));
         continue;

@@ -7,6 +7,8 @@ export class Bm25 {
   private readonly postings = new Map<string, { docs: Int32Array; tf: Float32Array }>();
   private readonly lengths: Float32Array;
   private readonly avgLength: number;
+  /** Score accumulator, all zeros between searches. */
+  private scratch?: Float64Array;
 
   constructor(
     texts: readonly string[],
@@ -34,7 +36,8 @@ export class Bm25 {
   /** Indices of the k best documents for `query`, best first (only documents sharing a word with it). */
   search(query: string, k: number): number[] {
     const n = this.lengths.length;
-    const scores = new Map<number, number>();
+    const scores = (this.scratch ??= new Float64Array(n));
+    const touched: number[] = [];
     for (const w of new Set(bm25Words(query))) {
       const p = this.postings.get(w);
       if (!p) continue;
@@ -42,11 +45,26 @@ export class Bm25 {
       for (let i = 0; i < p.docs.length; i++) {
         const d = p.docs[i];
         const tf = p.tf[i];
-        const s = (idf * tf * (this.k1 + 1)) / (tf + this.k1 * (1 - this.b + (this.b * this.lengths[d]) / this.avgLength));
-        scores.set(d, (scores.get(d) ?? 0) + s);
+        if (scores[d] === 0) touched.push(d);
+        scores[d] += (idf * tf * (this.k1 + 1)) / (tf + this.k1 * (1 - this.b + (this.b * this.lengths[d]) / this.avgLength));
       }
     }
-    return [...scores].sort((x, y) => y[1] - x[1] || x[0] - y[0]).slice(0, k).map(([d]) => d);
+    // The k best by one pass keeping a small sorted list (touched lists run to tens of thousands; k is 10 to 40).
+    const best: number[] = [];
+    const better = (a: number, b: number) => scores[a] > scores[b] || (scores[a] === scores[b] && a < b);
+    for (const d of touched) {
+      if (best.length === k && !better(d, best[k - 1])) continue;
+      let at = best.length === k ? k - 1 : best.length;
+      while (at > 0 && better(d, best[at - 1])) {
+        if (at < k) best[at] = best[at - 1];
+        at--;
+      }
+      best[at] = d;
+      if (best.length > k) best.length = k;
+    }
+    const ranked = best;
+    for (const d of touched) scores[d] = 0;
+    return ranked;
   }
 }
 
