@@ -13,6 +13,8 @@ import { registerPlot } from './commands/plot.ts';
 import { registerStart } from './commands/start.ts';
 import { registerEmbed } from './commands/embed.ts';
 import { registerTokens } from './commands/tokens.ts';
+import { registerIndex } from './commands/index-collection.ts';
+import { registerSearch } from './commands/search.ts';
 import { examples } from './common.ts';
 
 /** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
@@ -34,6 +36,8 @@ export function buildProgram(): Command {
   registerStart(program);
   registerEmbed(program);
   registerTokens(program);
+  registerIndex(program);
+  registerSearch(program);
   return program;
 }
 

@@ -39,6 +39,13 @@ export function resolveChunking(options: ChunkingOptions = {}): Required<Chunkin
  * Cuts `text` into passages of at most maxTokens tokens, each starting maxTokens − overlapTokens tokens after the
  * one before, the last one ending at the text's end. Each passage is the document's own text from its first
  * token's start to its last token's end, so spacing and punctuation survive. A text without tokens gives none.
+ *
+ * @example
+ * ```ts
+ * import { chunkText } from 'embedkit/search';
+ * const chunks = chunkText('one two three four five', { maxTokens: 3, overlapTokens: 1 });
+ * console.log(chunks.map((c) => c.text)); // [ 'one two three', 'three four five' ]
+ * ```
  */
 export function chunkText(text: string, options: ChunkingOptions = {}): TextChunk[] {
   const { maxTokens, overlapTokens } = resolveChunking(options);

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import type { Field, Schema } from 'apache-arrow';
-import { InvalidArgumentError } from '../errors.ts';
+import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import type { Encoder } from '../encoders/encoder.ts';
 import { openEncoder, type OpenEncoderOptions, type OpenedEncoder } from '../encoders/open-encoder.ts';
 import { NoKnownWordError, type Pooling } from '../encoders/static.ts';
@@ -22,6 +22,7 @@ import { contentHash, stableJson } from './content-hash.ts';
 import { ExactIndex } from './exact-index.ts';
 import { compileFilter, FilterError, sqlString, type FieldType } from './filter.ts';
 import { reciprocalRankFusion } from './fusion.ts';
+import { resolveSearchOptions } from './search-options.ts';
 import { loadLanceDb, type Arrow } from './lancedb.ts';
 import { mmrOrder } from './mmr.ts';
 import { withWriteLock } from './write-lock.ts';
@@ -157,8 +158,8 @@ export interface CollectionInfo {
   docs: number;
   /** Metadata fields and their types. */
   fields: Record<string, FieldType>;
-  /** The vector index, when one is built. */
-  annIndex: string | null;
+  /** The vector index, when one is built (an AnnIndexType, or LanceDB's name for an index built otherwise). */
+  annIndex: AnnIndexType | string | null;
   /** Whether the full-text (BM25) index exists. */
   fullTextIndex: boolean;
   /** The table's version (one per commit). */
@@ -183,6 +184,9 @@ const fieldTypeOfArrow = (f: Field): FieldType | undefined => {
   if (t === 'Bool') return 'boolean';
   return undefined;
 };
+
+/** LanceDB's names of vector indexes, as AnnIndexType spells them. */
+const ANN_INDEX_TYPES: Record<string, string> = { IvfPq: 'ivf_pq', IvfHnswSq: 'ivf_hnsw_sq' };
 
 const SQL_TYPE: Record<FieldType, string> = { string: 'STRING', number: 'DOUBLE', boolean: 'BOOLEAN' };
 const quoteColumn = (name: string) => `\`${name}\``;
@@ -271,7 +275,19 @@ function baseSchema(arrow: Arrow, dim: number, record: CollectionRecord): Schema
   );
 }
 
-/** A searchable set of documents cut into passages, their vectors and metadata, stored with LanceDB. */
+/**
+ * A searchable set of documents cut into passages, their vectors and metadata, stored with LanceDB. Get one from
+ * openCollection.
+ *
+ * @example
+ * ```ts
+ * import { openCollection, type Collection } from 'embedkit/search';
+ * const collection: Collection = await openCollection('animals.collection', { model: 'vectors.bin' });
+ * await collection.add([{ id: 'pets', text: 'the cat and the dog' }]);
+ * console.log(collection.dim, collection.describeEncoder().endsWith('dim 16')); // 16 true
+ * await collection.close();
+ * ```
+ */
 export class Collection {
   private encoderPromise: Promise<Encoder> | undefined;
   private exact: { version: number; index: ExactIndex } | undefined;
@@ -345,19 +361,6 @@ export class Collection {
    * passages with ids `docId#0`, `docId#1`, …, embedded and committed in batches. A document already stored with the
    * same passages (same ids, same text and metadata) is skipped without embedding, so rerunning an interrupted ingest
    * does only what is missing; a changed document replaces all its passages in one commit.
-   *
-   * @example
-   * ```ts
-   * import { openCollection } from 'embedkit/search';
-   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
-   * async function* lines() {
-   *   yield { id: 'a', text: 'paris is in france' };
-   *   yield { id: 'b', text: 'berlin is in germany', metadata: { year: 2020 } };
-   * }
-   * const first = await collection.add(lines(), { chunking: { maxTokens: 3, overlapTokens: 1 } });
-   * const again = await collection.add(lines(), { chunking: { maxTokens: 3, overlapTokens: 1 } });
-   * console.log(first.chunks, again.skippedDocs); // 4 2
-   * ```
    */
   async add(docs: Iterable<AddDocument> | AsyncIterable<AddDocument>, options: AddOptions = {}): Promise<AddResult> {
     const chunking = resolveChunking(options.chunking);
@@ -367,7 +370,7 @@ export class Collection {
     let batch: AddDocument[] = [];
     let position = 0;
     const flush = async () => {
-      options.signal?.throwIfAborted();
+      if (options.signal?.aborted) throw new EmbedkitError('aborted', `adding to ${this.path} was interrupted; the ${progress.docs} documents committed before are kept, and adding the same documents again continues`);
       const stats = await this.addBatch(batch, chunking, position - batch.length);
       progress.docs += batch.length;
       progress.skippedDocs += stats.skipped;
@@ -519,14 +522,6 @@ export class Collection {
   /**
    * Deletes documents by id (every passage of each), or single passages by passage id (`docId#chunk`). Returns how
    * many passages were deleted.
-   *
-   * @example
-   * ```ts
-   * import { openCollection } from 'embedkit/search';
-   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
-   * await collection.add([{ id: 'a', text: 'paris is in france' }, { id: 'b', text: 'rome is in italy' }]);
-   * console.log(await collection.delete(['a']), await collection.count()); // 1 1
-   * ```
    */
   async delete(ids: readonly string[]): Promise<number> {
     if (ids.length === 0) return 0;
@@ -540,15 +535,6 @@ export class Collection {
 
   /**
    * The stored passages of these documents (by document id) or passages (by passage id), in document and passage order.
-   *
-   * @example
-   * ```ts
-   * import { openCollection } from 'embedkit/search';
-   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
-   * await collection.add([{ id: 'a', text: 'paris is in france', metadata: { lang: 'en' } }]);
-   * const [passage] = await collection.get(['a']);
-   * console.log(passage.id, passage.metadata.lang); // a#0 en
-   * ```
    */
   async get(ids: readonly string[]): Promise<StoredChunk[]> {
     if (ids.length === 0) return [];
@@ -564,26 +550,11 @@ export class Collection {
    * The passages closest to `query` (a text, embedded with the collection's encoder, or a vector of the collection's
    * dimension): exact cosine search, or the ANN index once one is built; with `hybrid`, fused with BM25 full-text
    * results; with `filter`, only passages whose metadata match; with `mmr`, re-ranked for diversity.
-   *
-   * @example
-   * ```ts
-   * import { openCollection } from 'embedkit/search';
-   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
-   * await collection.add([
-   *   { text: 'the king walked to london', metadata: { lang: 'en' } },
-   *   { text: 'the queen ran to paris', metadata: { lang: 'fr' } },
-   * ]);
-   * const hits = await collection.search('king', { k: 2, hybrid: true, filter: 'lang = "en"' });
-   * console.log(hits.map((h) => h.text)); // [ 'the king walked to london' ]
-   * ```
    */
   async search(query: string | Float32Array, options: SearchOptions = {}): Promise<SearchHit[]> {
-    const k = options.k ?? 10;
-    if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError(`k must be a positive integer, got ${k}`);
-    const alpha = options.alpha ?? 0.5;
-    if (!(alpha >= 0 && alpha <= 1)) throw new InvalidArgumentError(`alpha must be a number from 0 to 1, got ${alpha}`);
-    if (options.mmr !== undefined && !(options.mmr >= 0 && options.mmr <= 1)) throw new InvalidArgumentError(`mmr must be a number from 0 to 1, got ${options.mmr}`);
-    if (options.hybrid && typeof query !== 'string') throw new InvalidArgumentError('hybrid search needs a text query (keywords), not a vector');
+    const { k, alpha, mmr, hybrid, filter, exact, nprobes, refineFactor } = resolveSearchOptions(options as Record<string, unknown>);
+    options = { k, alpha, mmr, hybrid, filter, exact, nprobes, refineFactor };
+    if (hybrid && typeof query !== 'string') throw new InvalidArgumentError('hybrid search needs a text query (keywords), not a vector');
     const where = options.filter === undefined || options.filter.trim() === '' ? undefined : compileFilter(options.filter, await this.fields(), (f) => quoteColumn(columnOfField(f)));
     // Re-ranking needs more candidates than it returns.
     const pool = options.mmr !== undefined || options.hybrid ? Math.max(4 * k, 40) : k;
@@ -714,16 +685,6 @@ export class Collection {
   /**
    * Builds (or rebuilds) the approximate nearest-neighbour index over the vectors; searches use it from then on
    * (unless asked to be exact). IVF_PQ needs at least 256 rows to train its codebooks.
-   *
-   * @example
-   * ```ts
-   * import { openCollection } from 'embedkit/search';
-   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
-   * const words = ['king', 'queen', 'man', 'woman', 'cat', 'dog', 'paris', 'rome'];
-   * await collection.add(Array.from({ length: 300 }, (_, i) => ({ text: `${words[i % 8]} ${words[(i * 3) % 8]} ${words[(i * 5 + 1) % 8]} ${i}` })));
-   * await collection.buildAnnIndex({ partitions: 4 });
-   * console.log((await collection.info()).annIndex); // IVF_PQ
-   * ```
    */
   async buildAnnIndex(options: BuildAnnOptions = {}): Promise<void> {
     const { lancedb } = await loadLanceDb();
@@ -743,15 +704,6 @@ export class Collection {
 
   /**
    * What the collection holds: its encoder, passages, documents, metadata fields and indexes.
-   *
-   * @example
-   * ```ts
-   * import { openCollection } from 'embedkit/search';
-   * const collection = await openCollection('docs.collection', { model: 'vectors.bin' });
-   * await collection.add([{ text: 'the dog ran', metadata: { lang: 'en' } }]);
-   * const info = await collection.info();
-   * console.log(info.rows, info.docs, info.fields, info.encoder.dim); // 1 1 { lang: 'string' } 16
-   * ```
    */
   async info(): Promise<CollectionInfo> {
     const docIds = new Set<string>();
@@ -767,7 +719,7 @@ export class Collection {
       rows: await this.count(),
       docs: docIds.size,
       fields: Object.fromEntries(await this.fields()),
-      annIndex: vector ? vector.indexType : null,
+      annIndex: vector ? (ANN_INDEX_TYPES[vector.indexType] ?? vector.indexType) : null,
       fullTextIndex: indices.some((i) => i.indexType === 'FTS'),
       version: await this.table.version(),
       createdAt: this.record.createdAt,

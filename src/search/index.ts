@@ -23,3 +23,4 @@ export { CollectionNotFoundError, EncoderMismatchError, type CollectionEncoderRe
 export { chunkText, type ChunkingOptions, type TextChunk } from './chunking.ts';
 export { FilterError, type FieldType } from './filter.ts';
 export { CollectionLockedError, type WriteLockOptions } from './write-lock.ts';
+export { ingestFiles, type IngestFilesOptions, type IngestProgress, type IngestResult, type FileReport, type FileKind, type TxtMode } from './ingest-files.ts';

@@ -12,6 +12,9 @@ let loaded: Promise<{ lancedb: LanceDb; arrow: Arrow }> | undefined;
 /** Both packages, loaded once per process. */
 export function loadLanceDb(): Promise<{ lancedb: LanceDb; arrow: Arrow }> {
   loaded ??= (async () => {
+    // LanceDB logs warnings (k-means on small sets, deprecations) straight to stderr, which would interleave with a
+    // program's own output; errors only, unless the user chose a level.
+    process.env.LANCEDB_LOG ??= 'error';
     const arrow = await importOptional('apache-arrow', 'Collections', () => import('apache-arrow'));
     const lancedb = await importOptional('@lancedb/lancedb', 'Collections', () => import('@lancedb/lancedb'));
     return { lancedb, arrow };

@@ -17,6 +17,8 @@ export interface ProgressEvent {
   etaSeconds: number;
   /** Words processed since the phase started, across epochs. */
   wordsDone: number;
+  /** What is counted when it is not words (an ingest counts documents: "docs"). */
+  unit?: string;
 }
 
 export type ProgressListener = (e: ProgressEvent) => void;
@@ -35,6 +37,8 @@ export interface ProgressMeterOptions {
   now?: () => number;
   /** Words already done when the meter starts (a resumed run), so they do not count toward the rate. Default 0. */
   startWords?: number;
+  /** What the counter counts when it is not words (shown in place of "words"). */
+  unit?: string;
 }
 
 export interface ProgressUpdate {
@@ -89,6 +93,7 @@ export class ProgressMeter {
     const event: ProgressEvent = { phase, epoch, epochs, progress, wordsPerSecond, etaSeconds, wordsDone };
     if (extra.learningRate !== undefined) event.learningRate = extra.learningRate;
     if (extra.loss !== undefined) event.loss = extra.loss;
+    if (this.options.unit !== undefined) event.unit = this.options.unit;
     this.last = event;
     if (!extra.force && t - this.lastEmit < this.intervalMs) return undefined;
     this.lastEmit = t;
@@ -172,8 +177,8 @@ export function formatProgress(e: ProgressEvent): string {
   const parts = [e.phase.padEnd(5)];
   if (e.epochs > 1) parts.push(`epoch ${e.epoch}/${e.epochs}`);
   if (Number.isFinite(e.progress)) parts.push(`${(e.progress * 100).toFixed(1).padStart(5)}%`);
-  else parts.push(`${formatCount(e.wordsDone)} words`);
-  parts.push(`${formatCount(e.wordsPerSecond)} words/s`);
+  else parts.push(`${formatCount(e.wordsDone)} ${e.unit ?? 'words'}`);
+  parts.push(`${formatCount(e.wordsPerSecond)} ${e.unit ?? 'words'}/s`);
   if (e.learningRate !== undefined) parts.push(`lr ${e.learningRate.toFixed(6)}`);
   if (e.loss !== undefined && Number.isFinite(e.loss)) parts.push(`loss ${e.loss.toFixed(4)}`);
   if (e.progress >= 1) parts.push('done');

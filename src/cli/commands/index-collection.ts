@@ -1,0 +1,156 @@
+import type { Command } from 'commander';
+import { Option } from 'commander';
+import { EmbedkitError } from '../../errors.ts';
+import { TRANSFORMER_POOLINGS } from '../../encoders/transformer-model-dir.ts';
+import { openCollection, type Collection, type OpenCollectionOptions } from '../../search/collection.ts';
+import { ingestFiles } from '../../search/ingest-files.ts';
+import { ADD_OPTIONS } from '../../search/search-options.ts';
+import { resolveOptions } from '../../train/option-schema.ts';
+import { ProgressMeter, stderrProgress } from '../../train/progress.ts';
+import { examples, printJson } from '../common.ts';
+import { positiveInt } from '../flag-values.ts';
+import { interruptSignal } from '../interrupt.ts';
+import { addOptionFlags, flagError, optionsFromFlags } from '../option-flags.ts';
+import { remoteApiKey } from '../remote-key.ts';
+
+/** `embedkit index add|delete|build-ann|info`: a collection's contents, over embedkit/search. */
+
+interface AddFlags {
+  model?: string;
+  pooling?: OpenCollectionOptions['pooling'];
+  quiet?: boolean;
+  json?: boolean;
+  [flag: string]: unknown;
+}
+
+/** Opens a collection for the CLI (the remote API key from $EMBEDKIT_REMOTE_API_KEY). */
+export function openForCli(path: string, o: { model?: string; pooling?: OpenCollectionOptions['pooling']; create?: boolean }): Promise<Collection> {
+  return openCollection(path, { model: o.model, pooling: o.pooling, create: o.create ?? false, encoderOptions: { apiKey: remoteApiKey() } });
+}
+
+async function add(path: string, files: string[], f: AddFlags): Promise<void> {
+  let given: ReturnType<typeof resolveOptions<typeof ADD_OPTIONS>>;
+  try {
+    given = resolveOptions(ADD_OPTIONS, optionsFromFlags(ADD_OPTIONS, f));
+  } catch (err) {
+    throw flagError(ADD_OPTIONS, err);
+  }
+  const collection = await openForCli(path, { model: f.model, pooling: f.pooling, create: true });
+  const show = f.quiet ? undefined : stderrProgress();
+  const meter = new ProgressMeter({ phase: 'index', unit: 'docs', listener: show });
+  const failed: string[] = [];
+  const started = performance.now();
+  try {
+    const result = await ingestFiles(collection, files, {
+      chunking: { maxTokens: given.maxTokens, overlapTokens: given.overlapTokens },
+      batchSize: given.batchSize,
+      txt: given.txt,
+      signal: interruptSignal(),
+      onProgress: (p) => meter.update(p.docs, { progress: p.totalBytes ? p.bytes / p.totalBytes : NaN }),
+      onFile: (r) => {
+        if (r.status === 'failed') {
+          failed.push(r.path);
+          process.stderr.write(`${show ? '\n' : ''}embedkit: ${r.path}: failed: ${r.error}\n`);
+        }
+      },
+    }).catch((err: unknown) => {
+      throw flagError(ADD_OPTIONS, err);
+    });
+    meter.update(result.docs, { progress: 1, force: true });
+    show?.close();
+    const seconds = (performance.now() - started) / 1000;
+    const summary = { collection: path, docs: result.docs, skippedDocs: result.skippedDocs, chunks: result.chunks, rows: result.rows, seconds: Number(seconds.toFixed(3)), files: result.files };
+    if (f.json) printJson(summary);
+    else if (!f.quiet) {
+      process.stderr.write(`embedkit: ${result.docs} documents (${result.skippedDocs} already stored), ${result.chunks} passages embedded, ${result.rows} in ${path}, ${seconds.toFixed(1)} s\n`);
+    }
+    if (failed.length) throw new EmbedkitError('files_failed', `${failed.length} of ${result.files.length} files could not be read and were skipped: ${failed.join(', ')}`);
+  } finally {
+    show?.close();
+    await collection.close();
+  }
+}
+
+export function registerIndex(program: Command): void {
+  const index = program.command('index').description('build and manage a searchable collection (LanceDB): add files, delete documents, build the ANN index');
+
+  const addCmd = index
+    .command('add')
+    .description('add files to a collection (created with --model on first use): .txt (a document per line), .jsonl, .md, .html, directories')
+    .argument('<collection>', 'collection directory')
+    .argument('<files...>', 'files or directories (walked recursively)')
+    .option('--model <model>', 'model to embed with: vectors file, transformer model directory or http(s)://host/v1#model (needed to create the collection; afterwards it must match)')
+    .addOption(new Option('--pooling <pooling>', 'how token vectors are pooled (vectors files: mean or sif)').choices(['mean', 'sif', ...TRANSFORMER_POOLINGS]));
+  addOptionFlags(addCmd, ADD_OPTIONS)
+    .option('--quiet', 'no progress on stderr')
+    .option('--json', 'print a JSON summary on stdout when done')
+    .addHelpText('after', examples(['embedkit index add docs.collection --model vectors.bin --pooling sif notes/ faq.jsonl', 'embedkit index add docs.collection manual.md --max-tokens 200 --overlap-tokens 50']))
+    .action((path: string, files: string[], f: AddFlags) => add(path, files, f));
+
+  index
+    .command('delete')
+    .description('delete documents (every passage of each) or single passages (DOC#N) by id')
+    .argument('<collection>', 'collection directory')
+    .argument('<ids...>', 'document or passage ids')
+    .option('--json', 'print the count as JSON')
+    .action(async (path: string, ids: string[], f: { json?: boolean }) => {
+      const c = await openForCli(path, {});
+      try {
+        const deleted = await c.delete(ids);
+        if (f.json) printJson({ deleted, rows: await c.count() });
+        else process.stdout.write(`deleted ${deleted} passages; ${await c.count()} left\n`);
+      } finally {
+        await c.close();
+      }
+    });
+
+  index
+    .command('build-ann')
+    .description('build (or rebuild) the approximate nearest-neighbour index; searches use it from then on')
+    .argument('<collection>', 'collection directory')
+    .addOption(new Option('--type <type>', 'index type').choices(['ivf_pq', 'ivf_hnsw_sq']).default('ivf_pq'))
+    .option('--partitions <n>', 'IVF partitions (default about √rows)', positiveInt('--partitions'))
+    .option('--sub-vectors <n>', 'PQ sub-vectors (must divide the dimension)', positiveInt('--sub-vectors'))
+    .option('--json', 'print the result as JSON')
+    .action(async (path: string, f: { type: 'ivf_pq' | 'ivf_hnsw_sq'; partitions?: number; subVectors?: number; json?: boolean }) => {
+      const c = await openForCli(path, {});
+      try {
+        const started = performance.now();
+        await c.buildAnnIndex({ type: f.type, partitions: f.partitions, subVectors: f.subVectors });
+        const seconds = (performance.now() - started) / 1000;
+        if (f.json) printJson({ collection: path, annIndex: f.type, rows: await c.count(), seconds: Number(seconds.toFixed(3)) });
+        else process.stdout.write(`built ${f.type} over ${await c.count()} passages in ${seconds.toFixed(1)} s\n`);
+      } finally {
+        await c.close();
+      }
+    });
+
+  index
+    .command('info')
+    .description('describe a collection: encoder, passages, documents, metadata fields, indexes')
+    .argument('<collection>', 'collection directory')
+    .option('--json', 'print as JSON')
+    .action(async (path: string, f: { json?: boolean }) => {
+      const c = await openForCli(path, {});
+      try {
+        const info = await c.info();
+        if (f.json) return printJson(info);
+        const fields = Object.entries(info.fields).map(([k, t]) => `${k} (${t})`);
+        process.stdout.write(
+          [
+            `collection  ${info.path}`,
+            `encoder     ${c.describeEncoder()}`,
+            `passages    ${info.rows.toLocaleString('en-US')}`,
+            `documents   ${info.docs.toLocaleString('en-US')}`,
+            `fields      ${fields.length ? fields.join(', ') : '(none)'}`,
+            `ann index   ${info.annIndex ?? '(none: exact search)'}`,
+            `full text   ${info.fullTextIndex ? 'indexed' : '(built on the first hybrid search)'}`,
+            `version     ${info.version}`,
+            '',
+          ].join('\n'),
+        );
+      } finally {
+        await c.close();
+      }
+    });
+}

@@ -1,0 +1,35 @@
+import type { Command } from 'commander';
+import { SEARCH_OPTIONS } from '../../search/search-options.ts';
+import type { SearchOptions } from '../../search/collection.ts';
+import { examples, printJson } from '../common.ts';
+import { addOptionFlags, flagError, optionsFromFlags } from '../option-flags.ts';
+import { openForCli } from './index-collection.ts';
+
+/** `embedkit search COLLECTION "query"`: ranked passages, over Collection.search. */
+export function registerSearch(program: Command): void {
+  const cmd = program
+    .command('search')
+    .description('search a collection: exact or ANN vector search, hybrid with BM25 keywords, metadata filters, MMR')
+    .argument('<collection>', 'collection directory (made by embedkit index add)')
+    .argument('<query>', 'what to look for');
+  addOptionFlags(cmd, SEARCH_OPTIONS)
+    .option('--json', 'print the hits as JSON')
+    .addHelpText('after', examples(['embedkit search docs.collection "how do I reset my password" --k 5', 'embedkit search docs.collection "licence terms" --hybrid --alpha 0.3 --filter \'lang = "en"\' --json', 'embedkit search docs.collection "bank" --mmr 0.5']))
+    .action(async (path: string, query: string, f: Record<string, unknown> & { json?: boolean }) => {
+      const c = await openForCli(path, {});
+      try {
+        const hits = await c.search(query, optionsFromFlags(SEARCH_OPTIONS, f) as SearchOptions).catch((err: unknown) => {
+          throw flagError(SEARCH_OPTIONS, err);
+        });
+        if (f.json) return printJson(hits);
+        const lines = hits.map((h, i) => {
+          const extra = [h.vectorScore !== undefined && h.keywordScore !== undefined ? `vector ${h.vectorScore.toFixed(4)} bm25 ${h.keywordScore.toFixed(3)}` : '', Object.keys(h.metadata).length ? JSON.stringify(h.metadata) : ''].filter(Boolean);
+          const text = h.text.replace(/\s+/g, ' ');
+          return `${String(i + 1).padStart(3)}. ${h.score.toFixed(4)}  ${h.id}\n     ${text.length > 200 ? `${text.slice(0, 197)}...` : text}${extra.length ? `\n     ${extra.join('  ')}` : ''}`;
+        });
+        process.stdout.write(lines.length ? `${lines.join('\n')}\n` : 'no results\n');
+      } finally {
+        await c.close();
+      }
+    });
+}
