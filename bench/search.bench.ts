@@ -40,8 +40,8 @@ const THREADS = Number(process.env.ANN_THREADS ?? 2);
 const ENGINES = envList<AnnEngine>(process.env.ANN_ENGINES, ['embedkit-ivf_pq', 'embedkit-ivf_hnsw_sq', 'hnswlib', 'usearch'], ['embedkit-ivf_pq', 'embedkit-ivf_hnsw_sq', 'hnswlib', 'usearch']);
 const K = 10;
 const SWEEPS: Record<Exclude<AnnEngine, 'data'>, AnnSpec['sweep']> = {
-  hnswlib: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512],
-  usearch: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512],
+  hnswlib: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048],
+  usearch: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048],
   'embedkit-ivf_pq': [[2, 5], [5, 5], [10, 10], [20, 10], [40, 10], [40, 20], [80, 20], [160, 40], [320, 80]],
   'embedkit-ivf_hnsw_sq': [[2, 5], [5, 5], [10, 10], [20, 10], [40, 10], [40, 20], [80, 20], [160, 40], [320, 80]],
 };
