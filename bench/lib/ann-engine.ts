@@ -1,0 +1,172 @@
+/**
+ * One ANN library on one data set, in its own process so its peak memory is its own (bench/search.bench.ts runs
+ * it under /usr/bin/time): builds the index over the base rows, then for each search setting runs every query
+ * one at a time and reports recall@10 against the exact answers and queries per second.
+ *
+ *   node --import tsx bench/lib/ann-engine.ts '<json spec>'   → one JSON line on stdout
+ */
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export type AnnEngine = 'data' | 'hnswlib' | 'usearch' | 'embedkit-ivf_pq' | 'embedkit-ivf_hnsw_sq';
+
+export interface AnnSpec {
+  engine: AnnEngine;
+  /** Raw little-endian float32 rows. */
+  base: string;
+  rows: number;
+  queries: string;
+  queryCount: number;
+  dim: number;
+  /** Exact top-10 row indices per query (int32). */
+  truth: string;
+  threads: number;
+  /** The search settings to sweep, cheapest first (ef, expansion, or [nprobes, refineFactor]). */
+  sweep: (number | [number, number])[];
+  /** Stop the sweep once recall@10 reaches this. */
+  stopAt: number;
+}
+
+export interface SweepPoint {
+  setting: string;
+  recall: number;
+  qps: number;
+}
+
+export interface AnnReport {
+  engine: AnnEngine;
+  buildSeconds: number;
+  /** Seconds to store the rows before the index build (the collection's ingest), when separate. */
+  ingestSeconds?: number;
+  diskMiB?: number;
+  sweep: SweepPoint[];
+}
+
+const K = 10;
+
+function readF32(path: string, count: number): Float32Array {
+  const b = readFileSync(path);
+  if (b.byteLength < count * 4) throw new Error(`${path} holds ${b.byteLength} bytes, expected ${count * 4}`);
+  return new Float32Array(b.buffer, b.byteOffset, count);
+}
+
+function dirMiB(path: string): number {
+  let bytes = 0;
+  const walk = (p: string) => {
+    for (const e of readdirSync(p, { withFileTypes: true })) {
+      const q = join(p, e.name);
+      if (e.isDirectory()) walk(q);
+      else bytes += statSync(q).size;
+    }
+  };
+  walk(path);
+  return bytes / 2 ** 20;
+}
+
+async function sweep(spec: AnnSpec, truth: Int32Array, queries: Float32Array, setup: (s: AnnSpec['sweep'][number]) => Promise<void> | void, search: (q: Float32Array) => Promise<number[]> | number[]): Promise<SweepPoint[]> {
+  const out: SweepPoint[] = [];
+  for (const setting of spec.sweep) {
+    await setup(setting);
+    await search(queries.subarray(0, spec.dim)); // warm-up
+    let found = 0;
+    const t = performance.now();
+    for (let q = 0; q < spec.queryCount; q++) {
+      const ids = await search(queries.subarray(q * spec.dim, (q + 1) * spec.dim));
+      const want = truth.subarray(q * K, (q + 1) * K);
+      for (const id of ids.slice(0, K)) if (want.includes(id)) found++;
+    }
+    const seconds = (performance.now() - t) / 1000;
+    const point = { setting: Array.isArray(setting) ? `nprobes ${setting[0]}, refine ${setting[1]}` : String(setting), recall: found / (K * spec.queryCount), qps: spec.queryCount / seconds };
+    out.push(point);
+    console.error(`  ${spec.engine} ${point.setting}: recall@10 ${point.recall.toFixed(4)}, ${point.qps.toFixed(0)} q/s`);
+    if (point.recall >= spec.stopAt) break;
+  }
+  return out;
+}
+
+async function run(spec: AnnSpec): Promise<AnnReport> {
+  const { dim } = spec;
+  const base = readF32(spec.base, spec.rows * dim);
+  const queries = readF32(spec.queries, spec.queryCount * dim);
+  const tb = readFileSync(spec.truth);
+  const truth = new Int32Array(tb.buffer, tb.byteOffset, spec.queryCount * K);
+  const tmp = mkdtempSync(join(tmpdir(), 'embedkit-bench-ann-'));
+  try {
+    if (spec.engine === 'data') return { engine: spec.engine, buildSeconds: 0, sweep: [] };
+    if (spec.engine === 'hnswlib') {
+      const { default: hnswlib } = await import('hnswlib-node');
+      const index = new hnswlib.HierarchicalNSW('cosine', dim);
+      const t = performance.now();
+      // hnswlib's defaults in its own examples: M 16, efConstruction 200; hnswlib-node adds points on one thread.
+      index.initIndex(spec.rows, 16, 200, 100);
+      for (let i = 0; i < spec.rows; i++) index.addPoint(Array.from(base.subarray(i * dim, (i + 1) * dim)), i);
+      const buildSeconds = (performance.now() - t) / 1000;
+      const points = await sweep(spec, truth, queries, (ef) => index.setEf(ef as number), (q) => index.searchKnn(Array.from(q), K).neighbors);
+      return { engine: spec.engine, buildSeconds, sweep: points };
+    }
+    if (spec.engine === 'usearch') {
+      const { default: usearch } = await import('usearch');
+      const config = (expansion: number) => ({ dimensions: dim, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, multi: false, connectivity: 16, expansion_add: 128, expansion_search: expansion });
+      const index = new usearch.Index(config(64));
+      const t = performance.now();
+      index.add(BigUint64Array.from({ length: spec.rows }, (_, i) => BigInt(i)), base, spec.threads);
+      const buildSeconds = (performance.now() - t) / 1000;
+      const file = join(tmp, 'index.usearch');
+      index.save(file);
+      // usearch fixes expansion_search when an index is made: each setting views the saved index (memory-mapped, no copy).
+      let view = index;
+      const points = await sweep(
+        spec,
+        truth,
+        queries,
+        (e) => {
+          view = new usearch.Index(config(e as number));
+          view.view(file);
+        },
+        (q) => Array.from(view.search(q, K, 1).keys, Number),
+      );
+      return { engine: spec.engine, buildSeconds, diskMiB: statSync(file).size / 2 ** 20, sweep: points };
+    }
+    // embedkit: a collection whose documents are the rows (an encoder that hands back each row's vector), the ANN
+    // index built by buildAnnIndex, queries given as vectors.
+    const { openCollection } = await import('../../src/search/index.ts');
+    const encoder = {
+      id: 'precomputed:bench-rows',
+      dim,
+      maxTokens: 8191,
+      async encode(texts: readonly string[]) {
+        return { vectors: texts.map((t) => Float32Array.from(base.subarray(Number(t.slice(1)) * dim, (Number(t.slice(1)) + 1) * dim))), tokens: texts.map(() => 1) };
+      },
+    };
+    const path = join(tmp, 'collection');
+    const collection = await openCollection(path, { encoder, create: true, annThreshold: Number.MAX_SAFE_INTEGER });
+    let t = performance.now();
+    const docs = function* () {
+      for (let i = 0; i < spec.rows; i++) yield { id: String(i), text: `r${i}` };
+    };
+    await collection.add(docs(), { batchSize: 20_000 });
+    const ingestSeconds = (performance.now() - t) / 1000;
+    t = performance.now();
+    await collection.buildAnnIndex({ type: spec.engine === 'embedkit-ivf_pq' ? 'ivf_pq' : 'ivf_hnsw_sq' });
+    const buildSeconds = (performance.now() - t) / 1000;
+    let setting: [number, number] = [20, 10];
+    const points = await sweep(
+      spec,
+      truth,
+      queries,
+      (s) => {
+        setting = s as [number, number];
+      },
+      async (q) => (await collection.search(q, { k: K, nprobes: setting[0], refineFactor: setting[1] })).map((h) => Number(h.docId)),
+    );
+    const diskMiB = dirMiB(path);
+    await collection.close();
+    return { engine: spec.engine, buildSeconds, ingestSeconds, diskMiB, sweep: points };
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const spec = JSON.parse(process.argv[2]) as AnnSpec;
+console.log(JSON.stringify(await run(spec)));
