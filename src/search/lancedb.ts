@@ -15,8 +15,9 @@ export function loadLanceDb(): Promise<{ lancedb: LanceDb; arrow: Arrow }> {
     // LanceDB logs warnings (k-means on small sets, deprecations) straight to stderr, which would interleave with a
     // program's own output; errors only, unless the user chose a level.
     process.env.LANCEDB_LOG ??= 'error';
-    const arrow = await importOptional('apache-arrow', 'Collections', () => import('apache-arrow'));
+    // LanceDB first: it is the package a user knows to ask for (apache-arrow is its peer).
     const lancedb = await importOptional('@lancedb/lancedb', 'Collections', () => import('@lancedb/lancedb'));
+    const arrow = await importOptional('apache-arrow', 'Collections', () => import('apache-arrow'));
     return { lancedb, arrow };
   })();
   loaded.catch(() => (loaded = undefined));

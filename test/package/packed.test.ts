@@ -81,8 +81,9 @@ const train = await import('embedkit/train');
 const encoders = await import('embedkit/encoders');
 const serve = await import('embedkit/serve');
 const viz = await import('embedkit/viz');
+const search = await import('embedkit/search');
 const out = { names: {}, internals: null };
-for (const [name, m] of Object.entries({ core, train, encoders, serve, viz })) out.names[name] = Object.keys(m).sort();
+for (const [name, m] of Object.entries({ core, train, encoders, serve, viz, search })) out.names[name] = Object.keys(m).sort();
 try { await import('embedkit/dist/src/kernels/wasm.js'); out.internals = 'reachable'; } catch (e) { out.internals = e.code; }
 
 // The prebuilt word2vec.wasm (wabt is not installed here, so a missing .wasm could not be assembled instead).
@@ -102,6 +103,7 @@ const missing = async (f) => { try { await f(); return 'no error'; } catch (e) {
 out.jieba = await missing(() => core.getTokenizer('jieba')('中文分词'));
 out.png = await missing(() => viz.renderWordMapPng(viz.wordMap(loaded, ['king'], { neighbours: 2 })));
 out.transformer = await missing(() => encoders.TransformerEncoder.load(process.env.TINY_BERT));
+out.collections = await missing(() => search.openCollection(join(mkdtempSync(join(tmpdir(), 'embedkit-user-')), 'c'), { model: file }));
 
 // The server runs without any of them.
 const server = await serve.startServer({ models: [serve.staticModel('tiny', loaded)], port: 0 });
@@ -117,18 +119,20 @@ test('a user imports every subpath, trains on the prebuilt kernel, queries, serv
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
   const entries = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports;
-  assert.deepEqual(Object.keys(entries).sort(), ['.', './encoders', './package.json', './serve', './train', './viz']);
+  assert.deepEqual(Object.keys(entries).sort(), ['.', './encoders', './package.json', './search', './serve', './train', './viz']);
   for (const name of ['Embeddings', 'loadEmbeddings', 'saveEmbeddings', 'evaluateAnalogies', 'Vocabulary', 'MissingDependencyError']) assert.ok(out.names.core.includes(name), name);
   for (const name of ['trainWord2Vec', 'trainFastText', 'trainGlove']) assert.ok(out.names.train.includes(name), name);
   for (const name of ['StaticEncoder', 'TransformerEncoder', 'RemoteEncoder']) assert.ok(out.names.encoders.includes(name), name);
   for (const name of ['startServer', 'createApp']) assert.ok(out.names.serve.includes(name), name);
   for (const name of ['wordMap', 'project', 'renderWordMapPng']) assert.ok(out.names.viz.includes(name), name);
+  for (const name of ['openCollection', 'ingestFiles', 'chunkText']) assert.ok(out.names.search.includes(name), name);
   assert.equal(out.internals, 'ERR_PACKAGE_PATH_NOT_EXPORTED');
   assert.deepEqual(out.trained, { words: 12, dim: 8, finite: true }); // the two sentences' distinct words
   assert.equal(out.similar.length, 3);
   assert.match(out.jieba, /^MissingDependencyError: .*needs @node-rs\/jieba.*npm install @node-rs\/jieba@2\.0\.3$/);
   assert.match(out.png, /^MissingDependencyError: .*needs @napi-rs\/canvas.*npm install @napi-rs\/canvas@1\.1\.1$/);
   assert.match(out.transformer, /^MissingDependencyError: .*needs @huggingface\/transformers.*npm install @huggingface\/transformers@4\.3\.2$/);
+  assert.match(out.collections, /^MissingDependencyError: .*needs @lancedb\/lancedb.*npm install @lancedb\/lancedb@0\.31\.0$/);
   assert.deepEqual(out.served, { status: 200, dim: 8 });
 
   // The bin runs the built CLI (the package has no src/ for it to prefer).
