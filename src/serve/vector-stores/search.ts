@@ -44,6 +44,9 @@ export async function searchStore(stores: VectorStoreRegistry, storeId: string, 
   page.data = [...best.values()]
     .sort((a, b) => b.score - a.score)
     .filter((h) => h.score >= threshold)
+    // Only completed files are searched: a file cancelled (or re-attached) while it was being stored has passages in
+    // the collection until its ingest job removes them, and a search in that window must not see them.
+    .filter((h) => store.files[h.docId] === undefined || store.files[h.docId].status === 'completed')
     .slice(0, req.max_num_results)
     .map((h) => {
       const file = store.files[h.docId];
