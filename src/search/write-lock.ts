@@ -2,6 +2,7 @@ import { linkSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { EmbedkitError } from '../errors.ts';
+import { isProcessRunning } from '../util/process-alive.ts';
 
 /**
  * One writer at a time per collection, across processes: a lock file created with O_EXCL holding the owner's
@@ -28,13 +29,7 @@ function ownerAlive(content: string): boolean {
   const pid = Number(pidText);
   if (!Number.isInteger(pid) || pid <= 0) return false; // not a lock this code wrote
   if (host !== undefined && host !== '' && host !== hostname()) return true;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return isProcessRunning(pid);
 }
 
 /** Creates the lock file complete or not at all: written under a private name, then hard-linked (atomic, EEXIST when taken). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PROJECTION_METHODS } from '../viz/project.ts';
+import { invalidRequest } from './api-error.ts';
 
 /** OpenAI's limits for /v1/embeddings. */
 export const MAX_INPUTS = 2048;
@@ -50,4 +51,14 @@ export function describeIssue(error: z.ZodError): { message: string; param: stri
   const param = path.length ? path[0] : null;
   const where = path.length ? `'$.${path.join('.')}'` : 'The request body';
   return { message: `${where} is invalid: ${issue.message}.`, param };
+}
+
+/** `value` checked against `schema` (an absent body or query counts as `{}`); a 400 in OpenAI's shape otherwise. */
+export function parseRequest<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
+  const r = schema.safeParse(value ?? {});
+  if (!r.success) {
+    const { message, param } = describeIssue(r.error);
+    throw invalidRequest(message, param);
+  }
+  return r.data;
 }

@@ -4,6 +4,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { EmbedkitError } from '../errors.ts';
 import { writeFailure } from './write-failure.ts';
+import { isProcessRunning } from './process-alive.ts';
 
 /**
  * Writes go to a temporary file in the target's folder, flushed to the disk (fsync), and are renamed over the
@@ -20,16 +21,6 @@ export function temporaryPathFor(target: string): string {
 /** A temporary file of this scheme, with the process id that wrote it (GloVe's co-occurrence file omits the time). */
 const TEMP_NAME = /^\..+\.tmp-(\d+)(?:-[0-9a-z]+)?$/;
 
-/** Whether process `pid` still runs (EPERM: it does, under another user). */
-function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes the temporary files in `dir` left by processes that no longer run. Best effort: a folder that cannot
@@ -46,7 +37,7 @@ export async function removeStaleTemporaryFiles(dir: string): Promise<string[]> 
   }
   for (const name of names) {
     const m = TEMP_NAME.exec(name);
-    if (!m || isRunning(Number(m[1]))) continue;
+    if (!m || isProcessRunning(Number(m[1]))) continue;
     const path = join(dir, name);
     try {
       if (!(await fsp.lstat(path)).isFile()) continue;

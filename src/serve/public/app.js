@@ -1,29 +1,11 @@
-/* global document, window, sessionStorage, URLSearchParams */
+/* global document, window, URLSearchParams */
 // The explorer page: plain browser JavaScript, no build step. It talks to the JSON endpoints under /api.
+import { $, api } from './api.js';
 
 const COLOURS = ['#0072B2', '#D55E00', '#009E73', '#CC79A7', '#E69F00', '#56B4E9', '#7A5195', '#B8860B', '#2F4B7C', '#A05195'];
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const $ = (id) => document.getElementById(id);
 // `limits` comes from /api/models (the server's own bounds); the fallback only covers an older server.
 const state = { models: [], model: undefined, limits: { mapWords: 30, mapNeighbours: 30, mapSentences: 30 } };
-
-/** Fetches JSON; on 401 asks once for the API key (kept for this tab only) and retries. */
-async function api(path, options = {}) {
-  const headers = { ...(options.body ? { 'content-type': 'application/json' } : {}) };
-  const key = sessionStorage.getItem('embedkit-key');
-  if (key) headers.authorization = `Bearer ${key}`;
-  const res = await fetch(path, { ...options, headers });
-  if (res.status === 401 && !options.retried) {
-    const entered = window.prompt('This server needs an API key:');
-    if (entered) {
-      sessionStorage.setItem('embedkit-key', entered.trim());
-      return api(path, { ...options, retried: true });
-    }
-  }
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(body.error?.message ?? `${res.status} ${res.statusText}`);
-  return body;
-}
 
 function query(params) {
   return new URLSearchParams({ ...(state.model ? { model: state.model } : {}), ...params }).toString();

@@ -1,28 +1,10 @@
-/* global document, window, sessionStorage, MutationObserver */
+/* global document, window, MutationObserver */
 // The explorer's Search tab: shown only when the server serves collections (embedkit serve --collections DIR).
 // Plain browser JavaScript, no build step; it talks to /api/collections and /api/collections/search.
+import { $, api } from './api.js';
 
-const $ = (id) => document.getElementById(id);
 /** Passages longer than this show a window around their first matching word, with a switch to show them whole. */
 const SNIPPET_CHARS = 600;
-
-/** Fetches JSON with the API key the explorer keeps for this tab (asked for once on a 401, as app.js does). */
-async function api(path, options = {}) {
-  const headers = { ...(options.body ? { 'content-type': 'application/json' } : {}) };
-  const key = sessionStorage.getItem('embedkit-key');
-  if (key) headers.authorization = `Bearer ${key}`;
-  const res = await fetch(path, { ...options, headers });
-  if (res.status === 401 && !options.retried) {
-    const entered = window.prompt('This server needs an API key:');
-    if (entered) {
-      sessionStorage.setItem('embedkit-key', entered.trim());
-      return api(path, { ...options, retried: true });
-    }
-  }
-  const body = await res.json().catch(() => ({}));
-  if (!res.ok) throw Object.assign(new Error(body.error?.message ?? `${res.status} ${res.statusText}`), { status: res.status });
-  return body;
-}
 
 function setStatus(text, isError = false) {
   const el = $('search-status');

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { z } from 'zod';
 import { UnknownWordError } from '../../errors.ts';
 import type { Embeddings } from '../../vectors/embeddings.ts';
 import { ApiError, invalidRequest, unknownWord } from '../api-error.ts';
@@ -10,7 +9,7 @@ import type { ServedModel } from '../models.ts';
 import type { ProjectionMethod } from '../../viz/project.ts';
 import { analogyReport, type AnalogyReport } from '../analogy-examples.ts';
 import { solveAnalogy } from '../analogy-query.ts';
-import { analogyQuery, describeIssue, MAX_MAP_NEIGHBOURS, MAX_MAP_WORDS, projectionRequest, similarityQuery, similarQuery, suggestQuery } from '../schemas.ts';
+import { analogyQuery, MAX_MAP_NEIGHBOURS, MAX_MAP_WORDS, parseRequest, projectionRequest, similarityQuery, similarQuery, suggestQuery } from '../schemas.ts';
 
 /** The JSON endpoints the explorer page calls (under /api): neighbours, analogies, similarity, 2-D maps. */
 export function registerExplorerRoutes(app: FastifyInstance, models: readonly ServedModel[], findModel: (name: string) => ServedModel): void {
@@ -50,14 +49,14 @@ export function registerExplorerRoutes(app: FastifyInstance, models: readonly Se
   registerSentenceRoutes(app, models, findModel);
 
   app.get('/api/similar', async (request) => {
-    const q = parse(similarQuery, request.query);
+    const q = parseRequest(similarQuery, request.query);
     const { model, emb } = vectorsOf(q.model);
     known(emb, q.word, 'word');
     return { model: model.name, word: q.word, neighbours: guard(() => emb.mostSimilar({ positive: [q.word], topn: q.topn })) };
   });
 
   app.get('/api/analogy', async (request) => {
-    const q = parse(analogyQuery, request.query);
+    const q = parseRequest(analogyQuery, request.query);
     const { model, emb } = vectorsOf(q.model);
     known(emb, q.a, 'a');
     known(emb, q.b, 'b');
@@ -67,7 +66,7 @@ export function registerExplorerRoutes(app: FastifyInstance, models: readonly Se
   });
 
   app.get('/api/similarity', async (request) => {
-    const q = parse(similarityQuery, request.query);
+    const q = parseRequest(similarityQuery, request.query);
     const { model, emb } = vectorsOf(q.model);
     known(emb, q.a, 'a');
     known(emb, q.b, 'b');
@@ -75,27 +74,19 @@ export function registerExplorerRoutes(app: FastifyInstance, models: readonly Se
   });
 
   app.get('/api/suggest', async (request) => {
-    const q = parse(suggestQuery, request.query);
+    const q = parseRequest(suggestQuery, request.query);
     const { model, emb } = vectorsOf(q.model);
     return { model: model.name, words: wordsWithPrefix(emb, q.prefix, q.limit) };
   });
 
   app.post('/api/projection', async (request) => {
-    const q = parse(projectionRequest, request.body);
+    const q = parseRequest(projectionRequest, request.body);
     const { model, emb } = vectorsOf(q.model);
     const map = await wordMapOffThread(emb, q.words, { neighbours: q.neighbours, method: q.method as ProjectionMethod });
     return { model: model.name, ...map };
   });
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) {
-    const { message, param } = describeIssue(r.error);
-    throw invalidRequest(message, param);
-  }
-  return r.data;
-}
 
 /** Library errors about words become 404s; anything else propagates. */
 function guard<T>(f: () => T): T {

@@ -5,7 +5,7 @@ import { project, type ProjectionMethod } from '../../viz/project.ts';
 import { PROJECTION_METHODS } from '../../viz/project.ts';
 import { projectOffThread } from '../../viz/project-off-thread.ts';
 import { invalidRequest } from '../api-error.ts';
-import { describeIssue } from '../schemas.ts';
+import { parseRequest } from '../schemas.ts';
 import type { ServedModel } from '../models.ts';
 import { SENTENCE_SAMPLE } from '../sentence-sample.ts';
 
@@ -43,14 +43,14 @@ export function registerSentenceRoutes(app: FastifyInstance, models: readonly Se
   };
 
   app.post('/api/sentences/similarity', async (request) => {
-    const q = parse(similarityRequest, request.body);
+    const q = parseRequest(similarityRequest, request.body);
     const model = modelOf(q.model);
     const [a, b] = await encode(model, [q.a, q.b], ['a', 'b']);
     return { model: model.name, a: q.a, b: q.b, similarity: dot(a, b) };
   });
 
   app.post('/api/sentences/nearest', async (request) => {
-    const q = parse(nearestRequest, request.body);
+    const q = parseRequest(nearestRequest, request.body);
     const model = modelOf(q.model);
     const [v] = await encode(model, [q.text], ['text']);
     const sample = await sampleVectors(model);
@@ -61,7 +61,7 @@ export function registerSentenceRoutes(app: FastifyInstance, models: readonly Se
   });
 
   app.post('/api/sentences/map', async (request) => {
-    const q = parse(mapRequest, request.body);
+    const q = parseRequest(mapRequest, request.body);
     const model = modelOf(q.model);
     const vectors = await encode(model, q.sentences, q.sentences.map((_, i) => `sentences.${i}`));
     const method = q.method as ProjectionMethod;
@@ -90,11 +90,3 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-function parse<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const r = schema.safeParse(value ?? {});
-  if (!r.success) {
-    const { message, param } = describeIssue(r.error);
-    throw invalidRequest(message, param);
-  }
-  return r.data;
-}

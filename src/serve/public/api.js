@@ -1,0 +1,24 @@
+/* global document, window, sessionStorage */
+// What every script of the page shares: element lookup and the JSON call with the tab's API key.
+export const $ = (id) => document.getElementById(id);
+
+/**
+ * Fetches JSON; on 401 asks once for the API key (kept for this tab only) and retries. A failure throws an Error
+ * with the server's message and the HTTP status.
+ */
+export async function api(path, options = {}) {
+  const headers = { ...(options.body ? { 'content-type': 'application/json' } : {}) };
+  const key = sessionStorage.getItem('embedkit-key');
+  if (key) headers.authorization = `Bearer ${key}`;
+  const res = await fetch(path, { ...options, headers });
+  if (res.status === 401 && !options.retried) {
+    const entered = window.prompt('This server needs an API key:');
+    if (entered) {
+      sessionStorage.setItem('embedkit-key', entered.trim());
+      return api(path, { ...options, retried: true });
+    }
+  }
+  const body = await res.json().catch(() => ({}));
+  if (!res.ok) throw Object.assign(new Error(body.error?.message ?? `${res.status} ${res.statusText}`), { status: res.status });
+  return body;
+}
