@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium, type TestBrowser } from './chromium.ts';
 import { startServer, type RunningServer } from '../../src/serve/app.ts';
 import { staticModel } from '../../src/serve/models.ts';
-import { CHROMIUM, needs, whyMissing } from '../helpers/oracles.ts';
+import { needs, whyMissing } from '../helpers/oracles.ts';
 import { CLUSTERS, structuredModel } from '../serve/helpers/model.ts';
 
 /** Where the screenshot goes: $EMBEDKIT_SCREENSHOT, or a fixed name in the temp folder (printed below). */
@@ -14,28 +15,19 @@ const SCREENSHOT = process.env.EMBEDKIT_SCREENSHOT ?? join(tmpdir(), 'embedkit-e
 const missing = whyMissing('chromium') !== undefined;
 
 let server: RunningServer;
-let context: BrowserContext;
 let page: Page;
-let profile: string;
+let browser: TestBrowser | undefined;
 
 before(async () => {
   if (missing) return;
   server = await startServer({ models: [staticModel('tiny', structuredModel(), {}, 'test model'), staticModel('other', structuredModel(), {}, 'second model')], port: 0 });
-  profile = mkdtempSync(join(tmpdir(), 'embedkit-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1440, height: 900 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (err) => console.log(`# page error: ${err.message}`));
+  browser = await launchChromium({ width: 1440, height: 900 });
+  ({ page } = browser);
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 test('explorer page: neighbours, analogy, similarity and the map work in chromium', { timeout: 60_000 }, async (t) => {

@@ -4,12 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import OpenAI, { toFile } from 'openai';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium, type TestBrowser } from './chromium.ts';
 import { loadEmbeddings } from '../../src/formats/index.ts';
 import { openCollection } from '../../src/search/index.ts';
 import { startServer, type RunningServer } from '../../src/serve/app.ts';
 import { staticModel, type ServedModel } from '../../src/serve/models.ts';
-import { CHROMIUM, needs, whyMissing } from '../helpers/oracles.ts';
+import { needs, whyMissing } from '../helpers/oracles.ts';
 import { licenseDocs } from '../serve/helpers/licenses.ts';
 
 /** Screenshots of the Search tab, at a desktop and a phone width: $EMBEDKIT_SCREENSHOT_DIR, or a temp folder (printed). */
@@ -21,9 +22,8 @@ let model: ServedModel;
 let dir: string;
 let server: RunningServer;
 let storeId: string;
-let context: BrowserContext;
 let page: Page;
-let profile: string;
+let browser: TestBrowser | undefined;
 const filenames = new Map<string, string>();
 
 before(async () => {
@@ -42,21 +42,13 @@ before(async () => {
   }
   const batch = await client.vectorStores.fileBatches.createAndPoll(storeId, { file_ids: ids }, { pollIntervalMs: 20 });
   assert.equal(batch.file_counts.completed, ids.length);
-  profile = mkdtempSync(join(tmpdir(), 'embedkit-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1280, height: 900 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (err) => console.log(`# page error: ${err.message}`));
+  browser = await launchChromium({ width: 1280, height: 900 });
+  ({ page } = browser);
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
-  if (profile) rmSync(profile, { recursive: true, force: true });
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,14 +1,15 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { launchChromium, type TestBrowser } from './chromium.ts';
 import { TransformerEncoder } from '../../src/encoders/transformer.ts';
 import { startServer, type RunningServer } from '../../src/serve/app.ts';
 import { loadServedModels, staticModel } from '../../src/serve/models.ts';
 import { SENTENCE_SAMPLE } from '../../src/serve/sentence-sample.ts';
-import { CHROMIUM, needs, whyMissing } from '../helpers/oracles.ts';
+import { needs, whyMissing } from '../helpers/oracles.ts';
 import { structuredModel } from '../serve/helpers/model.ts';
 
 /**
@@ -21,9 +22,8 @@ const SHOTS = process.env.EMBEDKIT_SCREENSHOT_DIR ?? tmpdir();
 const missing = whyMissing('chromium') !== undefined;
 
 let server: RunningServer;
-let context: BrowserContext;
 let page: Page;
-let profile: string;
+let browser: TestBrowser | undefined;
 let library: TransformerEncoder;
 
 before(async () => {
@@ -31,22 +31,14 @@ before(async () => {
   const [bert] = await loadServedModels([`bert=${TINY_BERT}`], {}, {}, { threads: 1 });
   server = await startServer({ models: [bert, staticModel('tiny', structuredModel(), {}, 'test model')], port: 0 });
   library = await TransformerEncoder.load(TINY_BERT, { threads: 1 });
-  profile = mkdtempSync(join(tmpdir(), 'embedkit-chromium-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    viewport: { width: 1280, height: 900 },
-  });
-  page = context.pages()[0] ?? (await context.newPage());
-  page.on('pageerror', (err) => console.log(`# page error: ${err.message}`));
+  browser = await launchChromium({ width: 1280, height: 900 });
+  ({ page } = browser);
 });
 
 after(async () => {
-  await context?.close();
+  await browser?.close();
   await server?.close();
   await library?.dispose();
-  if (profile) rmSync(profile, { recursive: true, force: true });
 });
 
 function cosine(a: Float32Array, b: Float32Array): number {
