@@ -66,6 +66,15 @@ module.exports = {
       to: { path: '^src/search/' },
     },
     {
+      name: 'apps-sit-on-search-and-encoders',
+      severity: 'error',
+      comment:
+        'Applications (topics, cross-lingual alignment, classification) compose vectors, encoders, collections, trainers and viz; ' +
+        'they never reach the server or the CLI, and nothing below them imports them.',
+      from: { path: '^src/(kernels|text|vocab|vectors|formats|eval|encoders|train|glove|search|viz)/' },
+      to: { path: '^src/apps/' },
+    },
+    {
       name: 'library-never-imports-cli-or-serve',
       severity: 'error',
       comment: 'Library code (all of src/ but cli/ and serve/) never imports the CLI or the server: they are shells over it.',

@@ -82,8 +82,9 @@ const encoders = await import('embedkit/encoders');
 const serve = await import('embedkit/serve');
 const viz = await import('embedkit/viz');
 const search = await import('embedkit/search');
+const apps = await import('embedkit/apps');
 const out = { names: {}, internals: null };
-for (const [name, m] of Object.entries({ core, train, encoders, serve, viz, search })) out.names[name] = Object.keys(m).sort();
+for (const [name, m] of Object.entries({ core, train, encoders, serve, viz, search, apps })) out.names[name] = Object.keys(m).sort();
 try { await import('embedkit/dist/src/kernels/wasm.js'); out.internals = 'reachable'; } catch (e) { out.internals = e.code; }
 
 // The prebuilt word2vec.wasm (wabt is not installed here, so a missing .wasm could not be assembled instead).
@@ -119,7 +120,7 @@ test('a user imports every subpath, trains on the prebuilt kernel, queries, serv
   assert.equal(r.status, 0, r.stderr);
   const out = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
   const entries = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).exports;
-  assert.deepEqual(Object.keys(entries).sort(), ['.', './encoders', './package.json', './search', './serve', './train', './viz']);
+  assert.deepEqual(Object.keys(entries).sort(), ['.', './apps', './encoders', './package.json', './search', './serve', './train', './viz']);
   for (const name of ['Embeddings', 'loadEmbeddings', 'saveEmbeddings', 'evaluateAnalogies', 'Vocabulary', 'MissingDependencyError']) assert.ok(out.names.core.includes(name), name);
   for (const name of ['trainWord2Vec', 'trainFastText', 'trainGlove']) assert.ok(out.names.train.includes(name), name);
   for (const name of ['StaticEncoder', 'TransformerEncoder', 'RemoteEncoder']) assert.ok(out.names.encoders.includes(name), name);
