@@ -2,6 +2,8 @@ import { existsSync, statSync } from 'node:fs';
 import { InvalidArgumentError } from '../errors.ts';
 import { loadEmbeddings, type LoadOptions } from '../formats/index.ts';
 import type { EncodeResult, Encoder } from './encoder.ts';
+import type { HubOptions } from './hub.ts';
+import { hubModelName, isHubSpec, parseHubSpec } from './hub-spec.ts';
 import type { RemoteEncoderOptions } from './remote.ts';
 import { StaticEncoder, type Pooling, type StaticEncoderOptions } from './static.ts';
 import { isModelDirectory, REQUIRED_MODEL_FILES, TRANSFORMER_POOLINGS, type TransformerPooling } from './transformer-model-dir.ts';
@@ -34,6 +36,8 @@ export interface OpenEncoderOptions {
   vectors?: Omit<StaticEncoderOptions, 'id'>;
   /** How a vectors file is read (limit, format, vocabulary counts for SIF...). */
   load?: LoadOptions;
+  /** Where a model by hub id (`hf:ORG/NAME[@revision]`) is downloaded from and kept (cache folder, hub URL, offline, progress...). */
+  hub?: HubOptions;
 }
 
 /** Any encoder openEncoder returns: transformers add query-side encoding and release their runtime with dispose. */
@@ -54,6 +58,7 @@ const URL_SPEC = /^https?:\/\//i;
  */
 export function encoderSpecKind(spec: string): EncoderSpecKind {
   if (URL_SPEC.test(spec)) return 'remote';
+  if (isHubSpec(spec)) return 'transformer';
   if (isModelDirectory(spec)) return 'transformer';
   return 'vectors';
 }
@@ -62,6 +67,8 @@ export function encoderSpecKind(spec: string): EncoderSpecKind {
  * Opens any model embedkit can encode with, from one string:
  * - `http(s)://host/v1#model`: an OpenAI-compatible embeddings API (the fragment names the API's model);
  * - a directory with a config.json: a local transformer model (config.json, tokenizer.json, onnx/model.onnx);
+ * - `hf:ORG/NAME[@revision]`: a transformer model on the Hugging Face hub, downloaded into a cache on first use
+ *   (see fetchHubModel and the `hub` option) and opened from there as a model directory;
  * - anything else: a vectors file (any format loadEmbeddings reads), pooled by a StaticEncoder.
  * A static encoder keeps its vectors as `encoder.embeddings` (word queries, the explorer).
  *
@@ -76,6 +83,13 @@ export function encoderSpecKind(spec: string): EncoderSpecKind {
 export async function openEncoder(spec: string, options: OpenEncoderOptions = {}): Promise<OpenedEncoder> {
   const kind = encoderSpecKind(spec);
   checkPooling(spec, kind, options.pooling);
+  if (isHubSpec(spec)) {
+    const id = parseHubSpec(spec);
+    // Loaded on use, as the transformer runtime is: programs that never name a hub model never load the downloader.
+    const { fetchHubModel } = await import('./hub.ts');
+    const model = await fetchHubModel(id, options.hub);
+    return openEncoder(model.dir, { ...options, name: options.name ?? hubModelName(id) });
+  }
   const id = options.name === undefined ? undefined : `${kind === 'vectors' ? 'static' : kind}:${options.name}`;
   if (kind === 'remote') return openRemote(spec, id, options);
   if (kind === 'transformer') {
