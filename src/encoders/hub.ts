@@ -89,7 +89,7 @@ export async function fetchHubModel(spec: string | HubModelId, options: HubOptio
   const notCached = (missing: string[], more = '') =>
     new EmbedkitError(
       'model_not_cached',
-      `${HUB_PREFIX}${name} is not in the cache ${cacheDir} and downloads are off (the offline option): missing ${missing.join(', ')}${more}`,
+      `${HUB_PREFIX}${name} is not in the cache ${cacheDir} and downloads are off (offline): missing ${missing.join(', ')}${more}`,
     );
 
   // Which snapshot: a commit id is one; a branch or tag is what it resolved to before, else what the hub says now.

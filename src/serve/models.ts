@@ -4,6 +4,8 @@ import type { LoadOptions } from '../formats/index.ts';
 import { StaticEncoder, type StaticEncoderOptions } from '../encoders/static.ts';
 import type { Encoder } from '../encoders/encoder.ts';
 import { openEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.ts';
+import type { HubOptions } from '../encoders/hub.ts';
+import { isHubSpec, parseHubSpec } from '../encoders/hub-spec.ts';
 import { publicSource } from './model-source.ts';
 import type { TransformerEncoderOptions } from '../encoders/transformer.ts';
 import type { RemoteEncoderOptions } from '../encoders/remote.ts';
@@ -34,6 +36,8 @@ const NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]*$/;
 export function parseModelSpec(spec: string): ModelSpec {
   const eq = spec.indexOf('=');
   if (eq > 0 && NAME.test(spec.slice(0, eq))) return { name: spec.slice(0, eq), path: spec.slice(eq + 1) };
+  // A hub model is named after its repository, dots kept (hf:BAAI/bge-small-en-v1.5 → bge-small-en-v1.5).
+  if (isHubSpec(spec)) return { name: parseHubSpec(spec).name, path: spec };
   let name = basename(spec).replace(/\.gz$/i, '');
   const dot = name.lastIndexOf('.');
   if (dot > 0) name = name.slice(0, dot);
@@ -95,6 +99,7 @@ export async function loadServedModels(
   load: LoadOptions = {},
   transformer: TransformerEncoderOptions = {},
   remote: Partial<RemoteEncoderOptions> = {},
+  hub: HubOptions = {},
 ): Promise<ServedModel[]> {
   const parsed = specs.map(parseModelSpec);
   const seen = new Set<string>();
@@ -103,6 +108,6 @@ export async function loadServedModels(
     seen.add(name);
   }
   const models: ServedModel[] = [];
-  for (const { name, path } of parsed) models.push(await openServedModel(name, path, { vectors: encoder, load, transformer, remote }));
+  for (const { name, path } of parsed) models.push(await openServedModel(name, path, { vectors: encoder, load, transformer, remote, hub }));
   return models;
 }

@@ -217,7 +217,7 @@ describe('models by hub id (hf:ORG/NAME[@revision]) from a local hub', () => {
     await assert.rejects(openEncoder('hf:test/tiny-bert', { hub: o }), (err: unknown) => {
       assert.ok(err instanceof EmbedkitError);
       assert.equal(err.code, 'model_not_cached');
-      assert.match(err.message, /hf:test\/tiny-bert is not in the cache .* offline option.*missing config\.json/);
+      assert.match(err.message, /hf:test\/tiny-bert is not in the cache .* downloads are off \(offline\): missing config\.json/);
       assert.ok(err.message.includes(o.cacheDir!), err.message);
       return true;
     });

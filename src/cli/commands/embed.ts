@@ -10,6 +10,7 @@ import { formatFloat32 } from '../../formats/float-text.ts';
 import { withAtomicWriteStream } from '../../util/atomic-write.ts';
 import { examples, printJson } from '../common.ts';
 import { positiveInt, nonNegativeInt } from '../flag-values.ts';
+import { hubDownloads, OFFLINE_HELP } from '../hub-progress.ts';
 import { remoteApiKey } from '../remote-key.ts';
 
 export type EmbedOutputFormat = 'jsonl' | 'npy' | 'word2vec';
@@ -31,11 +32,13 @@ interface EmbedFlags {
   dimensions?: number;
   quiet?: boolean;
   json?: boolean;
+  offline?: boolean;
 }
 
 /** The encoder flags as openEncoder's options; the remote API key comes from $EMBEDKIT_REMOTE_API_KEY. */
-function encoderOptions(flags: EmbedFlags, say: (message: string) => void): OpenEncoderOptions {
+function encoderOptions(flags: EmbedFlags, say: (message: string) => void, hub: OpenEncoderOptions['hub']): OpenEncoderOptions {
   return {
+    hub,
     pooling: flags.pooling,
     apiKey: remoteApiKey(),
     remote: {
@@ -114,7 +117,7 @@ export function registerEmbed(program: Command): void {
   program
     .command('embed')
     .description('embed texts (one per line) with a transformer model directory, an OpenAI-compatible API or a vectors file')
-    .argument('<model>', 'model directory (config.json, tokenizer.json, onnx/model.onnx), API URL#model, or vectors file')
+    .argument('<model>', 'model directory (config.json, tokenizer.json, onnx/model.onnx), hf:ORG/NAME[@revision] (downloaded once), API URL#model, or vectors file')
     .requiredOption('--input <file>', 'texts, one per line ("-" for stdin); blank lines are skipped')
     .requiredOption('--output <file>', 'JSON lines (.jsonl), NumPy float32 matrix (.npy) or word2vec text (.txt, .vec)')
     .addOption(new Option('--format <format>', 'output format (default: from the extension)').choices(['jsonl', 'npy', 'word2vec']))
@@ -135,16 +138,19 @@ export function registerEmbed(program: Command): void {
       'after',
       examples([
         'embedkit embed models/e5-small --input docs.txt --output docs.jsonl --passage-prefix "passage: "',
+        'embedkit embed hf:sentence-transformers/all-MiniLM-L6-v2 --input docs.txt --output docs.npy',
         'embedkit embed http://localhost:11434/v1#nomic-embed-text --input docs.txt --output docs.npy --cache .cache',
         'embedkit embed vectors.bin --input sentences.txt --output sentences.vec --pooling sif',
       ]),
     )
+    .option('--offline', OFFLINE_HELP)
     .action(async (model: string, flags: EmbedFlags) => {
       const format = outputFormat(flags.output, flags.format);
       const say = (m: string) => flags.quiet || process.stderr.write(`embedkit: ${m}\n`);
       const { texts, lineNumbers, blank } = await readTexts(flags.input);
       if (blank > 0) say(`skipped ${blank} blank line${blank === 1 ? '' : 's'}`);
-      const encoder = await openEncoder(model, encoderOptions(flags, say));
+      const downloads = hubDownloads(flags);
+      const encoder = await openEncoder(model, encoderOptions(flags, say, downloads.options)).finally(() => downloads.close());
       const encode = flags.query && encoder.encodeQueries ? encoder.encodeQueries.bind(encoder) : encoder.encode.bind(encoder);
       const { SingleBar, Presets } = (await import('cli-progress')).default;
       const bar = !flags.quiet && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'embedding |{bar}| {value}/{total} texts | {rate} texts/s | eta {eta_formatted}', hideCursor: true }, Presets.shades_classic) : undefined;

@@ -11,7 +11,9 @@ import { examples, printJson } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { addOptionFlags, flagError, optionsFromFlags } from '../option-flags.ts';
+import { hubDownloads, OFFLINE_HELP } from '../hub-progress.ts';
 import { remoteApiKey } from '../remote-key.ts';
+import type { HubOptions } from '../../encoders/hub.ts';
 
 /** `embedkit index add|delete|build-ann|info`: a collection's contents, over embedkit/search. */
 
@@ -20,12 +22,13 @@ interface AddFlags {
   pooling?: OpenCollectionOptions['pooling'];
   quiet?: boolean;
   json?: boolean;
+  offline?: boolean;
   [flag: string]: unknown;
 }
 
-/** Opens a collection for the CLI (the remote API key from $EMBEDKIT_REMOTE_API_KEY). */
-export function openForCli(path: string, o: { model?: string; pooling?: OpenCollectionOptions['pooling']; create?: boolean }): Promise<Collection> {
-  return openCollection(path, { model: o.model, pooling: o.pooling, create: o.create ?? false, encoderOptions: { apiKey: remoteApiKey() } });
+/** Opens a collection for the CLI (the remote API key from $EMBEDKIT_REMOTE_API_KEY; `hub` for models by hub id). */
+export function openForCli(path: string, o: { model?: string; pooling?: OpenCollectionOptions['pooling']; create?: boolean; hub?: HubOptions }): Promise<Collection> {
+  return openCollection(path, { model: o.model, pooling: o.pooling, create: o.create ?? false, encoderOptions: { apiKey: remoteApiKey(), hub: o.hub } });
 }
 
 async function add(path: string, files: string[], f: AddFlags): Promise<void> {
@@ -35,7 +38,12 @@ async function add(path: string, files: string[], f: AddFlags): Promise<void> {
   } catch (err) {
     throw flagError(ADD_OPTIONS, err);
   }
-  const collection = await openForCli(path, { model: f.model, pooling: f.pooling, create: true });
+  const downloads = hubDownloads(f);
+  // Closed when done: an existing collection opens its model on first use, during the ingest.
+  const collection = await openForCli(path, { model: f.model, pooling: f.pooling, create: true, hub: downloads.options }).catch((err: unknown) => {
+    downloads.close();
+    throw err;
+  });
   const show = f.quiet ? undefined : stderrProgress();
   const meter = new ProgressMeter({ phase: 'index', unit: 'docs', listener: show });
   const failed: string[] = [];
@@ -67,6 +75,7 @@ async function add(path: string, files: string[], f: AddFlags): Promise<void> {
     if (failed.length) throw new EmbedkitError('files_failed', `${failed.length} of ${result.files.length} files could not be read and were skipped: ${failed.join(', ')}`);
   } finally {
     show?.close();
+    downloads.close();
     await collection.close();
   }
 }
@@ -79,9 +88,10 @@ export function registerIndex(program: Command): void {
     .description('add files to a collection (created with --model on first use): .txt (a document per line), .jsonl, .md, .html, directories')
     .argument('<collection>', 'collection directory')
     .argument('<files...>', 'files or directories (walked recursively)')
-    .option('--model <model>', 'model to embed with: vectors file, transformer model directory or http(s)://host/v1#model (needed to create the collection; afterwards it must match)')
+    .option('--model <model>', 'model to embed with: vectors file, transformer model directory, hf:ORG/NAME[@revision] or http(s)://host/v1#model (needed to create the collection; afterwards it must match)')
     .addOption(new Option('--pooling <pooling>', 'how token vectors are pooled (vectors files: mean or sif)').choices(['mean', 'sif', ...TRANSFORMER_POOLINGS]));
   addOptionFlags(addCmd, ADD_OPTIONS)
+    .option('--offline', OFFLINE_HELP)
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print a JSON summary on stdout when done')
     .addHelpText('after', examples(['embedkit index add docs.collection --model vectors.bin --pooling sif notes/ faq.jsonl', 'embedkit index add docs.collection manual.md --max-tokens 200 --overlap-tokens 50']))

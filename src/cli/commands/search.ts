@@ -3,6 +3,7 @@ import { SEARCH_OPTIONS } from '../../search/search-options.ts';
 import type { SearchOptions } from '../../search/collection.ts';
 import { examples, printJson } from '../common.ts';
 import { addOptionFlags, flagError, optionsFromFlags } from '../option-flags.ts';
+import { hubDownloads, OFFLINE_HELP } from '../hub-progress.ts';
 import { openForCli } from './index-collection.ts';
 
 /** `embedkit search COLLECTION "query"`: ranked passages, over Collection.search. */
@@ -14,9 +15,11 @@ export function registerSearch(program: Command): void {
     .argument('<query>', 'what to look for');
   addOptionFlags(cmd, SEARCH_OPTIONS)
     .option('--json', 'print the hits as JSON')
+    .option('--offline', OFFLINE_HELP)
     .addHelpText('after', examples(['embedkit search docs.collection "how do I reset my password" --k 5', 'embedkit search docs.collection "licence terms" --hybrid --alpha 0.3 --filter \'lang = "en"\' --json', 'embedkit search docs.collection "bank" --mmr 0.5']))
-    .action(async (path: string, query: string, f: Record<string, unknown> & { json?: boolean }) => {
-      const c = await openForCli(path, {});
+    .action(async (path: string, query: string, f: Record<string, unknown> & { json?: boolean; offline?: boolean }) => {
+      const downloads = hubDownloads({ offline: f.offline });
+      const c = await openForCli(path, { hub: downloads.options });
       try {
         const hits = await c.search(query, optionsFromFlags(SEARCH_OPTIONS, f) as SearchOptions).catch((err: unknown) => {
           throw flagError(SEARCH_OPTIONS, err);
@@ -29,6 +32,7 @@ export function registerSearch(program: Command): void {
         });
         process.stdout.write(lines.length ? `${lines.join('\n')}\n` : 'no results\n');
       } finally {
+        downloads.close();
         await c.close();
       }
     });

@@ -7,6 +7,7 @@ import { DEFAULT_LIMITS, LIMIT_HELP, type ServeLimits } from '../../serve/limit-
 import { examples } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
 import { drainOnTerminate } from '../interrupt.ts';
+import { hubDownloads, OFFLINE_HELP } from '../hub-progress.ts';
 import { remoteApiKey } from '../remote-key.ts';
 
 /** Options `serve` and `start` share: where to listen, who may call, how texts are encoded. */
@@ -23,6 +24,7 @@ export interface ServeFlags extends Partial<ServeLimits> {
   log?: boolean;
   json?: boolean;
   collections?: string;
+  offline?: boolean;
 }
 
 function port(v: string): number {
@@ -62,6 +64,7 @@ export function withServeOptions(cmd: Command): Command {
     .option('--body-limit <bytes>', 'largest request body (default 8 MiB)', positiveInt('--body-limit'));
   return withLimitOptions(cmd)
     .option('--limit <n>', 'load only the first N vectors of each model', positiveInt('--limit'))
+    .option('--offline', OFFLINE_HELP)
     .option('--collections <dir>', "serve OpenAI's Files and vector-stores APIs (and the page's Search tab) over the collections in DIR (created if missing)")
     .option('--log', 'log every request (JSON lines on stdout)')
     .option('--json', 'once listening, print one JSON line on stdout: the URL and the models');
@@ -151,7 +154,7 @@ export function registerServe(program: Command): void {
     program
       .command('serve')
       .description('serve models over an OpenAI-compatible embeddings API, with an explorer page at /')
-      .argument('[models...]', 'models, each as name=SPEC or a SPEC (named after it): a vectors file, a transformer model directory, or an API URL#model')
+      .argument('[models...]', 'models, each as name=SPEC or a SPEC (named after it): a vectors file, a transformer model directory, hf:ORG/NAME[@revision], or an API URL#model')
       .option('--model <spec>', 'a model, as the arguments (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
       .option('--truncate', 'transformer models: cut inputs longer than the model window instead of embedding them in windows')
       .option('--threads <n>', 'transformer models: ONNX Runtime threads', positiveInt('--threads')),
@@ -170,13 +173,15 @@ export function registerServe(program: Command): void {
       const specs = [...args, ...(flags.model ?? [])];
       if (specs.length === 0) throw new InvalidArgumentError('serve needs at least one model: embedkit serve [name=]SPEC... or --model [name=]SPEC');
       const { loadServedModels } = await import('../../serve/models.ts');
+      const downloads = hubDownloads(flags);
       const models = await loadServedModels(
         specs,
         { tokenizer: flags.tokenizer, pooling: flags.pooling },
         { limit: flags.limit },
         { truncate: flags.truncate, threads: flags.threads },
         { apiKey: remoteApiKey() },
-      );
+        downloads.options,
+      ).finally(() => downloads.close());
       await serveWithFlags(models, flags);
     });
 }

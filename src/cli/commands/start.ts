@@ -6,6 +6,7 @@ import { stderrProgress } from '../../train/progress.ts';
 import { interruptSignal, releaseInterruptSignal } from '../interrupt.ts';
 import { examples } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
+import { hubDownloads } from '../hub-progress.ts';
 import { remoteApiKey } from '../remote-key.ts';
 import { serveWithFlags, withServeOptions, type ServeFlags } from './serve.ts';
 
@@ -37,7 +38,9 @@ export function registerStart(program: Command): void {
       const encoder = { tokenizer: flags.tokenizer, pooling: flags.pooling };
       const { loadServedModels, staticModel } = await import('../../serve/models.ts');
       if (specs.length > 0) {
-        await serveWithFlags(await loadServedModels(specs, encoder, { limit: flags.limit }, {}, { apiKey: remoteApiKey() }), flags, { nextFreePort: true });
+        const downloads = hubDownloads(flags);
+        const models = await loadServedModels(specs, encoder, { limit: flags.limit }, {}, { apiKey: remoteApiKey() }, downloads.options).finally(() => downloads.close());
+        await serveWithFlags(models, flags, { nextFreePort: true });
         return;
       }
       if (flags.retrain) rmSync(DEFAULT_MODEL_CACHE, { force: true });
