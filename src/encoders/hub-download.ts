@@ -25,12 +25,18 @@ export interface DownloadOptions {
 /** The hub has no such file (HTTP 404): for an optional file, a fact to record rather than an error. */
 export class HubFileNotFoundError extends EmbedkitError {
   readonly url: string;
-  constructor(file: string, url: string) {
-    super('hub_file_not_found', `the hub has no ${file} for this model (HTTP 404 from ${url})`);
+  /** The hub's answer, e.g. "HTTP 404 EntryNotFound" or "HTTP 401 RepoNotFound". */
+  readonly answer: string;
+  constructor(file: string, url: string, answer: string) {
+    super('hub_file_not_found', `the hub has no ${file} for this model (${answer} from ${url})`);
     this.name = 'HubFileNotFoundError';
     this.url = url;
+    this.answer = answer;
   }
 }
+
+/** The hub's X-Error-Code values that mean "no such repository, revision or file". */
+const NOT_FOUND_CODES = new Set(['RepoNotFound', 'RevisionNotFound', 'EntryNotFound']);
 
 /** A failure worth another try: the network, the server's 5xx/429, a body that ended early or stalled. */
 class Transient extends Error {}
@@ -117,7 +123,9 @@ async function request(url: string, file: string, from: number, options: Downloa
   }
   if (response.status === 200 || response.status === 206) return response;
   await response.body?.cancel().catch(() => undefined);
-  if (response.status === 404) throw new HubFileNotFoundError(file, url);
+  // The hub says what is missing in X-Error-Code, and answers 401 rather than 404 for a repository it does not show.
+  const hubCode = response.headers.get('x-error-code') ?? '';
+  if (response.status === 404 || NOT_FOUND_CODES.has(hubCode)) throw new HubFileNotFoundError(file, url, `HTTP ${response.status}${hubCode ? ` ${hubCode}` : ''}`);
   if (response.status >= 500 || response.status === 429 || response.status === 408) throw new Transient(`HTTP ${response.status}`);
   const why = response.status === 401 || response.status === 403 ? ': the model is private or gated, and needs an access token (the token option)' : '';
   throw new EmbedkitError('download_failed', `cannot download ${file} from ${url}: HTTP ${response.status}${why}`);

@@ -64,11 +64,18 @@ const DEFAULT_HUB_URL = 'https://huggingface.co';
  * each into a temporary file that is renamed into place when complete.
  * @example
  * ```ts
- * import { fetchHubModel } from 'embedkit/encoders';
- * const model = await fetchHubModel('hf:sentence-transformers/all-MiniLM-L6-v2', {
- *   onProgress: (e) => e.status === 'done' && console.log(`${e.file}: ${e.loaded} bytes`),
+ * import { fetchHubModel, openEncoder } from 'embedkit/encoders';
+ * // Omitted, hubUrl is $EMBEDKIT_HUB_URL or https://huggingface.co, cacheDir $EMBEDKIT_CACHE or ~/.cache/embedkit/hub.
+ * const options = { hubUrl: 'http://127.0.0.1:8081', cacheDir: 'hub-cache' };
+ * const model = await fetchHubModel('hf:test/tiny-bert', {
+ *   ...options,
+ *   onProgress: (e) => e.status === 'done' && console.log(`downloaded ${e.file}: ${e.loaded} bytes`),
  * });
- * console.log(model.dir); // …/embedkit/hub/sentence-transformers/all-MiniLM-L6-v2/snapshots/<commit>
+ * console.log(model.snapshot, model.downloaded.length); // the commit main is at, 7 files
+ * // Cached: openEncoder takes the id too, and now needs no network.
+ * const encoder = await openEncoder('hf:test/tiny-bert', { hub: { ...options, offline: true } });
+ * console.log(encoder.id, encoder.dim); // transformer:test/tiny-bert 32
+ * await encoder.dispose?.();
  * ```
  */
 export async function fetchHubModel(spec: string | HubModelId, options: HubOptions = {}): Promise<HubModel> {
@@ -121,7 +128,7 @@ export async function fetchHubModel(spec: string | HubModelId, options: HubOptio
         });
       } catch (err) {
         if (!(err instanceof HubFileNotFoundError)) throw err;
-        if (f.required) throw missingOnHub(name, f.path, url, options.dtype);
+        if (f.required) throw missingOnHub(name, f.path, url, err.answer, options.dtype);
         absent.add(f.path);
         continue;
       }
@@ -152,15 +159,16 @@ async function resolveSnapshot(configUrl: string, id: HubModelId, download: Down
     headers = await probeFile(configUrl, 'config.json', download);
   } catch (err) {
     if (!(err instanceof HubFileNotFoundError)) throw err;
-    throw new EmbedkitError('model_not_found', `the hub has no model ${id.org}/${id.name} at revision ${id.revision} (HTTP 404 from ${configUrl})`);
+    const hidden = err.answer.includes('RepoNotFound') ? '; a private model needs an access token (the token option)' : '';
+    throw new EmbedkitError('model_not_found', `the hub has no model ${id.org}/${id.name} at revision ${id.revision} (${err.answer} from ${configUrl})${hidden}`);
   }
   const commit = headers.get('x-repo-commit')?.trim().toLowerCase();
   return commit && isCommitKey(commit) ? commit : encodeURIComponent(id.revision);
 }
 
-function missingOnHub(name: string, file: string, url: string, dtype: ModelDtype | undefined): EmbedkitError {
+function missingOnHub(name: string, file: string, url: string, answer: string, dtype: ModelDtype | undefined): EmbedkitError {
   const hint = file.startsWith('onnx/') ? `; these are the ${dtype ?? 'fp32'} weights (the dtype option picks another variant)` : '';
-  return new EmbedkitError('hub_file_not_found', `${HUB_PREFIX}${name} has no ${file} on the hub (HTTP 404 from ${url})${hint}`);
+  return new EmbedkitError('hub_file_not_found', `${HUB_PREFIX}${name} has no ${file} on the hub (${answer} from ${url})${hint}`);
 }
 
 function readJson(file: string): unknown {

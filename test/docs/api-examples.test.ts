@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import ts from 'typescript';
 import { startServer, staticModel, type RunningServer } from '../../src/serve/index.ts';
+import { startLocalHub, type LocalHub } from '../helpers/local-hub.ts';
 import { exampleDir, fixtureEmbeddings, rewriteImports, root, runExample, typeCheckExamples } from './examples-harness.ts';
 
 // Every function and class the package exports carries a TSDoc `@example`, and every example runs (each in a fresh
@@ -48,16 +49,20 @@ function publicValues(): PublicValue[] {
 const values = publicValues();
 const examples = values.flatMap((v) => v.examples.map((code, k) => ({ id: `${v.name}${v.examples.length > 1 ? `#${k + 1}` : ''}`, code })));
 let server: RunningServer;
+/** The hub the hub examples download from (they name http://127.0.0.1:8081). */
+let hub: LocalHub;
 let template = '';
 const dirs: string[] = [];
 
 before(async () => {
   server = await startServer({ models: [staticModel('en', await fixtureEmbeddings().prepare())], port: 0 });
+  hub = await startLocalHub({ 'test/tiny-bert': { refs: { main: 'e'.repeat(40) }, commits: { ['e'.repeat(40)]: join(root, 'test/fixtures/tiny-bert') } } });
   template = await exampleDir();
   dirs.push(template);
 });
 after(async () => {
   await server?.close();
+  await hub?.close();
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -76,7 +81,7 @@ test('the @examples run', async () => {
   dirs.push(work);
   const runs = examples.map((e, i) => {
     const file = join(work, `example-${i + 1}.mts`);
-    writeFileSync(file, rewriteImports(e.code).replaceAll('http://127.0.0.1:8080', server.url));
+    writeFileSync(file, rewriteImports(e.code).replaceAll('http://127.0.0.1:8080', server.url).replaceAll('http://127.0.0.1:8081', hub.url));
     return { id: e.id, file };
   });
   const runner = `

@@ -7,6 +7,8 @@ import { EmbedkitError, InvalidArgumentError } from '../../src/errors.ts';
 import { fetchHubModel, type HubOptions, type HubProgressEvent } from '../../src/encoders/hub.ts';
 import { parseHubSpec } from '../../src/encoders/hub-spec.ts';
 import { encoderSpecKind, openEncoder, type OpenedEncoder } from '../../src/encoders/open-encoder.ts';
+import { openCollection } from '../../src/search/collection.ts';
+import { loadServedModels, parseModelSpec } from '../../src/serve/models.ts';
 import { startLocalHub, type HubRepo, type LocalHub } from '../helpers/local-hub.ts';
 
 const TINY_BERT = 'test/fixtures/tiny-bert';
@@ -157,7 +159,12 @@ describe('models by hub id (hf:ORG/NAME[@revision]) from a local hub', () => {
     assert.ok(listFiles(repo).every((f) => !f.includes('onnx/') && !f.includes('.tmp-')), listFiles(repo).join(' '));
     await assert.rejects(fetchHubModel('hf:test/nothing-here', o), (err: EmbedkitError) => {
       assert.equal(err.code, 'model_not_found');
-      assert.ok(err.message.includes(`${hub.url}/test/nothing-here/resolve/main/config.json`), err.message);
+      assert.ok(err.message.includes(`(HTTP 401 RepoNotFound from ${hub.url}/test/nothing-here/resolve/main/config.json); a private model needs an access token`), err.message);
+      return true;
+    });
+    await assert.rejects(fetchHubModel('hf:test/tiny-bert@v9', o), (err: EmbedkitError) => {
+      assert.equal(err.code, 'model_not_found');
+      assert.match(err.message, /no model test\/tiny-bert at revision v9 \(HTTP 404 RevisionNotFound/);
       return true;
     });
     await assert.rejects(fetchHubModel('hf:test/tiny-bert', { ...o, dtype: 'q8' }), /has no onnx\/model_quantized\.onnx .*the q8 weights/);
@@ -226,5 +233,32 @@ describe('models by hub id (hf:ORG/NAME[@revision]) from a local hub', () => {
     const online = { ...o, offline: false };
     await fetchHubModel('hf:test/tiny-bert', online);
     await assert.rejects(fetchHubModel('hf:test/tiny-bert', { ...o, dtype: 'q8' }), /missing onnx\/model_quantized\.onnx$/);
+  });
+
+  test('the server and collections take hub ids: served by the repository’s name, recorded as given, reopened offline', async () => {
+    const o = options();
+    assert.equal(parseModelSpec('hf:BAAI/bge-small-en-v1.5@v1').name, 'bge-small-en-v1.5');
+    const [served] = await loadServedModels(['hf:test/tiny-bert'], {}, {}, {}, {}, o);
+    assert.equal(served.name, 'tiny-bert');
+    assert.equal(served.source, 'hf:test/tiny-bert');
+    assert.deepEqual((await served.encoder.encode(TEXTS)).vectors, local);
+    await (served.encoder as OpenedEncoder).dispose?.();
+
+    const path = join(work, 'notes.collection');
+    const created = await openCollection(path, { model: 'hf:test/tiny-bert', encoderOptions: { hub: o } });
+    try {
+      await created.add(TEXTS.map((text, i) => ({ id: `t${i}`, text })));
+    } finally {
+      await created.close();
+    }
+    hub.requests.length = 0;
+    const reopened = await openCollection(path, { encoderOptions: { hub: { ...o, offline: true } } });
+    try {
+      const [best] = await reopened.search(TEXTS[1], { k: 1 });
+      assert.equal(best.id, 't1#0');
+    } finally {
+      await reopened.close();
+    }
+    assert.deepEqual(hub.requests, []);
   });
 });

@@ -57,18 +57,20 @@ function answer(req: IncomingMessage, res: ServerResponse, repos: Record<string,
   const m = /^\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
   const record: HubRequest = { method: req.method ?? 'GET', repo: '', revision: '', file: '', range: req.headers.range, status: 404 };
   hub.requests.push(record);
-  const notFound = (why: string) => {
-    res.writeHead(404, { 'content-type': 'text/plain', 'x-error-code': 'EntryNotFound' }).end(why);
+  // As the hub answers: 401 RepoNotFound for a repository it does not show, 404 for a missing revision or file.
+  const notFound = (code: 'RepoNotFound' | 'RevisionNotFound' | 'EntryNotFound' | 'NotAResolveUrl') => {
+    record.status = code === 'RepoNotFound' ? 401 : 404;
+    res.writeHead(record.status, { 'content-type': 'text/plain', 'x-error-code': code }).end(code);
   };
-  if (!m) return notFound('not a resolve URL');
+  if (!m) return notFound('NotAResolveUrl');
   [record.repo, record.revision, record.file] = [`${decodeURIComponent(m[1])}/${decodeURIComponent(m[2])}`, decodeURIComponent(m[3]), m[4].split('/').map(decodeURIComponent).join('/')];
   const repo = repos[record.repo];
-  if (!repo) return notFound('Repository not found');
+  if (!repo) return notFound('RepoNotFound');
   const commit = repo.refs[record.revision] ?? (repo.commits[record.revision] ? record.revision : undefined);
-  if (!commit) return notFound('Revision not found');
+  if (!commit) return notFound('RevisionNotFound');
   const file = normalize(record.file);
   const path = join(repo.commits[commit], file);
-  if (file.startsWith('..') || !existsSync(path) || !statSync(path).isFile()) return notFound('Entry not found');
+  if (file.startsWith('..') || !existsSync(path) || !statSync(path).isFile()) return notFound('EntryNotFound');
   const body = readFileSync(path);
   const headers: Record<string, string | number> = {
     'x-repo-commit': commit,
