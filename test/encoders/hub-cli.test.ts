@@ -68,5 +68,10 @@ describe('embedkit embed hf:ORG/NAME against a local hub', () => {
     assert.doesNotMatch(second.stderr, /downloaded/);
     assert.equal(readFileSync(again, 'utf8'), readFileSync(out, 'utf8'));
     assert.deepEqual(hub.requests, []);
+
+    const tokens = await embedkit(env, 'tokens', 'hf:test/tiny-bert', ref.singles.texts[0], '--offline', '--json');
+    assert.equal(tokens.code, 0, tokens.stderr);
+    assert.ok((JSON.parse(tokens.stdout) as { tokens: unknown[] }[])[0].tokens.length > 2);
+    assert.deepEqual(hub.requests, []);
   });
 });

@@ -193,6 +193,35 @@ describe('models by hub id (hf:ORG/NAME[@revision]) from a local hub', () => {
     }
   });
 
+  test('a download that stalls is dropped after the idle timeout and resumed', async () => {
+    let stalls = 1;
+    hub.fault = (r) => (r.file === 'onnx/model.onnx' && stalls-- > 0 ? { truncateAfter: 20_000, stall: true } : undefined);
+    hub.requests.length = 0;
+    try {
+      const model = await fetchHubModel('hf:test/tiny-bert', options({ idleTimeoutMs: 300 }));
+      assert.ok(readFileSync(join(model.dir, 'onnx/model.onnx')).equals(readFileSync(join(TINY_BERT, 'onnx/model.onnx'))));
+      assert.deepEqual(hub.requests.filter((r) => r.file === 'onnx/model.onnx').map((r) => r.range), [undefined, 'bytes=20000-']);
+    } finally {
+      hub.fault = () => undefined;
+    }
+  });
+
+  test('a hub that names no commit: the snapshot is named after the revision, and files are asked for by it', async () => {
+    hub.sendsCommit = false;
+    hub.requests.length = 0;
+    try {
+      const o = options();
+      const model = await fetchHubModel('hf:test/tiny-bert@v2', o);
+      assert.equal(model.snapshot, 'v2');
+      assert.ok(fileRequests().every((r) => r.revision === 'v2'));
+      assert.equal(readFileSync(join(o.cacheDir!, 'test/tiny-bert/refs/v2'), 'utf8').trim(), 'v2');
+      hub.requests.length = 0;
+      assert.deepEqual(await encodeAll(await openEncoder('hf:test/tiny-bert@v2', { hub: { ...o, offline: true } })), localCls);
+    } finally {
+      hub.sendsCommit = true;
+    }
+  });
+
   test('a download that keeps failing is refused after the tries, with nothing of it in the cache', async () => {
     hub.fault = (r) => (r.file === 'onnx/model.onnx' ? { truncateAfter: 1000 } : undefined);
     hub.requests.length = 0;

@@ -27,8 +27,11 @@ export interface HubRequest {
   status: number;
 }
 
-/** What to do with one request: answer it, or send the headers (the full Content-Length) and only `bytes` of the body, then drop the connection. */
-export type HubFault = { truncateAfter: number } | undefined;
+/**
+ * What to do with one request: answer it (undefined), or send the headers (the full Content-Length) and only
+ * `truncateAfter` bytes of the body, then drop the connection, or with `stall` keep it open sending nothing more.
+ */
+export type HubFault = { truncateAfter: number; stall?: boolean } | undefined;
 
 export interface LocalHub {
   url: string;
@@ -37,11 +40,13 @@ export interface LocalHub {
   fault: (request: HubRequest) => HubFault;
   /** Answer range requests with the whole file (200), as a server without range support does (default false). */
   ignoreRange: boolean;
+  /** Send X-Repo-Commit (default true; a plain file server sends none). */
+  sendsCommit: boolean;
   close(): Promise<void>;
 }
 
 export async function startLocalHub(repos: Record<string, HubRepo>): Promise<LocalHub> {
-  const hub: LocalHub = { url: '', requests: [], fault: () => undefined, ignoreRange: false, close: async () => {} };
+  const hub: LocalHub = { url: '', requests: [], fault: () => undefined, ignoreRange: false, sendsCommit: true, close: async () => {} };
   const server = createServer((req, res) => answer(req, res, repos, hub));
   await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
   hub.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -73,7 +78,7 @@ function answer(req: IncomingMessage, res: ServerResponse, repos: Record<string,
   if (file.startsWith('..') || !existsSync(path) || !statSync(path).isFile()) return notFound('EntryNotFound');
   const body = readFileSync(path);
   const headers: Record<string, string | number> = {
-    'x-repo-commit': commit,
+    ...(hub.sendsCommit ? { 'x-repo-commit': commit } : {}),
     etag: `"${createHash('sha256').update(body).digest('hex')}"`,
     'accept-ranges': 'bytes',
     'content-type': 'application/octet-stream',
@@ -102,7 +107,7 @@ function answer(req: IncomingMessage, res: ServerResponse, repos: Record<string,
   if (fault) {
     // The announced length, then fewer bytes and a dropped connection: what a reset mid-download looks like. The
     // drop waits a moment so the client has read the bytes sent (a stream that errors discards what it still queues).
-    res.write(part.subarray(0, fault.truncateAfter), () => setTimeout(() => res.destroy(), 100));
+    res.write(part.subarray(0, fault.truncateAfter), () => fault.stall || setTimeout(() => res.destroy(), 100));
     return;
   }
   res.end(part);

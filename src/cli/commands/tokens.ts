@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
 import { isModelDirectory } from '../../encoders/transformer-model-dir.ts';
+import { isHubSpec } from '../../encoders/hub-spec.ts';
+import { hubDownloads, OFFLINE_HELP } from '../hub-progress.ts';
 import type { TokenVectors } from '../../encoders/transformer.ts';
 import { examples, printJson } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
@@ -10,6 +12,7 @@ interface TokensFlags {
   json?: boolean;
   digits: number;
   threads?: number;
+  offline?: boolean;
 }
 
 /** A few tokens around an occurrence, WordPiece pieces glued back, the word itself in [brackets]. */
@@ -30,12 +33,13 @@ export function registerTokens(program: Command): void {
   program
     .command('tokens')
     .description('contextual token vectors of texts from a transformer model, or with --word the cosine between the occurrences of a word')
-    .argument('<model>', 'transformer model directory (config.json, tokenizer.json, onnx/model.onnx)')
+    .argument('<model>', 'transformer model directory (config.json, tokenizer.json, onnx/model.onnx) or hf:ORG/NAME[@revision]')
     .argument('<texts...>', 'texts to run through the model')
     .option('--word <word>', 'compare the vectors of this word wherever it occurs in the texts')
     .option('--digits <n>', 'decimals printed per vector component', positiveInt('--digits'), 4)
     .option('--threads <n>', 'ONNX Runtime threads', positiveInt('--threads'))
     .option('--json', 'print JSON instead of text')
+    .option('--offline', OFFLINE_HELP)
     .addHelpText(
       'after',
       examples([
@@ -43,7 +47,8 @@ export function registerTokens(program: Command): void {
         'embedkit tokens models/bert "we sat on the river bank" "the bank lent us money" "a bank loan" --word bank',
       ]),
     )
-    .action(async (model: string, texts: string[], flags: TokensFlags) => {
+    .action(async (spec: string, texts: string[], flags: TokensFlags) => {
+      const model = isHubSpec(spec) ? await fetchForCli(spec, flags) : spec;
       if (!isModelDirectory(model)) throw new InvalidArgumentError(`${model} is not a transformer model directory (it needs a config.json)`);
       const { TransformerEncoder } = await import('../../encoders/transformer.ts');
       const { contextualWordVectors, cosineMatrix } = await import('../../encoders/transformer-tokens.ts');
@@ -83,4 +88,15 @@ export function registerTokens(program: Command): void {
         await encoder.dispose();
       }
     });
+}
+
+/** A hub model's directory in the cache, downloaded first unless --offline. */
+async function fetchForCli(spec: string, flags: TokensFlags): Promise<string> {
+  const { fetchHubModel } = await import('../../encoders/hub.ts');
+  const downloads = hubDownloads(flags);
+  try {
+    return (await fetchHubModel(spec, downloads.options)).dir;
+  } finally {
+    downloads.close();
+  }
 }
