@@ -1,10 +1,10 @@
 import { readFileSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { EmbedkitError, FormatError } from '../errors.ts';
+import { EmbedkitError, FormatError, InvalidArgumentError } from '../errors.ts';
 import { defaultHubCacheDir, HubRepoCache, isCommitKey } from './hub-cache.ts';
 import { downloadFile, HubFileNotFoundError, probeFile, type DownloadOptions } from './hub-download.ts';
-import { firstFiles, remainingFiles, type ModelDtype, type WantedFile } from './hub-files.ts';
+import { firstFiles, MODEL_DTYPES, remainingFiles, type ModelDtype, type WantedFile } from './hub-files.ts';
 import { hubModelName, isCommitId, parseHubSpec, HUB_PREFIX, type HubModelId } from './hub-spec.ts';
 
 /** Where models by hub id come from and where they are kept. */
@@ -82,7 +82,8 @@ export async function fetchHubModel(spec: string | HubModelId, options: HubOptio
   const id = typeof spec === 'string' ? parseHubSpec(spec) : spec;
   const name = hubModelName(id);
   const cacheDir = resolve(options.cacheDir ?? defaultHubCacheDir());
-  const hubUrl = (options.hubUrl ?? process.env.EMBEDKIT_HUB_URL ?? DEFAULT_HUB_URL).replace(/\/+$/, '');
+  const hubUrl = checkedHubUrl(options.hubUrl);
+  checkOptions(options);
   const cache = new HubRepoCache(cacheDir, id);
   const token = options.token ?? process.env.HF_TOKEN;
   const download: DownloadOptions = {
@@ -164,6 +165,35 @@ async function resolveSnapshot(configUrl: string, id: HubModelId, download: Down
   }
   const commit = headers.get('x-repo-commit')?.trim().toLowerCase();
   return commit && isCommitKey(commit) ? commit : encodeURIComponent(id.revision);
+}
+
+/** The hub's address without a trailing slash: the option, else $EMBEDKIT_HUB_URL, else the public hub; http(s) only. */
+function checkedHubUrl(given: string | undefined): string {
+  const url = given ?? process.env.EMBEDKIT_HUB_URL ?? DEFAULT_HUB_URL;
+  const from = given !== undefined ? 'the hubUrl option' : '$EMBEDKIT_HUB_URL';
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new InvalidArgumentError(`${from} must be an http(s) URL such as ${DEFAULT_HUB_URL}, got ${JSON.stringify(url)}`);
+  }
+  return url.replace(/\/+$/, '');
+}
+
+function checkOptions(options: HubOptions): void {
+  if (options.dtype !== undefined && !(MODEL_DTYPES as readonly string[]).includes(options.dtype)) {
+    throw new InvalidArgumentError(`dtype must be one of ${MODEL_DTYPES.join(', ')}, got ${JSON.stringify(options.dtype)}`);
+  }
+  for (const key of ['attempts', 'idleTimeoutMs'] as const) {
+    const v = options[key];
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1)) throw new InvalidArgumentError(`${key} must be a positive integer, got ${v}`);
+  }
+  if (options.retryDelayMs !== undefined && !(Number.isFinite(options.retryDelayMs) && options.retryDelayMs >= 0)) {
+    throw new InvalidArgumentError(`retryDelayMs must be a number ≥ 0, got ${options.retryDelayMs}`);
+  }
 }
 
 function missingOnHub(name: string, file: string, url: string, answer: string, dtype: ModelDtype | undefined): EmbedkitError {

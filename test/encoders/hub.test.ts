@@ -78,6 +78,15 @@ describe('models by hub id (hf:ORG/NAME[@revision]) from a local hub', () => {
     }
   });
 
+  test('bad options are refused by name, before any request', async () => {
+    hub.requests.length = 0;
+    const refused = (pattern: RegExp) => (err: unknown) => err instanceof InvalidArgumentError && pattern.test(err.message) && !/--/.test(err.message);
+    await assert.rejects(fetchHubModel('hf:test/tiny-bert', options({ hubUrl: 'ftp://example.org' })), refused(/the hubUrl option must be an http\(s\) URL/));
+    await assert.rejects(fetchHubModel('hf:test/tiny-bert', options({ dtype: 'fp64' as never })), refused(/dtype must be one of fp32, fp16, q8/));
+    await assert.rejects(fetchHubModel('hf:test/tiny-bert', options({ attempts: 0 })), refused(/attempts must be a positive integer/));
+    assert.deepEqual(hub.requests, []);
+  });
+
   test('the first open downloads the model’s files into the cache and encodes as the local directory does', async () => {
     const events: HubProgressEvent[] = [];
     hub.requests.length = 0;
