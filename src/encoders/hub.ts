@@ -17,7 +17,7 @@ export interface HubOptions {
   offline?: boolean;
   /** Which ONNX weights to fetch: fp32 (`onnx/model.onnx`), q8 (`onnx/model_quantized.onnx`), fp16, … (default fp32). */
   dtype?: ModelDtype;
-  /** Access token for private or gated models, sent as a bearer token (default: $HF_TOKEN). */
+  /** Access token for private or gated models, sent as a bearer token (default: $HF_TOKEN when the hub is huggingface.co). */
   token?: string;
   /** Sees every file's bytes as they arrive. */
   onProgress?: (event: HubProgressEvent) => void;
@@ -85,7 +85,8 @@ export async function fetchHubModel(spec: string | HubModelId, options: HubOptio
   const hubUrl = checkedHubUrl(options.hubUrl);
   checkOptions(options);
   const cache = new HubRepoCache(cacheDir, id);
-  const token = options.token ?? process.env.HF_TOKEN;
+  // $HF_TOKEN is a Hugging Face credential: sent to huggingface.co only, never to another hub or a mirror.
+  const token = options.token ?? (/^https:\/\/([a-z0-9-]+\.)*huggingface\.co$/i.test(hubUrl) ? process.env.HF_TOKEN : undefined);
   const download: DownloadOptions = {
     headers: { 'user-agent': 'embedkit', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     attempts: options.attempts ?? 4,

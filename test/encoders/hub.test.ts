@@ -215,6 +215,22 @@ describe('models by hub id (hf:ORG/NAME[@revision]) from a local hub', () => {
     }
   });
 
+  test('the token option is sent as a bearer token; $HF_TOKEN goes to huggingface.co only', async () => {
+    const saved = process.env.HF_TOKEN;
+    process.env.HF_TOKEN = 'hf_secret';
+    hub.requests.length = 0;
+    try {
+      await fetchHubModel('hf:test/tiny-bert', options());
+      assert.ok(hub.requests.length > 0 && hub.requests.every((r) => r.authorization === undefined));
+      hub.requests.length = 0;
+      await fetchHubModel('hf:test/tiny-bert', options({ token: 'mine' }));
+      assert.ok(hub.requests.length > 0 && hub.requests.every((r) => r.authorization === 'Bearer mine'));
+    } finally {
+      if (saved === undefined) delete process.env.HF_TOKEN;
+      else process.env.HF_TOKEN = saved;
+    }
+  });
+
   test('a hub that names no commit: the snapshot is named after the revision, and files are asked for by it', async () => {
     hub.sendsCommit = false;
     hub.requests.length = 0;

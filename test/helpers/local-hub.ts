@@ -24,6 +24,7 @@ export interface HubRequest {
   revision: string;
   file: string;
   range?: string;
+  authorization?: string;
   status: number;
 }
 
@@ -60,7 +61,7 @@ export async function startLocalHub(repos: Record<string, HubRepo>): Promise<Loc
 
 function answer(req: IncomingMessage, res: ServerResponse, repos: Record<string, HubRepo>, hub: LocalHub): void {
   const m = /^\/([^/]+)\/([^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(new URL(req.url ?? '/', 'http://x').pathname);
-  const record: HubRequest = { method: req.method ?? 'GET', repo: '', revision: '', file: '', range: req.headers.range, status: 404 };
+  const record: HubRequest = { method: req.method ?? 'GET', repo: '', revision: '', file: '', range: req.headers.range, authorization: req.headers.authorization, status: 404 };
   hub.requests.push(record);
   // As the hub answers: 401 RepoNotFound for a repository it does not show, 404 for a missing revision or file.
   const notFound = (code: 'RepoNotFound' | 'RevisionNotFound' | 'EntryNotFound' | 'NotAResolveUrl') => {
