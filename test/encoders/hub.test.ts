@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { EmbedkitError, InvalidArgumentError } from '../../src/errors.ts';
 import { fetchHubModel, type HubOptions, type HubProgressEvent } from '../../src/encoders/hub.ts';
@@ -56,7 +56,23 @@ describe('models by hub id (hf:ORG/NAME[@revision]) from a local hub', () => {
     const noOnnx = join(work, 'no-onnx');
     cpSync(TINY_BERT, noOnnx, { recursive: true });
     rmSync(join(noOnnx, 'onnx'), { recursive: true });
+    // A dual (CLIP-style) export: only which files are fetched matters here, so the graphs are placeholder bytes.
+    const clip = join(work, 'clip');
+    for (const [file, body] of Object.entries({
+      'config.json': JSON.stringify({ model_type: 'clip', text_config: { hidden_size: 8 }, vision_config: { hidden_size: 8 } }),
+      'tokenizer.json': '{}',
+      'tokenizer_config.json': '{}',
+      'preprocessor_config.json': JSON.stringify({ crop_size: 64 }),
+      'onnx/text_model.onnx': 'fp32 text',
+      'onnx/vision_model.onnx': 'fp32 vision',
+      'onnx/text_model_quantized.onnx': 'q8 text',
+      'onnx/vision_model_quantized.onnx': 'q8 vision',
+    })) {
+      mkdirSync(dirname(join(clip, file)), { recursive: true });
+      writeFileSync(join(clip, file), body);
+    }
     repos = {
+      'test/tiny-clip': { refs: { main: COMMIT_C }, commits: { [COMMIT_C]: clip } },
       'test/tiny-bert': { refs: { main: COMMIT_A, v2: COMMIT_B }, commits: { [COMMIT_A]: TINY_BERT, [COMMIT_B]: clsCopy } },
       'test/no-onnx': { refs: { main: COMMIT_C }, commits: { [COMMIT_C]: noOnnx } },
     };
@@ -213,6 +229,14 @@ describe('models by hub id (hf:ORG/NAME[@revision]) from a local hub', () => {
     } finally {
       hub.fault = () => undefined;
     }
+  });
+
+  test('a dual (CLIP) export: its text and vision graphs for the dtype and its image processor settings', async () => {
+    const o = options({ dtype: 'q8' });
+    const model = await fetchHubModel('hf:test/tiny-clip', o);
+    assert.deepEqual(model.downloaded.sort(), ['config.json', 'onnx/text_model_quantized.onnx', 'onnx/vision_model_quantized.onnx', 'preprocessor_config.json', 'tokenizer.json', 'tokenizer_config.json']);
+    assert.equal(readFileSync(join(model.dir, 'onnx/vision_model_quantized.onnx'), 'utf8'), 'q8 vision');
+    await assert.rejects(fetchHubModel('hf:test/tiny-clip', { ...o, dtype: 'fp32', offline: true }), /missing onnx\/text_model\.onnx, onnx\/vision_model\.onnx$/);
   });
 
   test('the token option is sent as a bearer token; $HF_TOKEN goes to huggingface.co only', async () => {
