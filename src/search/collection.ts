@@ -777,9 +777,13 @@ export class Collection {
    * later and only if wanted), or LanceDB's search (with the rows) where a filter or an IVF index applies.
    */
   private async vectorCandidates(vector: Float32Array, n: number, where: string | undefined, options: SearchOptions, withVectors: boolean): Promise<VectorHit[]> {
-    const hnsw = !options.exact && this.hasHnsw();
+    // The HNSW index loaded for the table's current version is still the index: replacing or dropping it (building
+    // an IVF index) commits to the table. Otherwise its files are looked for, so another process's build is seen.
+    const version = options.exact ? undefined : await this.currentVersion();
+    const hnsw = !options.exact && (this.hnsw?.version === version || this.hasHnsw());
     if (hnsw) {
-      const hits = await this.hnswCandidates(await this.currentHnsw(), vector, n, where, options.ef ?? 128);
+      const state = this.hnsw?.version === version ? this.hnsw! : await this.currentHnsw();
+      const hits = await this.hnswCandidates(state, vector, n, where, options.ef ?? 128);
       if (hits) return hits;
     }
     const indexed = !options.exact && !hnsw && (await this.hasVectorIndex());

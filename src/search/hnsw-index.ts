@@ -1,5 +1,5 @@
 import { existsSync, promises as fsp, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { availableParallelism, endianness } from 'node:os';
 import { join } from 'node:path';
 import { EmbedkitError } from '../errors.ts';
 import { temporaryPathFor, writeFileAtomic } from '../util/atomic-write.ts';
@@ -38,6 +38,7 @@ interface HnswMeta {
 }
 
 const META = 'index.json';
+const LITTLE_ENDIAN = endianness() === 'LE';
 /** Graph files other processes may still be loading are kept this long after a newer one replaced them. */
 const KEEP_REPLACED_MS = 60_000;
 
@@ -155,10 +156,12 @@ export class HnswIndex {
     // One thread: a single query gains nothing from more, and starting them costs more than the search.
     const found = this.graph.search(query, n, 1);
     const count = found.keys.length;
+    // Slots fit in 32 bits: the low words of the little-endian 64-bit keys, read without making a BigInt per key.
+    const words = new Uint32Array(found.keys.buffer, found.keys.byteOffset, count * 2);
     const slots = new Uint32Array(count);
     const scores = new Float32Array(count);
     for (let i = 0; i < count; i++) {
-      slots[i] = Number(found.keys[i]);
+      slots[i] = LITTLE_ENDIAN ? words[2 * i] : Number(found.keys[i]);
       scores[i] = 1 - found.distances[i];
     }
     return { slots, scores };
