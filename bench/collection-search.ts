@@ -16,7 +16,8 @@
 // Then the hnsw index (usearch beside the table) against hnswlib-node and usearch used directly, over the same rows
 // in the same process, graphs built alike (M 16, efConstruction 128, 2 threads where the library can): for each ef,
 // recall@10 against the exact top 10 and queries/s, each engine timed over every query in 3 interleaved rounds and
-// its best round kept, so a load spike on a shared machine hits every engine alike and the q/s ratios hold.
+// its best round kept, so a load spike on a shared machine hits every engine alike and the q/s ratios hold. "with
+// rows" reads each hit's text and metadata from LanceDB per query; searchMany reads those of 100 queries at once.
 // COLLECTION_BENCH_IVF=0 skips the (slow to build) IVF indexes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,7 +124,7 @@ async function hnswComparison(c: Awaited<ReturnType<typeof openCollection>>, exa
   console.log(`hnsw builds: ${builds.join(', ')}`);
   const want = exactIds.map((ids) => new Set(ids));
   const recall = (got: string[][]) => got.reduce((n, ids, i) => n + ids.filter((id) => want[i].has(id)).length, 0) / (K * QUERIES);
-  const engines = ['embedkit hnsw, ids + scores', 'embedkit hnsw, with rows', 'usearch 2.25.3', 'hnswlib-node 3.0.0'] as const;
+  const engines = ['embedkit hnsw, ids + scores', 'embedkit hnsw, with rows', 'embedkit hnsw, rows, searchMany of 100', 'usearch 2.25.3', 'hnswlib-node 3.0.0'] as const;
   const table: (string | number)[][] = [];
   const best = new Map<string, { recall: number; qps: number; ef: number }[]>();
   for (const ef of [16, 32, 64, 128, 256, 512]) {
@@ -140,6 +141,11 @@ async function hnswComparison(c: Awaited<ReturnType<typeof openCollection>>, exa
       'embedkit hnsw, with rows': async () => {
         const out: string[][] = [];
         for (const q of queries) out.push((await c.search(q, { k: K, ef })).map((h) => h.id));
+        return out;
+      },
+      'embedkit hnsw, rows, searchMany of 100': async () => {
+        const out: string[][] = [];
+        for (let i = 0; i < queries.length; i += 100) for (const hits of await c.searchMany(queries.slice(i, i + 100), { k: K, ef })) out.push(hits.map((h) => h.id));
         return out;
       },
       'usearch 2.25.3': async () => queries.map((q) => Array.from(view.search(q, K, 1).keys, (key) => `${key}#0`)),

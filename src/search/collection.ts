@@ -746,6 +746,49 @@ export class Collection {
     for (const r of read) rows.set(r.id as string, hitRow(r));
   }
 
+  /**
+   * Many searches at once, each as search() would answer it: text queries are embedded in one encoder call, and the
+   * rows of all the hits are read from the table in one request (a read costs about as much for one row as for
+   * hundreds), which is what a vector search that wants the text spends most of its time on. Hybrid and MMR
+   * searches run one by one.
+   */
+  async searchMany(queries: readonly (string | Float32Array)[], options: SearchOptions & { fetch: false }): Promise<ScoredPassage[][]>;
+  async searchMany(queries: readonly (string | Float32Array)[], options?: SearchOptions): Promise<SearchHit[][]>;
+  async searchMany(queries: readonly (string | Float32Array)[], options: SearchOptions = {}): Promise<SearchHit[][] | ScoredPassage[][]> {
+    const resolved = resolveSearchOptions(options as Record<string, unknown>);
+    if (resolved.hybrid || resolved.mmr !== undefined) {
+      const out: SearchHit[][] = [];
+      for (const q of queries) out.push(await this.search(q, options));
+      return out;
+    }
+    const { k, filter, fetch } = resolved;
+    const where = filter === undefined || filter.trim() === '' ? undefined : compileFilter(filter, await this.fields(), (f) => quoteColumn(columnOfField(f)));
+    const texts = queries.filter((q): q is string => typeof q === 'string');
+    let embedded: Float32Array[] = [];
+    if (texts.length) {
+      const encoder = (await this.encoder()) as OpenedEncoder;
+      ({ vectors: embedded } = encoder.encodeQueries ? await encoder.encodeQueries(texts) : await encoder.encode(texts));
+    }
+    let t = 0;
+    const vectors = queries.map((q) => this.checkVector(typeof q === 'string' ? embedded[t++] : q));
+    const found: VectorHit[][] = [];
+    for (const v of vectors) found.push((await this.vectorCandidates(v, k, where, resolved, false)).slice(0, k));
+    if (!fetch) return found.map((hits) => hits.map((h) => ({ ...passageOfId(h.id), score: h.score, vectorScore: h.score })));
+    const rows = new Map<string, HitRow>();
+    for (const hits of found) for (const h of hits) if (h.row) rows.set(h.id, h.row);
+    const unread = new Map<string, VectorHit>();
+    for (const hits of found) for (const h of hits) if (!rows.has(h.id) && h.rowId !== undefined) unread.set(h.id, h);
+    await this.readRows([...unread.values()], false, rows);
+    return found.map((hits) =>
+      hits
+        .filter((h) => rows.has(h.id))
+        .map((h) => {
+          const r = rows.get(h.id)!;
+          return { id: h.id, docId: r.doc_id, chunk: r.chunk, text: r.text, score: h.score, metadata: JSON.parse(r.metadata) as Record<string, unknown>, vectorScore: h.score };
+        }),
+    );
+  }
+
   private async embedQuery(query: string): Promise<Float32Array> {
     const encoder = (await this.encoder()) as OpenedEncoder;
     const { vectors } = encoder.encodeQueries ? await encoder.encodeQueries([query]) : await encoder.encode([query]);

@@ -109,6 +109,20 @@ test('fetch: false gives the same ids and scores without text or metadata', asyn
   }
 });
 
+test('searchMany answers each query as search does, the rows read in one batch', async () => {
+  const some = queries.slice(0, 12);
+  for (const options of [{ k: 10 }, { k: 5, filter: 'group = 2' }, { k: 3, filter: 'group = 0' }]) {
+    const one = [];
+    for (const q of some) one.push(await collection.search(q, options));
+    assert.deepEqual(await collection.searchMany(some, options), one);
+    const bare = await collection.searchMany(some, { ...options, fetch: false });
+    assert.deepEqual(
+      bare.map((hits) => hits.map((h) => [h.id, h.score])),
+      one.map((hits) => hits.map((h) => [h.id, h.score])),
+    );
+  }
+});
+
 test('a filter keeps only matching passages: post-filtered graph search, and an exact scan when few pass', async () => {
   const group = (id: string) => groupOf(Number(id.slice(1)));
   const got = [];
