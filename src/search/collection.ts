@@ -1091,6 +1091,8 @@ export class Collection {
       const e = (await this.encoderPromise.catch(() => undefined)) as OpenedEncoder | undefined;
       await e?.dispose?.();
     }
+    // The graph's memory goes with the last reference to it.
+    this.hnsw = undefined;
     this.table.close();
   }
 }

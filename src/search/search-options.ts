@@ -53,7 +53,28 @@ export function resolveBuildAnnOptions(given: Record<string, unknown>) {
 
 export type ResolvedSearchOptions = ReturnType<typeof resolveSearchOptions>;
 
-/** Search options with defaults applied, each checked against its schema (an OptionError names the option). */
-export function resolveSearchOptions(given: Record<string, unknown>) {
+type ResolvedSearch = ReturnType<typeof resolveSearchOptionsAnew>;
+
+function resolveSearchOptionsAnew(given: Record<string, unknown>) {
   return resolveOptions(SEARCH_OPTIONS, given);
+}
+
+/**
+ * Option sets already resolved, by their JSON: checking one through the schemas costs about as much as an HNSW
+ * search (~10 µs), and a program searching in a loop passes the same few sets over and over.
+ */
+const resolvedSets = new Map<string, ResolvedSearch>();
+
+/** Search options with defaults applied, each checked against its schema (an OptionError names the option). */
+export function resolveSearchOptions(given: Record<string, unknown>): ResolvedSearch {
+  const key = JSON.stringify(given);
+  const known = resolvedSets.get(key);
+  if (known) return { ...known };
+  const resolved = resolveSearchOptionsAnew(given);
+  // Only plain values (the JSON says all of it) are remembered; a bounded number of sets.
+  if (Object.values(given).every((v) => v === undefined || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')) {
+    if (resolvedSets.size >= 64) resolvedSets.delete(resolvedSets.keys().next().value!);
+    resolvedSets.set(key, resolved);
+  }
+  return { ...resolved };
 }
