@@ -12,12 +12,28 @@
 //   IVF_HNSW_SQ (9.6 s)  nprobes 10 refine 1  20.3 ms 0.962 | nprobes 20 refine 10           18.9 ms 0.998
 // So collections search exactly with the SIMD kernel until an ANN index is built (LanceDB's flat scan is ~3× slower),
 // and the ANN defaults (nprobes 20, refineFactor 10) keep recall@10 at 0.998–1.000 on clustered data.
+//
+// Then the hnsw index (usearch beside the table) against hnswlib-node and usearch used directly, over the same rows
+// in the same process, graphs built alike (M 16, efConstruction 128, 2 threads where the library can): for each ef,
+// recall@10 against the exact top 10 and queries/s, each engine timed over every query in 3 interleaved rounds and
+// its best round kept, so a load spike on a shared machine hits every engine alike and the q/s ratios hold. "with
+// rows" reads each hit's text and metadata from LanceDB per query; searchMany reads those of 100 queries at once.
+// COLLECTION_BENCH_IVF=0 skips the (slow to build) IVF indexes.
+//
+// Measured here (2 shared cores at load 15–20, so wall clock is noise; CPU time per engine, best of 3 interleaved
+// rounds), `COLLECTION_BENCH_IVF=0 node --import tsx bench/collection-search.ts 20000 64 200`: on these clustered rows
+// every engine reaches recall@10 ≥ 0.996 at ef 16; q/s by CPU time at ef 16 / 64: embedkit hnsw ids + scores
+// 8,818 / 6,197, usearch 14,748 / 14,027, hnswlib-node 27,144 / 15,607 (embedkit 0.4–0.6× usearch used directly);
+// with each hit's row read per query 270–330 (LanceDB's take costs ~3 ms), with searchMany of 100 3,150–5,966.
+// Before the hnsw index a collection's ANN search (LanceDB IVF) ran 27–58 q/s. One query's CPU at 5,000 × 32:
+// collection.search (fetch: false) 80 µs, of which the graph search 27 µs; usearch's own search 21 µs.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EncodeResult, Encoder } from '../src/encoders/encoder.ts';
 import { openCollection } from '../src/search/index.ts';
 import { gaussian, seededRandom } from '../src/util/random.ts';
+import { printTable } from './lib/table.ts';
 
 const N = Number(process.argv[2] ?? 50_000);
 const DIM = Number(process.argv[3] ?? 64);
@@ -77,7 +93,8 @@ try {
   await c.add([{ id: 'flag', text: 'v0', metadata: { all: true } }]);
   await c.delete(['flag']);
   report(await time('exact: LanceDB flat scan (filtered path)', { k: 10, filter: 'all IS NULL' }));
-  for (const type of ['ivf_pq', 'ivf_hnsw_sq'] as const) {
+  await hnswComparison(c, exact.results);
+  for (const type of process.env.COLLECTION_BENCH_IVF === '0' ? [] : (['ivf_pq', 'ivf_hnsw_sq'] as const)) {
     t = performance.now();
     await c.buildAnnIndex({ type });
     console.log(`${type} build ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -88,4 +105,103 @@ try {
   await c.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/** The collection's hnsw index next to hnswlib-node and usearch on the same rows, timed in interleaved rounds. */
+async function hnswComparison(c: Awaited<ReturnType<typeof openCollection>>, exactIds: string[][]): Promise<void> {
+  const K = 10;
+  const { default: usearch } = await import('usearch');
+  const { default: hnswlib } = await import('hnswlib-node');
+  const flat = new Float32Array(N * DIM);
+  rows.forEach((r, i) => flat.set(r, i * DIM));
+  let t = performance.now();
+  await c.buildAnnIndex({ type: 'hnsw', connectivity: 16, expansionAdd: 128, threads: 2 });
+  const builds = [`embedkit hnsw ${((performance.now() - t) / 1000).toFixed(1)} s`];
+  t = performance.now();
+  const config = (ef: number) => ({ dimensions: DIM, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: 16, expansion_add: 128, expansion_search: ef, multi: false });
+  const us = new usearch.Index(config(16));
+  us.add(BigUint64Array.from({ length: N }, (_, i) => BigInt(i)), flat, 2);
+  builds.push(`usearch ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  const usFile = join(dir, 'usearch.index');
+  us.save(usFile);
+  t = performance.now();
+  const hn = new hnswlib.HierarchicalNSW('cosine', DIM);
+  hn.initIndex(N, 16, 128, 100);
+  for (let i = 0; i < N; i++) hn.addPoint(Array.from(rows[i]), i);
+  builds.push(`hnswlib-node ${((performance.now() - t) / 1000).toFixed(1)} s (one thread)`);
+  console.log(`hnsw builds: ${builds.join(', ')}`);
+  const want = exactIds.map((ids) => new Set(ids));
+  const recall = (got: string[][]) => got.reduce((n, ids, i) => n + ids.filter((id) => want[i].has(id)).length, 0) / (K * QUERIES);
+  const engines = ['embedkit hnsw, ids + scores', 'embedkit hnsw, with rows', 'embedkit hnsw, rows, searchMany of 100', 'usearch 2.25.3', 'hnswlib-node 3.0.0'] as const;
+  const table: (string | number)[][] = [];
+  const best = new Map<string, { recall: number; qps: number; ef: number }[]>();
+  for (const ef of [16, 32, 64, 128, 256, 512]) {
+    // usearch fixes its expansion when an index is made: a view of the saved graph per setting (memory-mapped).
+    const view = new usearch.Index(config(ef));
+    view.view(usFile);
+    hn.setEf(ef);
+    const run: Record<(typeof engines)[number], () => Promise<string[][]>> = {
+      'embedkit hnsw, ids + scores': async () => {
+        const out: string[][] = [];
+        for (const q of queries) out.push((await c.search(q, { k: K, ef, fetch: false })).map((h) => h.id));
+        return out;
+      },
+      'embedkit hnsw, with rows': async () => {
+        const out: string[][] = [];
+        for (const q of queries) out.push((await c.search(q, { k: K, ef })).map((h) => h.id));
+        return out;
+      },
+      'embedkit hnsw, rows, searchMany of 100': async () => {
+        const out: string[][] = [];
+        for (let i = 0; i < queries.length; i += 100) for (const hits of await c.searchMany(queries.slice(i, i + 100), { k: K, ef })) out.push(hits.map((h) => h.id));
+        return out;
+      },
+      'usearch 2.25.3': async () => queries.map((q) => Array.from(view.search(q, K, 1).keys, (key) => `${key}#0`)),
+      'hnswlib-node 3.0.0': async () => queries.map((q) => hn.searchKnn(Array.from(q), K).neighbors.map((n) => `${n}#0`)),
+    };
+    const times = new Map<string, number>();
+    const cpu = new Map<string, number>();
+    const found = new Map<string, string[][]>();
+    for (let round = 0; round < 3; round++) {
+      for (let e = 0; e < engines.length; e++) {
+        const name = engines[(e + round) % engines.length];
+        const t0 = performance.now();
+        const c0 = process.cpuUsage();
+        const got = await run[name]();
+        const used = process.cpuUsage(c0);
+        const ms = performance.now() - t0;
+        times.set(name, Math.min(times.get(name) ?? Infinity, ms));
+        // CPU time (user + system, every thread of the process): what a search costs, whatever else the machine runs.
+        cpu.set(name, Math.min(cpu.get(name) ?? Infinity, (used.user + used.system) / 1000));
+        found.set(name, got);
+      }
+    }
+    const qps = (name: string) => QUERIES / (times.get(name)! / 1000);
+    const cpuQps = (name: string) => QUERIES / (cpu.get(name)! / 1000);
+    for (const name of engines) {
+      const r = recall(found.get(name)!);
+      table.push([name, ef, r.toFixed(4), Math.round(qps(name)), Math.round(cpuQps(name))]);
+      best.set(name, [...(best.get(name) ?? []), { recall: r, qps: cpuQps(name), ef }]);
+    }
+  }
+  printTable(`hnsw: ${N.toLocaleString('en-US')} × ${DIM} clustered rows, ${QUERIES} queries, k ${K}, one query at a time, best of 3 interleaved rounds`, ['engine', 'ef', 'recall@10', 'q/s (wall clock)', 'q/s (CPU time)'], table);
+  const at = (name: string, target: number) => {
+    const ok = best.get(name)!.filter((p) => p.recall >= target);
+    return ok.length ? ok.reduce((a, b) => (b.qps > a.qps ? b : a)) : undefined;
+  };
+  const rowsAt = [0.9, 0.95, 0.99].map((target) => {
+    const e = at(engines[0], target);
+    const cells: (string | number)[] = [`≥ ${target}`];
+    for (const name of engines) {
+      const p = at(name, target);
+      cells.push(p ? `${Math.round(p.qps)} (ef ${p.ef})` : '–');
+    }
+    const ratio = (name: string) => {
+      const p = at(name, target);
+      return e && p ? `${(e.qps / p.qps).toFixed(2)}×` : '–';
+    };
+    cells.push(ratio('usearch 2.25.3'), ratio('hnswlib-node 3.0.0'));
+    return cells;
+  });
+  printTable('hnsw: q/s by CPU time at equal recall@10 (same run)', ['recall@10', ...engines, 'embedkit ids / usearch', 'embedkit ids / hnswlib'], rowsAt);
 }

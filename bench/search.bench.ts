@@ -13,7 +13,8 @@
  *   ANN_ROWS        rows per set (default: every en-mix line but the queries; 1,000,000 Gaussian rows)
  *   ANN_QUERIES     held-out queries (default 1,000)
  *   ANN_THREADS     build threads for every library (default 2; hnswlib-node adds points on one thread whatever it is)
- *   ANN_ENGINES     comma list of embedkit-ivf_pq, embedkit-ivf_hnsw_sq, hnswlib, usearch (default all)
+ *   ANN_ENGINES     comma list of embedkit-hnsw, embedkit-hnsw-rows, embedkit-ivf_pq, embedkit-ivf_hnsw_sq, hnswlib,
+ *                   usearch (default all)
  *   EXACT_ROWS, EXACT_DIM, EXACT_QUERIES   the exact-search comparison (default 100,000 × 300, 200 queries)
  */
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,11 +38,14 @@ const SETS = envList(process.env.ANN_SETS, ['en-mix', 'gaussian'], ['en-mix', 'g
 const ROWS = process.env.ANN_ROWS ? Number(process.env.ANN_ROWS) : undefined;
 const QUERIES = Number(process.env.ANN_QUERIES ?? 1000);
 const THREADS = Number(process.env.ANN_THREADS ?? 2);
-const ENGINES = envList<AnnEngine>(process.env.ANN_ENGINES, ['embedkit-ivf_pq', 'embedkit-ivf_hnsw_sq', 'hnswlib', 'usearch'], ['embedkit-ivf_pq', 'embedkit-ivf_hnsw_sq', 'hnswlib', 'usearch']);
+const ALL_ENGINES: AnnEngine[] = ['embedkit-hnsw', 'embedkit-hnsw-rows', 'embedkit-ivf_pq', 'embedkit-ivf_hnsw_sq', 'hnswlib', 'usearch'];
+const ENGINES = envList<AnnEngine>(process.env.ANN_ENGINES, ALL_ENGINES, ALL_ENGINES);
 const K = 10;
 const SWEEPS: Record<Exclude<AnnEngine, 'data'>, AnnSpec['sweep']> = {
   hnswlib: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048],
   usearch: [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048],
+  'embedkit-hnsw': [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048],
+  'embedkit-hnsw-rows': [10, 16, 24, 32, 48, 64, 96, 128, 192, 256, 384, 512, 768, 1024, 2048],
   'embedkit-ivf_pq': [[2, 5], [5, 5], [10, 10], [20, 10], [40, 10], [40, 20], [80, 20], [160, 40], [320, 80]],
   'embedkit-ivf_hnsw_sq': [[2, 5], [5, 5], [10, 10], [20, 10], [40, 10], [40, 20], [80, 20], [160, 40], [320, 80]],
 };
@@ -127,6 +131,8 @@ function atRecall(report: AnnReport, target: number): string {
 
 const LABELS: Record<AnnEngine, string> = {
   data: 'rows only (no index)',
+  'embedkit-hnsw': 'embedkit Collection, hnsw (usearch beside LanceDB), ids and scores',
+  'embedkit-hnsw-rows': 'embedkit Collection, hnsw, with text and metadata read',
   'embedkit-ivf_pq': 'embedkit Collection, IVF_PQ (LanceDB)',
   'embedkit-ivf_hnsw_sq': 'embedkit Collection, IVF_HNSW_SQ (LanceDB)',
   hnswlib: 'hnswlib-node 3.0.0 (M 16, efConstruction 200)',

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-export type AnnEngine = 'data' | 'hnswlib' | 'usearch' | 'embedkit-ivf_pq' | 'embedkit-ivf_hnsw_sq';
+export type AnnEngine = 'data' | 'hnswlib' | 'usearch' | 'embedkit-hnsw' | 'embedkit-hnsw-rows' | 'embedkit-ivf_pq' | 'embedkit-ivf_hnsw_sq';
 
 export interface AnnSpec {
   engine: AnnEngine;
@@ -131,6 +131,37 @@ async function run(spec: AnnSpec): Promise<AnnReport> {
     // embedkit: a collection whose documents are the rows (an encoder that hands back each row's vector), the ANN
     // index built by buildAnnIndex, queries given as vectors.
     const { openCollection } = await import('../../src/search/index.ts');
+    if (spec.engine === 'embedkit-hnsw' || spec.engine === 'embedkit-hnsw-rows') {
+      // The rows go in as precomputed vectors (no encoder runs); the graph is built with the same connectivity and
+      // expansion_add as usearch's row above. embedkit-hnsw asks for ids and scores only (what hnswlib and usearch
+      // return), embedkit-hnsw-rows also reads each hit's text and metadata from LanceDB.
+      const refuse = { id: 'precomputed:bench-rows', dim, maxTokens: 8191, encode(): never { throw new Error('rows come with their vectors'); } };
+      const path = join(tmp, 'collection');
+      const collection = await openCollection(path, { encoder: refuse, create: true, annThreshold: Number.MAX_SAFE_INTEGER });
+      let t = performance.now();
+      const docs = function* () {
+        for (let i = 0; i < spec.rows; i++) yield { id: String(i), text: `r${i}`, vector: base.subarray(i * dim, (i + 1) * dim) };
+      };
+      await collection.add(docs(), { batchSize: 20_000 });
+      const ingestSeconds = (performance.now() - t) / 1000;
+      t = performance.now();
+      await collection.buildAnnIndex({ type: 'hnsw', connectivity: 16, expansionAdd: 128, threads: spec.threads });
+      const buildSeconds = (performance.now() - t) / 1000;
+      const fetch = spec.engine === 'embedkit-hnsw-rows';
+      let ef = 64;
+      const points = await sweep(
+        spec,
+        truth,
+        queries,
+        (s) => {
+          ef = s as number;
+        },
+        async (q) => (await collection.search(q, { k: K, ef, fetch })).map((h) => Number(h.docId)),
+      );
+      const diskMiB = dirMiB(path);
+      await collection.close();
+      return { engine: spec.engine, buildSeconds, ingestSeconds, diskMiB, sweep: points };
+    }
     const encoder = {
       id: 'precomputed:bench-rows',
       dim,

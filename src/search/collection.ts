@@ -1,8 +1,9 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Connection, Table } from '@lancedb/lancedb';
 import type { Field, Schema } from 'apache-arrow';
-import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
+import { EmbedkitError, InvalidArgumentError, MissingDependencyError } from '../errors.ts';
 import type { Encoder } from '../encoders/encoder.ts';
 import { openEncoder, type OpenEncoderOptions, type OpenedEncoder } from '../encoders/open-encoder.ts';
 import { NoKnownWordError, type Pooling } from '../encoders/static.ts';
@@ -20,9 +21,11 @@ import {
 } from './collection-record.ts';
 import { contentHash, stableJson } from './content-hash.ts';
 import { ExactIndex } from './exact-index.ts';
+import { HnswIndex, type HnswEntry, type HnswSettings } from './hnsw-index.ts';
 import { compileFilter, FilterError, sqlString, type FieldType } from './filter.ts';
 import { reciprocalRankFusion } from './fusion.ts';
-import { resolveSearchOptions } from './search-options.ts';
+import { resolveBuildAnnOptions, resolveSearchOptions } from './search-options.ts';
+import { loadUsearch } from './usearch.ts';
 import { loadLanceDb, type Arrow } from './lancedb.ts';
 import { mmrOrder } from './mmr.ts';
 import { withWriteLock } from './write-lock.ts';
@@ -37,6 +40,8 @@ const META_PREFIX = 'm_';
 const columnOfField = (key: string) => META_PREFIX + key.replace(/[%.`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 const fieldOfColumn = (column: string) => column.slice(META_PREFIX.length).replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
 const LOCK_FILE = '.embedkit-write.lock';
+/** Where a local collection keeps its HNSW index (hnsw-index.ts), beside LanceDB's files. */
+const HNSW_DIR = '.embedkit-hnsw';
 
 export interface OpenCollectionOptions {
   /**
@@ -57,10 +62,19 @@ export interface OpenCollectionOptions {
   annThreshold?: number;
 }
 
-/** A document to add: its text, an optional id (default: a hash of the text) and optional metadata. */
+/**
+ * A document to add: its text, an optional id (default: a hash of the text) and optional metadata; optionally its
+ * vector, computed elsewhere.
+ */
 export interface AddDocument {
   id?: string;
   text: string;
+  /**
+   * The document's vector, when it was embedded elsewhere (it must have the collection's dimension): the document is
+   * stored as one passage with this vector, not cut into passages nor embedded; its text is kept for keyword search
+   * and for the hits.
+   */
+  vector?: Float32Array | readonly number[];
   /** Field → value. String, number and boolean values can be filtered on; each field keeps one type per collection. */
   metadata?: Record<string, unknown>;
 }
@@ -108,25 +122,36 @@ export interface SearchOptions {
   exact?: boolean;
   /** ANN: IVF partitions to probe (default 20). */
   nprobes?: number;
-  /** ANN: candidates re-scored exactly, as a multiple of k (default 10). */
+  /** ANN (IVF indexes): candidates re-scored exactly, as a multiple of k (default 10). */
   refineFactor?: number;
+  /** ANN (hnsw index): candidates the graph search keeps (default 128); more finds more of the exact top k, slower. */
+  ef?: number;
+  /**
+   * Read each hit's text and metadata from the table (default true). false: hits carry ids and scores only, and the
+   * vector search reads no row at all (the fastest search, for callers that look passages up themselves).
+   */
+  fetch?: boolean;
 }
 
-/** One passage found by a search. */
-export interface SearchHit {
+/** A passage found by a search, without its text: what `fetch: false` returns. */
+export interface ScoredPassage {
   /** The passage's id, `docId#chunk`. */
   id: string;
   docId: string;
   /** 0-based position of the passage in its document. */
   chunk: number;
-  text: string;
   /** The ranking score: cosine similarity, or the fused reciprocal-rank score in hybrid search. */
   score: number;
-  metadata: Record<string, unknown>;
   /** Cosine similarity to the query, when the passage was among the vector results. */
   vectorScore?: number;
   /** BM25 score, when the passage was among the keyword results of a hybrid search. */
   keywordScore?: number;
+}
+
+/** One passage found by a search. */
+export interface SearchHit extends ScoredPassage {
+  text: string;
+  metadata: Record<string, unknown>;
 }
 
 /** A stored passage, as get() returns it. */
@@ -138,15 +163,25 @@ export interface StoredChunk {
   metadata: Record<string, unknown>;
 }
 
-export type AnnIndexType = 'ivf_pq' | 'ivf_hnsw_sq';
+export type AnnIndexType = 'hnsw' | 'ivf_pq' | 'ivf_hnsw_sq';
 
 export interface BuildAnnOptions {
-  /** IVF_PQ (default: compact, fast to build) or IVF_HNSW_SQ (larger, higher recall per probe). */
+  /**
+   * `hnsw` (default): an HNSW graph held in memory beside the table (usearch, an optional peer; local collections
+   * only), the fastest search. LanceDB's `ivf_pq` (compact, the default when partitions or subVectors are given) or
+   * `ivf_hnsw_sq` (larger, higher recall per probe), kept inside the table (also on object storage).
+   */
   type?: AnnIndexType;
   /** IVF partitions (default: about √rows). */
   partitions?: number;
   /** PQ sub-vectors (default: dim / 4 when it divides, else dim / 2 or dim). */
   subVectors?: number;
+  /** hnsw: neighbours per node, HNSW's M (default 16). */
+  connectivity?: number;
+  /** hnsw: candidates considered when linking a node, HNSW's efConstruction (default 128). */
+  expansionAdd?: number;
+  /** hnsw: threads that build the graph (default: every core). */
+  threads?: number;
 }
 
 export interface CollectionInfo {
@@ -298,7 +333,14 @@ export class Collection {
   private encoderPromise: Promise<Encoder> | undefined;
   private exact: { version: number; index: ExactIndex } | undefined;
   private indexState: { version: number; vector: boolean; fts: boolean } | undefined;
+  private hnsw: HnswState | undefined;
+  private hnswSyncing: Promise<HnswState> | undefined;
   private readonly lockFile: string | undefined;
+  /** The HNSW index's folder (local collections only). */
+  private readonly hnswDir: string | undefined;
+  /** The table's folder of manifests (local collections only): a commit adds a file there. */
+  private readonly versionsDir: string | undefined;
+  private versionSeen: { mtimeMs: number; version: number } | undefined;
 
   /** @internal Use openCollection. */
   constructor(
@@ -311,6 +353,22 @@ export class Collection {
     private readonly options: OpenCollectionOptions,
   ) {
     this.lockFile = local ? join(path, LOCK_FILE) : undefined;
+    this.hnswDir = local ? join(path, HNSW_DIR) : undefined;
+    this.versionsDir = local ? join(path, `${TABLE}.lance`, '_versions') : undefined;
+  }
+
+  /**
+   * The table's current version, as table.version() gives it, without asking LanceDB on every search: asking costs
+   * a read of the latest manifest (~60 µs, as much as a graph search), while a commit always adds a manifest to the
+   * table's _versions folder and so changes the folder's modification time. The answer is reused while that time is
+   * unchanged and over two seconds old (a file system that keeps times to the second cannot hide a later commit).
+   */
+  private async currentVersion(): Promise<number> {
+    const stat = this.versionsDir ? statSync(this.versionsDir, { throwIfNoEntry: false }) : undefined;
+    if (stat && this.versionSeen?.mtimeMs === stat.mtimeMs && Date.now() - stat.mtimeMs > 2000) return this.versionSeen.version;
+    const version = await this.table.version();
+    this.versionSeen = stat ? { mtimeMs: stat.mtimeMs, version } : undefined;
+    return version;
   }
 
   /** Length of the collection's vectors. */
@@ -401,21 +459,41 @@ export class Collection {
     const rows = await this.count();
     const indices = await this.table.listIndices();
     const hasVector = indices.some((i) => i.columns.includes('vector'));
-    if (!hasVector && rows >= (this.options.annThreshold ?? 100_000)) {
-      await this.buildAnnIndex();
-    } else if (indices.length > 0) {
-      await this.write(() => this.table.optimize());
+    const hnsw = this.hasHnsw();
+    if (!hasVector && !hnsw && rows >= (this.options.annThreshold ?? 100_000)) {
+      // An HNSW graph where usearch is installed; LanceDB's IVF_PQ where it is not.
+      await this.buildAnnIndex().catch((err: unknown) => {
+        if (!(err instanceof MissingDependencyError)) throw err;
+        return this.buildAnnIndex({ type: 'ivf_pq' });
+      });
+    } else if (indices.length > 0 || hnsw) {
+      await this.write(async () => {
+        if (indices.length > 0) await this.table.optimize();
+        if (hnsw) await this.syncHnsw();
+      });
     }
   }
 
   private async addBatch(batch: AddDocument[], chunking: Required<ChunkingOptions>, firstPosition: number, known: StoredPassages): Promise<{ skipped: number; chunks: number }> {
     // The last copy of a document id in the batch wins, as later upserts would.
     const byId = new Map<string, { doc: AddDocument; rows: Omit<ChunkRow, 'vector'>[] }>();
+    const given = new Map<string, Float32Array>();
     batch.forEach((doc, i) => {
-      checkDocument(doc, firstPosition + i);
+      checkDocument(doc, firstPosition + i, this.dim, this.path);
       const docId = doc.id ?? contentHash(doc.text);
       const metadata = doc.metadata ?? {};
       const metaJson = stableJson(metadata);
+      if (doc.vector !== undefined) {
+        // A vector computed elsewhere stands for the whole text: one passage, whose hash covers the vector too (the
+        // same text with another vector is a change).
+        const vector = Float32Array.from(doc.vector);
+        const id = `${docId}#0`;
+        given.set(id, vector);
+        const vectorKey = Buffer.from(vector.buffer).toString('base64');
+        byId.delete(docId);
+        byId.set(docId, { doc, rows: [{ id, doc_id: docId, chunk: 0, text: doc.text, hash: contentHash(`${doc.text}\u0000${metaJson}\u0000${vectorKey}`), metadata: JSON.stringify(metadata) }] });
+        return;
+      }
       const rows = chunkText(doc.text, chunking).map((c) => ({
         id: `${docId}#${c.index}`,
         doc_id: docId,
@@ -433,9 +511,9 @@ export class Collection {
     };
     let changed = [...byId].filter(([docId, { rows }]) => !same(docId, rows));
     if (changed.length === 0) return { skipped: batch.length, chunks: 0 };
-    const pending = changed.flatMap(([, { rows }]) => rows);
+    const pending = changed.flatMap(([, { rows }]) => rows).filter((r) => !given.has(r.id));
     const vectors = await this.embed(pending.map((r) => r.text));
-    const vectorOf = new Map(pending.map((r, i) => [r.id, vectors[i]]));
+    const vectorOf = new Map([...given, ...pending.map((r, i) => [r.id, vectors[i]] as const)]);
     let written = 0;
     await this.write(async () => {
       // Another process wrote since this one last looked: what add() knew of every document may be stale (not only
@@ -513,6 +591,8 @@ export class Collection {
    * model knows (word vectors only) is stored with a zero vector: vector search never returns it, keyword search can.
    */
   private async embed(texts: string[]): Promise<Float32Array[]> {
+    // Documents that came with their vectors need no encoder (nor one opened).
+    if (texts.length === 0) return [];
     const encoder = await this.encoder();
     const out: Float32Array[] = [];
     const encodeAll = async (part: string[]): Promise<void> => {
@@ -569,7 +649,9 @@ export class Collection {
     return this.write(async () => {
       const before = await this.table.countRows();
       await this.table.delete(`doc_id IN (${list}) OR id IN (${list})`);
-      return before - (await this.table.countRows());
+      const deleted = before - (await this.table.countRows());
+      if (deleted > 0 && this.hasHnsw()) await this.syncHnsw();
+      return deleted;
     });
   }
 
@@ -589,11 +671,14 @@ export class Collection {
   /**
    * The passages closest to `query` (a text, embedded with the collection's encoder, or a vector of the collection's
    * dimension): exact cosine search, or the ANN index once one is built; with `hybrid`, fused with BM25 full-text
-   * results; with `filter`, only passages whose metadata match; with `mmr`, re-ranked for diversity.
+   * results; with `filter`, only passages whose metadata match; with `mmr`, re-ranked for diversity. With
+   * `fetch: false`, ids and scores only (no row is read on the vector path).
    */
-  async search(query: string | Float32Array, options: SearchOptions = {}): Promise<SearchHit[]> {
-    const { k, alpha, mmr, hybrid, filter, exact, nprobes, refineFactor } = resolveSearchOptions(options as Record<string, unknown>);
-    options = { k, alpha, mmr, hybrid, filter, exact, nprobes, refineFactor };
+  async search(query: string | Float32Array, options: SearchOptions & { fetch: false }): Promise<ScoredPassage[]>;
+  async search(query: string | Float32Array, options?: SearchOptions): Promise<SearchHit[]>;
+  async search(query: string | Float32Array, options: SearchOptions = {}): Promise<SearchHit[] | ScoredPassage[]> {
+    const { k, alpha, mmr, hybrid, filter, exact, nprobes, refineFactor, ef, fetch } = resolveSearchOptions(options as Record<string, unknown>);
+    options = { k, alpha, mmr, hybrid, filter, exact, nprobes, refineFactor, ef, fetch };
     if (hybrid && typeof query !== 'string') throw new InvalidArgumentError('hybrid search needs a text query (keywords), not a vector');
     const where = options.filter === undefined || options.filter.trim() === '' ? undefined : compileFilter(options.filter, await this.fields(), (f) => quoteColumn(columnOfField(f)));
     // Re-ranking needs more candidates than it returns.
@@ -619,9 +704,20 @@ export class Collection {
       ranked = vectorHits;
     }
     const vectorScores = new Map(vectorHits.map((h) => [h.id, h.score]));
+    if (!fetch && options.mmr === undefined && !hybrid) {
+      // Ids and scores only: nothing more to read.
+      return vectorHits.slice(0, k).map((h) => ({ ...passageOfId(h.id), score: h.score, vectorScore: h.score }));
+    }
     const rows = new Map<string, HitRow>();
-    for (const h of vectorHits) rows.set(h.id, h.row);
     for (const [id, h] of keywordHits) rows.set(id, h.row);
+    for (const h of vectorHits) if (h.row) rows.set(h.id, h.row);
+    // The vector hits found without their rows (exact scan, HNSW) are read in one batch, only those that can be returned.
+    const wanted = options.mmr !== undefined ? ranked : ranked.slice(0, k);
+    await this.readRows(
+      vectorHits.filter((h) => !rows.has(h.id) && h.rowId !== undefined && wanted.some((w) => w.id === h.id)),
+      withVectors,
+      rows,
+    );
     let order = ranked.filter((h) => rows.has(h.id));
     if (options.mmr !== undefined && order.length > 0) {
       const top = order[0].score;
@@ -637,8 +733,60 @@ export class Collection {
       if (vs !== undefined) hit.vectorScore = vs;
       const ks = keywordHits.get(h.id);
       if (ks !== undefined) hit.keywordScore = ks.score;
+      if (!fetch) return { id: hit.id, docId: hit.docId, chunk: hit.chunk, score: hit.score, ...(vs !== undefined ? { vectorScore: vs } : {}), ...(ks !== undefined ? { keywordScore: ks.score } : {}) };
       return hit;
     });
+  }
+
+  /** Reads the rows of hits found without them, in one request, into `rows` (by passage id). */
+  private async readRows(hits: readonly VectorHit[], withVectors: boolean, rows: Map<string, HitRow>): Promise<void> {
+    if (hits.length === 0) return;
+    const columns = [...HIT_COLUMNS, ...(withVectors ? ['vector'] : [])];
+    const read = await this.table.takeRowIds(hits.map((h) => h.rowId!)).select(columns).toArray();
+    for (const r of read) rows.set(r.id as string, hitRow(r));
+  }
+
+  /**
+   * Many searches at once, each as search() would answer it: text queries are embedded in one encoder call, and the
+   * rows of all the hits are read from the table in one request (a read costs about as much for one row as for
+   * hundreds), which is what a vector search that wants the text spends most of its time on. Hybrid and MMR
+   * searches run one by one.
+   */
+  async searchMany(queries: readonly (string | Float32Array)[], options: SearchOptions & { fetch: false }): Promise<ScoredPassage[][]>;
+  async searchMany(queries: readonly (string | Float32Array)[], options?: SearchOptions): Promise<SearchHit[][]>;
+  async searchMany(queries: readonly (string | Float32Array)[], options: SearchOptions = {}): Promise<SearchHit[][] | ScoredPassage[][]> {
+    const resolved = resolveSearchOptions(options as Record<string, unknown>);
+    if (resolved.hybrid || resolved.mmr !== undefined) {
+      const out: SearchHit[][] = [];
+      for (const q of queries) out.push(await this.search(q, options));
+      return out;
+    }
+    const { k, filter, fetch } = resolved;
+    const where = filter === undefined || filter.trim() === '' ? undefined : compileFilter(filter, await this.fields(), (f) => quoteColumn(columnOfField(f)));
+    const texts = queries.filter((q): q is string => typeof q === 'string');
+    let embedded: Float32Array[] = [];
+    if (texts.length) {
+      const encoder = (await this.encoder()) as OpenedEncoder;
+      ({ vectors: embedded } = encoder.encodeQueries ? await encoder.encodeQueries(texts) : await encoder.encode(texts));
+    }
+    let t = 0;
+    const vectors = queries.map((q) => this.checkVector(typeof q === 'string' ? embedded[t++] : q));
+    const found: VectorHit[][] = [];
+    for (const v of vectors) found.push((await this.vectorCandidates(v, k, where, resolved, false)).slice(0, k));
+    if (!fetch) return found.map((hits) => hits.map((h) => ({ ...passageOfId(h.id), score: h.score, vectorScore: h.score })));
+    const rows = new Map<string, HitRow>();
+    for (const hits of found) for (const h of hits) if (h.row) rows.set(h.id, h.row);
+    const unread = new Map<string, VectorHit>();
+    for (const hits of found) for (const h of hits) if (!rows.has(h.id) && h.rowId !== undefined) unread.set(h.id, h);
+    await this.readRows([...unread.values()], false, rows);
+    return found.map((hits) =>
+      hits
+        .filter((h) => rows.has(h.id))
+        .map((h) => {
+          const r = rows.get(h.id)!;
+          return { id: h.id, docId: r.doc_id, chunk: r.chunk, text: r.text, score: h.score, metadata: JSON.parse(r.metadata) as Record<string, unknown>, vectorScore: h.score };
+        }),
+    );
   }
 
   private async embedQuery(query: string): Promise<Float32Array> {
@@ -652,7 +800,7 @@ export class Collection {
     return v;
   }
 
-  /** Whether a vector index exists, per table version (listing indexes on every query costs a manifest read). */
+  /** Whether LanceDB holds a vector index, per table version (listing indexes on every query costs a manifest read). */
   private async hasVectorIndex(): Promise<boolean> {
     const version = await this.table.version();
     if (this.indexState?.version !== version) {
@@ -662,26 +810,161 @@ export class Collection {
     return this.indexState.vector;
   }
 
+  /** Whether an HNSW index is kept beside the table (a file test, so another process's build is seen at once). */
+  private hasHnsw(): boolean {
+    return this.hnswDir !== undefined && HnswIndex.exists(this.hnswDir);
+  }
+
   /**
-   * The best passages by cosine, with their rows: the in-memory SIMD scan (rows then taken by row id), or LanceDB's
-   * search where a filter or an ANN index applies.
+   * The best passages by cosine: the HNSW graph, or the in-memory SIMD scan (both give row ids, the rows are read
+   * later and only if wanted), or LanceDB's search (with the rows) where a filter or an IVF index applies.
    */
-  private async vectorCandidates(vector: Float32Array, n: number, where: string | undefined, options: SearchOptions, withVectors: boolean): Promise<{ id: string; score: number; row: HitRow }[]> {
-    const indexed = !options.exact && (await this.hasVectorIndex());
-    const columns = [...HIT_COLUMNS, ...(withVectors ? ['vector'] : [])];
+  private async vectorCandidates(vector: Float32Array, n: number, where: string | undefined, options: SearchOptions, withVectors: boolean): Promise<VectorHit[]> {
+    // The HNSW index loaded for the table's current version is still the index: replacing or dropping it (building
+    // an IVF index) commits to the table. Otherwise its files are looked for, so another process's build is seen.
+    const version = options.exact ? undefined : await this.currentVersion();
+    const hnsw = !options.exact && (this.hnsw?.version === version || this.hasHnsw());
+    if (hnsw) {
+      const state = this.hnsw?.version === version ? this.hnsw! : await this.currentHnsw();
+      const hits = await this.hnswCandidates(state, vector, n, where, options.ef ?? 128);
+      if (hits) return hits;
+    }
+    const indexed = !options.exact && !hnsw && (await this.hasVectorIndex());
     if (!indexed && where === undefined) {
       const index = await this.exactIndex();
-      const found = index.search(vector, n);
-      const rows = found.length ? await this.table.takeRowIds(found.map((s) => index.rowIds[s.index])).select(columns).toArray() : [];
-      const byId = new Map(rows.map((r) => [r.id as string, hitRow(r)]));
-      return found.map((s) => ({ id: index.ids[s.index], score: s.score, row: byId.get(index.ids[s.index])! })).filter((h) => h.row);
+      return index.search(vector, n).map((s) => ({ id: index.ids[s.index], score: s.score, rowId: index.rowIds[s.index] }));
     }
+    const columns = [...HIT_COLUMNS, ...(withVectors ? ['vector'] : [])];
     let q = this.table.vectorSearch(Array.from(vector)).distanceType('cosine').select([...columns, '_distance']).limit(n);
     if (where !== undefined) q = q.where(where);
     if (indexed) q = q.nprobes(options.nprobes ?? 20).refineFactor(options.refineFactor ?? 10);
     else q = q.bypassVectorIndex();
     const rows = await q.toArray();
     return rows.filter((r) => Number.isFinite(r._distance)).map((r) => ({ id: r.id as string, score: 1 - (r._distance as number), row: hitRow(r) }));
+  }
+
+  /**
+   * HNSW search: the `max(ef, n)` nearest slots, the first n returned. With a filter, the graph is asked for more
+   * (as many more as the filter is selective) and the hits that pass are kept; undefined (the caller scans exactly)
+   * when the filter passes under 2% of the passages or too few of the candidates pass.
+   */
+  private async hnswCandidates(state: HnswState, vector: Float32Array, n: number, where: string | undefined, ef: number): Promise<VectorHit[] | undefined> {
+    const { index, rowIds } = state;
+    const base = Math.max(ef, n);
+    let mask: FilterMask | undefined;
+    let wanted = base;
+    if (where !== undefined) {
+      mask = await this.filterMask(state, where);
+      if (mask.count === 0) return [];
+      const passing = mask.count / Math.max(1, index.size);
+      if (passing < 0.02) return undefined;
+      wanted = Math.ceil(Math.min(base / passing, 50 * base) * 1.2);
+    }
+    const { slots, scores } = index.search(vector, wanted);
+    const out: VectorHit[] = [];
+    for (let i = 0; i < slots.length && out.length < n; i++) {
+      const slot = slots[i];
+      if (mask && !mask.bits[slot]) continue;
+      const id = index.idOf(slot);
+      if (id !== null) out.push({ id, score: scores[i], rowId: rowIds[slot] });
+    }
+    if (mask && out.length < Math.min(n, mask.count)) return undefined;
+    return out;
+  }
+
+  /** Which slots a filter lets through, asked of LanceDB once per filter and table version (the last 16 kept). */
+  private async filterMask(state: HnswState, where: string): Promise<FilterMask> {
+    const cached = state.masks.get(where);
+    if (cached) return cached;
+    const bits = new Uint8Array(state.index.slots);
+    let count = 0;
+    for await (const batch of this.table.query().where(where).select(['id'])) {
+      const ids = batch.getChild('id')!;
+      for (let i = 0; i < batch.numRows; i++) {
+        const slot = state.index.slot(ids.get(i) as string);
+        if (slot !== undefined && !bits[slot]) {
+          bits[slot] = 1;
+          count++;
+        }
+      }
+    }
+    const mask = { bits, count };
+    if (state.masks.size >= 16) state.masks.delete(state.masks.keys().next().value!);
+    state.masks.set(where, mask);
+    return mask;
+  }
+
+  /** The HNSW index as of the table's current version: loaded on first use, brought up to date after any commit. */
+  private async currentHnsw(): Promise<HnswState> {
+    const version = await this.currentVersion();
+    if (this.hnsw?.version === version) return this.hnsw;
+    this.hnswSyncing ??= this.syncHnsw({ reader: true }).finally(() => (this.hnswSyncing = undefined));
+    return this.hnswSyncing;
+  }
+
+  /**
+   * Brings the HNSW index up to the table's current version and saves it: the saved index is loaded (or, when there
+   * is none, built from every row), then compared with the table by passage id and content hash (one read of those
+   * two columns, no vectors): passages that are new or changed are added with their vectors, deleted ones removed.
+   * A rebuild (`rebuild`, or when deletes left more than half the slots dead) starts from an empty graph.
+   */
+  private async syncHnsw(build: { rebuild?: boolean; settings?: HnswSettings; threads?: number; reader?: boolean } = {}): Promise<HnswState> {
+    const usearch = await loadUsearch();
+    const dir = this.hnswDir!;
+    const version = await this.table.version();
+    let index = build.rebuild ? undefined : (this.hnsw?.index ?? HnswIndex.load(usearch, dir, this.dim));
+    const settings = build.settings ?? index?.settings ?? HnswIndex.savedSettings(dir) ?? DEFAULT_HNSW;
+    const ids: string[] = [];
+    const hashes: string[] = [];
+    const rowIds: bigint[] = [];
+    for await (const batch of this.table.query().select(['id', 'hash']).withRowId()) {
+      const idCol = batch.getChild('id')!;
+      const hashCol = batch.getChild('hash')!;
+      const rowIdCol = batch.getChild('_rowid')!;
+      for (let i = 0; i < batch.numRows; i++) {
+        ids.push(idCol.get(i) as string);
+        hashes.push(hashCol.get(i) as string);
+        rowIds.push(rowIdCol.get(i) as bigint);
+      }
+    }
+    const present = new Set(ids);
+    const gone = index ? [...index.entries()].filter(([id]) => !present.has(id)).map(([id]) => id) : [];
+    let changed: number[] = [];
+    if (index) {
+      for (let i = 0; i < ids.length; i++) {
+        const slot = index.slot(ids[i]);
+        if (slot === undefined || index.hashOf(slot) !== hashes[i]) changed.push(i);
+      }
+      const dead = (index.slots - index.size + gone.length + changed.length) / (index.slots + changed.length);
+      if (dead > 0.5) index = undefined;
+    }
+    const dirty = index === undefined || index.tableVersion !== version || gone.length > 0 || changed.length > 0;
+    if (!index) {
+      index = HnswIndex.create(usearch, this.dim, settings, version);
+      changed = ids.map((_, i) => i);
+    }
+    index.remove(gone);
+    const threads = build.threads ?? availableParallelism();
+    // Vectors of the passages to add, read by row id in slices (a full build reads them all the same way).
+    for (let from = 0; from < changed.length; from += HNSW_READ_BATCH) {
+      const part = changed.slice(from, from + HNSW_READ_BATCH);
+      const read = await this.table.takeRowIds(part.map((i) => rowIds[i])).select(['id', 'vector']).toArray();
+      const vectorOf = new Map(read.map((r) => [r.id as string, r.vector ? Float32Array.from(r.vector as ArrayLike<number>) : null]));
+      const entries: HnswEntry[] = part.map((i) => ({ id: ids[i], hash: hashes[i], vector: vectorOf.get(ids[i]) ?? null }));
+      index.add(entries, threads);
+    }
+    index.tableVersion = version;
+    const rowIdOf = new BigUint64Array(index.slots);
+    for (let i = 0; i < ids.length; i++) rowIdOf[index.slot(ids[i])!] = rowIds[i];
+    if (dirty) {
+      // A search that cannot write the folder (read-only disk, no permission) still uses the index it brought up to
+      // date in memory; a write that cannot save it fails.
+      await index.save(dir).catch((err: unknown) => {
+        if (!build.reader) throw err;
+      });
+    }
+    this.hnsw = { index, version, rowIds: rowIdOf, masks: new Map() };
+    return this.hnsw;
   }
 
   /** BM25 full-text matches with their rows (the index is built on first use and kept current by add()). */
@@ -740,9 +1023,23 @@ export class Collection {
    * (unless asked to be exact). IVF_PQ needs at least 256 rows to train its codebooks.
    */
   async buildAnnIndex(options: BuildAnnOptions = {}): Promise<void> {
+    const resolved = resolveBuildAnnOptions(options as Record<string, unknown>);
+    const type = resolved.type;
+    if (type === 'hnsw') {
+      if (!this.hnswDir) throw new InvalidArgumentError(`an hnsw index is kept in files beside the table, on local disk; collection ${this.path} is not local: build an ivf_pq or ivf_hnsw_sq index`);
+      await loadUsearch();
+      const settings = { connectivity: resolved.connectivity, expansionAdd: resolved.expansionAdd };
+      await this.write(async () => {
+        // One vector index at a time: searches would otherwise have to pick.
+        const lance = (await this.table.listIndices()).find((i) => i.columns.includes('vector'));
+        if (lance) await this.table.dropIndex(lance.name);
+        this.hnsw = undefined;
+        await this.syncHnsw({ rebuild: true, settings, threads: resolved.threads });
+      });
+      return;
+    }
     const { lancedb } = await loadLanceDb();
     const rows = await this.count();
-    const type = options.type ?? 'ivf_pq';
     if (type === 'ivf_pq' && rows < 256) throw new InvalidArgumentError(`an IVF_PQ index needs at least 256 rows to train on; collection ${this.path} has ${rows}`);
     const partitions = options.partitions ?? Math.max(1, Math.min(Math.round(Math.sqrt(rows)), Math.floor(rows / 40)));
     const dim = this.dim;
@@ -752,7 +1049,11 @@ export class Collection {
       type === 'ivf_pq'
         ? lancedb.Index.ivfPq({ distanceType: 'cosine', numPartitions: partitions, numSubVectors: subVectors })
         : lancedb.Index.hnswSq({ distanceType: 'cosine', numPartitions: partitions });
-    await this.write(() => this.table.createIndex('vector', { config, replace: true }));
+    await this.write(async () => {
+      await this.table.createIndex('vector', { config, replace: true });
+      if (this.hnswDir) await HnswIndex.drop(this.hnswDir);
+      this.hnsw = undefined;
+    });
   }
 
   /**
@@ -772,7 +1073,7 @@ export class Collection {
       rows: await this.count(),
       docs: docIds.size,
       fields: Object.fromEntries(await this.fields()),
-      annIndex: vector ? (ANN_INDEX_TYPES[vector.indexType] ?? vector.indexType) : null,
+      annIndex: this.hasHnsw() ? 'hnsw' : vector ? (ANN_INDEX_TYPES[vector.indexType] ?? vector.indexType) : null,
       fullTextIndex: indices.some((i) => i.indexType === 'FTS'),
       version: await this.table.version(),
       createdAt: this.record.createdAt,
@@ -790,11 +1091,13 @@ export class Collection {
       const e = (await this.encoderPromise.catch(() => undefined)) as OpenedEncoder | undefined;
       await e?.dispose?.();
     }
+    // The graph's memory goes with the last reference to it.
+    this.hnsw = undefined;
     this.table.close();
   }
 }
 
-function checkDocument(doc: AddDocument, position: number): void {
+function checkDocument(doc: AddDocument, position: number, dim: number, path: string): void {
   if (doc === null || typeof doc !== 'object' || typeof doc.text !== 'string') {
     throw new InvalidArgumentError(`document ${position + 1} has no text (a document is { id?, text, metadata? })`);
   }
@@ -805,6 +1108,47 @@ function checkDocument(doc: AddDocument, position: number): void {
   for (const key of Object.keys(doc.metadata ?? {})) {
     if (key === '') throw new InvalidArgumentError(`document ${position + 1}: a metadata field has an empty name`);
   }
+  if (doc.vector !== undefined) {
+    const v = doc.vector as unknown;
+    if (!(v instanceof Float32Array) && !(Array.isArray(v) && v.every((x) => typeof x === 'number'))) {
+      throw new InvalidArgumentError(`document ${position + 1}: vector must be a Float32Array or an array of numbers`);
+    }
+    if (doc.vector.length !== dim) throw new InvalidArgumentError(`document ${position + 1} has a vector of dim ${doc.vector.length}, but collection ${path} holds dim ${dim}`);
+    for (const x of doc.vector) if (!Number.isFinite(x)) throw new InvalidArgumentError(`document ${position + 1}: its vector holds ${x}; every value must be finite`);
+  }
+}
+
+/** The HNSW settings when none are given or saved. */
+const DEFAULT_HNSW: HnswSettings = { connectivity: 16, expansionAdd: 128 };
+/** Rows whose vectors are read in one request when the HNSW index takes them in. */
+const HNSW_READ_BATCH = 8192;
+
+/** The HNSW index of one table version, with the LanceDB row id of each slot's passage in that version. */
+interface HnswState {
+  index: HnswIndex;
+  version: number;
+  rowIds: BigUint64Array;
+  /** Filter → the slots it lets through, for this version. */
+  masks: Map<string, FilterMask>;
+}
+
+interface FilterMask {
+  bits: Uint8Array;
+  count: number;
+}
+
+/** A vector search result: its row when the search read it, else the row id to read it by. */
+interface VectorHit {
+  id: string;
+  score: number;
+  row?: HitRow;
+  rowId?: bigint;
+}
+
+/** Document id and position of a passage id `docId#chunk` (a document id may itself hold `#`). */
+function passageOfId(id: string): { id: string; docId: string; chunk: number } {
+  const at = id.lastIndexOf('#');
+  return { id, docId: id.slice(0, at), chunk: Number(id.slice(at + 1)) };
 }
 
 /** The columns a hit is made of. */

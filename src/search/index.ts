@@ -14,6 +14,7 @@ export {
   type AddResult,
   type SearchOptions,
   type SearchHit,
+  type ScoredPassage,
   type StoredChunk,
   type AnnIndexType,
   type BuildAnnOptions,

@@ -18,6 +18,25 @@ export const SEARCH_OPTIONS = defineOptions({
   exact: { ...bool(), default: false, help: 'scan every vector even when an ANN index exists' },
   nprobes: { ...int(1, 100_000), default: 20, help: 'ANN: IVF partitions to probe' },
   refineFactor: { ...int(1, 1000), default: 10, help: 'ANN: candidates re-scored exactly, as a multiple of k' },
+  ef: { ...int(1, 100_000), default: 128, help: 'ANN (hnsw index): candidates the graph search keeps; more finds more of the exact top k, slower' },
+  fetch: { ...bool(), default: true, help: "read each hit's text and metadata from the table (false: ids and scores only, no row read on the vector path)" },
+});
+
+/**
+ * The options of buildAnnIndex. `type` is computed last: hnsw (an in-process graph, through usearch) unless an
+ * IVF setting (partitions, subVectors) was given, which only LanceDB's IVF indexes take.
+ */
+export const BUILD_ANN_OPTIONS = defineOptions({
+  partitions: { ...optional(int(1)), help: 'IVF partitions (default about √rows)' },
+  subVectors: { ...optional(int(1)), help: 'IVF_PQ sub-vectors (must divide the dimension; default dim / 4 when it divides)' },
+  connectivity: { ...int(2, 512), default: 16, help: "hnsw: neighbours per node (HNSW's M)" },
+  expansionAdd: { ...int(1, 100_000), default: 128, help: 'hnsw: candidates considered when linking a node (efConstruction)' },
+  threads: { ...optional(int(1, 1024)), help: 'hnsw: threads that build the graph (default: every core)' },
+  type: {
+    ...oneOf(['hnsw', 'ivf_pq', 'ivf_hnsw_sq'] as const),
+    default: (r: Record<string, unknown>) => (r.partitions !== undefined || r.subVectors !== undefined ? 'ivf_pq' : 'hnsw'),
+    help: 'index type: hnsw (in-process graph beside the table, needs usearch), or LanceDB\'s ivf_pq / ivf_hnsw_sq (default hnsw; ivf_pq when partitions or subVectors are given)',
+  },
 });
 
 export const ADD_OPTIONS = defineOptions({
@@ -27,9 +46,35 @@ export const ADD_OPTIONS = defineOptions({
   txt: { ...oneOf(['lines', 'file'] as const), default: 'lines', help: '.txt files: one document per line, or one per file' },
 });
 
+/** Build options with defaults applied (an OptionError names a bad one). */
+export function resolveBuildAnnOptions(given: Record<string, unknown>) {
+  return resolveOptions(BUILD_ANN_OPTIONS, given);
+}
+
 export type ResolvedSearchOptions = ReturnType<typeof resolveSearchOptions>;
 
-/** Search options with defaults applied, each checked against its schema (an OptionError names the option). */
-export function resolveSearchOptions(given: Record<string, unknown>) {
+type ResolvedSearch = ReturnType<typeof resolveSearchOptionsAnew>;
+
+function resolveSearchOptionsAnew(given: Record<string, unknown>) {
   return resolveOptions(SEARCH_OPTIONS, given);
+}
+
+/**
+ * Option sets already resolved, by their JSON: checking one through the schemas costs about as much as an HNSW
+ * search (~10 µs), and a program searching in a loop passes the same few sets over and over.
+ */
+const resolvedSets = new Map<string, ResolvedSearch>();
+
+/** Search options with defaults applied, each checked against its schema (an OptionError names the option). */
+export function resolveSearchOptions(given: Record<string, unknown>): ResolvedSearch {
+  const key = JSON.stringify(given);
+  const known = resolvedSets.get(key);
+  if (known) return { ...known };
+  const resolved = resolveSearchOptionsAnew(given);
+  // Only plain values (the JSON says all of it) are remembered; a bounded number of sets.
+  if (Object.values(given).every((v) => v === undefined || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean')) {
+    if (resolvedSets.size >= 64) resolvedSets.delete(resolvedSets.keys().next().value!);
+    resolvedSets.set(key, resolved);
+  }
+  return { ...resolved };
 }

@@ -2,13 +2,12 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import { EmbedkitError } from '../../errors.ts';
 import { TRANSFORMER_POOLINGS } from '../../encoders/transformer-model-dir.ts';
-import { openCollection, type Collection, type OpenCollectionOptions } from '../../search/collection.ts';
+import { openCollection, type BuildAnnOptions, type Collection, type OpenCollectionOptions } from '../../search/collection.ts';
 import { ingestFiles } from '../../search/ingest-files.ts';
-import { ADD_OPTIONS } from '../../search/search-options.ts';
+import { ADD_OPTIONS, BUILD_ANN_OPTIONS } from '../../search/search-options.ts';
 import { resolveOptions } from '../../train/option-schema.ts';
 import { ProgressMeter, stderrProgress } from '../../train/progress.ts';
 import { examples, printJson } from '../common.ts';
-import { positiveInt } from '../flag-values.ts';
 import { interruptSignal } from '../interrupt.ts';
 import { addOptionFlags, flagError, optionsFromFlags } from '../option-flags.ts';
 import { hubDownloads, OFFLINE_HELP } from '../hub-progress.ts';
@@ -114,22 +113,24 @@ export function registerIndex(program: Command): void {
       }
     });
 
-  index
+  const buildCmd = index
     .command('build-ann')
     .description('build (or rebuild) the approximate nearest-neighbour index; searches use it from then on')
-    .argument('<collection>', 'collection directory')
-    .addOption(new Option('--type <type>', 'index type').choices(['ivf_pq', 'ivf_hnsw_sq']).default('ivf_pq'))
-    .option('--partitions <n>', 'IVF partitions (default about √rows)', positiveInt('--partitions'))
-    .option('--sub-vectors <n>', 'PQ sub-vectors (must divide the dimension)', positiveInt('--sub-vectors'))
+    .argument('<collection>', 'collection directory');
+  addOptionFlags(buildCmd, BUILD_ANN_OPTIONS)
     .option('--json', 'print the result as JSON')
-    .action(async (path: string, f: { type: 'ivf_pq' | 'ivf_hnsw_sq'; partitions?: number; subVectors?: number; json?: boolean }) => {
+    .addHelpText('after', examples(['embedkit index build-ann docs.collection', 'embedkit index build-ann docs.collection --connectivity 32 --expansion-add 200', 'embedkit index build-ann docs.collection --type ivf_pq --partitions 256']))
+    .action(async (path: string, f: Record<string, unknown> & { json?: boolean }) => {
       const c = await openForCli(path, {});
       try {
         const started = performance.now();
-        await c.buildAnnIndex({ type: f.type, partitions: f.partitions, subVectors: f.subVectors });
+        await c.buildAnnIndex(optionsFromFlags(BUILD_ANN_OPTIONS, f) as BuildAnnOptions).catch((err: unknown) => {
+          throw flagError(BUILD_ANN_OPTIONS, err);
+        });
         const seconds = (performance.now() - started) / 1000;
-        if (f.json) printJson({ collection: path, annIndex: f.type, rows: await c.count(), seconds: Number(seconds.toFixed(3)) });
-        else process.stdout.write(`built ${f.type} over ${await c.count()} passages in ${seconds.toFixed(1)} s\n`);
+        const { annIndex, rows } = await c.info();
+        if (f.json) printJson({ collection: path, annIndex, rows, seconds: Number(seconds.toFixed(3)) });
+        else process.stdout.write(`built ${annIndex} over ${rows} passages in ${seconds.toFixed(1)} s\n`);
       } finally {
         await c.close();
       }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { SEARCH_OPTIONS } from '../../search/search-options.ts';
-import type { SearchOptions } from '../../search/collection.ts';
+import type { ScoredPassage, SearchHit, SearchOptions } from '../../search/collection.ts';
 import { examples, printJson } from '../common.ts';
 import { addOptionFlags, flagError, optionsFromFlags } from '../option-flags.ts';
 import { hubDownloads, OFFLINE_HELP } from '../hub-progress.ts';
@@ -21,14 +21,16 @@ export function registerSearch(program: Command): void {
       const downloads = hubDownloads({ offline: f.offline });
       const c = await openForCli(path, { hub: downloads.options });
       try {
-        const hits = await c.search(query, optionsFromFlags(SEARCH_OPTIONS, f) as SearchOptions).catch((err: unknown) => {
+        // With --fetch 0 the hits are ids and scores only (no text, no metadata).
+        const hits: (ScoredPassage & Partial<SearchHit>)[] = await c.search(query, optionsFromFlags(SEARCH_OPTIONS, f) as SearchOptions).catch((err: unknown) => {
           throw flagError(SEARCH_OPTIONS, err);
         });
         if (f.json) return printJson(hits);
         const lines = hits.map((h, i) => {
-          const extra = [h.vectorScore !== undefined && h.keywordScore !== undefined ? `vector ${h.vectorScore.toFixed(4)} bm25 ${h.keywordScore.toFixed(3)}` : '', Object.keys(h.metadata).length ? JSON.stringify(h.metadata) : ''].filter(Boolean);
-          const text = h.text.replace(/\s+/g, ' ');
-          return `${String(i + 1).padStart(3)}. ${h.score.toFixed(4)}  ${h.id}\n     ${text.length > 200 ? `${text.slice(0, 197)}...` : text}${extra.length ? `\n     ${extra.join('  ')}` : ''}`;
+          const extra = [h.vectorScore !== undefined && h.keywordScore !== undefined ? `vector ${h.vectorScore.toFixed(4)} bm25 ${h.keywordScore.toFixed(3)}` : '', h.metadata && Object.keys(h.metadata).length ? JSON.stringify(h.metadata) : ''].filter(Boolean);
+          const text = (h.text ?? '').replace(/\s+/g, ' ');
+          const head = `${String(i + 1).padStart(3)}. ${h.score.toFixed(4)}  ${h.id}`;
+          return `${head}${h.text !== undefined ? `\n     ${text.length > 200 ? `${text.slice(0, 197)}...` : text}` : ''}${extra.length ? `\n     ${extra.join('  ')}` : ''}`;
         });
         process.stdout.write(lines.length ? `${lines.join('\n')}\n` : 'no results\n');
       } finally {

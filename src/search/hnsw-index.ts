@@ -1,0 +1,239 @@
+import { existsSync, promises as fsp, readFileSync } from 'node:fs';
+import { availableParallelism, endianness } from 'node:os';
+import { join } from 'node:path';
+import { EmbedkitError } from '../errors.ts';
+import { temporaryPathFor, writeFileAtomic } from '../util/atomic-write.ts';
+import type { Usearch } from './usearch.ts';
+
+type UsearchIndex = InstanceType<Usearch['Index']>;
+
+/** How the HNSW graph is built (recorded with the index; a rebuild keeps them unless told otherwise). */
+export interface HnswSettings {
+  /** Neighbours per node (HNSW's M). */
+  connectivity: number;
+  /** Candidates considered when linking a new node (efConstruction). */
+  expansionAdd: number;
+}
+
+/** One passage to index: its id, the hash of its stored content, and its vector (null: a zero vector, never found). */
+export interface HnswEntry {
+  id: string;
+  hash: string;
+  vector: Float32Array | null;
+}
+
+/** The JSON file that names the graph file and says which passage each key stands for, as of which table version. */
+interface HnswMeta {
+  format: 1;
+  tableVersion: number;
+  dim: number;
+  connectivity: number;
+  expansionAdd: number;
+  /** The graph, a file beside this one. */
+  file: string;
+  /** Passage id of each key (null: a key whose passage was deleted). */
+  ids: (string | null)[];
+  /** Content hash of each key's passage, as the table's `hash` column held it when it was indexed. */
+  hashes: (string | null)[];
+}
+
+const META = 'index.json';
+const LITTLE_ENDIAN = endianness() === 'LE';
+/** Graph files other processes may still be loading are kept this long after a newer one replaced them. */
+const KEEP_REPLACED_MS = 60_000;
+
+/**
+ * An HNSW graph (usearch) over a collection's passage vectors, kept beside the LanceDB table. Its keys are its own
+ * slot numbers, one per indexed passage, mapped to passage ids here: LanceDB's row ids change when compaction
+ * rewrites fragments, passage ids do not. Each slot records the content hash of the passage it indexed, and the index
+ * the table version it reflects, so a collection can tell which passages changed since (sync) and update the graph
+ * in place: new and changed passages added, deleted and replaced ones removed from the graph.
+ */
+export class HnswIndex {
+  /** Passage id → slot, for the live slots. */
+  private readonly slotOf = new Map<string, number>();
+
+  private constructor(
+    private readonly usearch: Usearch,
+    private graph: UsearchIndex,
+    readonly dim: number,
+    readonly settings: HnswSettings,
+    private readonly ids: (string | null)[],
+    private readonly hashes: (string | null)[],
+    /** The table version the index reflects. */
+    public tableVersion: number,
+  ) {
+    ids.forEach((id, slot) => {
+      if (id !== null) this.slotOf.set(id, slot);
+    });
+  }
+
+  private static newGraph(usearch: Usearch, dim: number, settings: HnswSettings): UsearchIndex {
+    // expansion_search stays small: a search asks for max(ef, wanted) results, and usearch explores at least that many.
+    return new usearch.Index({ dimensions: dim, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: settings.connectivity, expansion_add: settings.expansionAdd, expansion_search: 16, multi: false });
+  }
+
+  /** An empty index. */
+  static create(usearch: Usearch, dim: number, settings: HnswSettings, tableVersion: number): HnswIndex {
+    return new HnswIndex(usearch, HnswIndex.newGraph(usearch, dim, settings), dim, settings, [], [], tableVersion);
+  }
+
+  /** Passages indexed (live slots, zero vectors included). */
+  get size(): number {
+    return this.slotOf.size;
+  }
+
+  /** Slots ever given out (live and deleted): the length a per-slot array needs. */
+  get slots(): number {
+    return this.ids.length;
+  }
+
+  /** Slots freed by deletes, as a fraction of all slots: past one half a rebuild is cheaper to keep. */
+  get deadFraction(): number {
+    return this.ids.length === 0 ? 0 : 1 - this.slotOf.size / this.ids.length;
+  }
+
+  idOf(slot: number): string | null {
+    return this.ids[slot] ?? null;
+  }
+
+  slot(id: string): number | undefined {
+    return this.slotOf.get(id);
+  }
+
+  hashOf(slot: number): string | null {
+    return this.hashes[slot] ?? null;
+  }
+
+  /** Every live passage id with its recorded hash. */
+  *entries(): IterableIterator<[id: string, hash: string]> {
+    for (const [id, slot] of this.slotOf) yield [id, this.hashes[slot]!];
+  }
+
+  /** Indexes passages (an id already indexed is replaced); `threads` link nodes in parallel (default: every core). */
+  add(entries: readonly HnswEntry[], threads = availableParallelism()): void {
+    this.remove(entries.map((e) => e.id).filter((id) => this.slotOf.has(id)));
+    const keys: bigint[] = [];
+    const vectors = new Float32Array(entries.length * this.dim);
+    for (const e of entries) {
+      const slot = this.ids.length;
+      this.ids.push(e.id);
+      this.hashes.push(e.hash);
+      this.slotOf.set(e.id, slot);
+      if (e.vector === null || isZero(e.vector)) continue;
+      if (e.vector.length !== this.dim) throw new EmbedkitError('hnsw_dim', `passage ${e.id} has a vector of dim ${e.vector.length}, the index holds dim ${this.dim}`);
+      vectors.set(e.vector, keys.length * this.dim);
+      keys.push(BigInt(slot));
+    }
+    if (keys.length === 0) return;
+    this.graph.add(BigUint64Array.from(keys), vectors.subarray(0, keys.length * this.dim), Math.max(1, threads));
+  }
+
+  /** Drops passages from the index (ids it does not hold are ignored). */
+  remove(ids: readonly string[]): void {
+    const keys: bigint[] = [];
+    for (const id of ids) {
+      const slot = this.slotOf.get(id);
+      if (slot === undefined) continue;
+      this.slotOf.delete(id);
+      this.ids[slot] = null;
+      this.hashes[slot] = null;
+      keys.push(BigInt(slot));
+    }
+    if (keys.length === 0) return;
+    // usearch marks the nodes deleted: searches pass through them but never return them.
+    this.graph.remove(BigUint64Array.from(keys));
+  }
+
+  /**
+   * The `wanted` slots nearest to `query` by cosine, best first, with their cosine similarity. The graph keeps the
+   * float32 vectors and computes the exact cosine of each candidate, so the scores need no rescoring. usearch
+   * explores max(its expansion, wanted) candidates: asking for `ef` results and keeping the first k is HNSW's ef.
+   */
+  search(query: Float32Array, wanted: number): { slots: Uint32Array; scores: Float32Array } {
+    const n = Math.min(wanted, this.slotOf.size);
+    if (n <= 0 || this.graph.size() === 0) return { slots: new Uint32Array(0), scores: new Float32Array(0) };
+    // One thread: a single query gains nothing from more, and starting them costs more than the search.
+    const found = this.graph.search(query, n, 1);
+    const count = found.keys.length;
+    // Slots fit in 32 bits: the low words of the little-endian 64-bit keys, read without making a BigInt per key.
+    const words = new Uint32Array(found.keys.buffer, found.keys.byteOffset, count * 2);
+    const slots = new Uint32Array(count);
+    const scores = new Float32Array(count);
+    for (let i = 0; i < count; i++) {
+      slots[i] = LITTLE_ENDIAN ? words[2 * i] : Number(found.keys[i]);
+      scores[i] = 1 - found.distances[i];
+    }
+    return { slots, scores };
+  }
+
+  /**
+   * Saves the graph and its map in `dir` without ever showing a half-written pair: the graph goes to a new file
+   * (written to a temporary name, then renamed), then the map naming it replaces the old one atomically. Graph files
+   * no map names are removed once they are a minute old (a process may still be loading one it read the name of).
+   */
+  async save(dir: string): Promise<void> {
+    await fsp.mkdir(dir, { recursive: true });
+    const file = `graph-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.usearch`;
+    const tmp = temporaryPathFor(join(dir, file));
+    try {
+      this.graph.save(tmp);
+      await fsp.rename(tmp, join(dir, file));
+    } catch (err) {
+      await fsp.rm(tmp, { force: true });
+      throw err;
+    }
+    const meta: HnswMeta = { format: 1, tableVersion: this.tableVersion, dim: this.dim, ...this.settings, file, ids: this.ids, hashes: this.hashes };
+    await writeFileAtomic(join(dir, META), JSON.stringify(meta), 'the HNSW index map');
+    const now = Date.now();
+    for (const name of await fsp.readdir(dir)) {
+      if (!/^graph-.*\.usearch$/.test(name) || name === file) continue;
+      const stat = await fsp.stat(join(dir, name)).catch(() => undefined);
+      if (stat && now - stat.mtimeMs > KEEP_REPLACED_MS) await fsp.rm(join(dir, name), { force: true });
+    }
+  }
+
+  /** Whether an index was saved in `dir`. */
+  static exists(dir: string): boolean {
+    return existsSync(join(dir, META));
+  }
+
+  /** The settings of the index saved in `dir`, read without loading the graph. */
+  static savedSettings(dir: string): HnswSettings | undefined {
+    try {
+      const meta = JSON.parse(readFileSync(join(dir, META), 'utf8')) as HnswMeta;
+      return { connectivity: meta.connectivity, expansionAdd: meta.expansionAdd };
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** The index saved in `dir`, or undefined when none is there or it cannot be read (the caller rebuilds it). */
+  static load(usearch: Usearch, dir: string, dim: number): HnswIndex | undefined {
+    let meta: HnswMeta;
+    try {
+      meta = JSON.parse(readFileSync(join(dir, META), 'utf8')) as HnswMeta;
+    } catch {
+      return undefined;
+    }
+    if (meta.format !== 1 || meta.dim !== dim || meta.ids.length !== meta.hashes.length) return undefined;
+    const settings = { connectivity: meta.connectivity, expansionAdd: meta.expansionAdd };
+    const graph = HnswIndex.newGraph(usearch, dim, settings);
+    try {
+      graph.load(join(dir, meta.file));
+    } catch {
+      return undefined;
+    }
+    return new HnswIndex(usearch, graph, dim, settings, meta.ids, meta.hashes, meta.tableVersion);
+  }
+
+  /** Removes a saved index. */
+  static async drop(dir: string): Promise<void> {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+}
+
+function isZero(v: Float32Array): boolean {
+  for (const x of v) if (x !== 0) return false;
+  return true;
+}

@@ -1,0 +1,55 @@
+import assert from 'node:assert/strict';
+import { register } from 'node:module';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { Encoder } from '../../src/encoders/encoder.ts';
+import { MissingDependencyError } from '../../src/errors.ts';
+import { openCollection } from '../../src/search/index.ts';
+import { gaussian, seededRandom } from '../../src/util/random.ts';
+import { cleanup, tempDir } from './helpers.ts';
+
+// usearch as a user without it sees it: a resolve hook (registered before anything imports usearch; node --test runs
+// each file in its own process) answers "cannot find package" for it, as Node does when it is not installed.
+register(
+  `data:text/javascript,${encodeURIComponent(`export async function resolve(specifier, context, next) {
+  if (specifier === 'usearch') {
+    const err = new Error("Cannot find package 'usearch' imported from " + context.parentURL);
+    err.code = 'ERR_MODULE_NOT_FOUND';
+    throw err;
+  }
+  return next(specifier, context);
+}`)}`,
+);
+
+const DIM = 8;
+const random = seededRandom(7);
+const rows = Array.from({ length: 300 }, () => Float32Array.from({ length: DIM }, () => gaussian(random)));
+const noEncoder: Encoder = {
+  id: 'test:precomputed',
+  dim: DIM,
+  maxTokens: 8,
+  encode(): never {
+    throw new Error('these documents come with their vectors');
+  },
+};
+
+after(cleanup);
+
+test('without usearch, an hnsw index is refused naming the package and its install command', async () => {
+  const c = await openCollection(join(tempDir(), 'c'), { encoder: noEncoder, annThreshold: Infinity });
+  await c.add(rows.slice(0, 20).map((v, i) => ({ id: `r${i}`, text: `row ${i}`, vector: v })));
+  await assert.rejects(
+    c.buildAnnIndex(),
+    (e: unknown) => e instanceof MissingDependencyError && /An HNSW index needs usearch, which is not installed: npm install usearch@2\.25\.3/.test((e as Error).message),
+  );
+  // Exact search does not need it.
+  assert.equal((await c.search(rows[3], { k: 1 }))[0].id, 'r3#0');
+  await c.close();
+});
+
+test('without usearch, the index built past annThreshold is LanceDB IVF_PQ instead', async () => {
+  const c = await openCollection(join(tempDir(), 'c'), { encoder: noEncoder, annThreshold: 300 });
+  await c.add(rows.map((v, i) => ({ id: `r${i}`, text: `row ${i}`, vector: v })));
+  assert.equal((await c.info()).annIndex, 'ivf_pq');
+  await c.close();
+});
