@@ -1,2 +1,2 @@
-// The topics application: filled in by its own modules; this file re-exports them for src/apps/index.ts.
-export {};
+// The topics application: this file re-exports its modules for src/apps/index.ts.
+export { hdbscan, type HdbscanOptions, type HdbscanResult } from './hdbscan.ts';
