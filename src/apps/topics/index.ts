@@ -4,3 +4,4 @@ export { findTopics, MIN_TOPIC_DOCUMENTS, type FindTopicsOptions, type TopicDocu
 export { TOPIC_OPTIONS, type TopicSettings } from './topic-options.ts';
 export type { TopicsOverTime } from './over-time.ts';
 export { normalizedMutualInformation, adjustedRandIndex } from './cluster-agreement.ts';
+export { readTopicDocuments } from './read-documents.ts';
