@@ -16,6 +16,7 @@ import { registerTokens } from './commands/tokens.ts';
 import { registerIndex } from './commands/index-collection.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerTopics } from './commands/topics.ts';
+import { registerPlotTopics } from './commands/plot-topics.ts';
 import { examples } from './common.ts';
 
 /** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerIndex(program);
   registerSearch(program);
   registerTopics(program);
+  registerPlotTopics(program);
   return program;
 }
 

@@ -5,3 +5,4 @@ export { TOPIC_OPTIONS, type TopicSettings } from './topic-options.ts';
 export type { TopicsOverTime } from './over-time.ts';
 export { normalizedMutualInformation, adjustedRandIndex } from './cluster-agreement.ts';
 export { readTopicDocuments } from './read-documents.ts';
+export { topicMap, type TopicMap } from './topic-map.ts';

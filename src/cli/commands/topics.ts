@@ -19,7 +19,7 @@ interface TopicsFlags extends Record<string, unknown> {
 }
 
 /** `--topics auto|K`: 'auto' or a whole number ≥ 1. */
-function topicCount(value: string): number | 'auto' {
+export function topicCount(value: string): number | 'auto' {
   if (value === 'auto') return 'auto';
   const k = Number(value);
   if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError(`--topics must be auto or a whole number ≥ 1, got ${JSON.stringify(value)}`);
