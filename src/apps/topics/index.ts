@@ -1,2 +1,3 @@
 // The topics application: filled in by its own modules; this file re-exports them for src/apps/index.ts.
-export {};
+export { topicCoherence, topicDiversity, COHERENCE_WINDOWS, type CoherenceMeasure, type CoherenceOptions, type CoherenceResult } from './coherence.ts';
+export { readTopicWordLists, type TopicWordList } from './topic-words.ts';
