@@ -15,6 +15,7 @@ import { registerEmbed } from './commands/embed.ts';
 import { registerTokens } from './commands/tokens.ts';
 import { registerIndex } from './commands/index-collection.ts';
 import { registerSearch } from './commands/search.ts';
+import { registerTopics } from './commands/topics.ts';
 import { registerCoherence } from './commands/coherence.ts';
 import { examples } from './common.ts';
 
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerTokens(program);
   registerIndex(program);
   registerSearch(program);
+  registerTopics(program);
   registerCoherence(program);
   return program;
 }
