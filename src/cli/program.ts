@@ -17,6 +17,7 @@ import { registerIndex } from './commands/index-collection.ts';
 import { registerSearch } from './commands/search.ts';
 import { registerTopics } from './commands/topics.ts';
 import { registerPlotTopics } from './commands/plot-topics.ts';
+import { registerCoherence } from './commands/coherence.ts';
 import { examples } from './common.ts';
 
 /** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
   registerSearch(program);
   registerTopics(program);
   registerPlotTopics(program);
+  registerCoherence(program);
   return program;
 }
 

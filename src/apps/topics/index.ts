@@ -6,3 +6,8 @@ export type { TopicsOverTime } from './over-time.ts';
 export { normalizedMutualInformation, adjustedRandIndex } from './cluster-agreement.ts';
 export { readTopicDocuments } from './read-documents.ts';
 export { topicMap, type TopicMap } from './topic-map.ts';
+export { topicCoherence, topicDiversity, COHERENCE_OPTIONS, COHERENCE_WINDOWS, type CoherenceMeasure, type CoherenceOptions, type CoherenceResult } from './coherence.ts';
+export { readTopicWordLists, type TopicWordList } from './topic-words.ts';
+export { fitLda, MIN_LDA_DOCUMENTS, type LdaOptions, type LdaResult, type LdaTopic } from './lda.ts';
+export { LDA_OPTIONS } from './lda-options.ts';
+export { readTokenizedDocuments, type TokenizeDocumentsOptions, type TokenizedDocuments } from './tokenized-documents.ts';
