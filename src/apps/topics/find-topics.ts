@@ -6,7 +6,7 @@ import { classTfidf, countByClass, keywordTokens, mergeCounts, sparseCosine, top
 import { embedDocuments } from './embed-documents.ts';
 import { hdbscan } from './hdbscan.ts';
 import { parseDate, topicsOverTime, type TopicsOverTime } from './over-time.ts';
-import { resolveTopicOptions, type ResolvedTopicOptions, type TopicSettings } from './topic-options.ts';
+import { resolveTopicOptions, type TopicRunSettings, type TopicSettings } from './topic-options.ts';
 
 /** Fewest documents with text findTopics works with: UMAP's neighbourhoods and HDBSCAN's clusters need some. */
 export const MIN_TOPIC_DOCUMENTS = 20;
@@ -69,7 +69,7 @@ export interface TopicsResult {
   /** Counts per topic over time, when documents carry dates. */
   overTime?: TopicsOverTime;
   /** The encoder's id and every setting used, defaults included. */
-  settings: ResolvedTopicOptions & { encoder: string; topics: number | 'auto' };
+  settings: TopicRunSettings & { encoder: string; topics: number | 'auto' };
   /** The input index of each embedded document, and its unit vector (for maps). */
   embedded: { index: number[]; vectors: Float32Array[] };
 }
@@ -90,7 +90,7 @@ export interface TopicsResult {
  * ```
  */
 export async function findTopics(docs: readonly (string | TopicDocument)[], options: FindTopicsOptions): Promise<TopicsResult> {
-  const o = resolveTopicOptions(options as Record<string, unknown>);
+  const o = resolveTopicOptions(options);
   const k = options.topics ?? 'auto';
   if (k !== 'auto' && !(Number.isInteger(k) && k >= 1)) throw new InvalidArgumentError(`topics must be "auto" or an integer ≥ 1, got ${JSON.stringify(k)}`);
   const items = docs.map((d) => (typeof d === 'string' ? { text: d } : d));
@@ -147,7 +147,7 @@ export async function findTopics(docs: readonly (string | TopicDocument)[], opti
   }
 }
 
-async function encoderFor(options: FindTopicsOptions, o: ResolvedTopicOptions): Promise<{ encoder: Encoder; close: () => Promise<void> }> {
+async function encoderFor(options: FindTopicsOptions, o: TopicRunSettings): Promise<{ encoder: Encoder; close: () => Promise<void> }> {
   if (options.encoder) return { encoder: options.encoder, close: async () => {} };
   if (!options.model) throw new InvalidArgumentError('findTopics needs a model (a vectors file, model directory or URL) or an encoder');
   const isVectors = encoderSpecKind(options.model) === 'vectors';
@@ -161,7 +161,7 @@ async function encoderFor(options: FindTopicsOptions, o: ResolvedTopicOptions): 
  * optionally assigned to the nearest centroid, topics renumbered by falling size, keywords and representatives.
  * `topicOf[j]` is the final topic of embedded document j.
  */
-function describe(words: string[][], labels: Int32Array, clusterCount: number, k: number | 'auto', vectors: Float32Array[], o: ResolvedTopicOptions) {
+function describe(words: string[][], labels: Int32Array, clusterCount: number, k: number | 'auto', vectors: Float32Array[], o: TopicRunSettings) {
   // Class clusterCount holds the outliers: BERTopic counts them as a class of their own in c-TF-IDF.
   const classOf = Array.from(labels, (l) => (l < 0 ? clusterCount : l));
   const base = countByClass(words, classOf, clusterCount + 1);

@@ -1,4 +1,6 @@
+import type { Pooling } from '../../encoders/static.ts';
 import { bool, defineOptions, int, number, oneOf, optional, resolveOptions, type Given } from '../../train/option-schema.ts';
+import type { StopWords } from './ctfidf.ts';
 
 /**
  * The options of findTopics, declared once (as the trainers' and search's are): defaults, validation (errors name
@@ -20,12 +22,41 @@ export const TOPIC_OPTIONS = defineOptions({
   pooling: { ...optional(oneOf(['mean', 'sif'] as const)), help: 'how a vectors file pools word vectors into a document vector (default sif)' },
 });
 
-/** The options findTopics takes from TOPIC_OPTIONS, any subset. */
-export type TopicSettings = Given<typeof TOPIC_OPTIONS>;
-
-/** Topic options with defaults applied, each checked against its schema (an OptionError names the option). */
-export function resolveTopicOptions(given: Record<string, unknown>) {
-  return resolveOptions(TOPIC_OPTIONS, given);
+/** The settings of findTopics' stages, any subset (TOPIC_OPTIONS declares each with its default and bounds). */
+export interface TopicSettings {
+  /** Fewest documents in a topic: HDBSCAN's min_cluster_size (default 10). */
+  minClusterSize?: number;
+  /** Neighbours that define density: HDBSCAN's min_samples (default: minClusterSize). */
+  minSamples?: number;
+  /** UMAP neighbours per document (default 15). */
+  nNeighbors?: number;
+  /** Dimensions UMAP reduces document vectors to before clustering (default 5). */
+  nComponents?: number;
+  /** UMAP minimum distance between reduced points (default 0). */
+  minDist?: number;
+  /** UMAP layout epochs (default 200). */
+  umapEpochs?: number;
+  /** UMAP's seed: the same documents and seed give the same topics (default 42). */
+  seed?: number;
+  /** c-TF-IDF keywords listed per topic (default 10). */
+  keywords?: number;
+  /** Most representative documents listed per topic (default 3). */
+  representatives?: number;
+  /** Give each outlier the nearest topic centroid's topic (default false). */
+  assignOutliers?: boolean;
+  /** Words left out of keywords: English stop words, or none (default 'english'). */
+  stopWords?: StopWords;
+  /** How a vectors file pools word vectors into a document vector (default 'sif'; other models pool on their own). */
+  pooling?: Pooling;
 }
 
-export type ResolvedTopicOptions = ReturnType<typeof resolveTopicOptions>;
+/** The settings a run used: every default applied. */
+export type TopicRunSettings = Required<Omit<TopicSettings, 'minSamples' | 'pooling'>> & Pick<TopicSettings, 'minSamples' | 'pooling'>;
+
+/** The schema's own view of the settings, for the test that holds TopicSettings to it. */
+export type TopicSchemaSettings = Given<typeof TOPIC_OPTIONS>;
+
+/** Topic options with defaults applied, each checked against its schema (an OptionError names the option). */
+export function resolveTopicOptions(given: TopicSettings): TopicRunSettings {
+  return resolveOptions(TOPIC_OPTIONS, given as Record<string, unknown>);
+}

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { normalizedMutualInformation } from '../../../src/apps/topics/cluster-agreement.ts';
 import { findTopics } from '../../../src/apps/topics/find-topics.ts';
 import { StaticEncoder } from '../../../src/encoders/static.ts';
+import { TOPIC_OPTIONS, type TopicSchemaSettings, type TopicSettings } from '../../../src/apps/topics/topic-options.ts';
 import { topicDocuments, topicModel, TOPIC_WORDS } from './topic-model.ts';
 
 const encoder = () => new StaticEncoder(topicModel(), { pooling: 'sif' });
@@ -68,4 +69,13 @@ test('findTopics: too few documents, and a collection that is one cluster', asyn
   assert.equal(result.singleCluster, true);
   assert.equal(result.topics.length, 1);
   assert.equal(result.topics[0].size, one.length);
+});
+
+test('TopicSettings and the option schema declare the same settings', () => {
+  // Assignable both ways, so neither can gain a setting the other lacks (checked by tsc), and the same names.
+  const fromSchema: TopicSettings = {} as TopicSchemaSettings;
+  const toSchema: TopicSchemaSettings = {} as TopicSettings;
+  assert.deepEqual(fromSchema, toSchema);
+  const declared: Record<keyof TopicSettings, true> = { minClusterSize: true, minSamples: true, nNeighbors: true, nComponents: true, minDist: true, umapEpochs: true, seed: true, keywords: true, representatives: true, assignOutliers: true, stopWords: true, pooling: true };
+  assert.deepEqual(Object.keys(TOPIC_OPTIONS).sort(), Object.keys(declared).sort());
 });
