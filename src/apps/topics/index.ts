@@ -10,3 +10,4 @@ export { readTopicWordLists, type TopicWordList } from './topic-words.ts';
 export { fitLda, MIN_LDA_DOCUMENTS, type LdaOptions, type LdaResult, type LdaTopic } from './lda.ts';
 export { LDA_OPTIONS } from './lda-options.ts';
 export { readTokenizedDocuments, type TokenizeDocumentsOptions, type TokenizedDocuments } from './tokenized-documents.ts';
+export { ldaTopics, type LdaTopicsOptions } from './lda-topics.ts';
