@@ -3,12 +3,18 @@ import { keywordTokens } from './ctfidf.ts';
 import type { DocumentTopic, Topic, TopicDocument, TopicsResult } from './find-topics.ts';
 import { fitLda, MIN_LDA_DOCUMENTS, type LdaOptions } from './lda.ts';
 import { parseDate, topicsOverTime } from './over-time.ts';
-import { resolveTopicOptions, type TopicSettings } from './topic-options.ts';
+import { resolveTopicOptions } from './topic-options.ts';
 
 /** Options of ldaTopics: K, LDA's own settings, and findTopics' keyword, representative and stop-word settings. */
-export interface LdaTopicsOptions extends Omit<LdaOptions, 'topics' | 'topn'>, Pick<TopicSettings, 'keywords' | 'representatives' | 'stopWords'> {
+export interface LdaTopicsOptions extends Omit<LdaOptions, 'topics' | 'topn'> {
   /** Number of topics K (LDA has no "auto"). */
   topics: number;
+  /** Keywords listed per topic (default 10, as findTopics). */
+  keywords?: number;
+  /** Most representative documents listed per topic (default 3). */
+  representatives?: number;
+  /** Words left out of the documents (default english). */
+  stopWords?: 'english' | 'none';
 }
 
 /**
