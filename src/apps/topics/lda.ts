@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from '../../errors.ts';
-import { resolveOptions, type Given } from '../../train/option-schema.ts';
+import { resolveOptions } from '../../train/option-schema.ts';
 import { seededRandom } from '../../util/random.ts';
 import { addSufficientStats, eStepBuffers, inferDocument, type EStepBuffers } from './lda-estep.ts';
 import { digamma, gammaSampler, logGamma } from './lda-math.ts';
@@ -17,8 +17,31 @@ import { LDA_OPTIONS } from './lda-options.ts';
 /** Fewer documents than this give no topics worth the name; fitLda refuses them. */
 export const MIN_LDA_DOCUMENTS = 20;
 
-/** Options of fitLda: LDA_OPTIONS' names (gensim's), every one optional. */
-export type LdaOptions = Given<typeof LDA_OPTIONS>;
+/** Options of fitLda, gensim's names, every one optional (defaults and checks in LDA_OPTIONS). */
+export interface LdaOptions {
+  /** Number of topics K (default 10). */
+  topics?: number;
+  /** Passes over the documents (default 1). */
+  passes?: number;
+  /** Documents per online update (default 2000). */
+  chunksize?: number;
+  /** Most E-step iterations per document (default 50). */
+  iterations?: number;
+  /** The E-step stops when γ's mean absolute change is below this (default 0.001). */
+  gammaThreshold?: number;
+  /** κ: a chunk's weight decays as (offset + t)^−κ (default 0.5). */
+  decay?: number;
+  /** τ0 (default 1). */
+  offset?: number;
+  /** Symmetric document-topic prior (default 1/K). */
+  alpha?: number;
+  /** Symmetric topic-word prior (default 1/K). */
+  eta?: number;
+  /** Random seed (default 1). */
+  seed?: number;
+  /** Keywords listed per topic (default 10). */
+  topn?: number;
+}
 
 /** One topic: its keywords, most probable first, scored by p(word | topic). */
 export interface LdaTopic {

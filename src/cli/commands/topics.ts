@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { findTopics, type TopicsResult } from '../../apps/topics/find-topics.ts';
+import { LDA_OPTIONS } from '../../apps/topics/lda-options.ts';
+import { ldaTopics, type LdaTopicsOptions } from '../../apps/topics/lda-topics.ts';
 import { readTopicDocuments } from '../../apps/topics/read-documents.ts';
 import { TOPIC_OPTIONS } from '../../apps/topics/topic-options.ts';
 import { InvalidArgumentError } from '../../errors.ts';
@@ -11,7 +13,7 @@ import { displayWidth, padEndDisplay } from '../display-width.ts';
 import { addOptionFlags, flagError, optionsFromFlags } from '../option-flags.ts';
 
 interface TopicsFlags extends Record<string, unknown> {
-  model: string;
+  model?: string;
   topics: string;
   method: 'embedding' | 'lda';
   out?: string;
@@ -31,19 +33,22 @@ export function registerTopics(program: Command): void {
     .command('topics')
     .description('find the topics of a document collection (embeddings → UMAP → HDBSCAN → c-TF-IDF keywords)')
     .argument('<docs>', 'documents: a text file with one document per line, or JSON Lines with "text" and an optional "date"')
-    .requiredOption('--model <model>', 'vectors file, transformer model directory, or http(s)://host/v1#model')
+    .option('--model <model>', 'vectors file, transformer model directory, or http(s)://host/v1#model (not used by --method lda)')
     .option('--topics <auto|K>', 'keep the topics HDBSCAN finds (auto) or merge the most similar down to K', 'auto')
     .addOption(new Option('--method <method>', 'embedding topics, or the LDA baseline').choices(['embedding', 'lda']).default('embedding'))
     .option('--out <dir>', 'write documents.jsonl (topic and probability per document, by line) and topics.json there')
     .option('--json', 'print the topics as JSON');
-  addOptionFlags(cmd, TOPIC_OPTIONS)
-    .addHelpText('after', examples(['embedkit topics abstracts.txt --model vectors.bin', 'embedkit topics news.jsonl --model vectors.bin --topics 12 --out topics/', 'embedkit topics notes.txt --model ./bge-small --assign-outliers 1 --json']))
+  addOptionFlags(cmd, TOPIC_OPTIONS);
+  // LDA's own settings; K, the seed and the keyword count are the command's --topics, --seed and --keywords.
+  addOptionFlags(cmd, LDA_OPTIONS, LDA_SHARED)
+    .addHelpText('after', examples(['embedkit topics abstracts.txt --model vectors.bin', 'embedkit topics news.jsonl --model vectors.bin --topics 12 --out topics/', 'embedkit topics notes.txt --model ./bge-small --assign-outliers 1 --json', 'embedkit topics abstracts.txt --method lda --topics 20 --passes 5']))
     .action(async (path: string, f: TopicsFlags) => {
       const k = topicCount(f.topics);
-      if (f.method === 'lda') throw new InvalidArgumentError('--method lda is not yet available; use --method embedding');
+      if (f.method === 'lda' && k === 'auto') throw new InvalidArgumentError('--method lda needs a number of topics: --topics K');
+      if (f.method === 'embedding' && !f.model) throw new InvalidArgumentError('--model is required (a vectors file, model directory or URL), or use --method lda');
       const docs = await readTopicDocuments(path);
       const say = (s: string) => process.stderr.write(`embedkit: ${s}\n`);
-      const result = await findTopics(docs, {
+      const result = f.method === 'lda' ? runLda(docs, f, k as number) : await findTopics(docs, {
         ...optionsFromFlags(TOPIC_OPTIONS, f),
         model: f.model,
         topics: k,
@@ -61,6 +66,19 @@ export function registerTopics(program: Command): void {
       if (k !== 'auto' && result.clustersFound < k) say(`HDBSCAN found ${result.clustersFound} topics, fewer than the ${k} asked for; nothing was merged`);
       if (f.out) say(`wrote ${join(f.out, 'documents.jsonl')} and ${join(f.out, 'topics.json')}`);
     });
+}
+
+const LDA_SHARED = ['topics', 'seed', 'topn'];
+
+/** --method lda: the LDA baseline over the same documents, its flags mapped to the library's options. */
+function runLda(docs: Parameters<typeof ldaTopics>[0], f: TopicsFlags, k: number): TopicsResult {
+  const shared = optionsFromFlags(TOPIC_OPTIONS, f) as Record<string, unknown>;
+  const options = { ...optionsFromFlags(LDA_OPTIONS, f, LDA_SHARED), topics: k, seed: shared.seed, keywords: shared.keywords, representatives: shared.representatives, stopWords: shared.stopWords } as LdaTopicsOptions;
+  try {
+    return ldaTopics(docs, options);
+  } catch (err) {
+    throw flagError(LDA_OPTIONS, flagError(TOPIC_OPTIONS, err));
+  }
 }
 
 /** A short one-line snippet of a document for the table. */

@@ -97,7 +97,7 @@ test('embedkit topics refuses bad input with the reason', async () => {
   r = await runCli(['topics', badJson, '--model', model]);
   assert.match(r.stderr, /bad\.jsonl, line 2: no "text" string/);
   r = await runCli(['topics', few, '--model', model, '--method', 'lda']);
-  assert.match(r.stderr, /--method lda is not yet available/);
+  assert.match(r.stderr, /--method lda needs a number of topics: --topics K/);
   r = await runCli(['topics', few, '--model', model, '--topics', 'many']);
   assert.match(r.stderr, /--topics must be auto or a whole number/);
   r = await runCli(['topics', few, '--model', model, '--min-cluster-size', '1']);
