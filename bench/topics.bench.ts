@@ -16,12 +16,15 @@
  *   TOPICS_POOLINGS          comma list of mean, sif (default both)
  *   TOPICS_MIN_CLUSTER_SIZE  HDBSCAN's minClusterSize (default: findTopics' default, 10)
  *   TOPICS_HDBSCAN_SIZES     comma list of point counts for the HDBSCAN timing (default 5000,10000)
+ *   TOPICS_LDA_K             topics of the LDA baseline row (embedkit's ldaTopics, same paragraphs; default 15, the
+ *                            genre count; 0 leaves it out)
  */
 import { existsSync } from 'node:fs';
 import { HDBSCAN } from 'hdbscan-ts';
 import { adjustedRandIndex, normalizedMutualInformation } from '../src/apps/topics/cluster-agreement.ts';
 import { topicCoherence, topicDiversity } from '../src/apps/topics/coherence.ts';
 import { keywordTokens } from '../src/apps/topics/ctfidf.ts';
+import { ldaTopics } from '../src/apps/topics/lda-topics.ts';
 import { findTopics } from '../src/apps/topics/find-topics.ts';
 import { hdbscan } from '../src/apps/topics/hdbscan.ts';
 import { StaticEncoder, type Pooling } from '../src/encoders/static.ts';
@@ -63,6 +66,24 @@ const models: { name: string; open: () => Promise<Awaited<ReturnType<typeof load
   : VECTORS.map((kind) => ({ name: `${kind} (en-mix)`, open: () => loadEnMixVectors(kind) }));
 
 const rows: (string | number)[][] = [];
+/** One table row from a run's document topics and keyword lists. */
+function scoreRow(name: string, pooling: string, topics: number, outliers: number, got: number[], words: string[][], seconds: number): (string | number)[] {
+  const clustered = got.flatMap((g, i) => (g >= 0 ? [i] : []));
+  const top10 = words.map((w) => w.slice(0, 10));
+  return [
+    name,
+    pooling,
+    topics,
+    `${((100 * outliers) / docs.length).toFixed(1)}%`,
+    normalizedMutualInformation(got, truth),
+    adjustedRandIndex(got, truth),
+    normalizedMutualInformation(clustered.map((i) => got[i]), clustered.map((i) => truth[i])),
+    topicCoherence(top10, tokenized, { measure: 'c_v', topn: 10 }).mean,
+    topicCoherence(top10, tokenized, { measure: 'c_npmi', topn: 10 }).mean,
+    topicDiversity(words, 25),
+    seconds,
+  ];
+}
 for (const m of models) {
   const emb = await m.open();
   for (const pooling of POOLINGS) {
@@ -72,27 +93,17 @@ for (const m of models) {
       { encoder: new StaticEncoder(emb, { pooling }), keywords: 25, ...(MIN_CLUSTER ? { minClusterSize: MIN_CLUSTER } : {}) },
     );
     const seconds = (performance.now() - t) / 1000;
-    const words = r.topics.map((tp) => tp.keywords.map((k) => k.word));
-    const top10 = words.map((w) => w.slice(0, 10));
-    const cv = topicCoherence(top10, tokenized, { measure: 'c_v', topn: 10 }).mean;
-    const npmi = topicCoherence(top10, tokenized, { measure: 'c_npmi', topn: 10 }).mean;
     const got = r.documents.map((d) => d.topic ?? -2);
-    const clustered = got.flatMap((g, i) => (g >= 0 ? [i] : []));
-    rows.push([
-      m.name,
-      pooling,
-      r.topics.length,
-      `${((100 * r.outliers) / docs.length).toFixed(1)}%`,
-      normalizedMutualInformation(got, truth),
-      adjustedRandIndex(got, truth),
-      normalizedMutualInformation(clustered.map((i) => got[i]), clustered.map((i) => truth[i])),
-      cv,
-      npmi,
-      topicDiversity(words, 25),
-      seconds,
-    ]);
+    rows.push(scoreRow(m.name, pooling, r.topics.length, r.outliers, got, r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds));
     console.error(`${m.name} ${pooling}: ${seconds.toFixed(1)} s`);
   }
+}
+const LDA_K = Number(process.env.TOPICS_LDA_K ?? 15);
+if (LDA_K > 0) {
+  const t = performance.now();
+  const r = ldaTopics(docs.map((d) => d.text), { topics: LDA_K, keywords: 25 });
+  const seconds = (performance.now() - t) / 1000;
+  rows.push(scoreRow(`embedkit LDA, K ${LDA_K}`, '-', r.topics.length, 0, r.documents.map((d) => d.topic ?? -2), r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds));
 }
 printTable(`Brown paragraphs (${docs.length}) vs 15 genres: findTopics (UMAP 5-D, HDBSCAN minClusterSize ${MIN_CLUSTER ?? 10})`, ['vectors', 'pooling', 'topics', 'outliers', 'NMI', 'ARI', 'NMI clustered', 'c_v', 'c_npmi', 'diversity', 'wall s'], rows);
 
