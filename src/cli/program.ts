@@ -15,6 +15,9 @@ import { registerEmbed } from './commands/embed.ts';
 import { registerTokens } from './commands/tokens.ts';
 import { registerIndex } from './commands/index-collection.ts';
 import { registerSearch } from './commands/search.ts';
+import { registerTopics } from './commands/topics.ts';
+import { registerPlotTopics } from './commands/plot-topics.ts';
+import { registerCoherence } from './commands/coherence.ts';
 import { examples } from './common.ts';
 
 /** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
@@ -38,6 +41,9 @@ export function buildProgram(): Command {
   registerTokens(program);
   registerIndex(program);
   registerSearch(program);
+  registerTopics(program);
+  registerPlotTopics(program);
+  registerCoherence(program);
   return program;
 }
 

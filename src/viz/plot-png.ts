@@ -7,7 +7,7 @@ import { GROUP_COLOURS } from './palette.ts';
 
 /** Fonts with Chinese glyphs, registered when present (Debian's fonts-wqy-microhei). */
 const CJK_FONTS = ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc'];
-const FONT_STACK = '"DejaVu Sans", "Liberation Sans", Arial, "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif';
+export const FONT_STACK = '"DejaVu Sans", "Liberation Sans", Arial, "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif';
 let fontsRegistered = false;
 const METHOD_NAMES = { pca: 'PCA', tsne: 't-SNE', umap: 'UMAP' } as const;
 
@@ -15,12 +15,12 @@ type Canvas = typeof import('@napi-rs/canvas');
 let canvasLibrary: Canvas | undefined;
 
 /** The native canvas, an optional package loaded on the first plot (so importing the server never loads it). */
-function canvasModule(): Canvas {
+export function canvasModule(): Canvas {
   canvasLibrary ??= requireOptional('@napi-rs/canvas', 'PNG plots', () => createRequire(import.meta.url)('@napi-rs/canvas') as Canvas);
   return canvasLibrary;
 }
 
-function registerFonts(): void {
+export function registerFonts(): void {
   if (fontsRegistered) return;
   const { GlobalFonts } = canvasModule();
   fontsRegistered = true;
@@ -33,7 +33,7 @@ export interface PlotOptions {
   title?: string;
 }
 
-interface Box {
+export interface Box {
   x: number;
   y: number;
   w: number;
@@ -130,7 +130,7 @@ export function renderWordMapPng(map: WordMap, options: PlotOptions = {}): Buffe
   return canvas.toBuffer('image/png');
 }
 
-function drawGrid(ctx: SKRSContext2D, width: number, height: number, pad: { left: number; right: number; top: number; bottom: number }): void {
+export function drawGrid(ctx: SKRSContext2D, width: number, height: number, pad: { left: number; right: number; top: number; bottom: number }): void {
   ctx.strokeStyle = '#eef1f4';
   ctx.lineWidth = 1;
   for (let x = pad.left; x <= width - pad.right; x += 50) {
@@ -147,10 +147,10 @@ function drawGrid(ctx: SKRSContext2D, width: number, height: number, pad: { left
   }
 }
 
-function overlaps(a: Box, b: Box): boolean {
+export function overlaps(a: Box, b: Box): boolean {
   return a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 }
 
-function inside(b: Box, width: number, height: number): boolean {
+export function inside(b: Box, width: number, height: number): boolean {
   return b.x >= 2 && b.y >= 2 && b.x + b.w <= width - 2 && b.y + b.h <= height - 2;
 }

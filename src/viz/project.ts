@@ -1,8 +1,7 @@
-import { UMAP } from 'umap-js';
 import { InvalidArgumentError } from '../errors.ts';
 import { pca } from './pca.ts';
-import { seededRandom } from '../util/random.ts';
 import { tsne } from './tsne.ts';
+import { umapReduce } from './umap.ts';
 
 export type ProjectionMethod = 'pca' | 'tsne' | 'umap';
 export const PROJECTION_METHODS: readonly ProjectionMethod[] = ['pca', 'tsne', 'umap'];
@@ -26,8 +25,7 @@ export function project(points: readonly ArrayLike<number>[], method: Projection
       return tsne(points);
     case 'umap': {
       if (points.length < 5) return pca(points, 2);
-      const umap = new UMAP({ nComponents: 2, nNeighbors: Math.min(15, points.length - 1), minDist: 0.1, random: seededRandom(seed) });
-      return umap.fit(points.map((p) => Array.from(p)));
+      return umapReduce(points, { nComponents: 2, nNeighbors: 15, minDist: 0.1, seed });
     }
     default:
       throw new InvalidArgumentError(`unknown projection method ${JSON.stringify(method)}; expected one of ${PROJECTION_METHODS.join(', ')}`);

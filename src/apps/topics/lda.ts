@@ -1,0 +1,251 @@
+import { InvalidArgumentError } from '../../errors.ts';
+import { resolveOptions } from '../../train/option-schema.ts';
+import { seededRandom } from '../../util/random.ts';
+import { addSufficientStats, eStepBuffers, inferDocument, type EStepBuffers } from './lda-estep.ts';
+import { digamma, gammaSampler, logGamma } from './lda-math.ts';
+import { LDA_OPTIONS } from './lda-options.ts';
+
+/**
+ * Latent Dirichlet allocation by online variational Bayes (Hoffman, Blei & Bach 2010) as gensim's LdaModel runs it:
+ * topics start as Gamma(100, 1/100) draws; each chunk of documents runs the E-step (lda-estep.ts) against the
+ * current topics and its sufficient statistics are blended into the topics with weight ρ = (offset + pass +
+ * updates/chunksize)^−decay, scaled up to the whole collection. Equal seeds do not give gensim's topics bit for bit
+ * (another random generator, double instead of float precision), but the same model: tests hold the perplexity
+ * bound to gensim's spread over seeds.
+ */
+
+/** Fewer documents than this give no topics worth the name; fitLda refuses them. */
+export const MIN_LDA_DOCUMENTS = 20;
+
+/** Options of fitLda, gensim's names, every one optional (defaults and checks in LDA_OPTIONS). */
+export interface LdaOptions {
+  /** Number of topics K (default 10). */
+  topics?: number;
+  /** Passes over the documents (default 1). */
+  passes?: number;
+  /** Documents per online update (default 2000). */
+  chunksize?: number;
+  /** Most E-step iterations per document (default 50). */
+  iterations?: number;
+  /** The E-step stops when γ's mean absolute change is below this (default 0.001). */
+  gammaThreshold?: number;
+  /** κ: a chunk's weight decays as (offset + t)^−κ (default 0.5). */
+  decay?: number;
+  /** τ0 (default 1). */
+  offset?: number;
+  /** Symmetric document-topic prior (default 1/K). */
+  alpha?: number;
+  /** Symmetric topic-word prior (default 1/K). */
+  eta?: number;
+  /** Random seed (default 1). */
+  seed?: number;
+  /** Keywords listed per topic (default 10). */
+  topn?: number;
+}
+
+/** One topic: its keywords, most probable first, scored by p(word | topic). */
+export interface LdaTopic {
+  id: number;
+  keywords: { word: string; score: number }[];
+}
+
+/** What fitLda returns. */
+export interface LdaResult {
+  topics: LdaTopic[];
+  /** θ_d, the topic proportions of each document (normalized γ), in input order. */
+  docTopics: Float32Array[];
+  /** Each document's most probable topic; −1 for an empty document. */
+  labels: Int32Array;
+  /** gensim's log_perplexity over all the documents: the variational bound per word (higher is better). */
+  logPerplexity: number;
+  /** The vocabulary (every distinct token), and p(word | topic) word-major: row w holds K probabilities. */
+  vocabulary: string[];
+  topicWord: Float32Array;
+  /** Σ_w λ_kw per topic: the variational topics' pseudo-counts, so λ_kw = topicWord[w·K + k] · topicMass[k]. */
+  topicMass: Float64Array;
+  stats: { documents: number; emptyDocuments: number; tokens: number; seconds: number; meanIterations: number };
+}
+
+/** The documents as bags of words: document d's distinct word ids are ids[start[d]..start[d+1]), counts alike. */
+interface Bags {
+  vocabulary: string[];
+  start: Int32Array;
+  ids: Int32Array;
+  counts: Float64Array;
+  tokens: number;
+  longest: number;
+}
+
+function bagsOf(docs: readonly (readonly string[])[]): Bags {
+  const index = new Map<string, number>();
+  const vocabulary: string[] = [];
+  const tokenIds = docs.map((doc) =>
+    Int32Array.from(doc, (w) => {
+      let id = index.get(w);
+      if (id === undefined) {
+        id = vocabulary.length;
+        index.set(w, id);
+        vocabulary.push(w);
+      }
+      return id;
+    }),
+  );
+  // Distinct ids per document by stamping each id with the document that saw it last.
+  const seenIn = new Int32Array(vocabulary.length).fill(-1);
+  const slot = new Int32Array(vocabulary.length);
+  const start = new Int32Array(docs.length + 1);
+  const ids: number[] = [];
+  const counts: number[] = [];
+  let tokens = 0;
+  let longest = 0;
+  tokenIds.forEach((doc, d) => {
+    start[d] = ids.length;
+    for (const id of doc) {
+      if (seenIn[id] !== d) {
+        seenIn[id] = d;
+        slot[id] = ids.length;
+        ids.push(id);
+        counts.push(1);
+      } else counts[slot[id]]++;
+    }
+    tokens += doc.length;
+    longest = Math.max(longest, ids.length - start[d]);
+  });
+  start[docs.length] = ids.length;
+  return { vocabulary, start, ids: Int32Array.from(ids), counts: Float64Array.from(counts), tokens, longest };
+}
+
+/** exp(E[log β]) word-major from λ (word-major V×K): exp(ψ(λ_wk) − ψ(Σ_w λ_wk)). `eta` is added to λ first. */
+function expElogbetaOf(lambda: Float64Array, eta: number, K: number, out: Float32Array): void {
+  const V = lambda.length / K;
+  const psiSums = new Float64Array(K);
+  for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) psiSums[k] += lambda[w * K + k] + eta;
+  for (let k = 0; k < K; k++) psiSums[k] = digamma(psiSums[k]);
+  for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) out[w * K + k] = Math.exp(digamma(lambda[w * K + k] + eta) - psiSums[k]);
+}
+
+/**
+ * Fits LDA to tokenized documents. Empty documents are kept (gensim counts them too) and labelled −1; fewer than
+ * MIN_LDA_DOCUMENTS non-empty documents are refused.
+ *
+ * @example
+ *   import { fitLda } from 'embedkit/apps';
+ *   const pets = ['dog', 'cat', 'pet', 'food', 'vet'];
+ *   const money = ['stock', 'market', 'price', 'bank', 'trade'];
+ *   const docs = Array.from({ length: 40 }, (_, i) => Array.from({ length: 30 }, (_, j) => (i % 2 ? pets : money)[(i * 7 + j * 3) % 5]));
+ *   const lda = fitLda(docs, { topics: 2, passes: 5, seed: 1 });
+ *   for (const t of lda.topics) console.log(t.id, t.keywords.slice(0, 3).map((k) => k.word).join(' '));
+ */
+export function fitLda(docs: readonly (readonly string[])[], options: LdaOptions = {}): LdaResult {
+  const began = performance.now();
+  const o = resolveOptions(LDA_OPTIONS, options as Record<string, unknown>);
+  const K = o.topics;
+  const nonEmpty = docs.reduce((n, d) => n + (d.length > 0 ? 1 : 0), 0);
+  if (nonEmpty < MIN_LDA_DOCUMENTS) throw new InvalidArgumentError(`LDA needs at least ${MIN_LDA_DOCUMENTS} non-empty documents, got ${nonEmpty}`);
+  const bags = bagsOf(docs);
+  const V = bags.vocabulary.length;
+  const alphaValue = o.alpha ?? 1 / K;
+  const eta = o.eta ?? 1 / K;
+  const alpha = new Float64Array(K).fill(alphaValue);
+  const D = docs.length;
+  const chunksize = Math.min(D, o.chunksize);
+
+  const random = seededRandom(o.seed);
+  const draw = gammaSampler(random, 100, 1 / 100);
+  // λ − η (gensim's sstats), word-major; the first topics are random draws, and their exp(E[log β]) is taken
+  // from the draws alone, without η, as gensim does.
+  const sstats = new Float64Array(V * K);
+  for (let i = 0; i < sstats.length; i++) sstats[i] = draw();
+  const expElogbeta = new Float32Array(V * K);
+  expElogbetaOf(sstats, 0, K, expElogbeta);
+
+  const chunkStats = new Float64Array(V * K);
+  const buffers = eStepBuffers(K, bags.longest);
+  const gamma = new Float64Array(K);
+  let updates = 0;
+  let iterationsRun = 0;
+  let inferred = 0;
+  const infer = (d: number, b: EStepBuffers): void => {
+    for (let k = 0; k < K; k++) gamma[k] = draw();
+    iterationsRun += inferDocument(bags.ids, bags.counts, bags.start[d], bags.start[d + 1], expElogbeta, alpha, gamma, o.iterations, o.gammaThreshold, b);
+    inferred++;
+  };
+  for (let pass = 0; pass < o.passes; pass++) {
+    for (let first = 0; first < D; first += chunksize) {
+      const last = Math.min(D, first + chunksize);
+      chunkStats.fill(0);
+      for (let d = first; d < last; d++) {
+        infer(d, buffers);
+        addSufficientStats(bags.ids, bags.start[d], bags.start[d + 1], expElogbeta, buffers, chunkStats);
+      }
+      // M-step: blend the chunk's statistics, scaled to the whole collection, into the topics.
+      const rho = Math.pow(o.offset + pass + updates / chunksize, -o.decay);
+      const scale = (rho * D) / (last - first);
+      for (let i = 0; i < sstats.length; i++) sstats[i] = (1 - rho) * sstats[i] + scale * chunkStats[i];
+      expElogbetaOf(sstats, eta, K, expElogbeta);
+      if (pass === 0) updates += last - first;
+    }
+  }
+
+  // Final inference: every document's topic proportions, and the bound gensim's log_perplexity reports.
+  const Elogbeta = new Float64Array(V * K);
+  for (let i = 0; i < Elogbeta.length; i++) Elogbeta[i] = Math.log(expElogbeta[i]);
+  const docTopics: Float32Array[] = [];
+  const labels = new Int32Array(D);
+  const Elogtheta = new Float64Array(K);
+  const logAlphaTerms = K * logGamma(alphaValue);
+  let score = 0;
+  for (let d = 0; d < D; d++) {
+    infer(d, buffers);
+    let sum = 0;
+    for (let k = 0; k < K; k++) sum += gamma[k];
+    const psiSum = digamma(sum);
+    const theta = new Float32Array(K);
+    let best = 0;
+    for (let k = 0; k < K; k++) {
+      Elogtheta[k] = digamma(gamma[k]) - psiSum;
+      theta[k] = gamma[k] / sum;
+      if (gamma[k] > gamma[best]) best = k;
+    }
+    docTopics.push(theta);
+    labels[d] = bags.start[d + 1] > bags.start[d] ? best : -1;
+    for (let i = bags.start[d]; i < bags.start[d + 1]; i++) {
+      const row = bags.ids[i] * K;
+      let max = -Infinity;
+      for (let k = 0; k < K; k++) max = Math.max(max, Elogtheta[k] + Elogbeta[row + k]);
+      let s = 0;
+      for (let k = 0; k < K; k++) s += Math.exp(Elogtheta[k] + Elogbeta[row + k] - max);
+      score += bags.counts[i] * (max + Math.log(s));
+    }
+    for (let k = 0; k < K; k++) score += (alphaValue - gamma[k]) * Elogtheta[k] + logGamma(gamma[k]);
+    score += -logAlphaTerms + logGamma(alphaValue * K) - logGamma(sum);
+  }
+  // The topics' part of the bound, and p(word | topic).
+  const topicSums = new Float64Array(K);
+  for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) topicSums[k] += sstats[w * K + k] + eta;
+  const logEta = logGamma(eta);
+  for (let i = 0; i < sstats.length; i++) {
+    const lambda = sstats[i] + eta;
+    score += (eta - lambda) * Elogbeta[i] + logGamma(lambda) - logEta;
+  }
+  for (let k = 0; k < K; k++) score += logGamma(eta * V) - logGamma(topicSums[k]);
+  const topicWord = new Float32Array(V * K);
+  for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) topicWord[w * K + k] = (sstats[w * K + k] + eta) / topicSums[k];
+
+  const topics: LdaTopic[] = [];
+  const order = Array.from({ length: V }, (_, w) => w);
+  for (let k = 0; k < K; k++) {
+    const top = order.sort((a, b) => topicWord[b * K + k] - topicWord[a * K + k] || a - b).slice(0, o.topn);
+    topics.push({ id: k, keywords: top.map((w) => ({ word: bags.vocabulary[w], score: topicWord[w * K + k] })) });
+  }
+  return {
+    topics,
+    docTopics,
+    labels,
+    logPerplexity: score / Math.max(1, bags.tokens),
+    vocabulary: bags.vocabulary,
+    topicWord,
+    topicMass: topicSums,
+    stats: { documents: D, emptyDocuments: D - nonEmpty, tokens: bags.tokens, seconds: (performance.now() - began) / 1000, meanIterations: iterationsRun / Math.max(1, inferred) },
+  };
+}

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { normalizedMutualInformation } from '../../../src/apps/topics/cluster-agreement.ts';
+import { findTopics } from '../../../src/apps/topics/find-topics.ts';
+import { StaticEncoder } from '../../../src/encoders/static.ts';
+import { TOPIC_OPTIONS, type TopicSchemaSettings, type TopicSettings } from '../../../src/apps/topics/topic-options.ts';
+import { topicDocuments, topicModel, TOPIC_WORDS } from './topic-model.ts';
+
+const encoder = () => new StaticEncoder(topicModel(), { pooling: 'sif' });
+const fast = { minClusterSize: 8, umapEpochs: 100 };
+
+test('findTopics recovers planted topics, with their words as keywords', async () => {
+  const { texts, labels } = topicDocuments(30);
+  const result = await findTopics(texts, { encoder: encoder(), ...fast });
+  assert.equal(result.singleCluster, false);
+  const assigned = result.documents.map((d) => d.topic!);
+  const nmi = normalizedMutualInformation(assigned, labels);
+  assert.ok(nmi > 0.8, `NMI ${nmi}`);
+  assert.equal(result.documents.length, texts.length);
+  // Topics by falling size; each topic's top keywords come from one planted vocabulary.
+  for (let i = 1; i < result.topics.length; i++) assert.ok(result.topics[i - 1].size >= result.topics[i].size);
+  for (const t of result.topics) {
+    const top = t.keywords.slice(0, 5).map((k) => k.word);
+    const source = Object.values(TOPIC_WORDS).filter((list) => top.filter((w) => list.includes(w)).length >= 4);
+    assert.equal(source.length, 1, `topic ${t.id} keywords ${top.join(' ')}`);
+    assert.equal(t.keywords.length, 10);
+    // Representatives are members of the topic.
+    for (const j of t.representatives) assert.equal(result.documents[j].topic, t.id);
+  }
+});
+
+test('findTopics is reproducible with a seed, and merges down to K topics', async () => {
+  const { texts } = topicDocuments(30, 9);
+  const a = await findTopics(texts, { encoder: encoder(), ...fast, seed: 7 });
+  const b = await findTopics(texts, { encoder: encoder(), ...fast, seed: 7 });
+  assert.deepEqual(a.documents, b.documents);
+  assert.deepEqual(a.topics, b.topics);
+  const two = await findTopics(texts, { encoder: encoder(), ...fast, seed: 7, topics: 2 });
+  assert.equal(two.topics.length, 2);
+  assert.equal(two.clustersFound, a.clustersFound);
+  // Merging only joins topics: documents together before stay together.
+  for (let i = 0; i < texts.length; i++) {
+    for (let j = i + 1; j < texts.length; j++) {
+      if (a.documents[i].topic! >= 0 && a.documents[i].topic === a.documents[j].topic) assert.equal(two.documents[i].topic, two.documents[j].topic);
+    }
+  }
+});
+
+test('findTopics: empty documents skipped and counted, outliers assigned on request, dates give topics over time', async () => {
+  const { texts } = topicDocuments(30, 3);
+  const docs = texts.map((text, i) => ({ text, date: `20${10 + (i % 5)}-06-01` }));
+  docs.splice(5, 0, { text: '   ', date: '2012-01-01' }, { text: 'zzz qqq', date: '2012-01-01' });
+  const result = await findTopics(docs, { encoder: encoder(), ...fast, minClusterSize: 20, assignOutliers: true });
+  assert.deepEqual(result.skipped, { empty: [5], unknown: [6] });
+  assert.equal(result.documents[5].topic, null);
+  assert.ok(result.documents.every((d, i) => i === 5 || i === 6 || d.topic! >= 0), 'every outlier assigned');
+  assert.equal(result.overTime?.granularity, 'year');
+  assert.deepEqual(result.overTime?.bins.map((b) => b.bin), ['2010', '2011', '2012', '2013', '2014']);
+  const counted = result.overTime!.bins.reduce((s, b) => s + b.counts.reduce((x, y) => x + y, 0) + b.outliers, 0);
+  assert.equal(counted, texts.length);
+});
+
+test('findTopics: too few documents, and a collection that is one cluster', async () => {
+  await assert.rejects(findTopics(topicDocuments(7).texts.slice(0, 19), { encoder: encoder() }), /at least 20 documents with text; got 19/);
+  await assert.rejects(findTopics([...topicDocuments(6).texts, '', ''], { encoder: encoder() }), /at least 20 documents with text; got 18 \(2 empty skipped\)/);
+  // One planted topic only: HDBSCAN finds no split, and the result says so.
+  const one = topicDocuments(60).texts.filter((_, i) => i % 3 === 0);
+  const result = await findTopics(one, { encoder: encoder(), ...fast, minClusterSize: 15 });
+  assert.equal(result.singleCluster, true);
+  assert.equal(result.topics.length, 1);
+  assert.equal(result.topics[0].size, one.length);
+});
+
+test('TopicSettings and the option schema declare the same settings', () => {
+  // Assignable both ways, so neither can gain a setting the other lacks (checked by tsc), and the same names.
+  const fromSchema: TopicSettings = {} as TopicSchemaSettings;
+  const toSchema: TopicSchemaSettings = {} as TopicSettings;
+  assert.deepEqual(fromSchema, toSchema);
+  const declared: Record<keyof TopicSettings, true> = { minClusterSize: true, minSamples: true, nNeighbors: true, nComponents: true, minDist: true, umapEpochs: true, seed: true, keywords: true, representatives: true, assignOutliers: true, stopWords: true, pooling: true };
+  assert.deepEqual(Object.keys(TOPIC_OPTIONS).sort(), Object.keys(declared).sort());
+});

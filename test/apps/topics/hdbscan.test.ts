@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { hdbscan } from '../../../src/apps/topics/hdbscan.ts';
+import { referenceHdbscan } from './hdbscan-reference.ts';
+import { blobs, gridSet, pointSets } from './point-sets.ts';
+
+for (const set of pointSets()) {
+  test(`HDBSCAN labels equal the reference: ${set.name}`, () => {
+    const want = referenceHdbscan(set.points, set.minClusterSize, set.minSamples);
+    const got = hdbscan(set.points, { minClusterSize: set.minClusterSize, minSamples: set.minSamples });
+    assert.deepEqual(Array.from(got.labels), want.labels);
+    for (let i = 0; i < set.points.length; i++) assert.ok(Math.abs(got.probabilities[i] - want.probabilities[i]) < 1e-12, `probability of point ${i}`);
+    assert.equal(got.clusterCount, new Set(want.labels.filter((l) => l >= 0)).size);
+  });
+}
+
+test('HDBSCAN finds planted blobs and leaves far noise out', () => {
+  const { points, truth } = blobs(11, [{ centre: [0, 0], spread: 0.5, size: 30 }, { centre: [20, 0], spread: 0.5, size: 30 }, { centre: [0, 20], spread: 0.5, size: 30 }]);
+  points.push([60, 60], [-50, 70]);
+  truth.push(-1, -1);
+  const { labels, clusterCount } = hdbscan(points, { minClusterSize: 5 });
+  assert.equal(clusterCount, 3);
+  // Each planted blob is exactly one cluster.
+  for (const t of [0, 1, 2]) assert.equal(new Set(truth.flatMap((l, i) => (l === t ? [labels[i]] : []))).size, 1);
+  assert.deepEqual([labels.at(-2), labels.at(-1)], [-1, -1]);
+});
+
+test('HDBSCAN with tied distances (integer grid) equals the reference', () => {
+  const { points, minClusterSize } = gridSet();
+  for (const minSamples of [1, 3, 5]) {
+    const want = referenceHdbscan(points, minClusterSize, minSamples);
+    assert.deepEqual(Array.from(hdbscan(points, { minClusterSize, minSamples }).labels), want.labels, `minSamples ${minSamples}`);
+  }
+});
+
+test('HDBSCAN reports no cluster when the data never splits, and refuses bad settings', () => {
+  const one = pointSets().find((s) => s.name.startsWith('one blob'))!;
+  const r = hdbscan(one.points, { minClusterSize: one.minClusterSize });
+  assert.equal(r.clusterCount, 0);
+  assert.ok(r.labels.every((l) => l === -1));
+  assert.throws(() => hdbscan(one.points, { minClusterSize: 1 }), /minClusterSize must be an integer ≥ 2/);
+  assert.throws(() => hdbscan([[0, 0], [1]], { minClusterSize: 2 }), /point 1 has 1 coordinates/);
+  assert.equal(hdbscan([], { minClusterSize: 2 }).clusterCount, 0);
+});
