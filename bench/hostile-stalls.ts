@@ -10,6 +10,7 @@
 import { fork } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
 import { Agent, request } from 'node:http';
+import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { lcgRandom as rng } from '../src/util/random.ts';
 import { LoopStalls, threadCpuNs } from './lib/loop-stalls.ts';
@@ -136,17 +137,26 @@ async function serverMain(): Promise<void> {
   const rows: (string | number)[][] = [];
   const details: string[] = [];
   const stalls = new LoopStalls().start(2);
+  // Garbage-collection pauses of the main thread (wall time: the pause includes waiting for its helper threads).
+  const gcPauses: number[] = [];
+  const gc = new PerformanceObserver((list) => gcPauses.push(...list.getEntries().map((e) => e.duration)));
+  gc.observe({ entryTypes: ['gc'] });
   for (const kind of kinds) {
     if (profiling) await session.post('Profiler.start');
     // Not counted: starting the profiler, which holds the loop itself.
     await new Promise((ok) => setTimeout(ok, 20));
     stalls.reset();
+    gcPauses.length = 0;
+    // For --trace-gc-nvp logs: the collections between these lines are this kind's.
+    if (process.env.MARK_GC === '1') console.log(`GC-MARK start ${kind}`);
     const cpu0 = threadCpuNs();
     const { statuses } = await run(kind, repeat);
+    if (process.env.MARK_GC === '1') console.log(`GC-MARK end ${kind}`);
     const cpuPerRequest = (threadCpuNs() - cpu0) / 1e6 / repeat;
     const spans = [...stalls.spans].sort((a, b) => b.cpuMs - a.cpuMs);
     const over10 = spans.filter((s) => s.cpuMs > 10).length;
-    rows.push([kind, [...new Set(statuses)].join(' '), cpuPerRequest, spans[0]?.cpuMs ?? 0, spans[Math.floor(spans.length / 10)]?.cpuMs ?? 0, over10 / repeat, spans[0]?.wallMs ?? 0]);
+    const gcTotal = gcPauses.reduce((a, b) => a + b, 0);
+    rows.push([kind, [...new Set(statuses)].join(' '), cpuPerRequest, spans[0]?.cpuMs ?? 0, spans[Math.floor(spans.length / 10)]?.cpuMs ?? 0, over10 / repeat, spans[0]?.wallMs ?? 0, gcPauses.length / repeat, gcTotal / repeat, Math.max(0, ...gcPauses)]);
     if (profiling) {
       const { profile } = (await session.post('Profiler.stop')) as { profile: Profile };
       // performance.now() and the profile's clock (µs) differ by a constant: the profile's end is "now".
@@ -156,11 +166,12 @@ async function serverMain(): Promise<void> {
     }
   }
   stalls.stop();
+  gc.disconnect();
   client.send({ exit: true });
   await server.close();
   printTable(
     `server main thread per request kind (${repeat} requests each, one at a time; ms of main-thread CPU)`,
-    ['kind', 'status', 'CPU / request', 'longest stretch', 'p90 stretch ≥2ms', 'stretches >10 ms / request', 'longest stretch, wall ms'],
+    ['kind', 'status', 'CPU / request', 'longest stretch', 'p90 of stretches ≥2 ms', 'stretches >10 ms / request', 'longest stretch, wall ms', 'GC pauses / request', 'GC ms / request (wall)', 'longest GC pause (wall)'],
     rows,
   );
   for (const d of details) console.log(d);
