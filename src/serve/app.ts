@@ -5,6 +5,7 @@ import { ApiError, invalidRequest, modelNotFound, toApiError } from './api-error
 import { sendClientError } from './client-error.ts';
 import { defaultAllowedHosts, hostMatcher } from './host-check.ts';
 import { resolveLimits, type ServeLimits } from './limits.ts';
+import { jsonBodyReader } from './json-body.ts';
 import { OffThreadJson } from './json-off-thread.ts';
 import { Metrics } from './metrics.ts';
 import type { ServedModel } from './models.ts';
@@ -109,15 +110,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
   const offThread = new OffThreadJson();
   app.addHook('onClose', () => offThread.close());
   app.removeContentTypeParser('application/json');
-  // As bytes: a large body goes to the worker as they are (moved, not copied), never decoded into a string here.
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    const bytes = body as Buffer; // parseAs: 'buffer'
-    if (bytes.length < OFF_THREAD_JSON_BYTES) return inPlace(request, bytes.toString('utf8'), done);
-    offThread.parse(bytes).then(
-      (value) => done(null, value),
-      (err: Error) => done(err, undefined),
-    );
-  });
+  app.addContentTypeParser('application/json', jsonBodyReader(offThread, inPlace, OFF_THREAD_JSON_BYTES));
   const metrics = new Metrics();
   const methodsByPath = new Map<string, Set<string>>();
   app.addHook('onRoute', (route) => {
