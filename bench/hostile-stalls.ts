@@ -4,8 +4,9 @@
  * loop), a child process sends one kind of request at a time, and each kind's longest stretch is reported, with
  * the functions the CPU profile saw during the longest stretches (PROFILE=1).
  *
- * `node --import tsx bench/hostile-stalls.ts` (environment: REPEAT, requests per kind, default 6; PROFILE=1;
- * KINDS=comma,separated names to run only some). Kinds are those of bench/hostile.bench.ts.
+ * `node --import tsx bench/hostile-stalls.ts` (environment: REPEAT, requests per kind, default 6; CONCURRENCY,
+ * clients sending them at once, default 1, each sending REPEAT; PROFILE=1; KINDS=comma,separated names to run only
+ * some). Kinds are those of bench/hostile.bench.ts.
  */
 import { fork } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
@@ -55,7 +56,12 @@ async function clientMain(): Promise<void> {
   process.on('message', async (m: { url: string; kind: string; n: number } | { exit: true }) => {
     if ('exit' in m) process.exit(0);
     const statuses: number[] = [];
-    for (let i = 0; i < m.n; i++) statuses.push(await send(m.url, all[m.kind], new Agent({ keepAlive: false })));
+    const clients = Number(process.env.CONCURRENCY ?? 1);
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        for (let i = 0; i < m.n; i++) statuses.push(await send(m.url, all[m.kind], new Agent({ keepAlive: false })));
+      }),
+    );
     process.send!({ statuses });
   });
 }
@@ -152,11 +158,11 @@ async function serverMain(): Promise<void> {
     const cpu0 = threadCpuNs();
     const { statuses } = await run(kind, repeat);
     if (process.env.MARK_GC === '1') console.log(`GC-MARK end ${kind}`);
-    const cpuPerRequest = (threadCpuNs() - cpu0) / 1e6 / repeat;
+    const cpuPerRequest = (threadCpuNs() - cpu0) / 1e6 / statuses.length;
     const spans = [...stalls.spans].sort((a, b) => b.cpuMs - a.cpuMs);
     const over10 = spans.filter((s) => s.cpuMs > 10).length;
     const gcTotal = gcPauses.reduce((a, b) => a + b, 0);
-    rows.push([kind, [...new Set(statuses)].join(' '), cpuPerRequest, spans[0]?.cpuMs ?? 0, spans[Math.floor(spans.length / 10)]?.cpuMs ?? 0, over10 / repeat, spans[0]?.wallMs ?? 0, gcPauses.length / repeat, gcTotal / repeat, Math.max(0, ...gcPauses)]);
+    rows.push([kind, [...new Set(statuses)].join(' '), cpuPerRequest, spans[0]?.cpuMs ?? 0, spans[Math.floor(spans.length / 10)]?.cpuMs ?? 0, over10 / statuses.length, spans[0]?.wallMs ?? 0, gcPauses.length / statuses.length, gcTotal / statuses.length, Math.max(0, ...gcPauses)]);
     if (profiling) {
       const { profile } = (await session.post('Profiler.stop')) as { profile: Profile };
       // performance.now() and the profile's clock (µs) differ by a constant: the profile's end is "now".
@@ -170,7 +176,7 @@ async function serverMain(): Promise<void> {
   client.send({ exit: true });
   await server.close();
   printTable(
-    `server main thread per request kind (${repeat} requests each, one at a time; ms of main-thread CPU)`,
+    `server main thread per request kind (${repeat} requests each from ${process.env.CONCURRENCY ?? 1} client(s) at once; ms of main-thread CPU)`,
     ['kind', 'status', 'CPU / request', 'longest stretch', 'p90 of stretches ≥2 ms', 'stretches >10 ms / request', 'longest stretch, wall ms', 'GC pauses / request', 'GC ms / request (wall)', 'longest GC pause (wall)'],
     rows,
   );
