@@ -8,13 +8,15 @@
  *
  * `npm run bench -- hostile`. Environment: BENCH_SECONDS (per scenario, default 10). Goal: small requests' p99
  * stays under 50 ms in every scenario. The server's event-loop delay (perf_hooks) shows how long the server itself
- * held its loop, apart from what a busy machine adds.
+ * held its loop, apart from what a busy machine adds; the longest stretch of its main thread's CPU time between two
+ * turns of the loop (bench/lib/loop-stalls.ts, Linux) shows it apart from the machine's load altogether.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { lcgRandom as rng } from '../src/util/random.ts';
+import { LoopStalls } from './lib/loop-stalls.ts';
 import { printTable } from './lib/table.ts';
 
 const ROLE = process.env.EMBEDKIT_BENCH_ROLE;
@@ -37,10 +39,15 @@ async function serverMain(): Promise<void> {
   // How long the server's own event loop was held, apart from the machine's load and the driver's.
   const delay = monitorEventLoopDelay({ resolution: 5 });
   delay.enable();
+  // The same in the main thread's CPU time (Linux), which a busy machine does not lengthen: the longest stretch.
+  const stalls = LoopStalls.supported ? new LoopStalls().start(10) : undefined;
   process.send!({ url: server.url });
   process.on('message', (m: { exit?: boolean; resetDelay?: boolean; delay?: boolean }) => {
-    if (m.resetDelay) delay.reset();
-    if (m.delay) process.send!({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6 });
+    if (m.resetDelay) {
+      delay.reset();
+      stalls?.reset();
+    }
+    if (m.delay) process.send!({ p99: delay.percentile(99) / 1e6, max: delay.max / 1e6, cpuMax: stalls ? stalls.maxCpuMs : NaN, over10: stalls ? stalls.spans.length : NaN });
     if (m.exit) void server.close().then(() => process.exit(0));
   });
 }
@@ -86,7 +93,7 @@ async function driverMain(): Promise<void> {
   const child: ChildProcess = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, EMBEDKIT_BENCH_ROLE: 'server' }, execArgv: ['--import', 'tsx'] });
   const { url } = await new Promise<{ url: string }>((ok) => child.once('message', (m) => ok(m as { url: string })));
   const loopDelay = () => {
-    const reply = new Promise<{ p99: number; max: number }>((ok) => child.once('message', (m) => ok(m as { p99: number; max: number })));
+    const reply = new Promise<{ p99: number; max: number; cpuMax: number; over10: number }>((ok) => child.once('message', (m) => ok(m as { p99: number; max: number; cpuMax: number; over10: number })));
     child.send({ delay: true });
     return reply;
   };
@@ -138,14 +145,14 @@ async function driverMain(): Promise<void> {
       for (const a of attacks.flat()) statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
       const hostileText = [...statuses].sort((a, b) => a[0] - b[0]).map(([st, n]) => `${n}×${st || 'cut'}`).join(' ') || '-';
       const failed = smalls.filter((a) => a.status !== 200).length;
-      rows.push([s.name, h.length, percentile(h, 50), percentile(h, 99), h[h.length - 1], q.length, percentile(q, 50), percentile(q, 99), q[q.length - 1], failed, held.p99, held.max, hostileText]);
+      rows.push([s.name, h.length, percentile(h, 50), percentile(h, 99), h[h.length - 1], q.length, percentile(q, 50), percentile(q, 99), q[q.length - 1], failed, held.p99, held.max, held.cpuMax, held.over10, hostileText]);
     }
   } finally {
     child.send({ exit: true });
   }
   printTable(
     'latency of /health and small requests under hostile load (ms; one sequential client each)',
-    ['scenario', '/health n', 'p50', 'p99', 'max', 'small n', 'p50', 'p99', 'max', 'small not 200', 'server loop delay p99', 'max', 'hostile answers (count×status)'],
+    ['scenario', '/health n', 'p50', 'p99', 'max', 'small n', 'p50', 'p99', 'max', 'small not 200', 'server loop delay p99', 'max', 'longest loop stretch (main-thread CPU ms)', 'stretches ≥ 10 ms CPU', 'hostile answers (count×status)'],
     rows,
   );
 }

@@ -5,6 +5,7 @@ import { ApiError, invalidRequest, modelNotFound, toApiError } from './api-error
 import { sendClientError } from './client-error.ts';
 import { defaultAllowedHosts, hostMatcher } from './host-check.ts';
 import { resolveLimits, type ServeLimits } from './limits.ts';
+import { jsonBodyReader } from './json-body.ts';
 import { OffThreadJson } from './json-off-thread.ts';
 import { Metrics } from './metrics.ts';
 import type { ServedModel } from './models.ts';
@@ -38,8 +39,8 @@ export interface ServeOptions {
 }
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
-/** JSON bodies at least this long are parsed in a worker thread (about 1 ms of parsing on the event loop below it). */
-const OFF_THREAD_JSON_CHARS = 256 * 1024;
+/** JSON bodies of at least this many bytes are parsed in a worker thread (about 1 ms of parsing on the event loop below it). */
+const OFF_THREAD_JSON_BYTES = 256 * 1024;
 /** Longest request target accepted (longer: 414); Node's 16 KiB header limit (431) covers longer still. */
 const MAX_URL_LENGTH = 8192;
 
@@ -109,14 +110,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
   const offThread = new OffThreadJson();
   app.addHook('onClose', () => offThread.close());
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    const text = body as string; // parseAs: 'string'
-    if (text.length < OFF_THREAD_JSON_CHARS) return inPlace(request, text, done);
-    offThread.parse(text).then(
-      (value) => done(null, value),
-      (err: Error) => done(err, undefined),
-    );
-  });
+  app.addContentTypeParser('application/json', jsonBodyReader(offThread, inPlace, OFF_THREAD_JSON_BYTES));
   const metrics = new Metrics();
   const methodsByPath = new Map<string, Set<string>>();
   app.addHook('onRoute', (route) => {

@@ -6,6 +6,7 @@ import { Pacer } from '../../encoders/pace.ts';
 import { NoKnownWordError } from '../../encoders/static.ts';
 import { allFinite } from '../../formats/finite-values.ts';
 import { ApiError, invalidRequest } from '../api-error.ts';
+import { ByteChunks } from '../byte-chunks.ts';
 import { checkCharacters, handlerTimedOut, modelBusy, tokenLimitCheck, type ServeLimits } from '../limits.ts';
 import type { Metrics } from '../metrics.ts';
 import { ModelGate } from '../model-gate.ts';
@@ -98,7 +99,7 @@ export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, 
       const timer = setTimeout(() => stop.abort(handlerTimedOut(limits)), limits.handlerTimeoutMs);
       try {
         const body = await handler(request.body, reply, stop.signal);
-        return reply.header('content-type', 'application/json; charset=utf-8').send(body);
+        return reply.header('content-type', 'application/json; charset=utf-8').header('content-length', body.length).send(body.payload());
       } finally {
         clearTimeout(timer);
         reply.raw.off('close', onClose);
@@ -108,12 +109,15 @@ export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, 
 }
 
 /**
- * The response body, written as a string directly: its shape is fixed, and joining the typed arrays avoids
- * building (then stringifying) an object tree and an Array copy of every vector. Float32 values print as the
- * shortest decimal that reads back to the same double, as JSON.stringify would print them.
+ * The response body, written directly as bytes: its shape is fixed, and printing the typed arrays avoids building
+ * (then stringifying) an object tree and an Array copy of every vector. Float32 values print as the shortest
+ * decimal that reads back to the same double, as JSON.stringify would print them. Each vector's text goes into
+ * the body's chunks as it is printed (see ByteChunks): a 2048-vector answer is megabytes, which as one string
+ * held the event loop for tens of milliseconds after printing (joining, measuring and encoding it).
  */
-async function serializeResponse(vectors: readonly Float32Array[], dims: number | undefined, base64: boolean, model: string, tokens: number, pace: Pacer): Promise<string> {
-  const items: string[] = [];
+async function serializeResponse(vectors: readonly Float32Array[], dims: number | undefined, base64: boolean, model: string, tokens: number, pace: Pacer): Promise<ByteChunks> {
+  const body = new ByteChunks();
+  body.ascii('{"object":"list","data":[');
   for (let index = 0; index < vectors.length; index++) {
     const v = vectors[index];
     const vec = dims !== undefined && dims < v.length ? truncate(v, dims) : v;
@@ -122,11 +126,12 @@ async function serializeResponse(vectors: readonly Float32Array[], dims: number 
       throw new ApiError(500, `The model ${JSON.stringify(model)} gave a vector that is not finite (NaN or infinity) for input ${index}; the model's vectors are damaged.`, 'server_error', 'input', 'non_finite_vector');
     }
     const embedding = base64 ? `"${toBase64(vec)}"` : `[${vec.join(',')}]`;
-    items.push(`{"object":"embedding","index":${index},"embedding":${embedding}}`);
+    body.ascii(`${index === 0 ? '' : ','}{"object":"embedding","index":${index},"embedding":${embedding}}`);
     // Printing thousands of vectors as decimals takes a while: leave turns to other requests between them.
     await pace.tick();
   }
-  return `{"object":"list","data":[${items.join(',')}],"model":${JSON.stringify(model)},"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`;
+  body.utf8(`],"model":${JSON.stringify(model)},"usage":{"prompt_tokens":${tokens},"total_tokens":${tokens}}}`);
+  return body;
 }
 
 /** The four input shapes as a list of strings or a list of token-id lists. */
