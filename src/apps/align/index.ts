@@ -1,2 +1,3 @@
-// The align application: filled in by its own modules; this file re-exports them for src/apps/index.ts.
-export {};
+// The align application: cross-lingual alignment of word vector spaces; this file re-exports its modules for
+// src/apps/index.ts.
+export { readDictd, type DictdEntry } from './dictd.ts';
