@@ -15,6 +15,9 @@ import { registerEmbed } from './commands/embed.ts';
 import { registerTokens } from './commands/tokens.ts';
 import { registerIndex } from './commands/index-collection.ts';
 import { registerSearch } from './commands/search.ts';
+import { registerAlign } from './commands/align.ts';
+import { registerTranslate } from './commands/translate.ts';
+import { registerEvalBilingual } from './commands/eval-bilingual.ts';
 import { examples } from './common.ts';
 
 /** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
@@ -38,6 +41,9 @@ export function buildProgram(): Command {
   registerTokens(program);
   registerIndex(program);
   registerSearch(program);
+  registerAlign(program);
+  registerTranslate(program);
+  registerEvalBilingual(program);
   return program;
 }
 

@@ -10,7 +10,7 @@ import { exampleDir, fixtureEmbeddings, rewriteImports, root, runExample, typeCh
 // Every function and class the package exports carries a TSDoc `@example`, and every example runs (each in a fresh
 // copy of the fixture directory, all in one process) and type-checks against the public API.
 
-const ENTRY_FILES = ['src/index.ts', 'src/train/index.ts', 'src/encoders/index.ts', 'src/search/index.ts', 'src/serve/index.ts', 'src/viz/index.ts'];
+const ENTRY_FILES = ['src/index.ts', 'src/train/index.ts', 'src/encoders/index.ts', 'src/search/index.ts', 'src/serve/index.ts', 'src/viz/index.ts', 'src/apps/index.ts'];
 
 interface PublicValue {
   entry: string;

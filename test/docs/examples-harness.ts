@@ -26,6 +26,7 @@ const ENTRIES: Record<string, string> = {
   'embedkit/search': 'src/search/index.ts',
   'embedkit/serve': 'src/serve/index.ts',
   'embedkit/viz': 'src/viz/index.ts',
+  'embedkit/apps': 'src/apps/index.ts',
 };
 
 export const FIXTURE_WORDS = [

@@ -16,6 +16,12 @@ export type AlignOptions = Given<typeof ALIGN_OPTIONS> & {
   onRound?: (round: AlignRound) => void;
 };
 
+/** Something the caller of alignSpaces should know; `option` names the option to change, when there is one. */
+export interface AlignWarning {
+  message: string;
+  option?: string;
+}
+
 /** One solve of the map: which dictionary it used and how well the map fits it. */
 export interface AlignRound {
   /** 0 for the seed dictionary, then one per refinement or self-learning iteration. */
@@ -48,7 +54,7 @@ export interface Alignment {
   /** False when self-learning stopped at `iterations` before its objective settled. */
   converged: boolean;
   /** Things the caller should know (a loop that did not converge, a seed with few pairs). */
-  warnings: string[];
+  warnings: AlignWarning[];
 }
 
 /** xorshift32: a small seeded source for the stochastic induction, so runs repeat. */
@@ -93,7 +99,7 @@ export async function alignSpaces(source: Embeddings, target: Embeddings, option
   const x = normalizeRows(source.vectors, d, steps);
   const z = normalizeRows(target.vectors, d, steps);
   const tgtOut = await new Embeddings(target.vocab, z, d).prepare();
-  const warnings: string[] = [];
+  const warnings: AlignWarning[] = [];
   const rounds: AlignRound[] = [];
   const record = (r: AlignRound) => {
     rounds.push(r);
@@ -113,7 +119,7 @@ export async function alignSpaces(source: Embeddings, target: Embeddings, option
     w = procrustes(paired(init.srcRows, init.tgtRows));
     record({ round: 0, pairs: init.srcRows.length, objective: init.objective });
     ({ w, converged } = await selfLearn(w, o, paired, mapped, tgtOut, record));
-    if (!converged) warnings.push(`self-learning stopped after ${o.iterations} iterations (the iterations option) before its objective settled; final objective ${rounds.at(-1)!.objective.toFixed(4)}`);
+    if (!converged) warnings.push({ option: 'iterations', message: `self-learning reached its limit of iterations (${o.iterations}) before its objective settled; final objective ${rounds.at(-1)!.objective.toFixed(4)}` });
   } else {
     const resolved = resolvePairs(dictionary ?? [], source.vocab, target.vocab);
     let srcRows = Array.from(resolved.srcRows);
@@ -139,13 +145,13 @@ export async function alignSpaces(source: Embeddings, target: Embeddings, option
           : `method ${o.method} needs a dictionary, or identical to seed one from words spelt alike`,
       );
     }
-    if (srcRows.length < d) warnings.push(`the seed dictionary has ${srcRows.length} pairs for ${d} dimensions: the map is underdetermined`);
+    if (srcRows.length < d) warnings.push({ message: `the seed dictionary has ${srcRows.length} pairs for ${d} dimensions: the map is underdetermined` });
     w = solve(paired(Int32Array.from(srcRows), Int32Array.from(tgtRows)));
     record({ round: 0, pairs: srcRows.length, objective: pairCosine(x, z, d, w, srcRows, tgtRows) });
     for (let r = 1; r <= o.refine; r++) {
       const induced = induceDictionary(await mapped(w), tgtOut, { rows: o.maxVocab, csls: o.csls, k: o.k, mode: 'mutual' });
       if (induced.srcRows.length === 0) {
-        warnings.push(`refinement round ${r} found no mutual nearest neighbours; the map of round ${r - 1} is kept`);
+        warnings.push({ message: `refinement round ${r} found no mutual nearest neighbours; the map of round ${r - 1} is kept` });
         break;
       }
       srcRows = Array.from(induced.srcRows);

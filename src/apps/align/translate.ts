@@ -3,6 +3,7 @@ import type { Embeddings, Neighbour } from '../../vectors/embeddings.ts';
 import { topK } from '../../kernels/topk.ts';
 import { neighbourhoodMeans, scoresAgainst, unitRow } from './csls.ts';
 import { resolvePairs, type WordPair } from './dictionary.ts';
+import { resolveRetrievalOptions } from './retrieval-options.ts';
 
 /** How translations are retrieved from two aligned spaces. */
 export interface RetrievalOptions {
@@ -47,9 +48,7 @@ class Retriever {
   ) {
     checkSpaces(source, target);
     const limit = o.restrictVocab;
-    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1)) throw new InvalidArgumentError(`restrictVocab must be a positive integer, got ${limit}`);
     this.k = o.k ?? 10;
-    if (!Number.isInteger(this.k) || this.k < 1) throw new InvalidArgumentError(`k must be a positive integer, got ${this.k}`);
     this.sRows = Math.min(limit ?? source.size, source.size);
     this.tRows = Math.min(limit ?? target.size, target.size);
     if (o.csls) this.rTarget = neighbourhoodMeans(target, this.tRows, source, this.sRows, this.k);
@@ -79,9 +78,8 @@ class Retriever {
  * ```
  */
 export function translate(source: Embeddings, target: Embeddings, words: readonly string[], options: TranslateOptions = {}): Translation[] {
-  const topn = options.topn ?? 5;
-  if (!Number.isInteger(topn) || topn < 1) throw new InvalidArgumentError(`topn must be a positive integer, got ${topn}`);
-  const r = new Retriever(source, target, options);
+  const { topn, ...retrieval } = resolveRetrievalOptions({ ...options });
+  const r = new Retriever(source, target, retrieval);
   return words.map((word) => {
     const i = source.vocab.indexOf(word);
     if (i < 0) return { word, translations: null };
@@ -130,9 +128,11 @@ export interface BilingualEvaluation {
  * ```
  */
 export function evaluateBilingual(source: Embeddings, target: Embeddings, pairs: readonly WordPair[], options: BilingualEvalOptions = {}): BilingualEvaluation {
-  const at = [...(options.at ?? [1, 5, 10])];
+  const { at: given, ...rest } = options;
+  const at = [...(given ?? [1, 5, 10])];
   for (const k of at) if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError(`every precision cut-off must be a positive integer, got ${k}`);
-  const r = new Retriever(source, target, options);
+  const { topn: _topn, ...retrieval } = resolveRetrievalOptions({ ...rest });
+  const r = new Retriever(source, target, retrieval);
   const resolved = resolvePairs(pairs, source.vocab, target.vocab, { targetRows: r.tRows });
   const gold = new Map<number, Set<number>>();
   resolved.srcRows.forEach((s, i) => {
@@ -157,6 +157,6 @@ export function evaluateBilingual(source: Embeddings, target: Embeddings, pairs:
     missingPairs: resolved.missingPairs,
     missingSource: resolved.missingSource,
     missingTarget: resolved.missingTarget,
-    retrieval: options.csls ? 'csls' : 'nn',
+    retrieval: retrieval.csls ? 'csls' : 'nn',
   };
 }
