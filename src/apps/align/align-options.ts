@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { bool, defineOptions, int, number, oneOf, resolveOptions, type ValueKind } from '../../train/option-schema.ts';
-import { NORMALIZATIONS } from './normalize.ts';
+import { bool, defineOptions, int, number, oneOf, resolveOptions, type Resolved, type ValueKind } from '../../train/option-schema.ts';
+import { NORMALIZATIONS, type Normalization } from './normalize.ts';
 
 const unitInterval = () => ({ kind: { type: 'number', positive: true } as ValueKind, schema: z.number().gt(0).max(1), expect: 'a number in (0, 1]' });
 
@@ -28,10 +28,40 @@ export const ALIGN_OPTIONS = defineOptions({
   seed: { ...int(0, 2 ** 32 - 1), default: 1, help: 'random seed of the stochastic dictionary induction' },
 });
 
-/** alignSpaces's options with defaults applied, each checked (an OptionError names the option). */
-export function resolveAlignOptions(given: Record<string, unknown>) {
-  return resolveOptions(ALIGN_OPTIONS, given);
+/** alignSpaces's settings, every one resolved (ALIGN_OPTIONS's help texts say what each does). */
+export interface AlignSettings {
+  /** `procrustes` (supervised, orthogonal), `lstsq` (gensim's TranslationMatrix) or `unsupervised` (VecMap). */
+  method: 'procrustes' | 'lstsq' | 'unsupervised';
+  /** Normalisation applied to both spaces first. */
+  normalize: Normalization;
+  /** Semi-supervised: add identically spelt words to the seed dictionary. */
+  identical: boolean;
+  /** Refinement rounds (re-induce the dictionary from mutual nearest neighbours, solve again). */
+  refine: number;
+  /** Induce dictionaries by CSLS rather than cosine. */
+  csls: boolean;
+  /** CSLS neighbourhood size. */
+  k: number;
+  /** Most frequent words of each space searched when dictionaries are induced. */
+  maxVocab: number;
+  /** Unsupervised: words whose similarity distributions give the initial dictionary. */
+  unsupervisedVocab: number;
+  /** Unsupervised: most self-learning iterations. */
+  iterations: number;
+  /** Unsupervised: initial keep probability of the stochastic induction. */
+  keepProbability: number;
+  /** Unsupervised: factor applied to the keep probability when the objective stalls. */
+  keepMultiplier: number;
+  /** Unsupervised: iterations without improvement before the keep probability grows. */
+  patience: number;
+  /** Unsupervised: smallest objective gain that counts as an improvement. */
+  threshold: number;
+  /** Random seed of the stochastic induction. */
+  seed: number;
 }
 
-/** alignSpaces's options, resolved. */
-export type ResolvedAlignOptions = ReturnType<typeof resolveAlignOptions>;
+/** alignSpaces's options with defaults applied, each checked (an OptionError names the option). */
+export function resolveAlignOptions(given: Record<string, unknown>): AlignSettings {
+  const resolved: Resolved<typeof ALIGN_OPTIONS> = resolveOptions(ALIGN_OPTIONS, given);
+  return resolved as AlignSettings;
+}

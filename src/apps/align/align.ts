@@ -1,15 +1,14 @@
 import { InvalidArgumentError } from '../../errors.ts';
 import { Embeddings } from '../../vectors/embeddings.ts';
-import { ALIGN_OPTIONS, resolveAlignOptions, type ResolvedAlignOptions } from './align-options.ts';
+import { resolveAlignOptions, type AlignSettings } from './align-options.ts';
 import { resolvePairs, type ResolvedPairs, type WordPair } from './dictionary.ts';
 import { induceDictionary } from './induce.ts';
 import { applyMap, leastSquares, procrustes, type PairedRows } from './mapping.ts';
 import { normalizationSteps, normalizeRows, type Normalization } from './normalize.ts';
 import { similarityDistributionSeed } from './unsupervised.ts';
-import type { Given } from '../../train/option-schema.ts';
 
-/** alignSpaces's options: those of ALIGN_OPTIONS, the seed dictionary and a progress callback. */
-export type AlignOptions = Given<typeof ALIGN_OPTIONS> & {
+/** alignSpaces's options: any of the settings (the rest take their defaults), the seed dictionary and a progress callback. */
+export type AlignOptions = Partial<AlignSettings> & {
   /** Seed pairs (source word, target word); required by procrustes and lstsq unless `identical` is set. */
   dictionary?: readonly WordPair[];
   /** Called after every solve with the round just finished. */
@@ -46,7 +45,7 @@ export interface Alignment {
   /** The d×d map, row-major, applied to normalised source column vectors: mapped = matrix·x. */
   matrix: Float64Array;
   /** The options as resolved (defaults applied). */
-  options: ResolvedAlignOptions;
+  options: AlignSettings;
   /** The seed dictionary looked up in both spaces (absent for unsupervised): what was found and what was missing. */
   seed?: Omit<ResolvedPairs, 'found'> & { identical: number };
   /** Every solve, in order. */
@@ -170,7 +169,7 @@ export async function alignSpaces(source: Embeddings, target: Embeddings, option
  */
 async function selfLearn(
   w0: Float64Array,
-  o: ResolvedAlignOptions,
+  o: AlignSettings,
   paired: (s: Int32Array, t: Int32Array) => PairedRows,
   mapped: (w: Float64Array) => Promise<Embeddings>,
   target: Embeddings,

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
-import { ALIGN_OPTIONS, alignSpaces, readDictionary, saveMatrix, type AlignOptions } from '../../apps/index.ts';
+import { alignSpaces, readDictionary, saveMatrix, type AlignOptions } from '../../apps/index.ts';
+import { ALIGN_OPTIONS } from '../../apps/align/align-options.ts';
 import { EmbedkitError, InvalidArgumentError } from '../../errors.ts';
 import { saveEmbeddings, type VectorFormat } from '../../formats/index.ts';
 import { examples, FORMATS, loadForCli, printJson, withLoadOptions, type LoadCliOptions } from '../common.ts';

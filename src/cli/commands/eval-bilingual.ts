@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { evaluateBilingual, readDictionary, RETRIEVAL_OPTIONS, type BilingualEvalOptions } from '../../apps/index.ts';
+import { evaluateBilingual, readDictionary, type BilingualEvalOptions } from '../../apps/index.ts';
+import { RETRIEVAL_OPTIONS } from '../../apps/align/retrieval-options.ts';
 import { examples, loadForCli, printJson, withLoadOptions, type LoadCliOptions } from '../common.ts';
 import { addOptionFlags, flagError, optionsFromFlags } from '../option-flags.ts';
 

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { RETRIEVAL_OPTIONS, translate, type TranslateOptions } from '../../apps/index.ts';
+import { translate, type TranslateOptions } from '../../apps/index.ts';
+import { RETRIEVAL_OPTIONS } from '../../apps/align/retrieval-options.ts';
 import { EmbedkitError, UnknownWordError } from '../../errors.ts';
 import { examples, loadForCli, printJson, printNeighbours, withLoadOptions, type LoadCliOptions } from '../common.ts';
 import { addOptionFlags, flagError, optionsFromFlags } from '../option-flags.ts';
