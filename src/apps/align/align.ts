@@ -13,6 +13,8 @@ export type AlignOptions = Partial<AlignSettings> & {
   dictionary?: readonly WordPair[];
   /** Called after every solve with the round just finished. */
   onRound?: (round: AlignRound) => void;
+  /** Stops the work between rounds (the promise rejects with the signal's reason). */
+  signal?: AbortSignal;
 };
 
 /** Something the caller of alignSpaces should know; `option` names the option to change, when there is one. */
@@ -88,11 +90,12 @@ function seededRandom(seed: number): () => number {
  * ```
  */
 export async function alignSpaces(source: Embeddings, target: Embeddings, options: AlignOptions = {}): Promise<Alignment> {
-  const { dictionary, onRound, ...given } = options;
+  const { dictionary, onRound, signal, ...given } = options;
   const o = resolveAlignOptions(given);
   if (source.dim !== target.dim) {
     throw new InvalidArgumentError(`the source space has ${source.dim} dimensions and the target space ${target.dim}: alignment maps between spaces of one dimension`);
   }
+  signal?.throwIfAborted();
   const d = source.dim;
   const steps = normalizationSteps(o.normalize as Normalization);
   const x = normalizeRows(source.vectors, d, steps);
@@ -100,9 +103,12 @@ export async function alignSpaces(source: Embeddings, target: Embeddings, option
   const tgtOut = await new Embeddings(target.vocab, z, d).prepare();
   const warnings: AlignWarning[] = [];
   const rounds: AlignRound[] = [];
-  const record = (r: AlignRound) => {
+  const record = async (r: AlignRound) => {
     rounds.push(r);
     onRound?.(r);
+    // A turn of the event loop between rounds, so signals (Ctrl-C, SIGTERM) and timers are served during a long run.
+    await new Promise((resolve) => setImmediate(resolve));
+    signal?.throwIfAborted();
   };
   const solve = o.method === 'lstsq' ? leastSquares : procrustes;
   const paired = (srcRows: Int32Array, tgtRows: Int32Array): PairedRows => ({ x, z, dim: d, srcRows, tgtRows });
@@ -116,7 +122,7 @@ export async function alignSpaces(source: Embeddings, target: Embeddings, option
     const n = Math.min(o.unsupervisedVocab, source.size, target.size);
     const init = similarityDistributionSeed(x, z, d, n, steps, o.k);
     w = procrustes(paired(init.srcRows, init.tgtRows));
-    record({ round: 0, pairs: init.srcRows.length, objective: init.objective });
+    await record({ round: 0, pairs: init.srcRows.length, objective: init.objective });
     ({ w, converged } = await selfLearn(w, o, paired, mapped, tgtOut, record));
     if (!converged) warnings.push({ option: 'iterations', message: `self-learning reached its limit of iterations (${o.iterations}) before its objective settled; final objective ${rounds.at(-1)!.objective.toFixed(4)}` });
   } else {
@@ -146,7 +152,7 @@ export async function alignSpaces(source: Embeddings, target: Embeddings, option
     }
     if (srcRows.length < d) warnings.push({ message: `the seed dictionary has ${srcRows.length} pairs for ${d} dimensions: the map is underdetermined` });
     w = solve(paired(Int32Array.from(srcRows), Int32Array.from(tgtRows)));
-    record({ round: 0, pairs: srcRows.length, objective: pairCosine(x, z, d, w, srcRows, tgtRows) });
+    await record({ round: 0, pairs: srcRows.length, objective: pairCosine(x, z, d, w, srcRows, tgtRows) });
     for (let r = 1; r <= o.refine; r++) {
       const induced = induceDictionary(await mapped(w), tgtOut, { rows: o.maxVocab, csls: o.csls, k: o.k, mode: 'mutual' });
       if (induced.srcRows.length === 0) {
@@ -156,7 +162,7 @@ export async function alignSpaces(source: Embeddings, target: Embeddings, option
       srcRows = Array.from(induced.srcRows);
       tgtRows = Array.from(induced.tgtRows);
       w = solve(paired(induced.srcRows, induced.tgtRows));
-      record({ round: r, pairs: srcRows.length, objective: pairCosine(x, z, d, w, srcRows, tgtRows) });
+      await record({ round: r, pairs: srcRows.length, objective: pairCosine(x, z, d, w, srcRows, tgtRows) });
     }
   }
   return { source: await mapped(w), target: tgtOut, matrix: w, options: o, seed, rounds, converged, warnings };
@@ -173,7 +179,7 @@ async function selfLearn(
   paired: (s: Int32Array, t: Int32Array) => PairedRows,
   mapped: (w: Float64Array) => Promise<Embeddings>,
   target: Embeddings,
-  record: (r: AlignRound) => void,
+  record: (r: AlignRound) => Promise<void>,
 ): Promise<{ w: Float64Array; converged: boolean }> {
   const random = seededRandom(o.seed);
   let w = w0;
@@ -192,7 +198,7 @@ async function selfLearn(
       lastImprovement = it;
     }
     w = procrustes(paired(induced.srcRows, induced.tgtRows));
-    record({ round: it, pairs: induced.srcRows.length, objective: induced.objective, keepProbability: keep });
+    await record({ round: it, pairs: induced.srcRows.length, objective: induced.objective, keepProbability: keep });
   }
   return { w, converged: false };
 }
