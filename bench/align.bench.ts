@@ -92,9 +92,10 @@ const rows: (string | number)[][] = [];
 let ours: { nn: number; csls: number } | undefined;
 for (const method of METHODS) {
   const [a, b] = [join(outDir, `${method}.src.vec`), join(outDir, `${method}.tgt.vec`)];
-  let seconds = NaN;
-  let rss = NaN;
+  let seconds: number;
+  let rss: number;
   let note: string;
+  const started = performance.now();
   try {
     const m = await measure(process.execPath, [BIN, 'align', src.path, tgt.path, ...runs[method], ...common, '--out-src', a, '--out-tgt', b, '--json']);
     seconds = m.seconds;
@@ -105,7 +106,9 @@ for (const method of METHODS) {
     // A run that does not converge exits 1 but writes its files: scored, and marked.
     const text = String(err);
     if (!/did not converge/.test(text)) throw err;
-    note = 'NOT converged';
+    seconds = (performance.now() - started) / 1000;
+    rss = Number(/__RSS_KB__ (\d+)/.exec(text)?.[1] ?? NaN) / 1024;
+    note = `NOT converged (${/final objective (-?[\d.]+)/.exec(text)?.[1] ?? '?'})`;
   }
   const [sa, ta] = [await loadEmbeddings(a), await loadEmbeddings(b)];
   const nn = evaluateBilingual(sa, ta, testPairs, { at: [1, 5] });
