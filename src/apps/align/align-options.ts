@@ -24,7 +24,7 @@ export const ALIGN_OPTIONS = defineOptions({
   keepProbability: { ...unitInterval(), default: 0.1, help: 'unsupervised: initial probability of keeping a similarity in stochastic dictionary induction' },
   keepMultiplier: { ...number('positive'), default: 2, help: 'unsupervised: factor applied to the keep probability when the objective stops improving' },
   patience: { ...int(1, 100000), default: 3, help: 'unsupervised: iterations without improvement before the keep probability grows (VecMap: 50)' },
-  threshold: { ...number('nonNegative'), default: 1e-6, help: 'unsupervised: smallest objective gain that counts as an improvement' },
+  threshold: { ...number('nonNegative'), default: 1e-3, help: 'unsupervised: smallest objective gain that counts as an improvement (VecMap: 1e-6, with its 50-iteration patience; with a short patience a creeping objective would otherwise never let the keep probability grow)' },
   seed: { ...int(0, 2 ** 32 - 1), default: 1, help: 'random seed of the stochastic dictionary induction' },
 });
 
