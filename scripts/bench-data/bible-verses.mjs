@@ -43,7 +43,7 @@ const BOOKS = [
 const OSIS = new Map(BOOKS);
 
 /** The installed module whose Abbreviation is `abbr` (KJV, WEB): its section name and version. */
-function findModule(abbr) {
+export function findModule(abbr) {
   for (const file of readdirSync(MODS).filter((f) => f.endsWith('.conf')).sort()) {
     const conf = readFileSync(join(MODS, file), 'utf8');
     if (new RegExp(`^Abbreviation=${abbr}\\s*$`, 'm').test(conf)) {
@@ -77,7 +77,7 @@ export function osisToText(osis) {
 }
 
 /** Reference → text for every verse of the module (verse 0 and book/chapter intros skipped). */
-function readModule(name) {
+export function readModule(name) {
   const r = spawnSync('mod2imp', [name], { encoding: 'utf8', maxBuffer: 1 << 30 });
   if (r.status !== 0) throw new Error(`mod2imp ${name} failed (${r.status}): ${r.stderr || r.error}`);
   const verses = new Map();

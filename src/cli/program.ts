@@ -18,6 +18,9 @@ import { registerSearch } from './commands/search.ts';
 import { registerTopics } from './commands/topics.ts';
 import { registerPlotTopics } from './commands/plot-topics.ts';
 import { registerCoherence } from './commands/coherence.ts';
+import { registerAlign } from './commands/align.ts';
+import { registerTranslate } from './commands/translate.ts';
+import { registerEvalBilingual } from './commands/eval-bilingual.ts';
 import { examples } from './common.ts';
 
 /** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
@@ -44,6 +47,9 @@ export function buildProgram(): Command {
   registerTopics(program);
   registerPlotTopics(program);
   registerCoherence(program);
+  registerAlign(program);
+  registerTranslate(program);
+  registerEvalBilingual(program);
   return program;
 }
 

@@ -1,2 +1,9 @@
-// The align application: filled in by its own modules; this file re-exports them for src/apps/index.ts.
-export {};
+// The align application: cross-lingual alignment of word vector spaces; this file re-exports its modules for
+// src/apps/index.ts.
+export { alignSpaces, type Alignment, type AlignOptions, type AlignRound, type AlignWarning } from './align.ts';
+export type { AlignSettings } from './align-options.ts';
+export { readDictd, type DictdEntry } from './dictd.ts';
+export { parseDictionary, readDictionary, resolvePairs, type ResolvedPairs, type ResolveLimits, type WordPair } from './dictionary.ts';
+export { NORMALIZATIONS, type Normalization } from './normalize.ts';
+export { evaluateBilingual, translate, type BilingualEvalOptions, type BilingualEvaluation, type RetrievalOptions, type TranslateOptions, type Translation } from './translate.ts';
+export { formatMatrix, saveMatrix } from './matrix-file.ts';
