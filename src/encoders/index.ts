@@ -1,6 +1,7 @@
 /**
  * `embedkit/encoders`: one `Encoder` interface (texts in, unit vectors out) over word vectors (`StaticEncoder`),
- * local transformer models (`TransformerEncoder`, needs the optional `@huggingface/transformers`) and any
+ * local transformer models (`TransformerEncoder`, needs the optional `@huggingface/transformers`), CLIP-style
+ * text-and-image models (`ClipEncoder`, also needs the optional `sharp`) and any
  * OpenAI-compatible embeddings API (`RemoteEncoder`).
  * @packageDocumentation
  */
@@ -9,5 +10,9 @@ export { openEncoder, encoderSpecKind, type OpenEncoderOptions, type OpenedEncod
 export { NoKnownWordError, StaticEncoder, type StaticEncoderOptions, type Pooling } from './static.ts';
 export { TransformerEncoder, type TransformerEncoderOptions, type TokenVectors } from './transformer.ts';
 export type { ModelDirectory, TransformerPooling } from './transformer-model-dir.ts';
+export { ClipEncoder, InputItemError, type ClipEncoderOptions, type ClipEncodeOptions, type ClipEncodeResult, type LabelScore } from './clip.ts';
+export { CLIP_DTYPES, DEFAULT_LOGIT_SCALE, type ClipDtype, type ClipModelDirectory } from './clip-model-dir.ts';
+export { decodeImage, isImageInput, ImageInputError, DEFAULT_MAX_IMAGE_PIXELS, type ImageInput, type EncoderInput, type RgbImage, type DecodeImageOptions } from './image-decode.ts';
+export { listImageFiles, IMAGE_EXTENSIONS } from './image-files.ts';
 export { RemoteEncoder, type RemoteEncoderOptions } from './remote.ts';
 export { RemoteError, type RetryPolicy } from './remote-http.ts';

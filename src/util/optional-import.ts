@@ -10,6 +10,7 @@ export const OPTIONAL_PACKAGES = {
   '@napi-rs/canvas': '1.1.1',
   '@lancedb/lancedb': '0.31.0',
   'apache-arrow': '18.1.0',
+  sharp: '0.35.5',
   // Only a source checkout assembles kernels from WAT; a built package ships the .wasm (wabt is a dev dependency).
   wabt: '1.0.39',
 } as const;
