@@ -1,4 +1,4 @@
-import { ClipEncoder } from '../encoders/clip.ts';
+import { ClipEncoder, InputItemError } from '../encoders/clip.ts';
 import { listImageFiles } from '../encoders/image-files.ts';
 import { openEncoder, type OpenEncoderOptions } from '../encoders/open-encoder.ts';
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
@@ -34,16 +34,18 @@ export async function embedImages(model: string, paths: string[], flags: EmbedIm
       const part = files.slice(from, from + flags.batch);
       const result = await encoder.encode(part.map((image) => ({ image })), { partial: flags.partial }).catch((err: unknown) => {
         // The encoder counts within the batch; the user knows the file.
-        if (err instanceof EmbedkitError && 'index' in err && typeof err.index === 'number') {
-          throw new EmbedkitError(err.code, `${part[err.index]}: ${(err as unknown as { reason: Error }).reason.message} (--partial skips unreadable pictures)`);
+        if (err instanceof InputItemError) {
+          const { reason } = err;
+          throw new EmbedkitError(err.code, `${reason.location.file ? '' : `${part[err.index]}: `}${reason.message} (--partial skips unreadable pictures)`);
         }
         throw err;
       });
       part.forEach((path, k) => {
         const error = result.errors[k];
         if (error) {
-          skipped.push({ path, reason: error.message });
-          say(`skipped ${path}: ${error.message}`);
+          const reason = error.location.file ? error.message : `${path}: ${error.message}`;
+          skipped.push({ path, reason });
+          say(`skipped ${reason}`);
         } else rows.push({ path, vector: result.vectors[k] });
       });
     }

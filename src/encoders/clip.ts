@@ -2,7 +2,7 @@ import { basename } from 'node:path';
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { normalizeInPlace, type EncodeOptions, type EncodeResult, type Encoder } from './encoder.ts';
 import { readClipModelDirectory, type ClipDtype, type ClipModelDirectory } from './clip-model-dir.ts';
-import { decodeImage, describeImage, isImageInput, type DecodeImageOptions, type EncoderInput, type ImageInput, type RgbImage } from './image-decode.ts';
+import { decodeImage, isImageInput, type DecodeImageOptions, type EncoderInput, type ImageInput, type RgbImage } from './image-decode.ts';
 import { Pacer } from './pace.ts';
 import { loadClipRuntime, type ClipRuntime } from './transformer-runtime.ts';
 
@@ -174,7 +174,8 @@ export class ClipEncoder implements Encoder {
     const template = options.template ?? 'a photo of {}';
     if (!template.includes('{}')) throw new InvalidArgumentError(`template ${JSON.stringify(template)} has no {} for the label`);
     const { vectors } = await this.encode([image, ...labels.map((l) => template.replaceAll('{}', l))], { signal: options.signal }).catch((err: unknown) => {
-      throw err instanceof InputItemError && err.index === 0 ? new EmbedkitError(err.code, `${describeImage(image)}: ${err.reason.message}`) : err;
+      // One image: its error as the decoder said it, without the batch position.
+      throw err instanceof InputItemError && err.index === 0 ? err.reason : err;
     });
     const sims = labels.map((_, k) => dot(vectors[0], vectors[k + 1]));
     const logits = sims.map((s) => s * this.logitScale);

@@ -137,21 +137,22 @@ function otherFormat(b: Uint8Array): string {
  */
 export async function decodeImage(input: ImageInput, options: DecodeImageOptions = {}): Promise<RgbImage> {
   const { bytes, file } = await imageBytes(input);
-  const where = file === undefined ? `image (${describeImage(input)})` : 'image';
-  if (bytes.length === 0) throw new ImageInputError('image_empty', `${where}: the file is empty (0 bytes)`, file);
+  // With a file, the error's location names it; bytes and data URLs are described.
+  const where = file === undefined ? `image (${describeImage(input)}): ` : '';
+  if (bytes.length === 0) throw new ImageInputError('image_empty', `${where}the file is empty (0 bytes)`, file);
   const format = sniffImageFormat(bytes);
-  if (!format) throw new ImageInputError('image_format', `${where}: ${otherFormat(bytes)}; images must be JPEG, PNG, WebP or GIF`, file);
+  if (!format) throw new ImageInputError('image_format', `${where}${otherFormat(bytes)}; images must be JPEG, PNG, WebP or GIF`, file);
   const maxPixels = options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS;
   const s = await sharp();
   const fail = (err: unknown): never => {
-    throw new ImageInputError('image_unreadable', `${where}: corrupt or truncated ${format.toUpperCase()} (${(err as Error).message.trim()})`, file);
+    throw new ImageInputError('image_unreadable', `${where}corrupt or truncated ${format.toUpperCase()} (${(err as Error).message.trim()})`, file);
   };
   // The header alone gives the size: a picture over the limit is refused before any pixel is decoded.
   const meta = await s(bytes, { limitInputPixels: false }).metadata().catch(fail);
   const { width, height } = meta;
   if (!width || !height) fail(new Error('no image size in the header'));
   if (width * height > maxPixels) {
-    throw new ImageInputError('image_too_large', `${where}: ${meta.width} × ${meta.height} = ${meta.width * meta.height} pixels, over the limit of ${maxPixels} (maxImagePixels)`, file);
+    throw new ImageInputError('image_too_large', `${where}${meta.width} × ${meta.height} = ${meta.width * meta.height} pixels, over the limit of ${maxPixels} (maxImagePixels)`, file);
   }
   // failOn 'error' refuses corrupt and truncated pixel data but not a mere warning (an odd EXIF block, say), which
   // sharp's default ('warning') would.
