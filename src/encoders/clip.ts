@@ -61,8 +61,8 @@ export interface LabelScore {
  * @example
  * ```ts
  * import { ClipEncoder } from 'embedkit/encoders';
- * const clip = await ClipEncoder.load('test/fixtures/tiny-clip');
- * const { vectors } = await clip.encode(['a small red circle at the top left', { image: 'test/fixtures/tiny-clip-heldout/resized.png' }]);
+ * const clip = await ClipEncoder.load('clip'); // a CLIP model directory
+ * const { vectors } = await clip.encode(['a small red circle at the top left', { image: 'pictures/resized.png' }]);
  * console.log(vectors.length, vectors[0].length === clip.dim); // 2 true
  * await clip.dispose();
  * ```
@@ -95,8 +95,8 @@ export class ClipEncoder implements Encoder {
    * @example
    * ```ts
    * import { ClipEncoder } from 'embedkit/encoders';
-   * const clip = await ClipEncoder.load('test/fixtures/tiny-clip', { dtype: 'q8' });
-   * console.log(clip.id, clip.dim); // clip:tiny-clip 64
+   * const clip = await ClipEncoder.load('clip', { dtype: 'q8' }); // runs onnx/text_model_quantized.onnx...
+   * console.log(clip.id, clip.dim); // clip:clip 64
    * await clip.dispose();
    * ```
    */
@@ -138,17 +138,17 @@ export class ClipEncoder implements Encoder {
     }
     for (let from = 0; from < imageAt.length; from += this.batchSize) {
       const part = imageAt.slice(from, from + this.batchSize);
+      // sharp decodes on libuv's thread pool: a batch's pictures decode side by side.
+      const settled = await Promise.allSettled(part.map((at) => decodeImage(inputs[at] as ImageInput, this.options)));
       const decoded: { at: number; image: RgbImage }[] = [];
-      for (const at of part) {
-        try {
-          decoded.push({ at, image: await decodeImage(inputs[at] as ImageInput, this.options) });
-        } catch (err) {
-          if (!(err instanceof EmbedkitError)) throw err;
-          if (!options.partial) throw new InputItemError(at, err);
-          errors[at] = err;
-        }
-        await pace.tick();
-      }
+      settled.forEach((r, k) => {
+        const at = part[k];
+        if (r.status === 'fulfilled') return void decoded.push({ at, image: r.value });
+        if (!(r.reason instanceof EmbedkitError)) throw r.reason;
+        if (!options.partial) throw new InputItemError(at, r.reason);
+        errors[at] = r.reason;
+      });
+      await pace.tick();
       if (decoded.length === 0) continue;
       const out = await this.runtime.runImages(decoded.map((d) => d.image));
       decoded.forEach((d, k) => (vectors[d.at] = normalizeInPlace(out[k])));
@@ -163,8 +163,8 @@ export class ClipEncoder implements Encoder {
    * @example
    * ```ts
    * import { ClipEncoder } from 'embedkit/encoders';
-   * const clip = await ClipEncoder.load('test/fixtures/tiny-clip');
-   * const scores = await clip.classify({ image: 'test/fixtures/tiny-clip-heldout/resized.png' }, ['circle', 'square', 'cross']);
+   * const clip = await ClipEncoder.load('clip');
+   * const scores = await clip.classify({ image: 'pictures/resized.png' }, ['circle', 'square', 'cross'], { template: 'a photo of a {}' });
    * console.log(scores.map((s) => s.label)); // [ 'circle', 'square', 'cross' ]
    * await clip.dispose();
    * ```

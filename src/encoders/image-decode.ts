@@ -49,7 +49,14 @@ export class ImageInputError extends EmbedkitError {
   }
 }
 
-/** True when `x` is an image input rather than a text. */
+/**
+ * True when `x` is an image input rather than a text.
+ * @example
+ * ```ts
+ * import { isImageInput } from 'embedkit/encoders';
+ * console.log(isImageInput({ image: 'photo.jpg' }), isImageInput('a photo')); // true false
+ * ```
+ */
 export function isImageInput(x: unknown): x is ImageInput {
   return typeof x === 'object' && x !== null && 'image' in x && (typeof x.image === 'string' || x.image instanceof Uint8Array);
 }
@@ -66,7 +73,7 @@ type Sharp = (typeof import('sharp'))['default'];
 let library: Promise<Sharp> | undefined;
 
 function sharp(): Promise<Sharp> {
-  library ??= importOptional('sharp', 'Image inputs', () => import('sharp')).then((m) => m.default);
+  library ??= importOptional('sharp', 'the image decoder', () => import('sharp')).then((m) => m.default);
   // A failed load is not cached: installing the package lets a long-running process try again.
   library.catch(() => (library = undefined));
   return library;
@@ -134,6 +141,12 @@ function otherFormat(b: Uint8Array): string {
  * ImageInputError naming the input: an empty file, a format other than JPEG, PNG, WebP or GIF (SVG and PDF
  * included: they are drawings to render, not pictures), a picture over `maxImagePixels`, and corrupt or
  * truncated data.
+ * @example
+ * ```ts
+ * import { decodeImage } from 'embedkit/encoders';
+ * const { width, height, data } = await decodeImage({ image: 'pictures/resized.png' });
+ * console.log(width, height, data.length === width * height * 3); // 96 80 true
+ * ```
  */
 export async function decodeImage(input: ImageInput, options: DecodeImageOptions = {}): Promise<RgbImage> {
   const { bytes, file } = await imageBytes(input);

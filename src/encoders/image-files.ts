@@ -11,7 +11,7 @@ export const IMAGE_EXTENSIONS = ['.jpg', '.jpeg', '.png', '.webp', '.gif'] as co
  * @example
  * ```ts
  * import { listImageFiles } from 'embedkit/encoders';
- * console.log(await listImageFiles(['test/fixtures/tiny-clip-heldout'])); // [ '…/heldout.png', '…/resized.png' ]
+ * console.log(await listImageFiles(['pictures'])); // [ 'pictures/heldout.png', 'pictures/resized.png' ]
  * ```
  */
 export async function listImageFiles(paths: readonly string[]): Promise<string[]> {
