@@ -143,6 +143,25 @@ describe('ClipEncoder on the tiny CLIP', () => {
     assert.ok(vectors[2].every((x) => x === 0));
   });
 
+  test('an aborted signal stops the call with its reason; onTokens sees the counts first (0 for a picture)', async () => {
+    const controller = new AbortController();
+    controller.abort(new Error('client went away'));
+    await assert.rejects(clip.encode(ref.texts.texts, { signal: controller.signal }), /client went away/);
+    const seen: number[][] = [];
+    const png = await heldoutPng(ref.images.sprite_indices[0]);
+    const refusal = new Error('over the limit');
+    await assert.rejects(
+      clip.encode([ref.texts.texts[0], { image: png }], {
+        onTokens: (t) => {
+          seen.push([...t]);
+          if (t.length === 2) throw refusal;
+        },
+      }),
+      (err) => err === refusal,
+    );
+    assert.deepEqual(seen, [[ref.texts.ids[0].length], [ref.texts.ids[0].length, 0]]);
+  });
+
   test('inputs that are neither text nor image are refused', async () => {
     await assert.rejects(clip.encode([42 as unknown as string]), /input 0 is neither a text nor an image/);
   });
