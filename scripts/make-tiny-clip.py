@@ -15,7 +15,10 @@ Written:
   OUT-heldout/          heldout.png: the 1,000 held-out pictures as one sprite (40 per row, in caption order),
                         captions.json, resized.png (a picture of another size, to check resizing and cropping)
 
-Usage: /usr/bin/python3 scripts/make-tiny-clip.py [OUT_DIR] [--steps N]   (default test/fixtures/tiny-clip)
+Usage: /usr/bin/python3 scripts/make-tiny-clip.py [OUT_DIR] [--steps N]   (default test/fixtures/tiny-clip, 1500 steps)
+Training runs on one thread, batches of 256 pictures drawn fresh each step: about 0.15 s a step on an idle core
+(1500 steps took 32 minutes on a 2-core machine whose load average stood between 16 and 33). 700 steps reach
+recall@1 0.80/0.82 on the held-out pairs; 1500 reach 0.955 image→text and 0.973 text→image.
 """
 import json
 import math
