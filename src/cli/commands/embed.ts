@@ -103,7 +103,7 @@ async function readTexts(input: string): Promise<{ texts: string[]; lineNumbers:
 export function registerEmbed(program: Command): void {
   program
     .command('embed')
-    .description('embed texts (one per line) with a transformer model directory, an OpenAI-compatible API or a vectors file')
+    .description('embed texts (one per line) with a transformer model directory, an OpenAI-compatible API or a vectors file; pictures (--images) with a CLIP model directory')
     .argument('<model>', 'model directory (config.json, tokenizer.json, onnx/model.onnx), API URL#model, or vectors file')
     .option('--input <file>', 'texts, one per line ("-" for stdin); blank lines are skipped')
     .option('--images <paths...>', 'embed pictures instead (CLIP models): files, or folders of .jpg .png .webp .gif')
