@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
-import { heldoutPng, TINY_CLIP } from '../helpers/tiny-clip.ts';
+import { ClipEncoder } from '../../src/encoders/clip.ts';
+import { heldout, heldoutPng, TINY_CLIP } from '../helpers/tiny-clip.ts';
 
 const run = promisify(execFile);
 const BIN = resolve('bin/embedkit.js');
@@ -101,5 +102,29 @@ describe('embedkit embed --images and classify-image on the tiny CLIP', () => {
     plain.forEach((line, i) => assert.match(line, new RegExp(`^${order[i][0]}\\s+${order[i][1].toFixed(4)}$`)));
     await assert.rejects(embedkit('classify-image', TINY_CLIP, paths[0], '--labels', 'a,,b'), /empty label/);
     await assert.rejects(embedkit('classify-image', TINY_CLIP, paths[0], '--labels', 'a,b', '--template', 'a photo'), /has no \{\} for the label/);
+  });
+
+  test('search --image: captions indexed with the CLIP model, found by a picture', async () => {
+    const captions = heldout.captions.slice(0, 100);
+    const file = join(dir, 'captions.txt');
+    writeFileSync(file, `${captions.join('\n')}\n`);
+    const col = join(dir, 'captions.collection');
+    await embedkit('index', 'add', col, '--model', resolve(TINY_CLIP), file, '--quiet');
+    // What the nearest caption is, computed by the encoder itself: the command must find the same.
+    const clip = await ClipEncoder.load(TINY_CLIP);
+    const { vectors: texts } = await clip.encode(captions);
+    const { vectors: pictures } = await clip.encode(paths.map((image) => ({ image })));
+    await clip.dispose();
+    let right = 0;
+    for (let k = 0; k < paths.length; k++) {
+      const scores = texts.map((t) => t.reduce((s, x, j) => s + x * pictures[k][j], 0));
+      const best = scores.indexOf(Math.max(...scores));
+      const hits = JSON.parse((await embedkit('search', col, '--image', paths[k], '--k', '1', '--json')).stdout) as { text: string; score: number }[];
+      assert.equal(hits[0].text, captions[best]);
+      if (captions[best] === heldout.captions[ref.images.sprite_indices[k]]) right++;
+    }
+    assert.ok(right >= 3, `${right} of ${paths.length} pictures found their own caption`);
+    await assert.rejects(embedkit('search', col), /give a query text or --image/);
+    await assert.rejects(embedkit('search', col, '--image', paths[0], '--hybrid'), /hybrid search needs a text query/);
   });
 });
