@@ -12,6 +12,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerPlot } from './commands/plot.ts';
 import { registerStart } from './commands/start.ts';
 import { registerEmbed } from './commands/embed.ts';
+import { registerClassifyImage } from './commands/classify-image.ts';
 import { registerTokens } from './commands/tokens.ts';
 import { registerIndex } from './commands/index-collection.ts';
 import { registerSearch } from './commands/search.ts';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerPlot(program);
   registerStart(program);
   registerEmbed(program);
+  registerClassifyImage(program);
   registerTokens(program);
   registerIndex(program);
   registerSearch(program);

@@ -4,12 +4,8 @@
  * model's kind for the chosen dtype, the tokenizer, the pooling folder sentence-transformers names, the image
  * processor's settings).
  */
+import { onnxGraphPath, type ModelDtype } from './onnx-dtypes.ts';
 
-/** ONNX weight variants as the hub's ONNX exports name them (`onnx/model_quantized.onnx` is q8). */
-export const MODEL_DTYPES = ['fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
-export type ModelDtype = (typeof MODEL_DTYPES)[number];
-
-const DTYPE_SUFFIX: Record<ModelDtype, string> = { fp32: '', fp16: '_fp16', q8: '_quantized', int8: '_int8', uint8: '_uint8', q4: '_q4', q4f16: '_q4f16', bnb4: '_bnb4' };
 
 /** One file of the repository, by its path there; a required file that the hub lacks is an error, an optional one is recorded as absent. */
 export interface WantedFile {
@@ -39,7 +35,7 @@ export function remainingFiles(config: unknown, modules: unknown, dtype: ModelDt
     { path: 'special_tokens_map.json', required: false },
     { path: 'preprocessor_config.json', required: dual },
     { path: `${poolingFolder(modules)}/config.json`, required: false },
-    ...graphs.map((g) => ({ path: `onnx/${g}${DTYPE_SUFFIX[dtype]}.onnx`, required: true })),
+    ...graphs.map((g) => ({ path: onnxGraphPath(g, dtype), required: true })),
   ];
 }
 

@@ -4,7 +4,8 @@ import { dirname, join, resolve } from 'node:path';
 import { EmbedkitError, FormatError, InvalidArgumentError } from '../errors.ts';
 import { defaultHubCacheDir, HubRepoCache, isCommitKey } from './hub-cache.ts';
 import { downloadFile, HubFileNotFoundError, probeFile, type DownloadOptions } from './hub-download.ts';
-import { firstFiles, MODEL_DTYPES, remainingFiles, type ModelDtype, type WantedFile } from './hub-files.ts';
+import { firstFiles, remainingFiles, type WantedFile } from './hub-files.ts';
+import { MODEL_DTYPES, type ModelDtype } from './onnx-dtypes.ts';
 import { hubModelName, isCommitId, parseHubSpec, HUB_PREFIX, type HubModelId } from './hub-spec.ts';
 
 /** Where models by hub id come from and where they are kept. */

@@ -6,11 +6,16 @@ import type { HubOptions } from './hub.ts';
 import { hubModelName, isHubSpec, parseHubSpec } from './hub-spec.ts';
 import type { RemoteEncoderOptions } from './remote.ts';
 import { StaticEncoder, type Pooling, type StaticEncoderOptions } from './static.ts';
+import type { ClipEncoderOptions } from './clip.ts';
+import { isClipModelDirectory } from './clip-model-dir.ts';
 import { isModelDirectory, REQUIRED_MODEL_FILES, TRANSFORMER_POOLINGS, type TransformerPooling } from './transformer-model-dir.ts';
 import type { TransformerEncoderOptions } from './transformer.ts';
 
-/** What an encoder spec names: an OpenAI-compatible API, a local transformer model directory, or a vectors file. */
-export type EncoderSpecKind = 'remote' | 'transformer' | 'vectors';
+/**
+ * What an encoder spec names: an OpenAI-compatible API, a local transformer model directory, a local CLIP-style
+ * text-and-image model directory, or a vectors file.
+ */
+export type EncoderSpecKind = 'remote' | 'transformer' | 'clip' | 'vectors';
 
 export interface OpenEncoderOptions {
   /**
@@ -30,6 +35,8 @@ export interface OpenEncoderOptions {
   remoteModel?: string;
   /** Further remote encoder settings (batching, retries, cache, dimensions, onRetry...). */
   remote?: Omit<Partial<RemoteEncoderOptions>, 'url' | 'model' | 'id'>;
+  /** Further CLIP settings (dtype, threads, batch size, image pixel limit...). */
+  clip?: Omit<ClipEncoderOptions, 'id'>;
   /** Further transformer settings (windows, threads, prefixes...). */
   transformer?: Omit<TransformerEncoderOptions, 'id'>;
   /** Further static encoder settings (tokenizer, SIF constant, common component...). */
@@ -59,6 +66,7 @@ const URL_SPEC = /^https?:\/\//i;
 export function encoderSpecKind(spec: string): EncoderSpecKind {
   if (URL_SPEC.test(spec)) return 'remote';
   if (isHubSpec(spec)) return 'transformer';
+  if (isClipModelDirectory(spec)) return 'clip';
   if (isModelDirectory(spec)) return 'transformer';
   return 'vectors';
 }
@@ -66,6 +74,8 @@ export function encoderSpecKind(spec: string): EncoderSpecKind {
 /**
  * Opens any model embedkit can encode with, from one string:
  * - `http(s)://host/v1#model`: an OpenAI-compatible embeddings API (the fragment names the API's model);
+ * - a directory whose config.json says model_type "clip": a CLIP-style model (onnx/text_model.onnx and
+ *   onnx/vision_model.onnx), whose encoder takes images (`{ image }`) as well as texts;
  * - a directory with a config.json: a local transformer model (config.json, tokenizer.json, onnx/model.onnx);
  * - `hf:ORG/NAME[@revision]`: a transformer model on the Hugging Face hub, downloaded into a cache on first use
  *   (see fetchHubModel and the `hub` option) and opened from there as a model directory;
@@ -87,11 +97,16 @@ export async function openEncoder(spec: string, options: OpenEncoderOptions = {}
     const id = parseHubSpec(spec);
     // Loaded on use, as the transformer runtime is: programs that never name a hub model never load the downloader.
     const { fetchHubModel } = await import('./hub.ts');
-    const model = await fetchHubModel(id, options.hub);
+    // The weight type picked for the model (a CLIP model's --dtype) decides which ONNX files are downloaded.
+    const model = await fetchHubModel(id, { ...options.hub, dtype: options.hub?.dtype ?? options.clip?.dtype });
     return openEncoder(model.dir, { ...options, name: options.name ?? hubModelName(id) });
   }
   const id = options.name === undefined ? undefined : `${kind === 'vectors' ? 'static' : kind}:${options.name}`;
   if (kind === 'remote') return openRemote(spec, id, options);
+  if (kind === 'clip') {
+    const { ClipEncoder } = await import('./clip.ts');
+    return ClipEncoder.load(spec, { ...options.clip, ...(id ? { id } : {}) });
+  }
   if (kind === 'transformer') {
     // Loaded on use: the transformer runtime is large, and vectors-only programs never need it.
     const { TransformerEncoder } = await import('./transformer.ts');
@@ -127,6 +142,7 @@ async function openRemote(spec: string, id: string | undefined, options: OpenEnc
 function checkPooling(spec: string, kind: EncoderSpecKind, pooling: OpenEncoderOptions['pooling']): void {
   if (pooling === undefined) return;
   if (kind === 'remote') throw new InvalidArgumentError(`pooling ${JSON.stringify(pooling)} cannot apply to ${spec}: a remote API pools on its side`);
+  if (kind === 'clip') throw new InvalidArgumentError(`pooling ${JSON.stringify(pooling)} cannot apply to ${spec}: a CLIP model pools inside its towers`);
   if (kind === 'transformer' && !(TRANSFORMER_POOLINGS as readonly string[]).includes(pooling)) {
     throw new InvalidArgumentError(`pooling ${JSON.stringify(pooling)} is for vectors files; a transformer model pools by ${TRANSFORMER_POOLINGS.join(', ')}`);
   }

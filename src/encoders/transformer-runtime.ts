@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EmbedkitError } from '../errors.ts';
 import { importOptional } from '../util/optional-import.ts';
+import type { ClipModelDirectory } from './clip-model-dir.ts';
+import type { RgbImage } from './image-decode.ts';
 import type { ModelDirectory } from './transformer-model-dir.ts';
 
 /**
@@ -166,4 +168,88 @@ function indexOfSequence(haystack: readonly number[], needle: readonly number[])
     return i;
   }
   return -1;
+}
+
+/** The two towers of a CLIP-style model: texts and images to vectors of one shared space (not yet normalized). */
+export interface ClipRuntime {
+  /** Token ids of `text` without the model's special tokens. */
+  tokenize(text: string): number[];
+  /** Special tokens the model puts before and after a text. */
+  readonly prefixIds: readonly number[];
+  readonly suffixIds: readonly number[];
+  readonly padId: number;
+  /** Runs rows of ids (special tokens included), right-padded into one batch: one text_embeds row each. */
+  runText(rows: readonly (readonly number[])[]): Promise<Float32Array[]>;
+  /**
+   * Runs decoded RGB pictures through the model's image processor (preprocessor_config.json: resize, centre crop,
+   * rescale, normalize) and the vision tower: one image_embeds row each.
+   */
+  runImages(images: readonly RgbImage[]): Promise<Float32Array[]>;
+  dispose(): Promise<void>;
+}
+
+/** Loads both towers, the tokenizer and the image processor of a checked CLIP model directory, from disk only. */
+export async function loadClipRuntime(model: ClipModelDirectory, options: RuntimeOptions = {}): Promise<ClipRuntime> {
+  const t = await transformers();
+  const load = { local_files_only: true } as const;
+  const session = {
+    ...load,
+    dtype: model.dtype,
+    device: 'cpu' as const,
+    session_options: options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : undefined,
+  };
+  let tokenizer: Awaited<ReturnType<typeof t.AutoTokenizer.from_pretrained>>;
+  let processor: Awaited<ReturnType<typeof t.AutoImageProcessor.from_pretrained>>;
+  let textNet: Awaited<ReturnType<typeof t.CLIPTextModelWithProjection.from_pretrained>>;
+  let visionNet: Awaited<ReturnType<typeof t.CLIPVisionModelWithProjection.from_pretrained>>;
+  try {
+    tokenizer = await t.AutoTokenizer.from_pretrained(model.dir, load);
+    processor = await t.AutoImageProcessor.from_pretrained(model.dir, load);
+    textNet = await t.CLIPTextModelWithProjection.from_pretrained(model.dir, session);
+    visionNet = await t.CLIPVisionModelWithProjection.from_pretrained(model.dir, session);
+  } catch (err) {
+    throw new EmbedkitError('model_load_failed', `cannot load the CLIP model: ${(err as Error).message}`, { file: model.dir });
+  }
+  const bare = tokenizer.encode(PROBE, { add_special_tokens: false });
+  const full = tokenizer.encode(PROBE, { add_special_tokens: true });
+  const at = indexOfSequence(full, bare);
+  if (at < 0) throw new EmbedkitError('model_load_failed', 'the tokenizer adds special tokens inside the text', { file: model.dir });
+  const padId = tokenizer.pad_token_id ?? 0;
+
+  const rowsOf = (tensor: { data: unknown; dims: number[] } | undefined, name: string): Float32Array[] => {
+    if (!tensor || tensor.dims.length !== 2) throw new EmbedkitError('model_output', `the model has no 2-D ${name} output`, { file: model.dir });
+    const data = tensor.data as Float32Array;
+    const [n, dim] = tensor.dims;
+    return Array.from({ length: n }, (_, r) => data.slice(r * dim, (r + 1) * dim));
+  };
+
+  return {
+    tokenize: (text) => tokenizer.encode(text, { add_special_tokens: false }),
+    prefixIds: full.slice(0, at),
+    suffixIds: full.slice(at + bare.length),
+    padId,
+    async runText(rows) {
+      const n = rows.length;
+      const length = Math.max(...rows.map((r) => r.length));
+      const ids = new BigInt64Array(n * length).fill(BigInt(padId));
+      const mask = new BigInt64Array(n * length);
+      rows.forEach((row, r) => {
+        for (let j = 0; j < row.length; j++) {
+          ids[r * length + j] = BigInt(row[j]);
+          mask[r * length + j] = 1n;
+        }
+      });
+      const out = await textNet({ input_ids: new t.Tensor('int64', ids, [n, length]), attention_mask: new t.Tensor('int64', mask, [n, length]) });
+      return rowsOf(out.text_embeds, 'text_embeds');
+    },
+    async runImages(images) {
+      const raw = images.map((im) => new t.RawImage(im.data, im.width, im.height, 3));
+      const { pixel_values } = await processor(raw);
+      const out = await visionNet({ pixel_values });
+      return rowsOf(out.image_embeds, 'image_embeds');
+    },
+    async dispose() {
+      await Promise.all([textNet.dispose(), visionNet.dispose()]);
+    },
+  };
 }

@@ -62,6 +62,8 @@ export async function exampleDir(): Promise<string> {
   writeFileSync(join(dir, 'corpus.txt'), lines.join('\n') + '\n');
   symlinkSync(join(root, 'data'), join(dir, 'data'), 'dir');
   symlinkSync(join(root, 'test/fixtures/tiny-bert'), join(dir, 'model'), 'dir');
+  symlinkSync(join(root, 'test/fixtures/tiny-clip'), join(dir, 'clip'), 'dir');
+  symlinkSync(join(root, 'test/fixtures/tiny-clip-heldout'), join(dir, 'pictures'), 'dir');
   copyFileSync(join(root, 'test/fixtures/fasttext/tiny-skipgram.bin'), join(dir, 'fasttext.bin'));
   return dir;
 }

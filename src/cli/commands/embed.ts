@@ -1,6 +1,4 @@
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
-import type { Writable } from 'node:stream';
 import { Option, type Command } from 'commander';
 import { EmbedkitError, InvalidArgumentError } from '../../errors.ts';
 import { NoKnownWordError } from '../../encoders/static.ts';
@@ -12,11 +10,20 @@ import { examples, printJson } from '../common.ts';
 import { positiveInt, nonNegativeInt } from '../flag-values.ts';
 import { hubDownloads, OFFLINE_HELP } from '../hub-progress.ts';
 import { remoteApiKey } from '../remote-key.ts';
+import { MODEL_DTYPES, type ModelDtype } from '../../encoders/onnx-dtypes.ts';
+import { embedImages } from '../embed-images.ts';
+import { npyHeader, write } from '../npy-output.ts';
+
+export { npyHeader };
 
 export type EmbedOutputFormat = 'jsonl' | 'npy' | 'word2vec';
 
 interface EmbedFlags {
-  input: string;
+  input?: string;
+  images?: string[];
+  dtype?: ModelDtype;
+  partial?: boolean;
+  maxImagePixels?: number;
   output: string;
   format?: EmbedOutputFormat;
   query?: boolean;
@@ -47,6 +54,7 @@ function encoderOptions(flags: EmbedFlags, say: (message: string) => void, hub: 
       dimensions: flags.dimensions,
       onRetry: (r) => say(`retry ${r.attempt} in ${(r.delayMs / 1000).toFixed(1)} s: ${r.reason}`),
     },
+    clip: { dtype: flags.dtype, threads: flags.threads, maxImagePixels: flags.maxImagePixels },
     transformer: { truncate: flags.truncate, overlap: flags.overlap, threads: flags.threads, queryPrefix: flags.queryPrefix, passagePrefix: flags.passagePrefix },
     load: { unicodeErrors: 'strict', onWarning: (m) => process.stderr.write(`embedkit: warning: ${m}\n`) },
   };
@@ -59,24 +67,6 @@ export function outputFormat(path: string, format?: EmbedOutputFormat): EmbedOut
   if (/\.npy$/i.test(path)) return 'npy';
   if (/\.(txt|vec|w2v)$/i.test(path)) return 'word2vec';
   throw new InvalidArgumentError(`cannot tell the output format from ${JSON.stringify(path)}; use .jsonl, .npy, .txt/.vec or --format`);
-}
-
-/** NumPy's .npy header (version 1.0) for a little-endian float32 rows × dim matrix, padded to 64 bytes. */
-export function npyHeader(rows: number, dim: number): Buffer {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${dim}), }`;
-  const unpadded = 10 + dict.length + 1;
-  const header = dict + ' '.repeat((64 - (unpadded % 64)) % 64) + '\n';
-  const out = Buffer.alloc(10 + header.length);
-  out.write('\x93NUMPY', 0, 'latin1');
-  out[6] = 1;
-  out[7] = 0;
-  out.writeUInt16LE(header.length, 8);
-  out.write(header, 10, 'latin1');
-  return out;
-}
-
-async function write(out: Writable, chunk: string | Buffer): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
 }
 
 /** One row of the chosen format. word2vec text has no room for spaces in a key: runs of whitespace become "_". */
@@ -116,9 +106,10 @@ async function readTexts(input: string): Promise<{ texts: string[]; lineNumbers:
 export function registerEmbed(program: Command): void {
   program
     .command('embed')
-    .description('embed texts (one per line) with a transformer model directory, an OpenAI-compatible API or a vectors file')
+    .description('embed texts (one per line) with a transformer model directory, an OpenAI-compatible API or a vectors file; pictures (--images) with a CLIP model directory')
     .argument('<model>', 'model directory (config.json, tokenizer.json, onnx/model.onnx), hf:ORG/NAME[@revision] (downloaded once), API URL#model, or vectors file')
-    .requiredOption('--input <file>', 'texts, one per line ("-" for stdin); blank lines are skipped')
+    .option('--input <file>', 'texts, one per line ("-" for stdin); blank lines are skipped')
+    .option('--images <paths...>', 'embed pictures instead (CLIP models): files, or folders of .jpg .png .webp .gif')
     .requiredOption('--output <file>', 'JSON lines (.jsonl), NumPy float32 matrix (.npy) or word2vec text (.txt, .vec)')
     .addOption(new Option('--format <format>', 'output format (default: from the extension)').choices(['jsonl', 'npy', 'word2vec']))
     .option('--query', 'embed the texts as search queries (query prefix) rather than passages')
@@ -132,11 +123,15 @@ export function registerEmbed(program: Command): void {
     .option('--concurrency <n>', 'API requests in flight at once', positiveInt('--concurrency'))
     .option('--cache <dir>', 'cache API answers on disk in DIR')
     .option('--dimensions <n>', "ask the API for shorter vectors (OpenAI's dimensions)", positiveInt('--dimensions'))
+    .addOption(new Option('--dtype <type>', 'weight type of a CLIP model: which onnx/*.onnx files to run (default fp32)').choices(MODEL_DTYPES))
+    .option('--partial', 'with --images: skip pictures that cannot be read (listed on stderr) instead of stopping')
+    .option('--max-image-pixels <n>', 'refuse pictures with more pixels than this (default 50000000)', positiveInt('--max-image-pixels'))
     .option('--quiet', 'no progress on stderr')
     .option('--json', 'print a JSON summary of what was written on stdout')
     .addHelpText(
       'after',
       examples([
+        'embedkit embed models/clip --images photos/ --output photos.jsonl',
         'embedkit embed models/e5-small --input docs.txt --output docs.jsonl --passage-prefix "passage: "',
         'embedkit embed hf:sentence-transformers/all-MiniLM-L6-v2 --input docs.txt --output docs.npy',
         'embedkit embed http://localhost:11434/v1#nomic-embed-text --input docs.txt --output docs.npy --cache .cache',
@@ -147,7 +142,18 @@ export function registerEmbed(program: Command): void {
     .action(async (model: string, flags: EmbedFlags) => {
       const format = outputFormat(flags.output, flags.format);
       const say = (m: string) => flags.quiet || process.stderr.write(`embedkit: ${m}\n`);
-      const { texts, lineNumbers, blank } = await readTexts(flags.input);
+      if (flags.images && flags.input !== undefined) throw new InvalidArgumentError('give --input (texts) or --images (pictures), not both');
+      if (flags.images) {
+        const downloads = hubDownloads(flags);
+        try {
+          return await embedImages(model, flags.images, { ...flags, format }, encoderOptions(flags, say, downloads.options), say);
+        } finally {
+          downloads.close();
+        }
+      }
+      if (flags.input === undefined) throw new InvalidArgumentError("required option '--input <file>' not specified (or --images for pictures)");
+      const input = flags.input;
+      const { texts, lineNumbers, blank } = await readTexts(input);
       if (blank > 0) say(`skipped ${blank} blank line${blank === 1 ? '' : 's'}`);
       const downloads = hubDownloads(flags);
       const encoder = await openEncoder(model, encoderOptions(flags, say, downloads.options)).finally(() => downloads.close());
@@ -166,7 +172,7 @@ export function registerEmbed(program: Command): void {
             const result = await encode(part).catch((err: unknown) => {
               // The encoder counts within the batch; the user knows the line of the input.
               if (err instanceof NoKnownWordError) {
-                const file = flags.input === '-' ? 'stdin' : flags.input;
+                const file = input === '-' ? 'stdin' : input;
                 throw new EmbedkitError('no_known_words', `${JSON.stringify(part[err.index])} has no word in the model's vocabulary, so it has no vector (remove the line or use a model with subwords)`, { file, line: lineNumbers[from + err.index] });
               }
               throw err;

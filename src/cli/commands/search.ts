@@ -1,4 +1,6 @@
 import type { Command } from 'commander';
+import { ClipEncoder } from '../../encoders/clip.ts';
+import { InvalidArgumentError } from '../../errors.ts';
 import { SEARCH_OPTIONS } from '../../search/search-options.ts';
 import type { ScoredPassage, SearchHit, SearchOptions } from '../../search/collection.ts';
 import { examples, printJson } from '../common.ts';
@@ -12,15 +14,23 @@ export function registerSearch(program: Command): void {
     .command('search')
     .description('search a collection: exact or ANN vector search, hybrid with BM25 keywords, metadata filters, MMR')
     .argument('<collection>', 'collection directory (made by embedkit index add)')
-    .argument('<query>', 'what to look for');
+    .argument('[query]', 'what to look for (or --image)');
   addOptionFlags(cmd, SEARCH_OPTIONS)
+    .option('--image <file>', 'look for what is nearest a picture (a collection embedded by a CLIP model)')
     .option('--json', 'print the hits as JSON')
     .option('--offline', OFFLINE_HELP)
-    .addHelpText('after', examples(['embedkit search docs.collection "how do I reset my password" --k 5', 'embedkit search docs.collection "licence terms" --hybrid --alpha 0.3 --filter \'lang = "en"\' --json', 'embedkit search docs.collection "bank" --mmr 0.5']))
-    .action(async (path: string, query: string, f: Record<string, unknown> & { json?: boolean; offline?: boolean }) => {
+    .addHelpText('after', examples(['embedkit search captions.collection --image photo.jpg --k 3', 'embedkit search docs.collection "how do I reset my password" --k 5', 'embedkit search docs.collection "licence terms" --hybrid --alpha 0.3 --filter \'lang = "en"\' --json', 'embedkit search docs.collection "bank" --mmr 0.5']))
+    .action(async (path: string, text: string | undefined, f: Record<string, unknown> & { json?: boolean; image?: string; offline?: boolean }) => {
+      if ((text === undefined) === (f.image === undefined)) throw new InvalidArgumentError('give a query text or --image, one of the two');
       const downloads = hubDownloads({ offline: f.offline });
       const c = await openForCli(path, { hub: downloads.options });
       try {
+        let query: string | Float32Array = text ?? '';
+        if (f.image !== undefined) {
+          const encoder = await c.encoder();
+          if (!(encoder instanceof ClipEncoder)) throw new InvalidArgumentError(`--image needs a collection embedded by a CLIP model; ${path} uses ${encoder.id}`);
+          query = (await encoder.encode([{ image: f.image }])).vectors[0];
+        }
         // With --fetch 0 the hits are ids and scores only (no text, no metadata).
         const hits: (ScoredPassage & Partial<SearchHit>)[] = await c.search(query, optionsFromFlags(SEARCH_OPTIONS, f) as SearchOptions).catch((err: unknown) => {
           throw flagError(SEARCH_OPTIONS, err);
