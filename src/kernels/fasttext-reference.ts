@@ -147,9 +147,8 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
   /** One supervised example (ids[from, to)): returns its input rows, 0 when it was skipped. */
   function supervisedExample(from: number, to: number): number {
     let rows = 0;
-    let labels = 0;
     for (let p = from; p < to; p++) if (ids[p] >= 0) rows++;
-    labels = to - from - rows;
+    const labels = to - from - rows;
     if (rows === 0 || labels === 0) return 0;
     hidden.fill(0);
     grad.fill(0);
