@@ -15,6 +15,9 @@ import { registerEmbed } from './commands/embed.ts';
 import { registerTokens } from './commands/tokens.ts';
 import { registerIndex } from './commands/index-collection.ts';
 import { registerSearch } from './commands/search.ts';
+import { registerPredict } from './commands/predict.ts';
+import { registerTestClassifier } from './commands/test-classifier.ts';
+import { supervisedAlias } from './commands/train-supervised.ts';
 import { examples } from './common.ts';
 
 /** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
@@ -38,6 +41,8 @@ export function buildProgram(): Command {
   registerTokens(program);
   registerIndex(program);
   registerSearch(program);
+  registerPredict(program);
+  registerTestClassifier(program);
   return program;
 }
 
@@ -51,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   program.exitOverride();
   try {
-    await program.parseAsync(normalizeArgv(argv, longOptionNames(program)), { from: 'user' });
+    await program.parseAsync(normalizeArgv(supervisedAlias(argv), longOptionNames(program)), { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;

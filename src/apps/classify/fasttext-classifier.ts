@@ -51,7 +51,7 @@ export class FastTextClassifier {
   /** A classifier over a model read from a file (readFastTextBin, loadFastTextModel) or just trained. */
   constructor(
     readonly model: FastTextModelData,
-    labelPrefix = DEFAULT_LABEL_PREFIX,
+    readonly labelPrefix = DEFAULT_LABEL_PREFIX,
   ) {
     const { args } = model;
     if (args.model !== 'supervised') {
@@ -77,6 +77,11 @@ export class FastTextClassifier {
       if (err instanceof InvalidArgumentError) throw new InvalidArgumentError(`${path}: ${err.message}`);
       throw err;
     }
+  }
+
+  /** Output row of a label, or -1. */
+  labelIndex(label: string): number {
+    return this.model.labels.indexOf(label);
   }
 
   /** The k best labels of a text (one line; it gets fastText's `</s>`), best first. */

@@ -3,3 +3,4 @@
  * fastText CLI) that predict and are tested exactly as fastText predicts and tests.
  */
 export { FastTextClassifier, DEFAULT_LABEL_PREFIX, type Prediction, type PredictOptions } from './fasttext-classifier.js';
+export { testClassifier, formatTestSummary, type ClassifierTestResult, type LabelMetrics } from './classifier-test.js';
