@@ -12,6 +12,7 @@ interface PredictFlags {
   k: number;
   threshold: number;
   prob?: boolean;
+  json?: boolean;
   label: string;
 }
 
@@ -26,15 +27,16 @@ export function registerPredict(program: Command): void {
     .option('--threshold <p>', 'leave out labels below this probability', nonNegativeNumber('--threshold'), 0)
     .option('--prob', 'print each label\'s probability after it')
     .option('--label <prefix>', 'label prefix of the model\'s labels', DEFAULT_LABEL_PREFIX)
+    .option('--json', 'one JSON array per input line: [{"label", "probability"}, ...]')
     .addHelpText('after', examples(['embedkit predict classifier.bin test.txt', 'echo "the match ended in a draw" | embedkit predict classifier.bin -k 3 --prob']))
     .action(async (model: string, input: string, o: PredictFlags) => {
       const classifier = await FastTextClassifier.load(model, o.label);
       const options = { k: o.k, threshold: o.threshold };
-      const format = (tokens: string[], endOfLine: boolean) =>
-        classifier
-          .predictTokens(tokens, endOfLine, options)
-          .map((p) => (o.prob ? `${p.label} ${cppNumber(p.probability)}` : p.label))
-          .join(' ') + '\n';
+      const format = (tokens: string[], endOfLine: boolean) => {
+        const predictions = classifier.predictTokens(tokens, endOfLine, options);
+        if (o.json) return JSON.stringify(predictions) + '\n';
+        return predictions.map((p) => (o.prob ? `${p.label} ${cppNumber(p.probability)}` : p.label)).join(' ') + '\n';
+      };
       if (input === '-') {
         // Line by line, so an interactive session gets each answer at once.
         for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) process.stdout.write(format(fastTextTokens(line), true));
