@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FastTextClassifier } from '../../src/apps/classify/fasttext-classifier.ts';
+import { testClassifier } from '../../src/apps/classify/classifier-test.ts';
+import { corpusFromLines } from '../../src/text/corpus.ts';
+import { trainFastText } from '../../src/train/fasttext.ts';
+import { trainFastTextSupervised } from '../../src/train/fasttext-supervised.ts';
+import { DenseMatrix } from '../../src/vectors/fasttext-matrix.ts';
+import { needs } from '../helpers/oracles.ts';
+import { labelledLines } from './labelled-lines.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'embedkit-supervised-'));
+process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+const lines = labelledLines(800, 21);
+const train = join(dir, 'train.txt');
+writeFileSync(train, lines.join('\n') + '\n');
+const testFile = join(dir, 'test.txt');
+writeFileSync(testFile, labelledLines(400, 22).join('\n') + '\n');
+
+const outputRows = (m: { output: unknown }) => (m.output as DenseMatrix).data;
+
+test('lines without a label are counted; a file of only such lines is refused naming labelPrefix', async () => {
+  const { stats, model } = await trainFastTextSupervised({ input: corpusFromLines(lines), dim: 8, epochs: 1, threads: 1 });
+  assert.equal(stats.unlabelled, lines.filter((l) => !l.includes('__label__')).length);
+  assert.ok(stats.unlabelled > 0);
+  assert.equal(stats.lines, lines.length);
+  assert.deepEqual([...model.labels.words].sort(), ['__label__c0', '__label__c1', '__label__c2', '__label__c3', '__label__c4']);
+  assert.ok(model.labels.counts[0] >= model.labels.counts[4], 'labels by descending count');
+  await assert.rejects(trainFastTextSupervised({ input: corpusFromLines(['a b c', 'd e']), threads: 1 }), /none of the 2 lines has a label \(a token starting with "__label__", the labelPrefix option\)/);
+  const hashed = await trainFastTextSupervised({ input: corpusFromLines(['#spam a b', 'c #ham d', 'e #spam']), labelPrefix: '#', dim: 4, threads: 1, bucket: 7, wordNgrams: 2 });
+  assert.deepEqual(hashed.model.labels.words, ['#spam', '#ham']);
+});
+
+test('trainFastText points supervised models to trainFastTextSupervised', async () => {
+  await assert.rejects(trainFastText({ input: corpusFromLines(lines), model: 'supervised' as 'cbow' }), /trainFastTextSupervised/);
+});
+
+test('one thread and a seed train the same classifier twice; two threads learn as well', async () => {
+  // Four copies of the lines: several chunks, so both threads train.
+  const options = { dim: 12, epochs: 3, alpha: 0.3, wordNgrams: 2, bucket: 4000, threads: 1, seed: 5 };
+  const input = () => corpusFromLines([...lines, ...lines, ...lines, ...lines]);
+  const a = await trainFastTextSupervised({ ...options, input: input() });
+  const b = await trainFastTextSupervised({ ...options, input: input() });
+  assert.deepEqual(outputRows(a.model), outputRows(b.model));
+  const two = await trainFastTextSupervised({ ...options, input: input(), threads: 2, allowMoreThreads: true });
+  const p1 = (await testClassifier(new FastTextClassifier(a.model), testFile)).precision;
+  const p2 = (await testClassifier(new FastTextClassifier(two.model), testFile)).precision;
+  assert.ok(p1 > 0.8 && p2 > 0.8, `P@1 ${p1} (1 thread), ${p2} (2 threads)`);
+});
+
+test('a run stopped after its first pass and resumed from the checkpoint ends as the uninterrupted run', async () => {
+  const options = { input: train, dim: 8, epochs: 3, threads: 1, seed: 2, loss: 'ns' as const };
+  const whole = await trainFastTextSupervised(options);
+  const checkpoint = join(dir, 'run.ckpt');
+  const stop = new AbortController();
+  await assert.rejects(
+    trainFastTextSupervised({ ...options, checkpoint, signal: stop.signal, onProgress: (e) => e.phase === 'train' && e.epoch >= 2 && stop.abort() }),
+    (err: Error) => /abort|stop|interrupt/i.test(err.message) || (err as { code?: string }).code === 'aborted',
+  );
+  const resumed = await trainFastTextSupervised({ ...options, checkpoint, resume: checkpoint });
+  assert.deepEqual(outputRows(resumed.model), outputRows(whole.model));
+});
+
+for (const loss of ['softmax', 'ova'] as const) {
+  test(`accuracy close to the fastText CLI's with the same options (${loss})`, async (t) => {
+    if (!needs(t, 'fasttext')) return;
+    const args = ['-dim', '20', '-epoch', '5', '-wordNgrams', '2', '-bucket', '20000', '-loss', loss];
+    const run = spawnSync('fasttext', ['supervised', '-input', train, '-output', join(dir, `cli-${loss}`), '-thread', '1', ...args], { encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const cli = Number(/P@1\t(\S+)/.exec(spawnSync('fasttext', ['test', join(dir, `cli-${loss}.bin`), testFile], { encoding: 'utf8' }).stdout)?.[1]);
+    const ours = await trainFastTextSupervised({ input: train, dim: 20, epochs: 5, wordNgrams: 2, bucket: 20000, loss, threads: 1 });
+    const precision = (await testClassifier(new FastTextClassifier(ours.model), testFile)).precision;
+    assert.ok(Math.abs(precision - cli) < 0.05, `P@1 ${precision} here, ${cli} by the CLI`);
+  });
+}
