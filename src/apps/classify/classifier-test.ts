@@ -48,9 +48,13 @@ export interface ClassifierTestResult {
  * matrix of the best prediction, and the label tokens the model does not know.
  * @example
  * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { corpusFromLines, trainFastTextSupervised } from 'embedkit/train';
  * import { FastTextClassifier, testClassifier, formatTestSummary } from 'embedkit/apps';
- * const classifier = await FastTextClassifier.load('classifier.bin');
- * const result = await testClassifier(classifier, 'test.txt', { k: 1 });
+ * const lines = Array.from({ length: 200 }, (_, i) => (i % 2 ? '__label__sport the match ended in a draw' : '__label__food fresh bread and soup'));
+ * const { model } = await trainFastTextSupervised({ input: corpusFromLines(lines), dim: 10, threads: 1 });
+ * writeFileSync('test.txt', '__label__sport a draw\n__label__food bread\n');
+ * const result = await testClassifier(new FastTextClassifier(model), 'test.txt', { k: 1 });
  * process.stdout.write(formatTestSummary(result)); // N, P@1, R@1 as fasttext test prints them
  * ```
  */

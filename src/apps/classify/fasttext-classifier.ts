@@ -34,9 +34,12 @@ export const DEFAULT_LABEL_PREFIX = '__label__';
  * the k best labels at or above the threshold, each with exp(log(p + 1e-5)) as fastText prints it.
  * @example
  * ```ts
+ * import { corpusFromLines, trainFastTextSupervised } from 'embedkit/train';
  * import { FastTextClassifier } from 'embedkit/apps';
- * const classifier = await FastTextClassifier.load('classifier.bin');
- * console.log(classifier.predict('the match ended in a draw', { k: 2 })); // [{ label: '__label__sport', probability: 0.93 }, ...]
+ * const lines = Array.from({ length: 200 }, (_, i) => (i % 2 ? '__label__sport the match ended in a draw' : '__label__food fresh bread and soup'));
+ * await trainFastTextSupervised({ input: corpusFromLines(lines), output: 'classifier.bin', dim: 10, threads: 1 });
+ * const classifier = await FastTextClassifier.load('classifier.bin'); // or a model `fasttext supervised` wrote
+ * console.log(classifier.predict('a draw in the match', { k: 2 })); // [{ label: '__label__sport', probability: 0.9… }, { label: '__label__food', … }]
  * ```
  */
 export class FastTextClassifier {
@@ -99,7 +102,7 @@ export class FastTextClassifier {
   }
 
   /** The labels of a line (ids into `labels`) and its prediction as [score, label] pairs (for test()). */
-  labelledPrediction(tokens: readonly string[], endOfLine: boolean, options: PredictOptions): { gold: number[]; rows: number; predicted: Scored[] } {
+  labelledPrediction(tokens: readonly string[], endOfLine: boolean, options: PredictOptions): { gold: number[]; rows: number; predicted: [score: number, label: number][] } {
     const line = this.input.encode(tokens, endOfLine, this.line);
     const gold = [...line.labels];
     const rows = line.rows.length;
