@@ -93,7 +93,7 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       vocab,
       tokenizer: whitespaceTokenizer,
       maxSentenceLength: layout.shape.maxChunkWords,
-      chunks: () => encodeExamples(corpus, scheme, CHUNK_WORDS),
+      chunks: cachedPasses(() => encodeExamples(corpus, scheme, CHUNK_WORDS)),
       // fastText's budget: epochs passes of every token (labels and </s> included), the rate falling linearly to 0.
       wordsPerEpoch: dict.ntokens,
       budget: 'passes',
@@ -146,32 +146,68 @@ function copyPretrained(pretrained: Embeddings, vocab: Vocabulary, input: Float3
   }
 }
 
+/** Examples kept in memory after the first pass up to this many ids (4 bytes each); a larger corpus is re-encoded every pass. */
+const CACHED_IDS = 32 * 1024 * 1024;
+
+/**
+ * Every pass after the first replays the first pass's chunks from memory when they fit in CACHED_IDS (encoding
+ * the lines costs the main thread about as much as a worker's training), else encodes the corpus again.
+ */
+function cachedPasses(encode: () => AsyncIterable<IdChunk>): () => AsyncIterable<IdChunk> {
+  let cached: IdChunk[] | undefined;
+  return async function* pass() {
+    if (cached) {
+      yield* cached;
+      return;
+    }
+    const kept: IdChunk[] = [];
+    let ids = 0;
+    let complete = true;
+    for await (const chunk of encode()) {
+      if (complete && ids + chunk.ids.length <= CACHED_IDS) {
+        kept.push(chunk);
+        ids += chunk.ids.length;
+      } else complete = false;
+      yield chunk;
+    }
+    if (complete) cached = kept;
+  };
+}
+
 /**
  * One pass's examples: each labelled line becomes a sentence of its input rows then its labels (−1 − label);
  * `words` counts every token read, unlabelled lines' too (fastText's progress unit).
  */
 export async function* encodeExamples(corpus: Corpus, scheme: SupervisedInput, chunkWords: number): AsyncGenerator<IdChunk> {
   const line: SupervisedLine = { rows: [], labels: [], tokens: 0 };
-  let ids: number[] = [];
+  let ids = new Int32Array(chunkWords * 2);
   let ends: number[] = [];
+  let used = 0;
   let words = 0;
   for await (const batch of corpusBatches(corpus)) {
     for (const text of batch) {
       scheme.encode(fastTextTokens(text), true, line);
       words += line.tokens;
-      if (line.labels.length === 0 || line.rows.length === 0) continue;
-      for (const r of line.rows) ids.push(r);
-      for (const l of line.labels) ids.push(-1 - l);
-      ends.push(ids.length);
-      if (ids.length >= chunkWords) {
-        yield { ids: Int32Array.from(ids), sentenceEnds: Int32Array.from(ends), words };
-        ids = [];
+      const { rows, labels } = line;
+      if (labels.length === 0 || rows.length === 0) continue;
+      const need = used + rows.length + labels.length;
+      if (need > ids.length) {
+        const grown = new Int32Array(Math.max(need, ids.length * 2));
+        grown.set(ids.subarray(0, used));
+        ids = grown;
+      }
+      for (let i = 0; i < rows.length; i++) ids[used++] = rows[i];
+      for (let i = 0; i < labels.length; i++) ids[used++] = -1 - labels[i];
+      ends.push(used);
+      if (used >= chunkWords) {
+        yield { ids: ids.slice(0, used), sentenceEnds: Int32Array.from(ends), words };
         ends = [];
+        used = 0;
         words = 0;
       }
     }
   }
-  if (words > 0) yield { ids: Int32Array.from(ids), sentenceEnds: Int32Array.from(ends), words };
+  if (words > 0) yield { ids: ids.slice(0, used), sentenceEnds: Int32Array.from(ends), words };
 }
 
 /** The shared training memory: tables for the loss over the labels, slot configurations. */

@@ -60,10 +60,11 @@ function mulMod(a: number, b: number, m: number): number {
 }
 
 /**
- * Buckets of the word n-grams of a line's word hashes (int32 values, as fastText keeps them): fastText's
- * Dictionary::addWordNgrams with its 64-bit unsigned arithmetic done in two 32-bit halves.
+ * Buckets of the word n-grams of a line's word hashes (int32 values, as fastText keeps them), each plus `offset`
+ * appended to `out`: fastText's Dictionary::addWordNgrams with its 64-bit unsigned arithmetic done in two
+ * 32-bit halves.
  */
-export function wordNgramBuckets(hashes: ArrayLike<number>, count: number, n: number, bucket: number, visit: (b: number) => void): void {
+export function wordNgramBuckets(hashes: ArrayLike<number>, count: number, n: number, bucket: number, out: number[], offset: number): void {
   const M = WORD_NGRAM_MULTIPLIER;
   const highPart = TWO32 % bucket;
   for (let i = 0; i < count; i++) {
@@ -86,7 +87,7 @@ export function wordNgramBuckets(hashes: ArrayLike<number>, count: number, n: nu
         c = 1;
       }
       hi = (hi + (add < 0 ? 0xffffffff : 0) + c) >>> 0;
-      visit((mulMod(hi % bucket, highPart, bucket) + (lo % bucket)) % bucket);
+      out.push(offset + ((mulMod(hi % bucket, highPart, bucket) + (lo % bucket)) % bucket));
     }
   }
 }
@@ -160,7 +161,14 @@ export class SupervisedInput {
       }
     }
     out.tokens = n;
-    if (this.scheme.wordNgrams > 1 && this.scheme.bucket > 0) wordNgramBuckets(hashes, words, this.scheme.wordNgrams, this.scheme.bucket, (b) => this.pushBucket(b, rows));
+    if (this.scheme.wordNgrams > 1 && this.scheme.bucket > 0) {
+      if (this.scheme.pruneIndex === null) wordNgramBuckets(hashes, words, this.scheme.wordNgrams, this.scheme.bucket, rows, vocab.size);
+      else {
+        const buckets: number[] = [];
+        wordNgramBuckets(hashes, words, this.scheme.wordNgrams, this.scheme.bucket, buckets, 0);
+        for (const b of buckets) this.pushBucket(b, rows);
+      }
+    }
     return out;
   }
 }

@@ -1,0 +1,120 @@
+/**
+ * fastText supervised text classification: embedkit (`train supervised`) vs the fastText binary (0.9.2,
+ * `fasttext supervised`) on the same splits with the same options, several seeds each. Every run is measured the
+ * same way (wall seconds and peak RSS of the whole process, dictionary pass and .bin included) and every model
+ * is scored by the same evaluator (`fasttext test`, whose P@1 on these single-label splits is the accuracy) plus
+ * the macro-F1 from embedkit's testClassifier (which the tests hold to fastText's own predictions).
+ *
+ * Data: the splits of scripts/bench-data/classify-splits.mjs (SpamAssassin ham/spam; Brown corpus paragraphs
+ * labelled with their text's genre, 15 classes), built into .cache/bench/classify when missing.
+ *
+ * Knobs (environment):
+ *   EMBEDKIT_BENCH_DATASETS  comma list of spam, brown (default both)
+ *   EMBEDKIT_BENCH_SEEDS     comma list of seeds (default 1,2,3)
+ *   EMBEDKIT_BENCH_THREADS   threads for both tools (default 2)
+ *   EMBEDKIT_BENCH_LINES     train on the first N training lines (default 0 = all)
+ *   EMBEDKIT_BENCH_ARGS      the shared fastText-style options (default "-epoch 10 -lr 0.5 -wordNgrams 2 -bucket 2000000 -dim 50")
+ *
+ *   node --import tsx bench/classify.bench.ts
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { builtCli } from './lib/built-cli.ts';
+import { envList } from './lib/env.ts';
+import { measure } from './lib/measure.ts';
+import { printTable, ratio } from './lib/table.ts';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+
+type Dataset = 'spam' | 'brown';
+type Tool = 'embedkit' | 'fasttext';
+
+interface Run {
+  dataset: Dataset;
+  tool: Tool;
+  seed: number;
+  seconds: number;
+  peakRssMiB: number;
+  accuracy: number;
+  macroF1: number;
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+function spread(xs: number[]): string {
+  return `${Math.min(...xs).toFixed(4)}..${Math.max(...xs).toFixed(4)}`;
+}
+
+async function score(model: string, test: string): Promise<{ accuracy: number; macroF1: number }> {
+  const cli = spawnSync('fasttext', ['test', model, test, '1'], { encoding: 'utf8' });
+  const accuracy = Number(/P@1\t(\S+)/.exec(cli.stdout)?.[1]);
+  const { FastTextClassifier, testClassifier } = await import('../src/apps/index.ts');
+  const r = await testClassifier(await FastTextClassifier.load(model), test);
+  const f1 = r.labels.map((l) => (Number.isFinite(l.f1) ? l.f1 : 0));
+  return { accuracy, macroF1: mean(f1) };
+}
+
+async function main(): Promise<void> {
+  const datasets = envList<Dataset>(process.env.EMBEDKIT_BENCH_DATASETS, ['spam', 'brown'], ['spam', 'brown']);
+  const seeds = (process.env.EMBEDKIT_BENCH_SEEDS ?? '1,2,3').split(',').map(Number);
+  const threads = Number(process.env.EMBEDKIT_BENCH_THREADS ?? 2);
+  const lines = Number(process.env.EMBEDKIT_BENCH_LINES ?? 0);
+  const shared = (process.env.EMBEDKIT_BENCH_ARGS ?? '-epoch 10 -lr 0.5 -wordNgrams 2 -bucket 2000000 -dim 50').split(/\s+/).filter(Boolean);
+  const dataDir = join(root, '.cache/bench/classify');
+  if (!existsSync(join(dataDir, 'manifest.json'))) spawnSync(process.execPath, [join(root, 'scripts/bench-data/classify-splits.mjs'), dataDir], { stdio: 'inherit' });
+  const outDir = join(root, 'bench/out/classify');
+  mkdirSync(outDir, { recursive: true });
+  const built = builtCli(outDir);
+  console.log(built.description);
+  console.log(`options: ${shared.join(' ')} -thread ${threads}; seeds ${seeds.join(', ')}${lines ? `; first ${lines} training lines` : ''}`);
+
+  const runs: Run[] = [];
+  for (const dataset of datasets) {
+    let train = join(dataDir, `${dataset}.train.txt`);
+    const test = join(dataDir, `${dataset}.test.txt`);
+    if (lines > 0) {
+      const cut = join(outDir, `${dataset}.train.${lines}.txt`);
+      writeFileSync(cut, readFileSync(train, 'utf8').split('\n').slice(0, lines).join('\n') + '\n');
+      train = cut;
+    }
+    for (const seed of seeds) {
+      for (const tool of ['fasttext', 'embedkit'] as const) {
+        const prefix = join(outDir, `${dataset}-${tool}-${seed}`);
+        const args = ['-input', train, '-output', prefix, ...shared, '-thread', String(threads), '-seed', String(seed)];
+        process.stderr.write(`${dataset} ${tool} seed ${seed}... `);
+        const m = tool === 'fasttext' ? await measure('fasttext', ['supervised', ...args, '-verbose', '0']) : await measure(process.execPath, [...built.args, 'train', 'supervised', ...args, '--quiet']);
+        const q = await score(`${prefix}.bin`, test);
+        rmSync(`${prefix}.bin`, { force: true });
+        process.stderr.write(`${m.seconds.toFixed(1)} s, accuracy ${q.accuracy}\n`);
+        runs.push({ dataset, tool, seed, seconds: m.seconds, peakRssMiB: m.peakRssMiB, ...q });
+      }
+    }
+  }
+
+  const rows: (string | number)[][] = [];
+  for (const dataset of datasets) {
+    const of = (tool: Tool) => runs.filter((r) => r.dataset === dataset && r.tool === tool);
+    const peer = of('fasttext');
+    for (const tool of ['fasttext', 'embedkit'] as const) {
+      const rs = of(tool);
+      const acc = rs.map((r) => r.accuracy);
+      rows.push([
+        dataset, tool, mean(rs.map((r) => r.seconds)), mean(rs.map((r) => r.peakRssMiB)), mean(acc), spread(acc), mean(rs.map((r) => r.macroF1)),
+        ratio(mean(peer.map((r) => r.seconds)), mean(rs.map((r) => r.seconds))),
+        tool === 'embedkit' ? (Math.min(...peer.map((r) => r.accuracy)) <= mean(acc) + 1e-9 && mean(acc) <= Math.max(...peer.map((r) => r.accuracy)) + 1e-9 ? 'within' : mean(acc) > Math.max(...peer.map((r) => r.accuracy)) ? 'above' : 'below') : '',
+      ]);
+    }
+  }
+  printTable(
+    `fastText supervised, ${shared.join(' ')}, ${threads} threads, seeds ${seeds.join(',')} (means over seeds; accuracy = fasttext test P@1; speed > 1 = faster than fasttext)`,
+    ['data', 'tool', 'seconds', 'peak RSS MiB', 'accuracy', 'accuracy over seeds', 'macro-F1', 'speed vs fasttext', 'accuracy vs fasttext seeds'],
+    rows,
+  );
+}
+
+await main();
