@@ -95,14 +95,14 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       maxSentenceLength: layout.shape.maxChunkWords,
       chunks: cachedPasses(() => encodeExamples(corpus, scheme, CHUNK_WORDS)),
       // fastText's budget: epochs passes of every token (labels and </s> included), the rate falling linearly to 0.
-      wordsPerEpoch: dict.ntokens,
+      wordsPerEpoch: dict.tokensRead,
       budget: 'passes',
       emptyPass: 'stop',
       position: resume?.position ?? freshPosition(),
       save: (path, at) =>
         supervisedCheckpoint.save(path, {
           settings,
-          position: { ...at, ntokens: dict.ntokens, labels: labels.words, labelCounts: Array.from(labels.counts) },
+          position: { ...at, ntokens: dict.tokensRead, labels: labels.words, labelCounts: Array.from(labels.counts) },
           vocab,
           corpus: corpusPrint,
           dim: opts.dim,

@@ -12,8 +12,10 @@ export interface SupervisedDictionary {
   vocab: Vocabulary;
   /** Labels kept (count ≥ minCountLabel), most frequent first. */
   labels: Vocabulary;
-  /** Every token read, labels and `</s>` included (fastText's ntokens). */
+  /** Every token read, labels and `</s>` included, plus one per pretrained word (fastText's ntokens, as its .bin records it). */
   ntokens: number;
+  /** Tokens of one pass over the file (the schedule's unit). */
+  tokensRead: number;
   /** Lines read. */
   lines: number;
   /** Lines with words but no label (fastText trains nothing on them). */
@@ -82,7 +84,8 @@ export async function countSupervisedDictionary(corpus: Corpus, o: SupervisedDic
   const vocab = sorted(kept, 1);
   const labelVocab = sorted(labels, o.minCountLabel);
   if (labelVocab.size === 0) throw new InvalidArgumentError(`no label is seen minCountLabel (${o.minCountLabel}) times in ${corpus.path}`);
-  return { vocab, labels: labelVocab, ntokens, lines, unlabelled, longestExample };
+  // fastText adds each pretrained word to its dictionary as a token read.
+  return { vocab, labels: labelVocab, ntokens: ntokens + (o.extraWords?.length ?? 0), tokensRead: ntokens, lines, unlabelled, longestExample };
 }
 
 function keep(counts: Map<string, number>, min: number): Map<string, number> {

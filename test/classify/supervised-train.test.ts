@@ -77,3 +77,23 @@ for (const loss of ['softmax', 'ova'] as const) {
     assert.ok(Math.abs(precision - cli) < 0.05, `P@1 ${precision} here, ${cli} by the CLI`);
   });
 }
+
+test('pretrained vectors start the input rows and join the vocabulary as in fastText', async (t) => {
+  const vec = join(dir, 'pre.vec');
+  const words = ['t0w1', 't1w2', 'outsideword', 's3'];
+  writeFileSync(vec, `${words.length} 4\n` + words.map((w, i) => `${w} ${[1, 2, 3, 4].map((x) => (x * (i + 1)) / 10).join(' ')}`).join('\n') + '\n');
+  await assert.rejects(trainFastTextSupervised({ input: train, pretrainedVectors: vec, dim: 5, threads: 1 }), /dimension 4, but dim is 5/);
+  const ours = await trainFastTextSupervised({ input: train, pretrainedVectors: vec, dim: 4, epochs: 1, alpha: 1e-9, threads: 1 });
+  const row = ours.model.vocab.indexOf('outsideword');
+  assert.ok(row >= 0, 'a pretrained word absent from the training file joins the vocabulary');
+  // A learning rate of ~0 leaves the copied rows as they were.
+  const input = (ours.model.input as DenseMatrix).row(row);
+  assert.deepEqual(Array.from(input, (x) => Math.round(x * 1e6) / 1e6), [0.3, 0.6, 0.9, 1.2]);
+  if (!needs(t, 'fasttext')) return;
+  const run = spawnSync('fasttext', ['supervised', '-input', train, '-output', join(dir, 'pre'), '-pretrainedVectors', vec, '-dim', '4', '-epoch', '1', '-thread', '1'], { encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const { readFastTextBin } = await import('../../src/formats/fasttext-bin-read.ts');
+  const cli = await readFastTextBin(join(dir, 'pre.bin'));
+  assert.deepEqual([...ours.model.vocab.words].sort(), [...cli.vocab.words].sort(), 'the same vocabulary as the fastText CLI');
+  assert.equal(ours.model.ntokens, cli.ntokens);
+});
