@@ -97,3 +97,17 @@ test('predict refuses a word-vector model, naming what it is', async (t) => {
   assert.equal(run.status, 0, run.stderr);
   await assert.rejects(FastTextClassifier.load(join(dir, 'vectors.bin')), /vectors\.bin: this fastText model was trained with skipgram \(word vectors\), not supervised/);
 });
+
+for (const flags of [['-qnorm'], ['-cutoff', '300', '-retrain', '-qnorm']]) {
+  test(`a .ftz the fastText CLI quantizes (${flags.join(' ')}) predicts here what fasttext predict-prob prints`, async (t) => {
+    if (!needs(t, 'fasttext')) return;
+    const prefix = join(dir, `quantized${flags.length}`);
+    const trained = spawnSync('fasttext', ['supervised', '-input', train, '-output', prefix, '-thread', '1', '-epoch', '10', '-lr', '0.5', '-dim', '16', '-wordNgrams', '2', '-bucket', '5000'], { encoding: 'utf8' });
+    assert.equal(trained.status, 0, trained.stderr);
+    const quantized = spawnSync('fasttext', ['quantize', '-input', train, '-output', prefix, '-dsub', '2', ...flags], { encoding: 'utf8' });
+    assert.equal(quantized.status, 0, quantized.stderr);
+    const classifier = await FastTextClassifier.load(`${prefix}.ftz`);
+    if (flags.includes('-cutoff')) assert.ok(classifier.model.pruneIndex && classifier.model.pruneIndex.size > 0, 'word n-gram rows pruned');
+    assertSamePredictions(classifier, cliPredictions(`${prefix}.ftz`, 2), 2);
+  });
+}
