@@ -12,7 +12,7 @@
  *   EMBEDKIT_BENCH_DATASETS  comma list of spam, brown (default both)
  *   EMBEDKIT_BENCH_SEEDS     comma list of seeds (default 1,2,3)
  *   EMBEDKIT_BENCH_THREADS   threads for both tools (default 2)
- *   EMBEDKIT_BENCH_LINES     train on the first N training lines (default 0 = all)
+ *   EMBEDKIT_BENCH_LINES     train on N training lines, every k-th (default 0 = all)
  *   EMBEDKIT_BENCH_ARGS      the shared fastText-style options (default "-epoch 10 -lr 0.5 -wordNgrams 2 -bucket 2000000 -dim 50")
  *
  *   node --import tsx bench/classify.bench.ts
@@ -70,15 +70,18 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
   const built = builtCli(outDir);
   console.log(built.description);
-  console.log(`options: ${shared.join(' ')} -thread ${threads}; seeds ${seeds.join(', ')}${lines ? `; first ${lines} training lines` : ''}`);
+  console.log(`options: ${shared.join(' ')} -thread ${threads}; seeds ${seeds.join(', ')}${lines ? `; ${lines} training lines (every k-th)` : ''}`);
 
   const runs: Run[] = [];
   for (const dataset of datasets) {
     let train = join(dataDir, `${dataset}.train.txt`);
     const test = join(dataDir, `${dataset}.test.txt`);
     if (lines > 0) {
+      // Every k-th line: the splits are grouped by label (ham before spam, genre after genre), so a prefix would hold one label.
+      const all = readFileSync(train, 'utf8').split('\n').filter(Boolean);
+      const step = Math.max(1, Math.floor(all.length / lines));
       const cut = join(outDir, `${dataset}.train.${lines}.txt`);
-      writeFileSync(cut, readFileSync(train, 'utf8').split('\n').slice(0, lines).join('\n') + '\n');
+      writeFileSync(cut, all.filter((_, i) => i % step === 0).slice(0, lines).join('\n') + '\n');
       train = cut;
     }
     for (const seed of seeds) {
