@@ -97,3 +97,11 @@ test('pretrained vectors start the input rows and join the vocabulary as in fast
   assert.deepEqual([...ours.model.vocab.words].sort(), [...cli.vocab.words].sort(), 'the same vocabulary as the fastText CLI');
   assert.equal(ours.model.ntokens, cli.ntokens);
 });
+
+test('a learning rate that blows the rows up ends in a divergence error, not a saved model', async () => {
+  for (const loss of ['softmax', 'ns'] as const) {
+    const output = join(dir, `diverged-${loss}.bin`);
+    await assert.rejects(trainFastTextSupervised({ input: corpusFromLines(lines), output, alpha: 1e12, loss, dim: 8, epochs: 2, threads: 1 }), (err: Error) => err.name === 'TrainingDivergedError' && /lower alpha/.test(err.message));
+    assert.equal(spawnSync('test', ['-e', output]).status, 1, 'nothing written');
+  }
+});
