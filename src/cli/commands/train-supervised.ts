@@ -25,8 +25,8 @@ export function supervisedOptionsFromFlags(f: TrainSupervisedFlags): SupervisedT
  * it is parsed.
  */
 export function supervisedAlias(argv: string[]): string[] {
-  const at = argv.indexOf('train');
-  if (at < 0 || argv[at + 1] !== 'fasttext') return argv;
+  const at = 0;
+  if (argv[0] !== 'train' || argv[1] !== 'fasttext') return argv;
   const flag = argv.findIndex((a, i) => i > at + 1 && (a === '--supervised' || a === '-supervised'));
   if (flag < 0) return argv;
   return [...argv.slice(0, at + 1), 'supervised', ...argv.slice(at + 2, flag), ...argv.slice(flag + 1)];
