@@ -79,7 +79,7 @@ async function main(): Promise<void> {
     let train = join(dataDir, `${dataset}.train.txt`);
     const test = join(dataDir, `${dataset}.test.txt`);
     if (lines > 0) {
-      // Every k-th line: the splits are grouped by label (ham before spam, genre after genre), so a prefix would hold one label.
+      // Every k-th line of the (shuffled) split.
       const all = readFileSync(train, 'utf8').split('\n').filter(Boolean);
       const step = Math.max(1, Math.floor(all.length / lines));
       const cut = join(outDir, `${dataset}.train.${lines}.txt`);
