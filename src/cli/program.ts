@@ -22,6 +22,9 @@ import { registerCoherence } from './commands/coherence.ts';
 import { registerAlign } from './commands/align.ts';
 import { registerTranslate } from './commands/translate.ts';
 import { registerEvalBilingual } from './commands/eval-bilingual.ts';
+import { registerPredict } from './commands/predict.ts';
+import { registerTestClassifier } from './commands/test-classifier.ts';
+import { supervisedAlias } from './commands/train-supervised.ts';
 import { examples } from './common.ts';
 
 /** The `embedkit` command: a thin shell over the library; each subcommand lives in ./commands. */
@@ -52,6 +55,8 @@ export function buildProgram(): Command {
   registerAlign(program);
   registerTranslate(program);
   registerEvalBilingual(program);
+  registerPredict(program);
+  registerTestClassifier(program);
   return program;
 }
 
@@ -65,7 +70,7 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   program.exitOverride();
   try {
-    await program.parseAsync(normalizeArgv(argv, longOptionNames(program)), { from: 'user' });
+    await program.parseAsync(normalizeArgv(supervisedAlias(argv), longOptionNames(program)), { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;

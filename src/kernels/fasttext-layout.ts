@@ -3,7 +3,8 @@
  * trains the same model without copies:
  *
  *   input    (nwords + bucket) rows: word rows, then character n-gram bucket rows (fastText's input matrix)
- *   output   nwords rows: negative-sampling output rows, or the inner nodes of the Huffman tree (hs)
+ *   output   nwords rows: negative-sampling output rows, or the inner nodes of the Huffman tree (hs);
+ *            supervised models: one row per label (the tree's inner nodes over labels with hs)
  *   subword  per word, the input rows it averages (its own row, then its n-gram rows): offsets (nwords + 1)
  *            into one flat list of rows
  *   tables   sigmoid / log-sigmoid, keep probability (subsampling), alias table (negatives), Huffman paths
@@ -38,11 +39,11 @@ export function sigmoidCell(f: number): number {
   return Math.trunc(Math.fround(Math.fround(f + MAX_SIGMOID) * (SIGMOID_TABLE_SIZE / MAX_SIGMOID / 2)));
 }
 
-/** The losses the kernels train with. */
-export type FastTextTrainingLoss = 'ns' | 'hs' | 'softmax';
+/** The losses the kernels train with (ova, one-vs-all, only for supervised models). */
+export type FastTextTrainingLoss = 'ns' | 'hs' | 'softmax' | 'ova';
 
 /** How the configuration block names the loss (wasm/fasttext.wat branches on it). */
-export const LOSS_CODES: Record<FastTextTrainingLoss, number> = { ns: 0, hs: 1, softmax: 2 };
+export const LOSS_CODES: Record<FastTextTrainingLoss, number> = { ns: 0, hs: 1, softmax: 2, ova: 3 };
 
 export interface FastTextShape {
   nwords: number;
@@ -51,7 +52,12 @@ export interface FastTextShape {
   /** Total rows over all words' subword lists. */
   subwordRows: number;
   cbow: boolean;
-  /** Loss: negative sampling, hierarchical softmax, or the full softmax over the vocabulary. */
+  /**
+   * Supervised (classification) models: the number of labels, i.e. output rows; each sentence of a chunk is
+   * one example whose ids are input rows (≥ 0) and labels (−1 − label). 0 or absent: word vectors.
+   */
+  labels?: number;
+  /** Loss: negative sampling, hierarchical softmax, or the full softmax over the vocabulary (or the labels). */
   loss: FastTextTrainingLoss;
   /** Negatives per target (ns). */
   neg: number;
@@ -76,7 +82,7 @@ export interface FastTextSlotLayout {
   grad: number;
   /** Skip-gram: hidden as the window started (hidden = hiddenStart + grad after each context word). */
   hiddenStart: number;
-  /** Softmax: one score, then one probability, per vocabulary word (0 for the other losses). */
+  /** Softmax: one score, then one probability, per output row (0 for the other losses). */
   scores: number;
 }
 
@@ -137,6 +143,10 @@ export const FT_CTX = {
   rng: CTX.rng,
   lossSum: CTX.lossSum,
   lossCount: CTX.lossCount,
+  /** Output rows: nwords, or the labels of a supervised model. */
+  osz: 144,
+  /** 1: supervised examples (labels as targets), 0: skip-gram / CBOW. */
+  supervised: 148,
   bytes: CTX.bytes,
 } as const;
 
@@ -162,19 +172,20 @@ export function planFastTextLayout(shape: FastTextShape): FastTextLayout {
   const V = shape.nwords;
   const hs = shape.loss === 'hs';
   const ns = shape.loss === 'ns';
+  const O = outputRowsOf(shape);
   const input = take((V + shape.bucket) * rowBytes);
-  const output = take(V * rowBytes);
+  const output = take(O * rowBytes);
   const subwordOffsets = take((V + 1) * 4);
   const subwordRows = take(shape.subwordRows * 4);
   const expTable = take(SIGMOID_ENTRIES * 4);
   const logTable = take(SIGMOID_ENTRIES * 4);
   const keep = take(V * 4);
-  const aliasProbability = ns ? take(V * 4) : 0;
-  const aliasIndex = ns ? take(V * 4) : 0;
+  const aliasProbability = ns ? take(O * 4) : 0;
+  const aliasIndex = ns ? take(O * 4) : 0;
   const codes = hs ? take(shape.huffmanBits) : 0;
   const points = hs ? take(shape.huffmanBits * 4) : 0;
-  const lengths = hs ? take(V) : 0;
-  const offsets = hs ? take(V * 4) : 0;
+  const lengths = hs ? take(O) : 0;
+  const offsets = hs ? take(O * 4) : 0;
   const slots: FastTextSlotLayout[] = [];
   for (let s = 0; s < shape.slots; s++) {
     slots.push({
@@ -184,10 +195,15 @@ export function planFastTextLayout(shape: FastTextShape): FastTextLayout {
       hidden: take(rowBytes),
       grad: take(rowBytes),
       hiddenStart: take(rowBytes),
-      scores: shape.loss === 'softmax' ? take(V * 4) : 0,
+      scores: shape.loss === 'softmax' ? take(O * 4) : 0,
     });
   }
   return { shape, rowFloats, input, output, subwordOffsets, subwordRows, expTable, logTable, keep, aliasProbability, aliasIndex, codes, points, lengths, offsets, slots, totalBytes: memory.end };
+}
+
+/** Rows of the output matrix: one per label (supervised) or per word. */
+export function outputRowsOf(shape: FastTextShape): number {
+  return shape.labels ? shape.labels : shape.nwords;
 }
 
 export interface FastTextViews {
@@ -210,21 +226,22 @@ export interface FastTextViews {
 export function fastTextViewsOf(buffer: ArrayBufferLike, l: FastTextLayout): FastTextViews {
   const sh = l.shape;
   const V = sh.nwords;
+  const O = outputRowsOf(sh);
   const { f32, i32, u8 } = viewMakers(buffer);
   return {
     input: f32(l.input, (V + sh.bucket) * l.rowFloats),
-    output: f32(l.output, V * l.rowFloats),
+    output: f32(l.output, O * l.rowFloats),
     subwordOffsets: i32(l.subwordOffsets, V + 1),
     subwordRows: i32(l.subwordRows, sh.subwordRows),
     expTable: f32(l.expTable, SIGMOID_ENTRIES),
     logTable: f32(l.logTable, SIGMOID_ENTRIES),
     keep: f32(l.keep, V),
-    aliasProbability: f32(l.aliasProbability, V),
-    aliasIndex: i32(l.aliasIndex, V),
+    aliasProbability: f32(l.aliasProbability, O),
+    aliasIndex: i32(l.aliasIndex, O),
     codes: u8(l.codes, sh.huffmanBits),
     points: i32(l.points, sh.huffmanBits),
-    lengths: u8(l.lengths, V),
-    offsets: i32(l.offsets, V),
+    lengths: u8(l.lengths, O),
+    offsets: i32(l.offsets, O),
   };
 }
 
@@ -242,5 +259,7 @@ export function writeFastTextSlotConfig(buffer: ArrayBufferLike, l: FastTextLayo
     ids: s.inputs[0].ids,
     sentenceEnds: s.inputs[0].sentenceEnds,
     lrUpdateRate: sh.lrUpdateRate,
+    osz: outputRowsOf(sh),
+    supervised: sh.labels ? 1 : 0,
   }, seedState(seed, slot));
 }

@@ -1,4 +1,4 @@
-import { fastTextViewsOf, MAX_SIGMOID, SIGMOID_TABLE_SIZE, sigmoidCell, type FastTextLayout } from './fasttext-layout.ts';
+import { fastTextViewsOf, MAX_SIGMOID, outputRowsOf, SIGMOID_TABLE_SIZE, sigmoidCell, type FastTextLayout } from './fasttext-layout.ts';
 import { CTX } from './word2vec-layout.ts';
 import { subsampleSentence } from './subsample.ts';
 import { drawOf, scaleBelow, unitFloat, xorshift32 } from './xorshift.ts';
@@ -31,6 +31,13 @@ export const MIN_PROBABILITY = 1e-10;
  * summed gradient in one scatter at its end: the same arithmetic (up to float rounding and a word whose
  * n-gram list repeats a bucket row) for a tenth of the row traffic. CBOW is exactly fastText's.
  *
+ * Supervised models (shape.labels > 0; fastText's `supervised`): each sentence is one example, its ids ≥ 0 the
+ * input rows (words, their character n-grams, hashed word n-grams; all expanded by the caller) and its ids < 0
+ * its labels (−1 − label). An example without rows or labels is skipped. hidden = mean of the rows; the target
+ * is one of the example's labels drawn uniformly (softmax, ns, hs over the labels), or, with ova, every label is
+ * scored (binary logistic, label 1 when the example has it); grad / rows is added to every row (fastText
+ * normalises the gradient in supervised mode). No subsampling, no window.
+ *
  * Learning rate: alphaStart at the chunk's first token, moving linearly to alphaEnd at its last, updated
  * every lrUpdateRate tokens (fastText updates its shared token count every lrUpdateRate tokens).
  * Random numbers: xorshift32* from the slot's state (see xorshift.ts).
@@ -51,8 +58,8 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
   const { input, output, subwordOffsets, subwordRows, expTable, logTable, keep, aliasProbability, aliasIndex, codes, points, lengths, offsets } = v;
   const hs = sh.loss === 'hs';
   const softmax = sh.loss === 'softmax';
-  const scores = new Float32Array(buffer, s.scores, softmax ? sh.nwords : 0);
-  const V = sh.nwords;
+  const V = outputRowsOf(sh);
+  const scores = new Float32Array(buffer, s.scores, softmax ? V : 0);
 
   let rng = ctx.getInt32(CTX.rng, true);
   const next = (): number => drawOf((rng = xorshift32(rng)));
@@ -137,6 +144,52 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
     lossCount++;
   };
 
+  /** One supervised example (ids[from, to)): returns its input rows, 0 when it was skipped. */
+  function supervisedExample(from: number, to: number): number {
+    let rows = 0;
+    for (let p = from; p < to; p++) if (ids[p] >= 0) rows++;
+    const labels = to - from - rows;
+    if (rows === 0 || labels === 0) return 0;
+    hidden.fill(0);
+    grad.fill(0);
+    for (let p = from; p < to; p++) {
+      if (ids[p] < 0) continue;
+      const off = ids[p] * stride;
+      for (let d = 0; d < dim; d++) hidden[d] += input[off + d];
+    }
+    meanHidden(rows);
+    if (sh.loss === 'ova') {
+      let loss = 0;
+      for (let o = 0; o < V; o++) {
+        let match = 0;
+        for (let p = from; p < to; p++) if (ids[p] === -1 - o) match = 1;
+        loss += binaryLogistic(o, match);
+      }
+      lossSum += loss;
+      lossCount++;
+    } else {
+      // The k-th label of the example (they are its ids < 0, in order).
+      let k = below(labels);
+      let target = 0;
+      for (let p = from; p < to; p++) {
+        if (ids[p] >= 0) continue;
+        if (k-- === 0) {
+          target = -1 - ids[p];
+          break;
+        }
+      }
+      predict(target);
+    }
+    const inv = Math.fround(1 / rows);
+    for (let d = 0; d < dim; d++) grad[d] *= inv;
+    for (let p = from; p < to; p++) {
+      if (ids[p] < 0) continue;
+      const off = ids[p] * stride;
+      for (let d = 0; d < dim; d++) input[off + d] += grad[d];
+    }
+    return rows;
+  }
+
   /** hidden += every input row of word w; returns how many. */
   const addRows = (w: number): number => {
     const from = subwordOffsets[w];
@@ -163,6 +216,22 @@ export function trainFastTextChunkReference(buffer: ArrayBufferLike, layout: Fas
   let sinceUpdate = 0;
   let kept = 0;
   let start = 0;
+  if (sh.labels) {
+    for (let sent = 0; sent < nSentences; sent++) {
+      const end = ends[sent];
+      sinceUpdate += end - start;
+      if (sinceUpdate >= sh.lrUpdateRate) {
+        sinceUpdate = 0;
+        lr = Math.fround(alphaStart + (alphaEnd - alphaStart) * (start / Math.max(1, total)));
+      }
+      kept += supervisedExample(start, end);
+      start = end;
+    }
+    ctx.setInt32(CTX.rng, rng, true);
+    ctx.setFloat64(CTX.lossSum, lossSum, true);
+    ctx.setFloat64(CTX.lossCount, lossCount, true);
+    return kept;
+  }
   for (let sent = 0; sent < nSentences; sent++) {
     const end = ends[sent];
     const n = subsampleSentence(ids, start, end, keep, next, work);

@@ -17,7 +17,7 @@ export const fastTextSchema = defineOptions({
     help: 'architecture',
     checkpoint: true,
     reference: 'model',
-    explain: (v: unknown) => (v === 'supervised' ? 'model must be skipgram or cbow, got "supervised" (supervised models are not trained here)' : undefined),
+    explain: (v: unknown) => (v === 'supervised' ? 'model must be skipgram or cbow, got "supervised": classifiers are trained by trainFastTextSupervised' : undefined),
     cli: { value: '<name>' },
   },
   loss: {

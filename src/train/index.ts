@@ -4,6 +4,7 @@
  */
 export { trainWord2Vec, type Word2VecOptions } from './word2vec.ts';
 export { trainFastText, type FastTextTrainOptions } from './fasttext.ts';
+export { trainFastTextSupervised, type SupervisedTrainOptions, type SupervisedStats, type SupervisedLoss } from './fasttext-supervised.ts';
 export { trainGlove, type GloveOptions, type GloveOutputFormat, type GloveStats } from './glove.ts';
 export { estimateMemory, type EstimateOptions, type MemoryEstimate } from './estimate-memory.ts';
 export type { TrainingResult, TrainingStats } from './result.ts';

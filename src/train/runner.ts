@@ -4,7 +4,7 @@ import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
 import { scriptBeside, WorkerPool } from '../kernels/pool.ts';
 import { compileWord2VecKernel } from '../kernels/word2vec-fast.ts';
 import type { Corpus } from '../text/corpus.ts';
-import { encodeCorpus } from '../vocab/id-stream.ts';
+import { encodeCorpus, type IdChunk } from '../vocab/id-stream.ts';
 import type { Tokenizer } from '../text/tokenize.ts';
 import { throwIfAborted } from '../util/abort.ts';
 import type { Vocabulary } from '../vocab/vocabulary.ts';
@@ -73,6 +73,12 @@ export interface RunPlan {
   budget: 'passes' | 'words';
   /** A pass from its start that trained nothing: `throw` (the corpus holds no vocabulary word) or `stop`. */
   emptyPass: 'throw' | 'stop';
+  /**
+   * One pass's chunks when the trainer encodes the corpus itself (fastText's supervised examples: input rows and
+   * labels); the schedule then counts each chunk's `words` (tokens read), shared among its pieces, not its ids.
+   * Default: the corpus as vocabulary rows (encodeCorpus), counted by ids.
+   */
+  chunks?: () => AsyncIterable<IdChunk>;
   /** Where training starts (a fresh position, or a checkpoint's); updated as training goes. */
   position: RunPosition;
   /** Saves the model's state with `position` to the caller's checkpoint file (every worker settled: the memory is quiet). */
@@ -204,14 +210,24 @@ async function runPasses(
       const passStart = position.dispatched;
       const wholePass = position.chunksDone === 0;
       let chunkIndex = 0;
-      for await (const chunk of encodeCorpus(plan.corpus, plan.vocab, plan.tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: plan.maxSentenceLength, reuseBuffers: true })) {
+      const chunks = plan.chunks ? plan.chunks() : encodeCorpus(plan.corpus, plan.vocab, plan.tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: plan.maxSentenceLength, reuseBuffers: true });
+      for await (const chunk of chunks) {
         if (signal?.aborted || budgetSpent()) break;
         if (chunkIndex++ < position.chunksDone) continue; // resumed: trained before the checkpoint
+        const chunkIds = chunk.sentenceEnds.length ? chunk.sentenceEnds[chunk.sentenceEnds.length - 1] : 0;
+        let idsSoFar = 0;
+        let weighed = 0;
         for (const whole of chunkPieces(chunk.ids, chunk.sentenceEnds, layout.shape.maxChunkWords)) {
           if (budgetSpent()) break;
           const piece = plan.budget === 'words' ? firstLines(whole, totalWords - position.dispatched) : whole;
           const alphaStart = rate(position.dispatched);
-          position.dispatched += piece.ids.length;
+          let weight = piece.ids.length;
+          if (plan.chunks) {
+            idsSoFar += piece.ids.length;
+            weight = (chunkIds > 0 ? Math.round((chunk.words * idsSoFar) / chunkIds) : chunk.words) - weighed;
+            weighed += weight;
+          }
+          position.dispatched += weight;
           const alphaEnd = rate(position.dispatched);
           alpha = alphaStart;
           // The piece is copied straight into the chosen worker's input buffer in shared memory.
@@ -220,7 +236,7 @@ async function runPasses(
             nSentences: placeInput(buffer, layout, worker, seq % POOL_DEPTH, piece, seq + 1),
             alphaStart,
             alphaEnd,
-            words: piece.ids.length,
+            words: weight,
           }));
         }
         position.chunksDone = chunkIndex;

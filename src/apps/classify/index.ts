@@ -1,2 +1,6 @@
-// The classify application: filled in by its own modules; this file re-exports them for src/apps/index.ts.
-export {};
+/**
+ * Text classification: fastText classifiers (trained by trainFastTextSupervised in `embedkit/train`, or by the
+ * fastText CLI) that predict and are tested exactly as fastText predicts and tests.
+ */
+export { FastTextClassifier, DEFAULT_LABEL_PREFIX, type Prediction, type PredictOptions } from './fasttext-classifier.js';
+export { testClassifier, formatTestSummary, type ClassifierTestResult, type LabelMetrics } from './classifier-test.js';

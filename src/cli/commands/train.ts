@@ -10,6 +10,7 @@ import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { addOptionFlags, optionsFromFlags } from '../option-flags.ts';
 import { registerTrainFastText } from './train-fasttext.ts';
 import { registerTrainGlove } from './train-glove.ts';
+import { registerTrainSupervised } from './train-supervised.ts';
 
 /** Flags of `train word2vec` beyond the schema's (files, output and reporting). */
 interface TrainWord2VecFlags extends Record<string, unknown> {
@@ -99,4 +100,5 @@ export function registerTrain(program: Command): void {
     });
   registerTrainFastText(train);
   registerTrainGlove(train);
+  registerTrainSupervised(train);
 }

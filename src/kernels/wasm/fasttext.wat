@@ -1,5 +1,6 @@
 ;; fastText training kernel: skip-gram / CBOW over character n-gram subwords, negative sampling,
-;; hierarchical softmax or the full softmax, f32x4 SIMD.
+;; hierarchical softmax or the full softmax, f32x4 SIMD; and fastText's supervised classifier (each sentence an
+;; example of input rows and labels, with those losses over the labels or one-vs-all).
 ;;
 ;; One call trains a whole chunk of sentences (word ids already in the slot's input buffer). The update rule,
 ;; including the order of every random draw, is the one written out in ../fasttext-reference.ts; tests hold
@@ -17,8 +18,11 @@
 
   (global $rowBytes (mut i32) (i32.const 0))
   (global $nwords (mut i32) (i32.const 0))
+  ;; output rows: nwords, or the labels of a supervised model
+  (global $osz (mut i32) (i32.const 0))
+  (global $supervised (mut i32) (i32.const 0))
   (global $neg (mut i32) (i32.const 0))
-  ;; 0 negative sampling, 1 hierarchical softmax, 2 full softmax (LOSS_CODES in ../fasttext-layout.ts)
+  ;; 0 negative sampling, 1 hierarchical softmax, 2 full softmax, 3 one-vs-all (LOSS_CODES in ../fasttext-layout.ts)
   (global $loss (mut i32) (i32.const 0))
   (global $cbow (mut i32) (i32.const 0))
   (global $ws (mut i32) (i32.const 0))
@@ -76,6 +80,8 @@
     (global.set $hiddenStart (i32.load offset=136 (local.get $ctx)))
     (global.set $scores (i32.load offset=140 (local.get $ctx)))
     (global.set $lrUpdateRate (i32.load offset=96 (local.get $ctx)))
+    (global.set $osz (i32.load offset=144 (local.get $ctx)))
+    (global.set $supervised (i32.load offset=148 (local.get $ctx)))
     (global.set $rng (i32.load offset=100 (local.get $ctx)))
     (global.set $lossSum (f64.const 0))
     (global.set $lossCount (f64.const 0)))
@@ -200,14 +206,14 @@
       (select (local.get $idx) (i32.sub (i32.const 512) (local.get $idx)) (f32.eq (local.get $label) (f32.const 1)))
       (i32.const 2)))))))
 
-  ;; The full softmax over the vocabulary for $target, as fastText's SoftmaxLoss (float32 throughout): every
+  ;; The full softmax over the output rows (vocabulary or labels) for $target, as fastText's SoftmaxLoss (float32 throughout): every
   ;; output row o gets g = lr·([o = target] − p_o). Returns −log p_target.
   (func $softmax (param $target i32) (result f64)
     (local $o i32) (local $at i32) (local $max f32) (local $z f32) (local $p f32) (local $pt f32)
     ;; 1. scores, and their maximum
     (local.set $max (f32.const -inf))
     (block $done (loop $l
-      (br_if $done (i32.ge_s (local.get $o) (global.get $nwords)))
+      (br_if $done (i32.ge_s (local.get $o) (global.get $osz)))
       (local.set $at (i32.add (global.get $scores) (i32.shl (local.get $o) (i32.const 2))))
       (f32.store (local.get $at) (call $dot (call $outRow (local.get $o))))
       (local.set $max (f32.max (local.get $max) (f32.load (local.get $at))))
@@ -216,7 +222,7 @@
     ;; 2. exp(score − max) and their sum
     (local.set $o (i32.const 0))
     (block $done (loop $l
-      (br_if $done (i32.ge_s (local.get $o) (global.get $nwords)))
+      (br_if $done (i32.ge_s (local.get $o) (global.get $osz)))
       (local.set $at (i32.add (global.get $scores) (i32.shl (local.get $o) (i32.const 2))))
       (f32.store (local.get $at) (f32.demote_f64 (call $exp (f64.promote_f32
         (f32.sub (f32.load (local.get $at)) (local.get $max))))))
@@ -226,7 +232,7 @@
     ;; 3. every output row
     (local.set $o (i32.const 0))
     (block $done (loop $l
-      (br_if $done (i32.ge_s (local.get $o) (global.get $nwords)))
+      (br_if $done (i32.ge_s (local.get $o) (global.get $osz)))
       (local.set $p (f32.div (f32.load (i32.add (global.get $scores) (i32.shl (local.get $o) (i32.const 2)))) (local.get $z)))
       (if (i32.eq (local.get $o) (local.get $target)) (then (local.set $pt (local.get $p))))
       (call $update (call $outRow (local.get $o))
@@ -245,7 +251,7 @@
     (block $done (loop $l
       (br_if $done (i32.ge_s (local.get $tries) (i32.const 64)))
       (br_if $done (i32.ne (local.get $t) (local.get $target)))
-      (local.set $t (call $below (global.get $nwords)))
+      (local.set $t (call $below (global.get $osz)))
       (if (i32.eqz (f32.lt (call $unit)
                            (f32.load (i32.add (global.get $aliasProbability) (i32.shl (local.get $t) (i32.const 2))))))
         (then (local.set $t (i32.load (i32.add (global.get $aliasIndex) (i32.shl (local.get $t) (i32.const 2)))))))
@@ -316,6 +322,83 @@
   (func $workAt (param $i i32) (result i32)
     (i32.load (i32.add (global.get $work) (i32.shl (local.get $i) (i32.const 2)))))
 
+  ;; The input row of id $id (an address).
+  (func $rowOf (param $id i32) (result i32)
+    (i32.add (global.get $input) (i32.mul (local.get $id) (global.get $rowBytes))))
+
+  (func $idAt (param $p i32) (result i32)
+    (i32.load (i32.add (global.get $ids) (i32.shl (local.get $p) (i32.const 2)))))
+
+  ;; One supervised example, ids [$from, $to): ids >= 0 are input rows, ids < 0 labels (-1 - label). hidden is
+  ;; the mean of the rows; the target is a label of the example drawn uniformly (softmax, ns, hs), or every label
+  ;; is scored one-vs-all (ova); grad / rows goes to every row. Returns the rows, 0 when skipped.
+  (func $supervisedExample (param $from i32) (param $to i32) (result i32)
+    (local $p i32) (local $id i32) (local $rows i32) (local $labels i32) (local $k i32) (local $target i32)
+    (local $o i32) (local $match f32) (local $loss f64) (local $inv f32)
+    (local.set $p (local.get $from))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $p) (local.get $to)))
+      (if (i32.ge_s (call $idAt (local.get $p)) (i32.const 0))
+        (then (local.set $rows (i32.add (local.get $rows) (i32.const 1)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $l)))
+    (local.set $labels (i32.sub (i32.sub (local.get $to) (local.get $from)) (local.get $rows)))
+    (if (i32.or (i32.eqz (local.get $rows)) (i32.eqz (local.get $labels))) (then (return (i32.const 0))))
+    (call $zero (global.get $hidden))
+    (call $zero (global.get $grad))
+    (local.set $p (local.get $from))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $p) (local.get $to)))
+      (local.set $id (call $idAt (local.get $p)))
+      (if (i32.ge_s (local.get $id) (i32.const 0))
+        (then (call $add (call $rowOf (local.get $id)) (global.get $hidden))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $l)))
+    (call $scale (global.get $hidden) (f32.div (f32.const 1) (f32.convert_i32_s (local.get $rows))))
+    (if (i32.eq (global.get $loss) (i32.const 3))
+      (then
+        ;; one-vs-all: every label, positive when the example has it
+        (block $labelsDone (loop $labelsLoop
+          (br_if $labelsDone (i32.ge_s (local.get $o) (global.get $osz)))
+          (local.set $match (f32.const 0))
+          (local.set $p (local.get $from))
+          (block $done (loop $l
+            (br_if $done (i32.ge_s (local.get $p) (local.get $to)))
+            (if (i32.eq (call $idAt (local.get $p)) (i32.sub (i32.const -1) (local.get $o)))
+              (then (local.set $match (f32.const 1))))
+            (local.set $p (i32.add (local.get $p) (i32.const 1)))
+            (br $l)))
+          (local.set $loss (f64.add (local.get $loss) (call $binaryLogistic (call $outRow (local.get $o)) (local.get $match))))
+          (local.set $o (i32.add (local.get $o) (i32.const 1)))
+          (br $labelsLoop)))
+        (global.set $lossSum (f64.add (global.get $lossSum) (local.get $loss)))
+        (global.set $lossCount (f64.add (global.get $lossCount) (f64.const 1))))
+      (else
+        ;; the k-th label of the example
+        (local.set $k (call $below (local.get $labels)))
+        (local.set $p (local.get $from))
+        (block $found (loop $l
+          (br_if $found (i32.ge_s (local.get $p) (local.get $to)))
+          (local.set $id (call $idAt (local.get $p)))
+          (if (i32.lt_s (local.get $id) (i32.const 0)) (then
+            (if (i32.eqz (local.get $k)) (then
+              (local.set $target (i32.sub (i32.const -1) (local.get $id)))
+              (br $found)))
+            (local.set $k (i32.sub (local.get $k) (i32.const 1)))))
+          (local.set $p (i32.add (local.get $p) (i32.const 1)))
+          (br $l)))
+        (call $predict (local.get $target))))
+    (call $scale (global.get $grad) (f32.div (f32.const 1) (f32.convert_i32_s (local.get $rows))))
+    (local.set $p (local.get $from))
+    (block $done (loop $l
+      (br_if $done (i32.ge_s (local.get $p) (local.get $to)))
+      (local.set $id (call $idAt (local.get $p)))
+      (if (i32.ge_s (local.get $id) (i32.const 0))
+        (then (call $add (global.get $grad) (call $rowOf (local.get $id)))))
+      (local.set $p (i32.add (local.get $p) (i32.const 1)))
+      (br $l)))
+    (local.get $rows))
+
   ;; Trains the slot's chunk of `nSentences` sentences; the learning rate moves from $alphaStart at the first
   ;; token to $alphaEnd at the last. Returns the words kept by subsampling; the loss is left in the block.
   (func (export "train") (param $ctx i32) (param $nSentences i32) (param $alphaStart f64) (param $alphaEnd f64) (result i32)
@@ -329,6 +412,19 @@
     (block $sentencesDone (loop $sentences
       (br_if $sentencesDone (i32.ge_s (local.get $s) (local.get $nSentences)))
       (local.set $end (i32.load (i32.add (global.get $ends) (i32.shl (local.get $s) (i32.const 2)))))
+      ;; supervised: the sentence is one example; the learning rate as below
+      (if (global.get $supervised) (then
+        (local.set $since (i32.add (local.get $since) (i32.sub (local.get $end) (local.get $start))))
+        (if (i32.ge_s (local.get $since) (global.get $lrUpdateRate)) (then
+          (local.set $since (i32.const 0))
+          (global.set $lr (f32.demote_f64 (f64.add (local.get $alphaStart)
+            (f64.mul (f64.sub (local.get $alphaEnd) (local.get $alphaStart))
+              (f64.div (f64.convert_i32_s (local.get $start))
+                (f64.convert_i32_s (select (local.get $total) (i32.const 1) (i32.gt_s (local.get $total) (i32.const 1)))))))))))
+        (local.set $kept (i32.add (local.get $kept) (call $supervisedExample (local.get $start) (local.get $end))))
+        (local.set $start (local.get $end))
+        (local.set $s (i32.add (local.get $s) (i32.const 1)))
+        (br $sentences)))
       ;; 1. subsampling into the work buffer
       (local.set $n (i32.const 0))
       (local.set $p (local.get $start))

@@ -1,0 +1,272 @@
+import { InvalidArgumentError } from '../errors.ts';
+import { loadEmbeddings } from '../formats/index.ts';
+import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout, type FastTextShape } from '../kernels/fasttext-layout.ts';
+import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
+import { whitespaceTokenizer } from '../text/tokenize.ts';
+import { throwIfAborted } from '../util/abort.ts';
+import type { Embeddings } from '../vectors/embeddings.ts';
+import { assembleFastTextModel, type FastTextArgs, type FastTextModel } from '../vectors/fasttext-model.ts';
+import { DenseMatrix } from '../vectors/fasttext-matrix.ts';
+import { fastTextTokens, SupervisedInput, type SupervisedLine } from '../vectors/fasttext-supervised-input.ts';
+import type { IdChunk } from '../vocab/id-stream.ts';
+import { buildHuffmanTree } from '../vocab/huffman.ts';
+import { Vocabulary } from '../vocab/vocabulary.ts';
+import { corpusFingerprint } from './corpus-fingerprint.ts';
+import { unhealthyValue } from './divergence.ts';
+import { memoryEstimate, sharedTrainingMemory, type MemoryEstimate } from './memory.ts';
+import { negativeSampler } from './negative-sampler.ts';
+import { referenceArgs } from './option-schema.ts';
+import type { TrainingResult, TrainingStats } from './result.ts';
+import { initUniformRows, unpad } from './rows.ts';
+import { freshPosition, POOL_DEPTH, runChunkTraining, startingRows } from './runner.ts';
+import { saveTrainedFastTextModel } from './save-output.ts';
+import { countSupervisedDictionary } from './supervised-dictionary.ts';
+import { openSupervisedCheckpoint, supervisedCheckpoint, supervisedCheckpointSettings, type SupervisedResume } from './supervised-checkpoint.ts';
+import { resolveSupervisedOptions, supervisedSchema, type ResolvedSupervisedOptions, type SupervisedTrainOptions } from './supervised-options.ts';
+
+/**
+ * Ids per chunk handed to a worker: larger than the word trainers' (runner.ts CHUNK_WORDS) because an example
+ * costs little (one mean, a few output rows): a profile at 16384 ids found the workers waiting for chunks about
+ * a third of the training time; eight times fewer hand-overs.
+ */
+const SUPERVISED_CHUNK_IDS = 131072;
+
+export { resolveSupervisedOptions, supervisedSchema, type ResolvedSupervisedOptions, type SupervisedTrainOptions, type SupervisedLoss } from './supervised-options.ts';
+
+/** What a supervised run reports beyond every trainer's stats. */
+export interface SupervisedStats extends TrainingStats {
+  /** Labels of the model. */
+  labels: number;
+  /** Lines read in one pass. */
+  lines: number;
+  /** Lines with words but no label: fastText trains nothing on them. */
+  unlabelled: number;
+}
+
+/**
+ * Trains a fastText text classifier (fastText's `supervised` command) on lines such as
+ * `__label__spam __label__ads buy now`: every token with the label prefix is a label of its line, the other
+ * tokens are words. With fastText's defaults (alpha 0.1, dim 100, epochs 5, minCount 1, no character n-grams,
+ * softmax loss) and semantics: a line's input is its words' rows, their character n-gram rows (minn..maxn) and
+ * its hashed word n-gram rows (wordNgrams), averaged; one of its labels, drawn at random, is the target of the
+ * softmax, negative sampling or hierarchical softmax over the labels, or every label is scored one against all
+ * (loss ova, for several labels per line); the gradient, divided by the rows, goes back to every row.
+ *
+ * Training runs on the shared training runner (threads, progress events, checkpoints, abort): the main thread
+ * encodes the lines into examples of input rows and labels, worker threads train them Hogwild style in the
+ * fastText kernel. Lines without a label are counted (`stats.unlabelled`) and skipped; a file without any
+ * label is refused. Saves fastText's `.bin`, which the fastText CLI loads (`output`).
+ * @example
+ * ```ts
+ * import { trainFastTextSupervised, corpusFromLines } from 'embedkit/train';
+ * const lines = Array.from({ length: 200 }, (_, i) => (i % 2 ? '__label__sport the match ended in a draw' : '__label__food fresh bread and soup'));
+ * const { model, stats } = await trainFastTextSupervised({ input: corpusFromLines(lines), dim: 10, epochs: 5, threads: 1 });
+ * console.log(model.labels.words, stats.unlabelled); // [ '__label__food', '__label__sport' ] 0
+ * ```
+ */
+export async function trainFastTextSupervised(options: SupervisedTrainOptions): Promise<TrainingResult<FastTextModel, SupervisedStats>> {
+  const started = performance.now();
+  const opts = resolveSupervisedOptions(options);
+  const output = options.output !== undefined ? binTarget(options.output) : undefined;
+  const { signal } = options;
+  throwIfAborted(signal);
+  const corpus = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
+  let resume: SupervisedResume | undefined;
+  try {
+    const pretrained = opts.pretrainedVectors !== undefined ? await loadEmbeddings(opts.pretrainedVectors) : undefined;
+    if (pretrained && pretrained.dim !== opts.dim) {
+      throw new InvalidArgumentError(`pretrainedVectors ${opts.pretrainedVectors} has dimension ${pretrained.dim}, but dim is ${opts.dim}: set dim ${pretrained.dim}`);
+    }
+    const dict = await countSupervisedDictionary(corpus, { ...opts, extraWords: pretrained?.vocab.words, signal, onProgress: options.onProgress });
+    throwIfAborted(signal);
+    const settings = supervisedCheckpointSettings(opts, SUPERVISED_CHUNK_IDS, dict.labels.size);
+    const corpusPrint = options.resume || options.checkpoint ? await corpusFingerprint(corpus) : null;
+    if (options.resume) resume = await openSupervisedCheckpoint(options.resume, settings, corpusPrint);
+    const vocab = resume ? resume.vocab : dict.vocab;
+    const labels = resume ? new Vocabulary(resume.position.labels, resume.position.labelCounts) : dict.labels;
+
+    const { layout, memory } = createSupervisedTrainer(vocab, labels, opts, dict.longestExample);
+    const views = fastTextViewsOf(memory.buffer, layout);
+    const rows = vocab.size + opts.bucket;
+    const matrices = () => ({ input: { data: views.input, rows, stride: layout.rowFloats }, output: { data: views.output, rows: labels.size, stride: layout.rowFloats } });
+    await startingRows(resume, matrices(), opts.dim, () => {
+      // fastText's initialisation: input rows uniform in [-1/dim, 1/dim), output rows zero; pretrained words' rows copied.
+      initUniformRows(views.input, rows, opts.dim, layout.rowFloats, { seed: opts.seed, salt: 0x2545f491, scale: 2 / opts.dim, divisor: 1 });
+      if (pretrained) copyPretrained(pretrained, vocab, views.input, layout.rowFloats);
+    });
+    const position = resume?.position ?? freshPosition();
+    const scheme = new SupervisedInput({ vocab, labels, labelPrefix: opts.labelPrefix, wordNgrams: opts.wordNgrams, bucket: opts.bucket, minn: opts.minn, maxn: opts.maxn, pruneIndex: null });
+    const totals = await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: opts.kernel }, opts, options, {
+      corpus,
+      vocab,
+      tokenizer: whitespaceTokenizer,
+      maxSentenceLength: layout.shape.maxChunkWords,
+      chunks: cachedPasses(() => encodeExamples(corpus, scheme, SUPERVISED_CHUNK_IDS)),
+      // fastText's budget: epochs passes of every token (labels and </s> included), the rate falling linearly to 0.
+      wordsPerEpoch: dict.tokensRead,
+      budget: 'passes',
+      emptyPass: 'stop',
+      position,
+      save: (path, at) =>
+        supervisedCheckpoint.save(path, {
+          settings,
+          position: { ...at, ntokens: dict.tokensRead, labels: labels.words, labelCounts: Array.from(labels.counts) },
+          vocab,
+          corpus: corpusPrint,
+          dim: opts.dim,
+          matrices: matrices(),
+        }),
+      // Every example updates output rows from the mean of its input rows, so a NaN or a runaway value in either
+      // shows in the (few) output rows: those are checked at every pass end, all rows before a checkpoint and at the end.
+      unhealthy: () => (options.checkpoint || position.pass >= opts.epochs ? unhealthyValue(matrices(), opts.dim) : unhealthyValue({ output: matrices().output }, opts.dim)),
+    });
+    const model = assembleFastTextModel({
+      args: { ...(referenceArgs(supervisedSchema, opts) as Omit<FastTextArgs, 'model' | 'bucket'>), model: 'supervised', bucket: opts.bucket },
+      vocab,
+      labels,
+      ntokens: dict.ntokens,
+      pruneIndex: null,
+      input: new DenseMatrix(rows, opts.dim, unpad(views.input, rows, opts.dim, layout.rowFloats)),
+      output: new DenseMatrix(labels.size, opts.dim, unpad(views.output, labels.size, opts.dim, layout.rowFloats)),
+      version: 12,
+    });
+    throwIfAborted(signal);
+    if (output) await saveTrainedFastTextModel(model, output);
+    const stats: SupervisedStats = { vocabSize: vocab.size, labels: labels.size, lines: dict.lines, unlabelled: dict.unlabelled, trained: totals.trained, loss: totals.loss, seconds: (performance.now() - started) / 1000 };
+    return { embeddings: model.embeddings, model, stats };
+  } finally {
+    await resume?.file.close();
+    if (typeof options.input === 'string') await corpus.close?.();
+  }
+}
+
+/** `X.bin` as it is; anything else is a prefix (PREFIX.bin, as fastText's -output). */
+function binTarget(output: string): string {
+  if (output === '') throw new InvalidArgumentError('output must be a file name or a prefix, got an empty string');
+  if (output.toLowerCase().endsWith('.ftz')) throw new InvalidArgumentError(`cannot write ${output}: quantized .ftz models are not written by training; use .bin`);
+  return output.toLowerCase().endsWith('.bin') ? output : `${output}.bin`;
+}
+
+/** The pretrained vectors' rows over the words they share with the vocabulary. */
+function copyPretrained(pretrained: Embeddings, vocab: Vocabulary, input: Float32Array, stride: number): void {
+  const dim = pretrained.dim;
+  for (let i = 0; i < pretrained.vocab.size; i++) {
+    const row = vocab.indexOf(pretrained.vocab.word(i));
+    if (row >= 0) input.set(pretrained.vectors.subarray(i * dim, (i + 1) * dim), row * stride);
+  }
+}
+
+/** Examples kept in memory after the first pass up to this many ids (4 bytes each); a larger corpus is re-encoded every pass. */
+const CACHED_IDS = 32 * 1024 * 1024;
+
+/**
+ * Every pass after the first replays the first pass's chunks from memory when they fit in CACHED_IDS (encoding
+ * the lines costs the main thread about as much as a worker's training), else encodes the corpus again.
+ */
+function cachedPasses(encode: () => AsyncIterable<IdChunk>): () => AsyncIterable<IdChunk> {
+  let cached: IdChunk[] | undefined;
+  return async function* pass() {
+    if (cached) {
+      yield* cached;
+      return;
+    }
+    const kept: IdChunk[] = [];
+    let ids = 0;
+    let complete = true;
+    for await (const chunk of encode()) {
+      if (complete && ids + chunk.ids.length <= CACHED_IDS) {
+        kept.push(chunk);
+        ids += chunk.ids.length;
+      } else complete = false;
+      yield chunk;
+    }
+    if (complete) cached = kept;
+  };
+}
+
+/**
+ * One pass's examples: each labelled line becomes a sentence of its input rows then its labels (−1 − label);
+ * `words` counts every token read, unlabelled lines' too (fastText's progress unit).
+ */
+export async function* encodeExamples(corpus: Corpus, scheme: SupervisedInput, chunkWords: number): AsyncGenerator<IdChunk> {
+  const line: SupervisedLine = { rows: [], labels: [], tokens: 0 };
+  let ids = new Int32Array(chunkWords * 2);
+  let ends: number[] = [];
+  let used = 0;
+  let words = 0;
+  for await (const batch of corpusBatches(corpus)) {
+    for (const text of batch) {
+      scheme.encode(fastTextTokens(text), true, line);
+      words += line.tokens;
+      const { rows, labels } = line;
+      if (labels.length === 0 || rows.length === 0) continue;
+      const need = used + rows.length + labels.length;
+      if (need > ids.length) {
+        const grown = new Int32Array(Math.max(need, ids.length * 2));
+        grown.set(ids.subarray(0, used));
+        ids = grown;
+      }
+      for (let i = 0; i < rows.length; i++) ids[used++] = rows[i];
+      for (let i = 0; i < labels.length; i++) ids[used++] = -1 - labels[i];
+      ends.push(used);
+      if (used >= chunkWords) {
+        yield { ids: ids.slice(0, used), sentenceEnds: Int32Array.from(ends), words };
+        ends = [];
+        used = 0;
+        words = 0;
+      }
+    }
+  }
+  if (words > 0) yield { ids: ids.slice(0, used), sentenceEnds: Int32Array.from(ends), words };
+}
+
+/** The shared training memory: tables for the loss over the labels, slot configurations. */
+function createSupervisedTrainer(vocab: Vocabulary, labels: Vocabulary, opts: ResolvedSupervisedOptions, longestExample: number): { layout: FastTextLayout; memory: WebAssembly.Memory } {
+  const tree = opts.loss === 'hs' ? buildHuffmanTree(labels.counts) : undefined;
+  const shape = supervisedShape(opts, vocab.size, labels.size, opts.dim, tree ? tree.codes.length : 0, longestExample);
+  const layout = planFastTextLayout(shape);
+  const memory = sharedTrainingMemory(supervisedEstimate(opts, vocab.size, labels.size, shape.huffmanBits, longestExample), layout.totalBytes);
+  const views = fastTextViewsOf(memory.buffer, layout);
+  fillFastTextSigmoidTables(views.expTable, views.logTable);
+  // Supervised examples carry their input rows; the per-word lists are unused but kept valid.
+  for (let i = 0; i <= vocab.size; i++) views.subwordOffsets[i] = i;
+  for (let i = 0; i < vocab.size; i++) views.subwordRows[i] = i;
+  views.keep.fill(1);
+  if (tree) {
+    views.codes.set(tree.codes);
+    views.points.set(tree.points);
+    views.lengths.set(tree.lengths);
+    views.offsets.set(tree.offsets);
+  } else if (opts.loss === 'ns') {
+    // fastText draws label negatives ∝ count^0.5.
+    const sampler = negativeSampler(labels, 0.5);
+    views.aliasProbability.set(sampler.probability);
+    views.aliasIndex.set(sampler.alias);
+  }
+  for (let s = 0; s < opts.threads; s++) writeFastTextSlotConfig(memory.buffer, layout, s, opts.seed);
+  return { layout, memory };
+}
+
+function supervisedShape(opts: ResolvedSupervisedOptions, words: number, labels: number, dim: number, huffmanBits: number, longestExample: number): FastTextShape {
+  return {
+    nwords: words,
+    bucket: opts.bucket,
+    dim,
+    subwordRows: words,
+    cbow: false,
+    labels,
+    loss: opts.loss,
+    neg: opts.negative,
+    ws: opts.window,
+    lrUpdateRate: opts.lrUpdateRate,
+    huffmanBits,
+    // A chunk ends at the first example that reaches SUPERVISED_CHUNK_IDS ids, so it holds at most one longest example more.
+    maxChunkWords: SUPERVISED_CHUNK_IDS + longestExample,
+    slots: opts.threads,
+    inputBuffers: POOL_DEPTH,
+  };
+}
+
+function supervisedEstimate(opts: ResolvedSupervisedOptions, words: number, labels: number, huffmanBits: number, longestExample: number): MemoryEstimate {
+  return memoryEstimate('fastText supervised', words, opts.dim, (n, dim) => planFastTextLayout(supervisedShape(opts, n, labels, dim, huffmanBits, longestExample)).totalBytes, `${opts.bucket} n-gram buckets, ${labels} labels`);
+}

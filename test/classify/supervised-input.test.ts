@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { cppNumber } from '../../src/apps/classify/cpp-number.ts';
+import { fastTextTokens, SupervisedInput, wordNgramBuckets, WORD_NGRAM_MULTIPLIER } from '../../src/vectors/fasttext-supervised-input.ts';
+import { fastTextHashString } from '../../src/vectors/subwords.ts';
+import { seededRandom } from '../../src/util/random.ts';
+import { Vocabulary } from '../../src/vocab/vocabulary.ts';
+
+/** fastText's Dictionary::addWordNgrams in 64-bit unsigned integers, literally. */
+function referenceBuckets(hashes: number[], n: number, bucket: number): number[] {
+  const out: number[] = [];
+  const u64 = (x: number) => BigInt.asUintN(64, BigInt(x)); // int32 → uint64 sign-extends
+  for (let i = 0; i < hashes.length; i++) {
+    let h = u64(hashes[i]);
+    for (let j = i + 1; j < hashes.length && j < i + n; j++) {
+      h = BigInt.asUintN(64, h * BigInt(WORD_NGRAM_MULTIPLIER) + u64(hashes[j]));
+      out.push(Number(h % BigInt(bucket)));
+    }
+  }
+  return out;
+}
+
+test('word n-gram buckets equal 64-bit arithmetic for random hashes, n-gram lengths and bucket counts', () => {
+  const rnd = seededRandom(3);
+  for (let trial = 0; trial < 300; trial++) {
+    const len = 1 + Math.floor(rnd() * 12);
+    const hashes = Array.from({ length: len }, () => (Math.floor(rnd() * 2 ** 32) | 0));
+    const n = 2 + Math.floor(rnd() * 4);
+    const bucket = [1, 7, 2_000_000, 99_999_989, 100_000_000][trial % 5];
+    const ours: number[] = [];
+    wordNgramBuckets(hashes, len, n, bucket, ours, 0);
+    assert.deepEqual(ours, referenceBuckets(hashes, n, bucket), `hashes ${hashes} n ${n} bucket ${bucket}`);
+  }
+});
+
+test('a line\'s rows: words, then word bigrams over every word (unknown ones and </s> too); labels apart', () => {
+  const vocab = new Vocabulary(['</s>', 'the', 'cat'], [3, 2, 1]);
+  const labels = new Vocabulary(['__label__a', '__label__b'], [2, 1]);
+  const input = new SupervisedInput({ vocab, labels, labelPrefix: '__label__', wordNgrams: 2, bucket: 1000, minn: 0, maxn: 0, pruneIndex: null });
+  const line = input.encode(fastTextTokens('the\t__label__b unseen cat __label__zz'), true);
+  assert.deepEqual(line.labels, [1], 'unknown labels are dropped');
+  assert.equal(line.tokens, 6);
+  const hashes = ['the', 'unseen', 'cat', '</s>'].map((w) => fastTextHashString(w) | 0);
+  assert.deepEqual(line.rows, [1, 2, 0, ...referenceBuckets(hashes, 2, 1000).map((b) => 3 + b)]);
+  assert.deepEqual(input.encode([], false).rows, [], 'an empty line without its newline has no rows');
+});
+
+test('fastText\'s tokens: its separators only', () => {
+  assert.deepEqual(fastTextTokens('  a\tb\u000bc\fd\re\u0000f  '), ['a', 'b', 'c', 'd', 'e', 'f']);
+  assert.deepEqual(fastTextTokens('non\u00a0breaking'), ['non\u00a0breaking']);
+});
+
+test('numbers print as C++ streams print them (printf %g)', () => {
+  const cases: [number, number, string][] = [
+    [0.704, 3, '0.704'], [1, 3, '1'], [0.8, 3, '0.8'], [0.70449, 3, '0.704'], [0.9999, 3, '1'], [0.333408, 6, '0.333408'],
+    [0.0510267, 6, '0.0510267'], [1.00001, 6, '1.00001'], [1e-5, 6, '1e-05'], [0.0001234, 6, '0.0001234'], [123456789, 6, '1.23457e+08'],
+    [100000, 6, '100000'], [1000000, 6, '1e+06'], [0, 6, '0'], [NaN, 3, '-nan'],
+  ];
+  for (const [x, p, s] of cases) assert.equal(cppNumber(x, p), s, `${x} with precision ${p}`);
+});
