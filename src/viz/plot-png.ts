@@ -1,31 +1,8 @@
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import type { SKRSContext2D } from '@napi-rs/canvas';
-import { requireOptional } from '../util/optional-import.ts';
+import { canvasModule, drawGrid, FONT_STACK, registerFonts } from './canvas-draw.ts';
 import type { WordMap } from './word-map.ts';
 import { GROUP_COLOURS } from './palette.ts';
 
-/** Fonts with Chinese glyphs, registered when present (Debian's fonts-wqy-microhei). */
-const CJK_FONTS = ['/usr/share/fonts/truetype/wqy/wqy-microhei.ttc', '/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc'];
-export const FONT_STACK = '"DejaVu Sans", "Liberation Sans", Arial, "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Noto Sans CJK SC", sans-serif';
-let fontsRegistered = false;
 const METHOD_NAMES = { pca: 'PCA', tsne: 't-SNE', umap: 'UMAP' } as const;
-
-type Canvas = typeof import('@napi-rs/canvas');
-let canvasLibrary: Canvas | undefined;
-
-/** The native canvas, an optional package loaded on the first plot (so importing the server never loads it). */
-export function canvasModule(): Canvas {
-  canvasLibrary ??= requireOptional('@napi-rs/canvas', 'PNG plots', () => createRequire(import.meta.url)('@napi-rs/canvas') as Canvas);
-  return canvasLibrary;
-}
-
-export function registerFonts(): void {
-  if (fontsRegistered) return;
-  const { GlobalFonts } = canvasModule();
-  fontsRegistered = true;
-  for (const path of CJK_FONTS) if (existsSync(path)) GlobalFonts.registerFromPath(path, path.includes('microhei') ? 'WenQuanYi Micro Hei' : 'WenQuanYi Zen Hei');
-}
 
 export interface PlotOptions {
   width?: number;
@@ -128,23 +105,6 @@ export function renderWordMapPng(map: WordMap, options: PlotOptions = {}): Buffe
   ctx.fillStyle = '#7b8794';
   ctx.fillText(`${METHOD_NAMES[map.method]} projection of ${points.length} words`, pad.left, height - 14);
   return canvas.toBuffer('image/png');
-}
-
-export function drawGrid(ctx: SKRSContext2D, width: number, height: number, pad: { left: number; right: number; top: number; bottom: number }): void {
-  ctx.strokeStyle = '#eef1f4';
-  ctx.lineWidth = 1;
-  for (let x = pad.left; x <= width - pad.right; x += 50) {
-    ctx.beginPath();
-    ctx.moveTo(x + 0.5, pad.top);
-    ctx.lineTo(x + 0.5, height - pad.bottom);
-    ctx.stroke();
-  }
-  for (let y = pad.top; y <= height - pad.bottom; y += 50) {
-    ctx.beginPath();
-    ctx.moveTo(pad.left, y + 0.5);
-    ctx.lineTo(width - pad.right, y + 0.5);
-    ctx.stroke();
-  }
 }
 
 export function overlaps(a: Box, b: Box): boolean {

@@ -1,5 +1,6 @@
 import { GROUP_COLOURS } from './palette.ts';
-import { canvasModule, drawGrid, FONT_STACK, inside, overlaps, registerFonts, type Box, type PlotOptions } from './plot-png.ts';
+import { canvasModule, drawGrid, FONT_STACK, registerFonts } from './canvas-draw.ts';
+import { inside, overlaps, type Box, type PlotOptions } from './plot-png.ts';
 
 /** A scatter map: points coloured by group (−1: grey, ungrouped) and text labels at chosen places. */
 export interface PointMap {

@@ -129,7 +129,20 @@ export async function testClassifier(classifier: FastTextClassifier, data: strin
   };
 }
 
-/** N, P@k and R@k exactly as `fasttext test` prints them (Meter::writeGeneralMetrics). */
+/**
+ * N, P@k and R@k exactly as `fasttext test` prints them (Meter::writeGeneralMetrics).
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { corpusFromLines, trainFastTextSupervised } from 'embedkit/train';
+ * import { FastTextClassifier, testClassifier, formatTestSummary } from 'embedkit/apps';
+ * const lines = Array.from({ length: 200 }, (_, i) => (i % 2 ? '__label__sport the match ended in a draw' : '__label__food fresh bread and soup'));
+ * const { model } = await trainFastTextSupervised({ input: corpusFromLines(lines), dim: 10, threads: 1 });
+ * writeFileSync('held-out.txt', '__label__sport the match\n__label__food soup\n');
+ * const summary = formatTestSummary(await testClassifier(new FastTextClassifier(model), 'held-out.txt', { k: 1 }));
+ * console.log(summary); // "N\t2\nP@1\t…\nR@1\t…"
+ * ```
+ */
 export function formatTestSummary(r: ClassifierTestResult): string {
   return `N\t${r.examples}\nP@${r.k}\t${cppNumber(r.precision, 3)}\nR@${r.k}\t${cppNumber(r.recall, 3)}\n`;
 }
