@@ -17,11 +17,12 @@ async function work(sliceMs: number, forMs: number): Promise<void> {
 const skip = LoopStalls.supported ? false : 'needs /proc/thread-self/schedstat (Linux)';
 
 test('pacers working at once share one slice per turn of the event loop, not one slice each', { skip, timeout: 60_000 }, async () => {
-  // 20 ms slices: three requests at once held the loop for 60 ms per turn before they shared them.
+  // 20 ms slices: six requests at once held the loop for up to 120 ms per turn before they shared them.
   const stalls = new LoopStalls().start(1);
-  await Promise.all([work(20, 1500), work(20, 1500), work(20, 1500)]);
+  await Promise.all(Array.from({ length: 6 }, () => work(20, 1500)));
   stalls.stop();
   const longest = stalls.maxCpuMs;
-  // One shared slice (20 ms) plus a step, measured to a scheduler tick (4 ms at HZ 250); 60 ms when not shared.
-  assert.ok(longest < 40, `longest stretch ${longest.toFixed(1)} ms of CPU`);
+  // One shared slice (20 ms) plus a step, measured to a scheduler tick (4 ms at HZ 250), with room for a garbage
+  // collection or a busy CI machine; far more when not shared.
+  assert.ok(longest < 50, `longest stretch ${longest.toFixed(1)} ms of CPU`);
 });
