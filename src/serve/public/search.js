@@ -1,7 +1,8 @@
-/* global document, window, MutationObserver */
+/* global document, MutationObserver */
 // The explorer's Search tab: shown only when the server serves collections (embedkit serve --collections DIR).
 // Plain browser JavaScript, no build step; it talks to /api/collections and /api/collections/search.
 import { $, api } from './api.js';
+import { registerTab } from './tabs.js';
 
 /** Passages longer than this show a window around their first matching word, with a switch to show them whole. */
 const SNIPPET_CHARS = 600;
@@ -161,16 +162,9 @@ async function refreshCollections() {
   }
 }
 
-function showTab(name) {
-  const search = name === 'search';
-  $('tab-search').setAttribute('aria-selected', String(search));
-  $('tab-explore').setAttribute('aria-selected', String(!search));
-  $('search-view').hidden = !search;
-  $('explore-view').hidden = search;
-  if (search) {
-    $('search-query').focus();
-    refreshCollections();
-  }
+function onSearchShown() {
+  $('search-query').focus();
+  refreshCollections();
 }
 
 /** Resolves once app.js has loaded the models: by then it has asked for the API key if the server needs one. */
@@ -200,9 +194,6 @@ async function init() {
     document.body.dataset.searchReady = 'absent';
     return;
   }
-  $('tabs').hidden = false;
-  $('tab-explore').addEventListener('click', () => showTab('explore'));
-  $('tab-search').addEventListener('click', () => showTab('search'));
   $('search-form').addEventListener('submit', (e) => {
     e.preventDefault();
     runSearch();
@@ -211,7 +202,7 @@ async function init() {
     if ($('search-query').value.trim()) runSearch();
   });
   fillCollections(listing.collections);
-  if (window.location.hash === '#search') showTab('search');
+  registerTab('search', { label: 'Search collections', panel: $('search-view'), onShow: onSearchShown });
   document.body.dataset.searchReady = 'true';
 }
 
