@@ -1,4 +1,5 @@
 import { importOptional } from '../util/optional-import.ts';
+import { writeNullBooleansWhole } from './arrow-null-booleans.ts';
 
 /**
  * The embedded vector database behind collections. LanceDB and Apache Arrow are optional peers: only programs that
@@ -18,6 +19,7 @@ export function loadLanceDb(): Promise<{ lancedb: LanceDb; arrow: Arrow }> {
     // LanceDB first: it is the package a user knows to ask for (apache-arrow is its peer).
     const lancedb = await importOptional('@lancedb/lancedb', 'Collections', () => import('@lancedb/lancedb'));
     const arrow = await importOptional('apache-arrow', 'Collections', () => import('apache-arrow'));
+    writeNullBooleansWhole();
     return { lancedb, arrow };
   })();
   loaded.catch(() => (loaded = undefined));
