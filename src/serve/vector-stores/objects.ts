@@ -67,7 +67,21 @@ export function countFiles(files: readonly StoreFileRecord[]): FileCounts {
   return counts;
 }
 
-export function vectorStoreObject(r: StoreRecord) {
+const DAY_SECONDS = 86_400;
+
+/** When the store expires under its `expires_after` policy (Unix seconds), or null when it never does. */
+export function expiresAt(r: Pick<StoreRecord, 'expires_after' | 'last_active_at'>): number | null {
+  return r.expires_after && r.last_active_at !== null ? r.last_active_at + r.expires_after.days * DAY_SECONDS : null;
+}
+
+/** Whether the store has expired at `now` (Unix seconds): it was last used `days` days ago or earlier. */
+export function isExpired(r: Pick<StoreRecord, 'expires_after' | 'last_active_at'>, now: number): boolean {
+  const at = expiresAt(r);
+  return at !== null && now >= at;
+}
+
+/** The API object of a store at `now` (Unix seconds), which decides whether it has expired. */
+export function vectorStoreObject(r: StoreRecord, now: number) {
   const files = Object.values(r.files);
   const counts = countFiles(files);
   return {
@@ -78,9 +92,9 @@ export function vectorStoreObject(r: StoreRecord) {
     description: r.description,
     usage_bytes: files.reduce((s, f) => s + f.usage_bytes, 0),
     file_counts: counts,
-    status: counts.in_progress > 0 ? ('in_progress' as const) : ('completed' as const),
+    status: isExpired(r, now) ? ('expired' as const) : counts.in_progress > 0 ? ('in_progress' as const) : ('completed' as const),
     expires_after: r.expires_after,
-    expires_at: r.expires_after && r.last_active_at !== null ? r.last_active_at + r.expires_after.days * 86400 : null,
+    expires_at: expiresAt(r),
     last_active_at: r.last_active_at,
     metadata: r.metadata ?? {},
   };

@@ -15,6 +15,8 @@ export interface CollectionsOptions {
   model?: string;
   /** Largest file upload in bytes (default 64 MiB); larger uploads get 413. */
   uploadLimit?: number;
+  /** The time in milliseconds, for stores' activity and expiry (default `Date.now`; tests move it on). */
+  clock?: () => number;
 }
 
 export const DEFAULT_UPLOAD_LIMIT = 64 * 1024 * 1024;
@@ -40,7 +42,7 @@ export async function registerCollections(
   // Loaded on use: LanceDB is an optional peer, needed only by servers that serve collections.
   backend ??= (await import('./search-backend.ts')).searchBackend(model.encoder);
   const files = await FileStore.open(join(options.dir, FILES_FOLDER));
-  const stores = await VectorStoreRegistry.open(options.dir, files, backend);
+  const stores = await VectorStoreRegistry.open(options.dir, files, backend, options.clock);
   app.addHook('onClose', async () => stores.close());
   await registerFileRoutes(app, files, options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT);
   registerVectorStoreRoutes(app, stores);

@@ -1,12 +1,12 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
-import { invalidRequest } from '../api-error.ts';
+import { ApiError, invalidRequest } from '../api-error.ts';
 import type { CollectionBackend, StoreCollection } from './backend.ts';
 import type { FileStore } from './file-store.ts';
 import { fileText } from './file-text.ts';
 import { creationKey, isSafeId, newId, notFound } from './ids.ts';
-import type { Attributes, BatchRecord, ChunkingStrategy, FileStatus, StoreFileRecord, StoreRecord } from './objects.ts';
+import { expiresAt, isExpired, type Attributes, type BatchRecord, type ChunkingStrategy, type FileStatus, type StoreFileRecord, type StoreRecord } from './objects.ts';
 
 /** Folders of the collections directory that are not collections (dot-named, so no collection can be called so). */
 export const FILES_FOLDER = '.files';
@@ -38,10 +38,12 @@ export class VectorStoreRegistry {
     readonly dir: string,
     private readonly files: FileStore,
     private readonly backend: CollectionBackend,
+    private readonly clock: () => number,
   ) {}
 
-  static async open(dir: string, files: FileStore, backend: CollectionBackend): Promise<VectorStoreRegistry> {
-    const registry = new VectorStoreRegistry(dir, files, backend);
+  /** `clock` gives the time in milliseconds (`Date.now` unless a test moves time on). */
+  static async open(dir: string, files: FileStore, backend: CollectionBackend, clock: () => number = Date.now): Promise<VectorStoreRegistry> {
+    const registry = new VectorStoreRegistry(dir, files, backend, clock);
     await fsp.mkdir(join(dir, RECORDS_FOLDER), { recursive: true });
     for (const name of await fsp.readdir(join(dir, RECORDS_FOLDER))) {
       const m = /^(.+)\.json$/.exec(name);
@@ -92,9 +94,27 @@ export class VectorStoreRegistry {
     return r;
   }
 
+  /** The time now, in Unix seconds (the unit of every timestamp in the API). */
+  now(): number {
+    return Math.floor(this.clock() / 1000);
+  }
+
+  /**
+   * The store, for a use that keeps it alive (search, new files): an expired store is no longer available for use,
+   * as OpenAI's are not, and says so (400, `vector_store_expired`); it can still be read, updated and deleted.
+   */
+  active(id: string): StoreRecord {
+    const r = this.get(id);
+    if (isExpired(r, this.now())) {
+      const at = new Date(expiresAt(r)! * 1000).toISOString();
+      throw new ApiError(400, `Vector store ${id} expired at ${at}, ${r.expires_after!.days} day(s) after it was last active; it can no longer be searched or given files.`, 'invalid_request_error', 'vector_store_id', 'vector_store_expired');
+    }
+    return r;
+  }
+
   async create(fields: Pick<StoreRecord, 'name' | 'description' | 'metadata' | 'expires_after'>): Promise<StoreRecord> {
     const id = newId('vs_');
-    const now = Math.floor(Date.now() / 1000);
+    const now = this.now();
     const record: StoreRecord = { id, created_at: now, key: creationKey(), ...fields, last_active_at: now, files: {}, batches: {} };
     // The collection first: a store whose record exists always has one to search.
     await this.collection(id, true);
@@ -125,9 +145,9 @@ export class VectorStoreRegistry {
 
   /** Attaches files (one, or a batch's) and queues their ingest; returns their records, `in_progress`. */
   async attach(storeId: string, requests: readonly AttachRequest[], batchId: string | null = null): Promise<StoreFileRecord[]> {
-    const store = this.get(storeId);
+    const store = this.active(storeId);
     for (const r of requests) this.files.get(r.fileId);
-    const now = Math.floor(Date.now() / 1000);
+    const now = this.now();
     const attached = requests.map((r) => {
       const record: StoreFileRecord = {
         id: r.fileId,
@@ -151,11 +171,11 @@ export class VectorStoreRegistry {
   }
 
   async createBatch(storeId: string, requests: readonly AttachRequest[]): Promise<BatchRecord> {
-    const store = this.get(storeId);
+    const store = this.active(storeId);
     const ids = requests.map((r) => r.fileId);
     if (new Set(ids).size !== ids.length) throw invalidRequest('A file is listed twice in this batch.', 'file_ids');
     for (const r of requests) this.files.get(r.fileId);
-    const batch: BatchRecord = { id: newId('vsfb_'), created_at: Math.floor(Date.now() / 1000), file_ids: ids, cancelled: false };
+    const batch: BatchRecord = { id: newId('vsfb_'), created_at: this.now(), file_ids: ids, cancelled: false };
     store.batches[batch.id] = batch;
     await this.attach(storeId, requests, batch.id);
     return batch;
@@ -235,7 +255,7 @@ export class VectorStoreRegistry {
    */
   touch(storeId: string): void {
     const r = this.records.get(storeId);
-    const now = Math.floor(Date.now() / 1000);
+    const now = this.now();
     if (r && (r.last_active_at === null || now - r.last_active_at >= 60)) {
       r.last_active_at = now;
       void this.save(storeId).catch(() => undefined);

@@ -25,7 +25,7 @@ export interface SearchResult {
  * is no language model here to rewrite with, so the query is searched as given.
  */
 export async function searchStore(stores: VectorStoreRegistry, storeId: string, body: unknown) {
-  const store = stores.get(storeId);
+  const store = stores.active(storeId);
   const req = parseBody(searchRequest, body);
   const collection = await stores.collection(storeId);
   const filter = req.filters === undefined ? undefined : filterSql(checkFilter(req.filters, await collection.fields()));

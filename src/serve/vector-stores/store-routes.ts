@@ -45,13 +45,13 @@ export function registerVectorStoreRoutes(app: FastifyInstance, stores: VectorSt
         throw err;
       }
     }
-    return vectorStoreObject(record);
+    return vectorStoreObject(record, stores.now());
   });
   app.get(base, async (request) => {
     const page = paginate(stores.list(), listQuery(request.query));
-    return { ...page, data: page.data.map(vectorStoreObject) };
+    return { ...page, data: page.data.map((r) => vectorStoreObject(r, stores.now())) };
   });
-  app.get(`${base}/:vector_store_id`, async (request) => vectorStoreObject(stores.get(p(request).vector_store_id)));
+  app.get(`${base}/:vector_store_id`, async (request) => vectorStoreObject(stores.get(p(request).vector_store_id), stores.now()));
   app.post(`${base}/:vector_store_id`, async (request) => {
     const id = p(request).vector_store_id;
     stores.get(id);
@@ -60,7 +60,7 @@ export function registerVectorStoreRoutes(app: FastifyInstance, stores: VectorSt
     if (body.name !== undefined) fields.name = body.name ?? '';
     if (body.metadata !== undefined) fields.metadata = body.metadata;
     if (body.expires_after !== undefined) fields.expires_after = body.expires_after;
-    return vectorStoreObject(await stores.update(id, fields));
+    return vectorStoreObject(await stores.update(id, fields), stores.now());
   });
   app.delete(`${base}/:vector_store_id`, async (request) => {
     const id = p(request).vector_store_id;
