@@ -20,7 +20,7 @@ export function registerCollectionExplorerRoutes(app: FastifyInstance, stores: V
   app.get('/api/collections', async () => ({
     model,
     collections: await Promise.all(
-      stores.list().map(async (r) => {
+      (await stores.list()).map(async (r) => {
         const files = Object.values(r.files);
         let chunks: number | null = null;
         try {
@@ -35,7 +35,7 @@ export function registerCollectionExplorerRoutes(app: FastifyInstance, stores: V
 
   app.post('/api/collections/search', async (request) => {
     const body = parseBody(searchBody, request.body);
-    const store = stores.get(body.collection);
+    const store = await stores.get(body.collection);
     const collection = await stores.collection(store.id);
     const started = performance.now();
     const hits = await searchOrExplain(() => collection.search(body.query, { k: body.k, hybrid: body.hybrid }));

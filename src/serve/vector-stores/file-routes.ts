@@ -41,7 +41,7 @@ export async function registerFileRoutes(app: FastifyInstance, files: FileStore,
   app.get('/v1/files', async (request) => {
     const q = request.query as Record<string, unknown>;
     const purpose = typeof q.purpose === 'string' && q.purpose !== '' ? q.purpose : undefined;
-    return paginate(files.list(purpose), listQuery(q, 10_000, 10_000));
+    return paginate(await files.list(purpose), listQuery(q, 10_000, 10_000));
   });
   app.get('/v1/files/:file_id', async (request) => files.get((request.params as { file_id: string }).file_id));
   app.get('/v1/files/:file_id/content', async (request, reply) => {

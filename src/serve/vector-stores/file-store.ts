@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
+import { isProcessRunning } from '../../util/process-alive.ts';
 import { creationKey, isSafeId, newId, notFound } from './ids.ts';
 
 /** OpenAI's File object (`GET /v1/files/{id}`). */
@@ -21,89 +23,162 @@ interface FileRecord extends FileObject {
   key: number;
 }
 
+/** What an upload says about its file once its bytes are in. */
+export interface UploadDetails {
+  filename: string;
+  purpose: string;
+  expiresAfterSeconds?: number;
+}
+
+/** An upload being received: its bytes go to `contentPath`; `commit` publishes it whole, `abort` leaves nothing. */
+export interface PendingUpload {
+  contentPath: string;
+  commit(details: UploadDetails): Promise<FileObject>;
+  abort(): Promise<void>;
+}
+
+/** Folders of uploads being received: `.upload-<pid>-<random>` (dot-named, so never a file id). */
+const UPLOAD_FOLDER = /^\.upload-(\d+)-[0-9a-f]+$/;
+
 /**
- * Uploaded files, one folder each under `dir`: `content` (the bytes as uploaded) and `file.json` (the File
- * object). Every write is atomic and `file.json` is written last, so a folder without it is an interrupted
- * upload and is ignored (and removed) at the next start.
+ * Uploaded files, one folder each under `dir`: `content` (the bytes as uploaded) and `file.json` (the File object).
+ * An upload is received into a folder of its own with a temporary name and renamed to its id only once both are
+ * written and synced, so a folder named by an id is always whole: any number of servers sharing `dir` see each
+ * other's files as soon as they exist, and never one half written. Nothing is cached: every request reads the
+ * disk. An upload folder left by a process that died is removed when a store opens `dir`.
  */
 export class FileStore {
-  private readonly files = new Map<string, FileRecord>();
+  private constructor(
+    private readonly dir: string,
+    private readonly clock: () => number,
+  ) {}
 
-  private constructor(private readonly dir: string) {}
-
-  static async open(dir: string): Promise<FileStore> {
+  static async open(dir: string, clock: () => number = Date.now): Promise<FileStore> {
     await fsp.mkdir(dir, { recursive: true });
-    const store = new FileStore(dir);
     for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
-      if (!entry.isDirectory() || !isSafeId(entry.name)) continue;
-      try {
-        const record = JSON.parse(await fsp.readFile(join(dir, entry.name, 'file.json'), 'utf8')) as FileRecord;
-        if (record.id === entry.name) store.files.set(record.id, record);
-      } catch {
-        await fsp.rm(join(dir, entry.name), { recursive: true, force: true });
-      }
+      if (!entry.isDirectory()) continue;
+      const upload = UPLOAD_FOLDER.exec(entry.name);
+      // A file folder without file.json is a deletion cut short; an upload folder of a dead process, an upload cut short.
+      const leftover = upload ? !isProcessRunning(Number(upload[1])) : isSafeId(entry.name) && !(await exists(join(dir, entry.name, 'file.json')));
+      if (leftover) await fsp.rm(join(dir, entry.name), { recursive: true, force: true });
     }
-    return store;
+    return new FileStore(dir, clock);
   }
 
-  async create(filename: string, purpose: string, data: Buffer, expiresAfterSeconds?: number): Promise<FileObject> {
-    const id = newId('file-');
-    const folder = join(this.dir, id);
+  /** Starts receiving an upload (see PendingUpload). */
+  async begin(): Promise<PendingUpload> {
+    const folder = join(this.dir, `.upload-${process.pid}-${randomBytes(8).toString('hex')}`);
     await fsp.mkdir(folder);
-    const created = Math.floor(Date.now() / 1000);
-    const record: FileRecord = {
-      id,
-      object: 'file',
-      bytes: data.length,
-      created_at: created,
-      filename,
-      purpose,
-      status: 'processed',
-      expires_at: expiresAfterSeconds === undefined ? null : created + expiresAfterSeconds,
-      status_details: null,
-      key: creationKey(),
+    const contentPath = join(folder, 'content');
+    const abort = () => fsp.rm(folder, { recursive: true, force: true });
+    return {
+      contentPath,
+      abort,
+      commit: async (details) => {
+        try {
+          const id = newId('file-');
+          const created = Math.floor(this.clock() / 1000);
+          const record: FileRecord = {
+            id,
+            object: 'file',
+            bytes: (await fsp.stat(contentPath)).size,
+            created_at: created,
+            filename: details.filename,
+            purpose: details.purpose,
+            status: 'processed',
+            expires_at: details.expiresAfterSeconds === undefined ? null : created + details.expiresAfterSeconds,
+            status_details: null,
+            key: creationKey(),
+          };
+          await syncFile(contentPath);
+          await writeFileAtomic(join(folder, 'file.json'), JSON.stringify(record));
+          await fsp.rename(folder, join(this.dir, id));
+          return publicFile(record);
+        } catch (err) {
+          await abort();
+          throw err;
+        }
+      },
     };
+  }
+
+  /** Stores a file given whole. */
+  async create(filename: string, purpose: string, data: Buffer, expiresAfterSeconds?: number): Promise<FileObject> {
+    const upload = await this.begin();
     try {
-      await writeFileAtomic(join(folder, 'content'), data);
-      await writeFileAtomic(join(folder, 'file.json'), JSON.stringify(record));
+      await fsp.writeFile(upload.contentPath, data);
     } catch (err) {
-      await fsp.rm(folder, { recursive: true, force: true });
+      await upload.abort();
       throw err;
     }
-    this.files.set(id, record);
-    return publicFile(record);
+    return upload.commit({ filename, purpose, expiresAfterSeconds });
   }
 
   /** The File object, or a 404 naming the id. */
-  get(id: string): FileObject {
-    const record = this.files.get(id);
+  async get(id: string): Promise<FileObject> {
+    const record = await this.read(id);
     if (!record) throw notFound('file', id, 'file_id');
     return publicFile(record);
   }
 
-  has(id: string): boolean {
-    return this.files.has(id);
+  async has(id: string): Promise<boolean> {
+    return (await this.read(id)) !== null;
   }
 
   /** Every file, oldest first; `purpose` keeps only those uploaded for it. */
-  list(purpose?: string): FileObject[] {
-    return [...this.files.values()]
+  async list(purpose?: string): Promise<FileObject[]> {
+    const names = (await fsp.readdir(this.dir)).filter(isSafeId);
+    const records = (await Promise.all(names.map((n) => this.read(n)))).filter((r): r is FileRecord => r !== null);
+    return records
       .filter((f) => purpose === undefined || f.purpose === purpose)
       .sort((a, b) => a.key - b.key)
       .map(publicFile);
   }
 
   async content(id: string): Promise<Buffer> {
-    this.get(id);
-    return fsp.readFile(join(this.dir, id, 'content'));
+    await this.get(id);
+    try {
+      return await fsp.readFile(join(this.dir, id, 'content'));
+    } catch (err) {
+      // Deleted by another server since: as unknown as if it had never been.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw notFound('file', id, 'file_id');
+      throw err;
+    }
   }
 
   async delete(id: string): Promise<void> {
-    this.get(id);
-    this.files.delete(id);
-    // file.json first: a crash between the two leaves a folder that the next start recognises as incomplete.
+    await this.get(id);
+    // file.json first: the file is gone for every reader at once, and a crash before the folder is removed leaves
+    // one that the next start recognises as a deletion cut short.
     await fsp.rm(join(this.dir, id, 'file.json'), { force: true });
     await fsp.rm(join(this.dir, id), { recursive: true, force: true });
+  }
+
+  private async read(id: string): Promise<FileRecord | null> {
+    if (!isSafeId(id)) return null;
+    try {
+      const record = JSON.parse(await fsp.readFile(join(this.dir, id, 'file.json'), 'utf8')) as FileRecord;
+      return record.id === id ? record : null;
+    } catch {
+      // Missing (never uploaded, or deleted) or not ours: written atomically, file.json is never half there.
+      return null;
+    }
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  return fsp.access(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await fsp.open(path, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

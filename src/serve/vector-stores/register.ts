@@ -41,7 +41,7 @@ export async function registerCollections(
   if (!model) throw new Error(`the collections' model ${JSON.stringify(options.model)} is not among the served models`);
   // Loaded on use: LanceDB is an optional peer, needed only by servers that serve collections.
   backend ??= (await import('./search-backend.ts')).searchBackend(model.encoder);
-  const files = await FileStore.open(join(options.dir, FILES_FOLDER));
+  const files = await FileStore.open(join(options.dir, FILES_FOLDER), options.clock);
   const stores = await VectorStoreRegistry.open(options.dir, files, backend, options.clock);
   app.addHook('onClose', async () => stores.close());
   await registerFileRoutes(app, files, options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT);

@@ -1,12 +1,13 @@
 import { promises as fsp } from 'node:fs';
 import { join } from 'node:path';
+import { withWriteLock } from '../../search/write-lock.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { ApiError, invalidRequest } from '../api-error.ts';
 import type { CollectionBackend, StoreCollection } from './backend.ts';
 import type { FileStore } from './file-store.ts';
 import { fileText } from './file-text.ts';
 import { creationKey, isSafeId, newId, notFound } from './ids.ts';
-import { expiresAt, isExpired, type Attributes, type BatchRecord, type ChunkingStrategy, type FileStatus, type StoreFileRecord, type StoreRecord } from './objects.ts';
+import { expiresAt, isExpired, type Attributes, type BatchRecord, type ChunkingStrategy, type StoreFileRecord, type StoreRecord } from './objects.ts';
 
 /** Folders of the collections directory that are not collections (dot-named, so no collection can be called so). */
 export const FILES_FOLDER = '.files';
@@ -23,15 +24,19 @@ export interface AttachRequest {
  * (name, metadata, attached files and their status) in `DIR/.vector-stores/<id>.json`. A collection made
  * elsewhere (`embedkit index add DIR/docs ...`) is a store too, named after its folder, with no attached files.
  *
- * Ingest runs in the background, one file at a time per store: writes to one collection are serialized here, and
- * a file left `in_progress` by a crash is ingested again at the next start (adds are upserts by file id, so a
- * repeat stores nothing twice).
+ * The records on disk are the only state: every request reads them, so any number of servers over one directory
+ * (one machine's processes, or machines sharing it) see the same stores, files and statuses. A record changes by
+ * read, change, atomic write under the store's record lock (`<id>.lock`), so no change of one server overwrites
+ * another's. The collection is written under the store's ingest lock (`<id>.ingest.lock`), one writer per store
+ * across processes; whichever server holds it stores the next file still `in_progress`, whoever attached it, so
+ * a file left `in_progress` by a server that stopped or crashed is taken up by the next server that sees it (adds
+ * are upserts by file id: a repeat stores nothing twice).
  */
 export class VectorStoreRegistry {
-  private readonly records = new Map<string, StoreRecord>();
+  /** Opened collections of this process (LanceDB handles read the latest commit of any process at each query). */
   private readonly collections = new Map<string, Promise<StoreCollection>>();
+  /** This process's ingest and delete jobs, one chain per store. */
   private readonly queues = new Map<string, Promise<void>>();
-  private readonly saves = new Map<string, Promise<void>>();
   private closed = false;
 
   private constructor(
@@ -45,52 +50,33 @@ export class VectorStoreRegistry {
   static async open(dir: string, files: FileStore, backend: CollectionBackend, clock: () => number = Date.now): Promise<VectorStoreRegistry> {
     const registry = new VectorStoreRegistry(dir, files, backend, clock);
     await fsp.mkdir(join(dir, RECORDS_FOLDER), { recursive: true });
-    for (const name of await fsp.readdir(join(dir, RECORDS_FOLDER))) {
-      const m = /^(.+)\.json$/.exec(name);
-      if (!m || !isSafeId(m[1])) continue;
-      try {
-        const record = JSON.parse(await fsp.readFile(join(dir, RECORDS_FOLDER, name), 'utf8')) as StoreRecord;
-        if (record.id === m[1]) registry.records.set(record.id, record);
-      } catch {
-        // An unreadable record (never written whole: writes are atomic) is skipped, not fatal to the server.
-      }
-    }
-    await registry.adoptCollections();
-    for (const record of registry.records.values()) {
-      for (const f of Object.values(record.files)) if (f.status === 'in_progress') registry.enqueueIngest(record.id, f.id);
-    }
+    // Files a stopped server left in progress.
+    for (const record of await registry.list()) registry.resume(record);
     return registry;
   }
 
-  /** Collections found in the directory without a record become stores named after their folder. */
-  private async adoptCollections(): Promise<void> {
+  /** Every store, oldest first. */
+  async list(): Promise<StoreRecord[]> {
+    const names = await fsp.readdir(join(this.dir, RECORDS_FOLDER));
+    const ids = names.map((n) => /^(.+)\.json$/.exec(n)?.[1]).filter((id): id is string => id !== undefined && isSafeId(id));
+    const records = (await Promise.all(ids.map((id) => this.read(id)))).filter((r): r is StoreRecord => r !== null);
+    const known = new Set(records.map((r) => r.id));
     for (const entry of await fsp.readdir(this.dir, { withFileTypes: true })) {
-      if (!entry.isDirectory() || !isSafeId(entry.name) || this.records.has(entry.name)) continue;
-      if (!(await this.backend.isCollection(join(this.dir, entry.name)))) continue;
-      const stat = await fsp.stat(join(this.dir, entry.name));
-      const created = Math.floor(stat.birthtimeMs || stat.mtimeMs) / 1000;
-      this.records.set(entry.name, {
-        id: entry.name,
-        created_at: Math.floor(created),
-        key: Math.floor(created * 1e6),
-        name: entry.name,
-        description: null,
-        metadata: null,
-        expires_after: null,
-        last_active_at: Math.floor(created),
-        files: {},
-        batches: {},
-      });
+      if (!entry.isDirectory() || known.has(entry.name) || !isSafeId(entry.name)) continue;
+      const adopted = await this.adopted(entry.name);
+      if (adopted) records.push(adopted);
     }
+    return records.sort((a, b) => a.key - b.key);
   }
 
-  list(): StoreRecord[] {
-    return [...this.records.values()].sort((a, b) => a.key - b.key);
-  }
-
-  get(id: string): StoreRecord {
-    const r = this.records.get(id);
-    if (!r) throw notFound('vector store', id, 'vector_store_id');
+  /** The store's record, or a 404. Files found `in_progress` with no server storing them are taken up here. */
+  async get(id: string): Promise<StoreRecord> {
+    const r = (await this.read(id)) ?? (await this.adopted(id));
+    if (!r) {
+      void this.forget(id);
+      throw notFound('vector store', id, 'vector_store_id');
+    }
+    this.resume(r);
     return r;
   }
 
@@ -103,12 +89,9 @@ export class VectorStoreRegistry {
    * The store, for a use that keeps it alive (search, new files): an expired store is no longer available for use,
    * as OpenAI's are not, and says so (400, `vector_store_expired`); it can still be read, updated and deleted.
    */
-  active(id: string): StoreRecord {
-    const r = this.get(id);
-    if (isExpired(r, this.now())) {
-      const at = new Date(expiresAt(r)! * 1000).toISOString();
-      throw new ApiError(400, `Vector store ${id} expired at ${at}, ${r.expires_after!.days} day(s) after it was last active; it can no longer be searched or given files.`, 'invalid_request_error', 'vector_store_id', 'vector_store_expired');
-    }
+  async active(id: string): Promise<StoreRecord> {
+    const r = await this.get(id);
+    checkActive(r, this.now());
     return r;
   }
 
@@ -118,119 +101,114 @@ export class VectorStoreRegistry {
     const record: StoreRecord = { id, created_at: now, key: creationKey(), ...fields, last_active_at: now, files: {}, batches: {} };
     // The collection first: a store whose record exists always has one to search.
     await this.collection(id, true);
-    this.records.set(id, record);
-    await this.save(id);
+    await this.write(record);
     return record;
   }
 
-  async update(id: string, fields: Partial<Pick<StoreRecord, 'name' | 'metadata' | 'expires_after'>>): Promise<StoreRecord> {
-    const r = this.get(id);
-    Object.assign(r, fields);
-    await this.save(id);
-    return r;
+  update(id: string, fields: Partial<Pick<StoreRecord, 'name' | 'metadata' | 'expires_after'>>): Promise<StoreRecord> {
+    return this.change(id, (r) => void Object.assign(r, fields));
   }
 
   /** Deletes the store, its collection and record (the uploaded files stay, as OpenAI's do). */
   async delete(id: string): Promise<void> {
-    this.get(id);
-    this.records.delete(id);
-    await this.queues.get(id);
-    const collection = this.collections.get(id);
-    this.collections.delete(id);
-    if (collection) await (await collection.catch(() => null))?.close();
-    await this.saves.get(id);
-    await fsp.rm(join(this.dir, RECORDS_FOLDER, `${id}.json`), { force: true });
-    await fsp.rm(join(this.dir, id), { recursive: true, force: true });
+    await this.get(id);
+    // After any write of the collection in flight, in this process or another.
+    await withWriteLock(this.ingestLock(id), async () => {
+      await withWriteLock(this.recordLock(id), () => fsp.rm(this.recordPath(id), { force: true }));
+      await this.forget(id);
+      await fsp.rm(join(this.dir, id), { recursive: true, force: true });
+    });
   }
 
   /** Attaches files (one, or a batch's) and queues their ingest; returns their records, `in_progress`. */
-  async attach(storeId: string, requests: readonly AttachRequest[], batchId: string | null = null): Promise<StoreFileRecord[]> {
-    const store = this.active(storeId);
-    for (const r of requests) this.files.get(r.fileId);
-    const now = this.now();
-    const attached = requests.map((r) => {
-      const record: StoreFileRecord = {
-        id: r.fileId,
-        created_at: now,
-        key: creationKey(),
-        status: 'in_progress',
-        last_error: null,
-        attributes: r.attributes,
-        chunking_strategy: r.chunking,
-        usage_bytes: 0,
-        filename: this.files.get(r.fileId).filename,
-        batch_id: batchId,
-      };
-      store.files[r.fileId] = record;
-      return record;
+  async attach(storeId: string, requests: readonly AttachRequest[], batch: BatchRecord | null = null): Promise<StoreFileRecord[]> {
+    await this.active(storeId);
+    const filenames = await Promise.all(requests.map(async (r) => (await this.files.get(r.fileId)).filename));
+    let attached: StoreFileRecord[] = [];
+    await this.change(storeId, (store) => {
+      const now = this.now();
+      checkActive(store, now);
+      attached = requests.map((r, i) => {
+        const record: StoreFileRecord = {
+          id: r.fileId,
+          created_at: now,
+          key: creationKey(),
+          status: 'in_progress',
+          last_error: null,
+          attributes: r.attributes,
+          chunking_strategy: r.chunking,
+          usage_bytes: 0,
+          filename: filenames[i],
+          batch_id: batch?.id ?? null,
+        };
+        store.files[r.fileId] = record;
+        return record;
+      });
+      if (batch) store.batches[batch.id] = batch;
+      store.last_active_at = now;
     });
-    store.last_active_at = now;
-    await this.save(storeId);
     for (const f of attached) this.enqueueIngest(storeId, f.id);
     return attached;
   }
 
   async createBatch(storeId: string, requests: readonly AttachRequest[]): Promise<BatchRecord> {
-    const store = this.active(storeId);
     const ids = requests.map((r) => r.fileId);
     if (new Set(ids).size !== ids.length) throw invalidRequest('A file is listed twice in this batch.', 'file_ids');
-    for (const r of requests) this.files.get(r.fileId);
     const batch: BatchRecord = { id: newId('vsfb_'), created_at: this.now(), file_ids: ids, cancelled: false };
-    store.batches[batch.id] = batch;
-    await this.attach(storeId, requests, batch.id);
+    await this.attach(storeId, requests, batch);
     return batch;
   }
 
-  getBatch(storeId: string, batchId: string): BatchRecord {
-    const b = this.get(storeId).batches[batchId];
-    if (!b) throw notFound('vector store file batch', batchId, 'batch_id');
-    return b;
-  }
-
-  /** The files of a batch that are still attached, in the batch's order. */
-  batchFiles(storeId: string, batch: BatchRecord): StoreFileRecord[] {
-    const store = this.get(storeId);
-    return batch.file_ids.map((id) => store.files[id]).filter((f) => f !== undefined && f.batch_id === batch.id);
+  async getBatch(storeId: string, batchId: string): Promise<{ batch: BatchRecord; files: StoreFileRecord[] }> {
+    const store = await this.get(storeId);
+    const batch = store.batches[batchId];
+    if (!batch) throw notFound('vector store file batch', batchId, 'batch_id');
+    return { batch, files: batchFiles(store, batch) };
   }
 
   /** Files of the batch not yet ingested are cancelled; those done stay done. */
-  async cancelBatch(storeId: string, batchId: string): Promise<BatchRecord> {
-    const batch = this.getBatch(storeId, batchId);
-    batch.cancelled = true;
-    for (const f of this.batchFiles(storeId, batch)) if (f.status === 'in_progress') f.status = 'cancelled';
-    await this.save(storeId);
-    return batch;
+  async cancelBatch(storeId: string, batchId: string): Promise<{ batch: BatchRecord; files: StoreFileRecord[] }> {
+    await this.getBatch(storeId, batchId);
+    const store = await this.change(storeId, (r) => {
+      const batch = r.batches[batchId];
+      if (!batch) throw notFound('vector store file batch', batchId, 'batch_id');
+      batch.cancelled = true;
+      for (const f of batchFiles(r, batch)) if (f.status === 'in_progress') f.status = 'cancelled';
+    });
+    return { batch: store.batches[batchId], files: batchFiles(store, store.batches[batchId]) };
   }
 
-  getFile(storeId: string, fileId: string): StoreFileRecord {
-    const f = this.get(storeId).files[fileId];
-    if (!f) throw notFound('vector store file', fileId, 'file_id');
-    return f;
+  async getFile(storeId: string, fileId: string): Promise<StoreFileRecord> {
+    return fileOf(await this.get(storeId), fileId);
   }
 
-  listFiles(storeId: string): StoreFileRecord[] {
-    return Object.values(this.get(storeId).files).sort((a, b) => a.key - b.key);
+  async listFiles(storeId: string): Promise<StoreFileRecord[]> {
+    return Object.values((await this.get(storeId)).files).sort((a, b) => a.key - b.key);
   }
 
   /** New attributes for an attached file: its chunks are stored again with them (an upsert, after any ingest in flight). */
   async updateFile(storeId: string, fileId: string, attributes: Attributes | null): Promise<StoreFileRecord> {
-    const f = this.getFile(storeId, fileId);
-    f.attributes = attributes;
-    // A file in progress picks the new attributes up (its ingest stores again if it read the old ones); a failed
-    // or cancelled file keeps its status, as its text was never stored.
-    if (f.status === 'completed') {
-      f.status = 'in_progress';
-      this.enqueueIngest(storeId, fileId);
-    }
-    await this.save(storeId);
-    return f;
+    let again = false;
+    const store = await this.change(storeId, (r) => {
+      const f = fileOf(r, fileId);
+      f.attributes = attributes;
+      // A file in progress picks the new attributes up (its ingest stores again if it read the old ones); a failed
+      // or cancelled file keeps its status, as its text was never stored.
+      if (f.status === 'completed') {
+        f.status = 'in_progress';
+        again = true;
+      }
+    });
+    if (again) this.enqueueIngest(storeId, fileId);
+    return store.files[fileId];
   }
 
   /** Detaches a file: its chunks leave the collection (the uploaded file stays). */
   async detachFile(storeId: string, fileId: string): Promise<void> {
-    this.getFile(storeId, fileId);
-    delete this.get(storeId).files[fileId];
-    await this.save(storeId);
+    await this.change(storeId, (r) => {
+      fileOf(r, fileId);
+      delete r.files[fileId];
+    });
     await this.enqueue(storeId, async () => {
       const collection = await this.collection(storeId, false);
       await collection.delete([fileId]);
@@ -250,21 +228,21 @@ export class VectorStoreRegistry {
   }
 
   /**
-   * Marks the store used now (the anchor of `expires_after`, counted in days): saved at most once a minute, so
+   * Marks the store used now (the anchor of `expires_after`, counted in days): written at most once a minute, so
    * that a busy store's searches do not each rewrite its record.
    */
-  touch(storeId: string): void {
-    const r = this.records.get(storeId);
-    const now = this.now();
-    if (r && (r.last_active_at === null || now - r.last_active_at >= 60)) {
-      r.last_active_at = now;
-      void this.save(storeId).catch(() => undefined);
-    }
+  async touch(storeId: string): Promise<void> {
+    const stale = (r: StoreRecord) => r.last_active_at === null || this.now() - r.last_active_at >= 60;
+    const r = await this.read(storeId);
+    if (!r || !stale(r)) return;
+    await this.change(storeId, (record) => {
+      if (stale(record)) record.last_active_at = this.now();
+    }).catch(() => undefined);
   }
 
-  /** Resolves once every queued ingest has finished (tests and shutdown). */
+  /** Resolves once every ingest this process has queued has finished (tests and shutdown). */
   async idle(): Promise<void> {
-    await Promise.all([...this.queues.values(), ...this.saves.values()]);
+    while (this.queues.size) await Promise.all([...this.queues.values()]);
   }
 
   async close(): Promise<void> {
@@ -274,8 +252,79 @@ export class VectorStoreRegistry {
     this.collections.clear();
   }
 
+  private recordPath(id: string): string {
+    return join(this.dir, RECORDS_FOLDER, `${id}.json`);
+  }
+
+  private recordLock(id: string): string {
+    return join(this.dir, RECORDS_FOLDER, `${id}.lock`);
+  }
+
+  private ingestLock(id: string): string {
+    return join(this.dir, RECORDS_FOLDER, `${id}.ingest.lock`);
+  }
+
+  private async read(id: string): Promise<StoreRecord | null> {
+    if (!isSafeId(id)) return null;
+    try {
+      const record = JSON.parse(await fsp.readFile(this.recordPath(id), 'utf8')) as StoreRecord;
+      return record.id === id ? record : null;
+    } catch {
+      // Missing, or not a record of ours (records are written atomically: never half there).
+      return null;
+    }
+  }
+
+  /** A collection in the directory without a record is a store named after its folder, created when the folder was. */
+  private async adopted(id: string): Promise<StoreRecord | null> {
+    if (!isSafeId(id) || !(await this.backend.isCollection(join(this.dir, id)))) return null;
+    const stat = await fsp.stat(join(this.dir, id));
+    const created = Math.floor(stat.birthtimeMs || stat.mtimeMs) / 1000;
+    return {
+      id,
+      created_at: Math.floor(created),
+      key: Math.floor(created * 1e6),
+      name: id,
+      description: null,
+      metadata: null,
+      expires_after: null,
+      last_active_at: Math.floor(created),
+      files: {},
+      batches: {},
+    };
+  }
+
+  private write(record: StoreRecord): Promise<void> {
+    return writeFileAtomic(this.recordPath(record.id), JSON.stringify(record));
+  }
+
+  /** Reads the store's record, lets `edit` change it (or throw: nothing is written) and writes it, under its lock. */
+  private change(id: string, edit: (r: StoreRecord) => void): Promise<StoreRecord> {
+    return withWriteLock(this.recordLock(id), async () => {
+      const r = (await this.read(id)) ?? (await this.adopted(id));
+      if (!r) throw notFound('vector store', id, 'vector_store_id');
+      edit(r);
+      await this.write(r);
+      return r;
+    });
+  }
+
+  /** Closes this process's handle of a store that no longer exists. */
+  private async forget(id: string): Promise<void> {
+    const c = this.collections.get(id);
+    this.collections.delete(id);
+    if (c) await (await c.catch(() => null))?.close();
+  }
+
+  /** Queues the store's files `in_progress` unless this process is storing files of it already. */
+  private resume(r: StoreRecord): void {
+    if (this.closed || this.queues.has(r.id)) return;
+    for (const f of Object.values(r.files)) if (f.status === 'in_progress') this.enqueueIngest(r.id, f.id);
+  }
+
+  /** Runs `job` after the store's earlier jobs of this process, holding its ingest lock (one writer across processes). */
   private enqueue(storeId: string, job: () => Promise<void>): Promise<void> {
-    const run = (this.queues.get(storeId) ?? Promise.resolve()).then(job);
+    const run = (this.queues.get(storeId) ?? Promise.resolve()).then(() => withWriteLock(this.ingestLock(storeId), job));
     const settled = run.catch(() => undefined);
     this.queues.set(storeId, settled);
     void settled.then(() => {
@@ -285,55 +334,74 @@ export class VectorStoreRegistry {
   }
 
   private enqueueIngest(storeId: string, fileId: string): void {
-    void this.enqueue(storeId, () => this.ingest(storeId, fileId));
+    void this.enqueue(storeId, () => this.ingest(storeId, fileId)).catch(() => undefined);
   }
 
-  /** Reads, checks and stores one attached file, then records how it went; never throws. */
+  /**
+   * Reads, checks and stores one attached file, then records how it went. Runs under the store's ingest lock and
+   * reads the record afresh: a file another server stored meanwhile is `completed` and skipped.
+   */
   private async ingest(storeId: string, fileId: string): Promise<void> {
-    const store = this.records.get(storeId);
-    const f = store?.files[fileId];
-    if (!store || !f || f.status !== 'in_progress' || this.closed) return;
+    if (this.closed) return;
+    const f = (await this.read(storeId))?.files[fileId];
+    if (!f || f.status !== 'in_progress') return;
+    let outcome: Partial<StoreFileRecord>;
+    let collection: StoreCollection | undefined;
     try {
-      if (!this.files.has(fileId)) {
-        Object.assign(f, { status: 'failed', last_error: { code: 'invalid_file', message: `The file ${fileId} was deleted before it was processed.` } });
+      const content = await this.files.content(fileId).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 404) return null;
+        throw err;
+      });
+      const result = content === null ? null : fileText(content, f.filename);
+      if (result === null) {
+        outcome = { status: 'failed', last_error: { code: 'invalid_file', message: `The file ${fileId} was deleted before it was processed.` } };
+      } else if ('error' in result) {
+        outcome = { status: 'failed', last_error: result.error };
       } else {
-        const result = fileText(await this.files.content(fileId), f.filename);
-        if ('error' in result) {
-          Object.assign(f, { status: 'failed', last_error: result.error });
-        } else {
-          const collection = await this.collection(storeId, true);
-          const { max_chunk_size_tokens: maxTokens, chunk_overlap_tokens: overlapTokens } = f.chunking_strategy.static;
-          const attributes = f.attributes;
-          await collection.add([{ id: fileId, text: result.text, metadata: { ...(attributes ?? {}) } }], { maxTokens, overlapTokens });
-          // Detached (or attached anew) while it was being stored: the newer state has its own jobs queued.
-          if (store.files[fileId] !== f) return;
-          if ((f.status as FileStatus) === 'cancelled') {
-            // Its batch was cancelled while it was being stored: a cancelled file is never searched.
-            await collection.delete([fileId]);
-            return;
-          }
-          if (f.attributes !== attributes) {
-            // New attributes arrived while the old ones were being stored: store again with them.
-            this.enqueueIngest(storeId, fileId);
-            return;
-          }
-          Object.assign(f, { status: 'completed', last_error: null, usage_bytes: Buffer.byteLength(result.text) });
-        }
+        collection = await this.collection(storeId, true);
+        const { max_chunk_size_tokens: maxTokens, chunk_overlap_tokens: overlapTokens } = f.chunking_strategy.static;
+        await collection.add([{ id: fileId, text: result.text, metadata: { ...(f.attributes ?? {}) } }], { maxTokens, overlapTokens });
+        outcome = { status: 'completed', last_error: null, usage_bytes: Buffer.byteLength(result.text) };
       }
     } catch (err) {
-      Object.assign(f, { status: 'failed', last_error: { code: 'server_error', message: `Indexing ${f.filename} failed: ${(err as Error).message}` } });
+      outcome = { status: 'failed', last_error: { code: 'server_error', message: `Indexing ${f.filename} failed: ${(err as Error).message}` } };
     }
-    if (this.records.get(storeId) === store) await this.save(storeId).catch(() => undefined);
+    let unwanted = false;
+    let again = false;
+    await this.change(storeId, (r) => {
+      const now = r.files[fileId];
+      // Detached (or attached anew) while it was being stored: the newer state has its own jobs queued.
+      if (!now || now.key !== f.key) return;
+      if (now.status === 'cancelled') {
+        // Its batch was cancelled while it was being stored: a cancelled file is never searched.
+        unwanted = outcome.status === 'completed';
+        return;
+      }
+      if (outcome.status === 'completed' && JSON.stringify(now.attributes) !== JSON.stringify(f.attributes)) {
+        // New attributes arrived while the old ones were being stored: store again with them.
+        again = true;
+        return;
+      }
+      Object.assign(now, outcome);
+    }).catch(() => undefined);
+    if (unwanted) await collection?.delete([fileId]);
+    if (again) await this.ingest(storeId, fileId);
   }
+}
 
-  /** Writes the store's record; saves of one store run one after another, each writing the latest state. */
-  private save(storeId: string): Promise<void> {
-    const run = (this.saves.get(storeId) ?? Promise.resolve()).then(async () => {
-      const record = this.records.get(storeId);
-      if (record) await writeFileAtomic(join(this.dir, RECORDS_FOLDER, `${storeId}.json`), JSON.stringify(record));
-    });
-    const settled = run.catch(() => undefined);
-    this.saves.set(storeId, settled);
-    return run;
-  }
+function checkActive(r: StoreRecord, now: number): void {
+  if (!isExpired(r, now)) return;
+  const at = new Date(expiresAt(r)! * 1000).toISOString();
+  throw new ApiError(400, `Vector store ${r.id} expired at ${at}, ${r.expires_after!.days} day(s) after it was last active; it can no longer be searched or given files.`, 'invalid_request_error', 'vector_store_id', 'vector_store_expired');
+}
+
+function fileOf(store: StoreRecord, fileId: string): StoreFileRecord {
+  const f = store.files[fileId];
+  if (!f) throw notFound('vector store file', fileId, 'file_id');
+  return f;
+}
+
+/** The files of a batch that are still attached, in the batch's order. */
+function batchFiles(store: StoreRecord, batch: BatchRecord): StoreFileRecord[] {
+  return batch.file_ids.map((id) => store.files[id]).filter((f) => f !== undefined && f.batch_id === batch.id);
 }

@@ -25,7 +25,7 @@ export interface SearchResult {
  * is no language model here to rewrite with, so the query is searched as given.
  */
 export async function searchStore(stores: VectorStoreRegistry, storeId: string, body: unknown) {
-  const store = stores.active(storeId);
+  const store = await stores.active(storeId);
   const req = parseBody(searchRequest, body);
   const collection = await stores.collection(storeId);
   const filter = req.filters === undefined ? undefined : filterSql(checkFilter(req.filters, await collection.fields()));
@@ -39,7 +39,7 @@ export async function searchStore(stores: VectorStoreRegistry, storeId: string, 
       if (!seen || hit.score > seen.score) best.set(key, hit);
     }
   }
-  stores.touch(storeId);
+  await stores.touch(storeId);
   const threshold = req.ranking_options?.score_threshold ?? 0;
   page.data = [...best.values()]
     .sort((a, b) => b.score - a.score)

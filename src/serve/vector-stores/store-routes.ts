@@ -48,13 +48,13 @@ export function registerVectorStoreRoutes(app: FastifyInstance, stores: VectorSt
     return vectorStoreObject(record, stores.now());
   });
   app.get(base, async (request) => {
-    const page = paginate(stores.list(), listQuery(request.query));
+    const page = paginate(await stores.list(), listQuery(request.query));
     return { ...page, data: page.data.map((r) => vectorStoreObject(r, stores.now())) };
   });
-  app.get(`${base}/:vector_store_id`, async (request) => vectorStoreObject(stores.get(p(request).vector_store_id), stores.now()));
+  app.get(`${base}/:vector_store_id`, async (request) => vectorStoreObject(await stores.get(p(request).vector_store_id), stores.now()));
   app.post(`${base}/:vector_store_id`, async (request) => {
     const id = p(request).vector_store_id;
-    stores.get(id);
+    await stores.get(id);
     const body = parseBody(updateStoreRequest, request.body);
     const fields: Parameters<VectorStoreRegistry['update']>[1] = {};
     if (body.name !== undefined) fields.name = body.name ?? '';
@@ -71,32 +71,32 @@ export function registerVectorStoreRoutes(app: FastifyInstance, stores: VectorSt
   // Files of a store.
   app.post(`${base}/:vector_store_id/files`, async (request) => {
     const id = p(request).vector_store_id;
-    stores.get(id);
+    await stores.active(id);
     const body = parseBody(attachFileRequest, request.body);
     const [file] = await stores.attach(id, [{ fileId: body.file_id, attributes: attributesFrom(body.attributes), chunking: chunkingFrom(body.chunking_strategy) }]);
     return vectorStoreFileObject(id, file);
   });
   app.get(`${base}/:vector_store_id/files`, async (request) => {
     const id = p(request).vector_store_id;
-    const files = filterByStatus(stores.listFiles(id), request.query);
+    const files = filterByStatus(await stores.listFiles(id), request.query);
     const page = paginate(files, listQuery(request.query));
     return { ...page, data: page.data.map((f) => vectorStoreFileObject(id, f)) };
   });
   app.get(`${base}/:vector_store_id/files/:file_id`, async (request, reply) => {
     const { vector_store_id: id, file_id: fileId } = p(request);
-    const file = stores.getFile(id, fileId);
+    const file = await stores.getFile(id, fileId);
     pollHint(reply, file.status);
     return vectorStoreFileObject(id, file);
   });
   app.post(`${base}/:vector_store_id/files/:file_id`, async (request) => {
     const { vector_store_id: id, file_id: fileId } = p(request);
-    stores.getFile(id, fileId);
+    await stores.getFile(id, fileId);
     const body = parseBody(updateFileRequest, request.body);
     return vectorStoreFileObject(id, await stores.updateFile(id, fileId, attributesFrom(body.attributes)));
   });
   app.get(`${base}/:vector_store_id/files/:file_id/content`, async (request) => {
     const { vector_store_id: id, file_id: fileId } = p(request);
-    stores.getFile(id, fileId);
+    await stores.getFile(id, fileId);
     const passages = await (await stores.collection(id)).passages([fileId]);
     return {
       object: 'vector_store.file_content.page',
@@ -114,7 +114,7 @@ export function registerVectorStoreRoutes(app: FastifyInstance, stores: VectorSt
   // File batches.
   app.post(`${base}/:vector_store_id/file_batches`, async (request) => {
     const id = p(request).vector_store_id;
-    stores.get(id);
+    await stores.active(id);
     const body = parseBody(createBatchRequest, request.body);
     const sharedAttributes = attributesFrom(body.attributes);
     const sharedChunking = chunkingFrom(body.chunking_strategy);
@@ -126,23 +126,24 @@ export function registerVectorStoreRoutes(app: FastifyInstance, stores: VectorSt
         }))
       : body.file_ids!.map((fileId) => ({ fileId, attributes: sharedAttributes, chunking: sharedChunking }));
     const batch = await stores.createBatch(id, requests);
-    return batchObject(id, batch, stores.batchFiles(id, batch));
+    const { files } = await stores.getBatch(id, batch.id);
+    return batchObject(id, batch, files);
   });
   app.get(`${base}/:vector_store_id/file_batches/:batch_id`, async (request, reply) => {
     const { vector_store_id: id, batch_id: batchId } = p(request);
-    const batch = stores.getBatch(id, batchId);
-    const object = batchObject(id, batch, stores.batchFiles(id, batch));
+    const { batch, files } = await stores.getBatch(id, batchId);
+    const object = batchObject(id, batch, files);
     pollHint(reply, object.status);
     return object;
   });
   app.post(`${base}/:vector_store_id/file_batches/:batch_id/cancel`, async (request) => {
     const { vector_store_id: id, batch_id: batchId } = p(request);
-    const batch = await stores.cancelBatch(id, batchId);
-    return batchObject(id, batch, stores.batchFiles(id, batch));
+    const { batch, files } = await stores.cancelBatch(id, batchId);
+    return batchObject(id, batch, files);
   });
   app.get(`${base}/:vector_store_id/file_batches/:batch_id/files`, async (request) => {
     const { vector_store_id: id, batch_id: batchId } = p(request);
-    const files = filterByStatus(stores.batchFiles(id, stores.getBatch(id, batchId)), request.query);
+    const files = filterByStatus((await stores.getBatch(id, batchId)).files, request.query);
     const page = paginate(files, listQuery(request.query));
     return { ...page, data: page.data.map((f) => vectorStoreFileObject(id, f)) };
   });
