@@ -15,11 +15,11 @@ export interface MultipartForm {
 }
 
 /** At most this many parts: a form with more is not an upload this server understands. */
-const MAX_PARTS = 32;
+export const MAX_PARTS = 32;
 /** Headers of one part (Content-Disposition and Content-Type) fit easily in this. */
-const MAX_PART_HEADER_BYTES = 8192;
+export const MAX_PART_HEADER_BYTES = 8192;
 /** A plain field (purpose, expires_after[...]) is short; a longer one is refused rather than kept in memory. */
-const MAX_FIELD_BYTES = 64 * 1024;
+export const MAX_FIELD_BYTES = 64 * 1024;
 
 /**
  * The boundary of a multipart/form-data content type (RFC 7578 / RFC 2046: 1 to 70 characters, optionally quoted),
@@ -77,7 +77,7 @@ export function parseMultipart(body: Buffer, boundary: string): MultipartForm {
   }
 }
 
-function parseHeaders(text: string): Map<string, string> {
+export function parseHeaders(text: string): Map<string, string> {
   const headers = new Map<string, string>();
   for (const line of text.split('\r\n')) {
     const colon = line.indexOf(':');
@@ -91,7 +91,7 @@ function parseHeaders(text: string): Map<string, string> {
  * A parameter of a Content-Disposition header: quoted (with backslash escapes, as browsers and undici send them),
  * or a bare token; RFC 5987's `filename*=UTF-8''...` wins over `filename` when both are present.
  */
-function dispositionParam(header: string, param: string): string | null {
+export function dispositionParam(header: string, param: string): string | null {
   const extended = new RegExp(`;\\s*${param}\\*\\s*=\\s*([^']*)'[^']*'([^;]*)`, 'i').exec(header);
   if (extended && /^utf-8$/i.test(extended[1])) {
     try {
