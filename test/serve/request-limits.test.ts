@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { connect } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { TransformerEncoder } from '../../src/encoders/transformer.ts';
 import type { RunningServer } from '../../src/serve/app.ts';
 import { DEFAULT_LIMITS } from '../../src/serve/limits.ts';
 import { staticModel } from '../../src/serve/models.ts';
 import { structuredModel } from './helpers/model.ts';
+import { rawConnection } from './helpers/raw-http.ts';
 import { openaiError, post, testServer } from './helpers/server.ts';
 
 /**
@@ -83,28 +83,21 @@ describe('default limits', () => {
   });
 
   test('a body larger than the limit is refused with 413 while it is still arriving, and the connection closed', async () => {
-    const { hostname, port } = new URL(server.url);
-    const socket = connect(Number(port), hostname);
-    await new Promise<void>((ok) => socket.once('connect', () => ok()));
-    let answer = '';
-    let closed = false;
-    socket.on('data', (d: Buffer) => (answer += d.toString()));
-    socket.on('error', () => (closed = true));
-    socket.on('close', () => (closed = true));
+    const { socket, hostname, port, answer, closed } = await rawConnection(server.url);
     socket.write(`POST /v1/embeddings HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: application/json\r\ncontent-length: ${100 * 1024 * 1024}\r\n\r\n`);
     let sent = 0;
     const chunk = Buffer.alloc(64 * 1024, 0x20);
     const started = Date.now();
     // Written as a client would, in 64 KiB chunks, until the answer (or the end of the connection) comes.
-    while (!closed && answer === '' && Date.now() - started < 5000) {
+    while (!closed() && answer() === '' && Date.now() - started < 5000) {
       socket.write(chunk);
       sent += chunk.length;
       await new Promise((ok) => setTimeout(ok, 5));
     }
-    while (!closed && Date.now() - started < 5000) await new Promise((ok) => setTimeout(ok, 20));
+    while (!closed() && Date.now() - started < 5000) await new Promise((ok) => setTimeout(ok, 20));
     socket.destroy();
-    assert.match(answer, /^HTTP\/1\.1 413/);
-    assert.ok(closed, 'the server closed the connection');
+    assert.match(answer(), /^HTTP\/1\.1 413/);
+    assert.ok(closed(), 'the server closed the connection');
     assert.ok(sent < 8 * 1024 * 1024, `the server stopped reading early (${sent} bytes sent)`);
   });
 });

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, statSync } from 'node:fs';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { toFile } from 'openai';
 import type OpenAI from 'openai';
 import type { RunningServer } from '../../src/serve/app.ts';
+import { json, rawConnection } from './helpers/raw-http.ts';
 import { tempCollectionsDir, vectorStoreServer } from './helpers/vector-stores.ts';
 
 // Uploads are written to disk as they arrive, under a temporary name in DIR/.files, and appear under their id only
@@ -114,31 +114,24 @@ test('the SDK uploads a file just under the limit byte for byte; one just over g
 test('past the limit, a chunked upload is refused as its bytes arrive, and leaves nothing', async () => {
   const before = entries().files;
   // A raw socket: a client library may drop an answer that comes while it is still sending.
-  const { hostname, port } = new URL(server.url);
-  const socket = connect(Number(port), hostname);
-  await new Promise<void>((ok) => socket.once('connect', () => ok()));
-  let answer = '';
-  let closed = false;
-  socket.on('data', (d: Buffer) => (answer += d.toString()));
-  socket.on('error', () => (closed = true));
-  socket.on('close', () => (closed = true));
+  const { socket, hostname, port, answer, closed } = await rawConnection(server.url);
   const chunked = (bytes: Buffer) => Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]);
   socket.write(`POST /v1/files HTTP/1.1\r\nhost: ${hostname}:${port}\r\ncontent-type: multipart/form-data; boundary=${BOUNDARY}\r\ntransfer-encoding: chunked\r\n\r\n`);
   socket.write(chunked(head('huge.bin')));
   let sent = 0;
   const started = Date.now();
   // Sent as a client would, 16 KiB at a time, until the answer (or the end of the connection) comes; never ended.
-  while (!closed && answer === '' && Date.now() - started < 5000) {
+  while (!closed() && answer() === '' && Date.now() - started < 5000) {
     socket.write(chunked(randomBytes(16 * 1024)));
     sent += 16 * 1024;
     await sleep(5);
   }
-  while (!closed && Date.now() - started < 5000) await sleep(20);
+  while (!closed() && Date.now() - started < 5000) await sleep(20);
   socket.destroy();
-  assert.match(answer, /^HTTP\/1\.1 413/);
-  assert.ok(closed, 'the server closed the connection');
+  assert.match(answer(), /^HTTP\/1\.1 413/);
+  assert.ok(closed(), 'the server closed the connection');
   assert.ok(sent < LIMIT + 256 * 1024, `the server stopped reading soon after the limit (${sent} bytes sent)`);
-  assert.deepEqual(JSON.parse(answer.slice(answer.indexOf('{'), answer.lastIndexOf('}') + 1)).error, {
+  assert.deepEqual((json(answer()) as { error: unknown }).error, {
     message: "Request body too large: it exceeds the server's limit on request size.",
     type: 'invalid_request_error',
     param: null,

@@ -1,4 +1,4 @@
-import { connect } from 'node:net';
+import { connect, type Socket } from 'node:net';
 
 /** Raw HTTP/1.1 on a socket, for request targets and headers that fetch() would normalize or refuse to send. */
 
@@ -34,3 +34,24 @@ export function json(body: string): unknown {
   return JSON.parse(body.slice(body.indexOf('{'), body.lastIndexOf('}') + 1));
 }
 
+
+/** An open connection for a request written by hand piece by piece: what came back so far, and whether it ended. */
+export interface RawConnection {
+  socket: Socket;
+  hostname: string;
+  port: number;
+  answer(): string;
+  closed(): boolean;
+}
+
+export async function rawConnection(base: string): Promise<RawConnection> {
+  const { hostname, port } = new URL(base);
+  const socket = connect(Number(port), hostname);
+  await new Promise<void>((ok) => socket.once('connect', () => ok()));
+  let answer = '';
+  let closed = false;
+  socket.on('data', (d: Buffer) => (answer += d.toString()));
+  socket.on('error', () => (closed = true));
+  socket.on('close', () => (closed = true));
+  return { socket, hostname, port: Number(port), answer: () => answer, closed: () => closed };
+}
