@@ -324,7 +324,8 @@ export class VectorStoreRegistry {
 
   /** Runs `job` after the store's earlier jobs of this process, holding its ingest lock (one writer across processes). */
   private enqueue(storeId: string, job: () => Promise<void>): Promise<void> {
-    const run = (this.queues.get(storeId) ?? Promise.resolve()).then(() => withWriteLock(this.ingestLock(storeId), job));
+    // A job that has not started when the server closes is left to the next server (its file stays in progress).
+    const run = (this.queues.get(storeId) ?? Promise.resolve()).then(() => (this.closed ? undefined : withWriteLock(this.ingestLock(storeId), job)));
     const settled = run.catch(() => undefined);
     this.queues.set(storeId, settled);
     void settled.then(() => {
