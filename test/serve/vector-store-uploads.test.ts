@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { request, type ClientRequest, type IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -152,4 +154,25 @@ test('an upload whose client goes away leaves nothing', async () => {
   await until('the cut upload is gone', () => entries().uploads.length === 0);
   assert.deepEqual(entries().files, before);
   assert.ok(!(await client.files.list()).data.some((f) => f.filename === 'cut.bin'));
+});
+
+test('a server starting over the folder removes uploads cut short by dead processes of its machine, and no others', async () => {
+  const dead = spawnSync(process.execPath, ['-e', '']).pid!;
+  const host = createHash('sha256').update(hostname()).digest('hex').slice(0, 12);
+  const left = {
+    dead: `.upload-${host}-${dead}-00aa`,
+    live: `.upload-${host}-${process.pid}-00bb`,
+    elsewhere: `.upload-000000000000-${dead}-00cc`,
+  };
+  for (const name of Object.values(left)) {
+    mkdirSync(join(filesDir, name));
+    writeFileSync(join(filesDir, name, 'content'), 'partial');
+  }
+  const other = await vectorStoreServer(tmp.dir);
+  try {
+    assert.deepEqual(entries().uploads.sort(), [left.elsewhere, left.live].sort());
+  } finally {
+    await other.server.close();
+    for (const name of Object.values(left)) rmSync(join(filesDir, name), { recursive: true, force: true });
+  }
 });

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { promises as fsp } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { isProcessRunning } from '../../util/process-alive.ts';
@@ -37,8 +38,12 @@ export interface PendingUpload {
   abort(): Promise<void>;
 }
 
-/** Folders of uploads being received: `.upload-<pid>-<random>` (dot-named, so never a file id). */
-const UPLOAD_FOLDER = /^\.upload-(\d+)-[0-9a-f]+$/;
+/**
+ * Folders of uploads being received: `.upload-<host>-<pid>-<random>` (dot-named, so never a file id); the host (a
+ * hash of its name) keeps a server from taking another machine's upload on a shared folder for a dead process's.
+ */
+const UPLOAD_FOLDER = /^\.upload-([0-9a-f]+)-(\d+)-[0-9a-f]+$/;
+const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 12);
 
 /**
  * Uploaded files, one folder each under `dir`: `content` (the bytes as uploaded) and `file.json` (the File object).
@@ -59,7 +64,7 @@ export class FileStore {
       if (!entry.isDirectory()) continue;
       const upload = UPLOAD_FOLDER.exec(entry.name);
       // A file folder without file.json is a deletion cut short; an upload folder of a dead process, an upload cut short.
-      const leftover = upload ? !isProcessRunning(Number(upload[1])) : isSafeId(entry.name) && !(await exists(join(dir, entry.name, 'file.json')));
+      const leftover = upload ? upload[1] === HOST && !isProcessRunning(Number(upload[2])) : isSafeId(entry.name) && !(await exists(join(dir, entry.name, 'file.json')));
       if (leftover) await fsp.rm(join(dir, entry.name), { recursive: true, force: true });
     }
     return new FileStore(dir, clock);
@@ -67,7 +72,7 @@ export class FileStore {
 
   /** Starts receiving an upload (see PendingUpload). */
   async begin(): Promise<PendingUpload> {
-    const folder = join(this.dir, `.upload-${process.pid}-${randomBytes(8).toString('hex')}`);
+    const folder = join(this.dir, `.upload-${HOST}-${process.pid}-${randomBytes(8).toString('hex')}`);
     await fsp.mkdir(folder);
     const contentPath = join(folder, 'content');
     const abort = () => fsp.rm(folder, { recursive: true, force: true });
