@@ -11,7 +11,6 @@ Usage: /usr/bin/python3 scripts/make-tiny-bert.py [OUT_DIR] [--size base]   (def
   --size base: BERT-base's shape (12 layers, hidden 768, 12 heads, 3072, 512 positions; same small vocabulary) with
                random weights and no reference.json, for benchmarks (bench/transformer.bench.ts); ~340 MB.
 """
-import json
 import math
 import os
 import sys
@@ -19,6 +18,10 @@ import unicodedata
 
 import torch
 from torch import nn
+
+# The shared tokenizer files sit beside this script, which is also loaded by path (bench/transformer.bench.ts).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tiny_wordpiece import SPECIAL_TOKENS_MAP, SPECIALS, tokenizer_config, tokenizer_json, write_json as write_json_at
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--') and a != 'base']
 SIZE = 'base' if '--size' in sys.argv[1:] and sys.argv[sys.argv.index('--size') + 1] == 'base' else 'tiny'
@@ -32,7 +35,6 @@ LN_EPS = 1e-12
 # Overlap, in tokens, between the windows of a long input (the test passes the same value to the encoder).
 OVERLAP = 16
 
-SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']
 PUNCT = list('.,!?\'"-:;()')
 DIGITS = list('0123456789')
 LETTERS = [chr(c) for c in range(ord('a'), ord('z') + 1)]
@@ -243,13 +245,9 @@ def main():
         'hidden_act': 'gelu', 'max_position_embeddings': MAX_POSITIONS, 'type_vocab_size': 2, 'layer_norm_eps': LN_EPS,
         'pad_token_id': PAD, 'hidden_dropout_prob': 0.0, 'attention_probs_dropout_prob': 0.0,
     })
-    write_json('tokenizer.json', tokenizer_json())
-    write_json('tokenizer_config.json', {
-        'tokenizer_class': 'BertTokenizer', 'do_lower_case': True, 'model_max_length': MAX_POSITIONS,
-        'cls_token': '[CLS]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'unk_token': '[UNK]', 'mask_token': '[MASK]',
-        'tokenize_chinese_chars': True, 'strip_accents': None, 'clean_up_tokenization_spaces': True,
-    })
-    write_json('special_tokens_map.json', {'cls_token': '[CLS]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'unk_token': '[UNK]', 'mask_token': '[MASK]'})
+    write_json('tokenizer.json', tokenizer_json(INDEX))
+    write_json('tokenizer_config.json', tokenizer_config(MAX_POSITIONS))
+    write_json('special_tokens_map.json', SPECIAL_TOKENS_MAP)
     write_json('modules.json', [
         {'idx': 0, 'name': '0', 'path': '', 'type': 'sentence_transformers.models.Transformer'},
         {'idx': 1, 'name': '1', 'path': '1_Pooling', 'type': 'sentence_transformers.models.Pooling'},
@@ -324,34 +322,8 @@ def reference(model):
     }
 
 
-def tokenizer_json():
-    return {
-        'version': '1.0', 'truncation': None, 'padding': None,
-        'added_tokens': [
-            {'id': INDEX[t], 'content': t, 'single_word': False, 'lstrip': False, 'rstrip': False, 'normalized': False, 'special': True}
-            for t in SPECIALS
-        ],
-        'normalizer': {'type': 'BertNormalizer', 'clean_text': True, 'handle_chinese_chars': True, 'strip_accents': None, 'lowercase': True},
-        'pre_tokenizer': {'type': 'BertPreTokenizer'},
-        'post_processor': {
-            'type': 'TemplateProcessing',
-            'single': [{'SpecialToken': {'id': '[CLS]', 'type_id': 0}}, {'Sequence': {'id': 'A', 'type_id': 0}}, {'SpecialToken': {'id': '[SEP]', 'type_id': 0}}],
-            'pair': [{'SpecialToken': {'id': '[CLS]', 'type_id': 0}}, {'Sequence': {'id': 'A', 'type_id': 0}}, {'SpecialToken': {'id': '[SEP]', 'type_id': 0}},
-                     {'Sequence': {'id': 'B', 'type_id': 1}}, {'SpecialToken': {'id': '[SEP]', 'type_id': 1}}],
-            'special_tokens': {t: {'id': t, 'ids': [INDEX[t]], 'tokens': [t]} for t in ['[CLS]', '[SEP]']},
-        },
-        'decoder': {'type': 'WordPiece', 'prefix': '##', 'cleanup': True},
-        'model': {'type': 'WordPiece', 'unk_token': '[UNK]', 'continuing_subword_prefix': '##', 'max_input_chars_per_word': 100, 'vocab': INDEX},
-    }
-
-
 def write_json(name, value, indent=1):
-    path = os.path.join(OUT, name)
-    tmp = path + '.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        json.dump(value, f, ensure_ascii=False, indent=indent)
-        f.write('\n')
-    os.replace(tmp, path)
+    write_json_at(os.path.join(OUT, name), value, indent)
 
 
 if __name__ == '__main__':

@@ -20,7 +20,6 @@ Training runs on one thread, batches of 256 pictures drawn fresh each step: abou
 (1500 steps took 32 minutes on a 2-core machine whose load average stood between 16 and 33). 700 steps reach
 recall@1 0.80/0.82 on the held-out pairs; 1500 reach 0.955 image→text and 0.973 text→image.
 """
-import json
 import math
 import os
 import sys
@@ -30,6 +29,10 @@ import numpy as np
 import torch
 from torch import nn
 from PIL import Image
+
+# The shared tokenizer files sit beside this script, wherever it is run from.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from tiny_wordpiece import SPECIAL_TOKENS_MAP, SPECIALS, tokenizer_config, tokenizer_json, write_json
 
 ARGS = [a for a in sys.argv[1:] if not a.startswith('--')]
 STEPS = int(sys.argv[sys.argv.index('--steps') + 1]) if '--steps' in sys.argv else 1500
@@ -96,7 +99,6 @@ def draw(combos, rng):
 
 
 # --- the tokenizer: BERT WordPiece over the caption words, single letters as the fallback ---
-SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']
 LETTERS = [chr(c) for c in range(ord('a'), ord('z') + 1)]
 WORDS = sorted({w for combo in COMBOS for w in caption(combo).split()} | {'photo', 'picture', 'of', 'shape', 'center', 'middle'})
 VOCAB = SPECIALS + list('.,!?\'"-:;()') + LETTERS + ['##' + c for c in LETTERS] + [w for w in WORDS if w not in LETTERS]
@@ -325,14 +327,6 @@ def quantize(src, dst):
     onnx.save(m, dst)
 
 
-def write_json(path, value, indent=1):
-    tmp = path + '.tmp'
-    with open(tmp, 'w', encoding='utf-8') as f:
-        json.dump(value, f, ensure_ascii=False, indent=indent)
-        f.write('\n')
-    os.replace(tmp, path)
-
-
 def write_model_files(model):
     j = lambda name, value, indent=1: write_json(os.path.join(OUT, name), value, indent)
     j('config.json', {
@@ -350,34 +344,9 @@ def write_model_files(model):
         'do_resize': True, 'size': {'shortest_edge': SIZE}, 'resample': 3, 'do_center_crop': True, 'crop_size': {'height': SIZE, 'width': SIZE},
         'do_rescale': True, 'rescale_factor': 1 / 255, 'do_normalize': True, 'image_mean': MEAN, 'image_std': STD, 'do_convert_rgb': True,
     })
-    j('tokenizer.json', tokenizer_json())
-    j('tokenizer_config.json', {
-        'tokenizer_class': 'BertTokenizer', 'do_lower_case': True, 'model_max_length': MAX_TEXT,
-        'cls_token': '[CLS]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'unk_token': '[UNK]', 'mask_token': '[MASK]',
-        'tokenize_chinese_chars': True, 'strip_accents': None, 'clean_up_tokenization_spaces': True,
-    })
-    j('special_tokens_map.json', {'cls_token': '[CLS]', 'sep_token': '[SEP]', 'pad_token': '[PAD]', 'unk_token': '[UNK]', 'mask_token': '[MASK]'})
-
-
-def tokenizer_json():
-    return {
-        'version': '1.0', 'truncation': None, 'padding': None,
-        'added_tokens': [
-            {'id': INDEX[t], 'content': t, 'single_word': False, 'lstrip': False, 'rstrip': False, 'normalized': False, 'special': True}
-            for t in SPECIALS
-        ],
-        'normalizer': {'type': 'BertNormalizer', 'clean_text': True, 'handle_chinese_chars': True, 'strip_accents': None, 'lowercase': True},
-        'pre_tokenizer': {'type': 'BertPreTokenizer'},
-        'post_processor': {
-            'type': 'TemplateProcessing',
-            'single': [{'SpecialToken': {'id': '[CLS]', 'type_id': 0}}, {'Sequence': {'id': 'A', 'type_id': 0}}, {'SpecialToken': {'id': '[SEP]', 'type_id': 0}}],
-            'pair': [{'SpecialToken': {'id': '[CLS]', 'type_id': 0}}, {'Sequence': {'id': 'A', 'type_id': 0}}, {'SpecialToken': {'id': '[SEP]', 'type_id': 0}},
-                     {'Sequence': {'id': 'B', 'type_id': 1}}, {'SpecialToken': {'id': '[SEP]', 'type_id': 1}}],
-            'special_tokens': {t: {'id': t, 'ids': [INDEX[t]], 'tokens': [t]} for t in ['[CLS]', '[SEP]']},
-        },
-        'decoder': {'type': 'WordPiece', 'prefix': '##', 'cleanup': True},
-        'model': {'type': 'WordPiece', 'unk_token': '[UNK]', 'continuing_subword_prefix': '##', 'max_input_chars_per_word': 100, 'vocab': INDEX},
-    }
+    j('tokenizer.json', tokenizer_json(INDEX))
+    j('tokenizer_config.json', tokenizer_config(MAX_TEXT))
+    j('special_tokens_map.json', SPECIAL_TOKENS_MAP)
 
 
 def vec(t):

@@ -10,6 +10,28 @@ import { printJson } from './common.ts';
 import type { TokenizerChoice, TokenizerListener } from '../train/choose-tokenizer.ts';
 import { interruptSignal } from './interrupt.ts';
 
+/** The flags addRunFlags adds: --checkpoint and --resume (trainers that can resume), then --quiet and --json. */
+export interface RunFlags extends Record<string, unknown> {
+  checkpoint?: string;
+  resume?: string;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+/** Flags of a `train` command that reads one --input and writes one --output, beyond its schema's. */
+export interface CorpusTrainFlags extends RunFlags {
+  input: string;
+  output: string;
+}
+
+/**
+ * The library options of such a command: the settings through the trainer's schema (the reference tool's names
+ * as aliases), then the files.
+ */
+export function corpusTrainOptions<S extends object>(schema: OptionDefs, f: CorpusTrainFlags): S & { input: string; output: string; checkpoint?: string; resume?: string } {
+  return { ...(optionsFromFlags(schema, f) as S), input: f.input, output: f.output, checkpoint: f.checkpoint, resume: f.resume };
+}
+
 /** What a `train` command says when it is done: a JSON summary (--json) and a one-line message. */
 export interface TrainingReport {
   json: Record<string, unknown>;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EmbedkitError } from '../errors.ts';
 import { importOptional } from '../util/optional-import.ts';
 import type { ClipModelDirectory } from './clip-model-dir.ts';
+import type { ModelDtype } from './onnx-dtypes.ts';
 import type { RgbImage } from './image-decode.ts';
 import type { ModelDirectory } from './transformer-model-dir.ts';
 
@@ -71,30 +72,60 @@ function transformers(): Promise<Transformers> {
 /** A probe text whose tokens locate the special tokens the tokenizer adds around any text. */
 const PROBE = 'probe';
 
-export async function loadRuntime(model: ModelDirectory, options: RuntimeOptions = {}): Promise<TransformerRuntime> {
+/**
+ * What both loaders begin with: the library, the load options that read the model directory and nothing else
+ * (absolute paths are never taken for hub model ids), and the settings of every ONNX session.
+ */
+async function configureRuntime(dtype: ModelDtype, options: RuntimeOptions) {
   const t = await transformers();
-  // Absolute paths are never taken for hub model ids, so the files are read from this directory and nowhere else.
   const load = { local_files_only: true } as const;
-  let tokenizer: Awaited<ReturnType<typeof t.AutoTokenizer.from_pretrained>>;
+  const session = {
+    ...load,
+    dtype,
+    device: 'cpu' as const,
+    session_options: options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : undefined,
+  };
+  return { t, load, session };
+}
+
+type Tokenizer = Awaited<ReturnType<Transformers['AutoTokenizer']['from_pretrained']>>;
+
+/** The special tokens the tokenizer puts before and after any text, found around a probe text's own tokens. */
+function specialTokens(tokenizer: Tokenizer, dir: string, refusal: string): { prefixIds: number[]; suffixIds: number[] } {
+  const bare = tokenizer.encode(PROBE, { add_special_tokens: false });
+  const full = tokenizer.encode(PROBE, { add_special_tokens: true });
+  const at = indexOfSequence(full, bare);
+  if (at < 0) throw new EmbedkitError('model_load_failed', refusal, { file: dir });
+  return { prefixIds: full.slice(0, at), suffixIds: full.slice(at + bare.length) };
+}
+
+/** Rows of ids right-padded into one batch: the ids and the attention mask over the real tokens, `length` wide. */
+function paddedBatch(t: Transformers, rows: readonly (readonly number[])[], padId: number) {
+  const n = rows.length;
+  const length = Math.max(...rows.map((r) => r.length));
+  const ids = new BigInt64Array(n * length).fill(BigInt(padId));
+  const mask = new BigInt64Array(n * length);
+  rows.forEach((row, r) => {
+    for (let j = 0; j < row.length; j++) {
+      ids[r * length + j] = BigInt(row[j]);
+      mask[r * length + j] = 1n;
+    }
+  });
+  return { length, feeds: { input_ids: new t.Tensor('int64', ids, [n, length]), attention_mask: new t.Tensor('int64', mask, [n, length]) } };
+}
+
+export async function loadRuntime(model: ModelDirectory, options: RuntimeOptions = {}): Promise<TransformerRuntime> {
+  const { t, load, session } = await configureRuntime('fp32', options);
+  let tokenizer: Tokenizer;
   let net: Awaited<ReturnType<typeof t.AutoModel.from_pretrained>>;
   try {
     tokenizer = await t.AutoTokenizer.from_pretrained(model.dir, load);
-    net = await t.AutoModel.from_pretrained(model.dir, {
-      ...load,
-      dtype: 'fp32',
-      device: 'cpu',
-      session_options: options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : undefined,
-    });
+    net = await t.AutoModel.from_pretrained(model.dir, session);
   } catch (err) {
     throw new EmbedkitError('model_load_failed', `cannot load the model: ${(err as Error).message}`, { file: model.dir });
   }
 
-  const bare = tokenizer.encode(PROBE, { add_special_tokens: false });
-  const full = tokenizer.encode(PROBE, { add_special_tokens: true });
-  const at = indexOfSequence(full, bare);
-  if (at < 0) throw new EmbedkitError('model_load_failed', 'the tokenizer adds special tokens inside the text; embedkit cannot place its windows', { file: model.dir });
-  const prefixIds = full.slice(0, at);
-  const suffixIds = full.slice(at + bare.length);
+  const { prefixIds, suffixIds } = specialTokens(tokenizer, model.dir, 'the tokenizer adds special tokens inside the text; embedkit cannot place its windows');
   const padId = model.padTokenId ?? tokenizer.pad_token_id ?? 0;
 
   const vocab = tokenizer.get_vocab();
@@ -111,17 +142,9 @@ export async function loadRuntime(model: ModelDirectory, options: RuntimeOptions
     tokenString: (id) => strings[id] ?? `[${id}]`,
     async run(rows) {
       const n = rows.length;
-      const length = Math.max(...rows.map((r) => r.length));
-      const ids = new BigInt64Array(n * length).fill(BigInt(padId));
-      const mask = new BigInt64Array(n * length);
-      rows.forEach((row, r) => {
-        for (let j = 0; j < row.length; j++) {
-          ids[r * length + j] = BigInt(row[j]);
-          mask[r * length + j] = 1n;
-        }
-      });
+      const { length, feeds } = paddedBatch(t, rows, padId);
       // token_type_ids (all zero) are added by the library when the graph asks for them.
-      const out = await net({ input_ids: new t.Tensor('int64', ids, [n, length]), attention_mask: new t.Tensor('int64', mask, [n, length]) });
+      const out = await net(feeds);
       const hidden = out.last_hidden_state ?? out.token_embeddings;
       if (!hidden || hidden.dims.length !== 3) {
         throw new EmbedkitError('model_output', `the model has no 3-D last_hidden_state output (outputs: ${Object.keys(out).join(', ')})`, { file: model.dir });
@@ -190,15 +213,8 @@ export interface ClipRuntime {
 
 /** Loads both towers, the tokenizer and the image processor of a checked CLIP model directory, from disk only. */
 export async function loadClipRuntime(model: ClipModelDirectory, options: RuntimeOptions = {}): Promise<ClipRuntime> {
-  const t = await transformers();
-  const load = { local_files_only: true } as const;
-  const session = {
-    ...load,
-    dtype: model.dtype,
-    device: 'cpu' as const,
-    session_options: options.threads ? { intraOpNumThreads: options.threads, interOpNumThreads: 1 } : undefined,
-  };
-  let tokenizer: Awaited<ReturnType<typeof t.AutoTokenizer.from_pretrained>>;
+  const { t, load, session } = await configureRuntime(model.dtype, options);
+  let tokenizer: Tokenizer;
   let processor: Awaited<ReturnType<typeof t.AutoImageProcessor.from_pretrained>>;
   let textNet: Awaited<ReturnType<typeof t.CLIPTextModelWithProjection.from_pretrained>>;
   let visionNet: Awaited<ReturnType<typeof t.CLIPVisionModelWithProjection.from_pretrained>>;
@@ -210,10 +226,7 @@ export async function loadClipRuntime(model: ClipModelDirectory, options: Runtim
   } catch (err) {
     throw new EmbedkitError('model_load_failed', `cannot load the CLIP model: ${(err as Error).message}`, { file: model.dir });
   }
-  const bare = tokenizer.encode(PROBE, { add_special_tokens: false });
-  const full = tokenizer.encode(PROBE, { add_special_tokens: true });
-  const at = indexOfSequence(full, bare);
-  if (at < 0) throw new EmbedkitError('model_load_failed', 'the tokenizer adds special tokens inside the text', { file: model.dir });
+  const { prefixIds, suffixIds } = specialTokens(tokenizer, model.dir, 'the tokenizer adds special tokens inside the text');
   const padId = tokenizer.pad_token_id ?? 0;
 
   const rowsOf = (tensor: { data: unknown; dims: number[] } | undefined, name: string): Float32Array[] => {
@@ -225,21 +238,11 @@ export async function loadClipRuntime(model: ClipModelDirectory, options: Runtim
 
   return {
     tokenize: (text) => tokenizer.encode(text, { add_special_tokens: false }),
-    prefixIds: full.slice(0, at),
-    suffixIds: full.slice(at + bare.length),
+    prefixIds,
+    suffixIds,
     padId,
     async runText(rows) {
-      const n = rows.length;
-      const length = Math.max(...rows.map((r) => r.length));
-      const ids = new BigInt64Array(n * length).fill(BigInt(padId));
-      const mask = new BigInt64Array(n * length);
-      rows.forEach((row, r) => {
-        for (let j = 0; j < row.length; j++) {
-          ids[r * length + j] = BigInt(row[j]);
-          mask[r * length + j] = 1n;
-        }
-      });
-      const out = await textNet({ input_ids: new t.Tensor('int64', ids, [n, length]), attention_mask: new t.Tensor('int64', mask, [n, length]) });
+      const out = await textNet(paddedBatch(t, rows, padId).feeds);
       return rowsOf(out.text_embeds, 'text_embeds');
     },
     async runImages(images) {

@@ -245,6 +245,33 @@ export function fastTextViewsOf(buffer: ArrayBufferLike, l: FastTextLayout): Fas
   };
 }
 
+/**
+ * What the output side reads besides its rows: the Huffman paths (hs loss) or the alias table negatives are drawn
+ * from (ns loss); softmax and one-vs-all need neither.
+ */
+export interface FastTextOutputTables {
+  tree?: { codes: ArrayLike<number>; points: ArrayLike<number>; lengths: ArrayLike<number>; offsets: ArrayLike<number> };
+  negatives?: { probability: ArrayLike<number>; alias: ArrayLike<number> };
+}
+
+/**
+ * The last step of filling a training memory, the same for word vectors and classifiers: the output side's tables,
+ * then every slot's configuration block.
+ */
+export function writeFastTextOutputTables(buffer: ArrayBufferLike, l: FastTextLayout, views: FastTextViews, tables: FastTextOutputTables, seed: number): void {
+  const { tree, negatives } = tables;
+  if (tree) {
+    views.codes.set(tree.codes);
+    views.points.set(tree.points);
+    views.lengths.set(tree.lengths);
+    views.offsets.set(tree.offsets);
+  } else if (negatives) {
+    views.aliasProbability.set(negatives.probability);
+    views.aliasIndex.set(negatives.alias);
+  }
+  for (let s = 0; s < l.slots.length; s++) writeFastTextSlotConfig(buffer, l, s, seed);
+}
+
 /** Writes a slot's configuration block: every address and size the kernel reads, its random state, zero loss. */
 export function writeFastTextSlotConfig(buffer: ArrayBufferLike, l: FastTextLayout, slot: number, seed: number): void {
   const s = l.slots[slot];

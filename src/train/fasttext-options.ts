@@ -1,9 +1,9 @@
 import type { FastTextTrainingLoss } from '../kernels/fasttext-layout.ts';
 import type { Corpus } from '../text/corpus.ts';
-import { defineOptions, fraction, int, number, oneOf, OptionError, resolveOptions, type Given, type Resolved } from './option-schema.ts';
+import { defineOptions, fraction, number, oneOf, OptionError, resolveOptions, type Given, type Resolved } from './option-schema.ts';
 import type { TokenizerListener } from './choose-tokenizer.ts';
 import type { ProgressListener } from './progress.ts';
-import { checkpointIntervalOption, dimOption, epochsOption, kernelOption, minCountOption, seedOption, threadsOption, tokenizerOption, windowOption, allowMoreThreadsOption, capThreads } from './shared-options.ts';
+import { allowMoreThreadsOption, alphaOption, bucketOption, capThreads, checkNgramLengths, checkpointIntervalOption, dimOption, epochsOption, FASTTEXT_RENAMED, kernelOption, lrUpdateRateOption, maxnOption, minCountOption, minnOption, negativeOption, refuseRenamedOptions, seedOption, threadsOption, tokenizerOption, windowOption } from './shared-options.ts';
 
 /**
  * The settings of trainFastText with fastText's defaults, under the names every trainer shares (window,
@@ -29,18 +29,18 @@ export const fastTextSchema = defineOptions({
     explain: (v: unknown) => (v === 'ova' ? 'loss ova (one-vs-all) is for supervised multi-label models: use ns, hs or softmax for word vectors' : undefined),
     cli: { value: '<name>' },
   },
-  alpha: { ...number('positive'), default: 0.05, help: 'starting learning rate, decayed linearly to minAlpha', checkpoint: true, cli: { value: '<rate>', aliases: ['lr'] } },
+  alpha: alphaOption(0.05, 'starting learning rate, decayed linearly to minAlpha'),
   minAlpha: { ...number('nonNegative'), default: 0, help: 'final learning rate (fastText decays to 0)', checkpoint: true, cli: { value: '<rate>' } },
   dim: { ...dimOption(100, 10_000), reference: 'dim' },
   window: { ...windowOption(5, 'maximum context distance; each position draws its window in 1..window'), reference: 'ws' },
   epochs: { ...epochsOption(5), reference: 'epoch' },
   minCount: { ...minCountOption(5, 1), reference: 'minCount' },
-  negative: { ...int(0, 1000), default: 5, help: 'negatives per target (at least 1 with loss ns)', checkpoint: true, reference: 'neg', cli: { aliases: ['neg'] } },
+  negative: { ...negativeOption('negatives per target (at least 1 with loss ns)'), reference: 'neg' },
   sample: { ...fraction(), default: 1e-4, help: 'subsampling threshold, 0 keeps every token', checkpoint: true, reference: 't', cli: { value: '<t>', aliases: ['t'] } },
-  minn: { ...int(0, 100), default: 3, help: 'shortest character n-gram', checkpoint: true, reference: 'minn' },
-  maxn: { ...int(0, 100), default: 6, help: 'longest character n-gram, 0 for no subwords', checkpoint: true, reference: 'maxn' },
-  bucket: { ...int(0, 100_000_000), default: 2_000_000, help: 'n-gram hash buckets', checkpoint: true, reference: 'bucket' },
-  lrUpdateRate: { ...int(1), default: 100, help: 'tokens between learning-rate updates', checkpoint: true, reference: 'lrUpdateRate' },
+  minn: minnOption(3),
+  maxn: maxnOption(6, 'longest character n-gram, 0 for no subwords'),
+  bucket: { ...bucketOption('n-gram hash buckets'), reference: 'bucket' },
+  lrUpdateRate: lrUpdateRateOption(),
   threads: threadsOption(),
   allowMoreThreads: allowMoreThreadsOption(),
   seed: seedOption(),
@@ -71,21 +71,13 @@ export interface FastTextTrainOptions extends FastTextSettings {
   signal?: AbortSignal;
 }
 
-/** fastText's own option names, now spelled as every trainer spells them. */
-const RENAMED: Record<string, string> = { ws: 'window', neg: 'negative', epoch: 'epochs', lr: 'alpha', t: 'sample' };
-
 /** Applies fastText's defaults and refuses values that cannot be honoured, naming the option. */
 export function resolveFastTextOptions(o: Omit<FastTextTrainOptions, 'input'>): ResolvedFastTextOptions {
-  for (const [old, now] of Object.entries(RENAMED)) {
-    if ((o as Record<string, unknown>)[old] !== undefined) throw new OptionError(old, `${old} is called ${now} here (the name every trainer uses); pass ${now}`);
-  }
+  refuseRenamedOptions(o, FASTTEXT_RENAMED);
   const r = resolveOptions(fastTextSchema, o);
   if (r.minAlpha > r.alpha) throw new OptionError('minAlpha', `minAlpha must be a number in 0..alpha (${r.alpha}), got ${r.minAlpha}`);
   if (r.loss === 'ns' && r.negative < 1) throw new OptionError('negative', `negative must be an integer in 1..1000 with loss ns, got ${r.negative}`);
-  if (r.maxn > 0) {
-    if (r.minn < 1) throw new OptionError('minn', `minn must be ≥ 1 when maxn is ${r.maxn} (n-grams have at least one character)`);
-    if (r.minn > r.maxn) throw new OptionError('minn', `minn ${r.minn} is greater than maxn ${r.maxn}: n-gram lengths run from minn to maxn`);
-    if (r.bucket === 0) throw new OptionError('bucket', 'bucket 0 leaves no rows for character n-grams: set maxn 0 to train without subwords, or bucket > 0');
-  }
+  checkNgramLengths(r);
+  if (r.maxn > 0 && r.bucket === 0) throw new OptionError('bucket', 'bucket 0 leaves no rows for character n-grams: set maxn 0 to train without subwords, or bucket > 0');
   return capThreads(r);
 }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { loadEmbeddings } from '../formats/index.ts';
-import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout, type FastTextShape } from '../kernels/fasttext-layout.ts';
+import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextOutputTables, type FastTextLayout, type FastTextShape } from '../kernels/fasttext-layout.ts';
 import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
 import { whitespaceTokenizer } from '../text/tokenize.ts';
 import { throwIfAborted } from '../util/abort.ts';
@@ -232,18 +232,9 @@ function createSupervisedTrainer(vocab: Vocabulary, labels: Vocabulary, opts: Re
   for (let i = 0; i <= vocab.size; i++) views.subwordOffsets[i] = i;
   for (let i = 0; i < vocab.size; i++) views.subwordRows[i] = i;
   views.keep.fill(1);
-  if (tree) {
-    views.codes.set(tree.codes);
-    views.points.set(tree.points);
-    views.lengths.set(tree.lengths);
-    views.offsets.set(tree.offsets);
-  } else if (opts.loss === 'ns') {
-    // fastText draws label negatives ∝ count^0.5.
-    const sampler = negativeSampler(labels, 0.5);
-    views.aliasProbability.set(sampler.probability);
-    views.aliasIndex.set(sampler.alias);
-  }
-  for (let s = 0; s < opts.threads; s++) writeFastTextSlotConfig(memory.buffer, layout, s, opts.seed);
+  // fastText draws label negatives ∝ count^0.5.
+  const negatives = opts.loss === 'ns' ? negativeSampler(labels, 0.5) : undefined;
+  writeFastTextOutputTables(memory.buffer, layout, views, { tree, negatives }, opts.seed);
   return { layout, memory };
 }
 

@@ -1,5 +1,5 @@
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
-import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout, type FastTextShape } from '../kernels/fasttext-layout.ts';
+import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextOutputTables, type FastTextLayout, type FastTextShape } from '../kernels/fasttext-layout.ts';
 import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
 import { getTokenizer, whitespaceTokenizer, type Tokenizer } from '../text/tokenize.ts';
 import { throwIfAborted } from '../util/abort.ts';
@@ -199,17 +199,8 @@ async function createTrainer(vocab: Vocabulary, opts: ResolvedFastTextOptions, n
   views.subwordRows.set(subwords.rows);
   // fastText's discard test compares against the frequency among all tokens read, unknown ones included.
   views.keep.set(keepProbabilities(vocab, opts.sample, ntokens));
-  if (tree) {
-    views.codes.set(tree.codes);
-    views.points.set(tree.points);
-    views.lengths.set(tree.lengths);
-    views.offsets.set(tree.offsets);
-  } else if (opts.loss === 'ns') {
-    const sampler = negativeSampler(vocab, 0.5);
-    views.aliasProbability.set(sampler.probability);
-    views.aliasIndex.set(sampler.alias);
-  }
-  for (let s = 0; s < opts.threads; s++) writeFastTextSlotConfig(memory.buffer, layout, s, opts.seed);
+  const negatives = opts.loss === 'ns' ? negativeSampler(vocab, 0.5) : undefined;
+  writeFastTextOutputTables(memory.buffer, layout, views, { tree, negatives }, opts.seed);
   return { layout, memory };
 }
 

@@ -1,7 +1,7 @@
 import type { Corpus } from '../text/corpus.ts';
 import { defineOptions, int, number, oneOf, optional, OptionError, resolveOptions, text, type Given, type Resolved } from './option-schema.ts';
 import type { ProgressListener } from './progress.ts';
-import { allowMoreThreadsOption, capThreads, checkpointIntervalOption, dimOption, epochsOption, kernelOption, seedOption, threadsOption, windowOption } from './shared-options.ts';
+import { allowMoreThreadsOption, alphaOption, bucketOption, capThreads, checkNgramLengths, checkpointIntervalOption, dimOption, epochsOption, FASTTEXT_RENAMED, kernelOption, lrUpdateRateOption, maxnOption, minnOption, negativeOption, refuseRenamedOptions, seedOption, threadsOption, windowOption } from './shared-options.ts';
 
 /** fastText's supervised losses: full softmax over the labels, negative sampling, hierarchical softmax, one-vs-all. */
 export type SupervisedLoss = 'softmax' | 'ns' | 'hs' | 'ova';
@@ -20,18 +20,18 @@ export const supervisedSchema = defineOptions({
     reference: 'loss',
     cli: { value: '<name>' },
   },
-  alpha: { ...number('positive'), default: 0.1, help: 'starting learning rate, decayed linearly to 0', checkpoint: true, cli: { value: '<rate>', aliases: ['lr'] } },
+  alpha: alphaOption(0.1, 'starting learning rate, decayed linearly to 0'),
   dim: { ...dimOption(100, 10_000), reference: 'dim' },
   window: { ...windowOption(5, 'context window (recorded in the model; supervised training does not use it)'), reference: 'ws' },
   epochs: { ...epochsOption(5), reference: 'epoch' },
   minCount: { ...int(1), default: 1, help: 'ignore words seen fewer times', checkpoint: true, reference: 'minCount' },
   minCountLabel: { ...int(0), default: 0, help: 'ignore labels seen fewer times', checkpoint: true },
-  negative: { ...int(0, 1000), default: 5, help: 'negatives per target (loss ns)', checkpoint: true, reference: 'neg', cli: { aliases: ['neg'] } },
+  negative: { ...negativeOption('negatives per target (loss ns)'), reference: 'neg' },
   wordNgrams: { ...int(1, 100), default: 1, help: 'longest word n-gram (hashed into the buckets as fastText does)', checkpoint: true, reference: 'wordNgrams' },
-  minn: { ...int(0, 100), default: 0, help: 'shortest character n-gram', checkpoint: true, reference: 'minn' },
-  maxn: { ...int(0, 100), default: 0, help: 'longest character n-gram, 0 for none', checkpoint: true, reference: 'maxn' },
-  bucket: { ...int(0, 100_000_000), default: 2_000_000, help: 'hash buckets for word and character n-grams (0 rows without either)', checkpoint: true },
-  lrUpdateRate: { ...int(1), default: 100, help: 'tokens between learning-rate updates', checkpoint: true, reference: 'lrUpdateRate' },
+  minn: minnOption(0),
+  maxn: maxnOption(0, 'longest character n-gram, 0 for none'),
+  bucket: bucketOption('hash buckets for word and character n-grams (0 rows without either)'),
+  lrUpdateRate: lrUpdateRateOption(),
   sample: { ...number('nonNegative'), default: 1e-4, help: 'subsampling threshold (recorded in the model; supervised training does not subsample)', reference: 't', cli: { omit: true } },
   labelPrefix: { ...text(), default: '__label__', help: 'prefix that marks a token as a label', checkpoint: true, cli: { value: '<prefix>', aliases: ['label'] } },
   pretrainedVectors: { ...optional(text()), help: 'word vectors (.vec text) to start the input rows from; their words join the vocabulary, as in fastText', cli: { value: '<file>' } },
@@ -60,20 +60,15 @@ export interface SupervisedTrainOptions extends SupervisedSettings {
 }
 
 /** fastText's own option names, spelled here as every trainer spells them. */
-const RENAMED: Record<string, string> = { ws: 'window', neg: 'negative', epoch: 'epochs', lr: 'alpha', t: 'sample', label: 'labelPrefix' };
+const RENAMED: Record<string, string> = { ...FASTTEXT_RENAMED, label: 'labelPrefix' };
 
 /** Applies fastText's supervised defaults and refuses values that cannot be honoured, naming the option. */
 export function resolveSupervisedOptions(o: Omit<SupervisedTrainOptions, 'input'>): ResolvedSupervisedOptions {
-  for (const [old, now] of Object.entries(RENAMED)) {
-    if ((o as Record<string, unknown>)[old] !== undefined) throw new OptionError(old, `${old} is called ${now} here (the name every trainer uses); pass ${now}`);
-  }
+  refuseRenamedOptions(o, RENAMED);
   const r = resolveOptions(supervisedSchema, o);
   if (r.loss === 'ns' && r.negative < 1) throw new OptionError('negative', `negative must be an integer in 1..1000 with loss ns, got ${r.negative}`);
   if (r.labelPrefix === '') throw new OptionError('labelPrefix', 'labelPrefix must not be empty: it is how labels are told from words');
-  if (r.maxn > 0) {
-    if (r.minn < 1) throw new OptionError('minn', `minn must be ≥ 1 when maxn is ${r.maxn} (n-grams have at least one character)`);
-    if (r.minn > r.maxn) throw new OptionError('minn', `minn ${r.minn} is greater than maxn ${r.maxn}: n-gram lengths run from minn to maxn`);
-  }
+  checkNgramLengths(r);
   if ((r.maxn > 0 || r.wordNgrams > 1) && r.bucket === 0) throw new OptionError('bucket', 'bucket 0 leaves no rows for word or character n-grams: set bucket > 0, or wordNgrams 1 and maxn 0');
   // fastText: without word or character n-grams the buckets are not allocated (the model records bucket 0).
   if (r.wordNgrams <= 1 && r.maxn === 0) r.bucket = 0;

@@ -2,7 +2,7 @@ import type { Corpus } from '../text/corpus.ts';
 import { bool, defineOptions, int, number, optional, OptionError, resolveOptions, type Given, type Resolved } from './option-schema.ts';
 import type { TokenizerListener } from './choose-tokenizer.ts';
 import type { ProgressListener } from './progress.ts';
-import { checkpointIntervalOption, dimOption, epochsOption, kernelOption, minCountOption, seedOption, threadsOption, tokenizerOption, windowOption, allowMoreThreadsOption, capThreads } from './shared-options.ts';
+import { alphaOption, checkpointIntervalOption, dimOption, epochsOption, kernelOption, minCountOption, negativeOption, seedOption, threadsOption, tokenizerOption, windowOption, allowMoreThreadsOption, capThreads } from './shared-options.ts';
 
 /** The settings of trainWord2Vec: names, defaults (word2vec's C tool and gensim), validation, help, CLI aliases. */
 export const word2vecSchema = defineOptions({
@@ -10,18 +10,12 @@ export const word2vecSchema = defineOptions({
   skipgram: { ...optional(bool()), help: 'skip-gram architecture (the same as cbow false)' },
   dim: dimOption(100, 100000),
   window: windowOption(5, 'maximum context distance; each position draws its window in 1..window'),
-  negative: { ...int(0, 1000), default: 5, help: 'negative samples per prediction (unigram^0.75), 0 for none', checkpoint: true, cli: { aliases: ['neg'] } },
+  negative: negativeOption('negative samples per prediction (unigram^0.75), 0 for none'),
   hs: { ...bool(), default: false, help: 'hierarchical softmax (alone with negative 0, or with negative sampling)', checkpoint: true },
   sample: { ...number('nonNegative'), default: 1e-3, help: 'subsampling threshold of frequent words, 0 for none', checkpoint: true, cli: { value: '<t>' } },
   minCount: minCountOption(5, 0),
   maxVocabSize: { ...optional(int(1)), help: 'cap on distinct words while counting (rarest pruned as the count grows)' },
-  alpha: {
-    ...number('positive'),
-    default: (r: Record<string, unknown>) => (r.cbow ? 0.05 : 0.025),
-    help: 'starting learning rate (default 0.025 skip-gram, 0.05 CBOW)',
-    checkpoint: true,
-    cli: { value: '<rate>', aliases: ['lr'] },
-  },
+  alpha: alphaOption((r) => (r.cbow ? 0.05 : 0.025), 'starting learning rate (default 0.025 skip-gram, 0.05 CBOW)'),
   minAlpha: { ...number('nonNegative'), default: 0.0001, help: 'final learning rate, reached by linear decay over all words of all epochs', checkpoint: true, cli: { value: '<rate>' } },
   epochs: epochsOption(5),
   threads: threadsOption(),

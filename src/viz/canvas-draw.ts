@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { SKRSContext2D } from '@napi-rs/canvas';
+import type { Canvas as CanvasImage, SKRSContext2D } from '@napi-rs/canvas';
 import { requireOptional } from '../util/optional-import.ts';
 
 /*
@@ -28,6 +28,35 @@ export function registerFonts(): void {
   const { GlobalFonts } = canvasModule();
   fontsRegistered = true;
   for (const path of CJK_FONTS) if (existsSync(path)) GlobalFonts.registerFromPath(path, path.includes('microhei') ? 'WenQuanYi Micro Hei' : 'WenQuanYi Zen Hei');
+}
+
+/** A plot begun: its canvas and context, its size, and the margins around the drawing area (wider at the top for a title). */
+export interface PlotStart {
+  canvas: CanvasImage;
+  ctx: SKRSContext2D;
+  width: number;
+  height: number;
+  pad: { left: number; right: number; top: number; bottom: number };
+}
+
+/** Begins every PNG plot the same way: a white canvas (1200 × 900 unless given) with the title, if any, at the top left. */
+export function startPlot(options: { width?: number; height?: number; title?: string }): PlotStart {
+  registerFonts();
+  const { createCanvas } = canvasModule();
+  const width = options.width ?? 1200;
+  const height = options.height ?? 900;
+  const canvas = createCanvas(width, height);
+  const ctx = canvas.getContext('2d');
+  ctx.fillStyle = '#ffffff';
+  ctx.fillRect(0, 0, width, height);
+  const top = options.title ? 60 : 30;
+  const pad = { left: 40, right: 40, top, bottom: 40 };
+  if (options.title) {
+    ctx.fillStyle = '#1f2933';
+    ctx.font = `bold 22px ${FONT_STACK}`;
+    ctx.fillText(options.title, pad.left, 38);
+  }
+  return { canvas, ctx, width, height, pad };
 }
 
 export function drawGrid(ctx: SKRSContext2D, width: number, height: number, pad: { left: number; right: number; top: number; bottom: number }): void {

@@ -1,4 +1,4 @@
-import { canvasModule, drawGrid, FONT_STACK, registerFonts } from './canvas-draw.ts';
+import { drawGrid, FONT_STACK, startPlot } from './canvas-draw.ts';
 import type { WordMap } from './word-map.ts';
 import { GROUP_COLOURS } from './palette.ts';
 
@@ -30,22 +30,7 @@ export interface Box {
  * ```
  */
 export function renderWordMapPng(map: WordMap, options: PlotOptions = {}): Buffer {
-  registerFonts();
-  const { createCanvas } = canvasModule();
-  const width = options.width ?? 1200;
-  const height = options.height ?? 900;
-  const canvas = createCanvas(width, height);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
-
-  const top = options.title ? 60 : 30;
-  const pad = { left: 40, right: 40, top, bottom: 40 };
-  if (options.title) {
-    ctx.fillStyle = '#1f2933';
-    ctx.font = `bold 22px ${FONT_STACK}`;
-    ctx.fillText(options.title, pad.left, 38);
-  }
+  const { canvas, ctx, width, height, pad } = startPlot(options);
   const points = map.points;
   if (points.length === 0) return canvas.toBuffer('image/png');
   const xs = points.map((p) => p.x);

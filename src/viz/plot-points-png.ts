@@ -1,5 +1,5 @@
 import { GROUP_COLOURS } from './palette.ts';
-import { canvasModule, drawGrid, FONT_STACK, registerFonts } from './canvas-draw.ts';
+import { drawGrid, FONT_STACK, startPlot } from './canvas-draw.ts';
 import { inside, overlaps, type Box, type PlotOptions } from './plot-png.ts';
 
 /** A scatter map: points coloured by group (−1: grey, ungrouped) and text labels at chosen places. */
@@ -19,21 +19,7 @@ const UNGROUPED = '#b8c0c8';
  * `embedkit plot-topics` is one: documents as points, each topic's keywords at its centre.
  */
 export function renderPointMapPng(map: PointMap, options: PlotOptions = {}): Buffer {
-  registerFonts();
-  const { createCanvas } = canvasModule();
-  const width = options.width ?? 1200;
-  const height = options.height ?? 900;
-  const canvas = createCanvas(width, height);
-  const ctx = canvas.getContext('2d');
-  ctx.fillStyle = '#ffffff';
-  ctx.fillRect(0, 0, width, height);
-  const top = options.title ? 60 : 30;
-  const pad = { left: 40, right: 40, top, bottom: 40 };
-  if (options.title) {
-    ctx.fillStyle = '#1f2933';
-    ctx.font = `bold 22px ${FONT_STACK}`;
-    ctx.fillText(options.title, pad.left, 38);
-  }
+  const { canvas, ctx, width, height, pad } = startPlot(options);
   const colour = (group: number) => (group < 0 ? UNGROUPED : GROUP_COLOURS[group % GROUP_COLOURS.length]);
   if (map.points.length > 0) {
     const xs = map.points.map((p) => p.x);

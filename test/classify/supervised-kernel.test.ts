@@ -1,12 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compileFastTextKernel, FastTextKernel } from '../../src/kernels/fasttext-fast.ts';
-import { fillFastTextSigmoidTables, FT_CTX, fastTextViewsOf, planFastTextLayout, writeFastTextSlotConfig, type FastTextLayout, type FastTextTrainingLoss } from '../../src/kernels/fasttext-layout.ts';
-import { sharedMemory } from '../../src/kernels/wasm.ts';
-import { negativeSampler } from '../../src/train/negative-sampler.ts';
+import { FastTextKernel } from '../../src/kernels/fasttext-fast.ts';
+import { fastTextViewsOf, planFastTextLayout, type FastTextTrainingLoss } from '../../src/kernels/fasttext-layout.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { buildHuffmanTree } from '../../src/vocab/huffman.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
+import { assertWasmTrainsAsReference, kernelMemory } from '../helpers/fasttext-kernel.ts';
 
 /** A supervised model: 40 words, 300 buckets, 6 labels with skewed counts, random rows. */
 function model(loss: FastTextTrainingLoss, dim: number) {
@@ -19,29 +18,7 @@ function model(loss: FastTextTrainingLoss, dim: number) {
     nwords: V, bucket, dim, subwordRows: V, cbow: false, labels: L, loss, neg: 3, ws: 1, lrUpdateRate: 7,
     huffmanBits: tree ? tree.codes.length : 0, maxChunkWords: 600, slots: 1, inputBuffers: 1,
   });
-  const build = (): WebAssembly.Memory => {
-    const memory = sharedMemory(layout.totalBytes);
-    const v = fastTextViewsOf(memory.buffer, layout);
-    fillFastTextSigmoidTables(v.expTable, v.logTable);
-    if (tree) {
-      v.codes.set(tree.codes);
-      v.points.set(tree.points);
-      v.lengths.set(tree.lengths);
-      v.offsets.set(tree.offsets);
-    } else if (loss === 'ns') {
-      const s = negativeSampler(labels, 0.5);
-      v.aliasProbability.set(s.probability);
-      v.aliasIndex.set(s.alias);
-    }
-    const r = seededRandom(5);
-    const fill = (a: Float32Array, scale: number) => {
-      for (let i = 0; i < a.length; i++) if (i % layout.rowFloats < dim) a[i] = (r() - 0.5) * scale;
-    };
-    fill(v.input, 0.5);
-    fill(v.output, 0.5);
-    writeFastTextSlotConfig(memory.buffer, layout, 0, 9);
-    return memory;
-  };
+  const build = () => kernelMemory(layout, labels, tree);
   return { layout, build, rows: V + bucket, L };
 }
 
@@ -63,43 +40,12 @@ function chunk(seed: number, rows: number, L: number): { ids: Int32Array; ends: 
   return { ids: Int32Array.from(ids), ends: Int32Array.from(ends) };
 }
 
-function close(a: Float32Array, b: Float32Array, what: string): void {
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / Math.max(1, Math.abs(a[i])));
-  assert.ok(worst < 1e-4, `${what}: worst relative difference ${worst}`);
-}
-
-function rngOf(memory: WebAssembly.Memory, layout: FastTextLayout): number {
-  return new DataView(memory.buffer, layout.slots[0].ctx, FT_CTX.bytes).getInt32(FT_CTX.rng, true);
-}
-
 for (const loss of ['softmax', 'ns', 'hs', 'ova'] as const) {
   for (const dim of [12, 10]) {
     test(`supervised wasm kernel = TypeScript reference: ${loss}, dim ${dim}`, async () => {
       const { layout, build, rows, L } = model(loss, dim);
-      const module = await compileFastTextKernel();
-      const mRef = build();
-      const mWasm = build();
-      const ref = new FastTextKernel(mRef, layout, 0, 'reference');
-      const fast = new FastTextKernel(mWasm, layout, 0, 'wasm', module);
-      for (let c = 0; c < 3; c++) {
-        const { ids, ends } = chunk(100 + c, rows, L);
-        const a = ref.train(ids, ends, 0.1 - c * 0.02, 0.08 - c * 0.02);
-        const b = fast.train(ids, ends, 0.1 - c * 0.02, 0.08 - c * 0.02);
-        assert.ok(a.lossCount > 10, 'examples were trained');
-        assert.equal(b.kept, a.kept, 'same rows trained');
-        assert.equal(b.lossCount, a.lossCount, 'same examples');
-        assert.ok(Math.abs(a.lossSum - b.lossSum) <= 1e-3 * Math.max(1, Math.abs(a.lossSum)), `loss ${a.lossSum} vs ${b.lossSum}`);
-        assert.equal(rngOf(mWasm, layout), rngOf(mRef, layout), 'same random draws');
-      }
-      const vr = fastTextViewsOf(mRef.buffer, layout);
-      const vw = fastTextViewsOf(mWasm.buffer, layout);
-      close(vr.input, vw.input, 'input rows');
-      close(vr.output, vw.output, 'output rows');
-      const start = fastTextViewsOf(build().buffer, layout);
-      assert.ok(vr.input.some((x, i) => x !== start.input[i]), 'training changed the input rows');
-      assert.ok(vr.output.some((x, i) => x !== start.output[i]), 'training changed the output rows');
-      for (let i = 0; i < vw.input.length; i++) if (i % layout.rowFloats >= dim) assert.equal(vw.input[i], 0, 'padding stays zero');
+      const chunks = [0, 1, 2].map((c) => ({ ...chunk(100 + c, rows, L), lr: [0.1 - c * 0.02, 0.08 - c * 0.02] as const }));
+      await assertWasmTrainsAsReference(layout, build, chunks, { minPredictions: 10, outputMoves: true });
     });
   }
 }

@@ -1,27 +1,16 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { ClipEncoder } from '../../src/encoders/clip.ts';
 import { heldout, heldoutPng, TINY_CLIP } from '../helpers/tiny-clip.ts';
+import { embedkit, maxDiff } from '../helpers/encoder-tests.ts';
 
-const run = promisify(execFile);
-const BIN = resolve('bin/embedkit.js');
 const ref = JSON.parse(readFileSync(join(TINY_CLIP, 'reference.json'), 'utf8')) as {
   images: { sprite_indices: number[]; vectors: number[][] };
   classify: { sprite_indices: number[]; labels: string[]; template: string; probabilities: number[][] };
 };
-const embedkit = (...args: string[]) => run(process.execPath, [BIN, ...args], { maxBuffer: 1 << 24 });
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
 
 describe('embedkit embed --images and classify-image on the tiny CLIP', () => {
   let dir: string;

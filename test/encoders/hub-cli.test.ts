@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { startLocalHub, type LocalHub } from '../helpers/local-hub.ts';
+import { BIN, maxDiff } from '../helpers/encoder-tests.ts';
 
-const BIN = resolve('bin/embedkit.js');
 const TINY_BERT = 'test/fixtures/tiny-bert';
 const ref = JSON.parse(readFileSync(join(TINY_BERT, 'reference.json'), 'utf8')) as { singles: { texts: string[]; vectors: { mean: number[][] } } };
 const COMMIT = 'd'.repeat(40);
@@ -18,13 +18,6 @@ function embedkit(env: Record<string, string>, ...args: string[]): Promise<{ cod
       done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr });
     });
   });
-}
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
 }
 
 describe('embedkit embed hf:ORG/NAME against a local hub', () => {

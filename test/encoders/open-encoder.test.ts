@@ -12,17 +12,11 @@ import { saveEmbeddings } from '../../src/formats/index.ts';
 import { startServer, type RunningServer } from '../../src/serve/app.ts';
 import { staticModel } from '../../src/serve/models.ts';
 import { structuredModel } from '../serve/helpers/model.ts';
+import { maxDiff } from '../helpers/encoder-tests.ts';
 
 const TINY_BERT = 'test/fixtures/tiny-bert';
 const ref = JSON.parse(readFileSync(join(TINY_BERT, 'reference.json'), 'utf8')) as { singles: { texts: string[]; vectors: Record<'mean' | 'cls', number[][]> } };
 const TEXTS = ['apple banana cherry', 'king queen', 'nothing known here but a lion'];
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
 
 /** Library errors name the library option, never a CLI flag. */
 function libraryError(pattern: RegExp) {

@@ -1,28 +1,17 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { loadEmbeddings } from '../../src/formats/index.ts';
+import { BIN, embedkit, maxDiff } from '../helpers/encoder-tests.ts';
 
-const run = promisify(execFile);
-const BIN = resolve('bin/embedkit.js');
 const TINY_BERT = 'test/fixtures/tiny-bert';
 const ref = JSON.parse(readFileSync(join(TINY_BERT, 'reference.json'), 'utf8')) as {
   singles: { texts: string[]; ids: number[][]; vectors: { mean: number[][] } };
   token_states: { text: string; ids: number[]; tokens: string[]; last_hidden_state: number[][] };
 };
 
-const embedkit = (...args: string[]) => run(process.execPath, [BIN, ...args], { maxBuffer: 1 << 24 });
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
 
 describe('embedkit embed and tokens on the tiny BERT', () => {
   let dir: string;

@@ -7,6 +7,7 @@ import { startServer, type RunningServer } from '../../src/serve/app.ts';
 import { loadServedModels } from '../../src/serve/models.ts';
 import { serverCli, stop } from '../serve/helpers/cli.ts';
 import { post } from '../serve/helpers/server.ts';
+import { maxDiff } from '../helpers/encoder-tests.ts';
 
 const TINY_BERT = 'test/fixtures/tiny-bert';
 const ref = JSON.parse(readFileSync(join(TINY_BERT, 'reference.json'), 'utf8')) as {
@@ -14,13 +15,6 @@ const ref = JSON.parse(readFileSync(join(TINY_BERT, 'reference.json'), 'utf8')) 
   cjk: { texts: string[]; ids: number[][] };
   long: { text: string; ids: number[] };
 };
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let worst = 0;
-  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]));
-  return worst;
-}
 
 describe('serving a transformer model directory', () => {
   let server: RunningServer;

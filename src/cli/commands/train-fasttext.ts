@@ -1,8 +1,8 @@
-import { addRunFlags, passSummary, runTrainingCommand } from '../training-run.ts';
+import { addRunFlags, corpusTrainOptions, passSummary, runTrainingCommand, type CorpusTrainFlags } from '../training-run.ts';
 import type { Command } from 'commander';
 import { fastTextSchema, trainFastText, type FastTextTrainOptions } from '../../train/fasttext.ts';
 import { examples } from '../common.ts';
-import { addOptionFlags, addUnsupportedFlags, optionsFromFlags, refuseUnsupportedFlags } from '../option-flags.ts';
+import { addOptionFlags, addUnsupportedFlags, refuseUnsupportedFlags } from '../option-flags.ts';
 import { positiveInt } from '../flag-values.ts';
 import { Option } from 'commander';
 
@@ -12,20 +12,10 @@ const UNSUPPORTED = {
   'pretrained-vectors': { reference: 'pretrainedVectors', what: 'training does not start from pretrained vectors' },
 };
 
-/** Flags of `train fasttext` beyond the schema's (files, output and reporting). */
-interface TrainFastTextFlags extends Record<string, unknown> {
-  input: string;
-  output: string;
-  checkpoint?: string;
-  resume?: string;
-  quiet?: boolean;
-  json?: boolean;
-}
-
 /** Maps the flags to library options (the settings through fastTextSchema, fastText's names as aliases). */
-export function fastTextOptionsFromFlags(f: TrainFastTextFlags): FastTextTrainOptions {
+export function fastTextOptionsFromFlags(f: CorpusTrainFlags): FastTextTrainOptions {
   refuseUnsupportedFlags(f, UNSUPPORTED);
-  return { ...(optionsFromFlags(fastTextSchema, f) as Partial<FastTextTrainOptions>), input: f.input, output: f.output, checkpoint: f.checkpoint, resume: f.resume };
+  return corpusTrainOptions<Partial<FastTextTrainOptions>>(fastTextSchema, f);
 }
 
 /** Adds `fasttext` to the `train` command. */
@@ -50,7 +40,7 @@ export function registerTrainFastText(train: Command): void {
         'embedkit similar model.bin unseenword',
       ]),
     )
-    .action(async (flags: TrainFastTextFlags) => {
+    .action(async (flags: CorpusTrainFlags) => {
       const options = fastTextOptionsFromFlags(flags);
       await runTrainingCommand(
         flags,

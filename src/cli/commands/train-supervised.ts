@@ -1,22 +1,12 @@
 import type { Command } from 'commander';
 import { supervisedSchema, trainFastTextSupervised, type SupervisedTrainOptions } from '../../train/fasttext-supervised.ts';
 import { examples } from '../common.ts';
-import { addOptionFlags, optionsFromFlags } from '../option-flags.ts';
-import { addRunFlags, passSummary, runTrainingCommand } from '../training-run.ts';
-
-/** Flags of `train supervised` beyond the schema's (files, output and reporting). */
-interface TrainSupervisedFlags extends Record<string, unknown> {
-  input: string;
-  output: string;
-  checkpoint?: string;
-  resume?: string;
-  quiet?: boolean;
-  json?: boolean;
-}
+import { addOptionFlags } from '../option-flags.ts';
+import { addRunFlags, corpusTrainOptions, passSummary, runTrainingCommand, type CorpusTrainFlags } from '../training-run.ts';
 
 /** Maps the flags to library options (the settings through supervisedSchema, fastText's names as aliases). */
-export function supervisedOptionsFromFlags(f: TrainSupervisedFlags): SupervisedTrainOptions {
-  return { ...(optionsFromFlags(supervisedSchema, f) as Partial<SupervisedTrainOptions>), input: f.input, output: f.output, checkpoint: f.checkpoint, resume: f.resume };
+export function supervisedOptionsFromFlags(f: CorpusTrainFlags): SupervisedTrainOptions {
+  return corpusTrainOptions<Partial<SupervisedTrainOptions>>(supervisedSchema, f);
 }
 
 /**
@@ -54,7 +44,7 @@ export function registerTrainSupervised(train: Command): void {
         'embedkit test classifier.bin test.txt',
       ]),
     )
-    .action(async (flags: TrainSupervisedFlags) => {
+    .action(async (flags: CorpusTrainFlags) => {
       const options = supervisedOptionsFromFlags(flags);
       await runTrainingCommand(
         flags,

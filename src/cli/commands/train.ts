@@ -1,4 +1,4 @@
-import { addRunFlags, passSummary, runTrainingCommand } from '../training-run.ts';
+import { addRunFlags, passSummary, runTrainingCommand, type RunFlags } from '../training-run.ts';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
 import { trainWord2Vec, word2vecSchema, type Word2VecOptions } from '../../train/word2vec.ts';
@@ -13,7 +13,7 @@ import { registerTrainGlove } from './train-glove.ts';
 import { registerTrainSupervised } from './train-supervised.ts';
 
 /** Flags of `train word2vec` beyond the schema's (files, output and reporting). */
-interface TrainWord2VecFlags extends Record<string, unknown> {
+interface TrainWord2VecFlags extends RunFlags {
   input?: string;
   train?: string;
   output: string;
@@ -21,10 +21,6 @@ interface TrainWord2VecFlags extends Record<string, unknown> {
   readVocab?: string;
   binary?: boolean;
   classes?: number;
-  checkpoint?: string;
-  resume?: string;
-  quiet?: boolean;
-  json?: boolean;
 }
 
 /** Maps the flags to library options (the settings through word2vecSchema; --train is word2vec C's --input). */
