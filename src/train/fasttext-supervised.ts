@@ -221,7 +221,7 @@ export async function* encodeExamples(corpus: Corpus, scheme: SupervisedInput, c
 }
 
 /** The shared training memory: tables for the loss over the labels, slot configurations. */
-function createSupervisedTrainer(vocab: Vocabulary, labels: Vocabulary, opts: ResolvedSupervisedOptions, longestExample: number): { layout: FastTextLayout; memory: WebAssembly.Memory } {
+export function createSupervisedTrainer(vocab: Vocabulary, labels: Vocabulary, opts: ResolvedSupervisedOptions, longestExample: number): { layout: FastTextLayout; memory: WebAssembly.Memory } {
   const tree = opts.loss === 'hs' ? buildHuffmanTree(labels.counts) : undefined;
   const shape = supervisedShape(opts, vocab.size, labels.size, opts.dim, tree ? tree.codes.length : 0, longestExample);
   const layout = planFastTextLayout(shape);

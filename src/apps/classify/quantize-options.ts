@@ -1,0 +1,30 @@
+import { bool, defineOptions, int, number, OptionError, optional, resolveOptions, text, type Given, type Resolved } from '../../train/option-schema.ts';
+import { threadsOption } from '../../train/shared-options.ts';
+
+/**
+ * The options of quantizeFastTextModel with `fasttext quantize`'s defaults (dsub 2, no cutoff, no retraining;
+ * retraining with fastText's default lr 0.05 and 5 epochs), declared once: validation names the option, and the
+ * `quantize` command derives its flags (fastText's names are aliases) from it.
+ */
+export const quantizeSchema = defineOptions({
+  dsub: { ...int(1, 10_000), default: 2, help: 'coordinates per sub-vector: each slice of dsub coordinates of a row becomes one byte' },
+  qnorm: { ...bool(), default: false, help: 'quantize each row\'s norm separately (rows are divided by it before the product quantization)' },
+  qout: { ...bool(), default: false, help: 'quantize the output (label) matrix too (needs at least 256 labels)' },
+  cutoff: { ...int(0), default: 0, help: 'keep only the input rows (words and n-gram buckets) with the largest norms, this many; 0 keeps all' },
+  retrain: { ...bool(), default: false, help: 'after cutoff, fine-tune the kept rows on the training data (input) before quantizing' },
+  input: { ...optional(text()), help: 'the training data, for retrain', cli: { value: '<file>' } },
+  epochs: { ...int(1), default: 5, help: 'retrain: passes over the training data', cli: { aliases: ['epoch'] } },
+  alpha: { ...number('positive'), default: 0.05, help: 'retrain: starting learning rate, decayed linearly to 0', cli: { value: '<rate>', aliases: ['lr'] } },
+  threads: threadsOption(),
+});
+
+export type QuantizeSettings = Given<typeof quantizeSchema>;
+export type ResolvedQuantizeOptions = Resolved<typeof quantizeSchema>;
+
+/** Applies fastText's quantize defaults and refuses combinations it would not honour, naming the option. */
+export function resolveQuantizeOptions(o: QuantizeSettings): ResolvedQuantizeOptions {
+  const r = resolveOptions(quantizeSchema, o as Record<string, unknown>);
+  if (r.retrain && r.cutoff === 0) throw new OptionError('retrain', 'retrain fine-tunes the rows a cutoff keeps: set cutoff too');
+  if (r.retrain && r.input === undefined) throw new OptionError('input', 'retrain needs the training data: set input');
+  return r;
+}
