@@ -267,6 +267,6 @@ function supervisedShape(opts: ResolvedSupervisedOptions, words: number, labels:
   };
 }
 
-function supervisedEstimate(opts: ResolvedSupervisedOptions, words: number, labels: number, huffmanBits: number, longestExample: number): MemoryEstimate {
+export function supervisedEstimate(opts: ResolvedSupervisedOptions, words: number, labels: number, huffmanBits: number, longestExample: number): MemoryEstimate {
   return memoryEstimate('fastText supervised', words, opts.dim, (n, dim) => planFastTextLayout(supervisedShape(opts, n, labels, dim, huffmanBits, longestExample)).totalBytes, `${opts.bucket} n-gram buckets, ${labels} labels`);
 }

@@ -4,4 +4,4 @@
  */
 export { FastTextClassifier, DEFAULT_LABEL_PREFIX, type Prediction, type PredictOptions } from './fasttext-classifier.js';
 export { testClassifier, formatTestSummary, type ClassifierTestResult, type LabelMetrics } from './classifier-test.js';
-export { quantizeFastTextModel, quantizeFastTextFile, selectRows, quantizeSchema, resolveQuantizeOptions, type QuantizeOptions, type QuantizeSettings, type ResolvedQuantizeOptions } from './quantize.js';
+export { quantizeFastTextModel, quantizeFastTextFile, quantizeSchema, type QuantizeOptions, type QuantizeSettings } from './quantize.js';

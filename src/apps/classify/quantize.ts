@@ -63,8 +63,12 @@ export async function quantizeFastTextModel(model: FastTextModelData, options: Q
  * Reads a supervised `.bin`, quantizes it (quantizeFastTextModel) and writes the `.ftz`; returns the quantized model.
  * @example
  * ```ts
+ * import { corpusFromLines, trainFastTextSupervised } from 'embedkit/train';
  * import { quantizeFastTextFile } from 'embedkit/apps';
- * await quantizeFastTextFile('classifier.bin', 'classifier.ftz', { cutoff: 100000, qnorm: true });
+ * const lines = Array.from({ length: 400 }, (_, i) => (i % 2 ? `__label__sport match ${i} ended` : `__label__food bread ${i} and soup`));
+ * await trainFastTextSupervised({ input: corpusFromLines(lines), output: 'classifier.bin', dim: 10, threads: 1 });
+ * const small = await quantizeFastTextFile('classifier.bin', 'classifier.ftz', { qnorm: true }); // the fastText CLI reads it
+ * console.log(small.input.rows); // 406: every row, one byte per 2 coordinates
  * ```
  */
 export async function quantizeFastTextFile(from: string, to: string, options: QuantizeOptions = {}): Promise<FastTextModelData> {
