@@ -29,10 +29,30 @@ function distL2(x: Float32Array, xo: number, c: Float32Array, co: number, d: num
 
 /** The nearest of the 256 centroids at c[co..] (d floats each) to x[xo..]: the first one on ties. */
 function nearest(x: Float32Array, xo: number, c: Float32Array, co: number, d: number): number {
+  if (d === 2) return nearest2(x[xo], x[xo + 1], c, co);
   let best = distL2(x, xo, c, co, d);
   let code = 0;
   for (let j = 1; j < PQ_CENTROIDS; j++) {
     const dis = distL2(x, xo, c, co + j * d, d);
+    if (dis < best) {
+      best = dis;
+      code = j;
+    }
+  }
+  return code;
+}
+
+/** nearest() for slices of 2 (fastText's default dsub), the same float32 operations inlined: the hot loop. */
+function nearest2(x0: number, x1: number, c: Float32Array, co: number): number {
+  const f = Math.fround;
+  let t0 = f(x0 - c[co]);
+  let t1 = f(x1 - c[co + 1]);
+  let best = f(f(t0 * t0) + f(t1 * t1));
+  let code = 0;
+  for (let j = 1, at = co + 2; j < PQ_CENTROIDS; j++, at += 2) {
+    t0 = f(x0 - c[at]);
+    t1 = f(x1 - c[at + 1]);
+    const dis = f(f(t0 * t0) + f(t1 * t1));
     if (dis < best) {
       best = dis;
       code = j;
