@@ -1,4 +1,4 @@
-import { bool, defineOptions, int, number, OptionError, optional, resolveOptions, text, type Given, type Resolved } from '../../train/option-schema.ts';
+import { bool, defineOptions, int, number, OptionError, optional, resolveOptions, text, type Resolved } from '../../train/option-schema.ts';
 import { threadsOption } from '../../train/shared-options.ts';
 
 /**
@@ -18,7 +18,28 @@ export const quantizeSchema = defineOptions({
   threads: threadsOption(),
 });
 
-export type QuantizeSettings = Given<typeof quantizeSchema>;
+/** quantizeFastTextModel's settings (quantizeSchema's help texts say more). */
+export interface QuantizeSettings {
+  /** Coordinates per sub-vector (default 2). */
+  dsub?: number;
+  /** Quantize the row norms separately (default false). */
+  qnorm?: boolean;
+  /** Quantize the output matrix too (default false; needs at least 256 labels). */
+  qout?: boolean;
+  /** Keep this many input rows, those with the largest norms (default 0: all). */
+  cutoff?: number;
+  /** Fine-tune the kept rows on `input` before quantizing (default false). */
+  retrain?: boolean;
+  /** Training data for retrain. */
+  input?: string;
+  /** Retrain passes (default 5). */
+  epochs?: number;
+  /** Retrain starting learning rate (default 0.05). */
+  alpha?: number;
+  /** Retrain threads (default every core). */
+  threads?: number;
+}
+
 export type ResolvedQuantizeOptions = Resolved<typeof quantizeSchema>;
 
 /** Applies fastText's quantize defaults and refuses combinations it would not honour, naming the option. */
