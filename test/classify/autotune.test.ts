@@ -8,6 +8,7 @@ import { AutotuneStrategy, type TunedParameters } from '../../src/apps/classify/
 import { testClassifier } from '../../src/apps/classify/classifier-test.ts';
 import { FastTextClassifier } from '../../src/apps/classify/fasttext-classifier.ts';
 import { trainFastTextSupervised } from '../../src/train/fasttext-supervised.ts';
+import { runCli } from '../cli/e2e-helpers.ts';
 import { labelledLines } from './labelled-lines.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'embedkit-autotune-'));
@@ -59,4 +60,21 @@ test('autotune with a few seconds beats a deliberately bad starting point on a h
   const { model } = await trainFastTextSupervised({ input: train, threads: 1, ...bad });
   const base = await precision(new FastTextClassifier(model));
   assert.ok(tuned > base + 0.1, `held-out P@1 ${tuned} tuned, ${base} at the start`);
+});
+
+test('train supervised --autotune-validation --autotune-duration: trials on stderr, the best parameters in --json, fixed flags kept', async () => {
+  const train = join(dir, 'cli-train.txt');
+  const valid = join(dir, 'cli-valid.txt');
+  writeFileSync(train, labelledLines(300, 4).join('\n') + '\n');
+  writeFileSync(valid, labelledLines(100, 5).join('\n') + '\n');
+  const output = join(dir, 'cli-tuned');
+  const r = await runCli(['train', 'fasttext', '--supervised', '-input', train, '-output', output, '-autotune-validation', valid, '-autotune-duration', '12', '-dim', '8', '-bucket', '20000', '-thread', '1', '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const report = JSON.parse(r.stdout) as { output: string; best: TunedParameters; score: number; trials: { parameters: TunedParameters }[] };
+  assert.equal(report.output, `${output}.bin`);
+  assert.ok(report.trials.length >= 1 && report.score > 0, r.stdout);
+  for (const t of report.trials) assert.equal(t.parameters.dim, 8, 'dim was given: fixed');
+  const model = await FastTextClassifier.load(`${output}.bin`);
+  assert.equal(model.model.args.dim, 8);
+  assert.equal(model.model.args.epoch, report.best.epochs);
 });
