@@ -16,6 +16,7 @@ export const quantizeSchema = defineOptions({
   epochs: { ...int(1), default: 5, help: 'retrain: passes over the training data', cli: { aliases: ['epoch'] } },
   alpha: { ...number('positive'), default: 0.05, help: 'retrain: starting learning rate, decayed linearly to 0', cli: { value: '<rate>', aliases: ['lr'] } },
   threads: threadsOption(),
+  labelPrefix: { ...text(), default: '__label__', help: 'prefix that marks a token as a label (retraining and testing)', cli: { flag: 'label', value: '<prefix>' } },
 });
 
 /** quantizeFastTextModel's settings (quantizeSchema's help texts say more). */
@@ -38,6 +39,8 @@ export interface QuantizeSettings {
   alpha?: number;
   /** Retrain threads (default every core). */
   threads?: number;
+  /** Retrain: the prefix that marks a token as a label (default `__label__`). */
+  labelPrefix?: string;
 }
 
 export type ResolvedQuantizeOptions = Resolved<typeof quantizeSchema>;

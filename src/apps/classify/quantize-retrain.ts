@@ -10,7 +10,6 @@ import type { FastTextModelData } from '../../vectors/fasttext-model.ts';
 import { DenseMatrix } from '../../vectors/fasttext-matrix.ts';
 import { SupervisedInput } from '../../vectors/fasttext-supervised-input.ts';
 import type { IdChunk } from '../../vocab/id-stream.ts';
-import { DEFAULT_LABEL_PREFIX } from './fasttext-classifier.ts';
 import type { ResolvedQuantizeOptions } from './quantize-options.ts';
 
 /** Ids per chunk, as the supervised trainer hands them out. */
@@ -29,7 +28,7 @@ export async function retrainPruned(model: FastTextModelData, o: ResolvedQuantiz
     dim: args.dim, loss: args.loss, negative: Math.max(1, args.neg), wordNgrams: args.wordNgrams, bucket: args.bucket, minn: args.minn, maxn: args.maxn,
     lrUpdateRate: args.lrUpdateRate, epochs: o.epochs, alpha: o.alpha, threads: o.threads,
   });
-  const scheme = new SupervisedInput({ vocab, labels, labelPrefix: DEFAULT_LABEL_PREFIX, wordNgrams: args.wordNgrams, bucket: args.bucket, minn: args.minn, maxn: args.maxn, pruneIndex });
+  const scheme = new SupervisedInput({ vocab, labels, labelPrefix: o.labelPrefix, wordNgrams: args.wordNgrams, bucket: args.bucket, minn: args.minn, maxn: args.maxn, pruneIndex });
   const corpus = await openCorpus(o.input!);
   try {
     // One pass to size the trainer (longest example) and count the schedule's tokens; its chunks are replayed.

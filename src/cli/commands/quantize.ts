@@ -11,7 +11,6 @@ import { addOptionFlags, flagError, optionsFromFlags } from '../option-flags.ts'
 interface QuantizeFlags {
   output?: string;
   test?: string;
-  label: string;
   json?: boolean;
 }
 
@@ -29,7 +28,6 @@ export function registerQuantize(program: Command): void {
     .argument('<model>', 'supervised fastText model (.bin)')
     .option('--output <file>', 'the .ftz to write, or a prefix (default: the model\'s name with .ftz)')
     .option('--test <file>', 'labelled lines: print N, P@1 and R@1 of the model before and after')
-    .option('--label <prefix>', 'label prefix of the model\'s labels (for --retrain and --test)', DEFAULT_LABEL_PREFIX)
     .option('--json', 'print sizes (and test results) as JSON');
   addOptionFlags(cmd, quantizeSchema)
     .addHelpText('after', examples(['embedkit quantize classifier.bin', 'embedkit quantize classifier.bin --output small.ftz --qnorm --cutoff 100000 --retrain --input train.txt --test valid.txt']))
@@ -44,8 +42,8 @@ export function registerQuantize(program: Command): void {
       const sizes = { model: statSync(model).size, quantized: statSync(target).size };
       let tests: { before: unknown; after: unknown } | undefined;
       if (o.test) {
-        const before = await testClassifier(new FastTextClassifier(dense, o.label), o.test);
-        const after = await testClassifier(new FastTextClassifier(quantized, o.label), o.test);
+        const before = await testClassifier(new FastTextClassifier(dense, options.labelPrefix ?? DEFAULT_LABEL_PREFIX), o.test);
+        const after = await testClassifier(new FastTextClassifier(quantized, options.labelPrefix ?? DEFAULT_LABEL_PREFIX), o.test);
         tests = { before, after };
         if (!o.json) process.stdout.write(`before (${model}):\n${formatTestSummary(before)}after (${target}):\n${formatTestSummary(after)}`);
       }
