@@ -17,11 +17,11 @@
  *
  *   node --import tsx bench/classify.bench.ts
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtCli } from './lib/built-cli.ts';
+import { classifySplit } from './lib/classify-data.ts';
 import { envList } from './lib/env.ts';
 import { measure } from './lib/measure.ts';
 import { printTable, ratio } from './lib/table.ts';
@@ -66,8 +66,6 @@ async function main(): Promise<void> {
   const threads = Number(process.env.EMBEDKIT_BENCH_THREADS ?? 2);
   const lines = Number(process.env.EMBEDKIT_BENCH_LINES ?? 0);
   const shared = (process.env.EMBEDKIT_BENCH_ARGS ?? '-epoch 10 -lr 0.5 -wordNgrams 2 -bucket 2000000 -dim 50').split(/\s+/).filter(Boolean);
-  const dataDir = join(root, '.cache/bench/classify');
-  if (!existsSync(join(dataDir, 'manifest.json'))) spawnSync(process.execPath, [join(root, 'scripts/bench-data/classify-splits.mjs'), dataDir], { stdio: 'inherit' });
   const outDir = join(root, 'bench/out/classify');
   mkdirSync(outDir, { recursive: true });
   const built = builtCli(outDir);
@@ -76,16 +74,7 @@ async function main(): Promise<void> {
 
   const runs: Run[] = [];
   for (const dataset of datasets) {
-    let train = join(dataDir, `${dataset}.train.txt`);
-    const test = join(dataDir, `${dataset}.test.txt`);
-    if (lines > 0) {
-      // Every k-th line of the (shuffled) split.
-      const all = readFileSync(train, 'utf8').split('\n').filter(Boolean);
-      const step = Math.max(1, Math.floor(all.length / lines));
-      const cut = join(outDir, `${dataset}.train.${lines}.txt`);
-      writeFileSync(cut, all.filter((_, i) => i % step === 0).slice(0, lines).join('\n') + '\n');
-      train = cut;
-    }
+    const { train, test } = classifySplit(dataset, lines, outDir);
     for (const seed of seeds) {
       for (const tool of ['fasttext', 'embedkit'] as const) {
         const prefix = join(outDir, `${dataset}-${tool}-${seed}`);

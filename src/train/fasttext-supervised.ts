@@ -221,7 +221,7 @@ export async function* encodeExamples(corpus: Corpus, scheme: SupervisedInput, c
 }
 
 /** The shared training memory: tables for the loss over the labels, slot configurations. */
-function createSupervisedTrainer(vocab: Vocabulary, labels: Vocabulary, opts: ResolvedSupervisedOptions, longestExample: number): { layout: FastTextLayout; memory: WebAssembly.Memory } {
+export function createSupervisedTrainer(vocab: Vocabulary, labels: Vocabulary, opts: ResolvedSupervisedOptions, longestExample: number): { layout: FastTextLayout; memory: WebAssembly.Memory } {
   const tree = opts.loss === 'hs' ? buildHuffmanTree(labels.counts) : undefined;
   const shape = supervisedShape(opts, vocab.size, labels.size, opts.dim, tree ? tree.codes.length : 0, longestExample);
   const layout = planFastTextLayout(shape);
@@ -258,6 +258,6 @@ function supervisedShape(opts: ResolvedSupervisedOptions, words: number, labels:
   };
 }
 
-function supervisedEstimate(opts: ResolvedSupervisedOptions, words: number, labels: number, huffmanBits: number, longestExample: number): MemoryEstimate {
+export function supervisedEstimate(opts: ResolvedSupervisedOptions, words: number, labels: number, huffmanBits: number, longestExample: number): MemoryEstimate {
   return memoryEstimate('fastText supervised', words, opts.dim, (n, dim) => planFastTextLayout(supervisedShape(opts, n, labels, dim, huffmanBits, longestExample)).totalBytes, `${opts.bucket} n-gram buckets, ${labels} labels`);
 }

@@ -7,6 +7,7 @@ export { trainFastText, type FastTextTrainOptions } from './fasttext.ts';
 export { trainFastTextSupervised, type SupervisedTrainOptions, type SupervisedStats, type SupervisedLoss } from './fasttext-supervised.ts';
 export { trainGlove, type GloveOptions, type GloveOutputFormat, type GloveStats } from './glove.ts';
 export { estimateMemory, type EstimateOptions, type MemoryEstimate } from './estimate-memory.ts';
+export type { SupervisedEstimateOptions } from './estimate-supervised.ts';
 export type { TrainingResult, TrainingStats } from './result.ts';
 export { stderrProgress, type ProgressEvent, type ProgressListener, type StderrProgressOptions } from './progress.ts';
 export { openCorpus, corpusFromLines, type Corpus } from '../text/corpus.ts';

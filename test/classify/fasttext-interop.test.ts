@@ -8,6 +8,7 @@ import { FastTextClassifier } from '../../src/apps/classify/fasttext-classifier.
 import { trainFastTextSupervised } from '../../src/train/fasttext-supervised.ts';
 import { needs } from '../helpers/oracles.ts';
 import { labelledLines } from './labelled-lines.ts';
+import { assertSamePredictions as assertSame, cliPredictions as predictionsOf } from './cli-predictions.ts';
 
 /**
  * Supervised .bin files both ways: models the fastText CLI trains predict here what `fasttext predict-prob`
@@ -22,36 +23,8 @@ const queries = [...labelledLines(60, 2).map((l) => l.replace(/__label__\S+/g, '
 const queryFile = join(dir, 'queries.txt');
 writeFileSync(queryFile, queries.join('\n') + '\n');
 
-/** fastText's predict-prob output: per line, [label, probability] pairs. */
-function cliPredictions(model: string, k: number, threshold = 0): [string, number][][] {
-  const run = spawnSync('fasttext', ['predict-prob', model, queryFile, String(k), String(threshold)], { encoding: 'utf8' });
-  assert.equal(run.status, 0, run.stderr);
-  const lines = run.stdout.split('\n');
-  assert.equal(lines.pop(), '');
-  return lines.map((line) => {
-    const parts = line.split(' ').filter(Boolean);
-    const out: [string, number][] = [];
-    for (let i = 0; i < parts.length; i += 2) out.push([parts[i], Number(parts[i + 1])]);
-    return out;
-  });
-}
-
-function assertSamePredictions(classifier: FastTextClassifier, expected: [string, number][][], k: number, threshold = 0): void {
-  assert.equal(expected.length, queries.length);
-  let compared = 0;
-  for (let i = 0; i < queries.length; i++) {
-    const ours = classifier.predict(queries[i], { k, threshold });
-    const theirs = expected[i];
-    assert.equal(ours.length, theirs.length, `line ${i} "${queries[i]}": ${JSON.stringify(ours)} vs ${JSON.stringify(theirs)}`);
-    for (let j = 0; j < ours.length; j++) {
-      assert.ok(Math.abs(ours[j].probability - theirs[j][1]) <= 1e-5, `line ${i} rank ${j}: ${ours[j].probability} vs ${theirs[j][1]}`);
-      // Ties (the sigmoid table of ns and ova gives many) too come in fastText's order.
-      assert.equal(ours[j].label, theirs[j][0], `line ${i} rank ${j}`);
-      compared++;
-    }
-  }
-  assert.ok(compared >= queries.length, 'predictions were compared');
-}
+const cliPredictions = (model: string, k: number, threshold = 0) => predictionsOf(model, queryFile, k, threshold);
+const assertSamePredictions = (classifier: FastTextClassifier, expected: [string, number][][], k: number, threshold = 0) => assertSame(classifier, queries, expected, k, threshold);
 
 const CONFIGS: { name: string; args: string[]; k: number }[] = [
   { name: 'softmax', args: ['-loss', 'softmax'], k: 3 },

@@ -7,6 +7,7 @@ import { EmbedkitError } from '../../src/errors.ts';
 import { corpusFromLines } from '../../src/text/corpus.ts';
 import { estimateMemory } from '../../src/train/estimate-memory.ts';
 import { trainFastText } from '../../src/train/fasttext.ts';
+import { trainFastTextSupervised } from '../../src/train/fasttext-supervised.ts';
 import { trainGlove } from '../../src/train/glove.ts';
 import { WASM_MEMORY_LIMIT } from '../../src/train/memory.ts';
 import { trainWord2Vec } from '../../src/train/word2vec.ts';
@@ -91,4 +92,23 @@ test('a model beyond 4 GiB is refused before allocating, naming words, dim, byte
   const c = estimateMemory({ trainer: 'word2vec', dim: 300, threads: 1 }, big);
   assert.equal(c.fits, false);
   assert.ok(Math.abs(c.maxWords - 2 ** 32 / 2412) < 2000, `at dim 300 ${c.maxWords} words fit`);
+});
+
+test('supervised: the estimate is the memory trainFastTextSupervised allocates, and a model past 4 GiB is refused as estimated', async () => {
+  const lines = corpus(500).map((l, i) => `__label__c${i % 7} ${l}`);
+  const options = { dim: 16, epochs: 1, threads: 1, wordNgrams: 2, bucket: 5000, loss: 'hs' } as const;
+  let model: { vocab: Vocabulary; labels: Vocabulary } | undefined;
+  const [allocated] = await allocations(async () => ({ model } = await trainFastTextSupervised({ ...options, input: corpusFromLines(lines) })));
+  // Ten words, their nine bigrams and </s>'s row and bigram: 21 input rows in the longest line.
+  withinOnePage(allocated, estimateMemory({ trainer: 'supervised', ...options, labels: model!.labels, longestExample: 21 }, model!.vocab).bytes, 'supervised');
+
+  const big = { dim: 100, epochs: 1, threads: 1, wordNgrams: 2, bucket: 20_000_000 } as const;
+  const e = estimateMemory({ trainer: 'supervised', ...big, labels: 7 }, model!.vocab);
+  assert.equal(e.fits, false);
+  assert.ok(e.bytes > 20_000_000 * 100 * 4, `${e.bytes} bytes`);
+  await assert.rejects(trainFastTextSupervised({ ...big, input: corpusFromLines(lines) }), (err: unknown) => {
+    assert.ok(err instanceof EmbedkitError && err.code === 'memory_limit', String(err));
+    assert.match(err.message, /fastText supervised needs 7\.\d+ GiB .* \(20000000 n-gram buckets, 7 labels\)/);
+    return true;
+  });
 });

@@ -4,3 +4,5 @@
  */
 export { FastTextClassifier, DEFAULT_LABEL_PREFIX, type Prediction, type PredictOptions } from './fasttext-classifier.js';
 export { testClassifier, formatTestSummary, type ClassifierTestResult, type LabelMetrics } from './classifier-test.js';
+export { quantizeFastTextModel, quantizeFastTextFile, type QuantizeOptions, type QuantizeSettings } from './quantize.js';
+export { autotuneFastTextSupervised, autotuneScore, type AutotuneOptions, type AutotuneResult, type AutotuneTrial, type TunedParameters } from './autotune.js';

@@ -3,6 +3,7 @@ import { supervisedSchema, trainFastTextSupervised, type SupervisedTrainOptions 
 import { examples } from '../common.ts';
 import { addOptionFlags } from '../option-flags.ts';
 import { addRunFlags, corpusTrainOptions, passSummary, runTrainingCommand, type CorpusTrainFlags } from '../training-run.ts';
+import { addAutotuneFlags, autotuneIfAsked } from './train-autotune.ts';
 
 /** Maps the flags to library options (the settings through supervisedSchema, fastText's names as aliases). */
 export function supervisedOptionsFromFlags(f: CorpusTrainFlags): SupervisedTrainOptions {
@@ -32,7 +33,7 @@ export function registerTrainSupervised(train: Command): void {
     .description('train a fastText text classifier on lines labelled __label__X (as `fasttext supervised`; also `train fasttext --supervised`), with fastText\'s supervised defaults')
     .requiredOption('--input <file>', 'training file (.gz ok), one example per line with its labels as __label__X tokens; "-" reads standard input')
     .requiredOption('--output <file>', 'X.bin, or a prefix: PREFIX.bin (fastText\'s format; the fastText CLI loads it)');
-  addOptionFlags(cmd, supervisedSchema);
+  addAutotuneFlags(addOptionFlags(cmd, supervisedSchema));
   addRunFlags(cmd, 'at the end of each pass')
     .addHelpText(
       'after',
@@ -46,6 +47,7 @@ export function registerTrainSupervised(train: Command): void {
     )
     .action(async (flags: CorpusTrainFlags) => {
       const options = supervisedOptionsFromFlags(flags);
+      if (await autotuneIfAsked(flags as CorpusTrainFlags & Parameters<typeof autotuneIfAsked>[0], options, binPath(flags.output))) return;
       await runTrainingCommand(
         flags,
         (signal, onProgress) => trainFastTextSupervised({ ...options, signal, onProgress }),
