@@ -73,7 +73,7 @@ export function autotuneScore(r: ClassifierTestResult, metric: string): number {
  * const line = (i: number) => (i % 2 ? `__label__sport match ${i % 7} ended` : `__label__food bread ${i % 5} and soup`);
  * writeFileSync('train.txt', Array.from({ length: 300 }, (_, i) => line(i)).join('\n') + '\n');
  * writeFileSync('valid.txt', Array.from({ length: 50 }, (_, i) => line(i + 1)).join('\n') + '\n');
- * const r = await autotuneFastTextSupervised({ input: 'train.txt', validation: 'valid.txt', duration: 15, threads: 1, start: { dim: 10, bucket: 10000 } });
+ * const r = await autotuneFastTextSupervised({ input: 'train.txt', validation: 'valid.txt', duration: 3, threads: 1, start: { dim: 10, bucket: 10000 } });
  * console.log(r.best, r.score, r.trials.length); // the best parameters, their F1 on valid.txt, trials run
  * ```
  */
