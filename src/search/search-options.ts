@@ -14,6 +14,7 @@ export const SEARCH_OPTIONS = defineOptions({
   filter: { ...optional(text()), help: 'SQL condition on metadata fields, e.g. \'lang = "en" AND year >= 2020\'' },
   hybrid: { ...bool(), default: false, help: 'fuse BM25 keyword results with the vector results (reciprocal rank fusion)' },
   alpha: { ...unitInterval(), default: 0.5, help: 'hybrid search: weight of the vector ranking; 1 − alpha weighs the keyword ranking' },
+  fusion: { ...oneOf(['rrf', 'convex'] as const), default: 'rrf', help: 'hybrid search: rrf (reciprocal rank fusion, k 60) or convex (alpha × min-max normalised cosine + (1 − alpha) × min-max normalised BM25)' },
   mmr: { ...optional(unitInterval()), help: 're-rank for diversity by maximal marginal relevance with this λ (1: relevance only)' },
   exact: { ...bool(), default: false, help: 'scan every vector even when an ANN index exists' },
   nprobes: { ...int(1, 100_000), default: 20, help: 'ANN: IVF partitions to probe' },
