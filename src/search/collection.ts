@@ -156,7 +156,11 @@ export interface SearchOptions {
   nprobes?: number;
   /** ANN (IVF indexes): candidates re-scored exactly, as a multiple of k (default 10). */
   refineFactor?: number;
-  /** ANN (hnsw index): candidates the graph search keeps (default 128); more finds more of the exact top k, slower. */
+  /**
+   * ANN (hnsw index): candidates the graph search keeps (default 512); more finds more of the exact top k, slower.
+   * Measured recall@10 at 512: 0.98 on random Gaussian rows (20,000 × 96; 0.77 at 128), 0.97 on en-mix SIF vectors
+   * (100,000 × 100), 0.9995 on clustered rows, where ef 32 already gives as much and runs several times faster.
+   */
   ef?: number;
   /**
    * Read each hit's text and metadata from the table (default true). false: hits carry ids and scores only, and the
