@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Encoder } from '../../src/encoders/encoder.ts';
 import { loadLanceDb } from '../../src/search/lancedb.ts';
 import { openCollection, type Collection } from '../../src/search/index.ts';
 import { gaussian, seededRandom } from '../../src/util/random.ts';
-import { cleanup, tempDir } from './helpers.ts';
+import { cleanup, precomputedEncoder, tempDir } from './helpers.ts';
 
 // How a collection's HNSW search keeps current without asking the table on every query, and how its graph is saved:
 // the table version trusted for versionRecheckMs unless this process committed, a hit whose row moved re-read at
@@ -17,14 +16,7 @@ const DIM = 16;
 const random = seededRandom(7);
 const vec = () => Float32Array.from({ length: DIM }, () => gaussian(random));
 const rows = Array.from({ length: 400 }, vec);
-const noEncoder: Encoder = {
-  id: 'test:precomputed',
-  dim: DIM,
-  maxTokens: 8,
-  encode(): never {
-    throw new Error('these documents come with their vectors');
-  },
-};
+const noEncoder = precomputedEncoder(DIM);
 
 let path: string;
 before(async () => {
