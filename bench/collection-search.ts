@@ -20,13 +20,17 @@
 // rows" reads each hit's text and metadata from LanceDB per query; searchMany reads those of 100 queries at once.
 // COLLECTION_BENCH_IVF=0 skips the (slow to build) IVF indexes.
 //
-// Measured here (2 shared cores at load 15–20, so wall clock is noise; CPU time per engine, best of 3 interleaved
-// rounds), `COLLECTION_BENCH_IVF=0 node --import tsx bench/collection-search.ts 20000 64 200`: on these clustered rows
-// every engine reaches recall@10 ≥ 0.996 at ef 16; q/s by CPU time at ef 16 / 64: embedkit hnsw ids + scores
-// 8,818 / 6,197, usearch 14,748 / 14,027, hnswlib-node 27,144 / 15,607 (embedkit 0.4–0.6× usearch used directly);
-// with each hit's row read per query 270–330 (LanceDB's take costs ~3 ms), with searchMany of 100 3,150–5,966.
-// Before the hnsw index a collection's ANN search (LanceDB IVF) ran 27–58 q/s. One query's CPU at 5,000 × 32:
-// collection.search (fetch: false) 80 µs, of which the graph search 27 µs; usearch's own search 21 µs.
+// Measured here (2 shared cores at load 20–28, so wall clock is noise; CPU time per engine, best of 3 interleaved
+// rounds), `COLLECTION_BENCH_IVF=0 node --import tsx bench/collection-search.ts 20000 64 200` (clustered) and the same
+// with COLLECTION_BENCH_DATA=gaussian and dim 96: q/s by CPU time, embedkit ids + scores / usearch / hnswlib-node,
+//   clustered  ef 32   9,487 / 12,062 / 20,580 (recall@10 0.9995 / 1 / 1)        embedkit / usearch 0.79×
+//   clustered  ef 64   6,309 /  6,658 / 12,593                                     0.95×
+//   Gaussian   ef 256  1,692 /  1,766 /  3,147 (recall@10 0.923 / 0.926 / 0.922)  0.96×
+//   Gaussian   ef 512  1,022 /    950 /  1,687 (recall@10 0.984 / 0.990 / 0.986)  1.08×
+// searchMany of 100 with each hit's row 5,647 (clustered, ef 32) and 830 (Gaussian, ef 512); one search with its
+// rows 190–320 (LanceDB's take costs ~3 ms). Before the per-query overhead was cut (a stat and a promise chain per
+// query, ~50 µs) the collection ran at 0.4–0.6× usearch; what remains is ~10 µs per query (measured with
+// node --cpu-prof: the hit objects and usearch's own result arrays).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,9 +42,12 @@ import { printTable } from './lib/table.ts';
 const N = Number(process.argv[2] ?? 50_000);
 const DIM = Number(process.argv[3] ?? 64);
 const QUERIES = Number(process.argv[4] ?? 200);
+/** COLLECTION_BENCH_DATA=gaussian: plain random Gaussian rows (no clusters: the hardest case for a graph search). */
+const GAUSSIAN = process.env.COLLECTION_BENCH_DATA === 'gaussian';
 const random = seededRandom(42);
 const centres = Array.from({ length: 500 }, () => Float32Array.from({ length: DIM }, () => gaussian(random)));
 const draw = () => {
+  if (GAUSSIAN) return Float32Array.from({ length: DIM }, () => gaussian(random));
   const c = centres[Math.floor(random() * centres.length)];
   return Float32Array.from(c, (x) => x + 0.6 * gaussian(random));
 };
@@ -184,7 +191,7 @@ async function hnswComparison(c: Awaited<ReturnType<typeof openCollection>>, exa
       best.set(name, [...(best.get(name) ?? []), { recall: r, qps: cpuQps(name), ef }]);
     }
   }
-  printTable(`hnsw: ${N.toLocaleString('en-US')} × ${DIM} clustered rows, ${QUERIES} queries, k ${K}, one query at a time, best of 3 interleaved rounds`, ['engine', 'ef', 'recall@10', 'q/s (wall clock)', 'q/s (CPU time)'], table);
+  printTable(`hnsw: ${N.toLocaleString('en-US')} × ${DIM} ${GAUSSIAN ? 'Gaussian' : 'clustered'} rows, ${QUERIES} queries, k ${K}, one query at a time, best of 3 interleaved rounds`, ['engine', 'ef', 'recall@10', 'q/s (wall clock)', 'q/s (CPU time)'], table);
   const at = (name: string, target: number) => {
     const ok = best.get(name)!.filter((p) => p.recall >= target);
     return ok.length ? ok.reduce((a, b) => (b.qps > a.qps ? b : a)) : undefined;

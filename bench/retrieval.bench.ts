@@ -4,12 +4,15 @@
  * scripts/bench-data/bible-verses.mjs), each King James verse is a query, and its one relevant document is the WEB
  * verse with the same reference. recall@1, recall@10 and MRR@10 for word2vec / fastText / GloVe vectors trained on
  * en-mix by embedkit (bench/lib/en-mix-vectors.ts, cached) pooled by mean and by SIF, BM25 alone, and hybrid
- * (vector + BM25 by reciprocal rank fusion), all through the search library's Collection API, next to Debian's
+ * (vector + BM25 fused by reciprocal rank fusion, and by a convex combination of min-max normalised scores), all through the search library's Collection API, next to Debian's
  * python3-sklearn TF-IDF cosine measured in the same run on the same queries. A plain in-memory BM25 is printed as
  * a cross-check of the library's full-text ranking. `npm run bench -- retrieval`.
  *
  * Knobs (environment):
- *   RETRIEVAL_QUERIES      number of queries, a seeded random subset (seed 18) when below 31,095 (default: all)
+ *   RETRIEVAL_QUERIES      number of queries, a seeded random subset when below 31,095 (default: all)
+ *   RETRIEVAL_SEED         the subset's seed (default 18)
+ *   RETRIEVAL_FUSIONS      hybrid rows, comma list of fusion:alpha (default rrf:0.5,convex:0.5,convex:0.3; the
+ *                          collection engine only)
  *   RETRIEVAL_VECTORS      comma list of word2vec, fasttext, glove (default all three)
  *   RETRIEVAL_POOLINGS     comma list of mean, sif (default both)
  *   RETRIEVAL_ENGINE       collection (default: the search library) or direct (encoders + the exact SIMD kernel +
@@ -37,6 +40,12 @@ const VECTORS = envList<VectorKind>(process.env.RETRIEVAL_VECTORS, [...VECTOR_KI
 const POOLINGS = envList<Pooling>(process.env.RETRIEVAL_POOLINGS, ['mean', 'sif'], ['mean', 'sif']);
 const ENGINE = envList(process.env.RETRIEVAL_ENGINE, ['collection'], ['collection', 'direct'] as const)[0];
 const CONCURRENCY = Number(process.env.RETRIEVAL_CONCURRENCY ?? 4);
+const SEED = Number(process.env.RETRIEVAL_SEED ?? 18);
+const FUSIONS = (process.env.RETRIEVAL_FUSIONS ?? 'rrf:0.5,convex:0.5,convex:0.3').split(',').map((f) => {
+  const [fusion, alpha] = f.split(':');
+  if ((fusion !== 'rrf' && fusion !== 'convex') || !(Number(alpha) >= 0 && Number(alpha) <= 1)) throw new Error(`RETRIEVAL_FUSIONS: expected fusion:alpha (rrf or convex, alpha 0 to 1), got ${f}`);
+  return { fusion: fusion as 'rrf' | 'convex', alpha: Number(alpha) };
+});
 const K = 10;
 /** Candidates each ranking brings to the fusion: what the library's hybrid search takes (max(4k, 40)). */
 const POOL = 40;
@@ -50,11 +59,11 @@ const queries = picks.map((i) => kjv[i].text);
 const relevant = picks.map((i) => kjv[i].id);
 const docIds = web.map((v) => v.id);
 
-/** `n` of `total` indices, a seeded random subset in ascending order (all of them when n = total). */
+/** `n` of `total` indices, a seeded random subset (RETRIEVAL_SEED) in ascending order (all of them when n = total). */
 function pickQueries(total: number, n: number): number[] {
   const idx = Array.from({ length: total }, (_, i) => i);
   if (n >= total) return idx;
-  const rnd = seededRandom(18);
+  const rnd = seededRandom(SEED);
   for (let i = total - 1; i > 0; i--) {
     const j = Math.floor(rnd() * (i + 1));
     [idx[i], idx[j]] = [idx[j], idx[i]];
@@ -165,13 +174,15 @@ try {
         keywordDone = true;
       }
       await runQueries(label, async (q) => ranked(await collection.search(q, { k: K })));
-      await runQueries(`hybrid: ${label} + BM25 (RRF, alpha 0.5)`, async (q) => ranked(await collection.search(q, { k: K, hybrid: true })));
+      for (const { fusion, alpha } of FUSIONS) {
+        await runQueries(`hybrid: ${label} + BM25 (${fusion === 'rrf' ? 'RRF' : 'convex, min-max'}, alpha ${alpha})`, async (q) => ranked(await collection.search(q, { k: K, hybrid: true, fusion, alpha })));
+      }
       await collection.close();
     }
   }
 
   printTable(
-    `KJV verse → WEB verse, ${queries.length.toLocaleString('en-US')} queries${queries.length < all ? ` (seeded random subset of ${all.toLocaleString('en-US')})` : ''}, ${web.length.toLocaleString('en-US')} documents; engine: ${ENGINE === 'collection' ? 'embedkit/search Collection' : 'direct (encoder + exact kernel, in-memory BM25)'}`,
+    `KJV verse → WEB verse, ${queries.length.toLocaleString('en-US')} queries${queries.length < all ? ` (random subset of ${all.toLocaleString('en-US')}, seed ${SEED})` : ''}, ${web.length.toLocaleString('en-US')} documents; engine: ${ENGINE === 'collection' ? 'embedkit/search Collection' : 'direct (encoder + exact kernel, in-memory BM25)'}`,
     ['method', 'recall@1', 'recall@10', 'MRR@10', 'queries/s'],
     rows.map((r) => [r.method, r.scores.recall1.toFixed(4), r.scores.recall10.toFixed(4), r.scores.mrr10.toFixed(4), Math.round(queries.length / r.seconds)]),
   );

@@ -1,4 +1,4 @@
-import { existsSync, promises as fsp, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, promises as fsp, readFileSync, readSync } from 'node:fs';
 import { availableParallelism, endianness } from 'node:os';
 import { join } from 'node:path';
 import { EmbedkitError } from '../errors.ts';
@@ -146,50 +146,119 @@ export class HnswIndex {
   }
 
   /**
-   * The `wanted` slots nearest to `query` by cosine, best first, with their cosine similarity. The graph keeps the
-   * float32 vectors and computes the exact cosine of each candidate, so the scores need no rescoring. usearch
-   * explores max(its expansion, wanted) candidates: asking for `ef` results and keeping the first k is HNSW's ef.
+   * Searches for the `wanted` slots nearest to `query` by cosine and returns how many it found; they are in
+   * `found.slots` and `found.scores` (cosine similarity), best first, until the next search: the arrays are reused,
+   * so a search allocates none of its own. The graph keeps the float32 vectors and computes the exact cosine of each
+   * candidate, so the scores need no rescoring. usearch explores max(its expansion, wanted) candidates: asking for
+   * `ef` results and keeping the first k is HNSW's ef.
    */
-  search(query: Float32Array, wanted: number): { slots: Uint32Array; scores: Float32Array } {
+  search(query: Float32Array, wanted: number): number {
     const n = Math.min(wanted, this.slotOf.size);
-    if (n <= 0 || this.graph.size() === 0) return { slots: new Uint32Array(0), scores: new Float32Array(0) };
+    if (n <= 0 || this.graph.size() === 0) return 0;
     // One thread: a single query gains nothing from more, and starting them costs more than the search.
-    const found = this.graph.search(query, n, 1);
-    const count = found.keys.length;
-    // Slots fit in 32 bits: the low words of the little-endian 64-bit keys, read without making a BigInt per key.
-    const words = new Uint32Array(found.keys.buffer, found.keys.byteOffset, count * 2);
-    const slots = new Uint32Array(count);
-    const scores = new Float32Array(count);
-    for (let i = 0; i < count; i++) {
-      slots[i] = LITTLE_ENDIAN ? words[2 * i] : Number(found.keys[i]);
-      scores[i] = 1 - found.distances[i];
+    const { keys, distances } = this.graph.search(query, n, 1);
+    return this.takeFound(keys, distances, 0, keys.length);
+  }
+
+  /**
+   * Searches for many queries at once (`queries` holds them one after another) in one call into usearch; calls
+   * `each(q, count)` after each query's results are put in `found`. One thread: usearch searches on as many threads
+   * as it reserved contexts for, which its JavaScript binding neither sets nor tells (a loaded graph may have one).
+   */
+  searchMany(queries: Float32Array, wanted: number, each: (query: number, count: number) => void): void {
+    const count = queries.length / this.dim;
+    const n = Math.min(wanted, this.slotOf.size);
+    if (n <= 0 || this.graph.size() === 0) {
+      for (let q = 0; q < count; q++) each(q, 0);
+      return;
     }
-    return { slots, scores };
+    const batch = this.graph.search(queries, n, 1);
+    // One query gives usearch's single-query answer, not a batch.
+    if (count === 1) return each(0, this.takeFound(batch.keys, batch.distances, 0, batch.keys.length));
+    const { keys, distances, counts } = batch as unknown as { keys: BigUint64Array; distances: Float32Array; counts: BigUint64Array };
+    for (let q = 0; q < count; q++) each(q, this.takeFound(keys, distances, q * n, Number(counts[q])));
+  }
+
+  /** The slots and cosine similarities of one query's results, best first, valid until the next search. */
+  readonly found: { slots: Uint32Array; scores: Float32Array } = { slots: new Uint32Array(64), scores: new Float32Array(64) };
+
+  private takeFound(keys: BigUint64Array, distances: Float32Array, from: number, count: number): number {
+    if (this.found.slots.length < count) {
+      const size = Math.max(count, 2 * this.found.slots.length);
+      this.found.slots = new Uint32Array(size);
+      this.found.scores = new Float32Array(size);
+    }
+    const { slots, scores } = this.found;
+    // Slots fit in 32 bits: the low words of the little-endian 64-bit keys, read without making a BigInt per key.
+    const words = LITTLE_ENDIAN ? new Uint32Array(keys.buffer, keys.byteOffset + from * 8, count * 2) : undefined;
+    for (let i = 0; i < count; i++) {
+      slots[i] = words ? words[2 * i] : Number(keys[from + i]);
+      scores[i] = 1 - distances[from + i];
+    }
+    return count;
   }
 
   /**
    * Saves the graph and its map in `dir` without ever showing a half-written pair: the graph goes to a new file
-   * (written to a temporary name, then renamed), then the map naming it replaces the old one atomically. Graph files
-   * no map names are removed once they are a minute old (a process may still be loading one it read the name of).
+   * (written to a temporary name, then renamed), then the map naming it replaces the old one atomically. The graph
+   * and the map are taken in one step (no add or remove can fall between them), and saves of one index run one after
+   * another. Nothing is written when `dir` already holds an index of this table version or a later one (another
+   * Collection or process saved it). Graph files no map names are removed once they are a minute old (a process may
+   * still be loading one it read the name of).
    */
-  async save(dir: string): Promise<void> {
+  save(dir: string): Promise<void> {
+    const run = this.saving.then(() => this.saveNow(dir));
+    this.saving = run.catch(() => undefined);
+    return run;
+  }
+
+  private saving: Promise<void> = Promise.resolve();
+
+  /** Settles when the saves asked for so far are done (or failed). */
+  saved(): Promise<void> {
+    return this.saving;
+  }
+
+  private async saveNow(dir: string): Promise<void> {
     await fsp.mkdir(dir, { recursive: true });
+    if ((HnswIndex.savedTableVersion(dir) ?? -1) >= this.tableVersion) return;
     const file = `graph-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.usearch`;
     const tmp = temporaryPathFor(join(dir, file));
+    let meta: string;
     try {
+      // Synchronous, so graph and map are of one moment.
       this.graph.save(tmp);
+      meta = JSON.stringify({ format: 1, tableVersion: this.tableVersion, dim: this.dim, ...this.settings, file, ids: this.ids, hashes: this.hashes } satisfies HnswMeta);
       await fsp.rename(tmp, join(dir, file));
     } catch (err) {
       await fsp.rm(tmp, { force: true });
       throw err;
     }
-    const meta: HnswMeta = { format: 1, tableVersion: this.tableVersion, dim: this.dim, ...this.settings, file, ids: this.ids, hashes: this.hashes };
-    await writeFileAtomic(join(dir, META), JSON.stringify(meta), 'the HNSW index map');
+    await writeFileAtomic(join(dir, META), meta, 'the HNSW index map');
     const now = Date.now();
     for (const name of await fsp.readdir(dir)) {
       if (!/^graph-.*\.usearch$/.test(name) || name === file) continue;
       const stat = await fsp.stat(join(dir, name)).catch(() => undefined);
       if (stat && now - stat.mtimeMs > KEEP_REPLACED_MS) await fsp.rm(join(dir, name), { force: true });
+    }
+  }
+
+  /**
+   * The table version of the index saved in `dir`, read from the head of its map (the map starts with it), or
+   * undefined when there is none.
+   */
+  static savedTableVersion(dir: string): number | undefined {
+    let fd: number | undefined;
+    try {
+      fd = openSync(join(dir, META), 'r');
+      const head = Buffer.alloc(64);
+      const n = readSync(fd, head, 0, head.length, 0);
+      const m = /^\{"format":1,"tableVersion":(\d+),/.exec(head.toString('utf8', 0, n));
+      return m ? Number(m[1]) : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
     }
   }
 

@@ -23,5 +23,6 @@ export {
 export { CollectionNotFoundError, EncoderMismatchError, type CollectionEncoderRecord, type CollectionRecord } from './collection-record.ts';
 export { chunkText, type ChunkingOptions, type TextChunk } from './chunking.ts';
 export { FilterError, type FieldType } from './filter.ts';
+export { type Fusion } from './fusion.ts';
 export { CollectionLockedError, type WriteLockOptions } from './write-lock.ts';
 export { ingestFiles, type IngestFilesOptions, type IngestProgress, type IngestResult, type FileReport, type FileKind, type TxtMode } from './ingest-files.ts';

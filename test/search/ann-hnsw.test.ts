@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Encoder } from '../../src/encoders/encoder.ts';
 import { InvalidArgumentError } from '../../src/errors.ts';
 import { loadLanceDb } from '../../src/search/lancedb.ts';
 import { openCollection, type Collection } from '../../src/search/index.ts';
 import { gaussian, seededRandom } from '../../src/util/random.ts';
-import { cleanup, cosine, tempDir } from './helpers.ts';
+import { cleanup, cosine, precomputedEncoder, tempDir } from './helpers.ts';
 
 // The HNSW index of a collection held to brute force: seeded random rows added as precomputed vectors, each query's
 // exact top 10 computed here in float64, recall@10 of the graph search measured against it; then the index kept
@@ -27,15 +26,7 @@ const rows = Array.from({ length: ROWS }, draw);
 const groupOf = (i: number) => (i % 100 === 0 ? 0 : 1 + (i % 2));
 const queries = Array.from({ length: 60 }, draw);
 
-/** Collections here get their vectors with the documents; an encoder is only needed to create one. */
-const noEncoder: Encoder = {
-  id: 'test:precomputed',
-  dim: DIM,
-  maxTokens: 8,
-  encode(): never {
-    throw new Error('these documents come with their vectors');
-  },
-};
+const noEncoder = precomputedEncoder(DIM);
 
 let dir: string;
 let path: string;

@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { register } from 'node:module';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import type { Encoder } from '../../src/encoders/encoder.ts';
 import { MissingDependencyError } from '../../src/errors.ts';
 import { openCollection } from '../../src/search/index.ts';
 import { gaussian, seededRandom } from '../../src/util/random.ts';
-import { cleanup, tempDir } from './helpers.ts';
+import { cleanup, precomputedEncoder, tempDir } from './helpers.ts';
 
 // usearch as a user without it sees it: a resolve hook (registered before anything imports usearch; node --test runs
 // each file in its own process) answers "cannot find package" for it, as Node does when it is not installed.
@@ -24,14 +23,7 @@ register(
 const DIM = 8;
 const random = seededRandom(7);
 const rows = Array.from({ length: 300 }, () => Float32Array.from({ length: DIM }, () => gaussian(random)));
-const noEncoder: Encoder = {
-  id: 'test:precomputed',
-  dim: DIM,
-  maxTokens: 8,
-  encode(): never {
-    throw new Error('these documents come with their vectors');
-  },
-};
+const noEncoder = precomputedEncoder(DIM);
 
 after(cleanup);
 

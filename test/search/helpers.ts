@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Encoder } from '../../src/encoders/encoder.ts';
 import { saveEmbeddings } from '../../src/formats/index.ts';
 import { corpusFromLines, trainWord2Vec } from '../../src/train/index.ts';
 
@@ -87,4 +88,16 @@ export function cosine(a: ArrayLike<number>, b: ArrayLike<number>): number {
     nb += b[i] * b[i];
   }
   return d / Math.sqrt(na * nb);
+}
+
+/** An encoder that only names a dimension: for collections whose documents come with their vectors. */
+export function precomputedEncoder(dim: number): Encoder {
+  return {
+    id: 'test:precomputed',
+    dim,
+    maxTokens: 8,
+    encode(): never {
+      throw new Error('these documents come with their vectors');
+    },
+  };
 }

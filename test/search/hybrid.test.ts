@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { StaticEncoder } from '../../src/encoders/static.ts';
-import { reciprocalRankFusion } from '../../src/search/fusion.ts';
+import { convexScoreFusion, reciprocalRankFusion } from '../../src/search/fusion.ts';
 import { openCollection } from '../../src/search/index.ts';
 import { Embeddings } from '../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
@@ -101,4 +101,44 @@ test('reciprocal rank fusion weighs each list by its weight and 1 / (60 + rank)'
   const want = { a: 0.7 / 61 + 0.3 / 62, b: 0.7 / 62, c: 0.7 / 63 + 0.3 / 61 };
   assert.deepEqual(fused.map((f) => f.id), ['a', 'c', 'b']);
   for (const f of fused) assert.ok(Math.abs(f.score - want[f.id as keyof typeof want]) < 1e-15);
+});
+
+test('convex fusion: alpha × min-max normalised cosine + (1 − alpha) × min-max normalised BM25, by hand', async () => {
+  const c = await openCollection(join(tempDir(), 'fruit-convex'), { encoder });
+  await c.add(DOCS);
+  const normalise = (m: Map<string, number>) => {
+    const values = [...m.values()];
+    const hi = Math.max(...values);
+    const lo = Math.min(...values);
+    return new Map([...m].map(([id, s]) => [id, hi > lo ? (s - lo) / (hi - lo) : 1]));
+  };
+  for (const [query, alpha] of [['apple', 0.5], ['banana date', 0.3], ['cherry date', 0.8], ['apple cherry', 0.3]] as const) {
+    const { cos, kw } = await reference(query, alpha);
+    const nc = normalise(cos);
+    const nk = normalise(kw);
+    const want = DOCS.map((d) => ({ id: d.id, score: alpha * nc.get(d.id)! + (1 - alpha) * (nk.get(d.id) ?? 0) })).sort((a, b) => b.score - a.score);
+    const hits = await c.search(query, { hybrid: true, alpha, k: 5, fusion: 'convex' });
+    assert.deepEqual(hits.map((h) => h.docId), want.map((w) => w.id), `${query} α=${alpha}`);
+    for (const h of hits) assert.ok(Math.abs(h.score - want.find((w) => w.id === h.docId)!.score) < 1e-5, `${query}: fused score of ${h.docId}: ${h.score}`);
+  }
+  // alpha 0: the keyword ranking alone, every document with a query word kept (the weakest at 0).
+  const kwOnly = await c.search('banana', { hybrid: true, alpha: 0, fusion: 'convex' });
+  assert.deepEqual(kwOnly.map((h) => h.docId), [...bm25('banana', DOCS)].sort((a, b) => b[1] - a[1]).map(([id]) => id));
+  await c.close();
+});
+
+test('convex score fusion keeps a clear lead that rank fusion loses', () => {
+  // The keyword list's best is far ahead, the vector list's best barely: rank fusion at equal weights ties them
+  // (a wins on first-seen order); the scores give b.
+  const lists = [
+    { ids: ['a', 'b', 'c'], scores: [0.9, 0.89, 0.5], weight: 0.5 },
+    { ids: ['b', 'a', 'c'], scores: [20, 2, 1], weight: 0.5 },
+  ];
+  const fused = convexScoreFusion(lists);
+  const want = { a: 0.5 * 1 + 0.5 * (1 / 19), b: 0.5 * (0.39 / 0.4) + 0.5, c: 0 };
+  assert.deepEqual(fused.map((f) => f.id), ['b', 'a', 'c']);
+  for (const f of fused) assert.ok(Math.abs(f.score - want[f.id as keyof typeof want]) < 1e-12, `${f.id} ${f.score}`);
+  assert.deepEqual(reciprocalRankFusion(lists).map((f) => f.id), ['a', 'b', 'c']);
+  // A list of weight 0 adds nothing, not even its keys.
+  assert.deepEqual(convexScoreFusion([lists[0], { ...lists[1], ids: ['d'], scores: [3], weight: 0 }]).map((f) => f.id), ['a', 'b', 'c']);
 });
