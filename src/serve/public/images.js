@@ -238,7 +238,7 @@ function explorerReady() {
 
 async function init() {
   await explorerReady();
-  let models = [];
+  let models;
   try {
     models = (await api('/api/models')).models.filter((m) => m.images);
   } catch {
