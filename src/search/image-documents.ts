@@ -116,8 +116,9 @@ const imageKey = (doc: ImageInput) => (typeof doc.image === 'string' ? doc.image
  * The vector to search a collection with for a picture: the collection's CLIP model's image vector.
  * @example
  * ```ts
- * import { openCollection, imageQueryVector } from 'embedkit/search';
+ * import { openCollection, addImages, imageQueryVector } from 'embedkit/search';
  * const pictures = await openCollection('pictures.collection', { model: 'clip' });
+ * await addImages(pictures, ['pictures/resized.png']);
  * const hits = await pictures.search(await imageQueryVector(pictures, { image: 'pictures/resized.png' }), { k: 1 });
  * console.log(hits[0].metadata.modality); // image
  * await pictures.close();
