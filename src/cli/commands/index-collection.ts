@@ -33,6 +33,19 @@ export function openForCli(path: string, o: { model?: string; pooling?: OpenColl
   return openCollection(path, { model: o.model, pooling: o.pooling, create: o.create ?? false, encoderOptions: { apiKey: remoteApiKey(), hub: o.hub } });
 }
 
+/**
+ * The collection to add to (created with --model on first use) and the hub downloads' progress, both closed by the
+ * caller when done: an existing collection opens its model on first use, during the ingest.
+ */
+async function openToAdd(path: string, f: AddFlags): Promise<{ collection: Collection; downloads: ReturnType<typeof hubDownloads> }> {
+  const downloads = hubDownloads(f);
+  const collection = await openForCli(path, { model: f.model, pooling: f.pooling, create: true, hub: downloads.options }).catch((err: unknown) => {
+    downloads.close();
+    throw err;
+  });
+  return { collection, downloads };
+}
+
 async function add(path: string, files: string[], f: AddFlags): Promise<void> {
   if (f.images !== undefined) return addImagesCommand(path, files, f);
   if (files.length === 0) throw new InvalidArgumentError('name the files to add (or --images PATHS for pictures)');
@@ -42,12 +55,7 @@ async function add(path: string, files: string[], f: AddFlags): Promise<void> {
   } catch (err) {
     throw flagError(ADD_OPTIONS, err);
   }
-  const downloads = hubDownloads(f);
-  // Closed when done: an existing collection opens its model on first use, during the ingest.
-  const collection = await openForCli(path, { model: f.model, pooling: f.pooling, create: true, hub: downloads.options }).catch((err: unknown) => {
-    downloads.close();
-    throw err;
-  });
+  const { collection, downloads } = await openToAdd(path, f);
   const show = f.quiet ? undefined : stderrProgress();
   const meter = new ProgressMeter({ phase: 'index', unit: 'docs', listener: show });
   const failed: string[] = [];
@@ -88,11 +96,7 @@ async function add(path: string, files: string[], f: AddFlags): Promise<void> {
 async function addImagesCommand(path: string, files: string[], f: AddFlags): Promise<void> {
   if (files.length > 0) throw new InvalidArgumentError('give files (texts) or --images (pictures), not both');
   const given = resolveOptions(ADD_OPTIONS, optionsFromFlags(ADD_OPTIONS, f));
-  const downloads = hubDownloads(f);
-  const collection = await openForCli(path, { model: f.model, pooling: f.pooling, create: true, hub: downloads.options }).catch((err: unknown) => {
-    downloads.close();
-    throw err;
-  });
+  const { collection, downloads } = await openToAdd(path, f);
   const show = f.quiet ? undefined : stderrProgress();
   const meter = new ProgressMeter({ phase: 'index', unit: 'images', listener: show });
   const started = performance.now();

@@ -1,9 +1,9 @@
-/* global document, FileReader, MutationObserver */
+/* global document, FileReader */
 // The explorer's Images tab: shown only when the server serves a model that takes pictures (a CLIP model). Pictures
 // dropped or chosen here and captions typed here are embedded through /v1/embeddings (pictures as data URLs, the
 // server's image items) into one space; a caption finds the nearest pictures, a picture the nearest captions and
 // pictures, and the map shows both kinds in two dimensions (PCA of every vector, computed here).
-import { $, api } from './api.js';
+import { $, api, explorerReady } from './api.js';
 import { registerTab } from './tabs.js';
 
 /** Inputs per /v1/embeddings request: pictures are sent whole, so requests stay well under the body limit. */
@@ -220,19 +220,6 @@ function acceptDrops(zone, onFiles) {
     e.preventDefault();
     zone.classList.remove('over');
     onFiles([...e.dataTransfer.files].filter((f) => f.type.startsWith('image/')));
-  });
-}
-
-function explorerReady() {
-  return new Promise((resolve) => {
-    if (document.body.dataset.ready === 'true') return resolve();
-    const watch = new MutationObserver(() => {
-      if (document.body.dataset.ready === 'true') {
-        watch.disconnect();
-        resolve();
-      }
-    });
-    watch.observe(document.body, { attributes: true, attributeFilter: ['data-ready'] });
   });
 }
 
