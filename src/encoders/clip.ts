@@ -26,6 +26,8 @@ export interface ClipEncodeOptions extends EncodeOptions {
    * failing the whole call on the first one.
    */
   partial?: boolean;
+  /** Refuse pictures over this many pixels for this call (default: the encoder's maxImagePixels). */
+  maxImagePixels?: number;
 }
 
 /** encode's result: `errors[i]` is set for an image that could not be used (only with `partial`). */
@@ -140,7 +142,7 @@ export class ClipEncoder implements Encoder {
     for (let from = 0; from < imageAt.length; from += this.batchSize) {
       const part = imageAt.slice(from, from + this.batchSize);
       // sharp decodes on libuv's thread pool: a batch's pictures decode side by side.
-      const settled = await Promise.allSettled(part.map((at) => decodeImage(inputs[at] as ImageInput, this.options)));
+      const settled = await Promise.allSettled(part.map((at) => decodeImage(inputs[at] as ImageInput, { maxImagePixels: options.maxImagePixels ?? this.options.maxImagePixels })));
       const decoded: { at: number; image: RgbImage }[] = [];
       settled.forEach((r, k) => {
         const at = part[k];

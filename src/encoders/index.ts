@@ -16,6 +16,7 @@ export { parseHubSpec, type HubModelId } from './hub-spec.ts';
 export { defaultHubCacheDir } from './hub-cache.ts';
 export { MODEL_DTYPES, type ModelDtype } from './onnx-dtypes.ts';
 export { ClipEncoder, InputItemError, type ClipEncoderOptions, type ClipEncodeOptions, type ClipEncodeResult, type LabelScore } from './clip.ts';
+export { acceptsImages, type ImageTextEncoder } from './clip-modalities.ts';
 export { DEFAULT_LOGIT_SCALE, type ClipModelDirectory } from './clip-model-dir.ts';
 export { decodeImage, isImageInput, ImageInputError, DEFAULT_MAX_IMAGE_PIXELS, type ImageInput, type EncoderInput, type RgbImage, type DecodeImageOptions } from './image-decode.ts';
 export { listImageFiles, IMAGE_EXTENSIONS } from './image-files.ts';

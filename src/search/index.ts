@@ -26,3 +26,4 @@ export { FilterError, type FieldType } from './filter.ts';
 export { type Fusion } from './fusion.ts';
 export { CollectionLockedError, type WriteLockOptions } from './write-lock.ts';
 export { ingestFiles, type IngestFilesOptions, type IngestProgress, type IngestResult, type FileReport, type FileKind, type TxtMode } from './ingest-files.ts';
+export { addImages, imageEncoderOf, imageQueryVector, modalityFilter, MODALITY_FIELD, type ImageDocument, type AddImagesOptions, type AddImagesResult } from './image-documents.ts';

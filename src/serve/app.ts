@@ -36,6 +36,11 @@ export interface ServeOptions {
   page?: boolean;
   /** Bounds on request size, work, waiting and time (see ServeLimits; defaults in DEFAULT_LIMITS). */
   limits?: Partial<ServeLimits>;
+  /**
+   * Fetch `{ "image": "https://..." }` inputs of /v1/embeddings (within maxImageBytes and remoteImageTimeoutMs).
+   * Off by default: images then come only as data URLs or base64.
+   */
+  allowRemoteImages?: boolean;
 }
 
 export const DEFAULT_BODY_LIMIT = 8 * 1024 * 1024;
@@ -183,7 +188,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     return reply.code(e.status).send(e.body());
   });
 
-  registerEmbeddingRoutes(app, metrics, findModel, limits);
+  registerEmbeddingRoutes(app, metrics, findModel, limits, { allowRemoteImages: options.allowRemoteImages ?? false });
 
   const modelObject = (m: ServedModel) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'embedkit' });
   app.get('/v1/models', async () => ({ object: 'list', data: [...models.values()].map(modelObject) }));

@@ -23,6 +23,12 @@ export interface ServeLimits {
   headersTimeoutMs: number;
   /** Milliseconds /v1/embeddings works on one request, queue included; longer: 503 and the work stopped. */
   handlerTimeoutMs: number;
+  /** Bytes of one image input (a CLIP model's `{ image }` item), known before decoding; more: 400. */
+  maxImageBytes: number;
+  /** Pixels of one image input, read from its header before decoding (a decompression bomb); more: 400. */
+  maxImagePixels: number;
+  /** Milliseconds to fetch one remote image URL (only with remote images allowed); longer: 400. */
+  remoteImageTimeoutMs: number;
 }
 
 /**
@@ -38,6 +44,9 @@ export const DEFAULT_LIMITS: Readonly<ServeLimits> = {
   requestTimeoutMs: 30_000,
   headersTimeoutMs: 10_000,
   handlerTimeoutMs: 60_000,
+  maxImageBytes: 8_388_608,
+  maxImagePixels: 50_000_000,
+  remoteImageTimeoutMs: 10_000,
 };
 
 /** One line on each limit, for the command line's help (its flags are the keys in kebab case: --max-input-chars). */
@@ -49,5 +58,8 @@ export const LIMIT_HELP: Readonly<Record<keyof ServeLimits, string>> = {
   requestTimeoutMs: 'ms for a whole request (headers and body) to arrive; slower: 408, connection closed',
   headersTimeoutMs: 'ms for the request headers to arrive',
   handlerTimeoutMs: 'ms of work on one embedding request, queue included; longer: 503, work stopped',
+  maxImageBytes: 'bytes of one image input (CLIP models), checked before decoding; more: 400',
+  maxImagePixels: 'pixels of one image input, from its header before decoding; more: 400',
+  remoteImageTimeoutMs: 'ms to fetch one image URL (with --allow-remote-images); longer: 400',
 };
 

@@ -9,13 +9,20 @@ export const MAX_TOKENS_PER_REQUEST = 300_000;
 
 const tokenId = z.number().int().nonnegative();
 
-/** The body of POST /v1/embeddings, exactly the fields OpenAI accepts. */
+/**
+ * An item of a mixed input list for models that take images (Jina's convention, see image-inputs.ts): a text, or
+ * an image as a data URL, base64 or an http(s) URL.
+ */
+const inputItem = z.union([z.string(), z.object({ text: z.string() }).strict(), z.object({ image: z.string() }).strict()]);
+
+/** The body of POST /v1/embeddings: the fields OpenAI accepts, with `{ text }` / `{ image }` items beside strings. */
 export const embeddingsRequest = z.object({
   input: z.union([
     z.string(),
     z.array(z.string()),
     z.array(tokenId),
     z.array(z.array(tokenId)),
+    z.array(inputItem),
   ]),
   model: z.string().min(1),
   encoding_format: z.enum(['float', 'base64']).optional(),

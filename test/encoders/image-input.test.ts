@@ -7,7 +7,7 @@ import sharp from 'sharp';
 import { decodeImage, ImageInputError, sniffImageFormat, type RgbImage } from '../../src/encoders/image-decode.ts';
 import { listImageFiles } from '../../src/encoders/image-files.ts';
 import { EmbedkitError, InvalidArgumentError } from '../../src/errors.ts';
-import { crc32 } from '../../src/util/crc32.ts';
+import { pngClaiming } from '../helpers/png-bomb.ts';
 
 /** Raw RGB pixels of a w×h picture whose pixel (x, y) has colour `at(x, y)`. */
 function raw(w: number, h: number, at: (x: number, y: number) => [number, number, number]): Buffer {
@@ -17,25 +17,6 @@ function raw(w: number, h: number, at: (x: number, y: number) => [number, number
 }
 const pixel = (im: RgbImage, x: number, y: number) => Array.from(im.data.subarray(3 * (y * im.width + x), 3 * (y * im.width + x) + 3));
 const near = (a: number[], b: number[], tol: number) => a.every((v, i) => Math.abs(v - b[i]) <= tol);
-
-/** A PNG chunk: length, type, data, CRC-32 of type and data. */
-function chunk(type: string, data: Buffer): Buffer {
-  const body = Buffer.concat([Buffer.from(type, 'latin1'), data]);
-  const len = Buffer.alloc(4);
-  len.writeUInt32BE(data.length);
-  const crc = Buffer.alloc(4);
-  crc.writeUInt32BE(crc32(body) >>> 0);
-  return Buffer.concat([len, body, crc]);
-}
-
-/** A small file whose PNG header claims width × height pixels (a decompression bomb's shape). */
-function pngClaiming(width: number, height: number): Buffer {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
-  return Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), chunk('IHDR', ihdr), chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), chunk('IEND', Buffer.alloc(0))]);
-}
 
 const noise = (w: number, h: number) => raw(w, h, (x, y) => [(x * 37 + y * 11) % 256, (x * 13 + y * 71) % 256, (x * y * 7) % 256]);
 

@@ -25,6 +25,7 @@ export interface ServeFlags extends Partial<ServeLimits> {
   json?: boolean;
   collections?: string;
   offline?: boolean;
+  allowRemoteImages?: boolean;
 }
 
 function port(v: string): number {
@@ -66,6 +67,7 @@ export function withServeOptions(cmd: Command): Command {
     .option('--limit <n>', 'load only the first N vectors of each model', positiveInt('--limit'))
     .option('--offline', OFFLINE_HELP)
     .option('--collections <dir>', "serve OpenAI's Files and vector-stores APIs (and the page's Search tab) over the collections in DIR (created if missing)")
+    .option('--allow-remote-images', 'fetch image URLs given to CLIP models ({"image": "https://..."}), within --max-image-bytes and --remote-image-timeout-ms')
     .option('--log', 'log every request (JSON lines on stdout)')
     .option('--json', 'once listening, print one JSON line on stdout: the URL and the models');
 }
@@ -122,6 +124,7 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
         limits: limitsFrom(flags),
         logger: flags.log ? true : false,
         collections: flags.collections === undefined ? undefined : { dir: flags.collections },
+        allowRemoteImages: flags.allowRemoteImages ?? false,
       }),
     flags,
     options.nextFreePort ?? false,

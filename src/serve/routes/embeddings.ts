@@ -1,7 +1,10 @@
 import { endianness } from 'node:os';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { InvalidArgumentError } from '../../errors.ts';
+import { EmbedkitError, InvalidArgumentError } from '../../errors.ts';
+import { InputItemError } from '../../encoders/clip.ts';
+import { acceptsImages } from '../../encoders/clip-modalities.ts';
 import type { EncodeOptions, EncodeResult } from '../../encoders/encoder.ts';
+import type { EncoderInput } from '../../encoders/image-decode.ts';
 import { Pacer } from '../../encoders/pace.ts';
 import { NoKnownWordError } from '../../encoders/static.ts';
 import { allFinite } from '../../formats/finite-values.ts';
@@ -12,6 +15,7 @@ import type { Metrics } from '../metrics.ts';
 import { ModelGate } from '../model-gate.ts';
 import type { ServedModel } from '../models.ts';
 import { describeIssue, embeddingsRequest, MAX_INPUTS } from '../schemas.ts';
+import { hasItemObjects, resolveRequestItems, type ImageInputSettings, type RequestItem } from '../image-inputs.ts';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
 
@@ -27,7 +31,13 @@ class ClientGone extends ApiError {
  * characters checked before tokenizing, tokens before model work, a per-model gate (429 beyond its queue), and one
  * signal that stops the work when the client leaves or the handler's time runs out.
  */
-export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, findModel: (name: string) => ServedModel, limits: ServeLimits): void {
+export function registerEmbeddingRoutes(
+  app: FastifyInstance,
+  metrics: Metrics,
+  findModel: (name: string) => ServedModel,
+  limits: ServeLimits,
+  images: ImageInputSettings = { allowRemoteImages: false },
+): void {
   const gates = new Map<string, ModelGate>();
   const gateOf = (name: string) => {
     let gate = gates.get(name);
@@ -42,7 +52,7 @@ export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, 
       if (b === null || typeof b !== 'object' || b.model === undefined) throw invalidRequest('You must provide a model parameter.', 'model');
       const { message, param } = describeIssue(parsed.error);
       if (param === 'input') {
-        throw invalidRequest("'$.input' is invalid: expected a non-empty string, an array of strings, an array of token ids (integers ≥ 0) or an array of such arrays.", 'input');
+        throw invalidRequest("'$.input' is invalid: expected a non-empty string, an array of strings, an array of token ids (integers ≥ 0), an array of such arrays, or (for a model that takes images) an array of strings, { \"text\": ... } and { \"image\": data URL, base64 or URL } items.", 'input');
       }
       throw invalidRequest(message, param);
     }
@@ -56,8 +66,18 @@ export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, 
     if (dims !== undefined && (dims < 1 || dims > encoder.dim)) {
       throw invalidRequest(`'$.dimensions' is invalid: it must be between 1 and ${encoder.dim} for model ${model.name}, got ${dims}.`, 'dimensions');
     }
-    const texts = typeof inputs[0] === 'string';
-    if (texts) {
+    const items = hasItemObjects(inputs);
+    const texts = typeof inputs[0] === 'string' && !items;
+    if (items) {
+      const list = inputs as RequestItem[];
+      if (!acceptsImages(encoder)) {
+        const at = list.findIndex((x) => typeof x === 'object' && 'image' in x);
+        if (at >= 0) throw invalidRequest(`'$.input[${at}]' is invalid: model ${model.name} takes text only, not images.`, 'input', 'image_not_supported');
+      }
+      const itemTexts = list.map((x) => (typeof x === 'string' ? x : 'text' in x ? x.text : ''));
+      if (list.some((x, i) => itemTexts[i] === '' && !(typeof x === 'object' && 'image' in x))) throw invalidRequest("'$.input' is invalid: an input must not be an empty string.", 'input');
+      checkCharacters(itemTexts, limits);
+    } else if (texts) {
       if ((inputs as string[]).some((s) => s === '')) throw invalidRequest("'$.input' is invalid: an input must not be an empty string.", 'input');
       checkCharacters(inputs as string[], limits);
     } else {
@@ -75,8 +95,16 @@ export function registerEmbeddingRoutes(app: FastifyInstance, metrics: Metrics, 
     const options: EncodeOptions = { signal, onTokens: checkTokens };
     let result: EncodeResult;
     try {
-      result = texts ? await encoder.encode(inputs as string[], options) : await encoder.encodeTokenIds!(inputs as number[][], options);
+      if (items) {
+        const mixed: EncoderInput[] = await resolveRequestItems(inputs as RequestItem[], limits, images, signal);
+        // A text model given only { text } items encodes them as plain strings.
+        result = acceptsImages(encoder) ? await encoder.encode(mixed, { ...options, maxImagePixels: limits.maxImagePixels }) : await encoder.encode(mixed as string[], options);
+      } else {
+        result = texts ? await encoder.encode(inputs as string[], options) : await encoder.encodeTokenIds!(inputs as number[][], options);
+      }
     } catch (err) {
+      if (err instanceof InputItemError) throw invalidRequest(`'$.input[${err.index}]' is invalid: ${err.reason.message}`, 'input', err.reason.code);
+      if (err instanceof EmbedkitError && err.code.startsWith('image_')) throw invalidRequest(`'$.input' is invalid: ${err.message}`, 'input', err.code);
       if (err instanceof NoKnownWordError) throw invalidRequest(`'$.input' is invalid: ${err.message}.`, 'input', 'no_known_words');
       if (err instanceof InvalidArgumentError) throw invalidRequest(err.message, 'input');
       throw err;
@@ -134,12 +162,12 @@ async function serializeResponse(vectors: readonly Float32Array[], dims: number 
   return body;
 }
 
-/** The four input shapes as a list of strings or a list of token-id lists. */
-function normalizeInput(input: string | string[] | number[] | number[][]): string[] | number[][] {
+/** The input shapes as a list of strings, of token-id lists, or of text and image items. */
+function normalizeInput(input: string | string[] | number[] | number[][] | RequestItem[]): string[] | number[][] | RequestItem[] {
   if (typeof input === 'string') return [input];
   if (input.length === 0) return [];
   if (typeof input[0] === 'number') return [input as number[]];
-  return input as string[] | number[][];
+  return input as string[] | number[][] | RequestItem[];
 }
 
 /** The first `dims` coordinates scaled back to unit length (OpenAI's `dimensions`, as for its v3 models). */

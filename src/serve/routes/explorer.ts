@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { acceptsImages } from '../../encoders/clip-modalities.ts';
 import { UnknownWordError } from '../../errors.ts';
 import type { Embeddings } from '../../vectors/embeddings.ts';
 import { ApiError, invalidRequest, unknownWord } from '../api-error.ts';
@@ -40,6 +41,8 @@ export function registerExplorerRoutes(app: FastifyInstance, models: readonly Se
       subwords: m.embeddings?.oov !== undefined,
       source: m.source ?? null,
       encoder: m.encoder.id,
+      // A CLIP-style model takes pictures too: the page's Images tab offers it.
+      images: acceptsImages(m.encoder),
       examples: m.embeddings ? exampleWords(m.embeddings) : [],
       analogies: reports.get(m) ?? null,
     })),
