@@ -29,7 +29,7 @@ interface Candidate extends ClassTfidfOptions {
 }
 const CANDIDATES: Candidate[] = [
   { name: 'c-TF-IDF (default)' },
-  { name: 'stop words kept', stopWords: 'none' },
+  { name: 'stop words kept (scored over texts with them)', stopWords: 'none' },
   { name: 'min df 2', minDf: 2 },
   { name: 'min df 5', minDf: 5 },
   { name: 'min df 10', minDf: 10 },
@@ -65,11 +65,13 @@ function keywords(c: Candidate, topicOf: (number | null)[], topics: number): str
 }
 
 const scores = new Map<string, { npmi: number[]; cv: number[]; diversity: number[] }>();
-const add = (name: string, topics: string[][]) => {
+// Keywords that may be stop words are scored over texts that keep them (else a topic of stop words has no word to score).
+const withStopWords = docs.texts.map((t) => keywordTokens(t, 'none'));
+const add = (name: string, topics: string[][], texts = reference) => {
   const s = scores.get(name) ?? { npmi: [], cv: [], diversity: [] };
   const top10 = topics.map((t) => t.slice(0, 10));
-  s.npmi.push(topicCoherence(top10, reference, { measure: 'c_npmi', topn: 10 }).mean);
-  s.cv.push(topicCoherence(top10, reference, { measure: 'c_v', topn: 10 }).mean);
+  s.npmi.push(topicCoherence(top10, texts, { measure: 'c_npmi', topn: 10 }).mean);
+  s.cv.push(topicCoherence(top10, texts, { measure: 'c_v', topn: 10 }).mean);
   s.diversity.push(topicDiversity(topics, 25));
   scores.set(name, s);
 };
@@ -79,7 +81,7 @@ for (const seed of seeds) {
   const r = await findTopics(docs.texts, { encoder: new StaticEncoder(emb, { pooling: 'sif' }), seed });
   console.error(`seed ${seed}: ${r.topics.length} topics, ${r.outliers} outliers, ${((performance.now() - t) / 1000).toFixed(1)} s`);
   const topicOf = r.documents.map((d) => d.topic);
-  for (const c of CANDIDATES) add(c.name, keywords(c, topicOf, r.topics.length));
+  for (const c of CANDIDATES) add(c.name, keywords(c, topicOf, r.topics.length), c.stopWords === 'none' ? withStopWords : reference);
   const lda = ldaTopics(docs.texts, { topics: K, keywords: 25, seed });
   add(`embedkit LDA, K ${K} (baseline)`, lda.topics.map((tp) => tp.keywords.map((k) => k.word)));
 }

@@ -17,7 +17,7 @@
  * Knobs (environment):
  *   TOPICS_DATA              comma list of brown, spam, en-mix (default all)
  *   TOPICS_DOCS              documents per collection, a seeded random subset (default: all; en-mix: 2,000 per source)
- *   TOPICS_VECTORS           comma list of word2vec, fasttext, glove (default all three)
+ *   TOPICS_VECTORS           comma list of word2vec, fasttext, glove (default all three; empty: no embedding rows)
  *   TOPICS_VECTORS_FILE      a vectors file to use instead (its .vocab beside it, if any, gives SIF its counts)
  *   TOPICS_POOLINGS          comma list of mean, sif (default both)
  *   TOPICS_MIN_CLUSTER_SIZE  HDBSCAN's minClusterSize (default: findTopics' default, 10)
@@ -53,7 +53,7 @@ type LdaTool = 'embedkit' | 'gensim' | 'multicore';
 const DATA = envList<CollectionName>(process.env.TOPICS_DATA, [...COLLECTIONS], COLLECTIONS);
 const POOLINGS = envList<Pooling>(process.env.TOPICS_POOLINGS, ['mean', 'sif'], ['mean', 'sif']);
 const FILE = process.env.TOPICS_VECTORS_FILE;
-const VECTORS = FILE ? [] : envList<VectorKind>(process.env.TOPICS_VECTORS, [...VECTOR_KINDS], VECTOR_KINDS);
+const VECTORS = FILE || process.env.TOPICS_VECTORS === '' ? [] : envList<VectorKind>(process.env.TOPICS_VECTORS, [...VECTOR_KINDS], VECTOR_KINDS);
 const MIN_CLUSTER = process.env.TOPICS_MIN_CLUSTER_SIZE ? Number(process.env.TOPICS_MIN_CLUSTER_SIZE) : undefined;
 const SIZES = (process.env.TOPICS_HDBSCAN_SIZES ?? '5000,10000').split(',').filter(Boolean).map(Number);
 const LDA = process.env.TOPICS_LDA === '' ? [] : envList<LdaTool>(process.env.TOPICS_LDA, ['embedkit', 'gensim', 'multicore'], ['embedkit', 'gensim', 'multicore']);

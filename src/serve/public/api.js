@@ -1,4 +1,4 @@
-/* global document, window, sessionStorage */
+/* global document, window, sessionStorage, MutationObserver */
 // What every script of the page shares: element lookup and the JSON call with the tab's API key.
 export const $ = (id) => document.getElementById(id);
 
@@ -21,4 +21,31 @@ export async function api(path, options = {}) {
   const body = await res.json().catch(() => ({}));
   if (!res.ok) throw Object.assign(new Error(body.error?.message ?? `${res.status} ${res.statusText}`), { status: res.status });
   return body;
+}
+
+/** Resolves once app.js has loaded the models: by then it has asked for the API key if the server needs one. */
+export function explorerReady() {
+  return new Promise((resolve) => {
+    if (document.body.dataset.ready === 'true') return resolve();
+    const watch = new MutationObserver(() => {
+      if (document.body.dataset.ready === 'true') {
+        watch.disconnect();
+        resolve();
+      }
+    });
+    watch.observe(document.body, { attributes: true, attributeFilter: ['data-ready'] });
+  });
+}
+
+/**
+ * A view's data, asked for once the explorer is ready; `{ [key]: null }` when the server has none for it (or the
+ * request fails), so a view without data adds no tab.
+ */
+export async function viewData(path, key) {
+  await explorerReady();
+  try {
+    return await api(path);
+  } catch {
+    return { [key]: null };
+  }
 }

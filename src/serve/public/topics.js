@@ -1,7 +1,7 @@
-/* global document, window, MutationObserver, requestAnimationFrame */
+/* global document, window, requestAnimationFrame */
 // The explorer's Topics tab: shown only when the server maps a document collection (embedkit serve --topics DOCS).
 // Plain browser JavaScript, no build step; it reads /api/topics once and draws the map as SVG.
-import { $, api } from './api.js';
+import { $, viewData } from './api.js';
 import { registerTab } from './tabs.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
@@ -156,28 +156,8 @@ function drawIfNeeded() {
   if (drawnWidth === null || (width < NARROW ? 400 : 800) !== drawnWidth) draw();
 }
 
-/** Resolves once app.js has loaded the models: by then it has asked for the API key if the server needs one. */
-function explorerReady() {
-  return new Promise((resolve) => {
-    if (document.body.dataset.ready === 'true') return resolve();
-    const watch = new MutationObserver(() => {
-      if (document.body.dataset.ready === 'true') {
-        watch.disconnect();
-        resolve();
-      }
-    });
-    watch.observe(document.body, { attributes: true, attributeFilter: ['data-ready'] });
-  });
-}
-
 async function init() {
-  await explorerReady();
-  let answer;
-  try {
-    answer = await api('/api/topics');
-  } catch {
-    answer = { topics: null };
-  }
+  const answer = await viewData('/api/topics', 'topics');
   if (answer.topics === null) {
     // This server maps no collection: no Topics tab.
     document.body.dataset.topicsReady = 'absent';
