@@ -143,7 +143,7 @@ for (const data of DATA) {
     console.error(`  LDA ${tool}: ${(rows.at(-1)!.at(-1) as number).toFixed(1)} s`);
   }
   printTable(
-    `${docs.name} (${docs.texts.length}) vs ${K} ${docs.labelKind}s: findTopics (UMAP 5-D, HDBSCAN minClusterSize ${MIN_CLUSTER ?? 10}, seed ${SEED}) and LDA (${PASSES} pass${PASSES > 1 ? 'es' : ''})`,
+    `${docs.name} (${docs.texts.length}) vs ${K} ${docs.labelKind} labels: findTopics (UMAP 5-D, HDBSCAN minClusterSize ${MIN_CLUSTER ?? 10}, seed ${SEED}) and LDA (${PASSES} pass${PASSES > 1 ? 'es' : ''})`,
     ['method', 'pooling', 'topics', 'outliers', 'NMI', 'ARI', 'NMI clustered', 'c_v', 'c_npmi', 'diversity', 'wall s'],
     rows,
   );
