@@ -16,8 +16,8 @@
  * No candidate raises c_npmi and c_v together, and none reaches LDA's c_npmi, so the defaults stay BERTopic's: LDA's
  * topics share frequent words (diversity 0.41), which co-occur in every window, while c-TF-IDF picks words particular
  * to one cluster (rarer, so more pairs never meet in a 10-word window and score −1). The clusters weigh more than the
- * keywords: SIF pooling found 5 topics on seeds 1 and 3 (13 on seed 2), and mean pooling's 18 topics on the same
- * paragraphs (bench/topics, seed 42) scored c_npmi −0.106 against SIF's −0.174.
+ * keywords: on the same paragraphs (bench/topics, seed 42) c_npmi ranges from −0.228 (GloVe, mean, 20 topics) to
+ * −0.051 (fastText, SIF, 2 topics) with the vectors and pooling, against ±0.02 from any keyword candidate.
  *
  * Environment: KEYWORDS_DATA (brown, spam or en-mix; default brown), KEYWORDS_DOCS (default all), KEYWORDS_SEEDS
  * (default 1,2,3), KEYWORDS_VECTORS (word2vec, fasttext or glove; default word2vec).
