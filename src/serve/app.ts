@@ -11,6 +11,7 @@ import { Metrics } from './metrics.ts';
 import type { ServedModel } from './models.ts';
 import { registerEmbeddingRoutes } from './routes/embeddings.ts';
 import { registerExplorerRoutes } from './routes/explorer.ts';
+import { buildTopicsView, registerTopicRoutes, type TopicsViewOptions } from './routes/topics.ts';
 import { registerStaticFiles } from './static-files.ts';
 import { registerCollections, type CollectionsOptions } from './vector-stores/register.ts';
 
@@ -30,6 +31,8 @@ export interface ServeOptions {
   allowedHosts?: readonly string[];
   /** Serve OpenAI's Files and vector-stores APIs (and the page's Search tab) over this collections folder. */
   collections?: CollectionsOptions;
+  /** A document collection whose topics the page's Topics tab maps (found once, before the app is ready). */
+  topics?: TopicsViewOptions;
   /** Fastify's logger setting (default off). */
   logger?: FastifyServerOptions['logger'];
   /** Serve the explorer page (default true). */
@@ -82,6 +85,8 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     return m;
   };
 
+  // Before the app exists: a collection findTopics refuses stops here with nothing to close.
+  const topicsView = options.topics ? await buildTopicsView(options.topics, [...models.values()]) : null;
   const limits = resolveLimits(options.limits);
   const app = Fastify({
     logger: options.logger ?? false,
@@ -199,6 +204,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
 
   registerExplorerRoutes(app, [...models.values()], findModel);
   await registerCollections(app, options.collections, [...models.values()]);
+  registerTopicRoutes(app, topicsView);
   if (options.page !== false) for (const route of registerStaticFiles(app)) openRoutes.add(route);
   return app;
 }

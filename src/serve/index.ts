@@ -7,3 +7,4 @@ export { createApp, startServer, DEFAULT_BODY_LIMIT, type ServeOptions, type Run
 export { DEFAULT_LIMITS, type ServeLimits } from './limits.ts';
 export { staticModel, openServedModel, loadServedModels, type ServedModel } from './models.ts';
 export { DEFAULT_UPLOAD_LIMIT, type CollectionsOptions } from './vector-stores/register.ts';
+export type { TopicsViewOptions } from './routes/topics.ts';

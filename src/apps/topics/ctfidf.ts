@@ -56,8 +56,16 @@ export function mergeCounts(counts: readonly Map<number, number>[], groups: read
   });
 }
 
+/** BERTopic's ClassTfidfTransformer variants: BM25's idf, and the square root of tf to damp frequent words. */
+export interface ClassTfidfOptions {
+  /** idf = ln(1 + (A − f(t) + 0.5) / (f(t) + 0.5)) instead of ln(1 + A / f(t)) (BERTopic's bm25_weighting). */
+  bm25?: boolean;
+  /** tf = √(count / class words) (BERTopic's reduce_frequent_words). */
+  reduceFrequentWords?: boolean;
+}
+
 /** The c-TF-IDF weight of every term of every class (sparse: terms absent from a class weigh 0 there). */
-export function classTfidf(counts: readonly Map<number, number>[]): Map<number, number>[] {
+export function classTfidf(counts: readonly Map<number, number>[], options: ClassTfidfOptions = {}): Map<number, number>[] {
   const total = new Map<number, number>();
   const words = counts.map((m) => {
     let s = 0;
@@ -70,7 +78,11 @@ export function classTfidf(counts: readonly Map<number, number>[]): Map<number, 
   const average = counts.length === 0 ? 0 : Math.trunc(words.reduce((a, b) => a + b, 0) / counts.length);
   return counts.map((m, c) => {
     const w = new Map<number, number>();
-    for (const [t, n] of m) w.set(t, (n / words[c]) * Math.log(1 + average / total.get(t)!));
+    for (const [t, n] of m) {
+      const f = total.get(t)!;
+      const tf = n / words[c];
+      w.set(t, (options.reduceFrequentWords ? Math.sqrt(tf) : tf) * (options.bm25 ? Math.log(1 + (average - f + 0.5) / (f + 0.5)) : Math.log(1 + average / f)));
+    }
     return w;
   });
 }

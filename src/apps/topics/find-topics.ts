@@ -124,7 +124,7 @@ export async function findTopics(docs: readonly (string | TopicDocument)[], opti
     const labels = singleCluster ? new Int32Array(n) : Int32Array.from(clusters.labels);
     const probabilities = singleCluster ? new Float64Array(n).fill(1) : clusters.probabilities;
     const outlier = Array.from(labels, (l) => l < 0);
-    const described = describe(embedded.kept.map((i) => keywordTokens(texts[i], o.stopWords)), labels, Math.max(1, clusters.clusterCount), k, embedded.vectors, o);
+    const described = describe(keywordWords(embedded.kept.map((i) => texts[i]), o), labels, Math.max(1, clusters.clusterCount), k, embedded.vectors, o);
 
     const documents: DocumentTopic[] = items.map(() => ({ topic: null, probability: 0, outlier: false }));
     embedded.kept.forEach((doc, j) => {
@@ -156,6 +156,15 @@ async function encoderFor(options: FindTopicsOptions, o: TopicRunSettings): Prom
   return { encoder: opened, close: async () => opened.dispose?.() };
 }
 
+/** Each document's keyword tokens, without the words in fewer than keywordMinDocuments documents. */
+function keywordWords(texts: readonly string[], o: TopicRunSettings): string[][] {
+  const words = texts.map((t) => keywordTokens(t, o.stopWords));
+  if (o.keywordMinDocuments <= 1) return words;
+  const df = new Map<string, number>();
+  for (const w of words) for (const x of new Set(w)) df.set(x, (df.get(x) ?? 0) + 1);
+  return words.map((w) => w.filter((x) => df.get(x)! >= o.keywordMinDocuments));
+}
+
 /**
  * Topic descriptions from cluster labels (−1 outliers): clusters merged down to `k` by c-TF-IDF cosine, outliers
  * optionally assigned to the nearest centroid, topics renumbered by falling size, keywords and representatives.
@@ -164,11 +173,12 @@ async function encoderFor(options: FindTopicsOptions, o: TopicRunSettings): Prom
 function describe(words: string[][], labels: Int32Array, clusterCount: number, k: number | 'auto', vectors: Float32Array[], o: TopicRunSettings) {
   // Class clusterCount holds the outliers: BERTopic counts them as a class of their own in c-TF-IDF.
   const classOf = Array.from(labels, (l) => (l < 0 ? clusterCount : l));
+  const tfidf = { bm25: o.bm25Weighting, reduceFrequentWords: o.reduceFrequentWords };
   const base = countByClass(words, classOf, clusterCount + 1);
   let groups = Array.from({ length: clusterCount }, (_, c) => [c]);
   const withOutliers = (g: number[][]) => [...g, [clusterCount]];
   while (k !== 'auto' && groups.length > k) {
-    const weights = classTfidf(mergeCounts(base.counts, withOutliers(groups)));
+    const weights = classTfidf(mergeCounts(base.counts, withOutliers(groups)), tfidf);
     let best = [0, 1];
     let bestSim = -Infinity;
     for (let a = 0; a < groups.length; a++) {
@@ -193,7 +203,7 @@ function describe(words: string[][], labels: Int32Array, clusterCount: number, k
   if (o.assignOutliers) topicOf.forEach((t, j) => t < 0 && (topicOf[j] = nearest(vectors[j], centroids)));
   const finalClass = topicOf.map((t) => (t < 0 ? groups.length : t));
   const final = countByClass(words, finalClass, groups.length + 1);
-  const weights = classTfidf(final.counts);
+  const weights = classTfidf(final.counts, tfidf);
   const terms = final.terms;
   const topics: Topic[] = Array.from({ length: groups.length }, (_, id) => {
     const members = topicOf.flatMap((t, j) => (t === id ? [j] : []));

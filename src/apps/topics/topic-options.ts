@@ -19,6 +19,9 @@ export const TOPIC_OPTIONS = defineOptions({
   representatives: { ...int(1, 1000), default: 3, help: 'most representative documents listed per topic (nearest its centroid)' },
   assignOutliers: { ...bool(), default: false, help: 'assign documents HDBSCAN leaves as outliers (-1) to the nearest topic centroid' },
   stopWords: { ...oneOf(['english', 'none'] as const), default: 'english', help: 'words left out of keywords' },
+  keywordMinDocuments: { ...int(1, 1_000_000), default: 1, help: 'keywords only from words in at least this many documents (CountVectorizer min_df)' },
+  bm25Weighting: { ...bool(), default: false, help: "c-TF-IDF with BM25's idf (BERTopic's bm25_weighting)" },
+  reduceFrequentWords: { ...bool(), default: false, help: "c-TF-IDF with the square root of tf (BERTopic's reduce_frequent_words)" },
   pooling: { ...optional(oneOf(['mean', 'sif'] as const)), help: 'how a vectors file pools word vectors into a document vector (default sif)' },
 });
 
@@ -46,6 +49,12 @@ export interface TopicSettings {
   assignOutliers?: boolean;
   /** Words left out of keywords: English stop words, or none (default 'english'). */
   stopWords?: StopWords;
+  /** Keywords only from words in at least this many documents (CountVectorizer's min_df; default 1). */
+  keywordMinDocuments?: number;
+  /** c-TF-IDF with BM25's idf, ln(1 + (A − f + 0.5) / (f + 0.5)) (default false). */
+  bm25Weighting?: boolean;
+  /** c-TF-IDF with √tf, damping words frequent within a topic (default false). */
+  reduceFrequentWords?: boolean;
   /** How a vectors file pools word vectors into a document vector (default 'sif'; other models pool on their own). */
   pooling?: Pooling;
 }

@@ -1,8 +1,10 @@
+import { basename } from 'node:path';
 import { Option, type Command } from 'commander';
 import { EmbedkitError, InvalidArgumentError } from '../../errors.ts';
 import type { Pooling } from '../../encoders/static.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import type { RunningServer, ServeOptions } from '../../serve/app.ts';
+import type { TopicsViewOptions } from '../../serve/routes/topics.ts';
 import { DEFAULT_LIMITS, LIMIT_HELP, type ServeLimits } from '../../serve/limit-defaults.ts';
 import { examples } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
@@ -107,7 +109,7 @@ async function listenWithFlags(listen: (port: number) => Promise<RunningServer>,
   }
 }
 
-export async function serveWithFlags(models: ServeOptions['models'], flags: ServeFlags, options: { nextFreePort?: boolean } = {}): Promise<RunningServer> {
+export async function serveWithFlags(models: ServeOptions['models'], flags: ServeFlags, options: { nextFreePort?: boolean; topics?: TopicsViewOptions } = {}): Promise<RunningServer> {
   const keys = apiKeysFrom(flags);
   // Loaded on use: the web server stack would otherwise cost every other command startup time and memory.
   const { startServer } = await import('../../serve/app.ts');
@@ -125,6 +127,7 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
         logger: flags.log ? true : false,
         collections: flags.collections === undefined ? undefined : { dir: flags.collections },
         allowRemoteImages: flags.allowRemoteImages ?? false,
+        topics: options.topics,
       }),
     flags,
     options.nextFreePort ?? false,
@@ -137,6 +140,7 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
     `  embeddings: POST ${server.url}/v1/embeddings${keys.length ? '  (Bearer key required)' : ''}`,
     `  models: ${server.url}/v1/models   health: ${server.url}/health   metrics: ${server.url}/metrics`,
     ...(flags.collections === undefined ? [] : [`  vector stores: ${server.url}/v1/vector_stores  files: ${server.url}/v1/files  (collections in ${flags.collections})`]),
+    ...(options.topics === undefined ? [] : [`  topics:     ${server.url}/#topics  (${options.topics.name})`]),
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
   if (flags.json) {
@@ -148,6 +152,8 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
 
 interface ServeCommandFlags extends ServeFlags {
   model?: string[];
+  topics?: string;
+  topicsModel?: string;
   truncate?: boolean;
   threads?: number;
 }
@@ -160,7 +166,9 @@ export function registerServe(program: Command): void {
       .argument('[models...]', 'models, each as name=SPEC or a SPEC (named after it): a vectors file, a transformer model directory, hf:ORG/NAME[@revision], or an API URL#model')
       .option('--model <spec>', 'a model, as the arguments (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
       .option('--truncate', 'transformer models: cut inputs longer than the model window instead of embedding them in windows')
-      .option('--threads <n>', 'transformer models: ONNX Runtime threads', positiveInt('--threads')),
+      .option('--threads <n>', 'transformer models: ONNX Runtime threads', positiveInt('--threads'))
+      .option('--topics <docs>', "map the topics of DOCS (one document per line, or JSON Lines) on the page's Topics tab; found once at start")
+      .option('--topics-model <name>', 'the served model that embeds the --topics documents (default: the first)'),
   )
     .addHelpText(
       'after',
@@ -168,6 +176,7 @@ export function registerServe(program: Command): void {
         'embedkit serve vectors.bin',
         'embedkit serve en=wiki.en.vec zh=zh.vec --port 9000 --api-key secret',
         'embedkit serve cc.en.300.bin --pooling sif --cors',
+        'embedkit serve vectors.bin --topics abstracts.txt',
         'embedkit serve --model minilm=models/all-MiniLM-L6-v2 --model ada=https://api.openai.com/v1#text-embedding-ada-002',
         "curl localhost:8080/v1/embeddings -H 'Content-Type: application/json' -d '{\"model\":\"vectors\",\"input\":\"hello world\"}'",
       ]),
@@ -185,6 +194,14 @@ export function registerServe(program: Command): void {
         { apiKey: remoteApiKey() },
         downloads.options,
       ).finally(() => downloads.close());
-      await serveWithFlags(models, flags);
+      await serveWithFlags(models, flags, { topics: flags.topics === undefined ? undefined : await topicsFrom(flags.topics, flags.topicsModel) });
     });
+}
+
+/** The --topics collection, read now (a bad line fails before the server starts), with its stages shown on stderr. */
+async function topicsFrom(path: string, model: string | undefined): Promise<TopicsViewOptions> {
+  const { readTopicDocuments } = await import('../../apps/topics/read-documents.ts');
+  const documents = await readTopicDocuments(path);
+  const name = basename(path);
+  return { documents, name, model, onStage: (stage) => process.stderr.write(`embedkit: topics of ${name} (${documents.length} documents): ${stage}\n`) };
 }

@@ -36,3 +36,16 @@ export function explorerReady() {
     watch.observe(document.body, { attributes: true, attributeFilter: ['data-ready'] });
   });
 }
+
+/**
+ * A view's data, asked for once the explorer is ready; `{ [key]: null }` when the server has none for it (or the
+ * request fails), so a view without data adds no tab.
+ */
+export async function viewData(path, key) {
+  await explorerReady();
+  try {
+    return await api(path);
+  } catch {
+    return { [key]: null };
+  }
+}

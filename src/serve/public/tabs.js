@@ -34,6 +34,8 @@ export function registerTab(name, { label, panel, onShow = null }) {
   views.set(name, { button, panel, onShow });
   button.addEventListener('click', () => showTab(name));
   $('tabs').hidden = false;
+  // A tab written into the page whose view did not register (Search on a server without collections) stays hidden.
+  for (const b of $('tabs').querySelectorAll('[role=tab]')) b.hidden = ![...views.values()].some((v) => v.button === b);
   if (window.location.hash === `#${name}`) showTab(name);
 }
 

@@ -55,3 +55,26 @@ test('keyword tokens: lower case, two or more word characters, English stop word
   assert.deepEqual(keywordTokens('The Cat sat on a mat, and I saw 42 cats!'), ['cat', 'sat', 'mat', 'saw', '42', 'cats']);
   assert.deepEqual(keywordTokens('The cat', 'none'), ['the', 'cat']);
 });
+
+test("BERTopic's variants: BM25 idf and the square root of tf, against the same brute-force counts", () => {
+  const docs = [['a', 'a', 'b'], ['b', 'c'], ['c', 'c', 'c', 'd'], ['a', 'd']];
+  const classOf = [0, 1, 2, 0];
+  const counts = countByClass(docs, classOf, 3);
+  // Class words: 5, 2, 4 → A = trunc(11 / 3) = 3; f: a 3, b 2, c 4, d 2.
+  const f: Record<string, number> = { a: 3, b: 2, c: 4, d: 2 };
+  const words = [5, 2, 4];
+  const tf = (c: number, w: string) => (counts.counts[c].get(counts.terms.indexOf(w)) ?? 0) / words[c];
+  const bm25 = classTfidf(counts.counts, { bm25: true });
+  const both = classTfidf(counts.counts, { bm25: true, reduceFrequentWords: true });
+  const sqrt = classTfidf(counts.counts, { reduceFrequentWords: true });
+  for (let c = 0; c < 3; c++) {
+    for (const w of counts.terms) {
+      if (tf(c, w) === 0) continue;
+      const id = counts.terms.indexOf(w);
+      const idfBm25 = Math.log(1 + (3 - f[w] + 0.5) / (f[w] + 0.5));
+      assert.ok(Math.abs(bm25[c].get(id)! - tf(c, w) * idfBm25) < 1e-12, `bm25 ${c} ${w}`);
+      assert.ok(Math.abs(both[c].get(id)! - Math.sqrt(tf(c, w)) * idfBm25) < 1e-12, `bm25 + sqrt ${c} ${w}`);
+      assert.ok(Math.abs(sqrt[c].get(id)! - Math.sqrt(tf(c, w)) * Math.log(1 + 3 / f[w])) < 1e-12, `sqrt ${c} ${w}`);
+    }
+  }
+});

@@ -76,6 +76,17 @@ test('TopicSettings and the option schema declare the same settings', () => {
   const fromSchema: TopicSettings = {} as TopicSchemaSettings;
   const toSchema: TopicSchemaSettings = {} as TopicSettings;
   assert.deepEqual(fromSchema, toSchema);
-  const declared: Record<keyof TopicSettings, true> = { minClusterSize: true, minSamples: true, nNeighbors: true, nComponents: true, minDist: true, umapEpochs: true, seed: true, keywords: true, representatives: true, assignOutliers: true, stopWords: true, pooling: true };
+  const declared: Record<keyof TopicSettings, true> = { minClusterSize: true, minSamples: true, nNeighbors: true, nComponents: true, minDist: true, umapEpochs: true, seed: true, keywords: true, representatives: true, assignOutliers: true, stopWords: true, keywordMinDocuments: true, bm25Weighting: true, reduceFrequentWords: true, pooling: true };
   assert.deepEqual(Object.keys(TOPIC_OPTIONS).sort(), Object.keys(declared).sort());
+});
+
+test('findTopics: keywordMinDocuments keeps words in fewer documents out of the keywords', async () => {
+  const { texts } = topicDocuments(30, 5);
+  // A word only three documents carry (the vectors do not know it; keywords count it all the same).
+  const docs = texts.map((t, i) => (i < 9 && i % 3 === 0 ? `${t} zanzibar` : t));
+  const all = await findTopics(docs, { encoder: encoder(), ...fast, keywords: 50 });
+  assert.ok(all.topics.some((t) => t.keywords.some((k) => k.word === 'zanzibar')));
+  const common = await findTopics(docs, { encoder: encoder(), ...fast, keywords: 50, keywordMinDocuments: 4 });
+  assert.deepEqual(common.documents, all.documents, 'the clusters do not change');
+  assert.ok(common.topics.every((t) => t.keywords.every((k) => k.word !== 'zanzibar')));
 });
