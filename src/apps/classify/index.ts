@@ -4,3 +4,7 @@
  */
 export { FastTextClassifier, DEFAULT_LABEL_PREFIX, type Prediction, type PredictOptions } from './fasttext-classifier.js';
 export { testClassifier, formatTestSummary, type ClassifierTestResult, type LabelMetrics } from './classifier-test.js';
+export { fitLogisticRegression, logisticProbabilities, type LogisticRegressionFit, type LogisticRegressionOptions, type ClassWeight } from './logistic-regression.js';
+export { LogisticClassifier, type LogisticClassifierHeader, type LogisticClassifierTrainOptions, type LogisticTrainStats, type EncoderRecord } from './logistic-classifier.js';
+export { testLogisticClassifier } from './logistic-test.js';
+export { readLabelledTexts, type LabelledTexts } from './labelled-texts.js';

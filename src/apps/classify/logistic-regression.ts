@@ -137,7 +137,7 @@ function sampleWeights(targets: Int32Array, classes: number, classWeight: ClassW
  * console.log(logisticProbabilities(fit, new Float32Array([2]))); // class 0 more likely
  * ```
  */
-export function logisticProbabilities(fit: Pick<LogisticRegressionFit, 'coef' | 'intercept' | 'classes' | 'dim'>, x: ArrayLike<number>): Float64Array {
+export function logisticProbabilities(fit: { coef: ArrayLike<number>; intercept: ArrayLike<number>; classes: number; dim: number }, x: ArrayLike<number>): Float64Array {
   const { classes: K, dim } = fit;
   const p = new Float64Array(K);
   let max = -Infinity;
