@@ -24,6 +24,7 @@ import { registerTranslate } from './commands/translate.ts';
 import { registerEvalBilingual } from './commands/eval-bilingual.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerTestClassifier } from './commands/test-classifier.ts';
+import { registerClassify } from './commands/classify.ts';
 import { supervisedAlias } from './commands/train-supervised.ts';
 import { examples } from './common.ts';
 
@@ -57,6 +58,7 @@ export function buildProgram(): Command {
   registerEvalBilingual(program);
   registerPredict(program);
   registerTestClassifier(program);
+  registerClassify(program);
   return program;
 }
 

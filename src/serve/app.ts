@@ -10,6 +10,7 @@ import { OffThreadJson } from './json-off-thread.ts';
 import { Metrics } from './metrics.ts';
 import type { ServedModel } from './models.ts';
 import { registerEmbeddingRoutes } from './routes/embeddings.ts';
+import { registerClassifyRoutes } from './routes/classify.ts';
 import { registerExplorerRoutes } from './routes/explorer.ts';
 import { registerStaticFiles } from './static-files.ts';
 import { registerCollections, type CollectionsOptions } from './vector-stores/register.ts';
@@ -184,6 +185,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
   });
 
   registerEmbeddingRoutes(app, metrics, findModel, limits);
+  registerClassifyRoutes(app, findModel, limits);
 
   const modelObject = (m: ServedModel) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'embedkit' });
   app.get('/v1/models', async () => ({ object: 'list', data: [...models.values()].map(modelObject) }));
