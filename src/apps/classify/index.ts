@@ -7,11 +7,10 @@ export { testClassifier, formatTestSummary, type ClassifierTestResult, type Labe
 export { fitLogisticRegression, logisticProbabilities, type LogisticRegressionFit, type LogisticRegressionOptions, type ClassWeight } from './logistic-regression.js';
 export { LogisticClassifier, type LogisticClassifierHeader, type LogisticClassifierTrainOptions, type LogisticTrainStats, type EncoderRecord } from './logistic-classifier.js';
 export { testLogisticClassifier } from './logistic-test.js';
-export { readLabelledTexts, readLines, labelledLine, type LabelledTexts } from './labelled-texts.js';
+export { readLabelledTexts, type LabelledTexts } from './labelled-texts.js';
 export {
   zeroShotClassify,
   calibrateZeroShotTemperature,
-  labelPrompts,
   DEFAULT_ZERO_SHOT_TEMPLATE,
   DEFAULT_ZERO_SHOT_TEMPERATURE,
   type ZeroShotOptions,

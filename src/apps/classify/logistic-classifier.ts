@@ -73,7 +73,7 @@ export interface LogisticTrainStats {
  * const { classifier } = await LogisticClassifier.train(lines, encoder, { C: 10, encoderSpec: { spec: 'v.vec' } });
  * await classifier.save('topic.eklr');
  * const again = await LogisticClassifier.load('topic.eklr'); // opens v.vec again
- * console.log(await again.predict(['a late goal'], { k: 1 })); // [[{ label: '__label__sport', probability: 0.8… }]]
+ * console.log(await again.predict(['a late goal'], { k: 1 })); // [[{ label: '__label__sport', probability: 0.9… }]]
  * ```
  */
 export class LogisticClassifier {

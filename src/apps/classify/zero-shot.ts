@@ -102,7 +102,7 @@ export interface ZeroShotCalibration {
  * writeFileSync('v.vec', '6 2\nmatch 1 0\ngoal 0.9 0.1\nsport 0.95 0.05\nbread 0 1\nsoup 0.1 0.9\nfood 0.05 0.95\n');
  * const encoder = await openEncoder('v.vec');
  * const fit = await calibrateZeroShotTemperature(encoder, ['match', 'soup', 'goal bread'], ['sport', 'food', 'food'], ['sport', 'food'], { template: '{}' });
- * console.log(fit.temperature > 0, fit.accuracy); // true 0.66…
+ * console.log(fit.temperature > 0, fit.accuracy); // true 1
  * ```
  */
 export async function calibrateZeroShotTemperature(
