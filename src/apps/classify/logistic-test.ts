@@ -1,4 +1,5 @@
-import type { ClassifierTestResult, LabelMetrics } from './classifier-test.ts';
+import type { ClassifierTestResult } from './classifier-test.ts';
+import { ClassifierMeter } from './classifier-meter.ts';
 import type { PredictOptions } from './fasttext-classifier.ts';
 import { readLabelledTexts, type LabelledTexts } from './labelled-texts.ts';
 import type { LogisticClassifier } from './logistic-classifier.ts';
@@ -25,11 +26,7 @@ export async function testLogisticClassifier(classifier: LogisticClassifier, dat
   const k = options.k ?? 1;
   const threshold = options.threshold ?? 0;
   const examples = typeof data === 'string' || Array.isArray(data) ? await readLabelledTexts(data as string | string[], options.labelPrefix) : (data as LabelledTexts);
-  const L = classifier.labels.length;
-  const gold = new Array<number>(L).fill(0);
-  const predicted = new Array<number>(L).fill(0);
-  const correct = new Array<number>(L).fill(0);
-  const counts = Array.from({ length: L }, () => new Array<number>(L + 1).fill(0));
+  const meter = new ClassifierMeter(classifier.labels);
   const unknownLabels: Record<string, number> = {};
   const known: number[][] = examples.labels.map((labels) => {
     const ids: number[] = [];
@@ -42,44 +39,9 @@ export async function testLogisticClassifier(classifier: LogisticClassifier, dat
   });
   const scored = known.flatMap((ids, i) => (ids.length ? [i] : []));
   const vectors = await textVectors(classifier.encoder, scored.map((i) => examples.texts[i]), options.signal);
-  let examplesScored = 0;
-  let goldTotal = 0;
-  let predictedTotal = 0;
-  let correctTotal = 0;
   scored.forEach((i, j) => {
     const v = vectors[j];
-    if (!v) return;
-    const labels = known[i];
-    const best = classifier.best(v, { k, threshold }).map((p) => classifier.labelIndex(p.label));
-    examplesScored++;
-    goldTotal += labels.length;
-    predictedTotal += best.length;
-    for (const p of best) {
-      predicted[p]++;
-      if (labels.includes(p)) {
-        correct[p]++;
-        correctTotal++;
-      }
-    }
-    for (const g of labels) {
-      gold[g]++;
-      counts[g][best.length ? best[0] : L]++;
-    }
+    if (v) meter.log(known[i], classifier.best(v, { k, threshold }).map((p) => classifier.labelIndex(p.label)));
   });
-  const labels = classifier.labels.map((label, i): LabelMetrics => {
-    const precision = correct[i] / predicted[i];
-    const recall = correct[i] / gold[i];
-    return { label, gold: gold[i], predicted: predicted[i], correct: correct[i], precision, recall, f1: (2 * precision * recall) / (precision + recall) };
-  });
-  return {
-    examples: examplesScored,
-    k,
-    threshold,
-    precision: correctTotal / predictedTotal,
-    recall: correctTotal / goldTotal,
-    labels,
-    confusion: { labels: [...classifier.labels], counts },
-    unknownLabels,
-    skipped: examples.texts.length - examplesScored,
-  };
+  return meter.result(k, threshold, unknownLabels, examples.texts.length - meter.examples);
 }

@@ -3,8 +3,9 @@ import { z } from 'zod';
 import { DEFAULT_ZERO_SHOT_TEMPLATE, zeroShotClassify } from '../../apps/classify/zero-shot.ts';
 import { NoKnownWordError } from '../../encoders/static.ts';
 import { InvalidArgumentError } from '../../errors.ts';
-import { ApiError, invalidRequest } from '../api-error.ts';
-import { checkCharacters, handlerTimedOut, modelBusy, tokenLimitCheck, type ServeLimits } from '../limits.ts';
+import { invalidRequest } from '../api-error.ts';
+import { checkCharacters, modelBusy, tokenLimitCheck, type ServeLimits } from '../limits.ts';
+import { withRequestSignal } from '../request-signal.ts';
 import { ModelGate } from '../model-gate.ts';
 import type { ServedModel } from '../models.ts';
 import { describeIssue, MAX_INPUTS } from '../schemas.ts';
@@ -21,13 +22,6 @@ const classifyRequest = z.object({
   temperature: z.number().positive().finite().optional(),
   user: z.string().optional(),
 });
-
-/** The client closed its connection before the answer: the work for it stops. */
-class ClientGone extends ApiError {
-  constructor() {
-    super(499, 'The client closed the connection before the answer was ready.', 'invalid_request_error', null, 'client_closed_request');
-  }
-}
 
 /**
  * POST /v1/classify and /classify: zero-shot labels by similarity (zeroShotClassify) on a served encoder.
@@ -107,19 +101,6 @@ export function registerClassifyRoutes(app: FastifyInstance, findModel: (name: s
     }
   };
   for (const url of ['/v1/classify', '/classify']) {
-    app.post(url, async (request, reply) => {
-      const stop = new AbortController();
-      const onClose = () => {
-        if (!reply.raw.writableFinished) stop.abort(new ClientGone());
-      };
-      reply.raw.once('close', onClose);
-      const timer = setTimeout(() => stop.abort(handlerTimedOut(limits)), limits.handlerTimeoutMs);
-      try {
-        return await handler(request.body, stop.signal, (name, value) => void reply.header(name, value));
-      } finally {
-        clearTimeout(timer);
-        reply.raw.off('close', onClose);
-      }
-    });
+    app.post(url, (request, reply) => withRequestSignal(reply, limits, (signal) => handler(request.body, signal, (name, value) => void reply.header(name, value))));
   }
 }
