@@ -27,7 +27,7 @@ const classifyRequest = z.object({
  * POST /v1/classify and /classify: zero-shot labels by similarity (zeroShotClassify) on a served encoder.
  *
  * Request: `{"model": "en", "input": "text" | ["text", ...], "labels": ["sport", "politics", ...],
- * "template"?: "This text is about {}.", "temperature"?: 0.05}`.
+ * "template"?: "This text is about {}.", "temperature"?: 0.2}`.
  * Response: OpenAI's list envelope (as /v1/embeddings) whose items follow the Hugging Face zero-shot-classification
  * pipeline's answer: per input, `labels` ranked best first with `scores` (probabilities, softmax of the cosine
  * similarities over the temperature) and `similarities` (the cosines) in the same order:
