@@ -1,5 +1,3 @@
-import type { ClassifierTestResult, LabelMetrics } from './classifier-test.ts';
-
 /**
  * fastText's Meter: counts over a test set of gold and predicted labels (ids into the model's labels), from which
  * come P@k, R@k, per-label precision, recall and F1, and the confusion matrix of the best prediction.
@@ -40,9 +38,9 @@ export class ClassifierMeter {
     }
   }
 
-  /** The result, with the settings and what the caller counted besides. */
-  result(k: number, threshold: number, unknownLabels: Record<string, number>, skipped: number): ClassifierTestResult {
-    const labels = this.labels.map((label, i): LabelMetrics => {
+  /** The result (a ClassifierTestResult), with the settings and what the caller counted besides. */
+  result(k: number, threshold: number, unknownLabels: Record<string, number>, skipped: number) {
+    const labels = this.labels.map((label, i) => {
       const precision = this.correct[i] / this.predicted[i];
       const recall = this.correct[i] / this.gold[i];
       return { label, gold: this.gold[i], predicted: this.predicted[i], correct: this.correct[i], precision, recall, f1: (2 * precision * recall) / (precision + recall) };
