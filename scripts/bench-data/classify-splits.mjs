@@ -21,6 +21,7 @@ import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shuffled } from './split-files.mjs';
 
 const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const out = resolve(process.argv[2] ?? join(root, '.cache/bench/classify'));
@@ -60,27 +61,6 @@ function brown() {
     }
   }
   return { train, test };
-}
-
-/**
- * Lines in a fixed pseudo-random order (xorshift32 from a fixed seed, Fisher-Yates): the sources come grouped by
- * label (ham before spam, genre after genre), and a trainer that reads a file in order would end every pass on
- * one label.
- */
-function shuffled(lines) {
-  let x = 2463534242;
-  const next = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 4294967296;
-  };
-  const out = [...lines];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(next() * (i + 1));
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
 }
 
 mkdirSync(out, { recursive: true });

@@ -25,6 +25,7 @@ import { registerEvalBilingual } from './commands/eval-bilingual.ts';
 import { registerPredict } from './commands/predict.ts';
 import { registerTestClassifier } from './commands/test-classifier.ts';
 import { registerQuantize } from './commands/quantize.ts';
+import { registerClassify } from './commands/classify.ts';
 import { supervisedAlias } from './commands/train-supervised.ts';
 import { examples } from './common.ts';
 
@@ -59,6 +60,7 @@ export function buildProgram(): Command {
   registerPredict(program);
   registerTestClassifier(program);
   registerQuantize(program);
+  registerClassify(program);
   return program;
 }
 

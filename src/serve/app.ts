@@ -10,6 +10,7 @@ import { OffThreadJson } from './json-off-thread.ts';
 import { Metrics } from './metrics.ts';
 import type { ServedModel } from './models.ts';
 import { registerEmbeddingRoutes } from './routes/embeddings.ts';
+import { registerClassifyRoutes } from './routes/classify.ts';
 import { registerExplorerRoutes } from './routes/explorer.ts';
 import { buildTopicsView, registerTopicRoutes, type TopicsViewOptions } from './routes/topics.ts';
 import { registerStaticFiles } from './static-files.ts';
@@ -194,6 +195,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
   });
 
   registerEmbeddingRoutes(app, metrics, findModel, limits, { allowRemoteImages: options.allowRemoteImages ?? false });
+  registerClassifyRoutes(app, findModel, limits);
 
   const modelObject = (m: ServedModel) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'embedkit' });
   app.get('/v1/models', async () => ({ object: 'list', data: [...models.values()].map(modelObject) }));

@@ -19,7 +19,7 @@ export const PYTHON = '/usr/bin/python3';
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** Programs (and Python modules) the tests use as references. */
-export type Oracle = 'python3' | 'numpy' | 'scipy' | 'gensim' | 'fasttext' | 'chromium';
+export type Oracle = 'python3' | 'numpy' | 'scipy' | 'gensim' | 'sklearn' | 'fasttext' | 'chromium';
 
 /** A file of ../shared/data named by its path there, e.g. `shared:corpus/en-mix.txt.gz`. */
 export type SharedData = `shared:${string}`;
@@ -57,6 +57,7 @@ const PROBES: Record<Oracle, () => string | undefined> = {
   numpy: () => pythonImports('numpy'),
   scipy: () => pythonImports('scipy'),
   gensim: () => pythonImports('gensim'),
+  sklearn: () => pythonImports('sklearn'),
   fasttext: () => (spawnSync('fasttext', [], { stdio: 'ignore' }).error ? 'the fasttext CLI is not on PATH (Debian package fasttext)' : undefined),
   chromium: () => (existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (Debian packages chromium, fonts-wqy-microhei)`),
 };

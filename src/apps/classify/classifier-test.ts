@@ -1,6 +1,7 @@
 import { open } from 'node:fs/promises';
 import { corpusBatches, openCorpus, type Corpus } from '../../text/corpus.ts';
 import { fastTextTokens } from '../../vectors/fasttext-supervised-input.ts';
+import { ClassifierMeter } from './classifier-meter.ts';
 import { cppNumber } from './cpp-number.ts';
 import type { FastTextClassifier, PredictOptions } from './fasttext-classifier.ts';
 
@@ -63,17 +64,9 @@ export async function testClassifier(classifier: FastTextClassifier, data: strin
   const threshold = options.threshold ?? 0;
   const corpus = typeof data === 'string' ? await openCorpus(data) : data;
   const lastLineEnds = typeof data === 'string' ? await endsWithNewline(data) : true;
-  const L = classifier.labels.length;
-  const gold = new Array<number>(L).fill(0);
-  const predicted = new Array<number>(L).fill(0);
-  const correct = new Array<number>(L).fill(0);
-  const counts = Array.from({ length: L }, () => new Array<number>(L + 1).fill(0));
+  const meter = new ClassifierMeter(classifier.labels);
   const unknownLabels: Record<string, number> = {};
   const prefix = classifier.labelPrefix;
-  let examples = 0;
-  let goldTotal = 0;
-  let predictedTotal = 0;
-  let correctTotal = 0;
   let skipped = 0;
   try {
     const batches = corpusBatches(corpus)[Symbol.asyncIterator]();
@@ -90,43 +83,14 @@ export async function testClassifier(classifier: FastTextClassifier, data: strin
           skipped++;
           continue;
         }
-        // Meter::log
-        examples++;
-        goldTotal += line.gold.length;
-        predictedTotal += line.predicted.length;
-        for (const [, label] of line.predicted) {
-          predicted[label]++;
-          if (line.gold.includes(label)) {
-            correct[label]++;
-            correctTotal++;
-          }
-        }
-        for (const g of line.gold) {
-          gold[g]++;
-          counts[g][line.predicted.length ? line.predicted[0][1] : L]++;
-        }
+        meter.log(line.gold, line.predicted.map(([, label]) => label));
       }
       batch = next;
     }
   } finally {
     if (typeof data === 'string') await corpus.close?.();
   }
-  const labels = classifier.labels.map((label, i): LabelMetrics => {
-    const precision = correct[i] / predicted[i];
-    const recall = correct[i] / gold[i];
-    return { label, gold: gold[i], predicted: predicted[i], correct: correct[i], precision, recall, f1: (2 * precision * recall) / (precision + recall) };
-  });
-  return {
-    examples,
-    k,
-    threshold,
-    precision: correctTotal / predictedTotal,
-    recall: correctTotal / goldTotal,
-    labels,
-    confusion: { labels: [...classifier.labels], counts },
-    unknownLabels,
-    skipped,
-  };
+  return meter.result(k, threshold, unknownLabels, skipped);
 }
 
 /**

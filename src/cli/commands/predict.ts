@@ -6,6 +6,8 @@ import { DEFAULT_LABEL_PREFIX, FastTextClassifier } from '../../apps/classify/fa
 import { fastTextTokens } from '../../vectors/fasttext-supervised-input.ts';
 import { corpusBatches, openCorpus } from '../../text/corpus.ts';
 import { examples } from '../common.ts';
+import { LogisticClassifier } from '../../apps/classify/logistic-classifier.ts';
+import { predictWithLogistic } from '../logistic-commands.ts';
 import { nonNegativeNumber, positiveInt } from '../flag-values.ts';
 
 interface PredictFlags {
@@ -30,6 +32,7 @@ export function registerPredict(program: Command): void {
     .option('--json', 'one JSON array per input line: [{"label", "probability"}, ...]')
     .addHelpText('after', examples(['embedkit predict classifier.bin test.txt', 'echo "the match ended in a draw" | embedkit predict classifier.bin -k 3 --prob']))
     .action(async (model: string, input: string, o: PredictFlags) => {
+      if (await LogisticClassifier.isClassifierFile(model)) return predictWithLogistic(model, input, o);
       const classifier = await FastTextClassifier.load(model, o.label);
       const options = { k: o.k, threshold: o.threshold };
       const format = (tokens: string[], endOfLine: boolean) => {

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { formatTestSummary, testClassifier } from '../../apps/classify/classifier-test.ts';
 import { DEFAULT_LABEL_PREFIX, FastTextClassifier } from '../../apps/classify/fasttext-classifier.ts';
 import { examples, printJson } from '../common.ts';
+import { LogisticClassifier } from '../../apps/classify/logistic-classifier.ts';
+import { testWithLogistic } from '../logistic-commands.ts';
 import { nonNegativeNumber, positiveInt } from '../flag-values.ts';
 
 interface TestFlags {
@@ -24,8 +26,9 @@ export function registerTestClassifier(program: Command): void {
     .option('--label <prefix>', 'label prefix of the model\'s labels', DEFAULT_LABEL_PREFIX)
     .addHelpText('after', examples(['embedkit test classifier.bin test.txt', 'embedkit test classifier.bin test.txt -k 2 --json']))
     .action(async (model: string, data: string, o: TestFlags) => {
-      const classifier = await FastTextClassifier.load(model, o.label);
-      const result = await testClassifier(classifier, data, { k: o.k, threshold: o.threshold });
+      const result = (await LogisticClassifier.isClassifierFile(model))
+        ? await testWithLogistic(model, data, o)
+        : await testClassifier(await FastTextClassifier.load(model, o.label), data, { k: o.k, threshold: o.threshold });
       if (o.json) printJson(result);
       else process.stdout.write(formatTestSummary(result));
       const unknown = Object.entries(result.unknownLabels);

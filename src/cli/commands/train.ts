@@ -11,6 +11,7 @@ import { addOptionFlags, optionsFromFlags } from '../option-flags.ts';
 import { registerTrainFastText } from './train-fasttext.ts';
 import { registerTrainGlove } from './train-glove.ts';
 import { registerTrainSupervised } from './train-supervised.ts';
+import { registerTrainClassifier } from './train-classifier.ts';
 
 /** Flags of `train word2vec` beyond the schema's (files, output and reporting). */
 interface TrainWord2VecFlags extends RunFlags {
@@ -97,4 +98,5 @@ export function registerTrain(program: Command): void {
   registerTrainFastText(train);
   registerTrainGlove(train);
   registerTrainSupervised(train);
+  registerTrainClassifier(train);
 }

@@ -10,7 +10,8 @@ import { NoKnownWordError } from '../../encoders/static.ts';
 import { allFinite } from '../../formats/finite-values.ts';
 import { ApiError, invalidRequest } from '../api-error.ts';
 import { ByteChunks } from '../byte-chunks.ts';
-import { checkCharacters, handlerTimedOut, modelBusy, tokenLimitCheck, type ServeLimits } from '../limits.ts';
+import { checkCharacters, modelBusy, tokenLimitCheck, type ServeLimits } from '../limits.ts';
+import { withRequestSignal } from '../request-signal.ts';
 import type { Metrics } from '../metrics.ts';
 import { ModelGate } from '../model-gate.ts';
 import type { ServedModel } from '../models.ts';
@@ -18,13 +19,6 @@ import { describeIssue, embeddingsRequest, MAX_INPUTS } from '../schemas.ts';
 import { hasItemObjects, resolveRequestItems, type ImageInputSettings, type RequestItem } from '../image-inputs.ts';
 
 const LITTLE_ENDIAN = endianness() === 'LE';
-
-/** The client closed its connection before the answer: the work for it stops, and nothing can be sent. */
-class ClientGone extends ApiError {
-  constructor() {
-    super(499, 'The client closed the connection before the answer was ready.', 'invalid_request_error', null, 'client_closed_request');
-  }
-}
 
 /**
  * POST /v1/embeddings and /embeddings: OpenAI's request and response, on the served encoders, within `limits`:
@@ -117,22 +111,12 @@ export function registerEmbeddingRoutes(
     return serializeResponse(result.vectors, dims, req.encoding_format === 'base64', model.name, total, new Pacer(signal));
   };
   for (const url of ['/v1/embeddings', '/embeddings']) {
-    app.post(url, async (request, reply) => {
-      const stop = new AbortController();
-      // The response closes before it has finished only when the client has gone away.
-      const onClose = () => {
-        if (!reply.raw.writableFinished) stop.abort(new ClientGone());
-      };
-      reply.raw.once('close', onClose);
-      const timer = setTimeout(() => stop.abort(handlerTimedOut(limits)), limits.handlerTimeoutMs);
-      try {
-        const body = await handler(request.body, reply, stop.signal);
+    app.post(url, (request, reply) =>
+      withRequestSignal(reply, limits, async (signal) => {
+        const body = await handler(request.body, reply, signal);
         return reply.header('content-type', 'application/json; charset=utf-8').header('content-length', body.length).send(body.payload());
-      } finally {
-        clearTimeout(timer);
-        reply.raw.off('close', onClose);
-      }
-    });
+      }),
+    );
   }
 }
 
