@@ -33,7 +33,7 @@ function prefixesOf(o: LanguagePrefixes): [string, string] {
   const s = o.sourcePrefix ?? 'src:';
   const t = o.targetPrefix ?? 'tgt:';
   for (const [name, p] of [['sourcePrefix', s], ['targetPrefix', t]] as const) {
-    if (p === '' || whitespaceTokenizer(p).join(' ') !== p) throw new InvalidArgumentError(`${name} must be a non-empty string without whitespace, got ${JSON.stringify(p)}`);
+    if (whitespaceTokenizer(p)[0] !== p) throw new InvalidArgumentError(`${name} must be a non-empty string without whitespace, got ${JSON.stringify(p)}`);
   }
   // With one prefix starting the other, a word of one language could read as a word of the other.
   if (s.startsWith(t) || t.startsWith(s)) throw new InvalidArgumentError(`sourcePrefix ${JSON.stringify(s)} and targetPrefix ${JSON.stringify(t)} must not start one another`);
