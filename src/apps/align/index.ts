@@ -10,3 +10,4 @@ export { formatMatrix, saveMatrix } from './matrix-file.ts';
 export { trainJointSpace, type JointSpace, type JointSpaceOptions } from './joint-space.ts';
 export { mergeParallel, splitJointSpace, type LanguagePrefixes, type ParallelMerge, type ParallelMergeOptions, type SplitSpaces } from './parallel.ts';
 export { BilingualEncoder, type BilingualEncoderOptions, type Side } from './bilingual-encoder.ts';
+export { evaluateUnseenForms, type HeldOutForm, type UnseenFormsOptions, type UnseenFormsReport } from './unseen-forms.ts';
