@@ -20,7 +20,6 @@
  *   ALIGN_UNSUP_VOCAB  unsupervised: words whose similarity distributions seed the dictionary (default 2000)
  *   EMBEDKIT_BENCH_THREADS  training threads (default min(2, cores))
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -28,13 +27,13 @@ import { fileURLToPath } from 'node:url';
 import { evaluateBilingual, parseDictionary } from '../src/apps/index.ts';
 import { loadEmbeddings } from '../src/formats/index.ts';
 import { trainFastText } from '../src/train/index.ts';
-import { CACHE } from './lib/en-mix-vectors.ts';
+import { bilingualData } from './lib/bilingual-data.ts';
 import { envList } from './lib/env.ts';
 import { measure, PYTHON } from './lib/measure.ts';
 import { printTable } from './lib/table.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const DATA = join(CACHE, 'bilingual');
+const DATA = bilingualData();
 const DIM = Number(process.env.ALIGN_DIM ?? 100);
 const EPOCHS = Number(process.env.ALIGN_EPOCHS ?? 5);
 const MIN_COUNT = Number(process.env.ALIGN_MIN_COUNT ?? 3);
@@ -46,10 +45,6 @@ const MAX_VOCAB = Number(process.env.ALIGN_MAX_VOCAB ?? 15000);
 const UNSUP_VOCAB = Number(process.env.ALIGN_UNSUP_VOCAB ?? 2000);
 const THREADS = Number(process.env.EMBEDKIT_BENCH_THREADS ?? Math.min(2, availableParallelism()));
 
-if (!existsSync(join(DATA, 'manifest.json'))) {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/bench-data/bilingual.mjs'), DATA], { stdio: 'inherit', cwd: root });
-  if (r.status !== 0) throw new Error('scripts/bench-data/bilingual.mjs failed (are sword-text-kjv, sword-text-web, sword-text-sparv, libsword-utils, dict-freedict-eng-spa and dict-freedict-spa-eng installed?)');
-}
 
 /** fastText skip-gram vectors of one side, trained once per setting and cached. */
 async function vectors(corpus: 'web' | 'sparv'): Promise<{ path: string; seconds: number | null }> {

@@ -7,3 +7,7 @@ export { parseDictionary, readDictionary, resolvePairs, type ResolvedPairs, type
 export { NORMALIZATIONS, type Normalization } from './normalize.ts';
 export { evaluateBilingual, translate, type BilingualEvalOptions, type BilingualEvaluation, type RetrievalOptions, type TranslateOptions, type Translation } from './translate.ts';
 export { formatMatrix, saveMatrix } from './matrix-file.ts';
+export { trainJointSpace, type JointSpace, type JointSpaceOptions } from './joint-space.ts';
+export { mergeParallel, splitJointSpace, type LanguagePrefixes, type ParallelMerge, type ParallelMergeOptions, type SplitSpaces } from './parallel.ts';
+export { BilingualEncoder, type BilingualEncoderOptions, type Side } from './bilingual-encoder.ts';
+export { evaluateUnseenForms, type HeldOutForm, type UnseenFormsOptions, type UnseenFormsReport } from './unseen-forms.ts';
