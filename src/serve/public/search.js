@@ -1,7 +1,7 @@
-/* global document, MutationObserver */
+/* global document */
 // The explorer's Search tab: shown only when the server serves collections (embedkit serve --collections DIR).
 // Plain browser JavaScript, no build step; it talks to /api/collections and /api/collections/search.
-import { $, api } from './api.js';
+import { $, api, explorerReady } from './api.js';
 import { registerTab } from './tabs.js';
 
 /** Passages longer than this show a window around their first matching word, with a switch to show them whole. */
@@ -165,20 +165,6 @@ async function refreshCollections() {
 function onSearchShown() {
   $('search-query').focus();
   refreshCollections();
-}
-
-/** Resolves once app.js has loaded the models: by then it has asked for the API key if the server needs one. */
-function explorerReady() {
-  return new Promise((resolve) => {
-    if (document.body.dataset.ready === 'true') return resolve();
-    const watch = new MutationObserver(() => {
-      if (document.body.dataset.ready === 'true') {
-        watch.disconnect();
-        resolve();
-      }
-    });
-    watch.observe(document.body, { attributes: true, attributeFilter: ['data-ready'] });
-  });
 }
 
 async function init() {
