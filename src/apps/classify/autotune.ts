@@ -50,7 +50,21 @@ export interface AutotuneResult extends TrainingResult<FastTextModel, Supervised
   validation: ClassifierTestResult;
 }
 
-/** fastText's autotune metric on a test result: micro F1 (2PR/(P+R)) or one label's F1. */
+/**
+ * fastText's autotune metric on a test result: micro F1 (2PR/(P+R)) or one label's F1.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { corpusFromLines, trainFastTextSupervised } from 'embedkit/train';
+ * import { FastTextClassifier, testClassifier, autotuneScore } from 'embedkit/apps';
+ * const lines = Array.from({ length: 200 }, (_, i) => (i % 2 ? '__label__sport the match ended in a draw' : '__label__food fresh bread and soup'));
+ * const { model } = await trainFastTextSupervised({ input: corpusFromLines(lines), dim: 10, threads: 1 });
+ * writeFileSync('valid.txt', '__label__sport a draw\n__label__food bread\n');
+ * const result = await testClassifier(new FastTextClassifier(model), 'valid.txt');
+ * console.log(autotuneScore(result, 'f1'), autotuneScore(result, 'f1:__label__sport')); // micro F1, one label's F1
+ * ```
+ */
 export function autotuneScore(r: ClassifierTestResult, metric: string): number {
   if (metric === 'f1') return r.precision + r.recall === 0 ? 0 : (2 * r.precision * r.recall) / (r.precision + r.recall);
   const label = metric.slice(3);
