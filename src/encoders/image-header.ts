@@ -17,13 +17,7 @@ export interface ImageSize {
 
 /**
  * The stored size of a picture of a known format; undefined when the header is truncated, malformed, or of a kind
- * this reader does not cover (a JPEG whose height comes later in a DNL marker, say).
- * @example
- * ```ts
- * import { readFileSync } from 'node:fs';
- * import { readImageSize } from 'embedkit/encoders';
- * console.log(readImageSize(readFileSync('pictures/resized.png'), 'png')); // { width: 96, height: 80 }
- * ```
+ * this reader does not cover (a JPEG whose height comes later in a DNL marker, say). Internal to decodeImage.
  */
 export function readImageSize(b: Uint8Array, format: ImageFormat): ImageSize | undefined {
   const size = format === 'png' ? pngSize(b) : format === 'jpeg' ? jpegSize(b) : format === 'gif' ? gifSize(b) : webpSize(b);
