@@ -7,7 +7,8 @@ import { decodePlainPng } from './image-png.ts';
 
 /**
  * Images as encoder inputs: where their bytes come from, which formats are accepted, and how they become 8-bit RGB
- * pixels through sharp (an optional peer, loaded on first use). Everything model-specific (resize, crop, normalize)
+ * pixels through sharp (an optional peer, loaded on first use; a plain 8-bit PNG decodes without it, to the same pixels,
+ * see image-png.ts). Everything model-specific (resize, crop, normalize)
  * happens later, from the model's preprocessor_config.json.
  *
  * Conversions, so that every accepted picture has one meaning:
