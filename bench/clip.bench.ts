@@ -4,7 +4,8 @@
  * intra-op threads for embedkit, torch.set_num_threads for torch). torch runs the towers of
  * scripts/make-tiny-clip.py with the weights read back from the model directory's ONNX files
  * (bench/lib/clip_torch.py; its vectors are checked against reference.json and the largest difference printed).
- * Rows: decoding alone (sharp against PIL: PNG to RGB), pictures end to end (decode + the image processor + the
+ * Rows: decoding alone (embedkit's decodeImage against PIL: PNG to RGB; a plain PNG like these decodes without sharp,
+ * see src/encoders/image-png.ts), pictures end to end (decode + the image processor + the
  * vision tower) and captions (tokenize + the text tower). The ratio is embedkit's rate over torch's (> 1: embedkit
  * is faster).
  *
@@ -58,7 +59,7 @@ printTable(
   'CLIP encoding, embedkit against torch (tiny CLIP, per second)',
   ['what', 'embedkit', 'torch', 'embedkit / torch'],
   [
-    row('decode only (64×64 PNG → RGB; sharp / PIL)', decoding, torch?.decode),
+    row('decode only (64×64 PNG → RGB; decodeImage / PIL)', decoding, torch?.decode),
     row('pictures end to end (decode + preprocess + vision tower)', images, torch?.images),
     row('captions (tokenize + text tower)', texts, torch?.texts),
   ],

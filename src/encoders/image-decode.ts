@@ -2,10 +2,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { importOptional } from '../util/optional-import.ts';
+import { readImageSize } from './image-header.ts';
+import { decodePlainPng } from './image-png.ts';
 
 /**
  * Images as encoder inputs: where their bytes come from, which formats are accepted, and how they become 8-bit RGB
- * pixels through sharp (an optional peer, loaded on first use). Everything model-specific (resize, crop, normalize)
+ * pixels through sharp (an optional peer, loaded on first use; a plain 8-bit PNG decodes without it, to the same pixels,
+ * see image-png.ts). Everything model-specific (resize, crop, normalize)
  * happens later, from the model's preprocessor_config.json.
  *
  * Conversions, so that every accepted picture has one meaning:
@@ -156,17 +159,21 @@ export async function decodeImage(input: ImageInput, options: DecodeImageOptions
   const format = sniffImageFormat(bytes);
   if (!format) throw new ImageInputError('image_format', `${where}${otherFormat(bytes)}; images must be JPEG, PNG, WebP or GIF`, file);
   const maxPixels = options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS;
-  const s = await sharp();
   const fail = (err: unknown): never => {
     throw new ImageInputError('image_unreadable', `${where}corrupt or truncated ${format.toUpperCase()} (${(err as Error).message.trim()})`, file);
   };
-  // The header alone gives the size: a picture over the limit is refused before any pixel is decoded.
-  const meta = await s(bytes, { limitInputPixels: false }).metadata().catch(fail);
-  const { width, height } = meta;
+  // The header alone gives the size: a picture over the limit is refused before any pixel is decoded. Our own
+  // header reader spares a sharp call; a header it cannot read goes to sharp, whose error names the damage.
+  const size = readImageSize(bytes, format) ?? (await (await sharp())(bytes, { limitInputPixels: false }).metadata().catch(fail));
+  const { width, height } = size;
   if (!width || !height) fail(new Error('no image size in the header'));
   if (width * height > maxPixels) {
-    throw new ImageInputError('image_too_large', `${where}${meta.width} × ${meta.height} = ${meta.width * meta.height} pixels, over the limit of ${maxPixels} (maxImagePixels)`, file);
+    throw new ImageInputError('image_too_large', `${where}${width} × ${height} = ${width * height} pixels, over the limit of ${maxPixels} (maxImagePixels)`, file);
   }
+  // A plain PNG decodes here at a fraction of sharp's per-picture cost, to the same pixels (see image-png.ts).
+  const plain = format === 'png' ? decodePlainPng(bytes) : undefined;
+  if (plain) return plain;
+  const s = await sharp();
   // failOn 'error' refuses corrupt and truncated pixel data but not a mere warning (an odd EXIF block, say), which
   // sharp's default ('warning') would.
   const { data, info } = await s(bytes, { limitInputPixels: maxPixels, failOn: 'error', pages: 1, page: 0 })
