@@ -14,6 +14,13 @@ import type { RgbImage } from './image-decode.ts';
 
 /** Chunks that leave the pixels as stored (tRNS: the alpha channel is dropped anyway, keeping the stored colour). */
 const HARMLESS = new Set(['IHDR', 'PLTE', 'IDAT', 'IEND', 'tRNS', 'pHYs', 'tIME', 'tEXt']);
+/**
+ * The largest picture decoded here. inflate and the row filters run on the calling thread, and a server must not
+ * hold its event loop for more than a few milliseconds: a 512 × 512 picture takes about that; larger ones go to
+ * sharp, which decodes off the main thread.
+ */
+export const PLAIN_PNG_MAX_PIXELS = 512 * 512;
+
 /** Bytes per pixel by colour type: greyscale, RGB, palette index, greyscale + alpha, RGBA. */
 const BYTES_PER_PIXEL: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
 
@@ -48,11 +55,13 @@ export function decodePlainPng(b: Uint8Array): RgbImage | undefined {
   const [depth, colourType, compression, filter, interlace] = b.subarray(24, 29);
   const bpp = BYTES_PER_PIXEL[colourType];
   if (width === 0 || height === 0 || depth !== 8 || bpp === undefined || compression !== 0 || filter !== 0 || interlace !== 0) return undefined;
+  if (width * height > PLAIN_PNG_MAX_PIXELS) return undefined;
   if (colourType === 3 && (!palette || palette.length % 3 !== 0)) return undefined;
   const stride = width * bpp;
   let raw: Buffer;
   try {
-    raw = zlib.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat));
+    // Bounded by what the header promises: a zlib bomb behind a small header stops here instead of filling memory.
+    raw = zlib.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), { maxOutputLength: height * (stride + 1) });
   } catch {
     return undefined;
   }

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 import { decodeImage } from '../../src/encoders/image-decode.ts';
-import { decodePlainPng } from '../../src/encoders/image-png.ts';
+import { decodePlainPng, PLAIN_PNG_MAX_PIXELS } from '../../src/encoders/image-png.ts';
 import { heldout, heldoutPng } from '../helpers/tiny-clip.ts';
 
 /** What sharp makes of a picture: the pipeline decodeImage runs when it has no faster way. */
@@ -80,7 +80,7 @@ describe('decodePlainPng: the same pixels as sharp, or undefined', () => {
 });
 
 /** An 8-bit RGB PNG of `width` × rows.length pixels, every row filtered with `kind` (the raw bytes given). */
-function handMade(width: number, rows: Buffer[], kind: number): Buffer {
+function handMade(width: number, rows: Buffer[], kind: number, idatPayload?: Buffer): Buffer {
   const bpp = 3;
   const filtered = rows.map((row, y) => {
     const prev = y > 0 ? rows[y - 1] : Buffer.alloc(row.length);
@@ -112,7 +112,37 @@ function handMade(width: number, rows: Buffer[], kind: number): Buffer {
   return Buffer.concat([
     Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
     chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(Buffer.concat(filtered))),
+    chunk('IDAT', idatPayload ?? zlib.deflateSync(Buffer.concat(filtered))),
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+describe('decodePlainPng stays cheap on hostile or large pictures', () => {
+  test('a zlib bomb behind a small header is never inflated past what the header promises', () => {
+    const rows = [Buffer.alloc(6), Buffer.alloc(6)];
+    const bomb = handMade(2, rows, 0, zlib.deflateSync(Buffer.alloc(64 << 20)));
+    const realInflate = zlib.inflateSync;
+    let largest = 0;
+    zlib.inflateSync = ((buf: zlib.InputType, options?: zlib.ZlibOptions) => {
+      const out = realInflate(buf, options);
+      largest = Math.max(largest, out.length);
+      return out;
+    }) as typeof zlib.inflateSync;
+    try {
+      assert.equal(decodePlainPng(bomb), undefined);
+    } finally {
+      zlib.inflateSync = realInflate;
+    }
+    assert.ok(largest <= 2 * 7, `inflated ${largest} bytes for a 2×2 picture`);
+  });
+
+  test('pictures past PLAIN_PNG_MAX_PIXELS go to sharp (off the main thread), with the same pixels', async () => {
+    const side = Math.ceil(Math.sqrt(PLAIN_PNG_MAX_PIXELS)) + 1;
+    const png = await busy(side, side, 3).png().toBuffer();
+    assert.equal(decodePlainPng(png), undefined);
+    const ours = await decodeImage({ image: png });
+    const theirs = await viaSharp(png);
+    assert.equal(ours.width, side);
+    assert.ok(Buffer.from(ours.data.buffer, ours.data.byteOffset, ours.data.length).equals(theirs.data));
+  });
+});
