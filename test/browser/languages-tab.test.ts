@@ -6,6 +6,7 @@ import { after, before, test } from 'node:test';
 import type { Page } from 'playwright-core';
 import { launchChromium, type TestBrowser } from './chromium.ts';
 import { translate } from '../../src/apps/align/translate.ts';
+import { pca } from '../../src/viz/pca.ts';
 import { startServer, type RunningServer } from '../../src/serve/app.ts';
 import { staticModel } from '../../src/serve/models.ts';
 import { Embeddings } from '../../src/vectors/embeddings.ts';
@@ -81,6 +82,17 @@ test('languages tab: a word translated by NN and CSLS as translate() does, neigh
     const to = from === 'es' ? 'en' : 'es';
     assert.deepEqual(await page.locator('.languages-column h3 .lang-tag').allTextContents(), [to, to, from]);
   }
+  // One map of both languages: the word and its neighbours in its colour, its CSLS translations in the other's.
+  const colour = { es: '#1d6fd6', en: '#c2410c' };
+  const dots = await page.locator('#languages-map circle').evaluateAll((cs) => cs.map((c) => [c.getAttribute('data-word')!, c.getAttribute('data-lang')!, c.getAttribute('fill')!]));
+  const csls = translate(en, es, ['en11'], { topn: 10, csls: true })[0].translations!.map((n) => n.word);
+  const own = en.mostSimilar({ positive: ['en11'], topn: 10 }).map((n) => n.word);
+  assert.deepEqual(dots, [...['en11', ...own].map((w) => [w, 'en', colour.en]), ...csls.map((w) => [w, 'es', colour.es])]);
+  // Placed by PCA of the same vectors: the order along the first axis is the reference's.
+  const xy = pca([...['en11', ...own].map((w) => en.row(en.vocab.indexOf(w))), ...csls.map((w) => es.row(es.vocab.indexOf(w)))]);
+  const cx = await page.locator('#languages-map circle').evaluateAll((cs) => cs.map((c) => Number(c.getAttribute('cx'))));
+  const order = (v: number[]) => v.map((_, i) => i).sort((i, j) => v[i] - v[j]);
+  assert.deepEqual(order(cx), order(xy.map((p) => p[0])));
   // The planted translation of es3 is found.
   assert.equal((await shown('languages-csls'))[0][0], 'es11');
 
@@ -105,6 +117,7 @@ test('languages tab: a word translated by NN and CSLS as translate() does, neigh
   mkdirSync(SHOTS, { recursive: true });
   for (const [name, width] of [['languages-1280.png', 1280], ['languages-390.png', 390]] as const) {
     await page.setViewportSize({ width, height: 900 });
+    await page.waitForFunction((w) => document.querySelector('#languages-map')!.getAttribute('viewBox')!.startsWith(`0 0 ${w} `), width < 600 ? 400 : 800);
     const path = join(SHOTS, name);
     await page.screenshot({ path, fullPage: true });
     assert.ok(statSync(path).size > 10_000);

@@ -1,4 +1,4 @@
-/* global document, URLSearchParams */
+/* global document, window, URLSearchParams */
 // The explorer's Languages tab: shown only when the server pairs two aligned word spaces (embedkit serve
 // es=A.vec en=B.vec --aligned es,en). A word typed in one language is translated into the other by nearest
 // neighbour (cosine) and by CSLS, beside its neighbours in its own language; each list is coloured by language.
@@ -7,8 +7,12 @@ import { registerTab } from './tabs.js';
 
 /** Colours of the first and second language (the page's accent blue, and an orange that stays apart from it). */
 const COLOURS = ['#1d6fd6', '#c2410c'];
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const PAD = 36;
 
 let info = null;
+/** The last map's points, redrawn when the window crosses the phone width. */
+let lastMap = null;
 
 function el(tag, props = {}, ...children) {
   const node = Object.assign(document.createElement(tag), props);
@@ -58,8 +62,37 @@ function build() {
     el('div', { id: 'languages-status', className: 'status', role: 'status' }),
     el('div', { id: 'languages-results', className: 'languages-results', hidden: true }, column('languages-nn', 'Nearest neighbour'), column('languages-csls', 'CSLS'), column('languages-neighbours', 'Neighbours')),
     el('p', { className: 'hint', textContent: 'Click a word to translate it in turn.' }),
+    el('div', { id: 'languages-map-wrap', className: 'languages-map-wrap', hidden: true }, el('h3', { textContent: 'The word, its neighbours and its CSLS translations in one map' }), svg('svg', { id: 'languages-map', role: 'img', 'aria-label': 'Both languages in one map', preserveAspectRatio: 'xMidYMid meet' })),
   );
   $('languages-view').append(card);
+}
+
+function svg(tag, attrs) {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  return node;
+}
+
+/** Draws the map's points (first two principal components), coloured by language, the asked word larger. */
+function drawMap(points) {
+  lastMap = points;
+  // A phone gets a narrower drawing, so the labels keep a readable size.
+  const W = window.innerWidth < 600 ? 400 : 800;
+  const H = W / 2;
+  const map = $('languages-map');
+  map.setAttribute('viewBox', `0 0 ${W} ${H}`);
+  map.replaceChildren();
+  const span = (k) => [Math.min(...points.map((p) => p[k])), Math.max(...points.map((p) => p[k]))];
+  const [[x0, x1], [y0, y1]] = [span('x'), span('y')];
+  const sx = (x) => PAD + ((x - x0) / (x1 - x0 || 1)) * (W - 2 * PAD);
+  const sy = (y) => H - PAD - ((y - y0) / (y1 - y0 || 1)) * (H - 2 * PAD);
+  points.forEach((p, i) => {
+    const [cx, cy] = [sx(p.x), sy(p.y)];
+    const dot = svg('circle', { cx, cy, r: i === 0 ? 7 : 4.5, fill: colourOf(p.lang), 'data-word': p.word, 'data-lang': p.lang });
+    const label = svg('text', { x: cx, y: cy - 9, 'text-anchor': cx < W / 4 ? 'start' : cx > (3 * W) / 4 ? 'end' : 'middle', fill: colourOf(p.lang), 'font-weight': i === 0 ? 700 : 500 });
+    label.textContent = p.word;
+    map.append(dot, label);
+  });
 }
 
 /** Fills one list: each word tagged by language, its score as a number and a bar. */
@@ -96,9 +129,12 @@ async function translate(word, from) {
     fill('languages-csls', 'CSLS', r.to, r.csls);
     fill('languages-neighbours', 'Neighbours', r.from, r.neighbours);
     $('languages-results').hidden = false;
+    $('languages-map-wrap').hidden = false;
+    drawMap(r.map);
     status.textContent = `“${r.word}” (${r.from}) in ${otherOf(r.from)}`;
   } catch (err) {
     $('languages-results').hidden = true;
+    $('languages-map-wrap').hidden = true;
     status.classList.add('error');
     status.textContent = err.message;
   }
@@ -114,6 +150,10 @@ async function init() {
   }
   info = answer;
   build();
+  window.addEventListener('resize', () => {
+    const W = window.innerWidth < 600 ? 400 : 800;
+    if (lastMap && !$('languages-map').getAttribute('viewBox').startsWith(`0 0 ${W} `)) drawMap(lastMap);
+  });
   registerTab('languages', { label: 'Languages', panel: $('languages-view'), onShow: () => $('languages-word').focus() });
   document.body.dataset.languagesReady = 'true';
 }

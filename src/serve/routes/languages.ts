@@ -6,6 +6,7 @@ import { InvalidArgumentError } from '../../errors.ts';
 import { invalidRequest, unknownWord } from '../api-error.ts';
 import type { ServedModel } from '../models.ts';
 import { parseRequest } from '../schemas.ts';
+import { pca } from '../../viz/pca.ts';
 
 /** Two served word models whose spaces are aligned (by `embedkit align` or `embedkit train joint`): the page's Languages tab. */
 export interface AlignedLanguagesOptions {
@@ -28,6 +29,7 @@ type Translate = (words: readonly string[], topn?: number) => Translation[];
 interface Direction {
   from: Embeddings;
   to: string;
+  toSpace: Embeddings;
   nn: Translate;
   csls: Translate;
 }
@@ -56,6 +58,7 @@ export function buildLanguagesView(options: AlignedLanguagesOptions, models: rea
   const direction = (from: typeof a, to: typeof a): Direction => ({
     from: from.emb,
     to: to.name,
+    toSpace: to.emb,
     nn: translator(from.emb, to.emb, settings),
     csls: translator(from.emb, to.emb, { ...settings, csls: true }),
   });
@@ -93,13 +96,21 @@ export function registerLanguageRoutes(app: FastifyInstance, view: LanguagesView
     const d = view.directions.get(q.from);
     if (!d) throw invalidRequest(`'from' is invalid: the aligned languages are ${[...view.directions.keys()].map((n) => JSON.stringify(n)).join(' and ')}, not ${JSON.stringify(q.from)}.`, 'from');
     if (!d.from.has(q.word)) throw unknownWord(q.word, 'word');
-    return {
-      word: q.word,
-      from: q.from,
-      to: d.to,
-      nn: scored(d.nn([q.word], q.topn)[0].translations),
-      csls: scored(d.csls([q.word], q.topn)[0].translations),
-      neighbours: scored(d.from.mostSimilar({ positive: [q.word], topn: q.topn })),
-    };
+    const csls = scored(d.csls([q.word], q.topn)[0].translations);
+    const neighbours = scored(d.from.mostSimilar({ positive: [q.word], topn: q.topn }));
+    return { word: q.word, from: q.from, to: d.to, nn: scored(d.nn([q.word], q.topn)[0].translations), csls, neighbours, map: languagesMap(q.word, neighbours, csls, q.from, d) };
   });
+}
+
+/**
+ * The word, its neighbours and its CSLS translations in 2-D (PCA of their vectors in the shared space), each point
+ * naming its language: one map where both languages meet.
+ */
+export function languagesMap(word: string, neighbours: readonly { word: string }[], translations: readonly { word: string }[], from: string, d: Pick<Direction, 'from' | 'to' | 'toSpace'>): { word: string; lang: string; x: number; y: number }[] {
+  const points = [
+    ...[word, ...neighbours.map((n) => n.word)].map((w) => ({ word: w, lang: from, vector: d.from.row(d.from.vocab.indexOf(w)) })),
+    ...translations.map((n) => ({ word: n.word, lang: d.to, vector: d.toSpace.row(d.toSpace.vocab.indexOf(n.word)) })),
+  ];
+  const xy = pca(points.map((p) => p.vector));
+  return points.map((p, i) => ({ word: p.word, lang: p.lang, x: xy[i][0], y: xy[i][1] }));
 }
