@@ -46,3 +46,16 @@ test('embedkit serve --aligned naming a model that is not served, or not two, fa
     assert.doesNotMatch(r.stderr, /explorer:/);
   }
 });
+
+test('embedkit serve --aligned-vocab N: only the N most frequent target words are translations', { timeout: 90_000 }, async () => {
+  const run = serverCli(['serve', `es=${files.es}`, `en=${files.en}`, '--aligned', 'es,en', '--aligned-vocab', '20', '--port', '0']);
+  try {
+    const url = await run.url;
+    const [es, en] = [await loadEmbeddings(files.es), await loadEmbeddings(files.en)];
+    const r = (await (await fetch(`${url}/api/languages/translate?word=es40&from=es&topn=20`)).json()) as { nn: { word: string }[]; csls: unknown };
+    assert.deepEqual(r.csls, translate(es, en, ['es40'], { topn: 20, csls: true, restrictVocab: 20 })[0].translations);
+    assert.deepEqual(new Set(r.nn.map((n) => n.word)), new Set(Array.from({ length: 20 }, (_, i) => `en${i}`)));
+  } finally {
+    await stop(run.child);
+  }
+});

@@ -158,6 +158,7 @@ interface ServeCommandFlags extends ServeFlags {
   topics?: string;
   topicsModel?: string;
   aligned?: [string, string];
+  alignedVocab?: number;
   truncate?: boolean;
   threads?: number;
 }
@@ -173,7 +174,8 @@ export function registerServe(program: Command): void {
       .option('--threads <n>', 'transformer models: ONNX Runtime threads', positiveInt('--threads'))
       .option('--topics <docs>', "map the topics of DOCS (one document per line, or JSON Lines) on the page's Topics tab; found once at start")
       .option('--topics-model <name>', 'the served model that embeds the --topics documents (default: the first)')
-      .option('--aligned <a,b>', "two served word models in one aligned space (from embedkit align or train joint), named by language: the page's Languages tab translates between them", alignedPair),
+      .option('--aligned <a,b>', "two served word models in one aligned space (from embedkit align or train joint), named by language: the page's Languages tab translates between them", alignedPair)
+      .option('--aligned-vocab <n>', "--aligned: only the N most frequent words of each space are translations and CSLS neighbourhoods (CSLS's setup at start scans both vocabularies; default all)", positiveInt('--aligned-vocab')),
   )
     .addHelpText(
       'after',
@@ -200,7 +202,7 @@ export function registerServe(program: Command): void {
         { apiKey: remoteApiKey() },
         downloads.options,
       ).finally(() => downloads.close());
-      await serveWithFlags(models, flags, { topics: flags.topics === undefined ? undefined : await topicsFrom(flags.topics, flags.topicsModel), languages: flags.aligned && { languages: flags.aligned } });
+      await serveWithFlags(models, flags, { topics: flags.topics === undefined ? undefined : await topicsFrom(flags.topics, flags.topicsModel), languages: flags.aligned && { languages: flags.aligned, restrictVocab: flags.alignedVocab } });
     });
 }
 
