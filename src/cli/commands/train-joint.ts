@@ -22,8 +22,12 @@ interface TrainJointFlags extends RunFlags {
   to?: VectorFormat;
 }
 
-/** Options no joint run uses: the architecture is skip-gram unless --cbow (or fastText's --model) says otherwise, and there is no checkpoint. */
-const SKIP = ['skipgram', 'checkpointInterval'];
+/**
+ * Options no joint run takes: the architecture is skip-gram unless --cbow (or fastText's --model) says otherwise, there
+ * is no checkpoint, and the words are the merge's (split on whitespace and prefixed by language), which another
+ * tokenizer would split again (at the prefix's colon, or by jieba on Chinese text).
+ */
+const SKIP = ['skipgram', 'checkpointInterval', 'tokenizer'];
 
 /** Both trainers' settings as one set of flags: the options they share once (same flag, same aliases), then each one's own. */
 const FLAGS: OptionDefs = { ...fastTextSchema, ...word2vecSchema };
@@ -40,7 +44,7 @@ export function jointOptionsFromFlags(f: TrainJointFlags): JointSpaceOptions {
   const given = Object.keys(optionsFromFlags(FLAGS, f, SKIP)).filter((name) => foreign.includes(name));
   if (given.length) throw new InvalidArgumentError(`${given.map((n) => `--${flagOf(FLAGS, n)}`).join(', ')} ${given.length > 1 ? 'are settings' : 'is a setting'} of the other trainer: not with --trainer ${f.trainer}`);
   const { seed, ...training } = optionsFromFlags(schema, f, SKIP) as Record<string, unknown> & { seed?: number };
-  return { merge: f.merge, seed, trainer: f.trainer, training } as JointSpaceOptions;
+  return { merge: f.merge, seed, trainer: f.trainer, training: { ...training, tokenizer: 'whitespace' } } as JointSpaceOptions;
 }
 
 /** Adds `joint` to the `train` command: one vector space for two languages from sentence-aligned text. */
