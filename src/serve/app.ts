@@ -13,6 +13,7 @@ import { registerEmbeddingRoutes } from './routes/embeddings.ts';
 import { registerClassifyRoutes } from './routes/classify.ts';
 import { registerExplorerRoutes } from './routes/explorer.ts';
 import { buildTopicsView, registerTopicRoutes, type TopicsViewOptions } from './routes/topics.ts';
+import { buildLanguagesView, registerLanguageRoutes, type AlignedLanguagesOptions } from './routes/languages.ts';
 import { registerStaticFiles } from './static-files.ts';
 import { registerCollections, type CollectionsOptions } from './vector-stores/register.ts';
 
@@ -34,6 +35,8 @@ export interface ServeOptions {
   collections?: CollectionsOptions;
   /** A document collection whose topics the page's Topics tab maps (found once, before the app is ready). */
   topics?: TopicsViewOptions;
+  /** Two served word models in one aligned space: the page's Languages tab translates between them. */
+  languages?: AlignedLanguagesOptions;
   /** Fastify's logger setting (default off). */
   logger?: FastifyServerOptions['logger'];
   /** Serve the explorer page (default true). */
@@ -88,6 +91,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
 
   // Before the app exists: a collection findTopics refuses stops here with nothing to close.
   const topicsView = options.topics ? await buildTopicsView(options.topics, [...models.values()]) : null;
+  const languagesView = options.languages ? buildLanguagesView(options.languages, [...models.values()]) : null;
   const limits = resolveLimits(options.limits);
   const app = Fastify({
     logger: options.logger ?? false,
@@ -207,6 +211,7 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
   registerExplorerRoutes(app, [...models.values()], findModel);
   await registerCollections(app, options.collections, [...models.values()]);
   registerTopicRoutes(app, topicsView);
+  registerLanguageRoutes(app, languagesView);
   if (options.page !== false) for (const route of registerStaticFiles(app)) openRoutes.add(route);
   return app;
 }

@@ -8,3 +8,4 @@ export { DEFAULT_LIMITS, type ServeLimits } from './limits.ts';
 export { staticModel, openServedModel, loadServedModels, type ServedModel } from './models.ts';
 export { DEFAULT_UPLOAD_LIMIT, type CollectionsOptions } from './vector-stores/register.ts';
 export type { TopicsViewOptions } from './routes/topics.ts';
+export type { AlignedLanguagesOptions } from './routes/languages.ts';

@@ -5,7 +5,7 @@ export type { AlignSettings } from './align-options.ts';
 export { readDictd, type DictdEntry } from './dictd.ts';
 export { parseDictionary, readDictionary, resolvePairs, type ResolvedPairs, type ResolveLimits, type WordPair } from './dictionary.ts';
 export { NORMALIZATIONS, type Normalization } from './normalize.ts';
-export { evaluateBilingual, translate, type BilingualEvalOptions, type BilingualEvaluation, type RetrievalOptions, type TranslateOptions, type Translation } from './translate.ts';
+export { evaluateBilingual, translate, translator, type BilingualEvalOptions, type BilingualEvaluation, type RetrievalOptions, type TranslateOptions, type Translation } from './translate.ts';
 export { formatMatrix, saveMatrix } from './matrix-file.ts';
 export { trainJointSpace, type JointSpace, type JointSpaceOptions } from './joint-space.ts';
 export { mergeParallel, splitJointSpace, type LanguagePrefixes, type ParallelMerge, type ParallelMergeOptions, type SplitSpaces } from './parallel.ts';

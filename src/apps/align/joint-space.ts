@@ -34,9 +34,11 @@ export async function trainJointSpace(source: readonly string[], target: readonl
   const lines = mergeParallel(source, target, options);
   const input = corpusFromLines(lines, '<parallel>');
   const seed = options.seed ?? 1;
+  // The merged words are already split on whitespace: the trainer must not split them again (jieba, detected on
+  // Chinese text, would cut the language prefixes off).
   const trained =
     options.trainer === 'fasttext'
-      ? await trainFastText({ model: 'skipgram', seed, ...options.training, input })
-      : await trainWord2Vec({ cbow: false, seed, ...options.training, input });
+      ? await trainFastText({ model: 'skipgram', seed, tokenizer: 'whitespace', ...options.training, input })
+      : await trainWord2Vec({ cbow: false, seed, tokenizer: 'whitespace', ...options.training, input });
   return { ...splitJointSpace(trained.embeddings, options), stats: trained.stats };
 }

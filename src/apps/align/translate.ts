@@ -78,9 +78,27 @@ class Retriever {
  * ```
  */
 export function translate(source: Embeddings, target: Embeddings, words: readonly string[], options: TranslateOptions = {}): Translation[] {
-  const { topn, ...retrieval } = resolveRetrievalOptions({ ...options });
+  return translator(source, target, options)(words);
+}
+
+/**
+ * translate with its setup done once: CSLS's neighbourhood means of every target word (a pass over both
+ * vocabularies) are computed here, so each later call costs one scan of the target space per word (a server
+ * answering one word at a time, say). The returned function takes the words and, optionally, another topn.
+ * @example
+ * ```ts
+ * import { Embeddings, Vocabulary } from 'embedkit';
+ * import { translator } from 'embedkit/apps';
+ * const en = new Embeddings(new Vocabulary(['dog', 'cat']), Float32Array.from([1, 0.1, 0.1, 1]), 2);
+ * const es = new Embeddings(new Vocabulary(['perro', 'gato']), Float32Array.from([1, 0, 0, 1]), 2);
+ * const toSpanish = translator(en, es, { csls: true, k: 1 });
+ * console.log(toSpanish(['cat'], 1)[0].translations?.[0].word); // gato
+ * ```
+ */
+export function translator(source: Embeddings, target: Embeddings, options: TranslateOptions = {}): (words: readonly string[], topn?: number) => Translation[] {
+  const { topn: defaultTopn, ...retrieval } = resolveRetrievalOptions({ ...options });
   const r = new Retriever(source, target, retrieval);
-  return words.map((word) => {
+  return (words, topn = defaultTopn) => words.map((word) => {
     const i = source.vocab.indexOf(word);
     if (i < 0) return { word, translations: null };
     const best = topK(r.scores(i), topn, 0, r.tRows);

@@ -5,6 +5,7 @@ import type { Pooling } from '../../encoders/static.ts';
 import { TOKENIZER_NAMES, type TokenizerName } from '../../text/tokenize.ts';
 import type { RunningServer, ServeOptions } from '../../serve/app.ts';
 import type { TopicsViewOptions } from '../../serve/routes/topics.ts';
+import type { AlignedLanguagesOptions } from '../../serve/routes/languages.ts';
 import { DEFAULT_LIMITS, LIMIT_HELP, type ServeLimits } from '../../serve/limit-defaults.ts';
 import { examples } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
@@ -109,7 +110,7 @@ async function listenWithFlags(listen: (port: number) => Promise<RunningServer>,
   }
 }
 
-export async function serveWithFlags(models: ServeOptions['models'], flags: ServeFlags, options: { nextFreePort?: boolean; topics?: TopicsViewOptions } = {}): Promise<RunningServer> {
+export async function serveWithFlags(models: ServeOptions['models'], flags: ServeFlags, options: { nextFreePort?: boolean; topics?: TopicsViewOptions; languages?: AlignedLanguagesOptions } = {}): Promise<RunningServer> {
   const keys = apiKeysFrom(flags);
   // Loaded on use: the web server stack would otherwise cost every other command startup time and memory.
   const { startServer } = await import('../../serve/app.ts');
@@ -128,6 +129,7 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
         collections: flags.collections === undefined ? undefined : { dir: flags.collections },
         allowRemoteImages: flags.allowRemoteImages ?? false,
         topics: options.topics,
+        languages: options.languages,
       }),
     flags,
     options.nextFreePort ?? false,
@@ -141,6 +143,7 @@ export async function serveWithFlags(models: ServeOptions['models'], flags: Serv
     `  models: ${server.url}/v1/models   health: ${server.url}/health   metrics: ${server.url}/metrics`,
     ...(flags.collections === undefined ? [] : [`  vector stores: ${server.url}/v1/vector_stores  files: ${server.url}/v1/files  (collections in ${flags.collections})`]),
     ...(options.topics === undefined ? [] : [`  topics:     ${server.url}/#topics  (${options.topics.name})`]),
+    ...(options.languages === undefined ? [] : [`  languages:  ${server.url}/#languages  (${options.languages.languages.join(' ↔ ')})`]),
   ];
   process.stderr.write(`${lines.join('\n')}\n`);
   if (flags.json) {
@@ -154,6 +157,8 @@ interface ServeCommandFlags extends ServeFlags {
   model?: string[];
   topics?: string;
   topicsModel?: string;
+  aligned?: [string, string];
+  alignedVocab?: number;
   truncate?: boolean;
   threads?: number;
 }
@@ -168,7 +173,9 @@ export function registerServe(program: Command): void {
       .option('--truncate', 'transformer models: cut inputs longer than the model window instead of embedding them in windows')
       .option('--threads <n>', 'transformer models: ONNX Runtime threads', positiveInt('--threads'))
       .option('--topics <docs>', "map the topics of DOCS (one document per line, or JSON Lines) on the page's Topics tab; found once at start")
-      .option('--topics-model <name>', 'the served model that embeds the --topics documents (default: the first)'),
+      .option('--topics-model <name>', 'the served model that embeds the --topics documents (default: the first)')
+      .option('--aligned <a,b>', "two served word models in one aligned space (from embedkit align or train joint), named by language: the page's Languages tab translates between them", alignedPair)
+      .option('--aligned-vocab <n>', "--aligned: only the N most frequent words of each space are translations and CSLS neighbourhoods (CSLS's setup at start scans both vocabularies; default all)", positiveInt('--aligned-vocab')),
   )
     .addHelpText(
       'after',
@@ -177,6 +184,7 @@ export function registerServe(program: Command): void {
         'embedkit serve en=wiki.en.vec zh=zh.vec --port 9000 --api-key secret',
         'embedkit serve cc.en.300.bin --pooling sif --cors',
         'embedkit serve vectors.bin --topics abstracts.txt',
+        'embedkit serve es=es.aligned.vec en=en.aligned.vec --aligned es,en',
         'embedkit serve --model minilm=models/all-MiniLM-L6-v2 --model ada=https://api.openai.com/v1#text-embedding-ada-002',
         "curl localhost:8080/v1/embeddings -H 'Content-Type: application/json' -d '{\"model\":\"vectors\",\"input\":\"hello world\"}'",
       ]),
@@ -194,8 +202,14 @@ export function registerServe(program: Command): void {
         { apiKey: remoteApiKey() },
         downloads.options,
       ).finally(() => downloads.close());
-      await serveWithFlags(models, flags, { topics: flags.topics === undefined ? undefined : await topicsFrom(flags.topics, flags.topicsModel) });
+      await serveWithFlags(models, flags, { topics: flags.topics === undefined ? undefined : await topicsFrom(flags.topics, flags.topicsModel), languages: flags.aligned && { languages: flags.aligned, restrictVocab: flags.alignedVocab } });
     });
+}
+
+function alignedPair(v: string): [string, string] {
+  const names = v.split(',').map((s) => s.trim());
+  if (names.length !== 2 || names.some((n) => !n)) throw new InvalidArgumentError(`--aligned expects two served model names, as es,en; got ${JSON.stringify(v)}`);
+  return names as [string, string];
 }
 
 /** The --topics collection, read now (a bad line fails before the server starts), with its stages shown on stderr. */

@@ -12,6 +12,7 @@ import { registerTrainFastText } from './train-fasttext.ts';
 import { registerTrainGlove } from './train-glove.ts';
 import { registerTrainSupervised } from './train-supervised.ts';
 import { registerTrainClassifier } from './train-classifier.ts';
+import { registerTrainJoint } from './train-joint.ts';
 
 /** Flags of `train word2vec` beyond the schema's (files, output and reporting). */
 interface TrainWord2VecFlags extends RunFlags {
@@ -99,4 +100,5 @@ export function registerTrain(program: Command): void {
   registerTrainGlove(train);
   registerTrainSupervised(train);
   registerTrainClassifier(train);
+  registerTrainJoint(train);
 }
