@@ -8,7 +8,10 @@ import type { TopicsViewOptions } from '../../serve/routes/topics.ts';
 import type { AlignedLanguagesOptions } from '../../serve/routes/languages.ts';
 import { DEFAULT_LIMITS, LIMIT_HELP, type ServeLimits } from '../../serve/limit-defaults.ts';
 import { examples } from '../common.ts';
-import { positiveInt } from '../flag-values.ts';
+import { nonNegativeInt, positiveInt } from '../flag-values.ts';
+
+/** Words per side CSLS is set up over when --aligned-vocab is not given (its setup at start grows with the square). */
+const ALIGNED_VOCAB_DEFAULT = 10_000;
 import { drainOnTerminate } from '../interrupt.ts';
 import { hubDownloads, OFFLINE_HELP } from '../hub-progress.ts';
 import { remoteApiKey } from '../remote-key.ts';
@@ -175,7 +178,7 @@ export function registerServe(program: Command): void {
       .option('--topics <docs>', "map the topics of DOCS (one document per line, or JSON Lines) on the page's Topics tab; found once at start")
       .option('--topics-model <name>', 'the served model that embeds the --topics documents (default: the first)')
       .option('--aligned <a,b>', "two served word models in one aligned space (from embedkit align or train joint), named by language: the page's Languages tab translates between them", alignedPair)
-      .option('--aligned-vocab <n>', "--aligned: only the N most frequent words of each space are translations and CSLS neighbourhoods (CSLS's setup at start scans both vocabularies; default all)", positiveInt('--aligned-vocab')),
+      .option('--aligned-vocab <n>', "--aligned: only the N most frequent words of each space are translations and CSLS neighbourhoods (CSLS's setup at start grows with the square of N; default 10000, 0 for all)", nonNegativeInt('--aligned-vocab')),
   )
     .addHelpText(
       'after',
@@ -202,7 +205,7 @@ export function registerServe(program: Command): void {
         { apiKey: remoteApiKey() },
         downloads.options,
       ).finally(() => downloads.close());
-      await serveWithFlags(models, flags, { topics: flags.topics === undefined ? undefined : await topicsFrom(flags.topics, flags.topicsModel), languages: flags.aligned && { languages: flags.aligned, restrictVocab: flags.alignedVocab } });
+      await serveWithFlags(models, flags, { topics: flags.topics === undefined ? undefined : await topicsFrom(flags.topics, flags.topicsModel), languages: flags.aligned && { languages: flags.aligned, restrictVocab: flags.alignedVocab === 0 ? undefined : (flags.alignedVocab ?? ALIGNED_VOCAB_DEFAULT) } });
     });
 }
 
