@@ -4,6 +4,7 @@ import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { importOptional } from '../util/optional-import.ts';
 import { readImageSize } from './image-header.ts';
 import { decodePlainPng } from './image-png.ts';
+import type { RgbImage } from './rgb-image.ts';
 
 /**
  * Images as encoder inputs: where their bytes come from, which formats are accepted, and how they become 8-bit RGB
@@ -27,12 +28,7 @@ export interface ImageInput {
 /** A text or an image: what an encoder that takes both accepts. */
 export type EncoderInput = string | ImageInput;
 
-/** Decoded pixels: height × width × 3 bytes, row-major RGB. */
-export interface RgbImage {
-  data: Uint8Array;
-  width: number;
-  height: number;
-}
+export type { RgbImage };
 
 export interface DecodeImageOptions {
   /**

@@ -1,5 +1,5 @@
 import zlib from 'node:zlib';
-import type { RgbImage } from './image-decode.ts';
+import type { RgbImage } from './rgb-image.ts';
 
 /**
  * A fast path for the plainest PNGs: 8-bit, not interlaced, greyscale / RGB / palette (with or without alpha), every
