@@ -11,6 +11,7 @@ import { Metrics } from './metrics.ts';
 import type { ServedModel } from './models.ts';
 import { registerEmbeddingRoutes } from './routes/embeddings.ts';
 import { registerClassifyRoutes } from './routes/classify.ts';
+import { ModelGates } from './model-gate.ts';
 import { registerExplorerRoutes } from './routes/explorer.ts';
 import { buildTopicsView, registerTopicRoutes, type TopicsViewOptions } from './routes/topics.ts';
 import { buildLanguagesView, registerLanguageRoutes, type AlignedLanguagesOptions } from './routes/languages.ts';
@@ -198,8 +199,10 @@ export async function createApp(options: ServeOptions): Promise<FastifyInstance>
     return reply.code(e.status).send(e.body());
   });
 
-  registerEmbeddingRoutes(app, metrics, findModel, limits, { allowRemoteImages: options.allowRemoteImages ?? false });
-  registerClassifyRoutes(app, findModel, limits);
+  // One gate per model for every route that runs one, so its concurrency bound holds across them.
+  const gates = new ModelGates(limits.maxConcurrent, limits.maxQueued);
+  registerEmbeddingRoutes(app, metrics, findModel, limits, gates, { allowRemoteImages: options.allowRemoteImages ?? false });
+  registerClassifyRoutes(app, findModel, limits, gates);
 
   const modelObject = (m: ServedModel) => ({ id: m.name, object: 'model', created: m.created, owned_by: 'embedkit' });
   app.get('/v1/models', async () => ({ object: 'list', data: [...models.values()].map(modelObject) }));

@@ -55,3 +55,23 @@ export class ModelGate {
     };
   }
 }
+
+/**
+ * One gate per served model, made once per app and handed to every route that runs a model (`/v1/embeddings`,
+ * `/v1/classify`), so `maxConcurrent` and `maxQueued` bound a model's work whichever route asks for it.
+ */
+export class ModelGates {
+  private readonly gates = new Map<string, ModelGate>();
+
+  constructor(
+    private readonly maxConcurrent: number,
+    private readonly maxQueued: number,
+  ) {}
+
+  /** The gate of the model named `name`, made on first use. */
+  of(name: string): ModelGate {
+    let gate = this.gates.get(name);
+    if (!gate) this.gates.set(name, (gate = new ModelGate(this.maxConcurrent, this.maxQueued)));
+    return gate;
+  }
+}

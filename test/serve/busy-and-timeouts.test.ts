@@ -53,6 +53,24 @@ test('past a model\'s running and queued requests: 429 in OpenAI\'s rate-limit s
   await app.close();
 });
 
+test('one model, one gate: /v1/classify counts against the same running and queued requests as /v1/embeddings', async () => {
+  const held = heldEncoder();
+  const app = await createApp({ models: [{ name: 'held', encoder: held.encoder, created: 0 }], limits: { maxConcurrent: 1, maxQueued: 1 } });
+  const embed = () => app.inject({ method: 'POST', url: '/v1/embeddings', payload: { model: 'held', input: 'x' } });
+  const running = embed();
+  const queued = embed();
+  await new Promise((ok) => setTimeout(ok, 50));
+  assert.equal(held.started(), 1);
+  const classify = await app.inject({ method: 'POST', url: '/v1/classify', payload: { model: 'held', input: 'x', labels: ['a', 'b'] } });
+  assert.equal(classify.statusCode, 429, classify.body);
+  assert.equal(openaiError(classify.json()).code, 'rate_limit_exceeded');
+  assert.equal(held.started(), 1, 'the refused request never reached the model');
+  held.release();
+  assert.equal((await running).statusCode, 200);
+  assert.equal((await queued).statusCode, 200);
+  await app.close();
+});
+
 test('the handler\'s time limit: 503 with code timeout, and the encoder told to stop', async () => {
   const held = heldEncoder();
   const app = await createApp({ models: [{ name: 'held', encoder: held.encoder, created: 0 }], limits: { handlerTimeoutMs: 300 } });

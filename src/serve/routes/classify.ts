@@ -6,7 +6,7 @@ import { InvalidArgumentError } from '../../errors.ts';
 import { invalidRequest } from '../api-error.ts';
 import { checkCharacters, modelBusy, tokenLimitCheck, type ServeLimits } from '../limits.ts';
 import { withRequestSignal } from '../request-signal.ts';
-import { ModelGate } from '../model-gate.ts';
+import type { ModelGates } from '../model-gate.ts';
 import type { ServedModel } from '../models.ts';
 import { describeIssue, MAX_INPUTS } from '../schemas.ts';
 
@@ -36,13 +36,7 @@ const classifyRequest = z.object({
  * "total_tokens": 5}}` (usage counts the inputs' tokens). Errors have OpenAI's shape; every limit (inputs, labels,
  * characters, tokens) is checked before the model works, as for /v1/embeddings.
  */
-export function registerClassifyRoutes(app: FastifyInstance, findModel: (name: string) => ServedModel, limits: ServeLimits): void {
-  const gates = new Map<string, ModelGate>();
-  const gateOf = (name: string) => {
-    let gate = gates.get(name);
-    if (!gate) gates.set(name, (gate = new ModelGate(limits.maxConcurrent, limits.maxQueued)));
-    return gate;
-  };
+export function registerClassifyRoutes(app: FastifyInstance, findModel: (name: string) => ServedModel, limits: ServeLimits, gates: ModelGates): void {
   const handler = async (body: unknown, signal: AbortSignal, setHeader: (name: string, value: string) => void) => {
     const parsed = classifyRequest.safeParse(body);
     if (!parsed.success) {
@@ -61,7 +55,7 @@ export function registerClassifyRoutes(app: FastifyInstance, findModel: (name: s
     const template = req.template ?? DEFAULT_ZERO_SHOT_TEMPLATE;
     if (!template.includes('{}')) throw invalidRequest("'$.template' is invalid: it must contain {} where the label goes.", 'template');
     checkCharacters(inputs, limits);
-    const entered = gateOf(model.name).enter(signal);
+    const entered = gates.of(model.name).enter(signal);
     if (!entered) {
       setHeader('retry-after', '1');
       throw modelBusy(model.name, limits);

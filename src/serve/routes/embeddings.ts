@@ -13,7 +13,7 @@ import { ByteChunks } from '../byte-chunks.ts';
 import { checkCharacters, modelBusy, tokenLimitCheck, type ServeLimits } from '../limits.ts';
 import { withRequestSignal } from '../request-signal.ts';
 import type { Metrics } from '../metrics.ts';
-import { ModelGate } from '../model-gate.ts';
+import type { ModelGates } from '../model-gate.ts';
 import type { ServedModel } from '../models.ts';
 import { describeIssue, embeddingsRequest, MAX_INPUTS } from '../schemas.ts';
 import { hasItemObjects, resolveRequestItems, type ImageInputSettings, type RequestItem } from '../image-inputs.ts';
@@ -30,14 +30,9 @@ export function registerEmbeddingRoutes(
   metrics: Metrics,
   findModel: (name: string) => ServedModel,
   limits: ServeLimits,
+  gates: ModelGates,
   images: ImageInputSettings = { allowRemoteImages: false },
 ): void {
-  const gates = new Map<string, ModelGate>();
-  const gateOf = (name: string) => {
-    let gate = gates.get(name);
-    if (!gate) gates.set(name, (gate = new ModelGate(limits.maxConcurrent, limits.maxQueued)));
-    return gate;
-  };
   const handler = async (body: unknown, reply: FastifyReply, signal: AbortSignal) => {
     const parsed = embeddingsRequest.safeParse(body);
     if (!parsed.success) {
@@ -79,7 +74,7 @@ export function registerEmbeddingRoutes(
       if ((inputs as number[][]).some((ids) => ids.length === 0)) throw invalidRequest("'$.input' is invalid: a token array must not be empty.", 'input');
     }
 
-    const entered = gateOf(model.name).enter(signal);
+    const entered = gates.of(model.name).enter(signal);
     if (!entered) {
       reply.header('retry-after', '1');
       throw modelBusy(model.name, limits);
