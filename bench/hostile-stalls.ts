@@ -14,6 +14,7 @@ import { Agent, request } from 'node:http';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { lcgRandom as rng } from '../src/util/random.ts';
+import { randomWordModel } from './lib/random-word-model.ts';
 import { LoopStalls, threadCpuNs } from './lib/loop-stalls.ts';
 import { printTable } from './lib/table.ts';
 
@@ -111,13 +112,7 @@ function stacksIn(profile: Profile, windows: [number, number][], top = 8): strin
 async function serverMain(): Promise<void> {
   const { startServer } = await import('../src/serve/app.ts');
   const { staticModel } = await import('../src/serve/models.ts');
-  const { Embeddings } = await import('../src/vectors/embeddings.ts');
-  const { Vocabulary } = await import('../src/vocab/vocabulary.ts');
-  const r = rng(42);
-  const vectors = new Float32Array(ROWS * DIM);
-  for (let i = 0; i < vectors.length; i++) vectors[i] = r() - 0.5;
-  const emb = new Embeddings(new Vocabulary(Array.from({ length: ROWS }, (_, i) => `w${i}`)), vectors, DIM);
-  await emb.prepare();
+  const emb = await randomWordModel(ROWS, DIM);
   const server = await startServer({ models: [staticModel('words', emb)], port: 0, page: false });
   const url = `${server.url}/v1/embeddings`;
   const repeat = Number(process.env.REPEAT ?? 6);

@@ -16,6 +16,7 @@ import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { lcgRandom as rng } from '../src/util/random.ts';
+import { randomWordModel } from './lib/random-word-model.ts';
 import { LoopStalls } from './lib/loop-stalls.ts';
 import { printTable } from './lib/table.ts';
 
@@ -27,13 +28,7 @@ const TINY_BERT = 'test/fixtures/tiny-bert';
 async function serverMain(): Promise<void> {
   const { startServer } = await import('../src/serve/app.ts');
   const { staticModel, loadServedModels } = await import('../src/serve/models.ts');
-  const { Embeddings } = await import('../src/vectors/embeddings.ts');
-  const { Vocabulary } = await import('../src/vocab/vocabulary.ts');
-  const r = rng(42);
-  const vectors = new Float32Array(ROWS * DIM);
-  for (let i = 0; i < vectors.length; i++) vectors[i] = r() - 0.5;
-  const emb = new Embeddings(new Vocabulary(Array.from({ length: ROWS }, (_, i) => `w${i}`)), vectors, DIM);
-  await emb.prepare();
+  const emb = await randomWordModel(ROWS, DIM);
   const [bert] = await loadServedModels([`bert=${TINY_BERT}`], {}, {}, { threads: 1 });
   const server = await startServer({ models: [staticModel('words', emb), bert], port: 0, page: false });
   // How long the server's own event loop was held, apart from the machine's load and the driver's.
