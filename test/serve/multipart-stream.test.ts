@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
-import { parseMultipart } from '../../src/serve/vector-stores/multipart.ts';
+import { parseMultipart } from './helpers/multipart-reference.ts';
 import { readMultipartStream, type StreamedForm } from '../../src/serve/vector-stores/multipart-stream.ts';
 
 // The streaming reader against the whole-body parser: the same bodies, cut into pieces of every small size (so that

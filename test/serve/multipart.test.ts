@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { multipartBoundary, parseMultipart } from '../../src/serve/vector-stores/multipart.ts';
+import { multipartBoundary } from '../../src/serve/vector-stores/multipart.ts';
+import { parseMultipart } from './helpers/multipart-reference.ts';
 
 /** Bodies as browsers, undici (Node's fetch, the openai SDK) and curl write them, and broken ones. */
 const CRLF = '\r\n';

@@ -34,9 +34,10 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 
 /**
  * Reads a multipart/form-data body as it arrives, holding no more of it than a delimiter's length: a file part's
- * bytes go to its sink as they come, so an upload of any size costs no memory. As strict as parseMultipart (a part
- * without Content-Disposition, a missing closing boundary, too many parts: a 400 naming what is wrong); the size
- * limit is checked as bytes arrive.
+ * bytes go to its sink as they come, so an upload of any size costs no memory. As strict as the whole-body parser
+ * it replaced, which the tests keep as its reference (test/serve/helpers/multipart-reference.ts): a part without
+ * Content-Disposition, a missing closing boundary, too many parts are a 400 naming what is wrong; the size limit is
+ * checked as bytes arrive.
  */
 export async function readMultipartStream(body: AsyncIterable<Buffer | string>, boundary: string, options: StreamOptions): Promise<StreamedForm> {
   const delimiter = Buffer.from(`--${boundary}`);
