@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { EmbedkitError } from '../errors.ts';
 import { importOptional } from '../util/optional-import.ts';
 import type { ClipModelDirectory } from './clip-model-dir.ts';
+import { clipPixelPlan, type Resize } from './clip-pixels.ts';
 import type { ModelDtype } from './onnx-dtypes.ts';
 import type { RgbImage } from './image-decode.ts';
 import type { ModelDirectory } from './transformer-model-dir.ts';
@@ -228,6 +229,13 @@ export async function loadClipRuntime(model: ClipModelDirectory, options: Runtim
   }
   const { prefixIds, suffixIds } = specialTokens(tokenizer, model.dir, 'the tokenizer adds special tokens inside the text');
   const padId = tokenizer.pad_token_id ?? 0;
+  // Our own preparation when the config is one it reproduces exactly; transformers.js's processor otherwise.
+  const plan = clipPixelPlan(JSON.parse(readFileSync(join(model.dir, 'preprocessor_config.json'), 'utf8')) as Record<string, unknown>);
+  const resize: Resize = async (image, width, height, resample) => {
+    const out = await new t.RawImage(image.data, image.width, image.height, 3).resize(width, height, { resample: resample as 0 });
+    if (out.channels !== 3) throw new EmbedkitError('model_output', `resizing gave ${out.channels} channels, not 3`, { file: model.dir });
+    return { data: new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.length), width: out.width, height: out.height };
+  };
 
   const rowsOf = (tensor: { data: unknown; dims: number[] } | undefined, name: string): Float32Array[] => {
     if (!tensor || tensor.dims.length !== 2) throw new EmbedkitError('model_output', `the model has no 2-D ${name} output`, { file: model.dir });
@@ -246,8 +254,13 @@ export async function loadClipRuntime(model: ClipModelDirectory, options: Runtim
       return rowsOf(out.text_embeds, 'text_embeds');
     },
     async runImages(images) {
-      const raw = images.map((im) => new t.RawImage(im.data, im.width, im.height, 3));
-      const { pixel_values } = await processor(raw);
+      let pixel_values;
+      if (plan) {
+        const { data, dims } = await plan.pixelValues(images, resize);
+        pixel_values = new t.Tensor('float32', data, dims);
+      } else {
+        ({ pixel_values } = await processor(images.map((im) => new t.RawImage(im.data, im.width, im.height, 3))));
+      }
       const out = await visionNet({ pixel_values });
       return rowsOf(out.image_embeds, 'image_embeds');
     },
