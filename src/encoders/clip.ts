@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
+import { EmbedkitError, InvalidArgumentError, MissingDependencyError } from '../errors.ts';
 import { normalizeInPlace, type EncodeOptions, type EncodeResult, type Encoder } from './encoder.ts';
 import { readClipModelDirectory, type ClipModelDirectory } from './clip-model-dir.ts';
 import type { ModelDtype } from './onnx-dtypes.ts';
@@ -147,7 +147,8 @@ export class ClipEncoder implements Encoder {
       settled.forEach((r, k) => {
         const at = part[k];
         if (r.status === 'fulfilled') return void decoded.push({ at, image: r.value });
-        if (!(r.reason instanceof EmbedkitError)) throw r.reason;
+        // A missing decoder package is no fault of the picture: it fails the whole call, partial or not.
+        if (!(r.reason instanceof EmbedkitError) || r.reason instanceof MissingDependencyError) throw r.reason;
         if (!options.partial) throw new InputItemError(at, r.reason);
         errors[at] = r.reason;
       });

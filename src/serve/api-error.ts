@@ -1,3 +1,5 @@
+import { MissingDependencyError } from '../errors.ts';
+
 /**
  * Errors as the OpenAI API shapes them, so clients written for it (and its SDKs) report them properly:
  * `{ error: { message, type, param, code } }` with the HTTP status alongside.
@@ -41,6 +43,9 @@ export function unknownWord(word: string, param: string): ApiError {
  */
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
+  // The server cannot do this kind of request until an optional package is installed: the operator's problem,
+  // not the client's, and the message (which names the package) is what the operator needs to read.
+  if (err instanceof MissingDependencyError) return new ApiError(501, err.message, 'server_error', null, 'missing_dependency');
   const e = err as { code?: string; statusCode?: number; message?: string; name?: string };
   switch (e.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
