@@ -12,7 +12,8 @@ export function rootCommand(): Command {
     .addHelpText('after', examples(['embedkit info vectors.bin', 'embedkit query vectors.bin "king - man + woman"', 'embedkit eval vectors.bin --analogies questions-words.txt --pairs wordsim353.tsv']));
 }
 
-function longOptionNames(cmd: Command, into = new Set<string>()): Set<string> {
+/** Every long flag name (no `--`, no `no-`) of `cmd` and its subcommands: what normalizeArgv may rewrite to. */
+export function longOptionNames(cmd: Command, into = new Set<string>()): Set<string> {
   for (const o of cmd.options) if (o.long) into.add(o.long.replace(/^--(no-)?/, ''));
   for (const c of cmd.commands) longOptionNames(c, into);
   return into;

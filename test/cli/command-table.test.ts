@@ -7,17 +7,12 @@ import type { Command } from 'commander';
 import { mayRewriteArgv, normalizeArgv } from '../../src/cli/argv.ts';
 import { COMMAND_MODULES, singleCommandProgram } from '../../src/cli/command-table.ts';
 import { buildProgram } from '../../src/cli/program.ts';
+import { longOptionNames } from '../../src/cli/program-shell.ts';
 
 /** Every command below `cmd` with its help text and its options as commander holds them. */
 function describeTree(cmd: Command, path: string[] = []): Array<[string, string, string]> {
   const options = JSON.stringify(cmd.options.map((o) => [o.flags, o.description, o.defaultValue, o.required, o.optional, o.negate, o.hidden]));
   return [[path.join(' '), cmd.helpInformation(), options], ...cmd.commands.flatMap((c) => describeTree(c, [...path, c.name()]))];
-}
-
-function longNames(cmd: Command, into = new Set<string>()): Set<string> {
-  for (const o of cmd.options) if (o.long) into.add(o.long.replace(/^--(no-)?/, ''));
-  for (const c of cmd.commands) longNames(c, into);
-  return into;
 }
 
 test('every command of the program is in the table, and alone it is the same command: help, flags, subcommands', async () => {
@@ -44,7 +39,7 @@ test('lines without a command first, with an unknown command or with a flag norm
 });
 
 test('where the one-command program is used, normalizeArgv rewrites nothing whatever flags are known', () => {
-  const all = longNames(buildProgram());
+  const all = longOptionNames(buildProgram());
   const lines = [
     ['info', 'v.txt', '--limit', '1'],
     ['similar', 'v.txt', 'king', '--topn', '3', '-n', '-1', '--', '-x', '--', '-'],
