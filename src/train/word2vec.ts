@@ -31,6 +31,9 @@ export { resolveWord2VecOptions, word2vecSchema, type ResolvedWord2VecOptions, t
  * Quality does not hang on it (issue 17, skip-gram HS on 3.6M words × 2 epochs, 2 threads, seeds 1–6): these
  * copies scored 0.0672 analogy / 0.4904 WordSim-353, no copies 0.0704 / 0.4762, merging after every sentence
  * (KERNEL_VARIANT.hotEverySentence, seeds 1–3) 0.0710 / 0.4755; gensim 0.0703 / 0.4940 (spread 0.0036 / 0.0169).
+ * At 1 epoch (seeds 1–6, under load) the same trade: these copies 0.0332 / 0.4223, a merge after every sentence
+ * 0.0373 / 0.4083, no copies (seeds 1–4) 0.0386 / 0.3952, one thread (seeds 1–3) 0.0367 / 0.3972; gensim 0.0366 /
+ * 0.4160 (spread 0.0076 / 0.0278). Every rule nearer the sequential one gains analogy and loses WordSim-353.
  */
 const HS_HOT_ROWS = 64;
 
