@@ -279,8 +279,8 @@ async function regimesBench(full: string, outDir: string, evalDir: string, threa
         const m = await RUNNERS[tool]({ corpus: corpusOf(r), output, mode: r.mode, seed, threads, epochs: r.epochs, dim: r.dim, window: r.window });
         const q = await scoreFile(output, evalDir);
         rmSync(output, { force: true });
-        process.stderr.write(`${m.seconds.toFixed(1)} s, analogy ${q.analogy.toFixed(4)}, WS353 ${q.ws353.toFixed(4)}\n`);
-        const run: RegimeRun = { regime: r.name, tool, seed, seconds: m.seconds, ...q };
+        process.stderr.write(`${m.seconds.toFixed(1)} s (CPU ${m.cpuSeconds.toFixed(1)} s), analogy ${q.analogy.toFixed(4)}, WS353 ${q.ws353.toFixed(4)}\n`);
+        const run: RegimeRun = { regime: r.name, tool, seed, seconds: m.seconds, cpuSeconds: m.cpuSeconds, ...q };
         runs.push(run);
         appendFileSync(journal, `${JSON.stringify({ key, run })}\n`);
       }

@@ -151,11 +151,11 @@ export const CTX = {
  * Switches that put back an older or a peer's rule, for the bench's candidate runs only (Word2VecShape.variant):
  * `sharedNegatives`, skip-gram's negatives drawn once per centre word and reused for every context word of its
  * window (embedkit's rule before per-pair negatives); `skipSaturated`, negative sampling leaves a prediction
- * with |f| ≥ MAX_EXP alone, as gensim does, instead of clamping σ to 0/1 as word2vec C does; `hotEverySentence`, the
- * threads' private copies of the hot hierarchical-softmax rows are merged into the shared rows after every sentence
- * instead of once per chunk.
+ * with |f| ≥ MAX_EXP alone, as gensim does, instead of clamping σ to 0/1 as word2vec C does; `hotEveryChunk`, the
+ * threads' private copies of the hot hierarchical-softmax rows are merged into the shared rows once per chunk
+ * instead of after every sentence (embedkit's rule before issue 17's window-10 cell).
  */
-export const KERNEL_VARIANT = { sharedNegatives: 1, skipSaturated: 2, hotEverySentence: 4 } as const;
+export const KERNEL_VARIANT = { sharedNegatives: 1, skipSaturated: 2, hotEveryChunk: 4 } as const;
 
 /**
  * Negatives of one prediction in a slot's negs area: a count, then `negative` row addresses (the WebAssembly

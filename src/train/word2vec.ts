@@ -26,11 +26,17 @@ export { resolveWord2VecOptions, word2vecSchema, type ResolvedWord2VecOptions, t
 
 /**
  * Hierarchical softmax: the inner nodes nearest the root (every prediction updates the root, half of them its
- * children, ...) that each thread trains in a private copy within a chunk, merging its change at the chunk's
- * end. Shared, those few rows would bounce between the cores' caches on every prediction.
- * Quality does not hang on it (issue 17, skip-gram HS on 3.6M words × 2 epochs, 2 threads, seeds 1–6): these
- * copies scored 0.0672 analogy / 0.4904 WordSim-353, no copies 0.0704 / 0.4762, merging after every sentence
- * (KERNEL_VARIANT.hotEverySentence, seeds 1–3) 0.0710 / 0.4755; gensim 0.0703 / 0.4940 (spread 0.0036 / 0.0169).
+ * children, ...) that each thread trains in a private copy, adding its change to the shared rows after every
+ * sentence. Shared, those few rows would bounce between the cores' caches on every prediction.
+ * The merge used to come once per 16,384-word chunk; each thread then moved the top rows for a whole chunk without
+ * seeing the other's moves, and the sum of both overshot. That cost analogy, most at window 10 (issue 17, skip-gram
+ * HS on 3.6M words × 2 epochs, 2 threads, seeds 1–3, under load): per chunk 0.0716 analogy / 0.5486 WordSim-353
+ * against gensim's 0.0779 / 0.5212 (spread 0.0026 / 0.0112), per sentence 0.0801 / 0.5271, for no measurable CPU
+ * time (26.7 s against 27.0 s a run, same minute). At window 5 both are near gensim: 1 epoch (seeds 1–6) per chunk
+ * 0.0332 / 0.4223, per sentence 0.0373 / 0.4083, gensim 0.0366 / 0.4160 (spread 0.0076 / 0.0278); 2 epochs per
+ * chunk 0.0663 / 0.5013, per sentence 0.0694 / 0.4886, gensim 0.0704 / 0.4978 (spread 0.0085 / 0.0071). The
+ * per-chunk merge's extra WordSim-353 at window 5 came with the lost analogy; one thread (no copies at all) scores
+ * like the per-sentence merge (1 epoch, seeds 1–3: 0.0367 / 0.3972).
  */
 const HS_HOT_ROWS = 64;
 

@@ -38,6 +38,7 @@ const MODES: Mode[] = [
   { name: 'CBOW sum, hs + negative', cbow: true, cbowMean: false, hs: true, negative: 2 },
   { name: 'skip-gram, hierarchical softmax, private hot rows', cbow: false, cbowMean: true, hs: true, negative: 0, hotRows: 6 },
   { name: 'CBOW mean, hs + negative, private hot rows', cbow: true, cbowMean: true, hs: true, negative: 3, hotRows: 6 },
+  { name: 'skip-gram, hierarchical softmax, hot rows merged once per chunk (variant)', cbow: false, cbowMean: true, hs: true, negative: 0, hotRows: 6, variant: KERNEL_VARIANT.hotEveryChunk },
   { name: 'skip-gram, negative sampling, negatives shared across the window (variant)', cbow: false, cbowMean: true, hs: false, negative: 5, variant: KERNEL_VARIANT.sharedNegatives },
   { name: 'skip-gram, hs + negative, saturated predictions skipped (variant)', cbow: false, cbowMean: true, hs: true, negative: 4, variant: KERNEL_VARIANT.skipSaturated },
 ];

@@ -40,13 +40,13 @@
   ;; KERNEL_VARIANT bits: 1 shares skip-gram's negatives across the window, 2 skips saturated NS predictions
   (global $sharedNegatives (mut i32) (i32.const 0))
   (global $nsSkip (mut i32) (i32.const 0))
-  ;; bit 4: the hot hierarchical-softmax rows are merged into the shared rows after every sentence, not once per call
-  (global $hotEverySentence (mut i32) (i32.const 0))
+  ;; bit 4: the hot hierarchical-softmax rows are merged into the shared rows once per call, not after every sentence
+  (global $hotEveryChunk (mut i32) (i32.const 0))
   ;; per-slot scratch for one Huffman path: 256 row addresses, then 256 dot products / gradients
   (global $pathRows (mut i32) (i32.const 0))
   (global $pathG (mut i32) (i32.const 0))
   ;; Hierarchical-softmax nodes >= $hotStart (the most visited, nearest the root) are trained in this thread's
-  ;; private copy at $hot during a call, and their change is added to the shared rows at its end (see $hotPush).
+  ;; private copy at $hot, and their change is added to the shared rows after every sentence (see $hotPush).
   (global $hotStart (mut i32) (i32.const 0))
   (global $hotCount (mut i32) (i32.const 0))
   (global $hot (mut i32) (i32.const 0))
@@ -87,7 +87,7 @@
     (global.set $negBlockBytes (i32.shl (i32.add (global.get $negative) (i32.const 1)) (i32.const 2)))
     (global.set $sharedNegatives (i32.and (i32.load offset=156 (local.get $ctx)) (i32.const 1)))
     (global.set $nsSkip (i32.shr_u (i32.and (i32.load offset=156 (local.get $ctx)) (i32.const 2)) (i32.const 1)))
-    (global.set $hotEverySentence (i32.shr_u (i32.and (i32.load offset=156 (local.get $ctx)) (i32.const 4)) (i32.const 2)))
+    (global.set $hotEveryChunk (i32.shr_u (i32.and (i32.load offset=156 (local.get $ctx)) (i32.const 4)) (i32.const 2)))
     (global.set $pathRows (i32.load offset=136 (local.get $ctx)))
     (global.set $pathG (i32.add (global.get $pathRows) (i32.const 1024)))
     (global.set $hotStart (i32.load offset=140 (local.get $ctx)))
@@ -581,7 +581,7 @@
                 (br $spread)))))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $pos)))
-      (if (global.get $hotEverySentence) (then
+      (if (i32.eqz (global.get $hotEveryChunk)) (then
         (call $hotPush (call $hotShared) (global.get $hot) (global.get $hotCount))
         (call $hotPull (call $hotShared) (global.get $hot) (global.get $hotCount))))
       (local.set $s (i32.add (local.get $s) (i32.const 1)))
