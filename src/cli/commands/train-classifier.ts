@@ -68,7 +68,7 @@ export function registerTrainClassifier(train: Command): void {
         if (flags.json) return printJson({ output: flags.output, labels: classifier.labels, dim: classifier.header.dim, ...stats, iterations: t.iterations, converged: t.converged, loss: t.loss, seconds });
         if (flags.quiet) return;
         const left = [stats.unlabelled ? `${stats.unlabelled} without a label` : '', stats.noVector ? `${stats.noVector} without a vector (no known word)` : ''].filter(Boolean);
-        process.stdout.write(`wrote a classifier of ${classifier.labels.length} labels on ${encoder.id} (dimension ${classifier.header.dim}, ${stats.examples} examples, ${t.iterations} iterations) to ${flags.output} in ${seconds.toFixed(1)} s${left.length ? `; left out ${left.join(', ')}` : ''}\n`);
+        process.stdout.write(`wrote a classifier of ${classifier.labels.length} labels on ${encoder.id} (dimension ${classifier.header.dim}, ${stats.examples} examples, ${t.iterations} ${t.solver === 'sgd' ? 'epochs' : 'iterations'}) to ${flags.output} in ${seconds.toFixed(1)} s${left.length ? `; left out ${left.join(', ')}` : ''}\n`);
       } finally {
         await encoder.dispose?.();
       }
