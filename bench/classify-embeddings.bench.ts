@@ -32,7 +32,7 @@
  *   zcat ../shared/data/corpus/en-mix.txt.gz | awk 'NR%16==1' > .cache/bench-small/en-mix-16th.txt
  *   EMBEDKIT_BENCH_CACHE=.cache/bench-small EMBEDKIT_BENCH_CORPUS=.cache/bench-small/en-mix-16th.txt \
  *   EMBEDKIT_BENCH_TRAIN_EVERY=1 EMBEDKIT_BENCH_LINES=2000 EMBEDKIT_BENCH_TEST_LINES=1000 \
- *   flock /work/wt/heavy.lock node --import tsx bench/classify-embeddings.bench.ts
+ *   node --import tsx bench/classify-embeddings.bench.ts
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
