@@ -1,34 +1,48 @@
 /**
- * Text classification, one table for all approaches on the same splits: embedkit's fastText supervised and the
- * fastText binary with the same options; scikit-learn's TF-IDF + logistic regression (Debian python3-sklearn, the
- * classic baseline); embedkit's logistic regression (LogisticClassifier, L-BFGS, C 10) on en-mix word2vec vectors
- * pooled by SIF; and zero-shot labels (zeroShotClassify on the same vectors, label descriptions below, temperature
- * fitted by calibrateZeroShotTemperature on up to 1,000 training texts). Every method is scored the same way here:
+ * Text classification, one table for all approaches on the same splits: embedkit's fastText supervised (the built
+ * CLI, `embedkit train supervised`) and the fastText binary (`fasttext supervised`) with the same options, each over
+ * several seeds (mean accuracy, its spread over the seeds, and the speed ratios: fastText's seconds over embedkit's,
+ * wall and CPU = user + system of the whole process, both processes measured the same way, one after the other per
+ * seed); scikit-learn's TF-IDF + logistic regression (Debian python3-sklearn, the classic baseline); embedkit's
+ * logistic regression (LogisticClassifier, L-BFGS, C 10) on en-mix word2vec, fastText and GloVe vectors pooled by
+ * SIF; and zero-shot labels (zeroShotClassify on the word2vec vectors, label descriptions below, temperature fitted
+ * by calibrateZeroShotTemperature on up to 1,000 training texts). Every method is scored the same way here:
  * accuracy and macro-F1 (over the labels in the gold or predicted set, as scikit-learn's f1_score) of the best label;
- * a text a method gives no label counts as wrong. Train time is wall seconds of the method's training (fastText
- * binary: the whole process; embedkit LR: encoding the training texts and the fit; zero-shot: the calibration).
+ * a text a method gives no label counts as wrong. Train time is wall seconds of the method's training (fastText,
+ * both tools: the whole process, dictionary pass and .bin included; embedkit LR: encoding the training texts and
+ * the fit; zero-shot: the calibration).
  *
  * Data: scripts/bench-data/classify-splits.mjs (spam, brown) and scripts/bench-data/sotu-splits.mjs (sotu-party,
- * sotu-century), built into .cache/bench/classify when missing. Vectors: bench/lib/en-mix-vectors.ts (word2vec),
- * or the word2vec binary file named by EMBEDKIT_BENCH_VECTORS (with its -save-vocab counts beside it as .vocab).
+ * sotu-century), built into .cache/bench/classify when missing. Vectors: bench/lib/en-mix-vectors.ts (word2vec,
+ * fastText, GloVe; trained once and cached), or one word2vec binary file named by EMBEDKIT_BENCH_VECTORS (with its
+ * -save-vocab counts beside it as .vocab) in place of all three.
  *
  * Knobs (environment):
  *   EMBEDKIT_BENCH_DATASETS    comma list of spam, brown, sotu-party, sotu-century (default all)
  *   EMBEDKIT_BENCH_LINES       train on N training lines, every k-th (default 0 = all)
  *   EMBEDKIT_BENCH_TEST_LINES  test on N test lines, every k-th (default 0 = all)
  *   EMBEDKIT_BENCH_THREADS     fastText threads for both tools (default 2)
+ *   EMBEDKIT_BENCH_SEEDS       comma list of seeds for both fastText tools (default 1,2,3)
+ *   EMBEDKIT_BENCH_SIF         comma list of en-mix vectors for the SIF rows: word2vec, fasttext, glove (default all)
  *   EMBEDKIT_BENCH_ARGS        fastText options (default "-epoch 10 -lr 0.5 -wordNgrams 2 -bucket 2000000 -dim 50")
  *
+ *   node --import tsx bench/classify-embeddings.bench.ts
+ *
+ * Reduced (2,000 training and 1,000 test lines; en-mix vectors trained on every 16th line into their own cache):
+ *   zcat ../shared/data/corpus/en-mix.txt.gz | awk 'NR%16==1' > .cache/bench-small/en-mix-16th.txt
+ *   EMBEDKIT_BENCH_CACHE=.cache/bench-small EMBEDKIT_BENCH_CORPUS=.cache/bench-small/en-mix-16th.txt \
+ *   EMBEDKIT_BENCH_TRAIN_EVERY=1 EMBEDKIT_BENCH_LINES=2000 EMBEDKIT_BENCH_TEST_LINES=1000 \
  *   node --import tsx bench/classify-embeddings.bench.ts
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { builtCli } from './lib/built-cli.ts';
 import { envList } from './lib/env.ts';
-import { enMixVectors } from './lib/en-mix-vectors.ts';
+import { enMixVectors, VECTOR_KINDS, type VectorKind } from './lib/en-mix-vectors.ts';
 import { measure, PYTHON } from './lib/measure.ts';
-import { printTable } from './lib/table.ts';
+import { printTable, ratio } from './lib/table.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
@@ -67,6 +81,20 @@ interface Row {
   macroF1: number;
   trainSeconds: number;
   note: string;
+  /** fastText rows: accuracy over the seeds (min..max), CPU seconds, speed vs the fastText binary. */
+  seeds?: { spread: string; cpuSeconds: number; wallSpeed: string; cpuSpeed: string };
+}
+
+function mean(xs: readonly number[]): number {
+  return xs.reduce((a, b) => a + b, 0) / xs.length;
+}
+
+/** One fastText run: wall and CPU seconds of the whole process and its predictions on the test texts. */
+interface SupervisedRun {
+  seconds: number;
+  cpuSeconds: number;
+  accuracy: number;
+  macroF1: number;
 }
 
 /** Accuracy and macro-F1 (over the labels in gold ∪ predicted, as scikit-learn) of single-label predictions. */
@@ -105,6 +133,7 @@ async function main(): Promise<void> {
   const lines = Number(process.env.EMBEDKIT_BENCH_LINES ?? 0);
   const testLines = Number(process.env.EMBEDKIT_BENCH_TEST_LINES ?? 0);
   const threads = Number(process.env.EMBEDKIT_BENCH_THREADS ?? 2);
+  const seeds = (process.env.EMBEDKIT_BENCH_SEEDS ?? '1,2,3').split(',').map(Number);
   const shared = (process.env.EMBEDKIT_BENCH_ARGS ?? '-epoch 10 -lr 0.5 -wordNgrams 2 -bucket 2000000 -dim 50').split(/\s+/).filter(Boolean);
   const dataDir = join(root, '.cache/bench/classify');
   if (!existsSync(join(dataDir, 'manifest.json'))) spawnSync(process.execPath, [join(root, 'scripts/bench-data/classify-splits.mjs'), dataDir], { stdio: 'inherit' });
@@ -113,12 +142,19 @@ async function main(): Promise<void> {
   mkdirSync(outDir, { recursive: true });
 
   const { FastTextClassifier, LogisticClassifier, readLabelledTexts, zeroShotClassify, calibrateZeroShotTemperature } = await import('../src/apps/index.ts');
-  const { trainFastTextSupervised } = await import('../src/train/index.ts');
   const { openEncoder } = await import('../src/encoders/index.ts');
   const given = process.env.EMBEDKIT_BENCH_VECTORS;
-  const vectors = given ? { vectors: given, vocab: given.replace(/\.[^.]+$/, '.vocab') } : await enMixVectors('word2vec');
-  const encoder = await openEncoder(vectors.vectors, { pooling: 'sif', load: vectors.vocab && existsSync(vectors.vocab) ? { vocabFile: vectors.vocab } : {} });
-  console.log(`vectors: ${vectors.vectors} (SIF, dimension ${encoder.dim}); fastText options: ${shared.join(' ')} -thread ${threads}${lines ? `; ${lines} training lines` : ''}${testLines ? `; ${testLines} test lines` : ''}`);
+  const kinds = given ? (['word2vec'] as VectorKind[]) : envList<VectorKind>(process.env.EMBEDKIT_BENCH_SIF, [...VECTOR_KINDS], VECTOR_KINDS);
+  type Encoder = Awaited<ReturnType<typeof openEncoder>>;
+  const encoders = new Map<VectorKind, Encoder>();
+  for (const kind of kinds) {
+    const vectors = given ? { vectors: given, vocab: given.replace(/\.[^.]+$/, '.vocab') } : await enMixVectors(kind);
+    encoders.set(kind, await openEncoder(vectors.vectors, { pooling: 'sif', load: vectors.vocab && existsSync(vectors.vocab) ? { vocabFile: vectors.vocab } : {} }));
+    console.log(`${kind} vectors: ${vectors.vectors} (SIF, dimension ${encoders.get(kind)!.dim})`);
+  }
+  const cli = builtCli(outDir);
+  const hasFastText = spawnSync('fasttext', [], { stdio: 'ignore' }).error === undefined;
+  console.log(`${cli.description}; fastText options: ${shared.join(' ')} -thread ${threads}, seeds ${seeds.join(', ')}${lines ? `; ${lines} training lines` : ''}${testLines ? `; ${testLines} test lines` : ''}`);
 
   const rows: Row[] = [];
   const say = (s: string) => process.stderr.write(s);
@@ -133,19 +169,45 @@ async function main(): Promise<void> {
       say(`${dataset} ${method}: accuracy ${s.accuracy.toFixed(4)}, macro-F1 ${s.macroF1.toFixed(4)}, ${trainSeconds.toFixed(1)} s\n`);
     };
 
-    // fastText supervised: embedkit in this process, the fasttext binary as a process.
-    const options = Object.fromEntries(shared.reduce<[string, string][]>((acc, a, i) => (a.startsWith('-') ? [...acc, [a.slice(1), shared[i + 1]]] : acc), []));
-    let t = performance.now();
-    const { model } = await trainFastTextSupervised({ input: train, threads, epochs: Number(options.epoch ?? 5), alpha: Number(options.lr ?? 0.1), wordNgrams: Number(options.wordNgrams ?? 1), bucket: Number(options.bucket ?? 2_000_000), dim: Number(options.dim ?? 100), seed: 1 });
-    const ekSeconds = (performance.now() - t) / 1000;
-    const ft = new FastTextClassifier(model);
-    add('fastText supervised (embedkit)', testData.texts.map((text) => ft.predict(text)[0]?.label), ekSeconds);
-    if (spawnSync('fasttext', [], { stdio: 'ignore' }).error === undefined) {
-      const prefix = join(outDir, `${dataset}-fasttext`);
-      const m = await measure('fasttext', ['supervised', '-input', train, '-output', prefix, ...shared, '-thread', String(threads), '-seed', '1', '-verbose', '0']);
-      const cli = await FastTextClassifier.load(`${prefix}.bin`);
-      add('fastText supervised (fasttext 0.9.2)', testData.texts.map((text) => cli.predict(text)[0]?.label), m.seconds);
-      rmSync(`${prefix}.bin`, { force: true });
+    // fastText supervised: both tools as processes with the same options, seed after seed (one then the other, so
+    // the load of a shared machine falls on both alike).
+    const runs: Record<'embedkit' | 'fasttext', SupervisedRun[]> = { embedkit: [], fasttext: [] };
+    const tools = hasFastText ? (['fasttext', 'embedkit'] as const) : (['embedkit'] as const);
+    for (const seed of seeds) {
+      for (const tool of tools) {
+        const prefix = join(outDir, `${dataset}-${tool}-${seed}`);
+        const args = ['-input', train, '-output', prefix, ...shared, '-thread', String(threads), '-seed', String(seed)];
+        const command = tool === 'fasttext' ? ['fasttext', 'supervised', ...args, '-verbose', '0'] : [process.execPath, ...cli.args, 'train', 'supervised', ...args, '--quiet'];
+        // A second /usr/bin/time inside measure's reports the CPU time (user, system) of the same process.
+        const m = await measure('/usr/bin/time', ['-f', '__CPU__ %U %S', ...command]);
+        const cpu = /__CPU__ (\S+) (\S+)/.exec(m.stderr);
+        const model = await FastTextClassifier.load(`${prefix}.bin`);
+        const s = scores(gold, testData.texts.map((text) => model.predict(text)[0]?.label));
+        rmSync(`${prefix}.bin`, { force: true });
+        runs[tool].push({ seconds: m.seconds, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, ...s });
+        say(`${dataset} fastText supervised (${tool}) seed ${seed}: accuracy ${s.accuracy.toFixed(4)}, ${m.seconds.toFixed(1)} s (CPU ${cpu ? (Number(cpu[1]) + Number(cpu[2])).toFixed(1) : '?'} s)\n`);
+      }
+    }
+    for (const tool of tools) {
+      const rs = runs[tool];
+      const peer = hasFastText ? runs.fasttext : rs;
+      const acc = rs.map((r) => r.accuracy);
+      const seconds = mean(rs.map((r) => r.seconds));
+      const cpuSeconds = mean(rs.map((r) => r.cpuSeconds));
+      rows.push({
+        dataset,
+        method: tool === 'fasttext' ? 'fastText supervised (fasttext 0.9.2)' : 'fastText supervised (embedkit)',
+        accuracy: mean(acc),
+        macroF1: mean(rs.map((r) => r.macroF1)),
+        trainSeconds: seconds,
+        note: `${rs.length} seeds`,
+        seeds: {
+          spread: `${Math.min(...acc).toFixed(4)}..${Math.max(...acc).toFixed(4)}`,
+          cpuSeconds,
+          wallSpeed: ratio(mean(peer.map((r) => r.seconds)), seconds),
+          cpuSpeed: ratio(mean(peer.map((r) => r.cpuSeconds)), cpuSeconds),
+        },
+      });
     }
 
     // TF-IDF + logistic regression (scikit-learn).
@@ -159,12 +221,14 @@ async function main(): Promise<void> {
       }
     }
 
-    // Logistic regression on SIF vectors.
-    t = performance.now();
-    const { classifier, stats } = await LogisticClassifier.train(train, encoder, { C: 10, maxIterations: 300 });
-    const lrSeconds = (performance.now() - t) / 1000;
-    const lr = (await classifier.predict(testData.texts)).map((p) => p[0]?.label);
-    add('logistic regression on word2vec SIF (embedkit)', lr, lrSeconds, `C 10, ${classifier.header.training.iterations} iterations${stats.noVector ? `, ${stats.noVector} train texts without a vector` : ''}`);
+    // Logistic regression on SIF vectors of each en-mix model.
+    for (const [kind, encoder] of encoders) {
+      const t = performance.now();
+      const { classifier, stats } = await LogisticClassifier.train(train, encoder, { C: 10, maxIterations: 300 });
+      const lrSeconds = (performance.now() - t) / 1000;
+      const lr = (await classifier.predict(testData.texts)).map((p) => p[0]?.label);
+      add(`logistic regression on ${kind} SIF (embedkit)`, lr, lrSeconds, `C 10, ${classifier.header.training.iterations} iterations${stats.noVector ? `, ${stats.noVector} train texts without a vector` : ''}`);
+    }
 
     // Zero-shot on the same vectors: label descriptions, temperature fitted on training texts.
     const names = Object.keys(DESCRIPTIONS[dataset]);
@@ -173,16 +237,17 @@ async function main(): Promise<void> {
     const step = Math.max(1, Math.floor(trainData.texts.length / 1000));
     const pick = trainData.texts.map((_, i) => i).filter((i) => i % step === 0).slice(0, 1000);
     const described = (label: string) => DESCRIPTIONS[dataset][label.replace('__label__', '')];
-    t = performance.now();
+    const encoder = encoders.get('word2vec') ?? [...encoders.values()][0];
+    const t = performance.now();
     const fit = await calibrateZeroShotTemperature(encoder, pick.map((i) => trainData.texts[i]), pick.map((i) => described(trainData.labels[i][0] ?? '') ?? ''), descriptions);
     const zsSeconds = (performance.now() - t) / 1000;
     const zs = await zeroShotClassify(encoder, testData.texts, descriptions, { temperature: fit.temperature });
     add('zero-shot on word2vec SIF (embedkit)', zs.map((s) => (s[0] ? `__label__${names[descriptions.indexOf(s[0].label)]}` : undefined)), zsSeconds, `temperature ${fit.temperature.toPrecision(3)} (NLL ${fit.nll.toFixed(3)} on ${fit.examples} train texts)`);
   }
   printTable(
-    'text classification: accuracy and macro-F1 of the best label on the test split; train s = wall seconds of training',
-    ['data', 'method', 'accuracy', 'macro-F1', 'train s', 'note'],
-    rows.map((r) => [r.dataset, r.method, r.accuracy.toFixed(4), r.macroF1.toFixed(4), r.trainSeconds.toFixed(1), r.note]),
+    `text classification: accuracy and macro-F1 of the best label on the test split (fastText rows: means over seeds ${seeds.join(',')}); train s = wall seconds of training; speed = fasttext's seconds / embedkit's (> 1: embedkit faster)`,
+    ['data', 'method', 'accuracy', 'accuracy over seeds', 'macro-F1', 'train s', 'train CPU s', 'wall speed vs fasttext', 'CPU speed vs fasttext', 'note'],
+    rows.map((r) => [r.dataset, r.method, r.accuracy.toFixed(4), r.seeds?.spread ?? '', r.macroF1.toFixed(4), r.trainSeconds.toFixed(1), r.seeds ? r.seeds.cpuSeconds.toFixed(1) : '', r.seeds?.wallSpeed ?? '', r.seeds?.cpuSpeed ?? '', r.note]),
   );
 }
 

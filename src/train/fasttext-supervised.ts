@@ -17,7 +17,7 @@ import { memoryEstimate, sharedTrainingMemory, type MemoryEstimate } from './mem
 import { negativeSampler } from './negative-sampler.ts';
 import { referenceArgs } from './option-schema.ts';
 import type { TrainingResult, TrainingStats } from './result.ts';
-import { initUniformRows, unpad } from './rows.ts';
+import { compactRows, initUniformRows } from './rows.ts';
 import { freshPosition, POOL_DEPTH, runChunkTraining, startingRows } from './runner.ts';
 import { saveTrainedFastTextModel } from './save-output.ts';
 import { countSupervisedDictionary } from './supervised-dictionary.ts';
@@ -126,8 +126,9 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       labels,
       ntokens: dict.ntokens,
       pruneIndex: null,
-      input: new DenseMatrix(rows, opts.dim, unpad(views.input, rows, opts.dim, layout.rowFloats)),
-      output: new DenseMatrix(labels.size, opts.dim, unpad(views.output, labels.size, opts.dim, layout.rowFloats)),
+      // Training is over: the rows are compacted inside the training memory, which the model's matrices then view.
+      input: new DenseMatrix(rows, opts.dim, compactRows(views.input, rows, opts.dim, layout.rowFloats)),
+      output: new DenseMatrix(labels.size, opts.dim, compactRows(views.output, labels.size, opts.dim, layout.rowFloats)),
       version: 12,
     });
     throwIfAborted(signal);

@@ -7,6 +7,7 @@ import { formatTestSummary } from '../../src/apps/classify/classifier-test.ts';
 import { LogisticClassifier } from '../../src/apps/classify/logistic-classifier.ts';
 import { testLogisticClassifier } from '../../src/apps/classify/logistic-test.ts';
 import { readLabelledTexts } from '../../src/apps/classify/labelled-texts.ts';
+import { textVectors } from '../../src/apps/classify/text-vectors.ts';
 import { openEncoder } from '../../src/encoders/open-encoder.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { makeTempDir, parseJson, runCli, describeRun } from '../cli/e2e-helpers.ts';
@@ -128,4 +129,26 @@ test('JSON lines train the same classifier; bad data is refused clearly', async 
   const bytes = readFileSync(bad);
   writeFileSync(bad, Buffer.from(bytes.toString('latin1').replace('"version":1', '"version":9'), 'latin1'));
   await assert.rejects(LogisticClassifier.load(bad, { encoder }), /classifier file version 9 .* reads version 1/);
+});
+
+test('solver sgd: the file records it, loads with the same predictions, and a one-vs-rest fit gives normalised sigmoids', async () => {
+  const encoder = await openEncoder(vectors, { pooling: 'mean' });
+  const { classifier } = await LogisticClassifier.train(train, encoder, { solver: 'sgd', C: 10, tol: 1e-3, maxIterations: 1000, seed: 3 });
+  assert.equal(classifier.header.training.solver, 'sgd');
+  assert.equal(classifier.header.training.seed, 3);
+  const file = join(dir, 'sgd.eklr');
+  await classifier.save(file);
+  const again = await LogisticClassifier.load(file, { encoder });
+  const texts = (await readLabelledTexts(held)).texts.slice(0, 20);
+  assert.deepEqual(await again.predict(texts, { k: 5 }), await classifier.predict(texts, { k: 5 }));
+  const [v] = (await textVectors(encoder, [texts[0]])) as Float32Array[];
+  const K = classifier.labels.length;
+  const sigmoids = Array.from({ length: K }, (_, k) => {
+    let s = classifier.intercept[k];
+    for (let j = 0; j < v.length; j++) s += classifier.coef[k * v.length + j] * v[j];
+    return 1 / (1 + Math.exp(-s));
+  });
+  const sum = sigmoids.reduce((a, b) => a + b, 0);
+  const p = classifier.probabilities(v);
+  for (let k = 0; k < K; k++) assert.ok(Math.abs(p[k] - sigmoids[k] / sum) < 1e-12, `label ${k}: ${p[k]} vs ${sigmoids[k] / sum}`);
 });

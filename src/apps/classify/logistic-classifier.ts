@@ -36,7 +36,19 @@ export interface LogisticClassifierHeader {
   /** Vector length the weights expect. */
   dim: number;
   /** How it was trained (settings and the fit's outcome). */
-  training: { examples: number; C: number; classWeight: 'balanced' | 'none' | Record<string, number>; tol: number; maxIterations: number; iterations: number; converged: boolean; loss: number };
+  training: {
+    examples: number;
+    C: number;
+    classWeight: 'balanced' | 'none' | Record<string, number>;
+    tol: number;
+    maxIterations: number;
+    iterations: number;
+    converged: boolean;
+    loss: number;
+    /** Absent in files of the first release: 'lbfgs'. With 'sgd' and more than two labels the rows are one-vs-rest. */
+    solver?: 'lbfgs' | 'sgd';
+    seed?: number;
+  };
 }
 
 /** Settings of LogisticClassifier.train. */
@@ -127,14 +139,15 @@ export class LogisticClassifier {
     const C = options.C ?? 1;
     const tol = options.tol ?? 1e-4;
     const maxIterations = options.maxIterations ?? 100;
-    const fit = fitLogisticRegression(features, targets, labels.length, { ...options, C, tol, maxIterations, classWeight });
+    const solver = options.solver ?? 'lbfgs';
+    const fit = fitLogisticRegression(features, targets, labels.length, { ...options, C, tol, maxIterations, classWeight, solver });
     const header: LogisticClassifierHeader = {
       format: 'embedkit-logistic-regression',
       version: FORMAT_VERSION,
       encoder: { spec: options.encoderSpec?.spec ?? encoder.id, ...(options.encoderSpec?.pooling ? { pooling: options.encoderSpec.pooling } : {}), id: encoder.id },
       labels,
       dim: fit.dim,
-      training: { examples: features.length, C, classWeight: cw ?? 'none', tol, maxIterations, iterations: fit.iterations, converged: fit.converged, loss: fit.loss },
+      training: { examples: features.length, C, classWeight: cw ?? 'none', tol, maxIterations, iterations: fit.iterations, converged: fit.converged, loss: fit.loss, solver, ...(solver === 'sgd' ? { seed: options.seed ?? 1 } : {}) },
     };
     const classifier = new LogisticClassifier(header, Float32Array.from(fit.coef), Float32Array.from(fit.intercept), encoder);
     return { classifier, stats: { examples: features.length, unlabelled: examples.unlabelled, noVector: keep.length - features.length } };
@@ -200,7 +213,8 @@ export class LogisticClassifier {
 
   /** Each label's probability for one vector, in `labels` order. */
   probabilities(vector: ArrayLike<number>): Float64Array {
-    return logisticProbabilities({ coef: this.coef, intercept: this.intercept, classes: this.labels.length, dim: this.header.dim }, vector);
+    const K = this.labels.length;
+    return logisticProbabilities({ coef: this.coef, intercept: this.intercept, classes: K, dim: this.header.dim, oneVsRest: this.header.training.solver === 'sgd' && K > 2 }, vector);
   }
 
   /** Row of a label, or -1. */

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors.ts';
 import { minimizeLbfgs } from './logistic-lbfgs.ts';
+import { fitLogisticSgd } from './logistic-sgd.ts';
 
 /** How examples are weighted per class: equally, 'balanced' (n / (classes × count of the class)), or one weight per class. */
 export type ClassWeight = 'balanced' | readonly number[] | undefined;
@@ -11,8 +12,15 @@ export interface LogisticRegressionOptions {
   classWeight?: ClassWeight;
   /** Largest gradient component at which L-BFGS stops (scikit-learn's tol, default 1e-4). */
   tol?: number;
-  /** Most L-BFGS iterations (default 100, as scikit-learn's max_iter). */
+  /** Most L-BFGS iterations, or SGD epochs (default 100; scikit-learn's max_iter). */
   maxIterations?: number;
+  /**
+   * 'lbfgs' (default): multinomial, as scikit-learn's LogisticRegression; 'sgd': one-vs-rest by stochastic gradient
+   * descent, as scikit-learn's SGDClassifier(loss='log_loss', penalty='l2') with alpha = 1 / (C · n) (see fitLogisticSgd).
+   */
+  solver?: 'lbfgs' | 'sgd';
+  /** SGD's shuffling seed (default 1). */
+  seed?: number;
   /** Relative decrease of the objective at which L-BFGS stops (default SciPy's, 2.2e-9, which scikit-learn keeps); 0: only tol stops it. */
   ftol?: number;
   signal?: AbortSignal;
@@ -30,6 +38,8 @@ export interface LogisticRegressionFit {
   converged: boolean;
   /** The objective at the end. */
   loss: number;
+  /** True for more than two classes fitted one against the rest (SGD): probabilities are the classes' sigmoids, normalised. */
+  oneVsRest?: boolean;
 }
 
 /**
@@ -58,7 +68,12 @@ export function fitLogisticRegression(features: readonly Float32Array[], targets
     if (features[i].length !== dim) throw new InvalidArgumentError(`feature row ${i} has ${features[i].length} values, row 0 has ${dim}`);
     X.set(features[i], i * dim);
   }
-  const weights = sampleWeights(targets, classes, options.classWeight);
+  const perClass = classWeights(targets, classes, options.classWeight);
+  if (options.solver === 'sgd') {
+    const fit = fitLogisticSgd(X, targets, classes, dim, { C, classWeights: perClass, tol: options.tol ?? 1e-4, maxEpochs: options.maxIterations ?? 100, seed: options.seed ?? 1, signal: options.signal });
+    return classes > 2 ? { ...fit, oneVsRest: true } : fit;
+  }
+  const weights = Float64Array.from(targets, (t) => perClass[t]);
   const K = classes;
   const stride = dim + 1; // per class: dim weights, then the intercept
   const z = new Float64Array(K);
@@ -108,8 +123,8 @@ export function fitLogisticRegression(features: readonly Float32Array[], targets
   return { coef, intercept, classes: K, dim, iterations: result.iterations, converged: result.converged, loss: result.value };
 }
 
-/** Each example's weight from the class weights ('balanced': n / (classes × count of its class), as scikit-learn). */
-function sampleWeights(targets: Int32Array, classes: number, classWeight: ClassWeight): Float64Array {
+/** Each class's weight ('balanced': n / (classes × count of the class), as scikit-learn). */
+function classWeights(targets: Int32Array, classes: number, classWeight: ClassWeight): ArrayLike<number> {
   const n = targets.length;
   const counts = new Float64Array(classes);
   for (const t of targets) {
@@ -125,11 +140,12 @@ function sampleWeights(targets: Int32Array, classes: number, classWeight: ClassW
     }
     perClass = classWeight;
   }
-  return Float64Array.from(targets, (t) => perClass[t]);
+  return perClass;
 }
 
 /**
- * The class probabilities of one feature vector (softmax of the class scores).
+ * The class probabilities of one feature vector: the softmax of the class scores, or for a one-vs-rest fit each
+ * class's sigmoid divided by their sum (scikit-learn's SGDClassifier.predict_proba).
  * @example
  * ```ts
  * import { fitLogisticRegression, logisticProbabilities } from 'embedkit/apps';
@@ -137,8 +153,9 @@ function sampleWeights(targets: Int32Array, classes: number, classWeight: ClassW
  * console.log(logisticProbabilities(fit, new Float32Array([2]))); // class 0 more likely
  * ```
  */
-export function logisticProbabilities(fit: { coef: ArrayLike<number>; intercept: ArrayLike<number>; classes: number; dim: number }, x: ArrayLike<number>): Float64Array {
+export function logisticProbabilities(fit: { coef: ArrayLike<number>; intercept: ArrayLike<number>; classes: number; dim: number; oneVsRest?: boolean }, x: ArrayLike<number>): Float64Array {
   const { classes: K, dim } = fit;
+  if (fit.oneVsRest) return oneVsRestProbabilities(fit, x);
   const p = new Float64Array(K);
   let max = -Infinity;
   for (let k = 0; k < K; k++) {
@@ -150,5 +167,19 @@ export function logisticProbabilities(fit: { coef: ArrayLike<number>; intercept:
   let sum = 0;
   for (let k = 0; k < K; k++) sum += p[k] = Math.exp(p[k] - max);
   for (let k = 0; k < K; k++) p[k] /= sum;
+  return p;
+}
+
+/** Each class's sigmoid, normalised to sum 1 (uniform when all are 0), as scikit-learn's one-vs-rest predict_proba. */
+function oneVsRestProbabilities(fit: { coef: ArrayLike<number>; intercept: ArrayLike<number>; classes: number; dim: number }, x: ArrayLike<number>): Float64Array {
+  const { classes: K, dim } = fit;
+  const p = new Float64Array(K);
+  let sum = 0;
+  for (let k = 0; k < K; k++) {
+    let s = fit.intercept[k];
+    for (let j = 0; j < dim; j++) s += fit.coef[k * dim + j] * x[j];
+    sum += p[k] = 1 / (1 + Math.exp(-s));
+  }
+  for (let k = 0; k < K; k++) p[k] = sum > 0 ? p[k] / sum : 1 / K;
   return p;
 }

@@ -41,6 +41,7 @@ export function registerTrainClassifier(train: Command): void {
       examples([
         'embedkit train classifier train.txt --model vectors.bin --pooling sif --output topic.eklr',
         'embedkit train classifier train.jsonl --model models/minilm --class-weight balanced -C 10 --output intent.eklr',
+        'embedkit train classifier train.txt --model vectors.bin --pooling sif --solver sgd --output topic.eklr',
         'embedkit predict topic.eklr test.txt -k 2 --prob',
         'embedkit test topic.eklr test.txt',
       ]),
@@ -63,11 +64,11 @@ export function registerTrainClassifier(train: Command): void {
         await classifier.save(flags.output);
         const seconds = (performance.now() - started) / 1000;
         const t = classifier.header.training;
-        if (!t.converged) process.stderr.write(`embedkit: warning: L-BFGS stopped after ${t.iterations} iterations without converging (raise --max-iterations)\n`);
+        if (!t.converged) process.stderr.write(`embedkit: warning: ${t.solver === 'sgd' ? `SGD stopped after ${t.iterations} epochs` : `L-BFGS stopped after ${t.iterations} iterations`} without converging (raise --max-iterations)\n`);
         if (flags.json) return printJson({ output: flags.output, labels: classifier.labels, dim: classifier.header.dim, ...stats, iterations: t.iterations, converged: t.converged, loss: t.loss, seconds });
         if (flags.quiet) return;
         const left = [stats.unlabelled ? `${stats.unlabelled} without a label` : '', stats.noVector ? `${stats.noVector} without a vector (no known word)` : ''].filter(Boolean);
-        process.stdout.write(`wrote a classifier of ${classifier.labels.length} labels on ${encoder.id} (dimension ${classifier.header.dim}, ${stats.examples} examples, ${t.iterations} iterations) to ${flags.output} in ${seconds.toFixed(1)} s${left.length ? `; left out ${left.join(', ')}` : ''}\n`);
+        process.stdout.write(`wrote a classifier of ${classifier.labels.length} labels on ${encoder.id} (dimension ${classifier.header.dim}, ${stats.examples} examples, ${t.iterations} ${t.solver === 'sgd' ? 'epochs' : 'iterations'}) to ${flags.output} in ${seconds.toFixed(1)} s${left.length ? `; left out ${left.join(', ')}` : ''}\n`);
       } finally {
         await encoder.dispose?.();
       }
