@@ -131,11 +131,11 @@ function atRecall(report: AnnReport, target: number): string {
 
 const LABELS: Record<AnnEngine, string> = {
   data: 'rows only (no index)',
-  'embedkit-hnsw': 'embedkit Collection, hnsw (usearch beside LanceDB), ids and scores',
+  'embedkit-hnsw': 'embedkit Collection, hnsw (hnswlib-node beside LanceDB), ids and scores',
   'embedkit-hnsw-rows': 'embedkit Collection, hnsw, with text and metadata read',
   'embedkit-ivf_pq': 'embedkit Collection, IVF_PQ (LanceDB)',
   'embedkit-ivf_hnsw_sq': 'embedkit Collection, IVF_HNSW_SQ (LanceDB)',
-  hnswlib: 'hnswlib-node 3.0.0 (M 16, efConstruction 200)',
+  hnswlib: 'hnswlib-node 3.0.0 (M 16, efConstruction 128)',
   usearch: 'usearch 2.25.3 (connectivity 16, expansion_add 128)',
 };
 

@@ -98,8 +98,9 @@ async function run(spec: AnnSpec): Promise<AnnReport> {
       const { default: hnswlib } = await import('hnswlib-node');
       const index = new hnswlib.HierarchicalNSW('cosine', dim);
       const t = performance.now();
-      // hnswlib's defaults in its own examples: M 16, efConstruction 200; hnswlib-node adds points on one thread.
-      index.initIndex(spec.rows, 16, 200, 100);
+      // The graph settings every library here is built with: M 16, efConstruction 128 (the collection's defaults);
+      // hnswlib-node adds points on one thread.
+      index.initIndex(spec.rows, 16, 128, 100);
       for (let i = 0; i < spec.rows; i++) index.addPoint(Array.from(base.subarray(i * dim, (i + 1) * dim)), i);
       const buildSeconds = (performance.now() - t) / 1000;
       const points = await sweep(spec, truth, queries, (ef) => index.setEf(ef as number), (q) => index.searchKnn(Array.from(q), K).neighbors);
@@ -132,8 +133,8 @@ async function run(spec: AnnSpec): Promise<AnnReport> {
     // index built by buildAnnIndex, queries given as vectors.
     const { openCollection } = await import('../../src/search/index.ts');
     if (spec.engine === 'embedkit-hnsw' || spec.engine === 'embedkit-hnsw-rows') {
-      // The rows go in as precomputed vectors (no encoder runs); the graph is built with the same connectivity and
-      // expansion_add as usearch's row above. embedkit-hnsw asks for ids and scores only (what hnswlib and usearch
+      // The rows go in as precomputed vectors (no encoder runs); the graph (hnswlib-node's where it is installed, as
+      // here) is built with the same connectivity and expansion_add as the hnswlib and usearch rows above. embedkit-hnsw asks for ids and scores only (what hnswlib and usearch
       // return), embedkit-hnsw-rows also reads each hit's text and metadata from LanceDB.
       const refuse = { id: 'precomputed:bench-rows', dim, maxTokens: 8191, encode(): never { throw new Error('rows come with their vectors'); } };
       const path = join(tmp, 'collection');
