@@ -900,7 +900,7 @@ export class Collection {
         vectors.forEach((v, i) => flat.set(v, i * this.dim));
         const { index, rowIds } = state;
         const out: VectorHit[][] = [];
-        index.searchMany(flat, Math.max(options.ef, k), k, (_, count) => {
+        index.searchMany(flat, options.ef, k, (_, count) => {
           const hits: VectorHit[] = [];
           const { slots, scores } = index.found;
           for (let i = 0; i < count && hits.length < k; i++) {
@@ -988,7 +988,7 @@ export class Collection {
       if (passing < 0.02) return undefined;
       wanted = Math.ceil(Math.min(base / passing, 50 * base) * 1.2);
     }
-    // The first n in exact order; with a filter, any of the candidates may be among the n kept.
+    // Without a filter the first n are kept; with one, any of the candidates may be among them.
     const count = index.search(vector, wanted, mask ? wanted : n);
     const { slots, scores } = index.found;
     const out: VectorHit[] = [];
@@ -1321,7 +1321,7 @@ function scoredPassage(id: string, score: number): ScoredPassage {
 
 /** The k passages nearest to `vector` in the graph, searched with `ef` candidates, as fetch: false returns them. */
 function scoredFromGraph(index: HnswIndex, vector: Float32Array, k: number, ef: number): ScoredPassage[] {
-  const count = index.search(vector, Math.max(ef, k));
+  const count = index.search(vector, ef, k);
   const { slots, scores } = index.found;
   const out: ScoredPassage[] = [];
   for (let i = 0; i < count && out.length < k; i++) {

@@ -37,12 +37,12 @@ export interface HnswGraph {
   /** Whether no node was ever added (a search would find nothing). */
   empty(): boolean;
   /**
-   * The `wanted` nearest live slots (exploring max(wanted, a small expansion) candidates) into `found`; their count.
-   * The first `exactTop` are in exact order, near-ties included (a graph that scores in float32 rescores those).
+   * Explores max(`ef`, `take`) candidates (HNSW's ef) and puts the `take` nearest live slots into `found`, in exact
+   * order, near-ties included (a graph that scores in float32 rescores those); returns how many it found.
    */
-  search(query: Float32Array, wanted: number, found: HnswFound, exactTop: number): number;
+  search(query: Float32Array, ef: number, take: number, found: HnswFound): number;
   /** search for each of the queries held one after another in `queries`; `each` reads `found` after each query. */
-  searchMany(queries: Float32Array, wanted: number, exactTop: number, found: HnswFound, each: (query: number, count: number) => void): void;
+  searchMany(queries: Float32Array, ef: number, take: number, found: HnswFound, each: (query: number, count: number) => void): void;
   /** Writes the graph to `path` (synchronously, so the caller's map is of the same moment). */
   save(path: string): void;
 }

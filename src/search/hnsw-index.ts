@@ -144,31 +144,29 @@ export class HnswIndex {
   }
 
   /**
-   * Searches for the `wanted` slots nearest to `query` by cosine and returns how many it found; they are in
-   * `found.slots` and `found.scores` (cosine similarity), best first, until the next search: the arrays are reused,
-   * so a search allocates none of its own. The graph keeps the float32 vectors and computes the exact cosine of each
-   * candidate, so the scores need no rescoring; the first `exactTop` are in exact order even among near-ties (the
-   * caller keeps that many). The graph explores max(a small expansion, wanted) candidates: asking for `ef` results
-   * and keeping the first k is HNSW's ef.
+   * Searches for the `take` slots nearest to `query` by cosine, exploring max(`ef`, `take`) candidates (HNSW's ef),
+   * and returns how many it found; they are in `found.slots` and `found.scores` (cosine similarity), best first,
+   * until the next search: the arrays are reused. The graph keeps the float32 vectors and computes the cosine of each
+   * candidate, so the scores need no rescoring (near-ties are put in exact order).
    */
-  search(query: Float32Array, wanted: number, exactTop = wanted): number {
-    const n = Math.min(wanted, this.slotOf.size);
+  search(query: Float32Array, ef: number, take = ef): number {
+    const n = Math.min(take, this.slotOf.size);
     if (n <= 0 || this.graph.empty()) return 0;
-    return this.graph.search(query, n, this.found, exactTop);
+    return this.graph.search(query, ef, n, this.found);
   }
 
   /**
-   * Searches for many queries at once (`queries` holds them one after another); calls `each(q, count)` after each
-   * query's results are put in `found` (the first `exactTop` in exact order, as search's).
+   * Searches for many queries at once (`queries` holds them one after another), as search does; calls
+   * `each(q, count)` after each query's results are put in `found`.
    */
-  searchMany(queries: Float32Array, wanted: number, exactTop: number, each: (query: number, count: number) => void): void {
+  searchMany(queries: Float32Array, ef: number, take: number, each: (query: number, count: number) => void): void {
     const count = queries.length / this.dim;
-    const n = Math.min(wanted, this.slotOf.size);
+    const n = Math.min(take, this.slotOf.size);
     if (n <= 0 || this.graph.empty()) {
       for (let q = 0; q < count; q++) each(q, 0);
       return;
     }
-    this.graph.searchMany(queries, n, exactTop, this.found, each);
+    this.graph.searchMany(queries, ef, n, this.found, each);
   }
 
   /** The slots and cosine similarities of one query's results, best first, valid until the next search. */

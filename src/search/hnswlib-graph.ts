@@ -39,14 +39,15 @@ export async function loadHnswlibEngine(): Promise<HnswEngine> {
 class HnswlibGraph implements HnswGraph {
   /** The binding takes plain arrays: one reused for every vector passed in. */
   private readonly point: number[];
+  /** The ef last set (a search explores max(ef, k)). */
+  private ef = 1;
 
   constructor(
     private readonly index: HierarchicalNSW,
     private readonly dim: number,
   ) {
     this.point = new Array<number>(dim).fill(0);
-    // A search explores max(ef, wanted) candidates: ef at its least, so `wanted` alone says how many (as with usearch).
-    index.setEf(1);
+    index.setEf(this.ef);
   }
 
   /** `threads` is not used: the binding adds one node per call, on this thread. */
@@ -75,8 +76,11 @@ class HnswlibGraph implements HnswGraph {
     return this.index.getCurrentCount() === 0;
   }
 
-  search(query: Float32Array, wanted: number, found: HnswFound, exactTop: number): number {
-    const { neighbors, distances } = this.index.searchKnn(this.copy(query, 0), Math.min(wanted, this.index.getMaxElements()));
+  search(query: Float32Array, ef: number, take: number, found: HnswFound): number {
+    // Asked for `take` results only: the binding makes a JavaScript number of each result it returns.
+    const explore = Math.max(ef, take);
+    if (explore !== this.ef) this.index.setEf((this.ef = explore));
+    const { neighbors, distances } = this.index.searchKnn(this.copy(query, 0), Math.min(take, this.index.getMaxElements()));
     const count = neighbors.length;
     found.reserve(count);
     const { slots, scores } = found;
@@ -84,22 +88,22 @@ class HnswlibGraph implements HnswGraph {
       slots[i] = neighbors[i];
       scores[i] = 1 - distances[i];
     }
-    this.settleTies(query, found, count, exactTop);
+    this.settleTies(query, found, count);
     return count;
   }
 
   /**
    * hnswlib scores in float32, whose rounding (about 1e-7 per term) can swap two results whose cosines differ by
    * less: a near-duplicate of the query found after the query's own twin. Each run of results within TIE of each
-   * other that starts among the first `exactTop` is rescored in float64 from the stored vectors and put in order.
-   * Runs are rare (near-duplicates), so this reads few vectors.
+   * other is rescored in float64 from the stored vectors and put in order. Runs are rare (near-duplicates), so this
+   * reads few vectors.
    */
-  private settleTies(query: Float32Array, found: HnswFound, count: number, exactTop: number): void {
+  private settleTies(query: Float32Array, found: HnswFound, count: number): void {
     const { slots, scores } = found;
     let qq = 0;
     for (let i = 0; i < this.dim; i++) qq += query[i] * query[i];
     const qNorm = Math.sqrt(qq);
-    for (let start = 0; start < Math.min(exactTop, count); ) {
+    for (let start = 0; start < count; ) {
       let end = start + 1;
       while (end < count && scores[end - 1] - scores[end] < TIE) end++;
       if (end - start > 1 && qNorm > 0) {
@@ -127,9 +131,9 @@ class HnswlibGraph implements HnswGraph {
     return vv > 0 ? dot / (qNorm * Math.sqrt(vv)) : 0;
   }
 
-  searchMany(queries: Float32Array, wanted: number, exactTop: number, found: HnswFound, each: (query: number, count: number) => void): void {
+  searchMany(queries: Float32Array, ef: number, take: number, found: HnswFound, each: (query: number, count: number) => void): void {
     const count = queries.length / this.dim;
-    for (let q = 0; q < count; q++) each(q, this.search(queries.subarray(q * this.dim, (q + 1) * this.dim), wanted, found, exactTop));
+    for (let q = 0; q < count; q++) each(q, this.search(queries.subarray(q * this.dim, (q + 1) * this.dim), ef, take, found));
   }
 
   save(path: string): void {

@@ -39,23 +39,25 @@ class UsearchGraph implements HnswGraph {
   }
 
   /** usearch accumulates float32 cosines in float64: its order is exact as it comes. */
-  search(query: Float32Array, wanted: number, found: HnswFound): number {
+  /** usearch explores max(its expansion, wanted) candidates: it is asked for max(ef, take) and the first `take` kept. */
+  search(query: Float32Array, ef: number, take: number, found: HnswFound): number {
     // One thread: a single query gains nothing from more, and starting them costs more than the search.
-    const { keys, distances } = this.index.search(query, wanted, 1);
-    return take(found, keys, distances, 0, keys.length);
+    const { keys, distances } = this.index.search(query, Math.max(ef, take), 1);
+    return put(found, keys, distances, 0, Math.min(take, keys.length));
   }
 
   /**
    * One call into usearch for all the queries. One thread: usearch searches on as many threads as it reserved
    * contexts for, which its JavaScript binding neither sets nor tells (a loaded graph may have one).
    */
-  searchMany(queries: Float32Array, wanted: number, _exactTop: number, found: HnswFound, each: (query: number, count: number) => void): void {
+  searchMany(queries: Float32Array, ef: number, take: number, found: HnswFound, each: (query: number, count: number) => void): void {
+    const wanted = Math.max(ef, take);
     const batch = this.index.search(queries, wanted, 1);
     const count = queries.length / this.index.dimensions();
     // One query gives usearch's single-query answer, not a batch.
-    if (count === 1) return each(0, take(found, batch.keys, batch.distances, 0, batch.keys.length));
+    if (count === 1) return each(0, put(found, batch.keys, batch.distances, 0, Math.min(take, batch.keys.length)));
     const { keys, distances, counts } = batch as unknown as { keys: BigUint64Array; distances: Float32Array; counts: BigUint64Array };
-    for (let q = 0; q < count; q++) each(q, take(found, keys, distances, q * wanted, Number(counts[q])));
+    for (let q = 0; q < count; q++) each(q, put(found, keys, distances, q * wanted, Math.min(take, Number(counts[q]))));
   }
 
   save(path: string): void {
@@ -64,7 +66,7 @@ class UsearchGraph implements HnswGraph {
 }
 
 /** Puts usearch's keys and cosine distances into `found` as slots and similarities. */
-function take(found: HnswFound, keys: BigUint64Array, distances: Float32Array, from: number, count: number): number {
+function put(found: HnswFound, keys: BigUint64Array, distances: Float32Array, from: number, count: number): number {
   found.reserve(count);
   const { slots, scores } = found;
   // Slots fit in 32 bits: the low words of the little-endian 64-bit keys, read without making a BigInt per key.

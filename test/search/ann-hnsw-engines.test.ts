@@ -35,7 +35,8 @@ function bruteForce(q: Float32Array, k: number, live: Set<number>): number[] {
 function searchAll(index: HnswIndex): { slots: number[]; scores: number[] }[] {
   return queries.map((q) => {
     const n = index.search(q, 64, 10);
-    return { slots: Array.from(index.found.slots.subarray(0, Math.min(n, 10))), scores: Array.from(index.found.scores.subarray(0, Math.min(n, 10))) };
+    assert.equal(n, 10);
+    return { slots: Array.from(index.found.slots.subarray(0, n)), scores: Array.from(index.found.scores.subarray(0, n)) };
   });
 }
 
