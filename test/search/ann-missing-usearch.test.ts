@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
-import { register } from 'node:module';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { MissingDependencyError } from '../../src/errors.ts';
 import { openCollection } from '../../src/search/index.ts';
 import { gaussian, seededRandom } from '../../src/util/random.ts';
+import { hidePackages } from './hide-packages.ts';
 import { cleanup, precomputedEncoder, tempDir } from './helpers.ts';
 
 // usearch and hnswlib-node (either can hold the graph) as a user without them sees them: a resolve hook (registered
 // before anything imports them; node --test runs each file in its own process) answers "cannot find package" for
 // them, as Node does when they are not installed.
-register(
-  `data:text/javascript,${encodeURIComponent(`export async function resolve(specifier, context, next) {
-  if (specifier === 'usearch' || specifier === 'hnswlib-node') {
-    const err = new Error("Cannot find package '" + specifier + "' imported from " + context.parentURL);
-    err.code = 'ERR_MODULE_NOT_FOUND';
-    throw err;
-  }
-  return next(specifier, context);
-}`)}`,
-);
+hidePackages('usearch', 'hnswlib-node');
 
 const DIM = 8;
 const random = seededRandom(7);

@@ -1,25 +1,16 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { register } from 'node:module';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { openCollection } from '../../src/search/index.ts';
 import { gaussian, seededRandom } from '../../src/util/random.ts';
+import { hidePackages } from './hide-packages.ts';
 import { cleanup, cosine, precomputedEncoder, tempDir } from './helpers.ts';
 
 // A user without hnswlib-node (it compiles at install, which can fail): a resolve hook (registered before anything
 // imports it; node --test runs each file in its own process) answers "cannot find package" for it, and the
 // collection's graph is usearch's, held to brute force.
-register(
-  `data:text/javascript,${encodeURIComponent(`export async function resolve(specifier, context, next) {
-  if (specifier === 'hnswlib-node') {
-    const err = new Error("Cannot find package 'hnswlib-node' imported from " + context.parentURL);
-    err.code = 'ERR_MODULE_NOT_FOUND';
-    throw err;
-  }
-  return next(specifier, context);
-}`)}`,
-);
+hidePackages('hnswlib-node');
 
 const DIM = 12;
 const random = seededRandom(9);
