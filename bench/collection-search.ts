@@ -20,7 +20,8 @@
 // rows" reads each hit's text and metadata from LanceDB per query; searchMany reads those of 100 queries at once.
 // COLLECTION_BENCH_IVF=0 skips the (slow to build) IVF indexes.
 //
-// Measured here (2 shared cores at load 20–28, so wall clock is noise; CPU time per engine, best of 3 interleaved
+// Measured when the collection's graph was usearch's (it is hnswlib-node's where installed since; see README's search
+// section for the ANN bench with it). Measured here (2 shared cores at load 20–28, so wall clock is noise; CPU time per engine, best of 3 interleaved
 // rounds), `COLLECTION_BENCH_IVF=0 node --import tsx bench/collection-search.ts 20000 64 200` (clustered) and the same
 // with COLLECTION_BENCH_DATA=gaussian and dim 96: q/s by CPU time, embedkit ids + scores / usearch / hnswlib-node,
 //   clustered  ef 32   9,487 / 12,062 / 20,580 (recall@10 0.9995 / 1 / 1)        embedkit / usearch 0.79×

@@ -25,7 +25,7 @@ import { HnswIndex, type HnswEntry, type HnswSettings } from './hnsw-index.ts';
 import { compileFilter, FilterError, sqlString, type FieldType } from './filter.ts';
 import { convexScoreFusion, reciprocalRankFusion, type Fusion } from './fusion.ts';
 import { resolveBuildAnnOptions, resolveSearchOptions, type ResolvedSearchOptions as ResolvedSearch } from './search-options.ts';
-import { loadUsearch } from './usearch.ts';
+import { loadHnswEngine } from './hnsw-engine.ts';
 import { loadLanceDb, type Arrow } from './lancedb.ts';
 import { mmrOrder } from './mmr.ts';
 import { withWriteLock } from './write-lock.ts';
@@ -203,8 +203,8 @@ export type AnnIndexType = 'hnsw' | 'ivf_pq' | 'ivf_hnsw_sq';
 
 export interface BuildAnnOptions {
   /**
-   * `hnsw` (default): an HNSW graph held in memory beside the table (usearch, an optional peer; local collections
-   * only), the fastest search. LanceDB's `ivf_pq` (compact, the default when partitions or subVectors are given) or
+   * `hnsw` (default): an HNSW graph held in memory beside the table (hnswlib-node, else usearch: optional peers;
+   * local collections only), the fastest search. LanceDB's `ivf_pq` (compact, the default when partitions or subVectors are given) or
    * `ivf_hnsw_sq` (larger, higher recall per probe), kept inside the table (also on object storage).
    */
   type?: AnnIndexType;
@@ -216,7 +216,7 @@ export interface BuildAnnOptions {
   connectivity?: number;
   /** hnsw: candidates considered when linking a node, HNSW's efConstruction (default 128). */
   expansionAdd?: number;
-  /** hnsw: threads that build the graph (default: every core). */
+  /** hnsw: threads that build the graph (default: every core; usearch only, hnswlib-node builds on one). */
   threads?: number;
 }
 
@@ -527,7 +527,7 @@ export class Collection {
     const hasVector = indices.some((i) => i.columns.includes('vector'));
     const hnsw = this.hasHnsw();
     if (!hasVector && !hnsw && rows >= (this.options.annThreshold ?? 100_000)) {
-      // An HNSW graph where usearch is installed; LanceDB's IVF_PQ where it is not.
+      // An HNSW graph where hnswlib-node or usearch is installed; LanceDB's IVF_PQ where neither is.
       await this.buildAnnIndex().catch((err: unknown) => {
         if (!(err instanceof MissingDependencyError)) throw err;
         return this.buildAnnIndex({ type: 'ivf_pq' });
@@ -900,7 +900,7 @@ export class Collection {
         vectors.forEach((v, i) => flat.set(v, i * this.dim));
         const { index, rowIds } = state;
         const out: VectorHit[][] = [];
-        index.searchMany(flat, Math.max(options.ef, k), (_, count) => {
+        index.searchMany(flat, options.ef, k, (_, count) => {
           const hits: VectorHit[] = [];
           const { slots, scores } = index.found;
           for (let i = 0; i < count && hits.length < k; i++) {
@@ -988,7 +988,8 @@ export class Collection {
       if (passing < 0.02) return undefined;
       wanted = Math.ceil(Math.min(base / passing, 50 * base) * 1.2);
     }
-    const count = index.search(vector, wanted);
+    // Without a filter the first n are kept; with one, any of the candidates may be among them.
+    const count = index.search(vector, wanted, mask ? wanted : n);
     const { slots, scores } = index.found;
     const out: VectorHit[] = [];
     for (let i = 0; i < count && out.length < n; i++) {
@@ -1043,11 +1044,11 @@ export class Collection {
    * that ends before saving loses nothing: the next one to load the saved graph brings it up to date as above.
    */
   private async syncHnsw(build: { rebuild?: boolean; settings?: HnswSettings; threads?: number; reader?: boolean } = {}): Promise<HnswState> {
-    const usearch = await loadUsearch();
+    const engine = await loadHnswEngine();
     const dir = this.hnswDir!;
     const version = await this.readVersion();
     const held = build.rebuild ? undefined : this.hnsw?.index;
-    let index = build.rebuild ? undefined : (held ?? HnswIndex.load(usearch, dir, this.dim));
+    let index = build.rebuild ? undefined : (held ?? (await HnswIndex.load(dir, this.dim)));
     const settings = build.settings ?? index?.settings ?? HnswIndex.savedSettings(dir) ?? DEFAULT_HNSW;
     const ids: string[] = [];
     const hashes: string[] = [];
@@ -1075,7 +1076,7 @@ export class Collection {
     }
     const dirty = index === undefined || index.tableVersion !== version || gone.length > 0 || changed.length > 0;
     if (!index) {
-      index = HnswIndex.create(usearch, this.dim, settings, version);
+      index = HnswIndex.create(engine, this.dim, settings, version);
       changed = ids.map((_, i) => i);
     }
     index.remove(gone);
@@ -1190,7 +1191,7 @@ export class Collection {
     const type = resolved.type;
     if (type === 'hnsw') {
       if (!this.hnswDir) throw new InvalidArgumentError(`an hnsw index is kept in files beside the table, on local disk; collection ${this.path} is not local: build an ivf_pq or ivf_hnsw_sq index`);
-      await loadUsearch();
+      await loadHnswEngine();
       const settings = { connectivity: resolved.connectivity, expansionAdd: resolved.expansionAdd };
       await this.write(async () => {
         // One vector index at a time: searches would otherwise have to pick.
@@ -1320,7 +1321,7 @@ function scoredPassage(id: string, score: number): ScoredPassage {
 
 /** The k passages nearest to `vector` in the graph, searched with `ef` candidates, as fetch: false returns them. */
 function scoredFromGraph(index: HnswIndex, vector: Float32Array, k: number, ef: number): ScoredPassage[] {
-  const count = index.search(vector, Math.max(ef, k));
+  const count = index.search(vector, ef, k);
   const { slots, scores } = index.found;
   const out: ScoredPassage[] = [];
   for (let i = 0; i < count && out.length < k; i++) {

@@ -1,19 +1,12 @@
 import { closeSync, existsSync, openSync, promises as fsp, readFileSync, readSync } from 'node:fs';
-import { availableParallelism, endianness } from 'node:os';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EmbedkitError } from '../errors.ts';
 import { temporaryPathFor, writeFileAtomic } from '../util/atomic-write.ts';
-import type { Usearch } from './usearch.ts';
+import { loadHnswEngine } from './hnsw-engine.ts';
+import { HnswFound, type HnswEngine, type HnswEngineName, type HnswGraph, type HnswSettings } from './hnsw-graph.ts';
 
-type UsearchIndex = InstanceType<Usearch['Index']>;
-
-/** How the HNSW graph is built (recorded with the index; a rebuild keeps them unless told otherwise). */
-export interface HnswSettings {
-  /** Neighbours per node (HNSW's M). */
-  connectivity: number;
-  /** Candidates considered when linking a new node (efConstruction). */
-  expansionAdd: number;
-}
+export type { HnswSettings } from './hnsw-graph.ts';
 
 /** One passage to index: its id, the hash of its stored content, and its vector (null: a zero vector, never found). */
 export interface HnswEntry {
@@ -22,10 +15,15 @@ export interface HnswEntry {
   vector: Float32Array | null;
 }
 
-/** The JSON file that names the graph file and says which passage each key stands for, as of which table version. */
+/**
+ * The JSON file that names the graph file and says which passage each key stands for, as of which table version.
+ * Format 1 (before hnswlib-node could hold the graph) has no `engine`: its graph is usearch's.
+ */
 interface HnswMeta {
-  format: 1;
+  format: 1 | 2;
   tableVersion: number;
+  /** The library that wrote the graph file (format 2). */
+  engine?: HnswEngineName;
   dim: number;
   connectivity: number;
   expansionAdd: number;
@@ -38,12 +36,12 @@ interface HnswMeta {
 }
 
 const META = 'index.json';
-const LITTLE_ENDIAN = endianness() === 'LE';
 /** Graph files other processes may still be loading are kept this long after a newer one replaced them. */
 const KEEP_REPLACED_MS = 60_000;
 
 /**
- * An HNSW graph (usearch) over a collection's passage vectors, kept beside the LanceDB table. Its keys are its own
+ * An HNSW graph (hnswlib-node or usearch, hnsw-graph.ts) over a collection's passage vectors, kept beside the
+ * LanceDB table. Its keys are its own
  * slot numbers, one per indexed passage, mapped to passage ids here: LanceDB's row ids change when compaction
  * rewrites fragments, passage ids do not. Each slot records the content hash of the passage it indexed, and the index
  * the table version it reflects, so a collection can tell which passages changed since (sync) and update the graph
@@ -54,8 +52,8 @@ export class HnswIndex {
   private readonly slotOf = new Map<string, number>();
 
   private constructor(
-    private readonly usearch: Usearch,
-    private graph: UsearchIndex,
+    private readonly engine: HnswEngine,
+    private readonly graph: HnswGraph,
     readonly dim: number,
     readonly settings: HnswSettings,
     private readonly ids: (string | null)[],
@@ -68,14 +66,14 @@ export class HnswIndex {
     });
   }
 
-  private static newGraph(usearch: Usearch, dim: number, settings: HnswSettings): UsearchIndex {
-    // expansion_search stays small: a search asks for max(ef, wanted) results, and usearch explores at least that many.
-    return new usearch.Index({ dimensions: dim, metric: usearch.MetricKind.Cos, quantization: usearch.ScalarKind.F32, connectivity: settings.connectivity, expansion_add: settings.expansionAdd, expansion_search: 16, multi: false });
+  /** An empty index whose graph `engine` holds. */
+  static create(engine: HnswEngine, dim: number, settings: HnswSettings, tableVersion: number): HnswIndex {
+    return new HnswIndex(engine, engine.create(dim, settings), dim, settings, [], [], tableVersion);
   }
 
-  /** An empty index. */
-  static create(usearch: Usearch, dim: number, settings: HnswSettings, tableVersion: number): HnswIndex {
-    return new HnswIndex(usearch, HnswIndex.newGraph(usearch, dim, settings), dim, settings, [], [], tableVersion);
+  /** The library that holds the graph. */
+  get engineName(): HnswEngineName {
+    return this.engine.name;
   }
 
   /** Passages indexed (live slots, zero vectors included). */
@@ -113,7 +111,7 @@ export class HnswIndex {
   /** Indexes passages (an id already indexed is replaced); `threads` link nodes in parallel (default: every core). */
   add(entries: readonly HnswEntry[], threads = availableParallelism()): void {
     this.remove(entries.map((e) => e.id).filter((id) => this.slotOf.has(id)));
-    const keys: bigint[] = [];
+    const keys: number[] = [];
     const vectors = new Float32Array(entries.length * this.dim);
     for (const e of entries) {
       const slot = this.ids.length;
@@ -123,80 +121,56 @@ export class HnswIndex {
       if (e.vector === null || isZero(e.vector)) continue;
       if (e.vector.length !== this.dim) throw new EmbedkitError('hnsw_dim', `passage ${e.id} has a vector of dim ${e.vector.length}, the index holds dim ${this.dim}`);
       vectors.set(e.vector, keys.length * this.dim);
-      keys.push(BigInt(slot));
+      keys.push(slot);
     }
     if (keys.length === 0) return;
-    this.graph.add(BigUint64Array.from(keys), vectors.subarray(0, keys.length * this.dim), Math.max(1, threads));
+    this.graph.add(keys, vectors.subarray(0, keys.length * this.dim), Math.max(1, threads));
   }
 
   /** Drops passages from the index (ids it does not hold are ignored). */
   remove(ids: readonly string[]): void {
-    const keys: bigint[] = [];
+    const keys: number[] = [];
     for (const id of ids) {
       const slot = this.slotOf.get(id);
       if (slot === undefined) continue;
       this.slotOf.delete(id);
       this.ids[slot] = null;
       this.hashes[slot] = null;
-      keys.push(BigInt(slot));
+      keys.push(slot);
     }
     if (keys.length === 0) return;
-    // usearch marks the nodes deleted: searches pass through them but never return them.
-    this.graph.remove(BigUint64Array.from(keys));
+    // The graph marks the nodes deleted: searches pass through them but never return them.
+    this.graph.remove(keys);
   }
 
   /**
-   * Searches for the `wanted` slots nearest to `query` by cosine and returns how many it found; they are in
-   * `found.slots` and `found.scores` (cosine similarity), best first, until the next search: the arrays are reused,
-   * so a search allocates none of its own. The graph keeps the float32 vectors and computes the exact cosine of each
-   * candidate, so the scores need no rescoring. usearch explores max(its expansion, wanted) candidates: asking for
-   * `ef` results and keeping the first k is HNSW's ef.
+   * Searches for the `take` slots nearest to `query` by cosine, exploring max(`ef`, `take`) candidates (HNSW's ef),
+   * and returns how many it found; they are in `found.slots` and `found.scores` (cosine similarity), best first,
+   * until the next search: the arrays are reused. The graph keeps the float32 vectors and computes the cosine of each
+   * candidate, so the scores need no rescoring (near-ties are put in exact order).
    */
-  search(query: Float32Array, wanted: number): number {
-    const n = Math.min(wanted, this.slotOf.size);
-    if (n <= 0 || this.graph.size() === 0) return 0;
-    // One thread: a single query gains nothing from more, and starting them costs more than the search.
-    const { keys, distances } = this.graph.search(query, n, 1);
-    return this.takeFound(keys, distances, 0, keys.length);
+  search(query: Float32Array, ef: number, take = ef): number {
+    const n = Math.min(take, this.slotOf.size);
+    if (n <= 0 || this.graph.empty()) return 0;
+    return this.graph.search(query, ef, n, this.found);
   }
 
   /**
-   * Searches for many queries at once (`queries` holds them one after another) in one call into usearch; calls
-   * `each(q, count)` after each query's results are put in `found`. One thread: usearch searches on as many threads
-   * as it reserved contexts for, which its JavaScript binding neither sets nor tells (a loaded graph may have one).
+   * Searches for many queries at once (`queries` holds them one after another), as search does; calls
+   * `each(q, count)` after each query's results are put in `found`.
    */
-  searchMany(queries: Float32Array, wanted: number, each: (query: number, count: number) => void): void {
+  searchMany(queries: Float32Array, ef: number, take: number, each: (query: number, count: number) => void): void {
     const count = queries.length / this.dim;
-    const n = Math.min(wanted, this.slotOf.size);
-    if (n <= 0 || this.graph.size() === 0) {
+    const n = Math.min(take, this.slotOf.size);
+    if (n <= 0 || this.graph.empty()) {
       for (let q = 0; q < count; q++) each(q, 0);
       return;
     }
-    const batch = this.graph.search(queries, n, 1);
-    // One query gives usearch's single-query answer, not a batch.
-    if (count === 1) return each(0, this.takeFound(batch.keys, batch.distances, 0, batch.keys.length));
-    const { keys, distances, counts } = batch as unknown as { keys: BigUint64Array; distances: Float32Array; counts: BigUint64Array };
-    for (let q = 0; q < count; q++) each(q, this.takeFound(keys, distances, q * n, Number(counts[q])));
+    this.graph.searchMany(queries, ef, n, this.found, each);
   }
 
   /** The slots and cosine similarities of one query's results, best first, valid until the next search. */
-  readonly found: { slots: Uint32Array; scores: Float32Array } = { slots: new Uint32Array(64), scores: new Float32Array(64) };
-
-  private takeFound(keys: BigUint64Array, distances: Float32Array, from: number, count: number): number {
-    if (this.found.slots.length < count) {
-      const size = Math.max(count, 2 * this.found.slots.length);
-      this.found.slots = new Uint32Array(size);
-      this.found.scores = new Float32Array(size);
-    }
-    const { slots, scores } = this.found;
-    // Slots fit in 32 bits: the low words of the little-endian 64-bit keys, read without making a BigInt per key.
-    const words = LITTLE_ENDIAN ? new Uint32Array(keys.buffer, keys.byteOffset + from * 8, count * 2) : undefined;
-    for (let i = 0; i < count; i++) {
-      slots[i] = words ? words[2 * i] : Number(keys[from + i]);
-      scores[i] = 1 - distances[from + i];
-    }
-    return count;
-  }
+  readonly found = new HnswFound();
 
   /**
    * Saves the graph and its map in `dir` without ever showing a half-written pair: the graph goes to a new file
@@ -222,13 +196,13 @@ export class HnswIndex {
   private async saveNow(dir: string): Promise<void> {
     await fsp.mkdir(dir, { recursive: true });
     if ((HnswIndex.savedTableVersion(dir) ?? -1) >= this.tableVersion) return;
-    const file = `graph-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.usearch`;
+    const file = `graph-${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}.${this.engine.name}`;
     const tmp = temporaryPathFor(join(dir, file));
     let meta: string;
     try {
       // Synchronous, so graph and map are of one moment.
       this.graph.save(tmp);
-      meta = JSON.stringify({ format: 1, tableVersion: this.tableVersion, dim: this.dim, ...this.settings, file, ids: this.ids, hashes: this.hashes } satisfies HnswMeta);
+      meta = JSON.stringify({ format: 2, tableVersion: this.tableVersion, engine: this.engine.name, dim: this.dim, ...this.settings, file, ids: this.ids, hashes: this.hashes } satisfies HnswMeta);
       await fsp.rename(tmp, join(dir, file));
     } catch (err) {
       await fsp.rm(tmp, { force: true });
@@ -237,7 +211,7 @@ export class HnswIndex {
     await writeFileAtomic(join(dir, META), meta, 'the HNSW index map');
     const now = Date.now();
     for (const name of await fsp.readdir(dir)) {
-      if (!/^graph-.*\.usearch$/.test(name) || name === file) continue;
+      if (!/^graph-.*\.(usearch|hnswlib)$/.test(name) || name === file) continue;
       const stat = await fsp.stat(join(dir, name)).catch(() => undefined);
       if (stat && now - stat.mtimeMs > KEEP_REPLACED_MS) await fsp.rm(join(dir, name), { force: true });
     }
@@ -253,7 +227,7 @@ export class HnswIndex {
       fd = openSync(join(dir, META), 'r');
       const head = Buffer.alloc(64);
       const n = readSync(fd, head, 0, head.length, 0);
-      const m = /^\{"format":1,"tableVersion":(\d+),/.exec(head.toString('utf8', 0, n));
+      const m = /^\{"format":[12],"tableVersion":(\d+),/.exec(head.toString('utf8', 0, n));
       return m ? Number(m[1]) : undefined;
     } catch {
       return undefined;
@@ -277,23 +251,31 @@ export class HnswIndex {
     }
   }
 
-  /** The index saved in `dir`, or undefined when none is there or it cannot be read (the caller rebuilds it). */
-  static load(usearch: Usearch, dir: string, dim: number): HnswIndex | undefined {
+  /**
+   * The index saved in `dir`, or undefined when none is there or it cannot be read (the caller rebuilds it). The
+   * graph is read by the library that wrote it (usearch for a format-1 map); when that library is not installed
+   * the index cannot be read, and is rebuilt with the one that is.
+   */
+  static async load(dir: string, dim: number): Promise<HnswIndex | undefined> {
     let meta: HnswMeta;
     try {
       meta = JSON.parse(readFileSync(join(dir, META), 'utf8')) as HnswMeta;
     } catch {
       return undefined;
     }
-    if (meta.format !== 1 || meta.dim !== dim || meta.ids.length !== meta.hashes.length) return undefined;
+    if ((meta.format !== 1 && meta.format !== 2) || meta.dim !== dim || meta.ids.length !== meta.hashes.length) return undefined;
     const settings = { connectivity: meta.connectivity, expansionAdd: meta.expansionAdd };
-    const graph = HnswIndex.newGraph(usearch, dim, settings);
+    const name = meta.format === 1 ? 'usearch' : meta.engine;
+    if (name !== 'usearch' && name !== 'hnswlib') return undefined;
+    const engine = await loadHnswEngine(name).catch(() => undefined);
+    if (!engine) return undefined;
+    let graph: HnswGraph;
     try {
-      graph.load(join(dir, meta.file));
+      graph = engine.load(join(dir, meta.file), dim, settings);
     } catch {
       return undefined;
     }
-    return new HnswIndex(usearch, graph, dim, settings, meta.ids, meta.hashes, meta.tableVersion);
+    return new HnswIndex(engine, graph, dim, settings, meta.ids, meta.hashes, meta.tableVersion);
   }
 
   /** Removes a saved index. */

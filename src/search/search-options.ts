@@ -26,7 +26,7 @@ export const SEARCH_OPTIONS = defineOptions({
 });
 
 /**
- * The options of buildAnnIndex. `type` is computed last: hnsw (an in-process graph, through usearch) unless an
+ * The options of buildAnnIndex. `type` is computed last: hnsw (an in-process graph, through hnswlib-node or usearch) unless an
  * IVF setting (partitions, subVectors) was given, which only LanceDB's IVF indexes take.
  */
 export const BUILD_ANN_OPTIONS = defineOptions({
@@ -34,11 +34,11 @@ export const BUILD_ANN_OPTIONS = defineOptions({
   subVectors: { ...optional(int(1)), help: 'IVF_PQ sub-vectors (must divide the dimension; default dim / 4 when it divides)' },
   connectivity: { ...int(2, 512), default: 16, help: "hnsw: neighbours per node (HNSW's M)" },
   expansionAdd: { ...int(1, 100_000), default: 128, help: 'hnsw: candidates considered when linking a node (efConstruction)' },
-  threads: { ...optional(int(1, 1024)), help: 'hnsw: threads that build the graph (default: every core)' },
+  threads: { ...optional(int(1, 1024)), help: 'hnsw: threads that build the graph (default: every core; usearch only, hnswlib-node builds on one)' },
   type: {
     ...oneOf(['hnsw', 'ivf_pq', 'ivf_hnsw_sq'] as const),
     default: (r: Record<string, unknown>) => (r.partitions !== undefined || r.subVectors !== undefined ? 'ivf_pq' : 'hnsw'),
-    help: 'index type: hnsw (in-process graph beside the table, needs usearch), or LanceDB\'s ivf_pq / ivf_hnsw_sq (default hnsw; ivf_pq when partitions or subVectors are given)',
+    help: 'index type: hnsw (in-process graph beside the table, needs hnswlib-node or usearch), or LanceDB\'s ivf_pq / ivf_hnsw_sq (default hnsw; ivf_pq when partitions or subVectors are given)',
   },
 });
 

@@ -11,6 +11,8 @@ export const OPTIONAL_PACKAGES = {
   '@lancedb/lancedb': '0.31.0',
   'apache-arrow': '18.1.0',
   usearch: '2.25.3',
+  // Preferred over usearch for hnsw indexes where installed (compiles at install, so optional like usearch).
+  'hnswlib-node': '3.0.0',
   sharp: '0.35.5',
   // Only a source checkout assembles kernels from WAT; a built package ships the .wasm (wabt is a dev dependency).
   wabt: '1.0.39',
