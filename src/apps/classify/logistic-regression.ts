@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from '../../errors.ts';
 import { minimizeLbfgs } from './logistic-lbfgs.ts';
 import { fitLogisticSgd } from './logistic-sgd.ts';
+import type { LogisticRegressionFit } from './logistic-fit.ts';
 
 /** How examples are weighted per class: equally, 'balanced' (n / (classes × count of the class)), or one weight per class. */
 export type ClassWeight = 'balanced' | readonly number[] | undefined;
@@ -27,20 +28,7 @@ export interface LogisticRegressionOptions {
 }
 
 /** A fitted multinomial logistic regression: one weight row and one intercept per class. */
-export interface LogisticRegressionFit {
-  /** classes × dim weights, row-major. */
-  coef: Float64Array;
-  /** One intercept per class. */
-  intercept: Float64Array;
-  classes: number;
-  dim: number;
-  iterations: number;
-  converged: boolean;
-  /** The objective at the end. */
-  loss: number;
-  /** True for more than two classes fitted one against the rest (SGD): probabilities are the classes' sigmoids, normalised. */
-  oneVsRest?: boolean;
-}
+export type { LogisticRegressionFit } from './logistic-fit.ts';
 
 /**
  * Fits multinomial logistic regression by L-BFGS with an L2 penalty on the weights (not the intercepts), as

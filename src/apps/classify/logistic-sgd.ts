@@ -1,6 +1,6 @@
 import { xorshift32 } from '../../kernels/xorshift.ts';
 import { throwIfAborted } from '../../util/abort.ts';
-import type { LogisticRegressionFit } from './logistic-regression.ts';
+import type { LogisticRegressionFit } from './logistic-fit.ts';
 
 /** Settings of fitLogisticSgd, in the units of fitLogisticRegression (see there). */
 export interface LogisticSgdOptions {
