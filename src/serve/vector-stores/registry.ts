@@ -12,6 +12,8 @@ import { expiresAt, isExpired, type Attributes, type BatchRecord, type ChunkingS
 /** Folders of the collections directory that are not collections (dot-named, so no collection can be called so). */
 export const FILES_FOLDER = '.files';
 export const RECORDS_FOLDER = '.vector-stores';
+/** How often a server looks over every store for files left in progress by a server that crashed. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 
 export interface AttachRequest {
   fileId: string;
@@ -30,7 +32,9 @@ export interface AttachRequest {
  * another's. The collection is written under the store's ingest lock (`<id>.ingest.lock`), one writer per store
  * across processes; whichever server holds it stores the next file still `in_progress`, whoever attached it, so
  * a file left `in_progress` by a server that stopped or crashed is taken up by the next server that sees it (adds
- * are upserts by file id: a repeat stores nothing twice).
+ * are upserts by file id: a repeat stores nothing twice): at its start, at any request to that store, and by a
+ * sweep over every store each `sweepIntervalMs`, so a store nobody asks about does not keep its files in progress
+ * until someone does.
  */
 export class VectorStoreRegistry {
   /** Opened collections of this process (LanceDB handles read the latest commit of any process at each query). */
@@ -38,6 +42,7 @@ export class VectorStoreRegistry {
   /** This process's ingest and delete jobs, one chain per store. */
   private readonly queues = new Map<string, Promise<void>>();
   private closed = false;
+  private sweepTimer?: NodeJS.Timeout;
 
   private constructor(
     readonly dir: string,
@@ -46,13 +51,25 @@ export class VectorStoreRegistry {
     private readonly clock: () => number,
   ) {}
 
-  /** `clock` gives the time in milliseconds (`Date.now` unless a test moves time on). */
-  static async open(dir: string, files: FileStore, backend: CollectionBackend, clock: () => number = Date.now): Promise<VectorStoreRegistry> {
+  /**
+   * `clock` gives the time in milliseconds (`Date.now` unless a test moves time on); every `sweepIntervalMs` the
+   * stores are looked over for files left in progress (0: only at start and on requests).
+   */
+  static async open(dir: string, files: FileStore, backend: CollectionBackend, clock: () => number = Date.now, sweepIntervalMs = DEFAULT_SWEEP_INTERVAL_MS): Promise<VectorStoreRegistry> {
     const registry = new VectorStoreRegistry(dir, files, backend, clock);
     await fsp.mkdir(join(dir, RECORDS_FOLDER), { recursive: true });
     // Files a stopped server left in progress.
-    for (const record of await registry.list()) registry.resume(record);
+    await registry.sweep();
+    if (sweepIntervalMs > 0) {
+      registry.sweepTimer = setInterval(() => void registry.sweep().catch(() => undefined), sweepIntervalMs);
+      registry.sweepTimer.unref();
+    }
     return registry;
+  }
+
+  /** Queues every file in progress that no job of this process is storing (another server's crash left it so). */
+  private async sweep(): Promise<void> {
+    for (const record of await this.list()) this.resume(record);
   }
 
   /** Every store, oldest first. */
@@ -247,6 +264,7 @@ export class VectorStoreRegistry {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.sweepTimer);
     await this.idle();
     for (const c of this.collections.values()) await (await c.catch(() => null))?.close();
     this.collections.clear();
