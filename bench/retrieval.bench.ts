@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Pooling } from '../src/encoders/static.ts';
+import { HYBRID_DEPTH } from '../src/search/fusion.ts';
 import { loadSimilarityKernel, SimilarityIndex } from '../src/kernels/fast-similarity.ts';
 import { bibleVerses } from './lib/bible.ts';
 import { Bm25 } from './lib/bm25.ts';
@@ -52,8 +53,8 @@ const FUSIONS = (process.env.RETRIEVAL_FUSIONS ?? 'rrf:0.5,convex:0.5,convex:0.3
   return { fusion: fusion as 'rrf' | 'convex', alpha: Number(alpha) };
 });
 const K = 10;
-/** Candidates each ranking brings to the fusion: what the library's hybrid search takes (max(4k, 40)). */
-const POOL = 40;
+/** Candidates each ranking brings to the fusion: what the library's hybrid search takes (max(4k, HYBRID_DEPTH)). */
+const POOL = Math.max(4 * K, HYBRID_DEPTH);
 const RRF_K = 60;
 
 const { dir: bibleDir, kjv, web } = bibleVerses();

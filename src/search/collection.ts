@@ -23,7 +23,7 @@ import { contentHash, stableJson } from './content-hash.ts';
 import { ExactIndex } from './exact-index.ts';
 import { HnswIndex, type HnswEntry, type HnswSettings } from './hnsw-index.ts';
 import { compileFilter, FilterError, sqlString, type FieldType } from './filter.ts';
-import { convexScoreFusion, reciprocalRankFusion, type Fusion } from './fusion.ts';
+import { convexScoreFusion, HYBRID_DEPTH, reciprocalRankFusion, type Fusion } from './fusion.ts';
 import { resolveBuildAnnOptions, resolveSearchOptions, type ResolvedSearchOptions as ResolvedSearch } from './search-options.ts';
 import { loadUsearch } from './usearch.ts';
 import { loadLanceDb, type Arrow } from './lancedb.ts';
@@ -754,8 +754,8 @@ export class Collection {
     const { k, alpha, mmr, hybrid, filter, fetch } = options;
     if (hybrid && typeof query !== 'string') throw new InvalidArgumentError('hybrid search needs a text query (keywords), not a vector');
     const where = filter === undefined || filter.trim() === '' ? undefined : compileFilter(filter, await this.fields(), (f) => quoteColumn(columnOfField(f)));
-    // Re-ranking needs more candidates than it returns.
-    const pool = mmr !== undefined || hybrid ? Math.max(4 * k, 40) : k;
+    // Re-ranking needs more candidates than it returns; fusion takes a deeper list from each side (HYBRID_DEPTH).
+    const pool = hybrid ? Math.max(4 * k, HYBRID_DEPTH) : mmr !== undefined ? Math.max(4 * k, 40) : k;
     let vector: Float32Array | undefined;
     try {
       vector = typeof query === 'string' ? await this.embedQuery(query) : this.checkVector(query);
