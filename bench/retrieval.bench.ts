@@ -93,8 +93,10 @@ async function runQueries(method: string, search: (q: string) => Promise<string[
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - t) / 1000;
-  rows.push({ method: failed ? `${method} (${failed} queries failed)` : method, scores: scoreRankings(rankings, relevant), seconds });
-  console.error(`  ${method}: ${seconds.toFixed(1)} s`);
+  const scores = scoreRankings(rankings, relevant);
+  rows.push({ method: failed ? `${method} (${failed} queries failed)` : method, scores, seconds });
+  // Each row as it is measured, so a run cut short still reports what it finished.
+  console.error(`  ${method}: ${seconds.toFixed(1)} s; R@1 ${scores.recall1.toFixed(4)} R@10 ${scores.recall10.toFixed(4)} MRR@10 ${scores.mrr10.toFixed(4)}`);
 }
 
 function fuse(vector: readonly string[], keyword: readonly string[], alpha = 0.5): string[] {
