@@ -116,6 +116,28 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   console.log(`${dev.length} dev queries, ${kind} ${pooling}`);
   console.log(`BM25 alone          ${fmt(score(lists.map((l) => l.keyword.ids.slice(0, 10))))}`);
   console.log(`vector alone        ${fmt(score(lists.map((l) => l.vector.ids.slice(0, 10))))}`);
+  // Why fusion loses rank-1s BM25 had: for each rule at a fixed alpha, the queries BM25 ranked right first and the
+  // fused ranking did not (lost) and the reverse (won), with where the vector ranking put the relevant verse and how
+  // far BM25's first score was ahead of its second in the lost ones.
+  for (const [name, alpha] of [['rrf k60', 0.5], ['convex min-max', 0.5], ['convex min-max', 0.3]] as const) {
+    const depth = Math.max(...DEPTHS);
+    let won = 0;
+    const lost: { q: number; vectorRank: number; lead: number }[] = [];
+    lists.forEach((l, i) => {
+      const fused = RULES[name](l.vector, l.keyword, alpha);
+      const bm25Right = l.keyword.ids[0] === dev[i];
+      const fusedRight = fused[0] === dev[i];
+      if (bm25Right && !fusedRight) lost.push({ q: i, vectorRank: l.vector.ids.indexOf(dev[i]) + 1, lead: l.keyword.scores[0] / (l.keyword.scores[1] ?? 1) });
+      if (!bm25Right && fusedRight) won++;
+    });
+    const median = (x: number[]) => [...x].sort((a, b) => a - b)[Math.floor(x.length / 2)] ?? NaN;
+    console.log(`${name} alpha ${alpha} depth ${depth}: rank-1s lost against BM25 ${lost.length}, won ${won}; in the lost ones the vector ranking put the right verse at median rank ${median(lost.map((x) => x.vectorRank || depth + 1))} (0: not in its ${depth}), BM25's first score was ${median(lost.map((x) => x.lead)).toFixed(2)}× its second`);
+    for (const x of lost.slice(0, 3)) {
+      const q = dev[x.q];
+      const top = lists[x.q].vector.ids[0];
+      console.log(`    query ${kjv[q].id} "${kjv[q].text.slice(0, 90)}": vector first ${web[top].id} "${web[top].text.slice(0, 90)}"`);
+    }
+  }
   for (const [name, rule] of Object.entries(RULES)) {
     for (const depth of DEPTHS) {
       const cut = (s: Scored) => ({ ids: s.ids.slice(0, depth), scores: s.scores.slice(0, depth) });
