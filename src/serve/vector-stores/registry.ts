@@ -43,6 +43,8 @@ export class VectorStoreRegistry {
   private readonly queues = new Map<string, Promise<void>>();
   private closed = false;
   private sweepTimer?: NodeJS.Timeout;
+  /** Records parsed by read(), by store id, with the identity of the file they were parsed from. */
+  private readonly parsed = new Map<string, { identity: string; record: StoreRecord }>();
 
   private constructor(
     readonly dir: string,
@@ -282,12 +284,26 @@ export class VectorStoreRegistry {
     return join(this.dir, RECORDS_FOLDER, `${id}.ingest.lock`);
   }
 
+  /**
+   * The store's record as on disk now. Parsed records are kept by the identity of their file (inode, size, mtime,
+   * ctime): a record is rewritten by an atomic rename, so any change of any process gives a new file, and an
+   * unchanged one costs a stat instead of reading and parsing what, for a store of thousands of files, is megabytes.
+   * The record returned is shared: callers only read it (change() edits a copy).
+   */
   private async read(id: string): Promise<StoreRecord | null> {
     if (!isSafeId(id)) return null;
     try {
-      const record = JSON.parse(await fsp.readFile(this.recordPath(id), 'utf8')) as StoreRecord;
-      return record.id === id ? record : null;
+      const path = this.recordPath(id);
+      const stat = await fsp.stat(path, { bigint: true });
+      const identity = `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+      const known = this.parsed.get(id);
+      if (known?.identity === identity) return known.record;
+      const record = JSON.parse(await fsp.readFile(path, 'utf8')) as StoreRecord;
+      if (record.id !== id) return null;
+      this.parsed.set(id, { identity, record });
+      return record;
     } catch {
+      this.parsed.delete(id);
       // Missing, or not a record of ours (records are written atomically: never half there).
       return null;
     }
@@ -319,8 +335,11 @@ export class VectorStoreRegistry {
   /** Reads the store's record, lets `edit` change it (or throw: nothing is written) and writes it, under its lock. */
   private change(id: string, edit: (r: StoreRecord) => void): Promise<StoreRecord> {
     return withWriteLock(this.recordLock(id), async () => {
-      const r = (await this.read(id)) ?? (await this.adopted(id));
-      if (!r) throw notFound('vector store', id, 'vector_store_id');
+      const found = (await this.read(id)) ?? (await this.adopted(id));
+      if (!found) throw notFound('vector store', id, 'vector_store_id');
+      // A copy: the record read may be the one other requests hold (read() shares it), and an edit that throws
+      // must leave nothing changed.
+      const r = structuredClone(found);
       edit(r);
       await this.write(r);
       return r;
