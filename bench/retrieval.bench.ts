@@ -22,6 +22,8 @@
  *   RETRIEVAL_ENGINE       collection (default: the search library) or direct (encoders + the exact SIMD kernel +
  *                          the in-memory BM25, no store: a cross-check, and what ran before the library existed)
  *   RETRIEVAL_CONCURRENCY  searches in flight at once (default 4)
+ *   RETRIEVAL_BM25_REFERENCE  0 leaves out the in-memory BM25 cross-check (the collection engine's BM25 row stays):
+ *                          under load it is the slowest row of a full run
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -124,7 +126,9 @@ try {
   rows.push({ method: `TF-IDF cosine (scikit-learn ${tfidf.sklearn}, exact)`, scores: scoreRankings(tfidf.top.map((r) => r.map((d) => docIds[d])), relevant), seconds: (performance.now() - t0) / 1000 });
 
   const bm25 = new Bm25(web.map((v) => v.text));
-  await runQueries('BM25, in-memory reference (k1 1.2, b 0.75)', (q) => bm25.search(q, K).map((d) => docIds[d]));
+  if (process.env.RETRIEVAL_BM25_REFERENCE !== '0' || ENGINE === 'direct') {
+    await runQueries('BM25, in-memory reference (k1 1.2, b 0.75)', (q) => bm25.search(q, K).map((d) => docIds[d]));
+  }
 
   let keywordDone = false;
   for (const kind of VECTORS) {
