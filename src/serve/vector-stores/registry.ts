@@ -26,7 +26,8 @@ export interface AttachRequest {
  * (name, metadata, attached files and their status) in `DIR/.vector-stores/<id>.json`. A collection made
  * elsewhere (`embedkit index add DIR/docs ...`) is a store too, named after its folder, with no attached files.
  *
- * The records on disk are the only state: every request reads them, so any number of servers over one directory
+ * The records on disk are the only state: every request reads them (a stat; a record is parsed again only when its
+ * file changed), so any number of servers over one directory
  * (one machine's processes, or machines sharing it) see the same stores, files and statuses. A record changes by
  * read, change, atomic write under the store's record lock (`<id>.lock`), so no change of one server overwrites
  * another's. The collection is written under the store's ingest lock (`<id>.ingest.lock`), one writer per store
