@@ -26,15 +26,15 @@ export interface AttachRequest {
  * (name, metadata, attached files and their status) in `DIR/.vector-stores/<id>.json`. A collection made
  * elsewhere (`embedkit index add DIR/docs ...`) is a store too, named after its folder, with no attached files.
  *
- * The records on disk are the only state: every request reads them (a stat; a record is parsed again only when its
- * file changed), so any number of servers over one directory (one machine's processes, or machines sharing it) see
- * the same stores, files and statuses. A record changes by read, change, atomic write under the store's record
- * lock (`<id>.lock`), so no change of one server overwrites another's. The collection is written under the store's ingest lock (`<id>.ingest.lock`), one writer per store
- * across processes; whichever server holds it stores the next file still `in_progress`, whoever attached it, so
- * a file left `in_progress` by a server that stopped or crashed is taken up by the next server that sees it (adds
- * are upserts by file id: a repeat stores nothing twice): at its start, at any request to that store, and by a
- * sweep over every store each `sweepIntervalMs`, so a store nobody asks about does not keep its files in progress
- * until someone does.
+ * The records on disk are the only state: every request reads them (a stat; a record is parsed again only when its file
+ * changed), so any number of servers over one directory (one machine's processes, or machines sharing it) see the same
+ * stores, files and statuses. A record changes by read, change, atomic write under the store's record lock
+ * (`<id>.lock`), so no change of one server overwrites another's. The collection is written under the store's ingest
+ * lock (`<id>.ingest.lock`), one writer per store across processes; whichever server holds it stores the next file
+ * still `in_progress`, whoever attached it, so a file left `in_progress` by a server that stopped or crashed is taken
+ * up by the next server that sees it (adds are upserts by file id: a repeat stores nothing twice): at its start, at any
+ * request to that store, and by a sweep over every store each `sweepIntervalMs`, so a store nobody asks about does not
+ * keep its files in progress until someone does.
  */
 export class VectorStoreRegistry {
   /** Opened collections of this process (LanceDB handles read the latest commit of any process at each query). */
