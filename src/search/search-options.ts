@@ -21,8 +21,9 @@ export const SEARCH_OPTIONS = defineOptions({
   k: { ...int(1, 10_000), default: 10, help: 'results to return' },
   filter: { ...optional(text()), help: 'SQL condition on metadata fields, e.g. \'lang = "en" AND year >= 2020\'' },
   hybrid: { ...bool(), default: false, help: 'fuse BM25 keyword results with the vector results (by the fusion rule)' },
-  // convex: rrf at alpha 0.5 ranked 4–7 points of recall@1 below BM25 alone on the verse-retrieval benchmark's test
-  // queries, convex at 0.3 (chosen on the dev queries) as high as BM25 and above TF-IDF (README, search section).
+  // convex: rrf at alpha 0.5 ranked about 4 (SIF) and 7 (mean pooling) points of recall@1 below BM25 alone on the
+  // verse-retrieval benchmark's test queries, convex at 0.3 (chosen on the dev queries) as high as BM25 and above
+  // TF-IDF (README, search section).
   // fusion comes before alpha: alpha's default is computed from it.
   fusion: { ...oneOf(['convex', 'rrf'] as const), default: 'convex', help: 'hybrid search: convex (alpha × min-max normalised cosine + (1 − alpha) × min-max normalised BM25) or rrf (reciprocal rank fusion, k 60; ranks only, for rankings of comparable strength)' },
   alpha: {
