@@ -8,8 +8,12 @@
  * python3-sklearn TF-IDF cosine measured in the same run on the same queries. A plain in-memory BM25 is printed as
  * a cross-check of the library's full-text ranking. `npm run bench -- retrieval`.
  *
+ * The queries are split once (bench/lib/query-split.ts): a seeded 10% is the dev part, the only one any choice of
+ * fusion rule, alpha or depth may be made on; the other 90% is the test part, the one reported.
+ *
  * Knobs (environment):
- *   RETRIEVAL_QUERIES      number of queries, a seeded random subset when below 31,095 (default: all)
+ *   RETRIEVAL_SPLIT        test (default), dev or all: which part of the split is run
+ *   RETRIEVAL_QUERIES      number of queries, a seeded random subset of the part when below its size (default: all)
  *   RETRIEVAL_SEED         the subset's seed (default 18)
  *   RETRIEVAL_FUSIONS      hybrid rows, comma list of fusion:alpha (default rrf:0.5,convex:0.5,convex:0.3; the
  *                          collection engine only)
@@ -18,20 +22,24 @@
  *   RETRIEVAL_ENGINE       collection (default: the search library) or direct (encoders + the exact SIMD kernel +
  *                          the in-memory BM25, no store: a cross-check, and what ran before the library existed)
  *   RETRIEVAL_CONCURRENCY  searches in flight at once (default 4)
+ *   RETRIEVAL_BM25_REFERENCE  0 leaves out the in-memory BM25 cross-check (the collection engine's BM25 row stays):
+ *                          under load it is the slowest row of a full run
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { estimateCommonComponent, StaticEncoder, type Pooling } from '../src/encoders/static.ts';
+import type { Pooling } from '../src/encoders/static.ts';
+import { HYBRID_DEPTH } from '../src/search/fusion.ts';
 import { loadSimilarityKernel, SimilarityIndex } from '../src/kernels/fast-similarity.ts';
-import { seededRandom } from '../src/util/random.ts';
 import { bibleVerses } from './lib/bible.ts';
 import { Bm25 } from './lib/bm25.ts';
 import { loadEnMixVectors, VECTOR_KINDS, type VectorKind } from './lib/en-mix-vectors.ts';
 import { envList } from './lib/env.ts';
 import { PYTHON } from './lib/measure.ts';
+import { retrievalEncoder } from './lib/retrieval-encoder.ts';
+import { splitIndices, subsetOf, type QuerySplit } from './lib/query-split.ts';
 import { scoreRankings, type RetrievalScores } from './lib/retrieval-metrics.ts';
 import { printTable } from './lib/table.ts';
 
@@ -47,29 +55,19 @@ const FUSIONS = (process.env.RETRIEVAL_FUSIONS ?? 'rrf:0.5,convex:0.5,convex:0.3
   return { fusion: fusion as 'rrf' | 'convex', alpha: Number(alpha) };
 });
 const K = 10;
-/** Candidates each ranking brings to the fusion: what the library's hybrid search takes (max(4k, 40)). */
-const POOL = 40;
+/** Candidates each ranking brings to the fusion: what the library's hybrid search takes (max(4k, HYBRID_DEPTH)). */
+const POOL = Math.max(4 * K, HYBRID_DEPTH);
 const RRF_K = 60;
 
 const { dir: bibleDir, kjv, web } = bibleVerses();
 const all = kjv.length;
-const wanted = Number(process.env.RETRIEVAL_QUERIES ?? all);
-const picks = pickQueries(all, Math.min(all, wanted > 0 ? wanted : all));
+const SPLIT = envList<QuerySplit>(process.env.RETRIEVAL_SPLIT, ['test'], ['test', 'dev', 'all'])[0];
+const part = splitIndices(all, SPLIT);
+const wanted = Number(process.env.RETRIEVAL_QUERIES ?? part.length);
+const picks = subsetOf(part, wanted > 0 ? wanted : part.length, SEED);
 const queries = picks.map((i) => kjv[i].text);
 const relevant = picks.map((i) => kjv[i].id);
 const docIds = web.map((v) => v.id);
-
-/** `n` of `total` indices, a seeded random subset (RETRIEVAL_SEED) in ascending order (all of them when n = total). */
-function pickQueries(total: number, n: number): number[] {
-  const idx = Array.from({ length: total }, (_, i) => i);
-  if (n >= total) return idx;
-  const rnd = seededRandom(SEED);
-  for (let i = total - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [idx[i], idx[j]] = [idx[j], idx[i]];
-  }
-  return idx.slice(0, n).sort((a, b) => a - b);
-}
 
 interface Row {
   method: string;
@@ -97,8 +95,10 @@ async function runQueries(method: string, search: (q: string) => Promise<string[
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, worker));
   const seconds = (performance.now() - t) / 1000;
-  rows.push({ method: failed ? `${method} (${failed} queries failed)` : method, scores: scoreRankings(rankings, relevant), seconds });
-  console.error(`  ${method}: ${seconds.toFixed(1)} s`);
+  const scores = scoreRankings(rankings, relevant);
+  rows.push({ method: failed ? `${method} (${failed} queries failed)` : method, scores, seconds });
+  // Each row as it is measured, so a run cut short still reports what it finished.
+  console.error(`  ${method}: ${seconds.toFixed(1)} s; R@1 ${scores.recall1.toFixed(4)} R@10 ${scores.recall10.toFixed(4)} MRR@10 ${scores.mrr10.toFixed(4)}`);
 }
 
 function fuse(vector: readonly string[], keyword: readonly string[], alpha = 0.5): string[] {
@@ -106,14 +106,6 @@ function fuse(vector: readonly string[], keyword: readonly string[], alpha = 0.5
   vector.forEach((id, i) => s.set(id, (s.get(id) ?? 0) + alpha / (RRF_K + i + 1)));
   keyword.forEach((id, i) => s.set(id, (s.get(id) ?? 0) + (1 - alpha) / (RRF_K + i + 1)));
   return [...s].sort((a, b) => b[1] - a[1]).slice(0, K).map(([id]) => id);
-}
-
-/** The encoder of one row: mean pooling, or SIF with the first principal direction of the collection's texts removed. */
-function encoderFor(emb: StaticEncoder['embeddings'], kind: VectorKind, pooling: Pooling): StaticEncoder {
-  const id = `static:en-mix-${kind}-${pooling}`;
-  if (pooling === 'mean') return new StaticEncoder(emb, { id, pooling });
-  const weighted = new StaticEncoder(emb, { id, pooling });
-  return new StaticEncoder(emb, { id, pooling, commonComponent: estimateCommonComponent(weighted, web.map((v) => v.text)) });
 }
 
 const tmp = mkdtempSync(join(tmpdir(), 'embedkit-bench-retrieval-'));
@@ -134,13 +126,15 @@ try {
   rows.push({ method: `TF-IDF cosine (scikit-learn ${tfidf.sklearn}, exact)`, scores: scoreRankings(tfidf.top.map((r) => r.map((d) => docIds[d])), relevant), seconds: (performance.now() - t0) / 1000 });
 
   const bm25 = new Bm25(web.map((v) => v.text));
-  await runQueries('BM25, in-memory reference (k1 1.2, b 0.75)', (q) => bm25.search(q, K).map((d) => docIds[d]));
+  if (process.env.RETRIEVAL_BM25_REFERENCE !== '0' || ENGINE === 'direct') {
+    await runQueries('BM25, in-memory reference (k1 1.2, b 0.75)', (q) => bm25.search(q, K).map((d) => docIds[d]));
+  }
 
   let keywordDone = false;
   for (const kind of VECTORS) {
     const emb = await loadEnMixVectors(kind);
     for (const pooling of POOLINGS) {
-      const encoder = encoderFor(emb, kind, pooling);
+      const encoder = retrievalEncoder(emb, kind, pooling, web.map((v) => v.text));
       const label = `${kind} ${pooling === 'sif' ? 'SIF' : 'mean'}`;
       console.error(`${label}:`);
       if (ENGINE === 'direct') {
@@ -182,7 +176,7 @@ try {
   }
 
   printTable(
-    `KJV verse → WEB verse, ${queries.length.toLocaleString('en-US')} queries${queries.length < all ? ` (random subset of ${all.toLocaleString('en-US')}, seed ${SEED})` : ''}, ${web.length.toLocaleString('en-US')} documents; engine: ${ENGINE === 'collection' ? 'embedkit/search Collection' : 'direct (encoder + exact kernel, in-memory BM25)'}`,
+    `KJV verse → WEB verse, ${queries.length.toLocaleString('en-US')} queries of the ${SPLIT} split${queries.length < part.length ? ` (random subset of its ${part.length.toLocaleString('en-US')}, seed ${SEED})` : ''}, ${web.length.toLocaleString('en-US')} documents; engine: ${ENGINE === 'collection' ? 'embedkit/search Collection' : 'direct (encoder + exact kernel, in-memory BM25)'}`,
     ['method', 'recall@1', 'recall@10', 'MRR@10', 'queries/s'],
     rows.map((r) => [r.method, r.scores.recall1.toFixed(4), r.scores.recall10.toFixed(4), r.scores.mrr10.toFixed(4), Math.round(queries.length / r.seconds)]),
   );

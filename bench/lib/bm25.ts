@@ -35,6 +35,11 @@ export class Bm25 {
 
   /** Indices of the k best documents for `query`, best first (only documents sharing a word with it). */
   search(query: string, k: number): number[] {
+    return this.scored(query, k).map((h) => h.doc);
+  }
+
+  /** The k best documents for `query` with their BM25 scores, best first. */
+  scored(query: string, k: number): { doc: number; score: number }[] {
     const n = this.lengths.length;
     const scores = (this.scratch ??= new Float64Array(n));
     const touched: number[] = [];
@@ -62,7 +67,7 @@ export class Bm25 {
       best[at] = d;
       if (best.length > k) best.length = k;
     }
-    const ranked = best;
+    const ranked = best.map((doc) => ({ doc, score: scores[doc] }));
     for (const d of touched) scores[d] = 0;
     return ranked;
   }

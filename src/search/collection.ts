@@ -23,7 +23,7 @@ import { contentHash, stableJson } from './content-hash.ts';
 import { ExactIndex } from './exact-index.ts';
 import { HnswIndex, type HnswEntry, type HnswSettings } from './hnsw-index.ts';
 import { compileFilter, FilterError, sqlString, type FieldType } from './filter.ts';
-import { convexScoreFusion, reciprocalRankFusion, type Fusion } from './fusion.ts';
+import { convexScoreFusion, HYBRID_DEPTH, reciprocalRankFusion, type Fusion } from './fusion.ts';
 import { resolveBuildAnnOptions, resolveSearchOptions, type ResolvedSearchOptions as ResolvedSearch } from './search-options.ts';
 import { loadHnswEngine } from './hnsw-engine.ts';
 import { loadLanceDb, type Arrow } from './lancedb.ts';
@@ -136,16 +136,19 @@ export interface SearchOptions {
   /** Fuse BM25 full-text results with the vector results (by `fusion`; default false). */
   hybrid?: boolean;
   /**
-   * In hybrid search, the weight of the vector ranking; 1 − alpha weighs the keyword ranking (default 0.5). 1: the
-   * vector ranking alone, 0: the keyword ranking alone (passages without a query word drop out).
+   * In hybrid search, the weight of the vector ranking; 1 − alpha weighs the keyword ranking (default 0.3 with
+   * convex fusion, the best weight on the verse-retrieval benchmark's dev queries; 0.5 with rrf). 1: the vector
+   * ranking alone, 0: the keyword ranking alone (passages without a query word drop out).
    */
   alpha?: number;
   /**
-   * How hybrid search fuses the rankings (fusion.ts): `rrf` (default), reciprocal rank fusion, each list giving
-   * weight / (60 + rank); `convex`, alpha × the min-max normalised cosine + (1 − alpha) × the min-max normalised
-   * BM25 score, which keeps how far ahead a list's best passage is. On the verse-retrieval benchmark, where BM25
-   * alone is strong (recall@1 0.949) and word-vector rankings weaker (0.81–0.86), rrf at alpha 0.5 ranks below BM25
-   * alone and convex at alpha 0.3 matches or passes it (README, search section).
+   * How hybrid search fuses the rankings (fusion.ts): `convex` (default), alpha × the min-max normalised cosine +
+   * (1 − alpha) × the min-max normalised BM25 score, which keeps how far ahead a list's best passage is, each score
+   * in [0, 1]; `rrf`, reciprocal rank fusion, each list giving weight / (60 + rank), which needs only ranks (for
+   * rankings of comparable strength, or scores that mean little). On the verse-retrieval benchmark's test queries,
+   * where BM25 alone is strong (recall@1 0.954) and word-vector rankings weaker (0.81–0.86), convex at alpha 0.3
+   * (chosen on the dev queries) ties or beats BM25 alone (0.953–0.955, recall@10 and MRR@10 above it) while rrf at
+   * alpha 0.5 ranks below it (0.88–0.92) (README, search section).
    */
   fusion?: Fusion;
   /** Re-rank for diversity by maximal marginal relevance with this λ (1: relevance only, 0: diversity only). */
@@ -754,8 +757,8 @@ export class Collection {
     const { k, alpha, mmr, hybrid, filter, fetch } = options;
     if (hybrid && typeof query !== 'string') throw new InvalidArgumentError('hybrid search needs a text query (keywords), not a vector');
     const where = filter === undefined || filter.trim() === '' ? undefined : compileFilter(filter, await this.fields(), (f) => quoteColumn(columnOfField(f)));
-    // Re-ranking needs more candidates than it returns.
-    const pool = mmr !== undefined || hybrid ? Math.max(4 * k, 40) : k;
+    // Re-ranking needs more candidates than it returns; fusion takes a deeper list from each side (HYBRID_DEPTH).
+    const pool = hybrid ? Math.max(4 * k, HYBRID_DEPTH) : mmr !== undefined ? Math.max(4 * k, 40) : k;
     let vector: Float32Array | undefined;
     try {
       vector = typeof query === 'string' ? await this.embedQuery(query) : this.checkVector(query);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { openCollection, type SearchHit } from '../../src/search/index.ts';
+import { openCollection, type SearchHit, type SearchOptions } from '../../src/search/index.ts';
 import { parseJson, runCli } from '../cli/e2e-helpers.ts';
 import { cleanup, licenseModel, LICENSES, tempDir } from './helpers.ts';
 
@@ -49,6 +49,20 @@ test('search prints what the library finds, with filters, hybrid and MMR options
   await c.close();
   const text = await runCli(['search', col, 'patent license', '--k', '2']);
   assert.match(text.stdout, /^ {2}1\. \d\.\d{4} {2}\S+#\d+\n/);
+});
+
+test('search --hybrid fuses by convex fusion at alpha 0.3, with --fusion rrf at alpha 0.5, as --help says', async () => {
+  const c = await openCollection(col);
+  const library = async (options: SearchOptions) => JSON.parse(JSON.stringify(await c.search('patent license', { k: 5, hybrid: true, ...options }))) as SearchHit[];
+  const convex = await library({ fusion: 'convex', alpha: 0.3 });
+  const rrf = await library({ fusion: 'rrf', alpha: 0.5 });
+  await c.close();
+  assert.notDeepEqual(convex.map((h) => h.score), rrf.map((h) => h.score));
+  assert.deepEqual(parseJson<SearchHit[]>(await runCli(['search', col, 'patent license', '--k', '5', '--hybrid', '--json'])), convex);
+  assert.deepEqual(parseJson<SearchHit[]>(await runCli(['search', col, 'patent license', '--k', '5', '--hybrid', '--fusion', 'rrf', '--json'])), rrf);
+  const help = (await runCli(['search', '--help'])).stdout.replace(/\s+/g, ' ');
+  assert.match(help, /\(default convex\)/);
+  assert.match(help, /\(default 0\.3 with convex fusion, 0\.5 with rrf\)/);
 });
 
 test('bad input: an unknown filter field, an out-of-range flag, another model', async () => {

@@ -4,6 +4,7 @@ import { after, test } from 'node:test';
 import { StaticEncoder } from '../../src/encoders/static.ts';
 import { convexScoreFusion, reciprocalRankFusion } from '../../src/search/fusion.ts';
 import { openCollection } from '../../src/search/index.ts';
+import { resolveSearchOptions } from '../../src/search/search-options.ts';
 import { Embeddings } from '../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 import { cleanup, cosine, tempDir } from './helpers.ts';
@@ -11,7 +12,8 @@ import { cleanup, cosine, tempDir } from './helpers.ts';
 // Hybrid search on a case small enough to compute by hand: four words with fixed vectors, five documents. The
 // keyword side must give Okapi BM25 (k1 = 1.2, b = 0.75, idf = ln(1 + (N − n + 0.5) / (n + 0.5))) over the
 // lower-cased words, the vector side the cosine of mean-pooled vectors, and the fused score
-// alpha / (60 + vector rank) + (1 − alpha) / (60 + keyword rank).
+// alpha / (60 + vector rank) + (1 − alpha) / (60 + keyword rank) with rrf, alpha × min-max normalised cosine +
+// (1 − alpha) × min-max normalised BM25 with convex fusion (the default).
 
 after(cleanup);
 
@@ -70,7 +72,7 @@ test('hybrid search: BM25 keyword scores, cosine vector scores and their recipro
   await c.add(DOCS);
   for (const [query, alpha] of [['apple', 0.5], ['banana date', 0.5], ['cherry date', 0.8], ['apple cherry', 0.3]] as const) {
     const want = await reference(query, alpha);
-    const hits = await c.search(query, { hybrid: true, alpha, k: 5 });
+    const hits = await c.search(query, { hybrid: true, alpha, k: 5, fusion: 'rrf' });
     const wantIds = want.fused.map((f) => f.id);
     assert.deepEqual(hits.map((h) => h.docId), wantIds, `${query} α=${alpha}`);
     for (const h of hits) {
@@ -82,14 +84,14 @@ test('hybrid search: BM25 keyword scores, cosine vector scores and their recipro
     }
   }
   // alpha 0 ranks by keywords alone; documents without a query word drop out.
-  const kwOnly = await c.search('banana', { hybrid: true, alpha: 0 });
+  const kwOnly = await c.search('banana', { hybrid: true, alpha: 0, fusion: 'rrf' });
   assert.deepEqual(kwOnly.map((h) => h.docId), [...bm25('banana', DOCS)].sort((a, b) => b[1] - a[1]).map(([id]) => id));
   // A filter applies to both sides.
   await c.add([{ id: 'd6', text: 'banana banana', metadata: { colour: 'yellow' } }]);
-  const filtered = await c.search('banana', { hybrid: true, filter: "colour = 'yellow'" });
+  const filtered = await c.search('banana', { hybrid: true, filter: "colour = 'yellow'", fusion: 'rrf' });
   assert.deepEqual(filtered.map((h) => h.docId), ['d6']);
   // Rows added after the full-text index was built are found by keywords too.
-  assert.ok((await c.search('banana', { hybrid: true, alpha: 0 })).some((h) => h.docId === 'd6'));
+  assert.ok((await c.search('banana', { hybrid: true, alpha: 0, fusion: 'rrf' })).some((h) => h.docId === 'd6'));
   await c.close();
 });
 
@@ -103,20 +105,25 @@ test('reciprocal rank fusion weighs each list by its weight and 1 / (60 + rank)'
   for (const f of fused) assert.ok(Math.abs(f.score - want[f.id as keyof typeof want]) < 1e-15);
 });
 
-test('convex fusion: alpha × min-max normalised cosine + (1 − alpha) × min-max normalised BM25, by hand', async () => {
-  const c = await openCollection(join(tempDir(), 'fruit-convex'), { encoder });
-  await c.add(DOCS);
+/** Convex fusion by hand: alpha × min-max normalised cosine + (1 − alpha) × min-max normalised BM25, best first. */
+async function convexReference(query: string, alpha: number) {
   const normalise = (m: Map<string, number>) => {
     const values = [...m.values()];
     const hi = Math.max(...values);
     const lo = Math.min(...values);
     return new Map([...m].map(([id, s]) => [id, hi > lo ? (s - lo) / (hi - lo) : 1]));
   };
+  const { cos, kw } = await reference(query, alpha);
+  const nc = normalise(cos);
+  const nk = normalise(kw);
+  return DOCS.map((d) => ({ id: d.id, score: alpha * nc.get(d.id)! + (1 - alpha) * (nk.get(d.id) ?? 0) })).sort((a, b) => b.score - a.score);
+}
+
+test('convex fusion: alpha × min-max normalised cosine + (1 − alpha) × min-max normalised BM25, by hand', async () => {
+  const c = await openCollection(join(tempDir(), 'fruit-convex'), { encoder });
+  await c.add(DOCS);
   for (const [query, alpha] of [['apple', 0.5], ['banana date', 0.3], ['cherry date', 0.8], ['apple cherry', 0.3]] as const) {
-    const { cos, kw } = await reference(query, alpha);
-    const nc = normalise(cos);
-    const nk = normalise(kw);
-    const want = DOCS.map((d) => ({ id: d.id, score: alpha * nc.get(d.id)! + (1 - alpha) * (nk.get(d.id) ?? 0) })).sort((a, b) => b.score - a.score);
+    const want = await convexReference(query, alpha);
     const hits = await c.search(query, { hybrid: true, alpha, k: 5, fusion: 'convex' });
     assert.deepEqual(hits.map((h) => h.docId), want.map((w) => w.id), `${query} α=${alpha}`);
     for (const h of hits) assert.ok(Math.abs(h.score - want.find((w) => w.id === h.docId)!.score) < 1e-5, `${query}: fused score of ${h.docId}: ${h.score}`);
@@ -125,6 +132,31 @@ test('convex fusion: alpha × min-max normalised cosine + (1 − alpha) × min-m
   const kwOnly = await c.search('banana', { hybrid: true, alpha: 0, fusion: 'convex' });
   assert.deepEqual(kwOnly.map((h) => h.docId), [...bm25('banana', DOCS)].sort((a, b) => b[1] - a[1]).map(([id]) => id));
   await c.close();
+});
+
+test('hybrid search fuses by convex fusion at alpha 0.3 unless told otherwise; rrf weighs at 0.5 unless told otherwise', async () => {
+  const c = await openCollection(join(tempDir(), 'fruit-defaults'), { encoder });
+  await c.add(DOCS);
+  for (const query of ['apple', 'banana date', 'cherry date', 'apple cherry']) {
+    const want = await convexReference(query, 0.3);
+    const hits = await c.search(query, { hybrid: true, k: 5 });
+    assert.deepEqual(hits.map((h) => h.docId), want.map((w) => w.id), query);
+    for (const h of hits) assert.ok(Math.abs(h.score - want.find((w) => w.id === h.docId)!.score) < 1e-5, `${query}: default fused score of ${h.docId}: ${h.score}`);
+    const wantRrf = (await reference(query, 0.5)).fused;
+    const rrf = await c.search(query, { hybrid: true, k: 5, fusion: 'rrf' });
+    assert.deepEqual(rrf.map((h) => h.docId), wantRrf.map((f) => f.id), `${query} rrf`);
+    for (const h of rrf) assert.ok(Math.abs(h.score - wantRrf.find((f) => f.id === h.docId)!.score) < 1e-12, `${query}: rrf score of ${h.docId}`);
+  }
+  await c.close();
+  // The schema the CLI's flags (--fusion, --alpha) take their defaults from; an alpha given is kept with either rule.
+  const resolved = (given: Record<string, unknown>) => {
+    const { fusion, alpha } = resolveSearchOptions(given);
+    return { fusion, alpha };
+  };
+  assert.deepEqual(resolved({ hybrid: true }), { fusion: 'convex', alpha: 0.3 });
+  assert.deepEqual(resolved({ hybrid: true, fusion: 'rrf' }), { fusion: 'rrf', alpha: 0.5 });
+  assert.deepEqual(resolved({ hybrid: true, alpha: 0.8 }), { fusion: 'convex', alpha: 0.8 });
+  assert.deepEqual(resolved({ hybrid: true, fusion: 'rrf', alpha: 0.2 }), { fusion: 'rrf', alpha: 0.2 });
 });
 
 test('convex score fusion keeps a clear lead that rank fusion loses', () => {

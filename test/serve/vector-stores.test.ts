@@ -6,6 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import OpenAI, { BadRequestError, NotFoundError, toFile } from 'openai';
 import { loadEmbeddings } from '../../src/formats/index.ts';
 import { openCollection } from '../../src/search/index.ts';
+import { resolveSearchOptions } from '../../src/search/search-options.ts';
 import { startServer, type RunningServer, type ServeOptions } from '../../src/serve/app.ts';
 import { staticModel, type ServedModel } from '../../src/serve/models.ts';
 import { licenseDocs, type LicenseDoc } from './helpers/licenses.ts';
@@ -173,9 +174,9 @@ describe('vector stores', () => {
           query,
         );
         page.data.forEach((r, i) => {
-          // Fused reciprocal-rank scores, scaled so that first in both rankings is 1.
-          assert.ok(Math.abs(r.score - want[i].score * 61) < 1e-9, `${query}: score ${r.score} vs ${want[i].score * 61}`);
-          assert.ok(r.score > 0 && r.score <= 1);
+          // The library's fused score as it is: convex fusion's scores are already on OpenAI's scale, [0, 1].
+          assert.equal(r.score, want[i].score, `${query}: score ${r.score} vs ${want[i].score}`);
+          assert.ok(r.score >= 0 && r.score <= 1);
           const doc = docs.find((d) => fileIds.get(d.name) === r.file_id)!;
           assert.equal(r.filename, `${doc.name}.txt`);
           assert.deepEqual(r.attributes, doc.attributes);
@@ -191,11 +192,14 @@ describe('vector stores', () => {
 
     // A query with no word the vectors know still finds passages by its words alone (keyword half of the fusion).
     const mozillaHolders = docs.filter((d) => /mozilla/i.test(d.data.toString('utf8'))).map((d) => fileIds.get(d.name));
+    // Its scores come from the keyword ranking alone, weighed by 1 − alpha: at most that, the first passage exactly.
+    const keywordWeight = 1 - resolveSearchOptions({ hybrid: true }).alpha;
     const unknown = await client.vectorStores.search(storeId, { query: 'Mozilla', max_num_results: 20 });
     assert.ok(unknown.data.length > 0);
+    assert.ok(Math.abs(unknown.data[0].score - keywordWeight) < 1e-12, `first keyword-only score ${unknown.data[0].score}, want ${keywordWeight}`);
     for (const r of unknown.data) {
       assert.ok(mozillaHolders.includes(r.file_id) && /mozilla/i.test(r.content[0].text), `${r.filename} holds the word`);
-      assert.ok(r.score <= 0.5, 'ranked by one of the two rankings only');
+      assert.ok(r.score <= keywordWeight + 1e-12, 'ranked by the keyword ranking only');
     }
 
     // The raw page: OpenAI's object name and the queries echoed back.

@@ -20,7 +20,7 @@ export function registerSearch(program: Command): void {
     .addOption(new Option('--modality <kind>', 'only pictures (added with index add --images) or only texts').choices(['image', 'text']))
     .option('--json', 'print the hits as JSON')
     .option('--offline', OFFLINE_HELP)
-    .addHelpText('after', examples(['embedkit search captions.collection --image photo.jpg --k 3', 'embedkit search photos.collection "a red circle at the top" --modality image', 'embedkit search docs.collection "how do I reset my password" --k 5', 'embedkit search docs.collection "licence terms" --hybrid --alpha 0.3 --filter \'lang = "en"\' --json', 'embedkit search docs.collection "bank" --mmr 0.5']))
+    .addHelpText('after', examples(['embedkit search captions.collection --image photo.jpg --k 3', 'embedkit search photos.collection "a red circle at the top" --modality image', 'embedkit search docs.collection "how do I reset my password" --k 5', 'embedkit search docs.collection "licence terms" --hybrid --filter \'lang = "en"\' --json', 'embedkit search docs.collection "licence terms" --hybrid --fusion rrf --alpha 0.5', 'embedkit search docs.collection "bank" --mmr 0.5']))
     .action(async (path: string, text: string | undefined, f: Record<string, unknown> & { json?: boolean; image?: string; offline?: boolean; modality?: 'image' | 'text' }) => {
       if ((text === undefined) === (f.image === undefined)) throw new InvalidArgumentError('give a query text or --image, one of the two');
       const downloads = hubDownloads({ offline: f.offline });

@@ -50,7 +50,9 @@ const HOST = createHash('sha256').update(hostname()).digest('hex').slice(0, 12);
  * An upload is received into a folder of its own with a temporary name and renamed to its id only once both are
  * written and synced, so a folder named by an id is always whole: any number of servers sharing `dir` see each
  * other's files as soon as they exist, and never one half written. Nothing is cached: every request reads the
- * disk. An upload folder left by a process that died is removed when a store opens `dir`.
+ * disk. An upload folder left by a process that died is removed when a store opens `dir`. A file past its
+ * `expires_at` (an upload's `expires_after`) is gone, as OpenAI's expired files are: every read treats it as never
+ * uploaded, and the first to see it removes it.
  */
 export class FileStore {
   private constructor(
@@ -153,21 +155,30 @@ export class FileStore {
 
   async delete(id: string): Promise<void> {
     await this.get(id);
-    // file.json first: the file is gone for every reader at once, and a crash before the folder is removed leaves
-    // one that the next start recognises as a deletion cut short.
-    await fsp.rm(join(this.dir, id, 'file.json'), { force: true });
-    await fsp.rm(join(this.dir, id), { recursive: true, force: true });
+    await this.remove(id);
   }
 
   private async read(id: string): Promise<FileRecord | null> {
     if (!isSafeId(id)) return null;
     try {
       const record = JSON.parse(await fsp.readFile(join(this.dir, id, 'file.json'), 'utf8')) as FileRecord;
-      return record.id === id ? record : null;
+      if (record.id !== id) return null;
+      if (record.expires_at !== null && this.clock() / 1000 >= record.expires_at) {
+        await this.remove(id);
+        return null;
+      }
+      return record;
     } catch {
       // Missing (never uploaded, or deleted) or not ours: written atomically, file.json is never half there.
       return null;
     }
+  }
+
+  private async remove(id: string): Promise<void> {
+    // file.json first: the file is gone for every reader at once, and a crash before the folder is removed leaves
+    // one that the next start recognises as a deletion cut short.
+    await fsp.rm(join(this.dir, id, 'file.json'), { force: true });
+    await fsp.rm(join(this.dir, id), { recursive: true, force: true });
   }
 }
 

@@ -17,6 +17,8 @@ export interface CollectionsOptions {
   uploadLimit?: number;
   /** The time in milliseconds, for stores' activity and expiry (default `Date.now`; tests move it on). */
   clock?: () => number;
+  /** How often every store is looked over for files a crashed server left in progress (default 60 s; 0: never). */
+  sweepIntervalMs?: number;
 }
 
 export const DEFAULT_UPLOAD_LIMIT = 64 * 1024 * 1024;
@@ -42,7 +44,7 @@ export async function registerCollections(
   // Loaded on use: LanceDB is an optional peer, needed only by servers that serve collections.
   backend ??= (await import('./search-backend.ts')).searchBackend(model.encoder);
   const files = await FileStore.open(join(options.dir, FILES_FOLDER), options.clock);
-  const stores = await VectorStoreRegistry.open(options.dir, files, backend, options.clock);
+  const stores = await VectorStoreRegistry.open(options.dir, files, backend, options.clock, options.sweepIntervalMs);
   app.addHook('onClose', async () => stores.close());
   await registerFileRoutes(app, files, options.uploadLimit ?? DEFAULT_UPLOAD_LIMIT);
   registerVectorStoreRoutes(app, stores);

@@ -12,6 +12,8 @@ import { expiresAt, isExpired, type Attributes, type BatchRecord, type ChunkingS
 /** Folders of the collections directory that are not collections (dot-named, so no collection can be called so). */
 export const FILES_FOLDER = '.files';
 export const RECORDS_FOLDER = '.vector-stores';
+/** How often a server looks over every store for files left in progress by a server that crashed. */
+export const DEFAULT_SWEEP_INTERVAL_MS = 60_000;
 
 export interface AttachRequest {
   fileId: string;
@@ -24,13 +26,15 @@ export interface AttachRequest {
  * (name, metadata, attached files and their status) in `DIR/.vector-stores/<id>.json`. A collection made
  * elsewhere (`embedkit index add DIR/docs ...`) is a store too, named after its folder, with no attached files.
  *
- * The records on disk are the only state: every request reads them, so any number of servers over one directory
- * (one machine's processes, or machines sharing it) see the same stores, files and statuses. A record changes by
- * read, change, atomic write under the store's record lock (`<id>.lock`), so no change of one server overwrites
- * another's. The collection is written under the store's ingest lock (`<id>.ingest.lock`), one writer per store
- * across processes; whichever server holds it stores the next file still `in_progress`, whoever attached it, so
- * a file left `in_progress` by a server that stopped or crashed is taken up by the next server that sees it (adds
- * are upserts by file id: a repeat stores nothing twice).
+ * The records on disk are the only state: every request reads them (a stat; a record is parsed again only when its file
+ * changed), so any number of servers over one directory (one machine's processes, or machines sharing it) see the same
+ * stores, files and statuses. A record changes by read, change, atomic write under the store's record lock
+ * (`<id>.lock`), so no change of one server overwrites another's. The collection is written under the store's ingest
+ * lock (`<id>.ingest.lock`), one writer per store across processes; whichever server holds it stores the next file
+ * still `in_progress`, whoever attached it, so a file left `in_progress` by a server that stopped or crashed is taken
+ * up by the next server that sees it (adds are upserts by file id: a repeat stores nothing twice): at its start, at any
+ * request to that store, and by a sweep over every store each `sweepIntervalMs`, so a store nobody asks about does not
+ * keep its files in progress until someone does.
  */
 export class VectorStoreRegistry {
   /** Opened collections of this process (LanceDB handles read the latest commit of any process at each query). */
@@ -38,6 +42,9 @@ export class VectorStoreRegistry {
   /** This process's ingest and delete jobs, one chain per store. */
   private readonly queues = new Map<string, Promise<void>>();
   private closed = false;
+  private sweepTimer?: NodeJS.Timeout;
+  /** Records parsed by read(), by store id, with the identity of the file they were parsed from. */
+  private readonly parsed = new Map<string, { identity: string; record: StoreRecord }>();
 
   private constructor(
     readonly dir: string,
@@ -46,13 +53,25 @@ export class VectorStoreRegistry {
     private readonly clock: () => number,
   ) {}
 
-  /** `clock` gives the time in milliseconds (`Date.now` unless a test moves time on). */
-  static async open(dir: string, files: FileStore, backend: CollectionBackend, clock: () => number = Date.now): Promise<VectorStoreRegistry> {
+  /**
+   * `clock` gives the time in milliseconds (`Date.now` unless a test moves time on); every `sweepIntervalMs` the
+   * stores are looked over for files left in progress (0: only at start and on requests).
+   */
+  static async open(dir: string, files: FileStore, backend: CollectionBackend, clock: () => number = Date.now, sweepIntervalMs = DEFAULT_SWEEP_INTERVAL_MS): Promise<VectorStoreRegistry> {
     const registry = new VectorStoreRegistry(dir, files, backend, clock);
     await fsp.mkdir(join(dir, RECORDS_FOLDER), { recursive: true });
     // Files a stopped server left in progress.
-    for (const record of await registry.list()) registry.resume(record);
+    await registry.sweep();
+    if (sweepIntervalMs > 0) {
+      registry.sweepTimer = setInterval(() => void registry.sweep().catch(() => undefined), sweepIntervalMs);
+      registry.sweepTimer.unref();
+    }
     return registry;
+  }
+
+  /** Queues every file in progress that no job of this process is storing (another server's crash left it so). */
+  private async sweep(): Promise<void> {
+    for (const record of await this.list()) this.resume(record);
   }
 
   /** Every store, oldest first. */
@@ -247,6 +266,7 @@ export class VectorStoreRegistry {
 
   async close(): Promise<void> {
     this.closed = true;
+    clearInterval(this.sweepTimer);
     await this.idle();
     for (const c of this.collections.values()) await (await c.catch(() => null))?.close();
     this.collections.clear();
@@ -264,12 +284,26 @@ export class VectorStoreRegistry {
     return join(this.dir, RECORDS_FOLDER, `${id}.ingest.lock`);
   }
 
+  /**
+   * The store's record as on disk now. Parsed records are kept by the identity of their file (inode, size, mtime,
+   * ctime): a record is rewritten by an atomic rename, so any change of any process gives a new file, and an
+   * unchanged one costs a stat instead of reading and parsing what, for a store of thousands of files, is megabytes.
+   * The record returned is shared: callers only read it (change() edits a copy).
+   */
   private async read(id: string): Promise<StoreRecord | null> {
     if (!isSafeId(id)) return null;
     try {
-      const record = JSON.parse(await fsp.readFile(this.recordPath(id), 'utf8')) as StoreRecord;
-      return record.id === id ? record : null;
+      const path = this.recordPath(id);
+      const stat = await fsp.stat(path, { bigint: true });
+      const identity = `${stat.ino}:${stat.size}:${stat.mtimeNs}:${stat.ctimeNs}`;
+      const known = this.parsed.get(id);
+      if (known?.identity === identity) return known.record;
+      const record = JSON.parse(await fsp.readFile(path, 'utf8')) as StoreRecord;
+      if (record.id !== id) return null;
+      this.parsed.set(id, { identity, record });
+      return record;
     } catch {
+      this.parsed.delete(id);
       // Missing, or not a record of ours (records are written atomically: never half there).
       return null;
     }
@@ -301,8 +335,11 @@ export class VectorStoreRegistry {
   /** Reads the store's record, lets `edit` change it (or throw: nothing is written) and writes it, under its lock. */
   private change(id: string, edit: (r: StoreRecord) => void): Promise<StoreRecord> {
     return withWriteLock(this.recordLock(id), async () => {
-      const r = (await this.read(id)) ?? (await this.adopted(id));
-      if (!r) throw notFound('vector store', id, 'vector_store_id');
+      const found = (await this.read(id)) ?? (await this.adopted(id));
+      if (!found) throw notFound('vector store', id, 'vector_store_id');
+      // A copy: the record read may be the one other requests hold (read() shares it), and an edit that throws
+      // must leave nothing changed.
+      const r = structuredClone(found);
       edit(r);
       await this.write(r);
       return r;

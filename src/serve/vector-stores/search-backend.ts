@@ -4,7 +4,6 @@ import type { Encoder } from '../../encoders/encoder.ts';
 import { openCollection } from '../../search/collection.ts';
 import { EncoderMismatchError } from '../../search/collection-record.ts';
 import { ApiError } from '../api-error.ts';
-import { RRF_K } from '../../search/fusion.ts';
 import type { CollectionBackend, StoreCollection } from './backend.ts';
 
 /**
@@ -12,9 +11,10 @@ import type { CollectionBackend, StoreCollection } from './backend.ts';
  * encoder; an existing collection made with another model is opened with its own recorded model (one made by a
  * server with another model records none: it is a 409 naming the encoder it needs).
  *
- * Hybrid scores are reciprocal-rank-fusion scores, at most 1 / (RRF_K + 1) (first in both rankings); they are
- * scaled by RRF_K + 1 into (0, 1], the range OpenAI's scores and `score_threshold` use: 1 is a passage both
- * rankings put first, 0.5 one that only one of them put first.
+ * Hybrid search ranks with the library's default fusion, convex (alpha 0.3 on the cosine side), whose scores are
+ * already in [0, 1], the range OpenAI's scores and `score_threshold` use: 1 is a passage both rankings put first,
+ * 0.7 one that only the keyword ranking found, first there. No fusion is offered here, so none needs rescaling
+ * (reciprocal-rank-fusion scores, at most 1 / 61, would).
  */
 export function searchBackend(encoder: Encoder): CollectionBackend {
   return {
@@ -40,10 +40,7 @@ export function searchBackend(encoder: Encoder): CollectionBackend {
         delete: async (ids) => {
           await c.delete(ids);
         },
-        search: async (query, options) => {
-          const hits = await c.search(query, { k: options.k, hybrid: options.hybrid, filter: options.filter });
-          return options.hybrid ? hits.map((h) => ({ ...h, score: Math.min(1, h.score * (RRF_K + 1)) })) : hits;
-        },
+        search: (query, options) => c.search(query, { k: options.k, hybrid: options.hybrid, filter: options.filter }),
         passages: (ids) => c.get(ids),
         fields: () => c.fields(),
         count: () => c.count(),
