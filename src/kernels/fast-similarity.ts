@@ -283,6 +283,7 @@ export class SimilarityIndex {
   meanTopK(queries: Float32Array, count: number, k: number, end: number): Float32Array {
     const { dim } = this;
     if (queries.length < count * dim) throw new RangeError(`${count} queries need ${count * dim} floats, got ${queries.length}`);
+    if (end > this.size) throw new RangeError(`rows [0, ${end}) asked of an index of ${this.size}`);
     const out = new Float32Array(count).fill(NaN);
     if (k <= 0 || end <= 0) return out;
     const views: Float32Array[] = [];
