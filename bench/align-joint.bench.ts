@@ -4,6 +4,7 @@
  * scripts/bench-data/bilingual.mjs; every ALIGN_HOLDOUT_EVERY-th verse is held out of all training (monolingual and
  * joint), so retrieval runs on verses no method saw. For each seed:
  * - Procrustes: fastText skip-gram with subwords on each side alone, then alignSpaces with the train dictionary;
+ * - unsupervised: the same two spaces aligned with no dictionary (VecMap's initialisation and self-learning);
  * - joint (interleave / shuffle): trainJointSpace on the training verses, both sides of a verse in one sentence
  *   (merged by position as BiSkip's monotonic alignment, or shuffled as Vulić and Moens), split into two spaces;
  *   no dictionary at all;
@@ -101,6 +102,10 @@ for (const seed of SEEDS) {
   t = performance.now();
   const a = await alignSpaces(enVec, esVec, { dictionary: trainPairs });
   await score('Procrustes (fastText each side + train dictionary)', a.source, a.target, monoSeconds + (performance.now() - t) / 1000);
+  t = performance.now();
+  // No dictionary: VecMap's initialisation from similarity distributions, then stochastic self-learning.
+  const u = await alignSpaces(enVec, esVec, { method: 'unsupervised', seed });
+  await score(`unsupervised (fastText each side, no dictionary${u.converged ? '' : ', NOT converged'})`, u.source, u.target, monoSeconds + (performance.now() - t) / 1000);
   for (const merge of MERGES) {
     t = performance.now();
     const joint = await trainJointSpace(train.en, train.es, { merge, seed, sourcePrefix: 'en:', targetPrefix: 'es:', ...(TRAINER === 'fasttext' ? { trainer: 'fasttext' as const, training: { bucket: 200_000, ...settings } } : { training: settings }) });

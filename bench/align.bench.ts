@@ -14,6 +14,7 @@
  *   ALIGN_MIN_COUNT    fastText minCount (default 3)
  *   ALIGN_BUCKET       fastText n-gram buckets (default 200000: the Bible's vocabulary needs no more)
  *   ALIGN_DIRECTION    en-es (default) or es-en
+ *   ALIGN_SEED         fastText training seed of both sides (default 1); run 1, 2, 3 for the seed spread
  *   ALIGN_METHODS      comma list of procrustes, refine, identical, lstsq, unsupervised (default all)
  *   ALIGN_REFINE       refinement rounds of the refine and identical methods (default 3)
  *   ALIGN_MAX_VOCAB    words of each space searched when dictionaries are induced (default 15000)
@@ -43,6 +44,7 @@ const METHODS = envList(process.env.ALIGN_METHODS, ['procrustes', 'refine', 'ide
 const REFINE = Number(process.env.ALIGN_REFINE ?? 3);
 const MAX_VOCAB = Number(process.env.ALIGN_MAX_VOCAB ?? 15000);
 const UNSUP_VOCAB = Number(process.env.ALIGN_UNSUP_VOCAB ?? 2000);
+const SEED = Number(process.env.ALIGN_SEED ?? 1);
 const THREADS = Number(process.env.EMBEDKIT_BENCH_THREADS ?? Math.min(2, availableParallelism()));
 
 
@@ -50,10 +52,11 @@ const THREADS = Number(process.env.EMBEDKIT_BENCH_THREADS ?? Math.min(2, availab
 async function vectors(corpus: 'web' | 'sparv'): Promise<{ path: string; seconds: number | null }> {
   const dir = join(DATA, 'vectors');
   mkdirSync(dir, { recursive: true });
-  const path = join(dir, `${corpus}-d${DIM}-e${EPOCHS}-m${MIN_COUNT}-b${BUCKET}.vec`);
+  // Seed 1 keeps the file name it had before the seed was a knob, so cached vectors stay valid.
+  const path = join(dir, `${corpus}-d${DIM}-e${EPOCHS}-m${MIN_COUNT}-b${BUCKET}${SEED === 1 ? '' : `-s${SEED}`}.vec`);
   if (existsSync(path)) return { path, seconds: null };
   const t = performance.now();
-  await trainFastText({ input: join(DATA, `${corpus}.txt`), output: path, model: 'skipgram', dim: DIM, epochs: EPOCHS, minCount: MIN_COUNT, bucket: BUCKET, threads: THREADS, seed: 1 });
+  await trainFastText({ input: join(DATA, `${corpus}.txt`), output: path, model: 'skipgram', dim: DIM, epochs: EPOCHS, minCount: MIN_COUNT, bucket: BUCKET, threads: THREADS, seed: SEED });
   return { path, seconds: (performance.now() - t) / 1000 };
 }
 
@@ -118,7 +121,7 @@ rows.push(['numpy reference: Procrustes', pct(r.nn.p1), pct(r.nn.p5), pct(r.csls
 
 const trained = [src, tgt].map((v, i) => `${[srcCorpus, tgtCorpus][i]} ${v.seconds === null ? 'cached' : `${v.seconds.toFixed(0)} s`}`).join(', ');
 printTable(
-  `Word translation ${DIRECTION}, Bible-trained fastText skip-gram (dim ${DIM}, ${EPOCHS} epochs, minCount ${MIN_COUNT}; trained: ${trained}); test dictionary ${testPairs.length} pairs`,
+  `Word translation ${DIRECTION}, Bible-trained fastText skip-gram (dim ${DIM}, ${EPOCHS} epochs, minCount ${MIN_COUNT}, seed ${SEED}; trained: ${trained}); test dictionary ${testPairs.length} pairs`,
   ['method', 'NN P@1', 'NN P@5', 'CSLS P@1', 'CSLS P@5', 'align s', 'peak RSS MiB', 'notes'],
   rows,
 );

@@ -234,6 +234,20 @@ export class SimilarityIndex {
       for (let i = 0; i < queries.length; i++) results.push(this.topK(queries[i], k, end, skips[i], options));
       return results;
     }
+    this.batchScan(queries, end, (i, approx, bound) => {
+      if (k <= 0 || end <= 0) results.push([]);
+      else if (!approx) results.push(this.exactTopK(0, end, k, skips[i]));
+      else results.push(this.refine(approx, 0, end, k, skips[i], bound));
+    });
+    return results;
+  }
+
+  /**
+   * One int8 pass over rows [0, end) per 16 queries; then, query by query in order, moves query i to slot 0 (where
+   * refine and the exact scans read it) and calls visit with its int8 scores and bound, or null scores where the
+   * query cannot be quantized (a zero or non-finite query: only an exact scan answers it).
+   */
+  private batchScan(queries: readonly ArrayLike<number>[], end: number, visit: (i: number, approx: Float32Array | null, bound: number) => void): void {
     for (let first = 0; first < queries.length; first += BATCH) {
       const count = Math.min(BATCH, queries.length - first);
       const padded = Math.ceil(count / 4) * 4;
@@ -250,20 +264,40 @@ export class SimilarityIndex {
           scales[i] = 0;
         }
       }
-      this.k.approx_rows_batch(this.at.rows8, this.dpad, this.at.scales, 0, end, this.at.q16, padded, this.at.qscales, this.at.out, this.size);
+      if (end > 0) this.k.approx_rows_batch(this.at.rows8, this.dpad, this.at.scales, 0, end, this.at.q16, padded, this.at.qscales, this.at.out, this.size);
       for (let i = 0; i < count; i++) {
-        if (k <= 0 || end <= 0) {
-          results.push([]);
-          continue;
-        }
-        const approx = new Float32Array(this.memory.buffer, this.at.out + i * this.size * 4, end);
-        // refine() and exactTopK() rescore against the query in slot 0, so move query i there.
         if (i > 0) new Float32Array(this.memory.buffer, this.at.qf32, this.dpad).set(new Float32Array(this.memory.buffer, this.at.qf32 + i * this.dpad * 4, this.dpad));
-        if (!(scales[i] > 0)) results.push(this.exactTopK(0, end, k, skips[first + i]));
-        else results.push(this.refine(approx, 0, end, k, skips[first + i], bounds[i]));
+        const approx = scales[i] > 0 ? new Float32Array(this.memory.buffer, this.at.out + i * this.size * 4, end) : null;
+        visit(first + i, approx, bounds[i]);
       }
     }
-    return results;
+  }
+
+  /**
+   * For each of the first `count` rows of `queries` (count×dim, row-major), the mean of its `k` best exact scores
+   * among rows [0, end): CSLS's neighbourhood mean r (Conneau et al. 2018) when the queries are unit rows. The k
+   * scores are topKBatch's (bit for bit those of an exact scan), summed best first in float64, so the mean equals
+   * the one taken over a reference scan's neighbour list. NaN where fewer than k rows can be neighbours (zero rows
+   * never are) or k < 1.
+   */
+  meanTopK(queries: Float32Array, count: number, k: number, end: number): Float32Array {
+    const { dim } = this;
+    if (queries.length < count * dim) throw new RangeError(`${count} queries need ${count * dim} floats, got ${queries.length}`);
+    if (end > this.size) throw new RangeError(`rows [0, ${end}) asked of an index of ${this.size}`);
+    const out = new Float32Array(count).fill(NaN);
+    if (k <= 0 || end <= 0) return out;
+    const views: Float32Array[] = [];
+    for (let i = 0; i < count; i++) views.push(queries.subarray(i * dim, (i + 1) * dim));
+    if (end < 4 * k) {
+      // Too few rows for the int8 pass to rule any out: topK's exact scans.
+      views.forEach((q, i) => (out[i] = meanOf(this.topK(q, k, end, []).map((n) => n.score), k)));
+      return out;
+    }
+    this.batchScan(views, end, (i, approx, bound) => {
+      const scores = approx ? this.refineScores(approx, 0, end, k, [], bound) : null;
+      out[i] = topMean(scores ?? this.exactScores(0, end, []), k);
+    });
+    return out;
   }
 
   /** Writes query slot `slot` (float32, zero padded to dpad). */
@@ -325,6 +359,20 @@ export class SimilarityIndex {
    * exactly and ranks them.
    */
   private refine(approx: Float32Array, start: number, end: number, k: number, skip: readonly number[], bound: number): Scored[] {
+    const scores = this.refineScores(approx, start, end, k, skip, bound);
+    if (!scores) return this.exactTopK(start, end, k, skip);
+    const cand = new Int32Array(this.memory.buffer, this.at.cand, scores.length);
+    const ranked: Scored[] = [];
+    for (let i = 0; i < scores.length; i++) ranked.push({ index: cand[i], score: scores[i] });
+    ranked.sort((a, b) => b.score - a.score || a.index - b.index);
+    return ranked.slice(0, k);
+  }
+
+  /**
+   * The exact scores of the rows that can be in the top k (refine's candidates, their rows in the candidate
+   * area), or null for a degenerate query whose candidates are so many that a full exact scan is cheaper.
+   */
+  private refineScores(approx: Float32Array, start: number, end: number, k: number, skip: readonly number[], bound: number): Float32Array | null {
     for (const s of skip) if (s >= start && s < end) approx[s - start] = NaN;
     const cand = new Int32Array(this.memory.buffer, this.at.cand, this.size);
     // The k-th best of a prefix is at most the k-th best overall, so it gives a safe first threshold
@@ -343,15 +391,11 @@ export class SimilarityIndex {
       for (let i = 0; i < n; i++) if (passed[i] >= kth - 2 * bound) cand[m++] = cand[i];
       n = m;
     }
-    if (n > this.size / 4) return this.exactTopK(start, end, k, skip); // a degenerate query: scan everything
+    if (n > this.size / 4) return null; // a degenerate query: scan everything
     this.lastStats = { candidates: n, bound };
     if (start !== 0) for (let i = 0; i < n; i++) cand[i] += start;
     this.k.dot_gather(this.at.unit, this.dim, this.at.cand, n, this.at.qf32, this.at.candOut);
-    const scores = new Float32Array(this.memory.buffer, this.at.candOut, n);
-    const ranked: Scored[] = [];
-    for (let i = 0; i < n; i++) ranked.push({ index: cand[i], score: scores[i] });
-    ranked.sort((a, b) => b.score - a.score || a.index - b.index);
-    return ranked.slice(0, k);
+    return new Float32Array(this.memory.buffer, this.at.candOut, n);
   }
 
   /**
@@ -365,14 +409,42 @@ export class SimilarityIndex {
 
   /** Top k by a full exact float32 scan of [start, end) against query slot 0. */
   private exactTopK(start: number, end: number, k: number, skip: readonly number[]): Scored[] {
+    const out = this.exactScores(start, end, skip);
+    const best = topIndices(out, k);
+    return best.map((i) => ({ index: i + start, score: out[i] }));
+  }
+
+  /** Exact float32 scores of rows [start, end) against query slot 0 (a view), zero rows and `skip` NaN. */
+  private exactScores(start: number, end: number, skip: readonly number[]): Float32Array {
     this.k.dot_rows(this.at.unit, this.dim, start, end, this.at.qf32, this.at.out);
     const out = new Float32Array(this.memory.buffer, this.at.out, end - start);
     for (const z of this.zeroRows) if (z >= start && z < end) out[z - start] = NaN;
     for (const s of skip) if (s >= start && s < end) out[s - start] = NaN;
     this.lastStats = { candidates: end - start, bound: 0 };
-    const best = topIndices(out, k);
-    return best.map((i) => ({ index: i + start, score: out[i] }));
+    return out;
   }
+}
+
+/**
+ * The mean of the k largest non-NaN values, summed largest first in float64 (as a ranked list is), or NaN when
+ * there are fewer than k.
+ */
+function topMean(values: Float32Array, k: number): number {
+  const kth = kthLargest(values, k);
+  if (kth === -Infinity) return NaN;
+  const above: number[] = [];
+  for (let i = 0; i < values.length; i++) if (values[i] > kth) above.push(values[i]);
+  above.sort((a, b) => b - a);
+  while (above.length < k) above.push(kth); // ties at the k-th value fill the rest
+  return meanOf(above, k);
+}
+
+/** Σ scores / k when there are exactly k scores, else NaN. */
+function meanOf(scores: readonly number[], k: number): number {
+  if (scores.length !== k) return NaN;
+  let s = 0;
+  for (const x of scores) s += x;
+  return s / k;
 }
 
 /** The k-th largest non-NaN value, or −Infinity when there are fewer than k. */

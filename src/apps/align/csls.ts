@@ -1,3 +1,4 @@
+import { similarityKernelNow, SimilarityIndex } from '../../kernels/fast-similarity.ts';
 import type { Embeddings } from '../../vectors/embeddings.ts';
 
 /**
@@ -6,14 +7,26 @@ import type { Embeddings } from '../../vectors/embeddings.ts';
  * mean cosine of target y to its k nearest mapped source vectors. Hubs (vectors near everything) are penalised.
  */
 
-/** Queries per block: each block's neighbour lists are dropped before the next. */
+/** Queries per block of the reference path: each block's neighbour lists are dropped before the next. */
 const BLOCK = 512;
 
 /**
  * For each of the first `rows` rows of `queries`: the mean cosine to its `k` nearest rows among the first
- * `baseRows` rows of `base` (r_T or r_S above). Zero rows score NaN.
+ * `baseRows` rows of `base` (r_T or r_S above); NaN where fewer than k base rows can be neighbours (zero rows never
+ * are). On the WebAssembly search kernel once it is compiled (await `Embeddings.prepare()` or
+ * `loadSimilarityKernel()` first): an index of the base rows, scanned in int8 by 16 queries at a time with every
+ * candidate rescored exactly, so the means are those of an exact scan. Before that, the plain TypeScript scan of
+ * neighbourhoodMeansReference.
  */
 export function neighbourhoodMeans(queries: Embeddings, rows: number, base: Embeddings, baseRows: number, k: number): Float32Array {
+  const kk = Math.min(k, baseRows);
+  const index = similarityKernelNow() ? SimilarityIndex.tryCreate(base.vectors.subarray(0, baseRows * base.dim), base.dim) : null;
+  if (!index) return neighbourhoodMeansReference(queries, rows, base, baseRows, k);
+  return index.meanTopK(queries.unitMatrix(), rows, kk, baseRows);
+}
+
+/** neighbourhoodMeans by the base space's own queries (its reference kernels until the search kernel is compiled). */
+export function neighbourhoodMeansReference(queries: Embeddings, rows: number, base: Embeddings, baseRows: number, k: number): Float32Array {
   const out = new Float32Array(rows);
   const unit = queries.unitMatrix();
   const d = queries.dim;

@@ -84,7 +84,9 @@ export function translate(source: Embeddings, target: Embeddings, words: readonl
 /**
  * translate with its setup done once: CSLS's neighbourhood means of every target word (a pass over both
  * vocabularies) are computed here, so each later call costs one scan of the target space per word (a server
- * answering one word at a time, say). The returned function takes the words and, optionally, another topn.
+ * answering one word at a time, say). The setup runs on the WebAssembly search kernel once it is compiled: await
+ * either space's `prepare()` first, as the plain TypeScript scan it falls back to is many times slower. The
+ * returned function takes the words and, optionally, another topn.
  * @example
  * ```ts
  * import { Embeddings, Vocabulary } from 'embedkit';

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { neighbourhoodMeans, neighbourhoodMeansReference } from '../../../src/apps/align/csls.ts';
 import { induceDictionary } from '../../../src/apps/align/induce.ts';
+import { loadSimilarityKernel } from '../../../src/kernels/fast-similarity.ts';
 import { evaluateBilingual, translate } from '../../../src/apps/align/translate.ts';
 import { Embeddings } from '../../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../../src/vocab/vocabulary.ts';
@@ -97,4 +99,32 @@ test('induceDictionary (mutual, csls) keeps exactly the pairs that are each othe
   const want = fwd.map((j, i) => [i, j]).filter(([i, j]) => bwd[j] === i);
   assert.ok(want.length > 0);
   assert.deepEqual(Array.from(got.srcRows, (s, p) => [s, got.tgtRows[p]]), want);
+});
+
+test('neighbourhoodMeans on the search kernel: CSLS\'s r as the brute-force definition, ties, restricted rows and zero rows included', async () => {
+  assert.ok(await loadSimilarityKernel(), 'WebAssembly SIMD is available on Node 20');
+  const d = 12;
+  const g = gaussian(7);
+  const queries = space('q', 300, d, g);
+  const base = space('b', 420, d, g);
+  // A hub: 40 copies of one vector (ties at the k-th score, and queries near it whose candidates are many) and
+  // a zero row, which is never a neighbour.
+  for (let r = 1; r < 40; r++) base.vectors.copyWithin(r * d, 0, d);
+  base.vectors.fill(0, 50 * d, 51 * d);
+  for (let r = 0; r < 20; r++) for (let t = 0; t < d; t++) queries.vectors[r * d + t] = base.vectors[t] + 0.01 * g();
+  queries.invalidate();
+  base.invalidate();
+  for (const [rows, baseRows, k] of [[300, 420, 10], [250, 400, 10], [30, 60, 3], [5, 8, 10]] as const) {
+    const got = neighbourhoodMeans(queries, rows, base, baseRows, k);
+    const kk = Math.min(k, baseRows);
+    assert.equal(got.length, rows);
+    for (let i = 0; i < rows; i++) {
+      const cosines = Array.from({ length: baseRows }, (_, j) => cos(queries, i, base, j)).filter((c) => !Number.isNaN(c)).sort((a, b) => b - a);
+      const want = cosines.slice(0, kk).reduce((a, b) => a + b, 0) / kk;
+      assert.ok(Math.abs(got[i] - want) < 1e-5, `rows ${rows}/${baseRows}, k ${k}, query ${i}: ${got[i]} vs ${want}`);
+    }
+    // The reference path (each query through the base space's own search) gives the same means.
+    const ref = neighbourhoodMeansReference(queries, rows, base, baseRows, k);
+    for (let i = 0; i < rows; i++) assert.ok(Math.abs(got[i] - ref[i]) < 1e-6, `query ${i}: kernel ${got[i]}, reference ${ref[i]}`);
+  }
 });
