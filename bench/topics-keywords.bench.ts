@@ -18,6 +18,9 @@
  * to one cluster (rarer, so more pairs never meet in a 10-word window and score −1). The clusters weigh more than the
  * keywords: on the same paragraphs (bench/topics, seed 42) c_npmi ranges from −0.228 (GloVe, mean, 20 topics) to
  * −0.051 (fastText, SIF, 2 topics) with the vectors and pooling, against ±0.02 from any keyword candidate.
+ * These floors are on documents over the whole collection; a floor on the share of the topic's own documents
+ * (findTopics' keywordMinShare, 5% by default since) is measured in bench/topics-rules.bench.ts, and "c-TF-IDF
+ * (default)" here is the weight-only ranking (keywordMinShare 0).
  *
  * Environment: KEYWORDS_DATA (brown, spam or en-mix; default brown), KEYWORDS_DOCS (default all), KEYWORDS_SEEDS
  * (default 1,2,3), KEYWORDS_VECTORS (word2vec, fasttext or glove; default word2vec).

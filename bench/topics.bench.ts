@@ -21,20 +21,22 @@
  *   TOPICS_VECTORS_FILE      a vectors file to use instead (its .vocab beside it, if any, gives SIF its counts)
  *   TOPICS_POOLINGS          comma list of mean, sif (default both)
  *   TOPICS_MIN_CLUSTER_SIZE  HDBSCAN's minClusterSize (default: findTopics' default, 10)
+ *   TOPICS_KEYWORD_SHARE     findTopics' keywordMinShare (default: findTopics' default)
+ *   TOPICS_COMPARE_SHARE     1: also score each embedding run's clusters with keywords by c-TF-IDF weight alone
+ *                            (keywordMinShare 0), an extra row (its wall time not measured: 0)
  *   TOPICS_HDBSCAN_SIZES     comma list of point counts for the HDBSCAN timing (default 5000,10000; empty: none)
  *   TOPICS_LDA               comma list of embedkit, gensim, multicore (default all; empty: no LDA rows)
  *   TOPICS_LDA_PASSES        passes of every LDA (default 1, gensim's and fitLda's default)
- *   TOPICS_SEED              seed of UMAP and of every LDA (default 42)
+ *   TOPICS_SEEDS             comma list of seeds of UMAP and of every LDA (default 42; TOPICS_SEED as before):
+ *                            the table gives each column's mean ± half its range over them
+ *   TOPICS_JSONL             a JSON Lines file each run's rows are appended to (one collection and seed per run on
+ *                            a busy machine), and TOPICS_FROM: print the table of such a file without measuring
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
 import { HDBSCAN } from 'hdbscan-ts';
 import { adjustedRandIndex, normalizedMutualInformation } from '../src/apps/topics/cluster-agreement.ts';
 import { topicCoherence, topicDiversity } from '../src/apps/topics/coherence.ts';
-import { keywordTokens } from '../src/apps/topics/ctfidf.ts';
+import { classTfidf, countByClass, keywordTokens, topTerms } from '../src/apps/topics/ctfidf.ts';
 import { ldaTopics } from '../src/apps/topics/lda-topics.ts';
 import { findTopics } from '../src/apps/topics/find-topics.ts';
 import { hdbscan } from '../src/apps/topics/hdbscan.ts';
@@ -45,7 +47,8 @@ import { referenceHdbscan } from '../test/apps/topics/hdbscan-reference.ts';
 import { pointSets } from '../test/apps/topics/point-sets.ts';
 import { loadEnMixVectors, VECTOR_KINDS, type VectorKind } from './lib/en-mix-vectors.ts';
 import { envList } from './lib/env.ts';
-import { PYTHON } from './lib/measure.ts';
+import { gensimLda, ldaTokens } from './lib/gensim-lda.ts';
+import { SeedRows } from './lib/seed-rows.ts';
 import { printTable } from './lib/table.ts';
 import { COLLECTIONS, topicCollection, type CollectionName } from './lib/topic-collections.ts';
 
@@ -55,62 +58,46 @@ const POOLINGS = envList<Pooling>(process.env.TOPICS_POOLINGS, ['mean', 'sif'], 
 const FILE = process.env.TOPICS_VECTORS_FILE;
 const VECTORS = FILE || process.env.TOPICS_VECTORS === '' ? [] : envList<VectorKind>(process.env.TOPICS_VECTORS, [...VECTOR_KINDS], VECTOR_KINDS);
 const MIN_CLUSTER = process.env.TOPICS_MIN_CLUSTER_SIZE ? Number(process.env.TOPICS_MIN_CLUSTER_SIZE) : undefined;
+const SHARE = process.env.TOPICS_KEYWORD_SHARE ? Number(process.env.TOPICS_KEYWORD_SHARE) : undefined;
+const COMPARE_SHARE = process.env.TOPICS_COMPARE_SHARE === '1';
+
+/** Top 25 keywords by c-TF-IDF weight alone, for documents whose topics are `got` (−1 outliers, a class of their own). */
+function weightOnlyKeywords(tokenized: string[][], got: number[], topics: number): string[][] {
+  const counts = countByClass(tokenized, got.map((t) => (t === -1 ? topics : t)), topics + 1);
+  const weights = classTfidf(counts.counts);
+  return Array.from({ length: topics }, (_, t) => topTerms(weights[t], counts.terms, 25).map((k) => k.word));
+}
 const SIZES = (process.env.TOPICS_HDBSCAN_SIZES ?? '5000,10000').split(',').filter(Boolean).map(Number);
 const LDA = process.env.TOPICS_LDA === '' ? [] : envList<LdaTool>(process.env.TOPICS_LDA, ['embedkit', 'gensim', 'multicore'], ['embedkit', 'gensim', 'multicore']);
 const PASSES = Number(process.env.TOPICS_LDA_PASSES ?? 1);
-const SEED = Number(process.env.TOPICS_SEED ?? 42);
-const GENSIM_LDA = fileURLToPath(new URL('./lib/gensim_lda.py', import.meta.url));
+const SEEDS = (process.env.TOPICS_SEEDS ?? process.env.TOPICS_SEED ?? '42').split(',').map(Number);
+const FROM = process.env.TOPICS_FROM;
+const results = new SeedRows(process.env.TOPICS_JSONL);
+if (FROM) results.load(FROM, SEEDS);
 
 const models: { name: string; open: () => Promise<Awaited<ReturnType<typeof loadEnMixVectors>>> }[] = FILE
   ? [{ name: FILE.replace(/^.*\//, ''), open: () => loadEmbeddings(FILE, existsSync(FILE.replace(/\.\w+$/, '.vocab')) ? { vocabFile: FILE.replace(/\.\w+$/, '.vocab') } : {}) }]
   : VECTORS.map((kind) => ({ name: `${kind} (en-mix)`, open: () => loadEnMixVectors(kind) }));
 
-/** The tokens embedkit's ldaTopics fits (keyword tokens; words in at least 2 and at most half of the documents). */
-function ldaTokens(tokenized: string[][]): string[][] {
-  const df = new Map<string, number>();
-  for (const t of tokenized) for (const w of new Set(t)) df.set(w, (df.get(w) ?? 0) + 1);
-  const nonEmpty = tokenized.filter((t) => t.length > 0).length;
-  return tokenized.map((t) => t.filter((w) => df.get(w)! >= 2 && df.get(w)! <= 0.5 * nonEmpty));
-}
-
-/** gensim's LdaModel or LdaMulticore on the documents with tokens: topics (top 25) and each document's topic (−2: no tokens). */
-function gensimLda(tool: 'gensim' | 'multicore', tokens: string[][], K: number): { topics: string[][]; labels: number[]; seconds: number } {
-  const index = tokens.flatMap((t, i) => (t.length ? [i] : []));
-  const dir = mkdtempSync(join(tmpdir(), 'embedkit-topics-bench-'));
-  try {
-    const file = join(dir, 'docs.json');
-    writeFileSync(file, JSON.stringify(index.map((i) => tokens[i])));
-    const r = spawnSync(PYTHON, [GENSIM_LDA, file, String(K), String(PASSES), String(SEED), tool === 'gensim' ? 'lda' : 'multicore', '25'], { encoding: 'utf8', maxBuffer: 1 << 28 });
-    if (r.status !== 0) throw new Error(`gensim ${tool}: ${r.stderr.slice(-2000)}`);
-    const out = JSON.parse(r.stdout) as { topics: string[][]; labels: number[]; seconds: number };
-    const labels = tokens.map(() => -2);
-    index.forEach((doc, j) => (labels[doc] = out.labels[j]));
-    return { topics: out.topics, labels, seconds: out.seconds };
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 const embeddings = new Map<string, Awaited<ReturnType<typeof loadEnMixVectors>>>();
-for (const m of models) embeddings.set(m.name, await m.open());
+if (!FROM) for (const m of models) embeddings.set(m.name, await m.open());
 
-for (const data of DATA) {
+const counted = new Map<string, string>();
+for (const data of FROM ? [] : DATA) {
   const docs = topicCollection(data, Number(process.env.TOPICS_DOCS ?? (data === 'en-mix' ? 10_000 : Infinity)));
   const labelNames = [...new Set(docs.labels)].sort();
   const truth = docs.labels.map((l) => labelNames.indexOf(l));
   const tokenized = docs.texts.map((t) => keywordTokens(t));
   const K = labelNames.length;
   console.log(`${docs.name}: ${docs.texts.length} documents, ${K} ${docs.labelKind} labels`);
-  const rows: (string | number)[][] = [];
-  /** One table row from a run's document topics and keyword lists. */
-  const scoreRow = (name: string, pooling: string, topics: number, outliers: number, got: number[], words: string[][], seconds: number): (string | number)[] => {
+  counted.set(data, `${docs.name} (${docs.texts.length}) vs ${K} ${docs.labelKind} labels`);
+  /** One seed's row from a run's document topics and keyword lists. */
+  const score = (name: string, seed: number, topics: number, outliers: number, got: number[], words: string[][], seconds: number) => {
     const clustered = got.flatMap((g, i) => (g >= 0 ? [i] : []));
     const top10 = words.map((w) => w.slice(0, 10));
-    return [
-      name,
-      pooling,
+    const row = [
       topics,
-      `${((100 * outliers) / docs.texts.length).toFixed(1)}%`,
+      outliers / docs.texts.length,
       normalizedMutualInformation(got, truth),
       adjustedRandIndex(got, truth),
       normalizedMutualInformation(clustered.map((i) => got[i]), clustered.map((i) => truth[i])),
@@ -119,35 +106,41 @@ for (const data of DATA) {
       topicDiversity(words, 25),
       seconds,
     ];
+    results.add(data, name, row, seed);
+    console.error(`  seed ${seed} ${name}: ${seconds.toFixed(1)} s`);
   };
-  for (const m of models) {
-    const emb = embeddings.get(m.name)!;
-    for (const pooling of POOLINGS) {
-      const t = performance.now();
-      const r = await findTopics(docs.texts, { encoder: new StaticEncoder(emb, { pooling }), keywords: 25, seed: SEED, ...(MIN_CLUSTER ? { minClusterSize: MIN_CLUSTER } : {}) });
-      const seconds = (performance.now() - t) / 1000;
-      rows.push(scoreRow(m.name, pooling, r.topics.length, r.outliers, r.documents.map((d) => d.topic ?? -2), r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds));
-      console.error(`  ${m.name} ${pooling}: ${seconds.toFixed(1)} s`);
+  for (const seed of SEEDS) {
+    for (const m of models) {
+      const emb = embeddings.get(m.name)!;
+      for (const pooling of POOLINGS) {
+        const t = performance.now();
+        const r = await findTopics(docs.texts, { encoder: new StaticEncoder(emb, { pooling }), keywords: 25, seed, ...(MIN_CLUSTER ? { minClusterSize: MIN_CLUSTER } : {}), ...(SHARE !== undefined ? { keywordMinShare: SHARE } : {}) });
+        const seconds = (performance.now() - t) / 1000;
+        const got = r.documents.map((d) => d.topic ?? -2);
+        score(`${m.name} ${pooling}`, seed, r.topics.length, r.outliers, got, r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds);
+        // The same clusters described by c-TF-IDF alone (keywordMinShare 0, findTopics' keywords before the floor).
+        if (COMPARE_SHARE && r.settings.keywordMinShare > 0) score(`${m.name} ${pooling}, keywordMinShare 0`, seed, r.topics.length, r.outliers, got, weightOnlyKeywords(tokenized, got, r.topics.length), 0);
+      }
+    }
+    for (const tool of LDA) {
+      if (tool === 'embedkit') {
+        const t = performance.now();
+        const r = ldaTopics(docs.texts, { topics: K, keywords: 25, passes: PASSES, seed });
+        const seconds = (performance.now() - t) / 1000;
+        score(`embedkit LDA, K ${K}`, seed, r.topics.length, 0, r.documents.map((d) => d.topic ?? -2), r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds);
+      } else {
+        const r = gensimLda(tool, ldaTokens(tokenized), K, PASSES, seed);
+        score(`gensim ${tool === 'gensim' ? 'LdaModel' : 'LdaMulticore'}, K ${K}`, seed, K, 0, r.labels, r.topics, r.seconds);
+      }
     }
   }
-  for (const tool of LDA) {
-    if (tool === 'embedkit') {
-      const t = performance.now();
-      const r = ldaTopics(docs.texts, { topics: K, keywords: 25, passes: PASSES, seed: SEED });
-      const seconds = (performance.now() - t) / 1000;
-      rows.push(scoreRow(`embedkit LDA, K ${K}`, '-', r.topics.length, 0, r.documents.map((d) => d.topic ?? -2), r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds));
-    } else {
-      const r = gensimLda(tool, ldaTokens(tokenized), K);
-      rows.push(scoreRow(`gensim ${tool === 'gensim' ? 'LdaModel' : 'LdaMulticore'}, K ${K}`, '-', K, 0, r.labels, r.topics, r.seconds));
-    }
-    console.error(`  LDA ${tool}: ${(rows.at(-1)!.at(-1) as number).toFixed(1)} s`);
-  }
-  printTable(
-    `${docs.name} (${docs.texts.length}) vs ${K} ${docs.labelKind} labels: findTopics (UMAP 5-D, HDBSCAN minClusterSize ${MIN_CLUSTER ?? 10}, seed ${SEED}) and LDA (${PASSES} pass${PASSES > 1 ? 'es' : ''})`,
-    ['method', 'pooling', 'topics', 'outliers', 'NMI', 'ARI', 'NMI clustered', 'c_v', 'c_npmi', 'diversity', 'wall s'],
-    rows,
-  );
 }
+results.print(
+  (data) =>
+    `${counted.get(data) ?? data}: findTopics (UMAP 5-D, HDBSCAN minClusterSize ${MIN_CLUSTER ?? 10}) and LDA (${PASSES} pass${PASSES > 1 ? 'es' : ''}); ${SEEDS.length > 1 ? `mean ± half range over seeds ${SEEDS.join(',')}` : `seed ${SEEDS[0]}`}`,
+  ['method', 'topics', 'outliers', 'NMI', 'ARI', 'NMI clustered', 'c_v', 'c_npmi', 'diversity', 'wall s'],
+  [1, 3, 3, 3, 3, 3, 3, 2, 1],
+);
 
 // HDBSCAN alone.
 const hd: (string | number)[][] = [];

@@ -2,9 +2,10 @@ import type { Encoder } from '../../encoders/encoder.ts';
 import { encoderSpecKind, openEncoder, type OpenedEncoder } from '../../encoders/open-encoder.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import { umapReduce } from '../../viz/umap.ts';
-import { classTfidf, countByClass, keywordTokens, mergeCounts, sparseCosine, topTerms } from './ctfidf.ts';
+import { classTfidf, countByClass, keywordTokens, mergeCounts, sparseCosine } from './ctfidf.ts';
 import { embedDocuments } from './embed-documents.ts';
 import { hdbscan } from './hdbscan.ts';
+import { classDocumentFrequency, flooredKeywords } from './keyword-choice.ts';
 import { parseDate, topicsOverTime, type TopicsOverTime } from './over-time.ts';
 import { resolveTopicOptions, type TopicRunSettings, type TopicSettings } from './topic-options.ts';
 
@@ -205,6 +206,7 @@ function describe(words: string[][], labels: Int32Array, clusterCount: number, k
   const final = countByClass(words, finalClass, groups.length + 1);
   const weights = classTfidf(final.counts, tfidf);
   const terms = final.terms;
+  const { df, sizes: classSizes } = classDocumentFrequency(words, finalClass, final);
   const topics: Topic[] = Array.from({ length: groups.length }, (_, id) => {
     const members = topicOf.flatMap((t, j) => (t === id ? [j] : []));
     const representatives = members
@@ -212,7 +214,7 @@ function describe(words: string[][], labels: Int32Array, clusterCount: number, k
       .sort((a, b) => b.s - a.s || a.j - b.j)
       .slice(0, o.representatives)
       .map((r) => r.j);
-    return { id, size: members.length, keywords: topTerms(weights[id], terms, o.keywords), representatives };
+    return { id, size: members.length, keywords: flooredKeywords(weights[id], terms, df[id], classSizes[id], o.keywordMinShare, o.keywords), representatives };
   });
   return { topics, topicOf };
 }

@@ -1,5 +1,5 @@
 import type { Pooling } from '../../encoders/static.ts';
-import { bool, defineOptions, int, number, oneOf, optional, resolveOptions, type Given } from '../../train/option-schema.ts';
+import { bool, defineOptions, fraction, int, number, oneOf, optional, resolveOptions, type Given } from '../../train/option-schema.ts';
 import type { StopWords } from './ctfidf.ts';
 
 /**
@@ -20,6 +20,7 @@ export const TOPIC_OPTIONS = defineOptions({
   assignOutliers: { ...bool(), default: false, help: 'assign documents HDBSCAN leaves as outliers (-1) to the nearest topic centroid' },
   stopWords: { ...oneOf(['english', 'none'] as const), default: 'english', help: 'words left out of keywords' },
   keywordMinDocuments: { ...int(1, 1_000_000), default: 1, help: 'keywords only from words in at least this many documents (CountVectorizer min_df)' },
+  keywordMinShare: { ...fraction(), default: 0.05, help: "keywords first from words in at least this share of the topic's documents (0: any)" },
   bm25Weighting: { ...bool(), default: false, help: "c-TF-IDF with BM25's idf (BERTopic's bm25_weighting)" },
   reduceFrequentWords: { ...bool(), default: false, help: "c-TF-IDF with the square root of tf (BERTopic's reduce_frequent_words)" },
   pooling: { ...optional(oneOf(['mean', 'sif'] as const)), help: 'how a vectors file pools word vectors into a document vector (default sif)' },
@@ -51,6 +52,11 @@ export interface TopicSettings {
   stopWords?: StopWords;
   /** Keywords only from words in at least this many documents (CountVectorizer's min_df; default 1). */
   keywordMinDocuments?: number;
+  /**
+   * Keywords first from the words in at least this share of the topic's own documents, by c-TF-IDF weight, then the
+   * other words if too few pass (default 0.05; 0: by weight alone).
+   */
+  keywordMinShare?: number;
   /** c-TF-IDF with BM25's idf, ln(1 + (A − f + 0.5) / (f + 0.5)) (default false). */
   bm25Weighting?: boolean;
   /** c-TF-IDF with √tf, damping words frequent within a topic (default false). */

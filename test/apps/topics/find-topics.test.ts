@@ -76,7 +76,7 @@ test('TopicSettings and the option schema declare the same settings', () => {
   const fromSchema: TopicSettings = {} as TopicSchemaSettings;
   const toSchema: TopicSchemaSettings = {} as TopicSettings;
   assert.deepEqual(fromSchema, toSchema);
-  const declared: Record<keyof TopicSettings, true> = { minClusterSize: true, minSamples: true, nNeighbors: true, nComponents: true, minDist: true, umapEpochs: true, seed: true, keywords: true, representatives: true, assignOutliers: true, stopWords: true, keywordMinDocuments: true, bm25Weighting: true, reduceFrequentWords: true, pooling: true };
+  const declared: Record<keyof TopicSettings, true> = { minClusterSize: true, minSamples: true, nNeighbors: true, nComponents: true, minDist: true, umapEpochs: true, seed: true, keywords: true, representatives: true, assignOutliers: true, stopWords: true, keywordMinDocuments: true, keywordMinShare: true, bm25Weighting: true, reduceFrequentWords: true, pooling: true };
   assert.deepEqual(Object.keys(TOPIC_OPTIONS).sort(), Object.keys(declared).sort());
 });
 
@@ -89,4 +89,18 @@ test('findTopics: keywordMinDocuments keeps words in fewer documents out of the 
   const common = await findTopics(docs, { encoder: encoder(), ...fast, keywords: 50, keywordMinDocuments: 4 });
   assert.deepEqual(common.documents, all.documents, 'the clusters do not change');
   assert.ok(common.topics.every((t) => t.keywords.every((k) => k.word !== 'zanzibar')));
+});
+
+test('findTopics: keywordMinShare puts words many of the topic’s documents use before a word one document repeats', async () => {
+  const { texts } = topicDocuments(30, 5);
+  // One document says "zanzibar" 40 times: by c-TF-IDF weight alone it tops its topic's keywords.
+  const docs = texts.map((t, i) => (i === 0 ? `${t} ${'zanzibar '.repeat(40)}` : t));
+  const own = (r: Awaited<ReturnType<typeof findTopics>>) => r.topics.find((t) => t.id === r.documents[0].topic)!;
+  const byWeight = await findTopics(docs, { encoder: encoder(), ...fast, keywordMinShare: 0 });
+  assert.equal(own(byWeight).keywords[0].word, 'zanzibar');
+  const floored = await findTopics(docs, { encoder: encoder(), ...fast });
+  assert.equal(floored.settings.keywordMinShare, 0.05);
+  assert.deepEqual(floored.documents, byWeight.documents, 'the clusters do not change');
+  const words = own(floored).keywords.map((k) => k.word);
+  assert.ok(!words.includes('zanzibar'), `zanzibar (1 document of ${own(floored).size}) is below the ${words.length} words that pass: ${words.join(' ')}`);
 });
