@@ -118,15 +118,28 @@
   ;; Reads one float of every cache line of a row. Called for all rows a position will use before any of them
   ;; is needed, so their cache misses overlap instead of being paid one after another (WebAssembly has no
   ;; prefetch instruction; an ordinary load is the portable way to start one).
+  ;; Reads one float of every cache line of a row. Called for all rows a position will use before any of them
+  ;; is needed, so their cache misses overlap instead of being paid one after another (WebAssembly has no
+  ;; prefetch instruction; an ordinary load is the portable way to start one). 4 independent sums, so the reads
+  ;; are not chained one behind another by the additions' latency.
   (func $touch (param $row i32)
-    (local $end i32) (local $acc f32)
+    (local $end i32) (local $endK i32) (local $a0 f32) (local $a1 f32) (local $a2 f32) (local $a3 f32)
     (local.set $end (i32.add (local.get $row) (global.get $rowBytes)))
+    (local.set $endK (i32.sub (local.get $end) (i32.const 192)))
+    (block $doneK (loop $lK
+      (br_if $doneK (i32.ge_u (local.get $row) (local.get $endK)))
+      (local.set $a0 (f32.add (local.get $a0) (f32.load offset=0 (local.get $row))))
+      (local.set $a1 (f32.add (local.get $a1) (f32.load offset=64 (local.get $row))))
+      (local.set $a2 (f32.add (local.get $a2) (f32.load offset=128 (local.get $row))))
+      (local.set $a3 (f32.add (local.get $a3) (f32.load offset=192 (local.get $row))))
+      (local.set $row (i32.add (local.get $row) (i32.const 256)))
+      (br $lK)))
     (block $done (loop $l
       (br_if $done (i32.ge_u (local.get $row) (local.get $end)))
-      (local.set $acc (f32.add (local.get $acc) (f32.load (local.get $row))))
+      (local.set $a0 (f32.add (local.get $a0) (f32.load (local.get $row))))
       (local.set $row (i32.add (local.get $row) (i32.const 64)))
       (br $l)))
-    (global.set $touched (f32.add (global.get $touched) (local.get $acc))))
+    (global.set $touched (f32.add (global.get $touched) (f32.add (f32.add (f32.add (local.get $a0) (local.get $a1)) (local.get $a2)) (local.get $a3)))))
 
   ;; dst[0..row) = 0
   (func $zero (param $dst i32)
