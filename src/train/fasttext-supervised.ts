@@ -132,7 +132,8 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       version: 12,
     });
     throwIfAborted(signal);
-    if (output) await saveTrainedFastTextModel(model, output);
+    // Not synced to the disk (as fastText): seconds saved on a large model; the rename still never shows half a file.
+    if (output) await saveTrainedFastTextModel(model, output, false);
     const stats: SupervisedStats = { vocabSize: vocab.size, labels: labels.size, lines: dict.lines, unlabelled: dict.unlabelled, trained: totals.trained, loss: totals.loss, seconds: (performance.now() - started) / 1000 };
     return { embeddings: model.embeddings, model, stats };
   } finally {
