@@ -12,7 +12,7 @@ import type { IdChunk } from '../vocab/id-stream.ts';
 import { buildHuffmanTree } from '../vocab/huffman.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import { corpusFingerprint } from './corpus-fingerprint.ts';
-import { unhealthyValue } from './divergence.ts';
+import { DIVERGED_MAGNITUDE, unhealthyValue } from './divergence.ts';
 import { memoryEstimate, sharedTrainingMemory, type MemoryEstimate } from './memory.ts';
 import { negativeSampler } from './negative-sampler.ts';
 import { referenceArgs } from './option-schema.ts';
@@ -96,12 +96,16 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
     });
     const position = resume?.position ?? freshPosition();
     const scheme = new SupervisedInput({ vocab, labels, labelPrefix: opts.labelPrefix, wordNgrams: opts.wordNgrams, bucket: opts.bucket, minn: opts.minn, maxn: opts.maxn, pruneIndex: null });
+    // The input rows some example uses, marked as the first pass encodes them: the others keep their finite
+    // starting values, so the end-of-training check reads only these (most of 2M buckets go unused on small data).
+    // Rows from a checkpoint or pretrained vectors did not start that way: there every row is read.
+    const used = resume || pretrained ? undefined : new Uint8Array(rows);
     const totals = await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: opts.kernel }, opts, options, {
       corpus,
       vocab,
       tokenizer: whitespaceTokenizer,
       maxSentenceLength: layout.shape.maxChunkWords,
-      chunks: cachedPasses(() => encodeExamples(corpus, scheme, SUPERVISED_CHUNK_IDS)),
+      chunks: cachedPasses(() => encodeExamples(corpus, scheme, SUPERVISED_CHUNK_IDS, used)),
       // fastText's budget: epochs passes of every token (labels and </s> included), the rate falling linearly to 0.
       wordsPerEpoch: dict.tokensRead,
       budget: 'passes',
@@ -118,7 +122,12 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
         }),
       // Every example updates output rows from the mean of its input rows, so a NaN or a runaway value in either
       // shows in the (few) output rows: those are checked at every pass end, all rows before a checkpoint and at the end.
-      unhealthy: () => (options.checkpoint || position.pass >= opts.epochs ? unhealthyValue(matrices(), opts.dim) : unhealthyValue({ output: matrices().output }, opts.dim)),
+      unhealthy: () => {
+        const m = matrices();
+        if (options.checkpoint) return unhealthyValue(m, opts.dim);
+        if (position.pass < opts.epochs) return unhealthyValue({ output: m.output }, opts.dim);
+        return used ? unhealthyUsedRows(m.input, opts.dim, used) ?? unhealthyValue({ output: m.output }, opts.dim) : unhealthyValue(m, opts.dim);
+      },
     });
     const model = assembleFastTextModel({
       args: { ...(referenceArgs(supervisedSchema, opts) as Omit<FastTextArgs, 'model' | 'bucket'>), model: 'supervised', bucket: opts.bucket },
@@ -132,13 +141,28 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       version: 12,
     });
     throwIfAborted(signal);
-    if (output) await saveTrainedFastTextModel(model, output);
+    // Not synced to the disk (as fastText): seconds saved on a large model; the rename still never shows half a file.
+    if (output) await saveTrainedFastTextModel(model, output, false);
     const stats: SupervisedStats = { vocabSize: vocab.size, labels: labels.size, lines: dict.lines, unlabelled: dict.unlabelled, trained: totals.trained, loss: totals.loss, seconds: (performance.now() - started) / 1000 };
     return { embeddings: model.embeddings, model, stats };
   } finally {
     await resume?.file.close();
     if (typeof options.input === 'string') await corpus.close?.();
   }
+}
+
+/** unhealthyValue over the input rows marked in `used` (the others were never trained). */
+function unhealthyUsedRows(input: { data: Float32Array; stride: number }, dim: number, used: Uint8Array): string | undefined {
+  const { data, stride } = input;
+  for (let r = 0; r < used.length; r++) {
+    if (used[r] === 0) continue;
+    for (let off = r * stride, d = 0; d < dim; d++) {
+      const v = data[off + d];
+      // NaN fails both comparisons, hence the negated form.
+      if (!(v <= DIVERGED_MAGNITUDE && v >= -DIVERGED_MAGNITUDE)) return `input row ${r} holds ${v}`;
+    }
+  }
+  return undefined;
 }
 
 /** `X.bin` as it is; anything else is a prefix (PREFIX.bin, as fastText's -output). */
@@ -189,11 +213,11 @@ function cachedPasses(encode: () => AsyncIterable<IdChunk>): () => AsyncIterable
  * One pass's examples: each labelled line becomes a sentence of its input rows then its labels (−1 − label);
  * `words` counts every token read, unlabelled lines' too (fastText's progress unit).
  */
-export async function* encodeExamples(corpus: Corpus, scheme: SupervisedInput, chunkWords: number): AsyncGenerator<IdChunk> {
+export async function* encodeExamples(corpus: Corpus, scheme: SupervisedInput, chunkWords: number, used?: Uint8Array): AsyncGenerator<IdChunk> {
   const line: SupervisedLine = { rows: [], labels: [], tokens: 0 };
   let ids = new Int32Array(chunkWords * 2);
   let ends: number[] = [];
-  let used = 0;
+  let next = 0;
   let words = 0;
   for await (const batch of corpusBatches(corpus)) {
     for (const text of batch) {
@@ -201,24 +225,25 @@ export async function* encodeExamples(corpus: Corpus, scheme: SupervisedInput, c
       words += line.tokens;
       const { rows, labels } = line;
       if (labels.length === 0 || rows.length === 0) continue;
-      const need = used + rows.length + labels.length;
+      const need = next + rows.length + labels.length;
       if (need > ids.length) {
         const grown = new Int32Array(Math.max(need, ids.length * 2));
-        grown.set(ids.subarray(0, used));
+        grown.set(ids.subarray(0, next));
         ids = grown;
       }
-      for (let i = 0; i < rows.length; i++) ids[used++] = rows[i];
-      for (let i = 0; i < labels.length; i++) ids[used++] = -1 - labels[i];
-      ends.push(used);
-      if (used >= chunkWords) {
-        yield { ids: ids.slice(0, used), sentenceEnds: Int32Array.from(ends), words };
+      for (let i = 0; i < rows.length; i++) ids[next++] = rows[i];
+      if (used) for (let i = 0; i < rows.length; i++) used[rows[i]] = 1;
+      for (let i = 0; i < labels.length; i++) ids[next++] = -1 - labels[i];
+      ends.push(next);
+      if (next >= chunkWords) {
+        yield { ids: ids.slice(0, next), sentenceEnds: Int32Array.from(ends), words };
         ends = [];
-        used = 0;
+        next = 0;
         words = 0;
       }
     }
   }
-  if (words > 0) yield { ids: ids.slice(0, used), sentenceEnds: Int32Array.from(ends), words };
+  if (words > 0) yield { ids: ids.slice(0, next), sentenceEnds: Int32Array.from(ends), words };
 }
 
 /** The shared training memory: tables for the loss over the labels, slot configurations. */

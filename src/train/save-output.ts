@@ -1,5 +1,6 @@
 import { saveEmbeddings } from '../formats/index.ts';
-import { writeFastTextBin } from '../formats/fasttext-bin-write.ts';
+import { writeFastTextBin, writeFastTextBinStream } from '../formats/fasttext-bin-write.ts';
+import { withAtomicWriteStream } from '../util/atomic-write.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 import type { FastTextModel } from '../vectors/fasttext-model.ts';
 
@@ -14,7 +15,12 @@ export async function saveTrainedVectors(embeddings: Embeddings, path: string, f
   await saveEmbeddings(embeddings, path, { format, header });
 }
 
-/** Writes a fastText model as fastText's .bin, atomically. */
-export async function saveTrainedFastTextModel(model: FastTextModel, path: string): Promise<void> {
-  await writeFastTextBin(model, path);
+/**
+ * Writes a fastText model as fastText's .bin, atomically. Not `durable`: the file is renamed into place once
+ * complete but not synced to the disk first (as fastText, which does not sync): a crash or an interrupt never
+ * leaves a half-written file, a power loss may lose the new one, and a large model saves seconds of the sync.
+ */
+export async function saveTrainedFastTextModel(model: FastTextModel, path: string, durable = true): Promise<void> {
+  if (durable) await writeFastTextBin(model, path);
+  else await withAtomicWriteStream(path, (out) => writeFastTextBinStream(model, out), 'the model', false);
 }

@@ -99,17 +99,19 @@ export function writeAll(out: WriteStream, bytes: Uint8Array): Promise<void> {
 
 /**
  * Streams into a temporary file; `fill` writes the content. Only when `fill` resolves and the stream is flushed
- * and synced is the file renamed to `target`. On any error, or if the process is interrupted, the temporary file
+ * (and, when `durable`, synced to the disk) is the file renamed to `target`. On any error, or if the process is interrupted, the temporary file
  * is removed. A failing device (ENOSPC, EDQUOT, EIO) is reported as an EmbedkitError naming `target` and saying
  * that `what` (e.g. "the checkpoint") was not written, even while `fill` is still waiting on the stream.
  */
-export async function withAtomicWriteStream(target: string, fill: (out: WriteStream) => Promise<void>, what = 'the file'): Promise<void> {
+export async function withAtomicWriteStream(target: string, fill: (out: WriteStream) => Promise<void>, what = 'the file', durable = true): Promise<void> {
   checkFolderOf(target);
   await removeStaleOnce(dirname(target));
   const tmp = temporaryPathFor(target);
   // `flush`: the file's data is fsync'ed before the stream closes, so the rename below never publishes a file
   // whose contents are still only in the page cache.
-  const out = createWriteStream(tmp, { flush: true, ...(injectedFault ? { fs: faultyFs(injectedFault, target) as never } : {}) });
+  // Not `durable`: the rename still publishes only a complete file (a crash or an interrupt leaves the old one),
+  // but a power loss right after may lose it; the caller saves the sync's cost (seconds for a large file).
+  const out = createWriteStream(tmp, { flush: durable, ...(injectedFault ? { fs: faultyFs(injectedFault, target) as never } : {}) });
   // Listening from the start: a device error while `fill` waits (or after it) is never an unhandled 'error' event.
   const failed = new Promise<never>((_, reject) => out.on('error', reject));
   failed.catch(() => undefined);
@@ -131,7 +133,7 @@ export async function withAtomicWriteStream(target: string, fill: (out: WriteStr
     out.end();
     await Promise.race([finished(out), failed]);
     await fsp.rename(tmp, target);
-    await syncFolder(dirname(target));
+    if (durable) await syncFolder(dirname(target));
   } catch (err) {
     out.destroy();
     await fsp.rm(tmp, { force: true }).catch(() => undefined);

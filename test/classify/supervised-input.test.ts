@@ -5,6 +5,8 @@ import { fastTextTokens, SupervisedInput, wordNgramBuckets, WORD_NGRAM_MULTIPLIE
 import { fastTextHashString } from '../../src/vectors/subwords.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
+import { corpusFromLines } from '../../src/text/corpus.ts';
+import { encodeExamples } from '../../src/train/fasttext-supervised.ts';
 
 /** fastText's Dictionary::addWordNgrams in 64-bit unsigned integers, literally. */
 function referenceBuckets(hashes: number[], n: number, bucket: number): number[] {
@@ -57,4 +59,20 @@ test('numbers print as C++ streams print them (printf %g)', () => {
     [100000, 6, '100000'], [1000000, 6, '1e+06'], [0, 6, '0'], [NaN, 3, '-nan'],
   ];
   for (const [x, p, s] of cases) assert.equal(cppNumber(x, p), s, `${x} with precision ${p}`);
+});
+
+test('encoding the examples marks exactly the input rows they use (the rows the end-of-training check reads)', async () => {
+  const vocab = new Vocabulary(['</s>', 'the', 'cat', 'dog', 'unused'], [5, 4, 3, 2, 1]);
+  const labels = new Vocabulary(['__label__a', '__label__b'], [2, 1]);
+  const bucket = 1000;
+  const input = new SupervisedInput({ vocab, labels, labelPrefix: '__label__', wordNgrams: 2, bucket, minn: 0, maxn: 0, pruneIndex: null });
+  const lines = ['__label__a the cat', 'the dog __label__b', 'no label here', '__label__a cat cat dog', ...Array.from({ length: 50 }, (_, i) => `__label__b the w${i} dog`)];
+  const used = new Uint8Array(vocab.size + bucket);
+  const expected = new Set<number>();
+  // Small chunks: rows of every chunk are marked, not only the first one's.
+  for await (const chunk of encodeExamples(corpusFromLines(lines), input, 8, used)) for (const id of chunk.ids) if (id >= 0) expected.add(id);
+  const marked = [...used.keys()].filter((r) => used[r] === 1);
+  assert.deepEqual(marked, [...expected].sort((a, b) => a - b));
+  assert.equal(used[vocab.indexOf('unused')], 0);
+  assert.ok(marked.some((r) => r >= vocab.size), 'bigram buckets are marked too');
 });

@@ -10,6 +10,8 @@ export interface TunedParameters {
   minn: number;
   maxn: number;
   loss: 'softmax' | 'ns' | 'hs' | 'ova';
+  /** The quantization's coordinates per sub-vector, searched only with a model size target (a power of 2, 2..16). */
+  dsub?: number;
 }
 
 export type TunedName = keyof TunedParameters;
@@ -21,8 +23,9 @@ const MINN_CHOICES = [0, 2, 3];
  * fastText's AutotuneStrategy: the first trial is the starting point; every later one perturbs the best
  * parameters so far, each not fixed by the caller, by a Gaussian whose spread narrows as the time budget is
  * spent (from startSigma to endSigma between a quarter and three quarters of it): epoch, lr, dim and bucket
- * multiplied by 2^N(0, σ), wordNgrams and minn's choice moved by N(0, σ), each clamped to fastText's range; the
- * loss is softmax unless fixed. Gaussians are drawn as libstdc++'s std::normal_distribution (polar method; a
+ * multiplied by 2^N(0, σ), wordNgrams and minn's choice moved by N(0, σ), each clamped to fastText's range (dsub
+ * too, as 2^(1..4), when the parameters have one: with a model size target); the loss is softmax unless fixed.
+ * Gaussians are drawn as libstdc++'s std::normal_distribution (polar method; a
  * fresh distribution per draw) from minstd_rand seeded as the caller says.
  */
 export class AutotuneStrategy {
@@ -53,13 +56,16 @@ export class AutotuneStrategy {
     if (free('alpha')) a.alpha = this.gauss(a.alpha, 0.01, 5.0, 1.9, 1.0, t, false, false);
     if (free('dim')) a.dim = this.gaussInt(a.dim, 1, 1000, 1.4, 0.3, t, false);
     if (free('wordNgrams')) a.wordNgrams = this.gaussInt(a.wordNgrams, 1, 5, 4.3, 2.4, t, true);
-    // fastText draws the quantization's dsub here too (used only with a model size target); the draw is kept
-    // so that the later parameters see the same random numbers.
-    this.gaussInt(this.bestDsubExponent, 1, 4, 2.0, 1.0, t, true);
+    // fastText draws the quantization's dsub here whether or not a model size target uses it: the later
+    // parameters see the same random numbers either way.
+    if (free('dsub')) {
+      const dsub = 2 ** this.gaussInt(this.bestDsubExponent, 1, 4, 2.0, 1.0, t, true);
+      if (a.dsub !== undefined) a.dsub = dsub;
+    }
     if (free('minn')) a.minn = MINN_CHOICES[this.gaussInt(this.bestMinnIndex, 0, MINN_CHOICES.length - 1, 4.0, 1.4, t, true)];
     if (free('maxn')) a.maxn = a.minn === 0 ? 0 : a.minn + 3;
-    if (free('bucket')) a.bucket = this.gaussInt(this.bestNonzeroBucket, 10_000, 10_000_000, 2.0, 1.5, t, false);
-    if (a.wordNgrams <= 1 && a.maxn === 0) a.bucket = 0;
+    // fastText draws a bucket count only when something uses the buckets.
+    if (free('bucket')) a.bucket = a.wordNgrams <= 1 && a.maxn === 0 ? 0 : this.gaussInt(this.bestNonzeroBucket, 10_000, 10_000_000, 2.0, 1.5, t, false);
     if (free('loss')) a.loss = 'softmax';
     return a;
   }
@@ -70,6 +76,7 @@ export class AutotuneStrategy {
     const i = MINN_CHOICES.indexOf(p.minn);
     this.bestMinnIndex = i >= 0 ? i : 0;
     if (p.bucket !== 0) this.bestNonzeroBucket = p.bucket;
+    if (p.dsub !== undefined) this.bestDsubExponent = Math.log2(p.dsub);
   }
 
   /** std::normal_distribution<double>(0, stddev)(rng), a fresh distribution: the polar method's second value. */

@@ -36,6 +36,14 @@ export interface QuantizeOptions extends QuantizeSettings {
  * ```
  */
 export async function quantizeFastTextModel(model: FastTextModelData, options: QuantizeOptions = {}): Promise<FastTextModelData> {
+  return quantizeInOrder(model, options);
+}
+
+/**
+ * quantizeFastTextModel, with the rows' order for the cutoff given when the caller already has it (rowOrder of
+ * the model's input matrix; autotune sizes its cutoff by it).
+ */
+export async function quantizeInOrder(model: FastTextModelData, options: QuantizeOptions, order?: readonly number[]): Promise<FastTextModelData> {
   const o = resolveQuantizeOptions(options);
   if (model.args.model !== 'supervised') {
     throw new InvalidArgumentError(`only supervised models can be quantized (as in fastText); this one was trained with ${model.args.model}`);
@@ -46,7 +54,7 @@ export async function quantizeFastTextModel(model: FastTextModelData, options: Q
   let pruned: FastTextModelData = model;
   let input: DenseMatrix = model.input;
   if (o.cutoff > 0 && o.cutoff < input.rows) {
-    pruned = pruneModel(model, input, o.cutoff);
+    pruned = pruneModel(model, (order ?? rowOrder(input, model.vocab.indexOf(EOS))).slice(0, o.cutoff));
     if (o.retrain) pruned = await retrainPruned(pruned, o, options.signal);
     input = pruned.input as DenseMatrix;
   }
@@ -80,21 +88,22 @@ export async function quantizeFastTextFile(from: string, to: string, options: Qu
 }
 
 /**
- * The rows fastText's FastText::selectEmbeddings keeps: `</s>` first, then by falling norm, the first `cutoff`;
- * sorted by libstdc++'s std::sort, so rows of equal norm (identical rows occur) come in fastText's order.
+ * Every input row in the order fastText's FastText::selectEmbeddings ranks them (a cutoff keeps the first ones):
+ * `</s>` first, then by falling norm; sorted by libstdc++'s std::sort, so rows of equal norm (identical rows occur)
+ * come in fastText's order.
  */
-export function selectRows(input: DenseMatrix, eos: number, cutoff: number): number[] {
+export function rowOrder(input: DenseMatrix, eos: number): number[] {
   const norms = rowNorms(input);
   const idx = Array.from({ length: input.rows }, (_, i) => i);
   cppSort(idx, (a, b) => (a === eos && b === eos ? false : a === eos || (b !== eos && norms[a] > norms[b])));
-  return idx.slice(0, cutoff);
+  return idx;
 }
 
 /** The model with only the selected input rows, its dictionary and buckets remapped as fastText's Dictionary::prune. */
-function pruneModel(model: FastTextModelData, input: DenseMatrix, cutoff: number): FastTextModelData {
+function pruneModel(model: FastTextModelData, idx: readonly number[]): FastTextModelData {
   const { vocab } = model;
+  const input = model.input as DenseMatrix;
   const nwords = vocab.size;
-  const idx = selectRows(input, vocab.indexOf(EOS), cutoff);
   const words = idx.filter((i) => i < nwords).sort((a, b) => a - b);
   const ngrams = idx.filter((i) => i >= nwords);
   const pruneIndex = new Map<number, number>();

@@ -41,13 +41,14 @@ export function registerTrainSupervised(train: Command): void {
         'embedkit train supervised --input train.txt --output classifier             # classifier.bin',
         'embedkit train fasttext --supervised -input train.txt -output model -wordNgrams 2 -epoch 25 -lr 0.5',
         'embedkit train supervised --input tags.txt --output tags.bin --loss ova      # several labels per line',
+        'embedkit train supervised --input train.txt --output small --autotune-validation valid.txt --autotune-modelsize 2M   # small.ftz',
         'embedkit predict classifier.bin test.txt -k 3 --prob',
         'embedkit test classifier.bin test.txt',
       ]),
     )
     .action(async (flags: CorpusTrainFlags) => {
       const options = supervisedOptionsFromFlags(flags);
-      if (await autotuneIfAsked(flags as CorpusTrainFlags & Parameters<typeof autotuneIfAsked>[0], options, binPath(flags.output))) return;
+      if (await autotuneIfAsked(flags as CorpusTrainFlags & Parameters<typeof autotuneIfAsked>[0], options, flags.output)) return;
       await runTrainingCommand(
         flags,
         (signal, onProgress) => trainFastTextSupervised({ ...options, signal, onProgress }),
