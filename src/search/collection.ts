@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Connection, Table } from '@lancedb/lancedb';
-import type { Field, Schema } from 'apache-arrow';
+import type { Table } from '@lancedb/lancedb';
 import { EmbedkitError, InvalidArgumentError, MissingDependencyError } from '../errors.ts';
 import type { Encoder } from '../encoders/encoder.ts';
 import { openEncoder, type OpenedEncoder } from '../encoders/open-encoder.ts';
@@ -14,7 +12,6 @@ import {
   describeEncoder,
   parseRecord,
   RECORD_KEY,
-  recordedModel,
   type CollectionRecord,
 } from './collection-record.ts';
 import { contentHash, stableJson } from './content-hash.ts';
@@ -24,9 +21,10 @@ import { compileFilter, FilterError, sqlString, type FieldType } from './filter.
 import { convexScoreFusion, HYBRID_DEPTH, reciprocalRankFusion } from './fusion.ts';
 import { resolveBuildAnnOptions, resolveSearchOptions, type ResolvedSearchOptions as ResolvedSearch } from './search-options.ts';
 import { loadHnswEngine } from './hnsw-engine.ts';
-import { loadLanceDb, type Arrow } from './lancedb.ts';
+import { loadLanceDb } from './lancedb.ts';
 import { mmrOrder } from './mmr.ts';
 import { withWriteLock } from './write-lock.ts';
+import { columnOfField, columnValue, createTable, LOCK_FILE, metadataFields, metadataType, quoteColumn, SQL_TYPE, TABLE } from './collection-schema.ts';
 import type {
   AddDocument,
   AddOptions,
@@ -41,16 +39,6 @@ import type {
   StoredChunk,
 } from './collection-types.ts';
 
-/** The LanceDB table that holds a collection's passages, inside the collection's directory. */
-const TABLE = 'chunks';
-/**
- * Metadata key K is stored in column `m_K`, so keys never clash with the collection's own columns; a `.` (which
- * LanceDB reads as a struct path), `%` and a backquote are written as %XX.
- */
-const META_PREFIX = 'm_';
-const columnOfField = (key: string) => META_PREFIX + key.replace(/[%.`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-const fieldOfColumn = (column: string) => column.slice(META_PREFIX.length).replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-const LOCK_FILE = '.embedkit-write.lock';
 /** Where a local collection keeps its HNSW index (hnsw-index.ts), beside LanceDB's files. */
 const HNSW_DIR = '.embedkit-hnsw';
 /**
@@ -94,29 +82,8 @@ interface ChunkRow {
   vector: Float32Array;
 }
 
-const fieldTypeOfArrow = (f: Field): FieldType | undefined => {
-  const t = String(f.type);
-  if (t === 'Utf8' || t === 'LargeUtf8') return 'string';
-  if (t.startsWith('Float') || t.startsWith('Int') || t.startsWith('Uint')) return 'number';
-  if (t === 'Bool') return 'boolean';
-  return undefined;
-};
-
 /** LanceDB's names of vector indexes, as AnnIndexType spells them. */
 const ANN_INDEX_TYPES: Record<string, string> = { IvfPq: 'ivf_pq', IvfHnswSq: 'ivf_hnsw_sq' };
-
-const SQL_TYPE: Record<FieldType, string> = { string: 'STRING', number: 'DOUBLE', boolean: 'BOOLEAN' };
-const quoteColumn = (name: string) => `\`${name}\``;
-
-function metadataType(key: string, value: unknown): FieldType | undefined {
-  if (typeof value === 'string') return 'string';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new InvalidArgumentError(`metadata field ${JSON.stringify(key)} is ${value}; numbers must be finite`);
-    return 'number';
-  }
-  if (typeof value === 'boolean') return 'boolean';
-  return undefined; // null, arrays and objects are kept in the document's metadata but cannot be filtered on
-}
 
 /**
  * Opens the collection at `path` (a directory; LanceDB keeps its files there), creating it when it does not exist
@@ -149,47 +116,6 @@ export async function openCollection(path: string, options: OpenCollectionOption
   const record = parseRecord((await table.schema()).metadata.get(RECORD_KEY), path);
   checkSameEncoder(path, record.encoder, options.model, options.pooling, options.encoder);
   return new Collection(path, local, table, record, options);
-}
-
-async function createTable(db: Connection, path: string, local: boolean, options: OpenCollectionOptions): Promise<Table> {
-  const encoder = options.encoder ?? (await openEncoder(options.model!, { ...options.encoderOptions, pooling: options.pooling }));
-  const record: CollectionRecord = {
-    format: 1,
-    encoder: {
-      ...(options.model !== undefined ? { model: recordedModel(options.model) } : {}),
-      ...(options.pooling !== undefined ? { pooling: options.pooling } : {}),
-      id: encoder.id,
-      dim: encoder.dim,
-    },
-    createdAt: new Date().toISOString(),
-  };
-  const { arrow } = await loadLanceDb();
-  const schema = baseSchema(arrow, encoder.dim, record);
-  const create = async () => {
-    const names = await db.tableNames();
-    // Another process may have created it while this one waited for the lock: open theirs (the record is checked).
-    if (names.includes(TABLE)) return db.openTable(TABLE);
-    return db.createEmptyTable(TABLE, schema);
-  };
-  if (!local) return create();
-  mkdirSync(path, { recursive: true });
-  return withWriteLock(join(path, LOCK_FILE), create);
-}
-
-function baseSchema(arrow: Arrow, dim: number, record: CollectionRecord): Schema {
-  const { Field, Schema, Utf8, Int32, Float32, FixedSizeList } = arrow;
-  return new Schema(
-    [
-      new Field('id', new Utf8(), false),
-      new Field('doc_id', new Utf8(), false),
-      new Field('chunk', new Int32(), false),
-      new Field('text', new Utf8(), false),
-      new Field('hash', new Utf8(), false),
-      new Field('metadata', new Utf8(), false),
-      new Field('vector', new FixedSizeList(dim, new Field('item', new Float32(), true)), false),
-    ],
-    new Map([[RECORD_KEY, JSON.stringify(record)]]),
-  );
 }
 
 /**
@@ -312,14 +238,7 @@ export class Collection {
 
   /** Metadata fields and their types, from the table's columns. */
   async fields(): Promise<Map<string, FieldType>> {
-    const schema = await this.table.schema();
-    const out = new Map<string, FieldType>();
-    for (const f of schema.fields) {
-      if (!f.name.startsWith(META_PREFIX)) continue;
-      const t = fieldTypeOfArrow(f);
-      if (t) out.set(fieldOfColumn(f.name), t);
-    }
-    return out;
+    return metadataFields(await this.table.schema());
   }
 
   /** Passages stored. */
@@ -1186,10 +1105,6 @@ function hitRow(r: Record<string, unknown>): HitRow {
   const row: HitRow = { doc_id: r.doc_id as string, chunk: r.chunk as number, text: r.text as string, metadata: r.metadata as string };
   if (r.vector !== undefined && r.vector !== null) row.vector = unit(Float32Array.from(r.vector as ArrayLike<number>));
   return row;
-}
-
-function columnValue(value: unknown): unknown {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
 }
 
 function unit(v: Float32Array): Float32Array {
