@@ -223,7 +223,7 @@ export class CollectionHnsw {
     this.saveTimer.unref();
   }
 
-  cancelSave(): void {
+  private cancelSave(): void {
     clearTimeout(this.saveTimer);
     this.saveTimer = undefined;
   }
@@ -235,7 +235,6 @@ export class CollectionHnsw {
     if (waiting) await this.state?.index.save(this.dir!);
     await this.state?.index.saved();
   }
-
 
   /** Lets go of the graph held, without saving (a rebuild starts from none). */
   forget(): void {
