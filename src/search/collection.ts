@@ -1,13 +1,9 @@
-import { mkdirSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import type { Connection, Table } from '@lancedb/lancedb';
-import type { Field, Schema } from 'apache-arrow';
+import type { Table } from '@lancedb/lancedb';
 import { EmbedkitError, InvalidArgumentError, MissingDependencyError } from '../errors.ts';
 import type { Encoder } from '../encoders/encoder.ts';
-import { openEncoder, type OpenEncoderOptions, type OpenedEncoder } from '../encoders/open-encoder.ts';
-import { NoKnownWordError, type Pooling } from '../encoders/static.ts';
-import type { TransformerPooling } from '../encoders/transformer-model-dir.ts';
+import { openEncoder, type OpenedEncoder } from '../encoders/open-encoder.ts';
+import { NoKnownWordError } from '../encoders/static.ts';
 import { chunkText, resolveChunking, type ChunkingOptions } from './chunking.ts';
 import {
   checkSameEncoder,
@@ -15,231 +11,55 @@ import {
   describeEncoder,
   parseRecord,
   RECORD_KEY,
-  recordedModel,
-  type CollectionEncoderRecord,
   type CollectionRecord,
 } from './collection-record.ts';
 import { contentHash, stableJson } from './content-hash.ts';
 import { ExactIndex } from './exact-index.ts';
-import { HnswIndex, type HnswEntry, type HnswSettings } from './hnsw-index.ts';
 import { compileFilter, FilterError, sqlString, type FieldType } from './filter.ts';
-import { convexScoreFusion, HYBRID_DEPTH, reciprocalRankFusion, type Fusion } from './fusion.ts';
+import { convexScoreFusion, HYBRID_DEPTH, reciprocalRankFusion } from './fusion.ts';
 import { resolveBuildAnnOptions, resolveSearchOptions, type ResolvedSearchOptions as ResolvedSearch } from './search-options.ts';
 import { loadHnswEngine } from './hnsw-engine.ts';
-import { loadLanceDb, type Arrow } from './lancedb.ts';
+import { loadLanceDb } from './lancedb.ts';
 import { mmrOrder } from './mmr.ts';
 import { withWriteLock } from './write-lock.ts';
+import { checkDocument } from './collection-document.ts';
+import { HIT_COLUMNS, hitRow, scoredPassage, type HitRow, type VectorHit } from './collection-hits.ts';
+import { CollectionHnsw, HNSW_DIR, scoredFromGraph } from './collection-hnsw.ts';
+import { columnOfField, columnValue, createTable, LOCK_FILE, metadataFields, metadataType, quoteColumn, SQL_TYPE, TABLE } from './collection-schema.ts';
+import { TableVersion } from './collection-version.ts';
+import type {
+  AddDocument,
+  AddOptions,
+  AddProgress,
+  AddResult,
+  BuildAnnOptions,
+  CollectionInfo,
+  OpenCollectionOptions,
+  ScoredPassage,
+  SearchHit,
+  SearchOptions,
+  StoredChunk,
+} from './collection-types.ts';
 
-/** The LanceDB table that holds a collection's passages, inside the collection's directory. */
-const TABLE = 'chunks';
-/**
- * Metadata key K is stored in column `m_K`, so keys never clash with the collection's own columns; a `.` (which
- * LanceDB reads as a struct path), `%` and a backquote are written as %XX.
- */
-const META_PREFIX = 'm_';
-const columnOfField = (key: string) => META_PREFIX + key.replace(/[%.`]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
-const fieldOfColumn = (column: string) => column.slice(META_PREFIX.length).replace(/%([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-const LOCK_FILE = '.embedkit-write.lock';
-/** Where a local collection keeps its HNSW index (hnsw-index.ts), beside LanceDB's files. */
-const HNSW_DIR = '.embedkit-hnsw';
-/**
- * Commits made through this process's Collection objects, by collection: a search sees a write of its own process
- * at once, without asking the table for its version.
- */
-const commitsInProcess = new Map<string, number>();
 /** OpenCollectionOptions.versionRecheckMs's default. */
 const VERSION_RECHECK_MS = 100;
 /** OpenCollectionOptions.hnswSaveDelayMs's default. */
 const HNSW_SAVE_DELAY_MS = 2000;
 
-export interface OpenCollectionOptions {
-  /**
-   * The model that embeds the collection's texts, as openEncoder takes it: a vectors file (pooled by `pooling`), a
-   * transformer model directory, or `http(s)://host/v1#model` for an OpenAI-compatible API. Needed to create a
-   * collection; when opening one it may be omitted (the recorded model is used) and otherwise must equal the record.
-   */
-  model?: string;
-  /** How token vectors are pooled (see OpenEncoderOptions.pooling); recorded with the model. */
-  pooling?: Pooling | TransformerPooling;
-  /** An encoder already opened (the server's, a test's); recorded by its id and dimension. Takes precedence over model for encoding. */
-  encoder?: Encoder;
-  /** Further settings for opening the model (API key, remote cache, transformer threads...); never recorded. */
-  encoderOptions?: Omit<OpenEncoderOptions, 'pooling'>;
-  /** Create the collection when there is none at the path (default true; false: a CollectionNotFoundError). */
-  create?: boolean;
-  /** Row count from which add() builds the ANN index itself when there is none (default 100,000). */
-  annThreshold?: number;
-  /**
-   * How long (ms) searches trust the table version they last read when no Collection of this process committed
-   * since (default 100): asking LanceDB costs a manifest read, as much as a graph search, so another process's commit
-   * is seen by searches at most this long after it is made. 0: every search asks. Writes always see the latest.
-   */
-  versionRecheckMs?: number;
-  /**
-   * How long (ms) after a commit the HNSW graph is saved, together with the commits made meanwhile (default 2000),
-   * or on close; 0: at every commit. Each save writes the whole graph. An unsaved graph loses nothing: whoever loads
-   * it next brings it up to date from the table.
-   */
-  hnswSaveDelayMs?: number;
-}
-
-/**
- * A document to add: its text, an optional id (default: a hash of the text) and optional metadata; optionally its
- * vector, computed elsewhere.
- */
-export interface AddDocument {
-  id?: string;
-  text: string;
-  /**
-   * The document's vector, when it was embedded elsewhere (it must have the collection's dimension): the document is
-   * stored as one passage with this vector, not cut into passages nor embedded; its text is kept for keyword search
-   * and for the hits.
-   */
-  vector?: Float32Array | readonly number[];
-  /** Field → value. String, number and boolean values can be filtered on; each field keeps one type per collection. */
-  metadata?: Record<string, unknown>;
-}
-
-export interface AddProgress {
-  /** Documents read so far (stored, skipped or empty). */
-  docs: number;
-  /** Of those, documents already stored with the same passages, skipped without embedding. */
-  skippedDocs: number;
-  /** Passages embedded and committed so far. */
-  chunks: number;
-}
-
-export interface AddOptions {
-  /** How texts are cut into passages (default 800 tokens with 400 overlap). */
-  chunking?: ChunkingOptions;
-  /** Documents per commit (default 64): a crash loses at most the batch being written. */
-  batchSize?: number;
-  /** Called after every commit. */
-  onProgress?: (progress: AddProgress) => void;
-  /** Stops between batches; what was committed stays. */
-  signal?: AbortSignal;
-}
-
-export interface AddResult extends AddProgress {
-  /** Rows (passages) in the collection afterwards. */
-  rows: number;
-}
-
-export interface SearchOptions {
-  /** Results to return (default 10). */
-  k?: number;
-  /**
-   * An SQL condition on metadata fields as LanceDB takes it, e.g. `lang = "en" AND year >= 2020`; unknown fields and
-   * values of the wrong type are refused with a FilterError naming the field.
-   */
-  filter?: string;
-  /** Fuse BM25 full-text results with the vector results (by `fusion`; default false). */
-  hybrid?: boolean;
-  /**
-   * In hybrid search, the weight of the vector ranking; 1 − alpha weighs the keyword ranking (default 0.3 with
-   * convex fusion, the best weight on the verse-retrieval benchmark's dev queries; 0.5 with rrf). 1: the vector
-   * ranking alone, 0: the keyword ranking alone (passages without a query word drop out).
-   */
-  alpha?: number;
-  /**
-   * How hybrid search fuses the rankings (fusion.ts): `convex` (default), alpha × the min-max normalised cosine +
-   * (1 − alpha) × the min-max normalised BM25 score, which keeps how far ahead a list's best passage is, each score
-   * in [0, 1]; `rrf`, reciprocal rank fusion, each list giving weight / (60 + rank), which needs only ranks (for
-   * rankings of comparable strength, or scores that mean little). On the verse-retrieval benchmark's test queries,
-   * where BM25 alone is strong (recall@1 0.954) and word-vector rankings weaker (0.81–0.86), convex at alpha 0.3
-   * (chosen on the dev queries) ties or beats BM25 alone (0.953–0.955, recall@10 and MRR@10 above it) while rrf at
-   * alpha 0.5 ranks below it (0.88–0.92) (README, search section).
-   */
-  fusion?: Fusion;
-  /** Re-rank for diversity by maximal marginal relevance with this λ (1: relevance only, 0: diversity only). */
-  mmr?: number;
-  /** Scan every vector even when an ANN index exists (default false). */
-  exact?: boolean;
-  /** ANN: IVF partitions to probe (default 20). */
-  nprobes?: number;
-  /** ANN (IVF indexes): candidates re-scored exactly, as a multiple of k (default 10). */
-  refineFactor?: number;
-  /**
-   * ANN (hnsw index): candidates the graph search keeps (default 512); more finds more of the exact top k, slower.
-   * Measured recall@10 at 512: 0.98 on random Gaussian rows (20,000 × 96; 0.77 at 128), 0.97 on en-mix SIF vectors
-   * (100,000 × 100), 0.9995 on clustered rows, where ef 32 already gives as much and runs several times faster.
-   */
-  ef?: number;
-  /**
-   * Read each hit's text and metadata from the table (default true). false: hits carry ids and scores only, and the
-   * vector search reads no row at all (the fastest search, for callers that look passages up themselves).
-   */
-  fetch?: boolean;
-}
-
-/** A passage found by a search, without its text: what `fetch: false` returns. */
-export interface ScoredPassage {
-  /** The passage's id, `docId#chunk`. */
-  id: string;
-  docId: string;
-  /** 0-based position of the passage in its document. */
-  chunk: number;
-  /** The ranking score: cosine similarity, or the fused score in hybrid search (see SearchOptions.fusion). */
-  score: number;
-  /** Cosine similarity to the query, when the passage was among the vector results. */
-  vectorScore?: number;
-  /** BM25 score, when the passage was among the keyword results of a hybrid search. */
-  keywordScore?: number;
-}
-
-/** One passage found by a search. */
-export interface SearchHit extends ScoredPassage {
-  text: string;
-  metadata: Record<string, unknown>;
-}
-
-/** A stored passage, as get() returns it. */
-export interface StoredChunk {
-  id: string;
-  docId: string;
-  chunk: number;
-  text: string;
-  metadata: Record<string, unknown>;
-}
-
-export type AnnIndexType = 'hnsw' | 'ivf_pq' | 'ivf_hnsw_sq';
-
-export interface BuildAnnOptions {
-  /**
-   * `hnsw` (default): an HNSW graph held in memory beside the table (hnswlib-node, else usearch: optional peers;
-   * local collections only), the fastest search. LanceDB's `ivf_pq` (compact, the default when partitions or subVectors are given) or
-   * `ivf_hnsw_sq` (larger, higher recall per probe), kept inside the table (also on object storage).
-   */
-  type?: AnnIndexType;
-  /** IVF partitions (default: about √rows). */
-  partitions?: number;
-  /** PQ sub-vectors (default: dim / 4 when it divides, else dim / 2 or dim). */
-  subVectors?: number;
-  /** hnsw: neighbours per node, HNSW's M (default 16). */
-  connectivity?: number;
-  /** hnsw: candidates considered when linking a node, HNSW's efConstruction (default 128). */
-  expansionAdd?: number;
-  /** hnsw: threads that build the graph (default: every core; usearch only, hnswlib-node builds on one). */
-  threads?: number;
-}
-
-export interface CollectionInfo {
-  path: string;
-  encoder: CollectionEncoderRecord;
-  /** Passages stored. */
-  rows: number;
-  /** Distinct documents stored. */
-  docs: number;
-  /** Metadata fields and their types. */
-  fields: Record<string, FieldType>;
-  /** The vector index, when one is built (an AnnIndexType, or LanceDB's name for an index built otherwise). */
-  annIndex: AnnIndexType | string | null;
-  /** Whether the full-text (BM25) index exists. */
-  fullTextIndex: boolean;
-  /** The table's version (one per commit). */
-  version: number;
-  createdAt: string;
-}
+export type {
+  OpenCollectionOptions,
+  AddDocument,
+  AddProgress,
+  AddOptions,
+  AddResult,
+  SearchOptions,
+  ScoredPassage,
+  SearchHit,
+  StoredChunk,
+  AnnIndexType,
+  BuildAnnOptions,
+  CollectionInfo,
+} from './collection-types.ts';
 
 /** What add() knows is stored: passage id → hash, by document, as of a table version. */
 interface StoredPassages {
@@ -257,29 +77,8 @@ interface ChunkRow {
   vector: Float32Array;
 }
 
-const fieldTypeOfArrow = (f: Field): FieldType | undefined => {
-  const t = String(f.type);
-  if (t === 'Utf8' || t === 'LargeUtf8') return 'string';
-  if (t.startsWith('Float') || t.startsWith('Int') || t.startsWith('Uint')) return 'number';
-  if (t === 'Bool') return 'boolean';
-  return undefined;
-};
-
 /** LanceDB's names of vector indexes, as AnnIndexType spells them. */
 const ANN_INDEX_TYPES: Record<string, string> = { IvfPq: 'ivf_pq', IvfHnswSq: 'ivf_hnsw_sq' };
-
-const SQL_TYPE: Record<FieldType, string> = { string: 'STRING', number: 'DOUBLE', boolean: 'BOOLEAN' };
-const quoteColumn = (name: string) => `\`${name}\``;
-
-function metadataType(key: string, value: unknown): FieldType | undefined {
-  if (typeof value === 'string') return 'string';
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new InvalidArgumentError(`metadata field ${JSON.stringify(key)} is ${value}; numbers must be finite`);
-    return 'number';
-  }
-  if (typeof value === 'boolean') return 'boolean';
-  return undefined; // null, arrays and objects are kept in the document's metadata but cannot be filtered on
-}
 
 /**
  * Opens the collection at `path` (a directory; LanceDB keeps its files there), creating it when it does not exist
@@ -314,47 +113,6 @@ export async function openCollection(path: string, options: OpenCollectionOption
   return new Collection(path, local, table, record, options);
 }
 
-async function createTable(db: Connection, path: string, local: boolean, options: OpenCollectionOptions): Promise<Table> {
-  const encoder = options.encoder ?? (await openEncoder(options.model!, { ...options.encoderOptions, pooling: options.pooling }));
-  const record: CollectionRecord = {
-    format: 1,
-    encoder: {
-      ...(options.model !== undefined ? { model: recordedModel(options.model) } : {}),
-      ...(options.pooling !== undefined ? { pooling: options.pooling } : {}),
-      id: encoder.id,
-      dim: encoder.dim,
-    },
-    createdAt: new Date().toISOString(),
-  };
-  const { arrow } = await loadLanceDb();
-  const schema = baseSchema(arrow, encoder.dim, record);
-  const create = async () => {
-    const names = await db.tableNames();
-    // Another process may have created it while this one waited for the lock: open theirs (the record is checked).
-    if (names.includes(TABLE)) return db.openTable(TABLE);
-    return db.createEmptyTable(TABLE, schema);
-  };
-  if (!local) return create();
-  mkdirSync(path, { recursive: true });
-  return withWriteLock(join(path, LOCK_FILE), create);
-}
-
-function baseSchema(arrow: Arrow, dim: number, record: CollectionRecord): Schema {
-  const { Field, Schema, Utf8, Int32, Float32, FixedSizeList } = arrow;
-  return new Schema(
-    [
-      new Field('id', new Utf8(), false),
-      new Field('doc_id', new Utf8(), false),
-      new Field('chunk', new Int32(), false),
-      new Field('text', new Utf8(), false),
-      new Field('hash', new Utf8(), false),
-      new Field('metadata', new Utf8(), false),
-      new Field('vector', new FixedSizeList(dim, new Field('item', new Float32(), true)), false),
-    ],
-    new Map([[RECORD_KEY, JSON.stringify(record)]]),
-  );
-}
-
 /**
  * A searchable set of documents cut into passages, their vectors and metadata, stored with LanceDB. Get one from
  * openCollection.
@@ -372,19 +130,9 @@ export class Collection {
   private encoderPromise: Promise<Encoder> | undefined;
   private exact: { version: number; index: ExactIndex } | undefined;
   private indexState: { version: number; vector: boolean; fts: boolean } | undefined;
-  private hnsw: HnswState | undefined;
-  private hnswSyncing: Promise<HnswState> | undefined;
   private readonly lockFile: string | undefined;
-  /** The HNSW index's folder (local collections only). */
-  private readonly hnswDir: string | undefined;
-  /** What commitsInProcess knows this collection by. */
-  private readonly key: string;
-  /** The table version last read, when (performance.now()), and this process's commit count then. */
-  private versionSeen: { version: number; at: number; commits: number } | undefined;
-  /** The HNSW graph's save after the last commit, waiting for more commits to save with it. */
-  private hnswSaveTimer: NodeJS.Timeout | undefined;
-  private readonly versionRecheckMs: number;
-  private readonly hnswSaveDelayMs: number;
+  private readonly version: TableVersion;
+  private readonly hnsw: CollectionHnsw;
 
   /** @internal Use openCollection. */
   constructor(
@@ -397,42 +145,13 @@ export class Collection {
     private readonly options: OpenCollectionOptions,
   ) {
     this.lockFile = local ? join(path, LOCK_FILE) : undefined;
-    this.hnswDir = local ? join(path, HNSW_DIR) : undefined;
-    this.key = local ? resolve(path) : path;
-    this.versionRecheckMs = options.versionRecheckMs ?? VERSION_RECHECK_MS;
-    this.hnswSaveDelayMs = options.hnswSaveDelayMs ?? HNSW_SAVE_DELAY_MS;
-    for (const [name, value] of [['versionRecheckMs', this.versionRecheckMs], ['hnswSaveDelayMs', this.hnswSaveDelayMs]] as const) {
+    const versionRecheckMs = options.versionRecheckMs ?? VERSION_RECHECK_MS;
+    const hnswSaveDelayMs = options.hnswSaveDelayMs ?? HNSW_SAVE_DELAY_MS;
+    for (const [name, value] of [['versionRecheckMs', versionRecheckMs], ['hnswSaveDelayMs', hnswSaveDelayMs]] as const) {
       if (!(value >= 0)) throw new InvalidArgumentError(`${name} must be a number of milliseconds ≥ 0, got ${value}`);
     }
-  }
-
-  /**
-   * The table version last read, while it can be trusted without asking LanceDB (no commit by this process since,
-   * and read under versionRecheckMs ago); undefined when it must be read again.
-   */
-  private knownVersion(): number | undefined {
-    const seen = this.versionSeen;
-    if (seen === undefined || seen.commits !== (commitsInProcess.get(this.key) ?? 0) || performance.now() - seen.at >= this.versionRecheckMs) return undefined;
-    return seen.version;
-  }
-
-  /** The table's current version: the one known (knownVersion), or read from the table. */
-  private async currentVersion(): Promise<number> {
-    return this.knownVersion() ?? this.readVersion();
-  }
-
-  /** Reads the table's version (a manifest read) and remembers it for knownVersion. */
-  private async readVersion(): Promise<number> {
-    const commits = commitsInProcess.get(this.key) ?? 0;
-    const version = await this.table.version();
-    this.versionSeen = { version, at: performance.now(), commits };
-    return version;
-  }
-
-  /** The HNSW graph when it reflects the table version known without asking (the search fast path), else undefined. */
-  private currentHnswNow(): HnswState | undefined {
-    const version = this.knownVersion();
-    return version !== undefined && this.hnsw?.version === version ? this.hnsw : undefined;
+    this.version = new TableVersion(table, local ? resolve(path) : path, versionRecheckMs);
+    this.hnsw = new CollectionHnsw(table, record.encoder.dim, local ? join(path, HNSW_DIR) : undefined, hnswSaveDelayMs, this.version);
   }
 
   /** Length of the collection's vectors. */
@@ -467,7 +186,7 @@ export class Collection {
         return await fn();
       } finally {
         // Whatever it committed, searches of this process read the version again.
-        commitsInProcess.set(this.key, (commitsInProcess.get(this.key) ?? 0) + 1);
+        this.version.committed();
       }
     };
     return this.lockFile ? withWriteLock(this.lockFile, run) : run();
@@ -475,14 +194,7 @@ export class Collection {
 
   /** Metadata fields and their types, from the table's columns. */
   async fields(): Promise<Map<string, FieldType>> {
-    const schema = await this.table.schema();
-    const out = new Map<string, FieldType>();
-    for (const f of schema.fields) {
-      if (!f.name.startsWith(META_PREFIX)) continue;
-      const t = fieldTypeOfArrow(f);
-      if (t) out.set(fieldOfColumn(f.name), t);
-    }
-    return out;
+    return metadataFields(await this.table.schema());
   }
 
   /** Passages stored. */
@@ -528,7 +240,7 @@ export class Collection {
     const rows = await this.count();
     const indices = await this.table.listIndices();
     const hasVector = indices.some((i) => i.columns.includes('vector'));
-    const hnsw = this.hasHnsw();
+    const hnsw = this.hnsw.exists();
     if (!hasVector && !hnsw && rows >= (this.options.annThreshold ?? 100_000)) {
       // An HNSW graph where hnswlib-node or usearch is installed; LanceDB's IVF_PQ where neither is.
       await this.buildAnnIndex().catch((err: unknown) => {
@@ -538,7 +250,7 @@ export class Collection {
     } else if (indices.length > 0 || hnsw) {
       await this.write(async () => {
         if (indices.length > 0) await this.table.optimize();
-        if (hnsw) await this.syncHnsw();
+        if (hnsw) await this.hnsw.sync();
       });
     }
   }
@@ -719,7 +431,7 @@ export class Collection {
       const before = await this.table.countRows();
       await this.table.delete(`doc_id IN (${list}) OR id IN (${list})`);
       const deleted = before - (await this.table.countRows());
-      if (deleted > 0 && this.hasHnsw()) await this.syncHnsw();
+      if (deleted > 0 && this.hnsw.exists()) await this.hnsw.sync();
       return deleted;
     });
   }
@@ -768,7 +480,7 @@ export class Collection {
     }
     if (vector !== undefined && !fetch && !hybrid && mmr === undefined && where === undefined && !options.exact) {
       // The fast path: ids and scores from a graph known to be current, with no await and nothing read.
-      const state = this.currentHnswNow();
+      const state = this.hnsw.now();
       if (state) return scoredFromGraph(state.index, vector, k, options.ef);
     }
     const withVectors = mmr !== undefined;
@@ -802,7 +514,7 @@ export class Collection {
     const wanted = new Set((mmr !== undefined ? ranked : ranked.slice(0, k)).map((h) => h.id));
     const unread = vectorHits.filter((h) => !rows.has(h.id) && h.rowId !== undefined && wanted.has(h.id));
     if (!(await this.readRows(unread, withVectors, rows)) && retry) {
-      this.versionSeen = undefined;
+      this.version.forget();
       return this.searchResolved(query, options, false);
     }
     let order = ranked.filter((h) => rows.has(h.id));
@@ -837,7 +549,7 @@ export class Collection {
       read = await this.table.takeRowIds(hits.map((h) => h.rowId!)).select(columns).toArray();
     } catch (err) {
       // A row id of a fragment compaction removed; a search that cannot be explained so fails as it did.
-      if (this.knownVersion() === undefined || (await this.table.version()) === this.versionSeen!.version) throw err;
+      if (this.version.known() === undefined || (await this.table.version()) === this.version.lastRead) throw err;
       return false;
     }
     // A row id another commit gave to another passage reads that passage: it is not the hit.
@@ -879,7 +591,7 @@ export class Collection {
       const unread = new Map<string, VectorHit>();
       for (const hits of found) for (const h of hits) if (!rows.has(h.id) && h.rowId !== undefined) unread.set(h.id, h);
       if (!(await this.readRows([...unread.values()], false, rows)) && attempt === 0) {
-        this.versionSeen = undefined;
+        this.version.forget();
         continue;
       }
       return found.map((hits) =>
@@ -896,8 +608,8 @@ export class Collection {
   /** The k best passages of each query: the HNSW graph searched for all at once where it applies, else one by one. */
   private async vectorCandidatesMany(vectors: Float32Array[], k: number, where: string | undefined, options: ResolvedSearch): Promise<VectorHit[][]> {
     if (where === undefined && !options.exact && vectors.length > 1) {
-      const version = await this.currentVersion();
-      const state = this.hnsw?.version === version ? this.hnsw : this.hasHnsw() ? await this.currentHnsw() : undefined;
+      const version = await this.version.current();
+      const state = this.hnsw.held(version) ?? (this.hnsw.exists() ? await this.hnsw.current() : undefined);
       if (state) {
         const flat = new Float32Array(vectors.length * this.dim);
         vectors.forEach((v, i) => flat.set(v, i * this.dim));
@@ -933,17 +645,12 @@ export class Collection {
 
   /** Whether LanceDB holds a vector index, per table version (listing indexes on every query costs a manifest read). */
   private async hasVectorIndex(): Promise<boolean> {
-    const version = await this.currentVersion();
+    const version = await this.version.current();
     if (this.indexState?.version !== version) {
       const indices = await this.table.listIndices();
       this.indexState = { version, vector: indices.some((i) => i.columns.includes('vector')), fts: indices.some((i) => i.indexType === 'FTS') };
     }
     return this.indexState.vector;
-  }
-
-  /** Whether an HNSW index is kept beside the table (a file test, so another process's build is seen at once). */
-  private hasHnsw(): boolean {
-    return this.hnswDir !== undefined && HnswIndex.exists(this.hnswDir);
   }
 
   /**
@@ -953,11 +660,12 @@ export class Collection {
   private async vectorCandidates(vector: Float32Array, n: number, where: string | undefined, options: ResolvedSearch, withVectors: boolean): Promise<VectorHit[]> {
     // The HNSW index loaded for the table's current version is still the index: replacing or dropping it (building
     // an IVF index) commits to the table. Otherwise its files are looked for, so another process's build is seen.
-    const version = options.exact ? undefined : await this.currentVersion();
-    const hnsw = !options.exact && (this.hnsw?.version === version || this.hasHnsw());
+    const version = options.exact ? undefined : await this.version.current();
+    const held = options.exact ? undefined : this.hnsw.held(version);
+    const hnsw = !options.exact && (held !== undefined || this.hnsw.exists());
     if (hnsw) {
-      const state = this.hnsw?.version === version ? this.hnsw! : await this.currentHnsw();
-      const hits = await this.hnswCandidates(state, vector, n, where, options.ef);
+      const state = held ?? (await this.hnsw.current());
+      const hits = await this.hnsw.candidates(state, vector, n, where, options.ef);
       if (hits) return hits;
     }
     const indexed = !options.exact && !hnsw && (await this.hasVectorIndex());
@@ -972,166 +680,6 @@ export class Collection {
     else q = q.bypassVectorIndex();
     const rows = await q.toArray();
     return rows.filter((r) => Number.isFinite(r._distance)).map((r) => ({ id: r.id as string, score: 1 - (r._distance as number), row: hitRow(r) }));
-  }
-
-  /**
-   * HNSW search: the `max(ef, n)` nearest slots, the first n returned. With a filter, the graph is asked for more
-   * (as many more as the filter is selective) and the hits that pass are kept; undefined (the caller scans exactly)
-   * when the filter passes under 2% of the passages or too few of the candidates pass.
-   */
-  private async hnswCandidates(state: HnswState, vector: Float32Array, n: number, where: string | undefined, ef: number): Promise<VectorHit[] | undefined> {
-    const { index, rowIds } = state;
-    const base = Math.max(ef, n);
-    let mask: FilterMask | undefined;
-    let wanted = base;
-    if (where !== undefined) {
-      mask = await this.filterMask(state, where);
-      if (mask.count === 0) return [];
-      const passing = mask.count / Math.max(1, index.size);
-      if (passing < 0.02) return undefined;
-      wanted = Math.ceil(Math.min(base / passing, 50 * base) * 1.2);
-    }
-    // Without a filter the first n are kept; with one, any of the candidates may be among them.
-    const count = index.search(vector, wanted, mask ? wanted : n);
-    const { slots, scores } = index.found;
-    const out: VectorHit[] = [];
-    for (let i = 0; i < count && out.length < n; i++) {
-      const slot = slots[i];
-      if (mask && !mask.bits[slot]) continue;
-      const id = index.idOf(slot);
-      if (id !== null) out.push({ id, score: scores[i], rowId: rowIds[slot] });
-    }
-    if (mask && out.length < Math.min(n, mask.count)) return undefined;
-    return out;
-  }
-
-  /** Which slots a filter lets through, asked of LanceDB once per filter and table version (the last 16 kept). */
-  private async filterMask(state: HnswState, where: string): Promise<FilterMask> {
-    const cached = state.masks.get(where);
-    if (cached) return cached;
-    const bits = new Uint8Array(state.index.slots);
-    let count = 0;
-    for await (const batch of this.table.query().where(where).select(['id'])) {
-      const ids = batch.getChild('id')!;
-      for (let i = 0; i < batch.numRows; i++) {
-        const slot = state.index.slot(ids.get(i) as string);
-        if (slot !== undefined && !bits[slot]) {
-          bits[slot] = 1;
-          count++;
-        }
-      }
-    }
-    const mask = { bits, count };
-    if (state.masks.size >= 16) state.masks.delete(state.masks.keys().next().value!);
-    state.masks.set(where, mask);
-    return mask;
-  }
-
-  /** The HNSW index as of the table's current version: loaded on first use, brought up to date after any commit. */
-  private async currentHnsw(): Promise<HnswState> {
-    const version = await this.currentVersion();
-    if (this.hnsw?.version === version) return this.hnsw;
-    this.hnswSyncing ??= this.syncHnsw({ reader: true }).finally(() => (this.hnswSyncing = undefined));
-    return this.hnswSyncing;
-  }
-
-  /**
-   * Brings the HNSW index up to the table's current version and saves it: the saved index is loaded (or, when there
-   * is none, built from every row), then compared with the table by passage id and content hash (one read of those
-   * two columns, no vectors): passages that are new or changed are added with their vectors, deleted ones removed.
-   * A rebuild (`rebuild`, or when deletes left more than half the slots dead) starts from an empty graph.
-   *
-   * A graph built or loaded here is saved at once (another process then finds it current). A graph this object
-   * already held and updated is saved hnswSaveDelayMs later (OpenCollectionOptions), with every update made meanwhile, or on close: a
-   * save writes the whole graph, and a stream of small commits would otherwise write it once per commit. A process
-   * that ends before saving loses nothing: the next one to load the saved graph brings it up to date as above.
-   */
-  private async syncHnsw(build: { rebuild?: boolean; settings?: HnswSettings; threads?: number; reader?: boolean } = {}): Promise<HnswState> {
-    const engine = await loadHnswEngine();
-    const dir = this.hnswDir!;
-    const version = await this.readVersion();
-    const held = build.rebuild ? undefined : this.hnsw?.index;
-    let index = build.rebuild ? undefined : (held ?? (await HnswIndex.load(dir, this.dim)));
-    const settings = build.settings ?? index?.settings ?? HnswIndex.savedSettings(dir) ?? DEFAULT_HNSW;
-    const ids: string[] = [];
-    const hashes: string[] = [];
-    const rowIds: bigint[] = [];
-    for await (const batch of this.table.query().select(['id', 'hash']).withRowId()) {
-      const idCol = batch.getChild('id')!;
-      const hashCol = batch.getChild('hash')!;
-      const rowIdCol = batch.getChild('_rowid')!;
-      for (let i = 0; i < batch.numRows; i++) {
-        ids.push(idCol.get(i) as string);
-        hashes.push(hashCol.get(i) as string);
-        rowIds.push(rowIdCol.get(i) as bigint);
-      }
-    }
-    const present = new Set(ids);
-    const gone = index ? [...index.entries()].filter(([id]) => !present.has(id)).map(([id]) => id) : [];
-    let changed: number[] = [];
-    if (index) {
-      for (let i = 0; i < ids.length; i++) {
-        const slot = index.slot(ids[i]);
-        if (slot === undefined || index.hashOf(slot) !== hashes[i]) changed.push(i);
-      }
-      const dead = (index.slots - index.size + gone.length + changed.length) / (index.slots + changed.length);
-      if (dead > 0.5) index = undefined;
-    }
-    const dirty = index === undefined || index.tableVersion !== version || gone.length > 0 || changed.length > 0;
-    if (!index) {
-      index = HnswIndex.create(engine, this.dim, settings, version);
-      changed = ids.map((_, i) => i);
-    }
-    index.remove(gone);
-    const threads = build.threads ?? availableParallelism();
-    // Vectors of the passages to add, read by row id in slices (a full build reads them all the same way).
-    for (let from = 0; from < changed.length; from += HNSW_READ_BATCH) {
-      const part = changed.slice(from, from + HNSW_READ_BATCH);
-      const read = await this.table.takeRowIds(part.map((i) => rowIds[i])).select(['id', 'vector']).toArray();
-      const vectorOf = new Map(read.map((r) => [r.id as string, r.vector ? Float32Array.from(r.vector as ArrayLike<number>) : null]));
-      const entries: HnswEntry[] = part.map((i) => ({ id: ids[i], hash: hashes[i], vector: vectorOf.get(ids[i]) ?? null }));
-      index.add(entries, threads);
-    }
-    index.tableVersion = version;
-    const rowIdOf = new BigUint64Array(index.slots);
-    for (let i = 0; i < ids.length; i++) rowIdOf[index.slot(ids[i])!] = rowIds[i];
-    this.hnsw = { index, version, rowIds: rowIdOf, masks: new Map() };
-    if (dirty && index === held && this.hnswSaveDelayMs > 0) {
-      this.scheduleHnswSave();
-    } else if (dirty) {
-      this.cancelHnswSave();
-      // A search that cannot write the folder (read-only disk, no permission) still uses the index it brought up to
-      // date in memory; a write that cannot save it fails.
-      await index.save(dir).catch((err: unknown) => {
-        if (!build.reader) throw err;
-      });
-    }
-    return this.hnsw;
-  }
-
-  /** Saves the HNSW graph hnswSaveDelayMs from now, with the updates made until then (one save for a burst of commits). */
-  private scheduleHnswSave(): void {
-    if (this.hnswSaveTimer) return;
-    this.hnswSaveTimer = setTimeout(() => {
-      this.hnswSaveTimer = undefined;
-      // Unsaved, the graph is brought up to date from the table by whoever loads it next: a failure costs time only.
-      this.hnsw?.index.save(this.hnswDir!).catch(() => undefined);
-    }, this.hnswSaveDelayMs);
-    // A waiting save never keeps the process alive.
-    this.hnswSaveTimer.unref();
-  }
-
-  private cancelHnswSave(): void {
-    clearTimeout(this.hnswSaveTimer);
-    this.hnswSaveTimer = undefined;
-  }
-
-  /** Makes the waiting save now, if there is one (close() does), and waits for any save under way. */
-  private async flushHnswSave(): Promise<void> {
-    const waiting = this.hnswSaveTimer !== undefined;
-    this.cancelHnswSave();
-    if (waiting) await this.hnsw?.index.save(this.hnswDir!);
-    await this.hnsw?.index.saved();
   }
 
   /** BM25 full-text matches with their rows (the index is built on first use and kept current by add()). */
@@ -1156,7 +704,7 @@ export class Collection {
 
   /** The in-memory exact index of the table's current version (rebuilt after any commit, by any process). */
   private async exactIndex(): Promise<ExactIndex> {
-    const version = await this.currentVersion();
+    const version = await this.version.current();
     if (this.exact?.version === version) return this.exact.index;
     const ids: string[] = [];
     const rowIds: bigint[] = [];
@@ -1193,15 +741,15 @@ export class Collection {
     const resolved = resolveBuildAnnOptions(options as Record<string, unknown>);
     const type = resolved.type;
     if (type === 'hnsw') {
-      if (!this.hnswDir) throw new InvalidArgumentError(`an hnsw index is kept in files beside the table, on local disk; collection ${this.path} is not local: build an ivf_pq or ivf_hnsw_sq index`);
+      if (!this.hnsw.dir) throw new InvalidArgumentError(`an hnsw index is kept in files beside the table, on local disk; collection ${this.path} is not local: build an ivf_pq or ivf_hnsw_sq index`);
       await loadHnswEngine();
       const settings = { connectivity: resolved.connectivity, expansionAdd: resolved.expansionAdd };
       await this.write(async () => {
         // One vector index at a time: searches would otherwise have to pick.
         const lance = (await this.table.listIndices()).find((i) => i.columns.includes('vector'));
         if (lance) await this.table.dropIndex(lance.name);
-        this.hnsw = undefined;
-        await this.syncHnsw({ rebuild: true, settings, threads: resolved.threads });
+        this.hnsw.forget();
+        await this.hnsw.sync({ rebuild: true, settings, threads: resolved.threads });
       });
       return;
     }
@@ -1218,11 +766,7 @@ export class Collection {
         : lancedb.Index.hnswSq({ distanceType: 'cosine', numPartitions: partitions });
     await this.write(async () => {
       await this.table.createIndex('vector', { config, replace: true });
-      // A graph save still waiting would write the dropped index again.
-      this.cancelHnswSave();
-      await this.hnsw?.index.saved();
-      if (this.hnswDir) await HnswIndex.drop(this.hnswDir);
-      this.hnsw = undefined;
+      await this.hnsw.drop();
     });
   }
 
@@ -1243,7 +787,7 @@ export class Collection {
       rows: await this.count(),
       docs: docIds.size,
       fields: Object.fromEntries(await this.fields()),
-      annIndex: this.hasHnsw() ? 'hnsw' : vector ? (ANN_INDEX_TYPES[vector.indexType] ?? vector.indexType) : null,
+      annIndex: this.hnsw.exists() ? 'hnsw' : vector ? (ANN_INDEX_TYPES[vector.indexType] ?? vector.indexType) : null,
       fullTextIndex: indices.some((i) => i.indexType === 'FTS'),
       version: await this.table.version(),
       createdAt: this.record.createdAt,
@@ -1262,107 +806,9 @@ export class Collection {
       await e?.dispose?.();
     }
     // Updates of the HNSW graph not saved yet are saved now; its memory goes with the last reference to it.
-    await this.flushHnswSave().catch(() => undefined);
-    this.hnsw = undefined;
+    await this.hnsw.close();
     this.table.close();
   }
-}
-
-function checkDocument(doc: AddDocument, position: number, dim: number, path: string): void {
-  if (doc === null || typeof doc !== 'object' || typeof doc.text !== 'string') {
-    throw new InvalidArgumentError(`document ${position + 1} has no text (a document is { id?, text, metadata? })`);
-  }
-  if (doc.id !== undefined && (typeof doc.id !== 'string' || doc.id === '')) throw new InvalidArgumentError(`document ${position + 1} has an id that is not a non-empty string`);
-  if (doc.metadata !== undefined && (doc.metadata === null || typeof doc.metadata !== 'object' || Array.isArray(doc.metadata))) {
-    throw new InvalidArgumentError(`document ${position + 1}: metadata must be an object of fields`);
-  }
-  for (const key of Object.keys(doc.metadata ?? {})) {
-    if (key === '') throw new InvalidArgumentError(`document ${position + 1}: a metadata field has an empty name`);
-  }
-  if (doc.vector !== undefined) {
-    const v = doc.vector as unknown;
-    if (!(v instanceof Float32Array) && !(Array.isArray(v) && v.every((x) => typeof x === 'number'))) {
-      throw new InvalidArgumentError(`document ${position + 1}: vector must be a Float32Array or an array of numbers`);
-    }
-    if (doc.vector.length !== dim) throw new InvalidArgumentError(`document ${position + 1} has a vector of dim ${doc.vector.length}, but collection ${path} holds dim ${dim}`);
-    for (const x of doc.vector) if (!Number.isFinite(x)) throw new InvalidArgumentError(`document ${position + 1}: its vector holds ${x}; every value must be finite`);
-  }
-}
-
-/** The HNSW settings when none are given or saved. */
-const DEFAULT_HNSW: HnswSettings = { connectivity: 16, expansionAdd: 128 };
-/** Rows whose vectors are read in one request when the HNSW index takes them in. */
-const HNSW_READ_BATCH = 8192;
-
-/** The HNSW index of one table version, with the LanceDB row id of each slot's passage in that version. */
-interface HnswState {
-  index: HnswIndex;
-  version: number;
-  rowIds: BigUint64Array;
-  /** Filter → the slots it lets through, for this version. */
-  masks: Map<string, FilterMask>;
-}
-
-interface FilterMask {
-  bits: Uint8Array;
-  count: number;
-}
-
-/** A vector search result: its row when the search read it, else the row id to read it by. */
-interface VectorHit {
-  id: string;
-  score: number;
-  row?: HitRow;
-  rowId?: bigint;
-}
-
-/** A vector hit without its row, the document id and position read from its id `docId#chunk` (a document id may itself hold `#`). */
-function scoredPassage(id: string, score: number): ScoredPassage {
-  const at = id.lastIndexOf('#');
-  return { id, docId: id.slice(0, at), chunk: Number(id.slice(at + 1)), score, vectorScore: score };
-}
-
-/** The k passages nearest to `vector` in the graph, searched with `ef` candidates, as fetch: false returns them. */
-function scoredFromGraph(index: HnswIndex, vector: Float32Array, k: number, ef: number): ScoredPassage[] {
-  const count = index.search(vector, ef, k);
-  const { slots, scores } = index.found;
-  const out: ScoredPassage[] = [];
-  for (let i = 0; i < count && out.length < k; i++) {
-    const id = index.idOf(slots[i]);
-    if (id !== null) out.push(scoredPassage(id, scores[i]));
-  }
-  return out;
-}
-
-/** The columns a hit is made of. */
-const HIT_COLUMNS = ['id', 'doc_id', 'chunk', 'text', 'metadata'];
-
-interface HitRow {
-  doc_id: string;
-  chunk: number;
-  text: string;
-  metadata: string;
-  vector?: Float32Array;
-}
-
-function hitRow(r: Record<string, unknown>): HitRow {
-  const row: HitRow = { doc_id: r.doc_id as string, chunk: r.chunk as number, text: r.text as string, metadata: r.metadata as string };
-  if (r.vector !== undefined && r.vector !== null) row.vector = unit(Float32Array.from(r.vector as ArrayLike<number>));
-  return row;
-}
-
-function columnValue(value: unknown): unknown {
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? value : null;
-}
-
-function unit(v: Float32Array): Float32Array {
-  let s = 0;
-  for (const x of v) s += x * x;
-  if (s > 0) {
-    const inv = 1 / Math.sqrt(s);
-    for (let i = 0; i < v.length; i++) v[i] *= inv;
-  }
-  return v;
 }
 
 export { FilterError };

@@ -124,7 +124,7 @@ test('a collection builds its graph with hnswlib-node where it is installed, and
   const reopened = await openCollection(path, { encoder: precomputedEncoder(DIM), hnswSaveDelayMs: 0 });
   assert.deepEqual((await reopened.search(queries[0], { k: 5, fetch: false })).map((h) => h.id), want);
   // Read, not rebuilt: the graph searched is the usearch one the map names.
-  assert.equal((reopened as unknown as { hnsw: { index: HnswIndex } }).hnsw.index.engineName, 'usearch');
+  assert.equal((reopened as unknown as { hnsw: { state: { index: HnswIndex } } }).hnsw.state.index.engineName, 'usearch');
   assert.equal((JSON.parse(readFileSync(mapFile, 'utf8')) as { file: string }).file, file);
   await reopened.close();
 });
