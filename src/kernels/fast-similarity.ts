@@ -9,7 +9,7 @@
  *
  * Memory, laid out once per model inside one WebAssembly.Memory so nothing is copied per query:
  *   unit rows f32 V×dim | int8 rows V×dpad | row scales f32 V | queries f32 | queries i16 | query
- *   scales | scores f32 QB×V | candidate rows i32 V | candidate scores f32 V
+ *   scales | scores f32 QB×V | candidate rows i32 V | candidate scores f32 V | row values f32 V
  */
 import { compileKernel } from './wasm.ts';
 import type { Scored } from './topk.ts';
@@ -67,10 +67,10 @@ export interface BestRowOptions {
   /** CSLS without the query's own term (which cannot change a query's best row): row j scores 2·cos − penalty[j]. */
   penalty?: Float32Array;
   /**
-   * VecMap's stochastic dictionary induction: before the argmax, a row's score is replaced by 0 unless
-   * random() < keep; random is called once for every row, rows in order, queries in order.
+   * VecMap's stochastic dictionary induction: before the argmax, row j's score is replaced by 0 unless u_j < keep,
+   * where `fill` writes the uniforms u_j in [0, 1) of one query, one per row (called once per query, in order).
    */
-  dropout?: { keep: number; random: () => number };
+  dropout?: { keep: number; fill: (uniforms: Float64Array) => void };
 }
 
 /** bestRows's answer, one entry per query. */
@@ -99,7 +99,7 @@ export class SimilarityIndex {
   private readonly memory: WebAssembly.Memory;
   private readonly dpad: number;
   private readonly qmax: number;
-  private readonly at: Record<'unit' | 'rows8' | 'scales' | 'qf32' | 'q16' | 'qscales' | 'out' | 'cand' | 'candOut', number>;
+  private readonly at: Record<'unit' | 'rows8' | 'scales' | 'qf32' | 'q16' | 'qscales' | 'out' | 'cand' | 'candOut' | 'values', number>;
   /** max over rows of ‖u − ũ‖ (ũ the dequantized int8 row), of ‖ũ‖ and of ‖u‖. */
   private readonly maxQuantError: number;
   private readonly maxDequantNorm: number;
@@ -134,6 +134,7 @@ export class SimilarityIndex {
       out: BATCH * n * 4,
       cand: n * 4,
       candOut: n * 4,
+      values: n * 4, // bestRows's per-row values, filtered by the kernel
     };
     let offset = 0;
     const at = {} as SimilarityIndex['at'];
@@ -327,7 +328,7 @@ export class SimilarityIndex {
    * the highest plain cosine over those rows: the argmax step of dictionary induction (nearest neighbour, or CSLS
    * with `penalty`, optionally with VecMap's stochastic dropout). The answer is the brute-force one, by definition:
    * with s_j the exact float32 score of row j (what `scoreRows` gives; NaN for zero rows), v_j = s_j, or
-   * 2·s_j − penalty[j] in float64 with a penalty; with dropout, v_j = 0 for each row that random() drops; the best
+   * 2·s_j − penalty[j] in float64 with a penalty; with dropout, v_j = 0 for each row that it drops; the best
    * row is the lowest j with the largest v_j, NaN values never counting (row 0 when no v_j is a number). Each
    * query's rows are scanned in int8 (16 queries a pass) and only the rows whose int8 value is within twice its
    * proved error of the best int8 value are rescored exactly, so the brute-force argmax is always among them.
@@ -344,29 +345,41 @@ export class SimilarityIndex {
     let maxPenalty = 0;
     if (penalty) for (let j = 0; j < end; j++) if (Math.abs(penalty[j]) > maxPenalty) maxPenalty = Math.abs(penalty[j]);
     const rounding = (4 + maxPenalty) * U;
+    const values = new Float32Array(this.memory.buffer, this.at.values, end);
+    const uniforms = dropout ? new Float64Array(end) : null;
+    const keep = dropout?.keep ?? 1;
     const views: Float32Array[] = [];
     for (let i = 0; i < count; i++) views.push(queries.subarray(i * dim, (i + 1) * dim));
     this.batchScan(views, end, (i, approx, bound) => {
       // A query the int8 pass cannot take is scanned exactly: the same selection with no int8 error.
       const scores = approx ?? this.exactScores(0, end, []);
       const b = approx ? bound : 0;
-      const cos = this.bestCandidates(scores, b, (c) => this.exactCosines(c));
-      out.maxCosine[i] = cos.value;
-      if (!penalty && !dropout) {
-        out.best[i] = cos.row;
+      if (uniforms) dropout!.fill(uniforms);
+      // One pass: the best int8 cosine and, with a penalty or dropout, each row's value v_j (NaN where dropped).
+      let topCos = -Infinity;
+      let topValue = -Infinity;
+      let firstDropped = -1;
+      if (!penalty && !uniforms) {
+        for (let j = 0; j < end; j++) if (scores[j] > topCos) topCos = scores[j];
       } else {
-        // v_j in place of the int8 scores (NaN for dropped rows), then the same candidate selection on v.
-        let firstDropped = -1;
         for (let j = 0; j < end; j++) {
-          let v = penalty ? 2 * scores[j] - penalty[j] : scores[j];
-          if (dropout && !(dropout.random() < dropout.keep)) {
+          const a = scores[j];
+          if (a > topCos) topCos = a;
+          let v = penalty ? 2 * a - penalty[j] : a;
+          if (uniforms && !(uniforms[j] < keep)) {
             if (firstDropped < 0) firstDropped = j;
             v = NaN;
           }
-          scores[j] = v;
+          values[j] = v;
+          if (v > topValue) topValue = v;
         }
-        const slack = (penalty ? 2 : 1) * b + rounding;
-        const kept = this.bestCandidates(scores, slack, (c) => {
+      }
+      const cos = this.bestCandidates(scores, topCos, b, (c) => this.exactCosines(c));
+      out.maxCosine[i] = cos.value;
+      if (!penalty && !uniforms) {
+        out.best[i] = cos.row;
+      } else {
+        const kept = this.bestCandidates(values, topValue, (penalty ? 2 : 1) * b + rounding, (c) => {
           const s = this.exactCosines(c);
           const v = new Float64Array(s.length);
           for (let t = 0; t < s.length; t++) v[t] = penalty ? 2 * s[t] - penalty[c[t]] : s[t];
@@ -383,13 +396,13 @@ export class SimilarityIndex {
   }
 
   /**
-   * The largest exact value among rows whose stored value (in `values`, a view into the kernel's memory) is within
-   * 2·slack of the largest stored value, and the lowest row that has it; `exact` gives the exact values of
-   * candidate rows (ascending). Value NaN and row 0 where no stored value is a number.
+   * The largest exact value among rows whose stored value (in `values`, a view into the kernel's memory, each
+   * within `slack` of its exact value) is within 2·slack of `top` (the largest value before storing, which is
+   * within slack of the exact value of its row), and the lowest row that has it: the row with the largest exact
+   * value is always among them. `exact` gives the exact values of candidate rows (ascending). Value NaN and row 0
+   * where no value is a number.
    */
-  private bestCandidates(values: Float32Array, slack: number, exact: (rows: Int32Array) => ArrayLike<number>): { value: number; row: number } {
-    let top = -Infinity;
-    for (let j = 0; j < values.length; j++) if (values[j] > top) top = values[j];
+  private bestCandidates(values: Float32Array, top: number, slack: number, exact: (rows: Int32Array) => ArrayLike<number>): { value: number; row: number } {
     if (top === -Infinity) return { value: NaN, row: 0 };
     const n = this.filter(values, top - 2 * slack);
     const rows = new Int32Array(this.memory.buffer, this.at.cand, n).slice();

@@ -58,16 +58,23 @@ export interface Alignment {
   warnings: AlignWarning[];
 }
 
-/** xorshift32: a small seeded source for the stochastic induction, so runs repeat. */
-function seededRandom(seed: number): () => number {
-  let s = seed >>> 0 || 0x9e3779b9;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
+/**
+ * xorshift32: a small seeded source for the stochastic induction, so runs repeat. It fills whole arrays (one
+ * uniform per row of a query) in a loop on a local state, several times faster than a call per number.
+ */
+function seededRandom(seed: number): (uniforms: Float64Array) => void {
+  let state = seed >>> 0 || 0x9e3779b9;
+  return (uniforms) => {
+    let s = state;
+    for (let j = 0; j < uniforms.length; j++) {
+      s ^= s << 13;
+      s >>>= 0;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      s >>>= 0;
+      uniforms[j] = s / 4294967296;
+    }
+    state = s;
   };
 }
 

@@ -21,7 +21,7 @@ export interface MatchOptions {
   csls: boolean;
   /** CSLS neighbourhood size. */
   k: number;
-  /** VecMap's stochastic induction: each score is replaced by 0 unless random() < keep, rows in order. */
+  /** VecMap's stochastic induction: each score is replaced by 0 unless its uniform draw is below keep. */
   dropout?: BestRowOptions['dropout'];
 }
 
@@ -35,7 +35,7 @@ export interface BothWays {
  * matchBothWays on the search kernel: one index per side, which gives both CSLS's neighbourhood means of the other
  * side's rows and the argmax over its own rows. The plain loops of matchBothWaysReference until the kernel is
  * compiled (await `loadSimilarityKernel()` or `Embeddings.prepare()` first), or where a side does not fit in wasm32
- * memory. Forward is computed before backward, so a dropout's random source is drawn in the same order by both.
+ * memory. Forward is computed before backward, query by query, so the dropout's draws reach the same rows on both paths.
  */
 export function matchBothWays(source: MatchSide, target: MatchSide, o: MatchOptions): BothWays {
   const s = searchIndex(source);
@@ -67,13 +67,15 @@ function bestRowsReference(queries: MatchSide, base: MatchSide, penalty: Float32
   const n = queries.rows;
   const out: BestRows = { best: new Int32Array(n), maxCosine: new Float32Array(n).fill(NaN), bestCosine: new Float32Array(n).fill(NaN) };
   const v = new Float64Array(base.rows);
+  const uniforms = new Float64Array(base.rows);
   for (let i = 0; i < n; i++) {
+    dropout?.fill(uniforms);
     const s = base.space.scoreRows(unitRow(queries.space, i), 0, base.rows);
     let maxCos = -Infinity;
     for (let j = 0; j < base.rows; j++) if (s[j] > maxCos) maxCos = s[j];
     for (let j = 0; j < base.rows; j++) {
       v[j] = penalty ? 2 * s[j] - penalty[j] : s[j];
-      if (dropout && !(dropout.random() < dropout.keep)) v[j] = 0;
+      if (dropout && !(uniforms[j] < dropout.keep)) v[j] = 0;
     }
     let arg = 0;
     let top = -Infinity;

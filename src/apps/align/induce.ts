@@ -13,8 +13,8 @@ export interface InduceOptions {
   mode: 'mutual' | 'union';
   /** Stochastic induction (VecMap): each score is kept with this probability, else set to 0, before the argmax. */
   keepProbability?: number;
-  /** The random source of the stochastic induction, uniform in [0, 1). */
-  random?: () => number;
+  /** The random source of the stochastic induction: fills its argument with uniforms in [0, 1), one per row. */
+  random?: (uniforms: Float64Array) => void;
   /** Plain loops instead of the search kernel (the tests' reference; same answer). */
   reference?: boolean;
 }
@@ -35,7 +35,7 @@ export function induceDictionary(source: Embeddings, target: Embeddings, o: Indu
   const sRows = Math.min(o.rows, source.size);
   const tRows = Math.min(o.rows, target.size);
   const keep = o.keepProbability ?? 1;
-  const dropout = keep < 1 && o.random ? { keep, random: o.random } : undefined;
+  const dropout = keep < 1 && o.random ? { keep, fill: o.random } : undefined;
   const match = o.reference ? matchBothWaysReference : matchBothWays;
   const { forward, backward } = match({ space: source, rows: sRows }, { space: target, rows: tRows }, { csls: o.csls, k: o.k, dropout });
   const fwd = forward.best;

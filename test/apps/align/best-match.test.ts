@@ -17,15 +17,17 @@ function space(prefix: string, n: number, d: number, normal: () => number): Embe
 }
 
 /** xorshift32 in [0, 1), one stream per call, so both paths draw the same numbers. */
-function stream(seed: number): () => number {
+function stream(seed: number): (uniforms: Float64Array) => void {
   let s = seed;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
+  return (uniforms) => {
+    for (let j = 0; j < uniforms.length; j++) {
+      s ^= s << 13;
+      s >>>= 0;
+      s ^= s >>> 17;
+      s ^= s << 5;
+      s >>>= 0;
+      uniforms[j] = s / 4294967296;
+    }
   };
 }
 
@@ -64,7 +66,7 @@ test('matchBothWays on the search kernel gives the reference\'s best rows: cosin
   for (const c of cases) {
     const a: MatchSide = { space: src, rows: c.s };
     const b: MatchSide = { space: tgt, rows: c.t };
-    const dropout = (seed: number) => (c.keep ? { keep: c.keep, random: stream(seed) } : undefined);
+    const dropout = (seed: number) => (c.keep ? { keep: c.keep, fill: stream(seed) } : undefined);
     const got = matchBothWays(a, b, { csls: c.csls, k: c.k, dropout: dropout(7) });
     const want = matchBothWaysReference(a, b, { csls: c.csls, k: c.k, dropout: dropout(7) });
     assertSame(got, want, JSON.stringify(c));
