@@ -5,6 +5,7 @@ import { induceDictionary } from '../../../src/apps/align/induce.ts';
 import { similarityDistributionSeed } from '../../../src/apps/align/unsupervised.ts';
 import { normalizationSteps } from '../../../src/apps/align/normalize.ts';
 import { loadSimilarityKernel } from '../../../src/kernels/fast-similarity.ts';
+import { lcgRandom } from '../../../src/util/random.ts';
 import { Embeddings } from '../../../src/vectors/embeddings.ts';
 import { Vocabulary } from '../../../src/vocab/vocabulary.ts';
 import { gaussian } from './numpy-reference.ts';
@@ -16,19 +17,10 @@ function space(prefix: string, n: number, d: number, normal: () => number): Embe
   return new Embeddings(new Vocabulary(Array.from({ length: n }, (_, i) => `${prefix}${i}`)), Float32Array.from({ length: n * d }, normal), d);
 }
 
-/** xorshift32 in [0, 1), one stream per call, so both paths draw the same numbers. */
+/** Uniforms in [0, 1) from a seeded generator, one stream per call, so both paths draw the same numbers. */
 function stream(seed: number): (uniforms: Float64Array) => void {
-  let s = seed;
-  return (uniforms) => {
-    for (let j = 0; j < uniforms.length; j++) {
-      s ^= s << 13;
-      s >>>= 0;
-      s ^= s >>> 17;
-      s ^= s << 5;
-      s >>>= 0;
-      uniforms[j] = s / 4294967296;
-    }
-  };
+  const next = lcgRandom(seed);
+  return (uniforms) => uniforms.forEach((_, j) => (uniforms[j] = next()));
 }
 
 function assertSame(got: BothWays, want: BothWays, what: string): void {
