@@ -2,7 +2,7 @@
  * Cross-lingual alignment, measured as MUSE measures it: English (World English Bible) and Spanish (Reina-Valera
  * 1909) fastText skip-gram vectors with subwords, trained by embedkit on each side (the verse-aligned text and the
  * FreeDict train/test dictionaries built by scripts/bench-data/bilingual.mjs into `.cache/bench/bilingual`), then
- * aligned by every method of `embedkit align`, each run under /usr/bin/time (wall seconds, peak RSS of the whole
+ * aligned by every method of `embedkit align`, each run under /usr/bin/time (wall and CPU seconds, peak RSS of the whole
  * process), and scored by word-translation P@1 and P@5 on the test dictionary with nearest neighbour and CSLS
  * (k = 10). A small numpy reference of Procrustes + CSLS (bench/lib/procrustes_csls.py) reads the same vectors
  * and dictionaries; its P@1 must agree with embedkit's supervised Procrustes within 0.5 points.
@@ -91,12 +91,14 @@ let ours: { nn: number; csls: number } | undefined;
 for (const method of METHODS) {
   const [a, b] = [join(outDir, `${method}.src.vec`), join(outDir, `${method}.tgt.vec`)];
   let seconds: number;
+  let cpu: number;
   let rss: number;
   let note: string;
   const started = performance.now();
   try {
     const m = await measure(process.execPath, [BIN, 'align', src.path, tgt.path, ...runs[method], ...common, '--out-src', a, '--out-tgt', b, '--json']);
     seconds = m.seconds;
+    cpu = m.cpuSeconds;
     rss = m.peakRssMiB;
     const report = JSON.parse(m.stdout) as { converged: boolean; rounds: { objective: number }[] };
     note = `${report.rounds.length} solves${report.converged ? '' : ', NOT converged'}`;
@@ -105,24 +107,26 @@ for (const method of METHODS) {
     const text = String(err);
     if (!/did not converge/.test(text)) throw err;
     seconds = (performance.now() - started) / 1000;
-    rss = Number(/__RSS_KB__ (\d+)/.exec(text)?.[1] ?? NaN) / 1024;
+    const time = /__RSS_KB__ (\d+) ([\d.]+) ([\d.]+)/.exec(text);
+    rss = Number(time?.[1] ?? NaN) / 1024;
+    cpu = Number(time?.[2] ?? NaN) + Number(time?.[3] ?? NaN);
     note = `NOT converged (${/final objective (-?[\d.]+)/.exec(text)?.[1] ?? '?'})`;
   }
   const [sa, ta] = [await loadEmbeddings(a), await loadEmbeddings(b)];
   const nn = evaluateBilingual(sa, ta, testPairs, { at: [1, 5] });
   const cs = evaluateBilingual(sa, ta, testPairs, { at: [1, 5], csls: true });
   if (method === 'procrustes') ours = { nn: nn.precision[1], csls: cs.precision[1] };
-  rows.push([label[method], pct(nn.precision[1]), pct(nn.precision[5]), pct(cs.precision[1]), pct(cs.precision[5]), seconds, rss, `${nn.queries} words; ${note}`]);
+  rows.push([label[method], pct(nn.precision[1]), pct(nn.precision[5]), pct(cs.precision[1]), pct(cs.precision[5]), seconds, cpu, rss, `${nn.queries} words; ${note}`]);
 }
 
 const ref = await measure(PYTHON, [join(root, 'bench/lib/procrustes_csls.py'), src.path, tgt.path, trainDict, testDict]);
 const r = JSON.parse(ref.stdout) as { queries: number; nn: { p1: number; p5: number }; csls: { p1: number; p5: number } };
-rows.push(['numpy reference: Procrustes', pct(r.nn.p1), pct(r.nn.p5), pct(r.csls.p1), pct(r.csls.p5), ref.seconds, ref.peakRssMiB, `${r.queries} words`]);
+rows.push(['numpy reference: Procrustes', pct(r.nn.p1), pct(r.nn.p5), pct(r.csls.p1), pct(r.csls.p5), ref.seconds, ref.cpuSeconds, ref.peakRssMiB, `${r.queries} words`]);
 
 const trained = [src, tgt].map((v, i) => `${[srcCorpus, tgtCorpus][i]} ${v.seconds === null ? 'cached' : `${v.seconds.toFixed(0)} s`}`).join(', ');
 printTable(
   `Word translation ${DIRECTION}, Bible-trained fastText skip-gram (dim ${DIM}, ${EPOCHS} epochs, minCount ${MIN_COUNT}, seed ${SEED}; trained: ${trained}); test dictionary ${testPairs.length} pairs`,
-  ['method', 'NN P@1', 'NN P@5', 'CSLS P@1', 'CSLS P@5', 'align s', 'peak RSS MiB', 'notes'],
+  ['method', 'NN P@1', 'NN P@5', 'CSLS P@1', 'CSLS P@5', 'align s', 'CPU s', 'peak RSS MiB', 'notes'],
   rows,
 );
 if (ours) {

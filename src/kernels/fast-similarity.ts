@@ -9,7 +9,7 @@
  *
  * Memory, laid out once per model inside one WebAssembly.Memory so nothing is copied per query:
  *   unit rows f32 V×dim | int8 rows V×dpad | row scales f32 V | queries f32 | queries i16 | query
- *   scales | scores f32 QB×V | candidate rows i32 V | candidate scores f32 V
+ *   scales | scores f32 QB×V | candidate rows i32 V | candidate scores f32 V | row values f32 V
  */
 import { compileKernel } from './wasm.ts';
 import type { Scored } from './topk.ts';
@@ -62,6 +62,27 @@ export interface SearchStats {
   bound: number;
 }
 
+/** bestRows's options; without either, the best row is the plain nearest neighbour. */
+export interface BestRowOptions {
+  /** CSLS without the query's own term (which cannot change a query's best row): row j scores 2·cos − penalty[j]. */
+  penalty?: Float32Array;
+  /**
+   * VecMap's stochastic dictionary induction: before the argmax, row j's score is replaced by 0 unless u_j < keep,
+   * where `fill` writes the uniforms u_j in [0, 1) of one query, one per row (called once per query, in order).
+   */
+  dropout?: { keep: number; fill: (uniforms: Float64Array) => void };
+}
+
+/** bestRows's answer, one entry per query. */
+export interface BestRows {
+  /** The best row. */
+  best: Int32Array;
+  /** The highest plain cosine over all rows (NaN where no row has one). */
+  maxCosine: Float32Array;
+  /** The plain cosine of the best row. */
+  bestCosine: Float32Array;
+}
+
 export class SimilarityIndex {
   readonly size: number;
   readonly dim: number;
@@ -78,11 +99,12 @@ export class SimilarityIndex {
   private readonly memory: WebAssembly.Memory;
   private readonly dpad: number;
   private readonly qmax: number;
-  private readonly at: Record<'unit' | 'rows8' | 'scales' | 'qf32' | 'q16' | 'qscales' | 'out' | 'cand' | 'candOut', number>;
+  private readonly at: Record<'unit' | 'rows8' | 'scales' | 'qf32' | 'q16' | 'qscales' | 'out' | 'cand' | 'candOut' | 'values', number>;
   /** max over rows of ‖u − ũ‖ (ũ the dequantized int8 row), of ‖ũ‖ and of ‖u‖. */
   private readonly maxQuantError: number;
   private readonly maxDequantNorm: number;
   private readonly maxUnitNorm: number;
+  private zeroLookup?: Set<number>;
 
   /**
    * Builds the index of `vectors` (V×dim) if the kernel is compiled and the model fits in wasm32
@@ -112,6 +134,7 @@ export class SimilarityIndex {
       out: BATCH * n * 4,
       cand: n * 4,
       candOut: n * 4,
+      values: n * 4, // bestRows's per-row values, filtered by the kernel
     };
     let offset = 0;
     const at = {} as SimilarityIndex['at'];
@@ -298,6 +321,111 @@ export class SimilarityIndex {
       out[i] = topMean(scores ?? this.exactScores(0, end, []), k);
     });
     return out;
+  }
+
+  /**
+   * For each of the first `count` rows of `queries` (count×dim, row-major), its best row among rows [0, end) and
+   * the highest plain cosine over those rows: the argmax step of dictionary induction (nearest neighbour, or CSLS
+   * with `penalty`, optionally with VecMap's stochastic dropout). The answer is the brute-force one, by definition:
+   * with s_j the exact float32 score of row j (what `scoreRows` gives; NaN for zero rows), v_j = s_j, or
+   * 2·s_j − penalty[j] in float64 with a penalty; with dropout, v_j = 0 for each row that it drops; the best
+   * row is the lowest j with the largest v_j, NaN values never counting (row 0 when no v_j is a number). Each
+   * query's rows are scanned in int8 (16 queries a pass) and only the rows whose int8 value is within twice its
+   * proved error of the best int8 value are rescored exactly, so the brute-force argmax is always among them.
+   */
+  bestRows(queries: Float32Array, count: number, end: number, options: BestRowOptions = {}): BestRows {
+    const { dim } = this;
+    if (queries.length < count * dim) throw new RangeError(`${count} queries need ${count * dim} floats, got ${queries.length}`);
+    if (end > this.size) throw new RangeError(`rows [0, ${end}) asked of an index of ${this.size}`);
+    const { penalty, dropout } = options;
+    if (penalty && penalty.length < end) throw new RangeError(`a penalty for ${end} rows needs ${end} values, got ${penalty.length}`);
+    const out: BestRows = { best: new Int32Array(count), maxCosine: new Float32Array(count).fill(NaN), bestCosine: new Float32Array(count).fill(NaN) };
+    if (end <= 0) return out;
+    // v_j is stored rounded to float32 for the kernel's filter: at most half an ulp of |v| ≤ 2·(1 + B) + |penalty|.
+    let maxPenalty = 0;
+    if (penalty) for (let j = 0; j < end; j++) if (Math.abs(penalty[j]) > maxPenalty) maxPenalty = Math.abs(penalty[j]);
+    const rounding = (4 + maxPenalty) * U;
+    const values = new Float32Array(this.memory.buffer, this.at.values, end);
+    const uniforms = dropout ? new Float64Array(end) : null;
+    const keep = dropout?.keep ?? 1;
+    const views: Float32Array[] = [];
+    for (let i = 0; i < count; i++) views.push(queries.subarray(i * dim, (i + 1) * dim));
+    this.batchScan(views, end, (i, approx, bound) => {
+      // A query the int8 pass cannot take is scanned exactly: the same selection with no int8 error.
+      const scores = approx ?? this.exactScores(0, end, []);
+      const b = approx ? bound : 0;
+      if (uniforms) dropout!.fill(uniforms);
+      // One pass: the best int8 cosine and, with a penalty or dropout, each row's value v_j (NaN where dropped).
+      let topCos = -Infinity;
+      let topValue = -Infinity;
+      let firstDropped = -1;
+      if (!penalty && !uniforms) {
+        for (let j = 0; j < end; j++) if (scores[j] > topCos) topCos = scores[j];
+      } else {
+        for (let j = 0; j < end; j++) {
+          const a = scores[j];
+          if (a > topCos) topCos = a;
+          let v = penalty ? 2 * a - penalty[j] : a;
+          if (uniforms && !(uniforms[j] < keep)) {
+            if (firstDropped < 0) firstDropped = j;
+            v = NaN;
+          }
+          values[j] = v;
+          if (v > topValue) topValue = v;
+        }
+      }
+      const cos = this.bestCandidates(scores, topCos, b, (c) => this.exactCosines(c));
+      out.maxCosine[i] = cos.value;
+      if (!penalty && !uniforms) {
+        out.best[i] = cos.row;
+      } else {
+        const kept = this.bestCandidates(values, topValue, (penalty ? 2 : 1) * b + rounding, (c) => {
+          const s = this.exactCosines(c);
+          const v = new Float64Array(s.length);
+          for (let t = 0; t < s.length; t++) v[t] = penalty ? 2 * s[t] - penalty[c[t]] : s[t];
+          return v;
+        });
+        // Dropped rows score 0: they win when every kept value is below 0, and ties at 0 go to the lower row.
+        if (firstDropped < 0 || kept.value > 0) out.best[i] = kept.row;
+        else if (kept.value === 0) out.best[i] = Math.min(firstDropped, kept.row);
+        else out.best[i] = firstDropped;
+      }
+      out.bestCosine[i] = this.exactCosines(Int32Array.of(out.best[i]))[0];
+    });
+    return out;
+  }
+
+  /**
+   * The largest exact value among rows whose stored value (in `values`, a view into the kernel's memory, each
+   * within `slack` of its exact value) is within 2·slack of `top` (the largest value before storing, which is
+   * within slack of the exact value of its row), and the lowest row that has it: the row with the largest exact
+   * value is always among them. `exact` gives the exact values of candidate rows (ascending). Value NaN and row 0
+   * where no value is a number.
+   */
+  private bestCandidates(values: Float32Array, top: number, slack: number, exact: (rows: Int32Array) => ArrayLike<number>): { value: number; row: number } {
+    if (top === -Infinity) return { value: NaN, row: 0 };
+    const n = this.filter(values, top - 2 * slack);
+    const rows = new Int32Array(this.memory.buffer, this.at.cand, n).slice();
+    const v = exact(rows);
+    let value = -Infinity;
+    let row = 0;
+    for (let t = 0; t < n; t++) if (v[t] > value) [value, row] = [v[t], rows[t]];
+    return value === -Infinity ? { value: NaN, row: 0 } : { value, row };
+  }
+
+  /** Exact float32 scores of `rows` against query slot 0, zero rows NaN (a copy). */
+  private exactCosines(rows: Int32Array): Float32Array {
+    new Int32Array(this.memory.buffer, this.at.cand, rows.length).set(rows);
+    this.k.dot_gather(this.at.unit, this.dim, this.at.cand, rows.length, this.at.qf32, this.at.candOut);
+    const s = new Float32Array(this.memory.buffer, this.at.candOut, rows.length).slice();
+    if (this.zeroRows.length) for (let t = 0; t < rows.length; t++) if (this.zeroSet().has(rows[t])) s[t] = NaN;
+    return s;
+  }
+
+  /** zeroRows as a set, built on first use. */
+  private zeroSet(): Set<number> {
+    this.zeroLookup ??= new Set(this.zeroRows);
+    return this.zeroLookup;
   }
 
   /** Writes query slot `slot` (float32, zero padded to dpad). */

@@ -101,3 +101,15 @@ test('align --method unsupervised that stops at --iterations is written but repo
   assert.match(r.stderr, /did not converge \(final objective -?\d\.\d{4}\)/);
   assert.ok(existsSync(out[0]) && existsSync(out[1]));
 });
+
+test('align --method unsupervised between unrelated spaces is written but reported as no better than chance', async () => {
+  const other = writeFile(dir, 'other.vec', vec('xx', randomRows(N, D, gaussian(31))));
+  const out = [join(dir, 'c.vec'), join(dir, 'd.vec')];
+  const r = await runCli(['align', en, other, '--method', 'unsupervised', '--unsupervised-vocab', String(N), '--out-src', out[0], '--out-tgt', out[1], '--json']);
+  assert.equal(r.code, 1, describeRun(r));
+  const j = parseJson<{ chance: { objective: number; chanceObjective: number }; warnings: string[] }>(r);
+  const warning = j.warnings.find((w) => w.includes('no better than chance'));
+  assert.ok(warning?.includes(j.chance.objective.toFixed(4)) && warning.includes(j.chance.chanceObjective.toFixed(4)), describeRun(r));
+  assert.match(r.stderr, /warning: the map is no better than chance/);
+  assert.ok(existsSync(out[0]) && existsSync(out[1]));
+});

@@ -28,14 +28,18 @@ export function procrustes(p: PairedRows): Float64Array {
   requirePairs(p);
   const d = p.dim;
   const m = new Float64Array(d * d);
+  // The pair's source row widened to float64 once, not once per target coordinate (the sums are unchanged: the
+  // same products added in the same order).
+  const xr = new Float64Array(d);
   for (let k = 0; k < p.srcRows.length; k++) {
     const xo = p.srcRows[k] * d;
     const zo = p.tgtRows[k] * d;
+    for (let b = 0; b < d; b++) xr[b] = p.x[xo + b];
     for (let a = 0; a < d; a++) {
       const za = p.z[zo + a];
       if (za === 0) continue;
       const row = a * d;
-      for (let b = 0; b < d; b++) m[row + b] += za * p.x[xo + b];
+      for (let b = 0; b < d; b++) m[row + b] += za * xr[b];
     }
   }
   const { u, v } = svd(m, d, d);

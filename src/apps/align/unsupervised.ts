@@ -1,6 +1,6 @@
 import { Embeddings } from '../../vectors/embeddings.ts';
 import { Vocabulary } from '../../vocab/vocabulary.ts';
-import { neighbourhoodMeans, scoresAgainst, unitRow } from './csls.ts';
+import { matchBothWays, matchBothWaysReference } from './best-match.ts';
 import type { InducedDictionary } from './induce.ts';
 import { normalizeRows, type NormalizeStep } from './normalize.ts';
 import { svd } from './svd.ts';
@@ -9,45 +9,30 @@ import { svd } from './svd.ts';
  * VecMap's unsupervised initialisation (Artetxe et al. 2018): words of two languages that translate each other
  * have similar similarity distributions. For the first n words of each space, the rows of sqrt(X·Xᵀ) are sorted
  * (which makes them independent of word order, hence comparable across languages), normalised, and matched by
- * CSLS in both directions; the union of the matches is the initial dictionary.
+ * CSLS in both directions (matchBothWays: on the search kernel once it is compiled; `reference` for the plain
+ * loops); the union of the matches is the initial dictionary.
  */
-export function similarityDistributionSeed(x: Float32Array, z: Float32Array, dim: number, n: number, steps: readonly NormalizeStep[], k: number): InducedDictionary {
+export function similarityDistributionSeed(x: Float32Array, z: Float32Array, dim: number, n: number, steps: readonly NormalizeStep[], k: number, reference = false): InducedDictionary {
   const xs = normalizeRows(sortedRows(sqrtSimilarity(x.subarray(0, n * dim), n, dim), n), n, steps);
   const zs = normalizeRows(sortedRows(sqrtSimilarity(z.subarray(0, n * dim), n, dim), n), n, steps);
   const names = new Vocabulary(Array.from({ length: n }, (_, i) => String(i)));
-  const xe = new Embeddings(names, xs, n);
-  const ze = new Embeddings(names, zs, n);
-  // sim -= fwd/2 + bwd/2 with fwd, bwd each side's mean top-k similarity (VecMap's CSLS on the sorted rows).
-  const rx = neighbourhoodMeans(xe, n, ze, n, k);
-  const rz = neighbourhoodMeans(ze, n, xe, n, k);
-  const src: number[] = [];
-  const tgt: number[] = [];
+  // VecMap's CSLS on the sorted rows, sim − fwd/2 − bwd/2, has the argmax of 2·sim − r (matchBothWays's CSLS).
+  const match = reference ? matchBothWaysReference : matchBothWays;
+  const { forward, backward } = match({ space: new Embeddings(names, xs, n), rows: n }, { space: new Embeddings(names, zs, n), rows: n }, { csls: true, k });
+  const src = new Int32Array(2 * n);
+  const tgt = new Int32Array(2 * n);
   let sum = 0;
   for (let i = 0; i < n; i++) {
-    const s = scoresAgainst(unitRow(xe, i), ze, n);
-    let arg = 0;
-    let best = -Infinity;
-    for (let j = 0; j < n; j++) {
-      const v = s[j] - rz[j] / 2;
-      if (v > best) [best, arg] = [v, j];
-    }
-    src.push(i);
-    tgt.push(arg);
-    sum += s[arg];
+    src[i] = i;
+    tgt[i] = forward.best[i];
+    sum += forward.bestCosine[i];
   }
   for (let j = 0; j < n; j++) {
-    const s = scoresAgainst(unitRow(ze, j), xe, n);
-    let arg = 0;
-    let best = -Infinity;
-    for (let i = 0; i < n; i++) {
-      const v = s[i] - rx[i] / 2;
-      if (v > best) [best, arg] = [v, i];
-    }
-    src.push(arg);
-    tgt.push(j);
-    sum += s[arg];
+    src[n + j] = backward.best[j];
+    tgt[n + j] = j;
+    sum += backward.bestCosine[j];
   }
-  return { srcRows: Int32Array.from(src), tgtRows: Int32Array.from(tgt), objective: sum / (2 * n) };
+  return { srcRows: src, tgtRows: tgt, objective: sum / (2 * n) };
 }
 
 /**

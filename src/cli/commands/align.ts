@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { alignSpaces, readDictionary, saveMatrix, type AlignOptions } from '../../apps/index.ts';
 import { ALIGN_OPTIONS } from '../../apps/align/align-options.ts';
+import { noBetterThanChance } from '../../apps/align/chance.ts';
 import { EmbedkitError, InvalidArgumentError } from '../../errors.ts';
 import { saveEmbeddings, type VectorFormat } from '../../formats/index.ts';
 import { examples, FORMATS, loadForCli, printJson, withLoadOptions, type LoadCliOptions } from '../common.ts';
@@ -56,7 +57,7 @@ export function registerAlign(program: Command): void {
       // Warnings name library options; the command line names their flags.
       const warnings = a.warnings.map((w) => (w.option ? (flagError(ALIGN_OPTIONS, new OptionError(w.option, w.message)) as Error).message : w.message));
       if (o.json) {
-        printJson({ method: a.options.method, normalize: a.options.normalize, dim: a.source.dim, seed: a.seed, rounds: a.rounds, converged: a.converged, warnings, outputs: { source: o.outSrc, target: o.outTgt, matrix: o.outMatrix } });
+        printJson({ method: a.options.method, normalize: a.options.normalize, dim: a.source.dim, seed: a.seed, rounds: a.rounds, converged: a.converged, chance: a.chance, warnings, outputs: { source: o.outSrc, target: o.outTgt, matrix: o.outMatrix } });
       } else {
         if (a.seed) {
           process.stderr.write(`seed dictionary: ${a.seed.srcRows.length} pairs found of ${a.seed.given}${a.seed.identical ? `, ${a.seed.identical} identical words added` : ''}\n`);
@@ -67,5 +68,7 @@ export function registerAlign(program: Command): void {
       for (const w of warnings) process.stderr.write(`embedkit: warning: ${w}\n`);
       // An alignment that did not converge is written (it may still help) but not reported as a success.
       if (!a.converged) throw new EmbedkitError('not_converged', `the alignment did not converge (final objective ${last.objective.toFixed(4)}); the files were written, check them before use`);
+      // Nor is one that settled on a map no better than chance (the warning above gives both levels).
+      if (a.chance && noBetterThanChance(a.chance)) throw new EmbedkitError('no_better_than_chance', `the alignment is no better than chance (final objective ${a.chance.objective.toFixed(4)}, chance ${a.chance.chanceObjective.toFixed(4)}); the files were written, check them before use`);
     });
 }

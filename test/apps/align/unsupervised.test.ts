@@ -41,3 +41,23 @@ test('an aborted signal stops alignSpaces', async () => {
   controller.abort(new Error('stop'));
   await assert.rejects(alignSpaces(src, tgt, { dictionary: gold, signal: controller.signal }), /stop/);
 });
+
+test('unsupervised alignment of two unrelated spaces converges to a map no better than chance, and says so', async () => {
+  // Another random cloud with the same spectrum: no map finds translations, yet self-learning settles.
+  const unrelated = new Embeddings(new Vocabulary(order.map((i) => `u${i}`)), randomRows(n, d, gaussian(23)), d);
+  const a = await alignSpaces(src, unrelated, { method: 'unsupervised', unsupervisedVocab: n });
+  assert.equal(a.converged, true);
+  const c = a.chance!;
+  const warning = a.warnings.find((w) => /chance/.test(w.message));
+  assert.ok(warning, JSON.stringify(a.warnings));
+  // The message gives the final objective and the chance map's, as computed.
+  assert.ok(warning.message.includes(c.objective.toFixed(4)) && warning.message.includes(c.chanceObjective.toFixed(4)), warning.message);
+});
+
+test('a rotated copy aligns far above the chance level', async () => {
+  const a = await alignSpaces(src, tgt, { method: 'unsupervised', unsupervisedVocab: n });
+  const c = a.chance!;
+  assert.ok(c.objective > 0.99 && c.mutualShare > 0.99, JSON.stringify(c));
+  assert.ok(c.chanceObjective < 0.9 && c.chanceMutualShare < 0.7, JSON.stringify(c));
+  assert.ok(!a.warnings.some((w) => /chance/.test(w.message)));
+});
