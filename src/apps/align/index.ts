@@ -1,6 +1,7 @@
 // The align application: cross-lingual alignment of word vector spaces; this file re-exports its modules for
 // src/apps/index.ts.
 export { alignSpaces, type Alignment, type AlignOptions, type AlignRound, type AlignWarning } from './align.ts';
+export type { ChanceComparison } from './chance.ts';
 export type { AlignSettings } from './align-options.ts';
 export { readDictd, type DictdEntry } from './dictd.ts';
 export { parseDictionary, readDictionary, resolvePairs, type ResolvedPairs, type ResolveLimits, type WordPair } from './dictionary.ts';
