@@ -22,13 +22,20 @@ export class TrainingDivergedError extends EmbedkitError {
 /**
  * The first value of the matrices that is not finite or beyond DIVERGED_MAGNITUDE, described ("syn0 row 12
  * holds NaN"), or undefined when every row is healthy. One pass over the rows: called at pass ends and before
- * checkpoints and output, never per word.
+ * checkpoints and output, never per word. `onlyRows` limits a matrix (by name) to the rows it marks.
  */
-export function unhealthyValue(matrices: Record<string, StridedMatrix | undefined>, dim: number): string | undefined {
+export function unhealthyValue(
+  matrices: Record<string, StridedMatrix | undefined>,
+  dim: number,
+  onlyRows: Record<string, Uint8Array | undefined> = {},
+): string | undefined {
   for (const [name, m] of Object.entries(matrices)) {
     if (!m) continue;
     const { data, rows, stride } = m;
+    // A matrix with an entry in onlyRows is read at the rows marked non-zero there (the others were never trained).
+    const only = onlyRows[name];
     for (let r = 0; r < rows; r++) {
+      if (only && !only[r]) continue;
       const off = r * stride;
       for (let d = 0; d < dim; d++) {
         const v = data[off + d];

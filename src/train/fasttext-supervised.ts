@@ -12,7 +12,7 @@ import type { IdChunk } from '../vocab/id-stream.ts';
 import { buildHuffmanTree } from '../vocab/huffman.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import { corpusFingerprint } from './corpus-fingerprint.ts';
-import { DIVERGED_MAGNITUDE, unhealthyValue } from './divergence.ts';
+import { unhealthyValue } from './divergence.ts';
 import { memoryEstimate, sharedTrainingMemory, type MemoryEstimate } from './memory.ts';
 import { negativeSampler } from './negative-sampler.ts';
 import { referenceArgs } from './option-schema.ts';
@@ -126,7 +126,7 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
         const m = matrices();
         if (options.checkpoint) return unhealthyValue(m, opts.dim);
         if (position.pass < opts.epochs) return unhealthyValue({ output: m.output }, opts.dim);
-        return used ? unhealthyUsedRows(m.input, opts.dim, used) ?? unhealthyValue({ output: m.output }, opts.dim) : unhealthyValue(m, opts.dim);
+        return unhealthyValue(m, opts.dim, { input: used });
       },
     });
     const model = assembleFastTextModel({
@@ -149,20 +149,6 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
     await resume?.file.close();
     if (typeof options.input === 'string') await corpus.close?.();
   }
-}
-
-/** unhealthyValue over the input rows marked in `used` (the others were never trained). */
-function unhealthyUsedRows(input: { data: Float32Array; stride: number }, dim: number, used: Uint8Array): string | undefined {
-  const { data, stride } = input;
-  for (let r = 0; r < used.length; r++) {
-    if (used[r] === 0) continue;
-    for (let off = r * stride, d = 0; d < dim; d++) {
-      const v = data[off + d];
-      // NaN fails both comparisons, hence the negated form.
-      if (!(v <= DIVERGED_MAGNITUDE && v >= -DIVERGED_MAGNITUDE)) return `input row ${r} holds ${v}`;
-    }
-  }
-  return undefined;
 }
 
 /** `X.bin` as it is; anything else is a prefix (PREFIX.bin, as fastText's -output). */

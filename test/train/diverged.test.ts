@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { EmbedkitError } from '../../src/errors.ts';
 import { loadCheckpoint } from '../../src/train/checkpoint.ts';
+import { unhealthyValue } from '../../src/train/divergence.ts';
 import { trainFastText } from '../../src/train/fasttext.ts';
 import { trainWord2Vec } from '../../src/train/word2vec.ts';
 
@@ -64,4 +65,15 @@ test('fastText shares the runner: a run diverging to runaway (finite) rows throw
   assert.equal(err.code, 'diverged');
   assert.equal(existsSync(`${output}.bin`), false);
   assert.equal(existsSync(`${output}.vec`), false);
+});
+
+test('unhealthyValue reads only the rows onlyRows marks, in the matrices it names', () => {
+  // 3 rows of dim 2: row 1 holds NaN, row 2 a runaway value.
+  const input = { data: Float32Array.from([0.1, 0.2, NaN, 0, 0, 2e6]), rows: 3, stride: 2 };
+  const output = { data: Float32Array.from([0.5, -0.5]), rows: 1, stride: 2 };
+  assert.equal(unhealthyValue({ input, output }, 2), 'input row 1 holds NaN');
+  assert.equal(unhealthyValue({ input, output }, 2, { input: Uint8Array.from([1, 0, 1]) }), 'input row 2 holds 2000000');
+  assert.equal(unhealthyValue({ input, output }, 2, { input: Uint8Array.from([1, 0, 0]) }), undefined);
+  // A matrix not named in onlyRows is read whole.
+  assert.equal(unhealthyValue({ input, output }, 2, { output: Uint8Array.from([1]) }), 'input row 1 holds NaN');
 });
