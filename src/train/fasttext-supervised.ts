@@ -89,9 +89,13 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
     const views = fastTextViewsOf(memory.buffer, layout);
     const rows = vocab.size + opts.bucket;
     const matrices = () => ({ input: { data: views.input, rows, stride: layout.rowFloats }, output: { data: views.output, rows: labels.size, stride: layout.rowFloats } });
+    // fastText's initialisation: input rows uniform in [-1/dim, 1/dim), output rows zero; pretrained words' rows copied.
+    const uniform = { seed: opts.seed, salt: 0x2545f491, scale: 2 / opts.dim, divisor: 1 };
+    // With nothing to copy over them, the workers fill the input rows themselves (in parallel, the same values).
+    const workersFill = !resume && !pretrained;
     await startingRows(resume, matrices(), opts.dim, () => {
-      // fastText's initialisation: input rows uniform in [-1/dim, 1/dim), output rows zero; pretrained words' rows copied.
-      initUniformRows(views.input, rows, opts.dim, layout.rowFloats, { seed: opts.seed, salt: 0x2545f491, scale: 2 / opts.dim, divisor: 1 });
+      if (workersFill) return;
+      initUniformRows(views.input, rows, opts.dim, layout.rowFloats, uniform);
       if (pretrained) copyPretrained(pretrained, vocab, views.input, layout.rowFloats);
     });
     const position = resume?.position ?? freshPosition();
@@ -107,6 +111,7 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       maxSentenceLength: layout.shape.maxChunkWords,
       chunks: cachedPasses(() => encodeExamples(corpus, scheme, SUPERVISED_CHUNK_IDS, used)),
       // fastText's budget: epochs passes of every token (labels and </s> included), the rate falling linearly to 0.
+      uniformRows: workersFill ? { ...uniform, byteOffset: layout.input, rows, dim: opts.dim, stride: layout.rowFloats } : undefined,
       wordsPerEpoch: dict.tokensRead,
       budget: 'passes',
       emptyPass: 'stop',

@@ -10,8 +10,9 @@ import { throwIfAborted } from '../util/abort.ts';
 import type { Vocabulary } from '../vocab/vocabulary.ts';
 import type { CheckpointFile, StridedMatrix } from './checkpoint-file.ts';
 import { isNumericTrap, TrainingDivergedError } from './divergence.ts';
-import type { KernelSetup, KernelTask, KernelTaskResult, KernelWorkerInit } from './kernel-worker.ts';
+import type { KernelSetup, KernelTask, KernelTaskResult, KernelWorkerInit, UniformRowsTask } from './kernel-worker.ts';
 import { ProgressMeter, type ProgressListener } from './progress.ts';
+import { rowRangeOf } from './rows.ts';
 import { linearDecay } from './schedule.ts';
 
 /**
@@ -83,6 +84,11 @@ export interface RunPlan {
   position: RunPosition;
   /** Saves the model's state with `position` to the caller's checkpoint file (every worker settled: the memory is quiet). */
   save(path: string, position: RunPosition): Promise<void>;
+  /**
+   * A matrix the workers fill with initUniformRows' values before the first chunk, each its own range of rows
+   * (the trainer leaves it unfilled): a large matrix's draws then run on every thread, the same values as one.
+   */
+  uniformRows?: Omit<UniformRowsTask['uniformRows'], 'from' | 'to'>;
   /** Milliseconds between progress events while training (default 1000). */
   progressIntervalMs?: number;
   /**
@@ -125,7 +131,7 @@ export async function runChunkTraining(kernel: Omit<KernelSetup, 'module'>, sett
     if (saved !== undefined) writeRng(buffer, setup.layout, s, saved);
   }
   const stats = { wordsDone: position.dispatched, lossSum: 0, lossCount: 0 };
-  const pool = await WorkerPool.start<KernelTask, KernelTaskResult>(scriptBeside(import.meta.url, 'kernel-worker'), threads, (slot): KernelWorkerInit => ({ ...setup, slot }), {
+  const pool = await WorkerPool.start<KernelTask | UniformRowsTask, KernelTaskResult>(scriptBeside(import.meta.url, 'kernel-worker'), threads, (slot): KernelWorkerInit => ({ ...setup, slot }), {
     depth: POOL_DEPTH,
     // Workers allocate almost nothing (chunks arrive through shared memory): small heaps, small footprint.
     resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
@@ -137,6 +143,12 @@ export async function runChunkTraining(kernel: Omit<KernelSetup, 'module'>, sett
   });
   const run = { checkpointSaved: false };
   try {
+    const rows = plan.uniformRows;
+    if (rows) {
+      // One range per worker (submit picks each idle worker once); every row is filled before any chunk trains.
+      for (let s = 0; s < threads; s++) await pool.submit((worker) => ({ uniformRows: { ...rows, ...rowRangeOf(rows.rows, worker, threads) } }));
+      await pool.drain();
+    }
     await runPasses(pool, setup, settings, caller, plan, stats, run);
   } catch (err) {
     // A kernel that trapped on a NaN, or rows that overflowed: the learning rate, not a bug. Anything else
@@ -155,7 +167,7 @@ export async function runChunkTraining(kernel: Omit<KernelSetup, 'module'>, sett
 }
 
 async function runPasses(
-  pool: WorkerPool<KernelTask, KernelTaskResult>,
+  pool: WorkerPool<KernelTask | UniformRowsTask, KernelTaskResult>,
   setup: KernelSetup,
   settings: RunSettings,
   { signal, checkpoint, onProgress }: RunCaller,
