@@ -144,12 +144,15 @@ export async function runChunkTraining(kernel: Omit<KernelSetup, 'module'>, sett
   const run = { checkpointSaved: false };
   try {
     const rows = plan.uniformRows;
+    let filled: Promise<void> | undefined;
     if (rows) {
       // One range per worker (submit picks each idle worker once); every row is filled before any chunk trains.
       for (let s = 0; s < threads; s++) await pool.submit((worker) => ({ uniformRows: { ...rows, ...rowRangeOf(rows.rows, worker, threads) } }));
-      await pool.drain();
+      filled = pool.drain();
+      // Awaited before the first chunk; a run that stops before reading one still sees a failure at its final drain.
+      filled.catch(() => undefined);
     }
-    await runPasses(pool, setup, settings, caller, plan, stats, run);
+    await runPasses(pool, setup, settings, caller, plan, stats, run, filled);
   } catch (err) {
     // A kernel that trapped on a NaN, or rows that overflowed: the learning rate, not a bug. Anything else
     // (an abort, a failing disk) goes on unchanged.
@@ -174,6 +177,7 @@ async function runPasses(
   plan: RunPlan,
   stats: { wordsDone: number; lossSum: number; lossCount: number },
   run: { checkpointSaved: boolean },
+  filled?: Promise<void>,
 ): Promise<void> {
   const { threads, epochs } = settings;
   const { position } = plan;
@@ -222,7 +226,11 @@ async function runPasses(
       const passStart = position.dispatched;
       const wholePass = position.chunksDone === 0;
       let chunkIndex = 0;
-      const chunks = plan.chunks ? plan.chunks() : encodeCorpus(plan.corpus, plan.vocab, plan.tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: plan.maxSentenceLength, reuseBuffers: true });
+      // encodeCorpus reuses its buffers, so only a trainer's own chunks (fresh arrays) are read ahead of the fill.
+      if (filled && !plan.chunks) await filled;
+      let chunks = plan.chunks ? plan.chunks() : encodeCorpus(plan.corpus, plan.vocab, plan.tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: plan.maxSentenceLength, reuseBuffers: true });
+      if (filled) chunks = afterFill(chunks, filled);
+      filled = undefined;
       for await (const chunk of chunks) {
         if (signal?.aborted || budgetSpent()) break;
         if (chunkIndex++ < position.chunksDone) continue; // resumed: trained before the checkpoint
@@ -274,6 +282,38 @@ async function runPasses(
     report(true);
   } finally {
     if (timer) clearInterval(timer);
+  }
+}
+
+/** Ids a pass reads ahead while the workers fill the starting rows (4 bytes each). */
+const FILL_READ_AHEAD_IDS = 4 * 1024 * 1024;
+
+/**
+ * The pass's chunks once `filled` settles (no chunk may train on rows still being filled): the first ones, up
+ * to FILL_READ_AHEAD_IDS ids, are read and encoded meanwhile, so the main thread works while the workers fill.
+ * A failed fill rejects here.
+ */
+async function* afterFill(chunks: AsyncIterable<IdChunk>, filled: Promise<void>): AsyncGenerator<IdChunk> {
+  let settled = false;
+  void filled.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  const it = chunks[Symbol.asyncIterator]();
+  const ahead: IdChunk[] = [];
+  let ids = 0;
+  try {
+    let next = await it.next();
+    while (!settled && ids < FILL_READ_AHEAD_IDS && !next.done) {
+      ahead.push(next.value);
+      ids += next.value.ids.length;
+      next = await it.next();
+    }
+    await filled;
+    yield* ahead;
+    for (; !next.done; next = await it.next()) yield next.value;
+  } finally {
+    await it.return?.();
   }
 }
 

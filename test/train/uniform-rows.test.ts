@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { xorshift32, xorshift32Jump } from '../../src/kernels/xorshift.ts';
 import { initUniformRowRange, initUniformRows, rowRangeOf } from '../../src/train/rows.ts';
 import { corpusFromLines, trainFastTextSupervised } from '../../src/train/index.ts';
+import { DenseMatrix } from '../../src/vectors/fasttext-matrix.ts';
 
 test('xorshift32Jump lands where that many xorshift32 steps do', () => {
   for (const start of [1, -7, 0x2545f491 ^ 3, 1 << 31]) {
@@ -55,7 +56,7 @@ test('supervised training\'s workers fill the input rows with initUniformRows\' 
     const rows = model.vocab.size + bucket;
     const expected = new Float32Array(rows * dim);
     initUniformRows(expected, rows, dim, dim, { seed: 4, salt: 0x2545f491, scale: 2 / dim, divisor: 1 });
-    const input = model.input as { data: Float32Array };
-    assert.deepEqual(input.data, expected, `${threads} threads`);
+    assert.ok(model.input instanceof DenseMatrix);
+    assert.deepEqual(model.input.data, expected, `${threads} threads`);
   }
 });
