@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { loadEmbeddings } from '../formats/index.ts';
+import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
 import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextOutputTables, type FastTextLayout, type FastTextShape } from '../kernels/fasttext-layout.ts';
 import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
 import { whitespaceTokenizer } from '../text/tokenize.ts';
@@ -77,6 +78,8 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
     if (pretrained && pretrained.dim !== opts.dim) {
       throw new InvalidArgumentError(`pretrainedVectors ${opts.pretrainedVectors} has dimension ${pretrained.dim}, but dim is ${opts.dim}: set dim ${pretrained.dim}`);
     }
+    // Compiled off the main thread while the dictionary pass reads the corpus; the runner awaits the same module.
+    if (opts.kernel === 'wasm') compileFastTextKernel().catch(() => undefined);
     const dict = await countSupervisedDictionary(corpus, { ...opts, extraWords: pretrained?.vocab.words, signal, onProgress: options.onProgress });
     throwIfAborted(signal);
     const settings = supervisedCheckpointSettings(opts, SUPERVISED_CHUNK_IDS, dict.labels.size);
