@@ -8,7 +8,7 @@ import { importOptional } from '../util/optional-import.ts';
  * (wabt costs ~17 MB of memory and ~100 ms); a source checkout has no `.wasm` and assembles the WAT once per
  * process (about 60 ms). A compiled WebAssembly.Module can be posted to worker_threads, so workers never compile.
  */
-const cache = new Map<string, WebAssembly.Module>();
+const cache = new Map<string, Promise<WebAssembly.Module>>();
 
 /** Path of a kernel's WAT source, `src/kernels/wasm/<name>.wat` (copied beside the built JS in dist). */
 export function watPath(name: string): string {
@@ -38,15 +38,26 @@ export async function assembleKernel(name: string): Promise<Uint8Array<ArrayBuff
   }
 }
 
-/** The compiled kernel `name`, from the build's `.wasm` when there is one, else assembled from its WAT; cached. */
-export async function compileKernel(name: string): Promise<WebAssembly.Module> {
-  const hit = cache.get(name);
-  if (hit) return hit;
+/**
+ * The compiled kernel `name`, from the build's `.wasm` when there is one, else assembled from its WAT; cached.
+ * Compiled off the main thread (WebAssembly.compile), so a trainer that asks early has it compiled while it
+ * reads its corpus.
+ */
+export function compileKernel(name: string): Promise<WebAssembly.Module> {
+  let compiled = cache.get(name);
+  if (!compiled) {
+    compiled = compileUncached(name);
+    cache.set(name, compiled);
+    // A failed compile is not kept: the next call tries again (and reports its own error).
+    compiled.catch(() => cache.delete(name));
+  }
+  return compiled;
+}
+
+async function compileUncached(name: string): Promise<WebAssembly.Module> {
   const prebuilt = wasmPath(name);
   const bytes = existsSync(prebuilt) ? new Uint8Array(readFileSync(prebuilt)) : await assembleKernel(name);
-  const mod = new WebAssembly.Module(bytes);
-  cache.set(name, mod);
-  return mod;
+  return WebAssembly.compile(bytes);
 }
 
 /** A shared memory of `bytes` (rounded up to 64 KiB pages), growable to 4 GiB. */

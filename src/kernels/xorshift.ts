@@ -35,3 +35,28 @@ export function scaleBelow(x: number, n: number): number {
 export function unitFloat(x: number): number {
   return (x >>> 8) * 2 ** -24;
 }
+
+/**
+ * The xorshift32 state `steps` draws after `x`, without drawing them: each step is a linear map over the 32 bits
+ * (GF(2)), so `steps` steps are that map's matrix to the power `steps`, found by repeated squaring (about
+ * 30 squarings of a 32×32 bit matrix for 10⁸ steps). It lets several threads fill consecutive stretches of one
+ * stream, each starting where the one before it ends.
+ */
+export function xorshift32Jump(x: number, steps: number): number {
+  if (!Number.isSafeInteger(steps) || steps < 0) throw new RangeError(`steps must be a non-negative integer, got ${steps}`);
+  // A matrix is its 32 columns: column b is the image of the state with only bit b set.
+  let power = Array.from({ length: 32 }, (_, b) => xorshift32(1 << b));
+  let state = x | 0;
+  for (let n = steps; n > 0; n = Math.floor(n / 2)) {
+    if (n % 2 === 1) state = applyBits(power, state);
+    if (n > 1) power = power.map((column) => applyBits(power, column));
+  }
+  return state;
+}
+
+/** The bit matrix (columns) times the state: the XOR of the columns of its set bits. */
+function applyBits(columns: readonly number[], x: number): number {
+  let out = 0;
+  for (let b = 0; b < 32; b++) if ((x >>> b) & 1) out ^= columns[b];
+  return out;
+}

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../errors.ts';
 import { loadEmbeddings } from '../formats/index.ts';
+import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
 import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextOutputTables, type FastTextLayout, type FastTextShape } from '../kernels/fasttext-layout.ts';
 import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
 import { whitespaceTokenizer } from '../text/tokenize.ts';
@@ -77,6 +78,8 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
     if (pretrained && pretrained.dim !== opts.dim) {
       throw new InvalidArgumentError(`pretrainedVectors ${opts.pretrainedVectors} has dimension ${pretrained.dim}, but dim is ${opts.dim}: set dim ${pretrained.dim}`);
     }
+    // Compiled off the main thread while the dictionary pass reads the corpus; the runner awaits the same module.
+    if (opts.kernel === 'wasm') compileFastTextKernel().catch(() => undefined);
     const dict = await countSupervisedDictionary(corpus, { ...opts, extraWords: pretrained?.vocab.words, signal, onProgress: options.onProgress });
     throwIfAborted(signal);
     const settings = supervisedCheckpointSettings(opts, SUPERVISED_CHUNK_IDS, dict.labels.size);
@@ -89,9 +92,13 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
     const views = fastTextViewsOf(memory.buffer, layout);
     const rows = vocab.size + opts.bucket;
     const matrices = () => ({ input: { data: views.input, rows, stride: layout.rowFloats }, output: { data: views.output, rows: labels.size, stride: layout.rowFloats } });
+    // fastText's initialisation: input rows uniform in [-1/dim, 1/dim), output rows zero; pretrained words' rows copied.
+    const uniform = { seed: opts.seed, salt: 0x2545f491, scale: 2 / opts.dim, divisor: 1 };
+    // With nothing to copy over them, the workers fill the input rows themselves (in parallel, the same values).
+    const workersFill = !resume && !pretrained;
     await startingRows(resume, matrices(), opts.dim, () => {
-      // fastText's initialisation: input rows uniform in [-1/dim, 1/dim), output rows zero; pretrained words' rows copied.
-      initUniformRows(views.input, rows, opts.dim, layout.rowFloats, { seed: opts.seed, salt: 0x2545f491, scale: 2 / opts.dim, divisor: 1 });
+      if (workersFill) return;
+      initUniformRows(views.input, rows, opts.dim, layout.rowFloats, uniform);
       if (pretrained) copyPretrained(pretrained, vocab, views.input, layout.rowFloats);
     });
     const position = resume?.position ?? freshPosition();
@@ -107,6 +114,7 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       maxSentenceLength: layout.shape.maxChunkWords,
       chunks: cachedPasses(() => encodeExamples(corpus, scheme, SUPERVISED_CHUNK_IDS, used)),
       // fastText's budget: epochs passes of every token (labels and </s> included), the rate falling linearly to 0.
+      uniformRows: workersFill ? { ...uniform, byteOffset: layout.input, rows, dim: opts.dim, stride: layout.rowFloats } : undefined,
       wordsPerEpoch: dict.tokensRead,
       budget: 'passes',
       emptyPass: 'stop',

@@ -11,6 +11,7 @@ import type { FastTextLayout } from '../kernels/fasttext-layout.ts';
 import { serveWorker } from '../kernels/pool.ts';
 import { Word2VecKernel } from '../kernels/word2vec-fast.ts';
 import type { Word2VecLayout } from '../kernels/word2vec-layout.ts';
+import { initUniformRowRange, type UniformInit } from './rows.ts';
 
 export type KernelKind = 'wasm' | 'reference';
 
@@ -33,17 +34,46 @@ export interface KernelTask {
   words: number;
 }
 
+/**
+ * The starting values of a matrix in the shared memory (initUniformRows' values), filled by the workers before
+ * any chunk, each worker its own range of rows: the 100 M draws of fastText's 2 M n-gram buckets then take a
+ * fraction of the time, and the main thread reads the corpus meanwhile.
+ */
+export interface UniformRowsTask {
+  uniformRows: UniformInit & {
+    /** Byte offset of the matrix's first row in the shared memory. */
+    byteOffset: number;
+    /** Rows of the whole matrix, its row length and its row stride, in floats. */
+    rows: number;
+    dim: number;
+    stride: number;
+    /** The range of rows this worker fills. */
+    from: number;
+    to: number;
+  };
+}
+
 export interface KernelTaskResult extends ChunkResult {
   words: number;
 }
 
 if (parentPort) {
-  serveWorker<KernelWorkerInit, KernelTask, KernelTaskResult>(parentPort, (init) => {
-    if (init.kernel === 'word2vec') {
-      const k = new Word2VecKernel(init.memory, init.layout, init.slot, init.kind, init.module);
-      return (task) => ({ ...k.trainPlaced(task.input, task.nSentences, task.alphaStart), words: task.words });
-    }
-    const k = new FastTextKernel(init.memory, init.layout, init.slot, init.kind, init.module);
-    return (task) => ({ ...k.trainPlaced(task.input, task.nSentences, task.alphaStart, task.alphaEnd), words: task.words });
+  serveWorker<KernelWorkerInit, KernelTask | UniformRowsTask, KernelTaskResult>(parentPort, (init) => {
+    const train = trainerOf(init);
+    return (task) => ('uniformRows' in task ? fillRows(init.memory, task.uniformRows) : train(task));
   });
+}
+
+function trainerOf(init: KernelWorkerInit): (task: KernelTask) => KernelTaskResult {
+  if (init.kernel === 'word2vec') {
+    const k = new Word2VecKernel(init.memory, init.layout, init.slot, init.kind, init.module);
+    return (task) => ({ ...k.trainPlaced(task.input, task.nSentences, task.alphaStart), words: task.words });
+  }
+  const k = new FastTextKernel(init.memory, init.layout, init.slot, init.kind, init.module);
+  return (task) => ({ ...k.trainPlaced(task.input, task.nSentences, task.alphaStart, task.alphaEnd), words: task.words });
+}
+
+function fillRows(memory: WebAssembly.Memory, t: UniformRowsTask['uniformRows']): KernelTaskResult {
+  initUniformRowRange(new Float32Array(memory.buffer, t.byteOffset, t.rows * t.stride), t.from, t.to, t.dim, t.stride, t);
+  return { kept: 0, lossSum: 0, lossCount: 0, words: 0 };
 }

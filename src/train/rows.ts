@@ -1,4 +1,4 @@
-import { xorshift32 } from '../kernels/xorshift.ts';
+import { xorshift32, xorshift32Jump } from '../kernels/xorshift.ts';
 
 /**
  * Rows of the training memory: `rows` vectors of `dim` floats, each starting every `stride` floats (the kernels
@@ -12,15 +12,44 @@ import { xorshift32 } from '../kernels/xorshift.ts';
  * (u − 0.5)·2/dim (scale 2/dim with divisor 1); the spellings are kept apart because they round differently, and
  * the trained vectors are pinned bit for bit.
  */
-export function initUniformRows(data: Float32Array, rows: number, dim: number, stride: number, init: { seed: number; salt: number; scale: number; divisor: number }): void {
-  let x = (init.seed ^ init.salt) | 0 || 1;
-  for (let r = 0; r < rows; r++) {
+export function initUniformRows(data: Float32Array, rows: number, dim: number, stride: number, init: UniformInit): void {
+  initUniformRowRange(data, 0, rows, dim, stride, init);
+}
+
+/** The starting values of initUniformRows: the generator's seed and the range's spelling. */
+export interface UniformInit {
+  seed: number;
+  salt: number;
+  scale: number;
+  divisor: number;
+}
+
+/**
+ * Rows `from` to `to` (exclusive) of initUniformRows, with the very values it gives them: the stream starts
+ * `from`·dim draws in (xorshift32Jump), so threads that fill disjoint ranges build the same matrix as one
+ * thread filling all of it.
+ */
+export function initUniformRowRange(data: Float32Array, from: number, to: number, dim: number, stride: number, init: UniformInit): void {
+  let x = xorshift32Jump((init.seed ^ init.salt) | 0 || 1, from * dim);
+  const { scale, divisor } = init;
+  for (let r = from; r < to; r++) {
     const off = r * stride;
     for (let d = 0; d < dim; d++) {
       x = xorshift32(x);
-      data[off + d] = (((x >>> 8) * 2 ** -24 - 0.5) * init.scale) / init.divisor;
+      data[off + d] = (((x >>> 8) * 2 ** -24 - 0.5) * scale) / divisor;
     }
   }
+}
+
+/**
+ * The rows of `rows` that part `part` of `parts` fills (consecutive ranges, the first ones one row longer when
+ * `parts` does not divide `rows`).
+ */
+export function rowRangeOf(rows: number, part: number, parts: number): { from: number; to: number } {
+  const base = Math.floor(rows / parts);
+  const extra = rows % parts;
+  const from = part * base + Math.min(part, extra);
+  return { from, to: from + base + (part < extra ? 1 : 0) };
 }
 
 /**

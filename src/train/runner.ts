@@ -10,8 +10,9 @@ import { throwIfAborted } from '../util/abort.ts';
 import type { Vocabulary } from '../vocab/vocabulary.ts';
 import type { CheckpointFile, StridedMatrix } from './checkpoint-file.ts';
 import { isNumericTrap, TrainingDivergedError } from './divergence.ts';
-import type { KernelSetup, KernelTask, KernelTaskResult, KernelWorkerInit } from './kernel-worker.ts';
+import type { KernelSetup, KernelTask, KernelTaskResult, KernelWorkerInit, UniformRowsTask } from './kernel-worker.ts';
 import { ProgressMeter, type ProgressListener } from './progress.ts';
+import { rowRangeOf } from './rows.ts';
 import { linearDecay } from './schedule.ts';
 
 /**
@@ -83,6 +84,11 @@ export interface RunPlan {
   position: RunPosition;
   /** Saves the model's state with `position` to the caller's checkpoint file (every worker settled: the memory is quiet). */
   save(path: string, position: RunPosition): Promise<void>;
+  /**
+   * A matrix the workers fill with initUniformRows' values before the first chunk, each its own range of rows
+   * (the trainer leaves it unfilled): a large matrix's draws then run on every thread, the same values as one.
+   */
+  uniformRows?: Omit<UniformRowsTask['uniformRows'], 'from' | 'to'>;
   /** Milliseconds between progress events while training (default 1000). */
   progressIntervalMs?: number;
   /**
@@ -125,7 +131,7 @@ export async function runChunkTraining(kernel: Omit<KernelSetup, 'module'>, sett
     if (saved !== undefined) writeRng(buffer, setup.layout, s, saved);
   }
   const stats = { wordsDone: position.dispatched, lossSum: 0, lossCount: 0 };
-  const pool = await WorkerPool.start<KernelTask, KernelTaskResult>(scriptBeside(import.meta.url, 'kernel-worker'), threads, (slot): KernelWorkerInit => ({ ...setup, slot }), {
+  const pool = await WorkerPool.start<KernelTask | UniformRowsTask, KernelTaskResult>(scriptBeside(import.meta.url, 'kernel-worker'), threads, (slot): KernelWorkerInit => ({ ...setup, slot }), {
     depth: POOL_DEPTH,
     // Workers allocate almost nothing (chunks arrive through shared memory): small heaps, small footprint.
     resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
@@ -137,7 +143,16 @@ export async function runChunkTraining(kernel: Omit<KernelSetup, 'module'>, sett
   });
   const run = { checkpointSaved: false };
   try {
-    await runPasses(pool, setup, settings, caller, plan, stats, run);
+    const rows = plan.uniformRows;
+    let filled: Promise<void> | undefined;
+    if (rows) {
+      // One range per worker (submit picks each idle worker once); every row is filled before any chunk trains.
+      for (let s = 0; s < threads; s++) await pool.submit((worker) => ({ uniformRows: { ...rows, ...rowRangeOf(rows.rows, worker, threads) } }));
+      filled = pool.drain();
+      // Awaited before the first chunk; a run that stops before reading one still sees a failure at its final drain.
+      filled.catch(() => undefined);
+    }
+    await runPasses(pool, setup, settings, caller, plan, stats, run, filled);
   } catch (err) {
     // A kernel that trapped on a NaN, or rows that overflowed: the learning rate, not a bug. Anything else
     // (an abort, a failing disk) goes on unchanged.
@@ -155,13 +170,14 @@ export async function runChunkTraining(kernel: Omit<KernelSetup, 'module'>, sett
 }
 
 async function runPasses(
-  pool: WorkerPool<KernelTask, KernelTaskResult>,
+  pool: WorkerPool<KernelTask | UniformRowsTask, KernelTaskResult>,
   setup: KernelSetup,
   settings: RunSettings,
   { signal, checkpoint, onProgress }: RunCaller,
   plan: RunPlan,
   stats: { wordsDone: number; lossSum: number; lossCount: number },
   run: { checkpointSaved: boolean },
+  filled?: Promise<void>,
 ): Promise<void> {
   const { threads, epochs } = settings;
   const { position } = plan;
@@ -210,7 +226,11 @@ async function runPasses(
       const passStart = position.dispatched;
       const wholePass = position.chunksDone === 0;
       let chunkIndex = 0;
-      const chunks = plan.chunks ? plan.chunks() : encodeCorpus(plan.corpus, plan.vocab, plan.tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: plan.maxSentenceLength, reuseBuffers: true });
+      // encodeCorpus reuses its buffers, so only a trainer's own chunks (fresh arrays) are read ahead of the fill.
+      if (filled && !plan.chunks) await filled;
+      let chunks = plan.chunks ? plan.chunks() : encodeCorpus(plan.corpus, plan.vocab, plan.tokenizer, { chunkWords: CHUNK_WORDS, maxSentenceLength: plan.maxSentenceLength, reuseBuffers: true });
+      if (filled) chunks = afterFill(chunks, filled);
+      filled = undefined;
       for await (const chunk of chunks) {
         if (signal?.aborted || budgetSpent()) break;
         if (chunkIndex++ < position.chunksDone) continue; // resumed: trained before the checkpoint
@@ -262,6 +282,38 @@ async function runPasses(
     report(true);
   } finally {
     if (timer) clearInterval(timer);
+  }
+}
+
+/** Ids a pass reads ahead while the workers fill the starting rows (4 bytes each). */
+const FILL_READ_AHEAD_IDS = 4 * 1024 * 1024;
+
+/**
+ * The pass's chunks once `filled` settles (no chunk may train on rows still being filled): the first ones, up
+ * to FILL_READ_AHEAD_IDS ids, are read and encoded meanwhile, so the main thread works while the workers fill.
+ * A failed fill rejects here.
+ */
+async function* afterFill(chunks: AsyncIterable<IdChunk>, filled: Promise<void>): AsyncGenerator<IdChunk> {
+  let settled = false;
+  void filled.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  const it = chunks[Symbol.asyncIterator]();
+  const ahead: IdChunk[] = [];
+  let ids = 0;
+  try {
+    let next = await it.next();
+    while (!settled && ids < FILL_READ_AHEAD_IDS && !next.done) {
+      ahead.push(next.value);
+      ids += next.value.ids.length;
+      next = await it.next();
+    }
+    await filled;
+    yield* ahead;
+    for (; !next.done; next = await it.next()) yield next.value;
+  } finally {
+    await it.return?.();
   }
 }
 
