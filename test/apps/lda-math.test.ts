@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { digamma } from '../../src/apps/topics/lda-math.ts';
+import { digamma, expDigammaMinus } from '../../src/apps/topics/lda-math.ts';
 
 /** The plain definition digamma replaced: the recurrence ψ(x) = ψ(x+1) − 1/x one step at a time up to x ≥ 7. */
 function digammaByRecurrence(x: number): number {
@@ -29,4 +29,21 @@ test('digamma with the folded shift equals the step-by-step recurrence over (1e-
     assert.ok(error <= 1e-12, `digamma(${x}) = ${digamma(x)}, recurrence ${want}`);
   }
   console.log(`worst relative difference ${worst.toExponential(2)} over ${xs.length} arguments`);
+});
+
+test('expDigammaMinus equals exp(digamma(x) − c) over (1e-6, 1e6)', () => {
+  let worst = 0;
+  for (let i = 0; i <= 3000; i++) {
+    const x = 1e-6 * Math.pow(10, (12 * i) / 3000);
+    // c as the E-step passes it: ψ of a sum at least as large as x.
+    for (const c of [digamma(x), digamma(x + 1), digamma(15 * x + 30), -3, 10]) {
+      const want = Math.exp(digamma(x) - c);
+      if (want < 1e-300) continue;
+      // exp of ψ(x) − c carries the rounding of both terms, ~1e-16 · (|ψ(x)| + |c|), in either form: relative to that.
+      const error = Math.abs(expDigammaMinus(x, c) - want) / want / Math.max(1, Math.abs(digamma(x)) + Math.abs(c));
+      worst = Math.max(worst, error);
+      assert.ok(error <= 1e-12, `expDigammaMinus(${x}, ${c}) = ${expDigammaMinus(x, c)}, exp(ψ(x) − c) = ${want}`);
+    }
+  }
+  console.log(`worst relative difference ${worst.toExponential(2)}`);
 });

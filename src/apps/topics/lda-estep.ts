@@ -1,4 +1,4 @@
-import { digamma } from './lda-math.ts';
+import { digamma, expDigammaMinus } from './lda-math.ts';
 
 /**
  * The E-step of online LDA for one document (Hoffman, Blei & Bach 2010, fig. 1; gensim's LdaModel.inference): the
@@ -83,7 +83,7 @@ export function expTheta(gamma: Float64Array, out: Float64Array): void {
   let sum = 0;
   for (let k = 0; k < gamma.length; k++) sum += gamma[k];
   const psiSum = digamma(sum);
-  for (let k = 0; k < gamma.length; k++) out[k] = Math.exp(digamma(gamma[k]) - psiSum);
+  for (let k = 0; k < gamma.length; k++) out[k] = expDigammaMinus(gamma[k], psiSum);
 }
 
 /**

@@ -11,20 +11,32 @@
  * x + 7 ≥ 7 the asymptotic series is good to < 1e-13.
  */
 export function digamma(x: number): number {
-  let shift = 0;
-  if (x < 7) {
-    const q = x * (720 + x * (1764 + x * (1624 + x * (735 + x * (175 + x * (21 + x))))));
-    const dq = 720 + x * (3528 + x * (4872 + x * (2940 + x * (875 + x * (126 + x * 7)))));
-    shift = -dq / q;
-    x += 7;
-  }
-  return shift + digammaAsymptotic(x);
+  const shift = x < 7 ? -shiftBy7(x) : 0;
+  const y = x < 7 ? x + 7 : x;
+  return shift + Math.log(y) + asymptoticTail(y);
 }
 
-/** ψ(x) by its asymptotic series, for x ≥ 7 (error < 1e-13). */
-function digammaAsymptotic(x: number): number {
-  const f = 1 / (x * x);
-  return Math.log(x) - 0.5 / x - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f * (1 / 132 - f * (691 / 32760 - f / 12))))));
+/**
+ * exp(ψ(x) − c), for the E-step's exp(E[log θ_k]) = exp(ψ(γ_k) − ψ(Σγ)): with y the argument ψ's series starts
+ * from, exp(log y + tail) is y · exp(tail), which saves the log of every term (K per E-step iteration).
+ */
+export function expDigammaMinus(x: number, c: number): number {
+  const shift = x < 7 ? -shiftBy7(x) : 0;
+  const y = x < 7 ? x + 7 : x;
+  return y * Math.exp(shift + asymptoticTail(y) - c);
+}
+
+/** Σ_{i=0..6} 1/(x + i) = Q′(x)/Q(x), Q(x) = x(x+1)…(x+6), by Horner's rule on both. */
+function shiftBy7(x: number): number {
+  const q = x * (720 + x * (1764 + x * (1624 + x * (735 + x * (175 + x * (21 + x))))));
+  const dq = 720 + x * (3528 + x * (4872 + x * (2940 + x * (875 + x * (126 + x * 7)))));
+  return dq / q;
+}
+
+/** ψ(y) − log y by its asymptotic series, for y ≥ 7 (error < 1e-13). */
+function asymptoticTail(y: number): number {
+  const f = 1 / (y * y);
+  return -0.5 / y - f * (1 / 12 - f * (1 / 120 - f * (1 / 252 - f * (1 / 240 - f * (1 / 132 - f * (691 / 32760 - f / 12))))));
 }
 
 /** Lanczos coefficients (g = 7, n = 9), good to ~15 digits. */
