@@ -45,9 +45,17 @@ const LANCZOS = [
   9.9843695780195716e-6, 1.5056327351493116e-7,
 ];
 
-/** log Γ(x) for x > 0. */
+/**
+ * log Γ(x) for x > 0. Below 0.5, log Γ(x) = log Γ(x + 1) − log x: Lanczos's sum from x + 1 ≥ 1, one log more
+ * and no reflection (a sine, a log and a second call): the bound takes it of every γ_k and λ_kw, mostly below 0.5.
+ */
 export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  if (x < 0.5) return lanczosLogGamma(x + 1) - Math.log(x);
+  return lanczosLogGamma(x);
+}
+
+/** log Γ(x) by Lanczos's approximation, for x ≥ 0.5. */
+function lanczosLogGamma(x: number): number {
   x -= 1;
   let a = LANCZOS[0];
   const t = x + 7.5;
