@@ -80,28 +80,26 @@ interface Bags {
 function bagsOf(docs: readonly (readonly string[])[]): Bags {
   const index = new Map<string, number>();
   const vocabulary: string[] = [];
-  const tokenIds = docs.map((doc) =>
-    Int32Array.from(doc, (w) => {
-      let id = index.get(w);
-      if (id === undefined) {
-        id = vocabulary.length;
-        index.set(w, id);
-        vocabulary.push(w);
-      }
-      return id;
-    }),
-  );
-  // Distinct ids per document by stamping each id with the document that saw it last.
-  const seenIn = new Int32Array(vocabulary.length).fill(-1);
-  const slot = new Int32Array(vocabulary.length);
+  // Distinct ids per document in one pass over the tokens, by stamping each id with the document that saw it last.
+  const seenIn: number[] = [];
+  const slot: number[] = [];
   const start = new Int32Array(docs.length + 1);
   const ids: number[] = [];
   const counts: number[] = [];
   let tokens = 0;
   let longest = 0;
-  tokenIds.forEach((doc, d) => {
+  for (let d = 0; d < docs.length; d++) {
+    const doc = docs[d];
     start[d] = ids.length;
-    for (const id of doc) {
+    for (let t = 0; t < doc.length; t++) {
+      let id = index.get(doc[t]);
+      if (id === undefined) {
+        id = vocabulary.length;
+        index.set(doc[t], id);
+        vocabulary.push(doc[t]);
+        seenIn.push(-1);
+        slot.push(0);
+      }
       if (seenIn[id] !== d) {
         seenIn[id] = d;
         slot[id] = ids.length;
@@ -111,7 +109,7 @@ function bagsOf(docs: readonly (readonly string[])[]): Bags {
     }
     tokens += doc.length;
     longest = Math.max(longest, ids.length - start[d]);
-  });
+  }
   start[docs.length] = ids.length;
   return { vocabulary, start, ids: Int32Array.from(ids), counts: Float64Array.from(counts), tokens, longest };
 }
