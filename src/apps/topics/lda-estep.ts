@@ -1,4 +1,4 @@
-import { digamma } from './lda-math.ts';
+import { digamma, expDigammaMinus } from './lda-math.ts';
 
 /**
  * The E-step of online LDA for one document (Hoffman, Blei & Bach 2010, fig. 1; gensim's LdaModel.inference): the
@@ -45,9 +45,13 @@ export function inferDocument(
 ): number {
   const K = alpha.length;
   const { expElogtheta, last, acc, ratio } = b;
-  expTheta(gamma, expElogtheta);
   let it = 0;
-  while (it < iterations) {
+  let change = Infinity;
+  // exp(E[log θ]) is taken at one place, at the top of the loop, so that the JIT compiles it (and the digamma in it)
+  // once in this function rather than twice.
+  for (;;) {
+    expTheta(gamma, expElogtheta);
+    if (it === iterations || change / K < threshold) break;
     it++;
     acc.fill(0);
     // One sweep over the document's words: φ's normalizer for each word, then its share added to every topic.
@@ -58,15 +62,13 @@ export function inferDocument(
       const r = cts[i] / phinorm;
       for (let k = 0; k < K; k++) acc[k] += r * expElogbeta[row + k];
     }
-    let change = 0;
+    change = 0;
     for (let k = 0; k < K; k++) {
       last[k] = gamma[k];
       const g = alpha[k] + expElogtheta[k] * acc[k];
       gamma[k] = g;
       change += Math.abs(g - last[k]);
     }
-    expTheta(gamma, expElogtheta);
-    if (change / K < threshold) break;
   }
   // The normalizers for the final θ, as gensim's loop leaves them, for the sufficient statistics.
   for (let i = start; i < end; i++) {
@@ -83,7 +85,7 @@ export function expTheta(gamma: Float64Array, out: Float64Array): void {
   let sum = 0;
   for (let k = 0; k < gamma.length; k++) sum += gamma[k];
   const psiSum = digamma(sum);
-  for (let k = 0; k < gamma.length; k++) out[k] = Math.exp(digamma(gamma[k]) - psiSum);
+  for (let k = 0; k < gamma.length; k++) out[k] = expDigammaMinus(gamma[k], psiSum);
 }
 
 /**

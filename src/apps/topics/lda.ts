@@ -2,7 +2,8 @@ import { InvalidArgumentError } from '../../errors.ts';
 import { resolveOptions } from '../../train/option-schema.ts';
 import { seededRandom } from '../../util/random.ts';
 import { addSufficientStats, eStepBuffers, inferDocument, type EStepBuffers } from './lda-estep.ts';
-import { digamma, gammaSampler, logGamma } from './lda-math.ts';
+import { documentBound, topicsBound } from './lda-bound.ts';
+import { digamma, gammaSampler } from './lda-math.ts';
 import { LDA_OPTIONS } from './lda-options.ts';
 
 /**
@@ -79,28 +80,26 @@ interface Bags {
 function bagsOf(docs: readonly (readonly string[])[]): Bags {
   const index = new Map<string, number>();
   const vocabulary: string[] = [];
-  const tokenIds = docs.map((doc) =>
-    Int32Array.from(doc, (w) => {
-      let id = index.get(w);
-      if (id === undefined) {
-        id = vocabulary.length;
-        index.set(w, id);
-        vocabulary.push(w);
-      }
-      return id;
-    }),
-  );
-  // Distinct ids per document by stamping each id with the document that saw it last.
-  const seenIn = new Int32Array(vocabulary.length).fill(-1);
-  const slot = new Int32Array(vocabulary.length);
+  // Distinct ids per document in one pass over the tokens, by stamping each id with the document that saw it last.
+  const seenIn: number[] = [];
+  const slot: number[] = [];
   const start = new Int32Array(docs.length + 1);
   const ids: number[] = [];
   const counts: number[] = [];
   let tokens = 0;
   let longest = 0;
-  tokenIds.forEach((doc, d) => {
+  for (let d = 0; d < docs.length; d++) {
+    const doc = docs[d];
     start[d] = ids.length;
-    for (const id of doc) {
+    for (let t = 0; t < doc.length; t++) {
+      let id = index.get(doc[t]);
+      if (id === undefined) {
+        id = vocabulary.length;
+        index.set(doc[t], id);
+        vocabulary.push(doc[t]);
+        seenIn.push(-1);
+        slot.push(0);
+      }
       if (seenIn[id] !== d) {
         seenIn[id] = d;
         slot[id] = ids.length;
@@ -110,7 +109,7 @@ function bagsOf(docs: readonly (readonly string[])[]): Bags {
     }
     tokens += doc.length;
     longest = Math.max(longest, ids.length - start[d]);
-  });
+  }
   start[docs.length] = ids.length;
   return { vocabulary, start, ids: Int32Array.from(ids), counts: Float64Array.from(counts), tokens, longest };
 }
@@ -122,6 +121,66 @@ function expElogbetaOf(lambda: Float64Array, eta: number, K: number, out: Float3
   for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) psiSums[k] += lambda[w * K + k] + eta;
   for (let k = 0; k < K; k++) psiSums[k] = digamma(psiSums[k]);
   for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) out[w * K + k] = Math.exp(digamma(lambda[w * K + k] + eta) - psiSums[k]);
+}
+
+/** Fills `out` with draws. */
+function fillWith(out: Float64Array, draw: () => number): void {
+  for (let i = 0; i < out.length; i++) out[i] = draw();
+}
+
+/** The M-step's blend: sstats ← (1 − ρ) sstats + scale · chunkStats. */
+function blend(sstats: Float64Array, chunkStats: Float64Array, rho: number, scale: number): void {
+  for (let i = 0; i < sstats.length; i++) sstats[i] = (1 - rho) * sstats[i] + scale * chunkStats[i];
+}
+
+/** θ = γ / Σγ, as float32. */
+function proportionsOf(gamma: Float64Array): Float32Array {
+  let sum = 0;
+  for (let k = 0; k < gamma.length; k++) sum += gamma[k];
+  const theta = new Float32Array(gamma.length);
+  for (let k = 0; k < gamma.length; k++) theta[k] = gamma[k] / sum;
+  return theta;
+}
+
+/** The first index of the largest value. */
+function argmax(values: Float64Array): number {
+  let best = 0;
+  for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+  return best;
+}
+
+/** Σ_w λ_wk per topic, λ = sstats + η (word-major). */
+function topicSumsOf(sstats: Float64Array, eta: number, K: number): Float64Array {
+  const sums = new Float64Array(K);
+  for (let w = 0; w < sstats.length; w += K) for (let k = 0; k < K; k++) sums[k] += sstats[w + k] + eta;
+  return sums;
+}
+
+/** p(word | topic) = λ_wk / Σ_w λ_wk, word-major. */
+function topicWordOf(sstats: Float64Array, eta: number, topicSums: Float64Array): Float32Array {
+  const K = topicSums.length;
+  const out = new Float32Array(sstats.length);
+  for (let w = 0; w < sstats.length; w += K) for (let k = 0; k < K; k++) out[w + k] = (sstats[w + k] + eta) / topicSums[k];
+  return out;
+}
+
+/**
+ * The n words of topic k with the highest p(word | topic), highest first, the lower word id first among equals: a
+ * full sort's first n, kept by insertion into an n-long list in one pass over the vocabulary.
+ */
+function topWords(topicWord: Float32Array, K: number, k: number, n: number): number[] {
+  const top: number[] = [];
+  for (let w = 0; w < topicWord.length / K; w++) {
+    const p = topicWord[w * K + k];
+    // Ids arrive in increasing order, so a word only passes those with a strictly lower probability.
+    if (top.length === n && !(p > topicWord[top[n - 1] * K + k])) continue;
+    let at = Math.min(top.length, n - 1);
+    while (at > 0 && p > topicWord[top[at - 1] * K + k]) at--;
+    if (top.length < n) top.push(0);
+    top.copyWithin(at + 1, at, top.length - 1);
+    top[at] = w;
+  }
+  return top;
 }
 
 /**
@@ -155,7 +214,7 @@ export function fitLda(docs: readonly (readonly string[])[], options: LdaOptions
   // λ − η (gensim's sstats), word-major; the first topics are random draws, and their exp(E[log β]) is taken
   // from the draws alone, without η, as gensim does.
   const sstats = new Float64Array(V * K);
-  for (let i = 0; i < sstats.length; i++) sstats[i] = draw();
+  fillWith(sstats, draw);
   const expElogbeta = new Float32Array(V * K);
   expElogbetaOf(sstats, 0, K, expElogbeta);
 
@@ -181,61 +240,30 @@ export function fitLda(docs: readonly (readonly string[])[], options: LdaOptions
       // M-step: blend the chunk's statistics, scaled to the whole collection, into the topics.
       const rho = Math.pow(o.offset + pass + updates / chunksize, -o.decay);
       const scale = (rho * D) / (last - first);
-      for (let i = 0; i < sstats.length; i++) sstats[i] = (1 - rho) * sstats[i] + scale * chunkStats[i];
+      blend(sstats, chunkStats, rho, scale);
       expElogbetaOf(sstats, eta, K, expElogbeta);
       if (pass === 0) updates += last - first;
     }
   }
 
   // Final inference: every document's topic proportions, and the bound gensim's log_perplexity reports.
-  const Elogbeta = new Float64Array(V * K);
-  for (let i = 0; i < Elogbeta.length; i++) Elogbeta[i] = Math.log(expElogbeta[i]);
   const docTopics: Float32Array[] = [];
   const labels = new Int32Array(D);
-  const Elogtheta = new Float64Array(K);
-  const logAlphaTerms = K * logGamma(alphaValue);
   let score = 0;
   for (let d = 0; d < D; d++) {
     infer(d, buffers);
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += gamma[k];
-    const psiSum = digamma(sum);
-    const theta = new Float32Array(K);
-    let best = 0;
-    for (let k = 0; k < K; k++) {
-      Elogtheta[k] = digamma(gamma[k]) - psiSum;
-      theta[k] = gamma[k] / sum;
-      if (gamma[k] > gamma[best]) best = k;
-    }
-    docTopics.push(theta);
-    labels[d] = bags.start[d + 1] > bags.start[d] ? best : -1;
-    for (let i = bags.start[d]; i < bags.start[d + 1]; i++) {
-      const row = bags.ids[i] * K;
-      let max = -Infinity;
-      for (let k = 0; k < K; k++) max = Math.max(max, Elogtheta[k] + Elogbeta[row + k]);
-      let s = 0;
-      for (let k = 0; k < K; k++) s += Math.exp(Elogtheta[k] + Elogbeta[row + k] - max);
-      score += bags.counts[i] * (max + Math.log(s));
-    }
-    for (let k = 0; k < K; k++) score += (alphaValue - gamma[k]) * Elogtheta[k] + logGamma(gamma[k]);
-    score += -logAlphaTerms + logGamma(alphaValue * K) - logGamma(sum);
+    docTopics.push(proportionsOf(gamma));
+    labels[d] = bags.start[d + 1] > bags.start[d] ? argmax(gamma) : -1;
+    score += documentBound(bags.ids, bags.counts, bags.start[d], bags.start[d + 1], expElogbeta, buffers.expElogtheta, gamma, alphaValue);
   }
   // The topics' part of the bound, and p(word | topic).
-  const topicSums = new Float64Array(K);
-  for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) topicSums[k] += sstats[w * K + k] + eta;
-  const logEta = logGamma(eta);
-  for (let i = 0; i < sstats.length; i++) {
-    const lambda = sstats[i] + eta;
-    score += (eta - lambda) * Elogbeta[i] + logGamma(lambda) - logEta;
-  }
-  for (let k = 0; k < K; k++) score += logGamma(eta * V) - logGamma(topicSums[k]);
-  const topicWord = new Float32Array(V * K);
-  for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) topicWord[w * K + k] = (sstats[w * K + k] + eta) / topicSums[k];
+  const topicSums = topicSumsOf(sstats, eta, K);
+  score += topicsBound(sstats, expElogbeta, topicSums, eta);
+  const topicWord = topicWordOf(sstats, eta, topicSums);
 
   const topics: LdaTopic[] = [];
-  const order = Array.from({ length: V }, (_, w) => w);
   for (let k = 0; k < K; k++) {
-    const top = order.sort((a, b) => topicWord[b * K + k] - topicWord[a * K + k] || a - b).slice(0, o.topn);
+    const top = topWords(topicWord, K, k, o.topn);
     topics.push({ id: k, keywords: top.map((w) => ({ word: bags.vocabulary[w], score: topicWord[w * K + k] })) });
   }
   return {
