@@ -57,6 +57,13 @@ test('LDA recovers the topics a corpus was drawn from', () => {
     return [...owners][0];
   });
   assert.deepEqual([...found].sort(), [0, 1, 2, 3], 'each planted topic found once');
+  // Keywords are the topic's most probable words by the definition: a stable descending sort of p(word | topic).
+  const V = lda.vocabulary.length;
+  for (const t of lda.topics) {
+    const byProbability = Array.from({ length: V }, (_, w) => w).sort((a, b) => lda.topicWord[b * K + t.id] - lda.topicWord[a * K + t.id]);
+    const expected = byProbability.slice(0, t.keywords.length).map((w) => ({ word: lda.vocabulary[w], score: lda.topicWord[w * K + t.id] }));
+    assert.deepEqual(t.keywords, expected, `topic ${t.id}'s keywords`);
+  }
   // Documents are labelled with their main topic.
   assert.equal(lda.labels.length, 300);
   assert.ok(lda.docTopics.every((theta) => Math.abs(theta.reduce((s, x) => s + x, 0) - 1) < 1e-5));

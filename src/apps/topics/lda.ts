@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors.ts';
+import { topK } from '../../kernels/topk.ts';
 import { resolveOptions } from '../../train/option-schema.ts';
 import { seededRandom } from '../../util/random.ts';
 import { addSufficientStats, eStepBuffers, inferDocument, type EStepBuffers } from './lda-estep.ts';
@@ -164,23 +165,11 @@ function topicWordOf(sstats: Float64Array, eta: number, topicSums: Float64Array)
   return out;
 }
 
-/**
- * The n words of topic k with the highest p(word | topic), highest first, the lower word id first among equals: a
- * full sort's first n, kept by insertion into an n-long list in one pass over the vocabulary.
- */
-function topWords(topicWord: Float32Array, K: number, k: number, n: number): number[] {
-  const top: number[] = [];
-  for (let w = 0; w < topicWord.length / K; w++) {
-    const p = topicWord[w * K + k];
-    // Ids arrive in increasing order, so a word only passes those with a strictly lower probability.
-    if (top.length === n && !(p > topicWord[top[n - 1] * K + k])) continue;
-    let at = Math.min(top.length, n - 1);
-    while (at > 0 && p > topicWord[top[at - 1] * K + k]) at--;
-    if (top.length < n) top.push(0);
-    top.copyWithin(at + 1, at, top.length - 1);
-    top[at] = w;
-  }
-  return top;
+/** Topic k's column of the word-major p(word | topic) matrix. */
+function topicColumn(topicWord: Float32Array, K: number, k: number): Float32Array {
+  const column = new Float32Array(topicWord.length / K);
+  for (let w = 0; w < column.length; w++) column[w] = topicWord[w * K + k];
+  return column;
 }
 
 /**
@@ -263,8 +252,9 @@ export function fitLda(docs: readonly (readonly string[])[], options: LdaOptions
 
   const topics: LdaTopic[] = [];
   for (let k = 0; k < K; k++) {
-    const top = topWords(topicWord, K, k, o.topn);
-    topics.push({ id: k, keywords: top.map((w) => ({ word: bags.vocabulary[w], score: topicWord[w * K + k] })) });
+    // Highest p(word | topic) first, the lower word id first among equals (a stable sort's order).
+    const top = topK(topicColumn(topicWord, K, k), o.topn);
+    topics.push({ id: k, keywords: top.map(({ index, score }) => ({ word: bags.vocabulary[index], score })) });
   }
   return {
     topics,
