@@ -42,16 +42,3 @@ export function normalizeArgv(argv: string[], knownLong: ReadonlySet<string>): s
 function kebab(s: string): string {
   return s.replace(/([a-z])([A-Z])/g, '$1-$2').toLowerCase();
 }
-
-/**
- * Whether normalizeArgv could rewrite any of these arguments: its answer then depends on the flags of the whole
- * program, so the line is parsed with every command registered.
- */
-export function mayRewriteArgv(argv: string[]): boolean {
-  return argv.some((arg) => {
-    if (/^-[A-Za-z][A-Za-z-]+(=.*)?$/.test(arg)) return true;
-    // `--dim` is its own alias: never rewritten.
-    const name = /^--([^=]+)/.exec(arg)?.[1];
-    return name !== undefined && Object.hasOwn(ALIASES, name) && ALIASES[name] !== name;
-  });
-}

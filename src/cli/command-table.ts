@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { mayRewriteArgv } from './argv.ts';
 
 /**
  * Where each top-level command is registered, loaded only when asked for. `embedkit info X` then loads the modules
@@ -37,12 +36,13 @@ export const COMMAND_MODULES: Readonly<Record<string, () => Promise<(program: Co
 
 /**
  * The program for this command line with only its command registered, or undefined when the line needs the whole
- * program: no command name first (`--help`, `help`, a misspelt command, which commander answers from every command),
- * or a flag that normalizeArgv may rewrite by the flags of all commands (`-size`, `--iter`).
+ * program: no command name first (`--help`, `help`, a misspelt command, which commander answers from every command).
+ * Reference-tool flags (`-size`, `--iter`) are rewritten by the flags of the named command alone (flagsOfLine), so
+ * they need no other command.
  */
 export async function singleCommandProgram(argv: string[]): Promise<Command | undefined> {
   const name = argv[0];
-  if (name === undefined || !Object.hasOwn(COMMAND_MODULES, name) || mayRewriteArgv(argv)) return undefined;
+  if (name === undefined || !Object.hasOwn(COMMAND_MODULES, name)) return undefined;
   const [{ rootCommand }, register] = await Promise.all([import('./program-shell.ts'), COMMAND_MODULES[name]()]);
   const program = rootCommand();
   register(program);

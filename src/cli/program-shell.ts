@@ -19,11 +19,31 @@ export function longOptionNames(cmd: Command, into = new Set<string>()): Set<str
   return into;
 }
 
+/**
+ * The long flags normalizeArgv may rewrite to on this line: those of the command the line names (`train supervised`:
+ * the words before the first flag that name subcommands), of the commands above it, and of its subcommands when
+ * it names none. The answer is the same whether the program holds every command or only this one, so a line with
+ * reference-tool flags (`-epoch 5`) needs no other command loaded; and a flag is read as its own command has it
+ * (`-max-vocab` is train glove's `--max-vocab`, and train word2vec's `--max-vocab-size`).
+ */
+export function flagsOfLine(program: Command, argv: readonly string[]): Set<string> {
+  const known = new Set<string>();
+  const own = (cmd: Command) => { for (const o of cmd.options) if (o.long) known.add(o.long.replace(/^--(no-)?/, '')); };
+  let cmd = program;
+  for (const word of argv) {
+    const sub = word.startsWith('-') ? undefined : cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) break;
+    own(cmd);
+    cmd = sub;
+  }
+  return longOptionNames(cmd, known);
+}
+
 /** Parses and runs one command line on `program`; the exit status, errors printed as one `embedkit: …` line. */
 export async function runProgram(program: Command, argv: string[]): Promise<number> {
   program.exitOverride();
   try {
-    await program.parseAsync(normalizeArgv(argv, longOptionNames(program)), { from: 'user' });
+    await program.parseAsync(normalizeArgv(argv, flagsOfLine(program, argv)), { from: 'user' });
     return 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode;

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Command } from 'commander';
-import { mayRewriteArgv, normalizeArgv } from '../../src/cli/argv.ts';
+import { normalizeArgv } from '../../src/cli/argv.ts';
 import { COMMAND_MODULES, singleCommandProgram } from '../../src/cli/command-table.ts';
 import { buildProgram } from '../../src/cli/program.ts';
-import { longOptionNames } from '../../src/cli/program-shell.ts';
+import { flagsOfLine } from '../../src/cli/program-shell.ts';
 
 /** Every command below `cmd` with its help text and its options as commander holds them. */
 function describeTree(cmd: Command, path: string[] = []): Array<[string, string, string]> {
@@ -29,32 +29,38 @@ test('every command of the program is in the table, and alone it is the same com
   }
 });
 
-test('lines without a command first, with an unknown command or with a flag normalizeArgv may rewrite take the whole program', async () => {
-  for (const argv of [[], ['--help'], ['-V'], ['help', 'info'], ['infx', 'v.txt'], ['train', 'word2vec', '-size', '10'], ['train', 'word2vec', '-train=c.txt'], ['info', 'v.txt', '--iter', '3'], ['similar', 'v.txt', 'king', '-topn', '3']]) {
+test('lines without a command first or with an unknown command take the whole program; every other line its command alone', async () => {
+  for (const argv of [[], ['--help'], ['-V'], ['help', 'info'], ['infx', 'v.txt']]) {
     assert.equal(await singleCommandProgram(argv), undefined, argv.join(' '));
   }
-  for (const argv of [['info', 'v.txt'], ['info', 'v.txt', '--limit', '1'], ['train', 'fasttext', '--input', 'c.txt', '--supervised'], ['similar', 'v.txt', 'king', '--topn', '3', '-n', '-1', '--', '-x']]) {
+  for (const argv of [['info', 'v.txt'], ['train', 'word2vec', '-size', '10'], ['train', 'supervised', '-input', 'c.txt', '-epoch', '5'], ['similar', 'v.txt', 'king', '--topn', '3', '-n', '-1', '--', '-x']]) {
     assert.ok(await singleCommandProgram(argv), argv.join(' '));
   }
 });
 
-test('where the one-command program is used, normalizeArgv rewrites nothing whatever flags are known', () => {
-  const all = longOptionNames(buildProgram());
+test('reference-tool flags are rewritten alike by the whole program and by the command alone, by that command\'s own flags', async () => {
+  const whole = buildProgram();
   const lines = [
     ['info', 'v.txt', '--limit', '1'],
-    ['similar', 'v.txt', 'king', '--topn', '3', '-n', '-1', '--', '-x', '--', '-'],
-    ['train', 'word2vec', '--input', 'c.txt', '--dim=8', '--min-count', '1'],
+    ['similar', 'v.txt', 'king', '-topn', '3', '-n', '-1', '--', '-x', '--', '-'],
+    ['train', 'word2vec', '-train', 'c.txt', '-size', '8', '-iter=2', '-minCount', '1', '-max-vocab', '100'],
+    ['train', 'glove', '-input', 'c.txt', '-max-vocab', '100', '--iter', '3'],
+    ['train', 'supervised', '-input', 'c.txt', '-output', 'm', '-epoch', '5', '-lr', '0.5', '-wordNgrams', '2', '-dim', '50'],
+    ['train', 'fasttext', '-input', 'c.txt', '-minn', '2', '--thread', '2'],
     ['embed', 'm', '--images', 'a.png', '-o', 'out.npy'],
   ];
+  const rewritten: string[][] = [];
   for (const argv of lines) {
-    assert.equal(mayRewriteArgv(argv), false, argv.join(' '));
-    assert.deepEqual(normalizeArgv(argv, all), argv);
-    assert.deepEqual(normalizeArgv(argv, new Set()), argv);
+    const single = await singleCommandProgram(argv);
+    assert.ok(single, argv.join(' '));
+    const line = normalizeArgv(argv, flagsOfLine(single, argv));
+    assert.deepEqual(normalizeArgv(argv, flagsOfLine(whole, argv)), line, argv.join(' '));
+    rewritten.push(line);
   }
-  // And a flag that some set of known flags gets rewritten is seen.
-  const targets = new Set(['dim', 'epochs', 'min-count', 'alpha', 'threads']);
-  for (const flag of ['-size', '-minCount', '-min-count=1', '--iter', '--lr=0.1', '--thread']) {
-    assert.equal(mayRewriteArgv(['train', 'word2vec', flag]), true, flag);
-    assert.notDeepEqual(normalizeArgv(['train', 'word2vec', flag], targets), ['train', 'word2vec', flag], flag);
-  }
+  // What the rewrite makes of them: each command's own names (glove's -max-vocab is its own flag, word2vec's is
+  // --max-vocab-size; a value and the words after -- are left alone).
+  assert.deepEqual(rewritten[1], ['similar', 'v.txt', 'king', '--topn', '3', '-n', '-1', '--', '-x', '--', '-']);
+  assert.deepEqual(rewritten[2], ['train', 'word2vec', '--train', 'c.txt', '--size', '8', '--iter=2', '--min-count', '1', '--max-vocab-size', '100']);
+  assert.deepEqual(rewritten[3], ['train', 'glove', '--input', 'c.txt', '--max-vocab', '100', '--iter', '3']);
+  assert.deepEqual(rewritten[4].filter((a) => a.startsWith('-')), ['--input', '--output', '--epoch', '--lr', '--word-ngrams', '--dim']);
 });

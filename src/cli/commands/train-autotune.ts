@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { autotuneFastTextSupervised, type AutotuneOptions, type AutotuneResult } from '../../apps/classify/autotune.ts';
+import type { AutotuneOptions, AutotuneResult } from '../../apps/classify/autotune.ts';
 import { autotuneSchema } from '../../apps/classify/autotune-options.ts';
-import { supervisedSchema, type SupervisedTrainOptions } from '../../train/fasttext-supervised.ts';
+import type { SupervisedTrainOptions } from '../../train/fasttext-supervised.ts';
+import { supervisedSchema } from '../../train/supervised-options.ts';
 import { addOptionFlags, optionsFromFlags } from '../option-flags.ts';
 import { passSummary, runTrainingCommand } from '../training-run.ts';
 
@@ -29,8 +30,8 @@ export async function autotuneIfAsked(flags: AutotuneFlags & Record<string, unkn
   const metric = tune.metric ?? 'f1';
   await runTrainingCommand(
     flags,
-    (signal, onProgress) =>
-      autotuneFastTextSupervised({
+    async (signal, onProgress) =>
+      (await import('../../apps/classify/autotune.ts')).autotuneFastTextSupervised({
         ...options,
         ...tune,
         validation,

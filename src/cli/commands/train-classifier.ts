@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { LogisticClassifier } from '../../apps/classify/logistic-classifier.ts';
 import { logisticSchema, type LogisticSettings } from '../../apps/classify/logistic-options.ts';
-import { openEncoder, type OpenEncoderOptions } from '../../encoders/open-encoder.ts';
+import type { OpenEncoderOptions } from '../../encoders/open-encoder.ts';
 import { resolveOptions } from '../../train/option-schema.ts';
 import { examples, printJson } from '../common.ts';
 import { positiveInt } from '../flag-values.ts';
@@ -54,6 +53,7 @@ export function registerTrainClassifier(train: Command): void {
         throw flagError(logisticSchema, err);
       }
       const started = performance.now();
+      const [{ openEncoder }, { LogisticClassifier }] = await Promise.all([import('../../encoders/open-encoder.ts'), import('../../apps/classify/logistic-classifier.ts')]);
       const encoder = await openEncoder(flags.model, classifierEncoderOptions(flags));
       try {
         const { classifier, stats } = await LogisticClassifier.train(data, encoder, {

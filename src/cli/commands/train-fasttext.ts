@@ -1,6 +1,7 @@
 import { addRunFlags, corpusTrainOptions, passSummary, runTrainingCommand, type CorpusTrainFlags } from '../training-run.ts';
 import type { Command } from 'commander';
-import { fastTextSchema, trainFastText, type FastTextTrainOptions } from '../../train/fasttext.ts';
+import type { FastTextTrainOptions } from '../../train/fasttext.ts';
+import { fastTextSchema } from '../../train/fasttext-options.ts';
 import { examples } from '../common.ts';
 import { addOptionFlags, addUnsupportedFlags, refuseUnsupportedFlags } from '../option-flags.ts';
 import { positiveInt } from '../flag-values.ts';
@@ -44,7 +45,7 @@ export function registerTrainFastText(train: Command): void {
       const options = fastTextOptionsFromFlags(flags);
       await runTrainingCommand(
         flags,
-        (signal, onProgress, onTokenizer) => trainFastText({ ...options, signal, onProgress, onTokenizer }),
+        async (signal, onProgress, onTokenizer) => (await import('../../train/fasttext.ts')).trainFastText({ ...options, signal, onProgress, onTokenizer }),
         ({ model }, seconds, last) => ({
           json: {
             output: flags.output,

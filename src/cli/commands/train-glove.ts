@@ -1,7 +1,8 @@
 import { addRunFlags, runTrainingCommand } from '../training-run.ts';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
-import { gloveSchema, trainGloveDetailed, type GloveOptions } from '../../train/glove.ts';
+import type { GloveOptions } from '../../train/glove.ts';
+import { gloveSchema } from '../../train/glove-options.ts';
 import { examples } from '../common.ts';
 import { addOptionFlags, addUnsupportedFlags, optionsFromFlags, refuseUnsupportedFlags } from '../option-flags.ts';
 import { Option } from 'commander';
@@ -96,8 +97,8 @@ export function registerTrainGlove(train: Command): void {
       const options = gloveOptionsFromFlags(flags);
       await runTrainingCommand(
         flags,
-        (signal, onProgress, onTokenizer) =>
-          trainGloveDetailed({
+        async (signal, onProgress, onTokenizer) =>
+          (await import('../../train/glove.ts')).trainGloveDetailed({
             ...options,
             signal,
             onProgress,

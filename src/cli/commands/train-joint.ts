@@ -1,11 +1,10 @@
 import { Option, type Command } from 'commander';
-import { trainJointSpace, type JointSpaceOptions, type ParallelMerge } from '../../apps/index.ts';
-import { readLines } from '../../apps/classify/labelled-texts.ts';
+import type { JointSpaceOptions, ParallelMerge } from '../../apps/index.ts';
 import { InvalidArgumentError } from '../../errors.ts';
-import { saveEmbeddings, type VectorFormat } from '../../formats/index.ts';
-import { fastTextSchema } from '../../train/fasttext.ts';
+import type { VectorFormat } from '../../formats/index.ts';
+import { fastTextSchema } from '../../train/fasttext-options.ts';
 import type { OptionDefs } from '../../train/option-schema.ts';
-import { word2vecSchema } from '../../train/word2vec.ts';
+import { word2vecSchema } from '../../train/word2vec-options.ts';
 import { examples, FORMATS } from '../common.ts';
 import { addOptionFlags, flagOf, optionsFromFlags } from '../option-flags.ts';
 import { outputVectorFormat } from '../output-format.ts';
@@ -71,6 +70,7 @@ export function registerTrainJoint(train: Command): void {
     )
     .action(async (srcPath: string, tgtPath: string, flags: TrainJointFlags) => {
       const options = jointOptionsFromFlags(flags);
+      const [{ readLines }, { trainJointSpace }, { saveEmbeddings }] = await Promise.all([import('../../apps/classify/labelled-texts.ts'), import('../../apps/align/joint-space.ts'), import('../../formats/index.ts')]);
       const [source, target] = [await readLines(srcPath), await readLines(tgtPath)];
       if (source.length !== target.length) throw new InvalidArgumentError(`the two texts must be line-aligned: ${srcPath} has ${source.length} lines, ${tgtPath} has ${target.length}`);
       const formats = [outputVectorFormat(flags.outSrc, flags.to), outputVectorFormat(flags.outTgt, flags.to)];

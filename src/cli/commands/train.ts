@@ -1,11 +1,11 @@
 import { addRunFlags, passSummary, runTrainingCommand, type RunFlags } from '../training-run.ts';
 import { Option, type Command } from 'commander';
 import { InvalidArgumentError } from '../../errors.ts';
-import { trainWord2Vec, word2vecSchema, type Word2VecOptions } from '../../train/word2vec.ts';
+import type { Word2VecOptions } from '../../train/word2vec.ts';
+import { word2vecSchema } from '../../train/word2vec-options.ts';
 import { examples } from '../common.ts';
 import { binaryFromExtension } from '../output-format.ts';
 import { aliased, nonNegativeInt, switchValue } from '../flag-values.ts';
-import { formatWordClasses, wordClasses } from '../../vectors/word-classes.ts';
 import { writeFileAtomic } from '../../util/atomic-write.ts';
 import { addOptionFlags, optionsFromFlags } from '../option-flags.ts';
 import { registerTrainFastText } from './train-fasttext.ts';
@@ -79,8 +79,13 @@ export function registerTrain(program: Command): void {
       await runTrainingCommand(
         flags,
         async (signal, onProgress, onTokenizer) => {
+          // Each subcommand loads its trainer when it runs, so a line loads only the modules its own command uses.
+          const { trainWord2Vec } = await import('../../train/word2vec.ts');
           const result = await trainWord2Vec({ ...options, output: classes > 0 ? undefined : options.output, signal, onProgress, onTokenizer });
-          if (classes > 0) await writeFileAtomic(flags.output, formatWordClasses(result.embeddings, wordClasses(result.embeddings, classes)));
+          if (classes > 0) {
+            const { formatWordClasses, wordClasses } = await import('../../vectors/word-classes.ts');
+            await writeFileAtomic(flags.output, formatWordClasses(result.embeddings, wordClasses(result.embeddings, classes)));
+          }
           return result;
         },
         ({ embeddings: emb }, seconds, last) => ({
