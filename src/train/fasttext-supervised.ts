@@ -2,14 +2,13 @@ import { InvalidArgumentError } from '../errors.ts';
 import { loadEmbeddings } from '../formats/index.ts';
 import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
 import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextOutputTables, type FastTextLayout, type FastTextShape } from '../kernels/fasttext-layout.ts';
-import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
+import { openCorpus } from '../text/corpus.ts';
 import { whitespaceTokenizer } from '../text/tokenize.ts';
 import { throwIfAborted } from '../util/abort.ts';
 import type { Embeddings } from '../vectors/embeddings.ts';
 import { assembleFastTextModel, type FastTextArgs, type FastTextModel } from '../vectors/fasttext-model.ts';
 import { DenseMatrix } from '../vectors/fasttext-matrix.ts';
-import { fastTextTokens, SupervisedInput, type SupervisedLine } from '../vectors/fasttext-supervised-input.ts';
-import type { IdChunk } from '../vocab/id-stream.ts';
+import { SupervisedInput } from '../vectors/fasttext-supervised-input.ts';
 import { buildHuffmanTree } from '../vocab/huffman.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import { corpusFingerprint } from './corpus-fingerprint.ts';
@@ -24,6 +23,7 @@ import { saveTrainedFastTextModel } from './save-output.ts';
 import { countSupervisedDictionary } from './supervised-dictionary.ts';
 import { openSupervisedCheckpoint, supervisedCheckpoint, supervisedCheckpointSettings, type SupervisedResume } from './supervised-checkpoint.ts';
 import { resolveSupervisedOptions, supervisedSchema, type ResolvedSupervisedOptions, type SupervisedTrainOptions } from './supervised-options.ts';
+import { cachedPasses, CACHED_IDS, encodeExamples, encodeRecorded } from './supervised-examples.ts';
 
 /**
  * Ids per chunk handed to a worker: larger than the word trainers' (runner.ts CHUNK_WORDS) because an example
@@ -80,7 +80,10 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
     }
     // Compiled off the main thread while the dictionary pass reads the corpus; the runner awaits the same module.
     if (opts.kernel === 'wasm') compileFastTextKernel().catch(() => undefined);
-    const dict = await countSupervisedDictionary(corpus, { ...opts, extraWords: pretrained?.vocab.words, signal, onProgress: options.onProgress });
+    // The dictionary pass keeps the tokens it reads when they fit beside the first pass's cached chunks: training's
+    // first pass then encodes them, without reading and splitting the file again (on 2 cores that pass held the
+    // workers back: the main thread took longer to encode an epoch than the workers to train it).
+    const dict = await countSupervisedDictionary(corpus, { ...opts, extraWords: pretrained?.vocab.words, signal, onProgress: options.onProgress, recordTokens: CACHED_IDS });
     throwIfAborted(signal);
     const settings = supervisedCheckpointSettings(opts, SUPERVISED_CHUNK_IDS, dict.labels.size);
     const corpusPrint = options.resume || options.checkpoint ? await corpusFingerprint(corpus) : null;
@@ -112,7 +115,7 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       vocab,
       tokenizer: whitespaceTokenizer,
       maxSentenceLength: layout.shape.maxChunkWords,
-      chunks: cachedPasses(() => encodeExamples(corpus, scheme, SUPERVISED_CHUNK_IDS, used)),
+      chunks: cachedPasses(() => (dict.recorded ? encodeRecorded(dict.recorded, scheme, SUPERVISED_CHUNK_IDS, used) : encodeExamples(corpus, scheme, SUPERVISED_CHUNK_IDS, used))),
       // fastText's budget: epochs passes of every token (labels and </s> included), the rate falling linearly to 0.
       uniformRows: workersFill ? { ...uniform, byteOffset: layout.input, rows, dim: opts.dim, stride: layout.rowFloats } : undefined,
       wordsPerEpoch: dict.tokensRead,
@@ -175,70 +178,6 @@ function copyPretrained(pretrained: Embeddings, vocab: Vocabulary, input: Float3
   }
 }
 
-/** Examples kept in memory after the first pass up to this many ids (4 bytes each); a larger corpus is re-encoded every pass. */
-const CACHED_IDS = 32 * 1024 * 1024;
-
-/**
- * Every pass after the first replays the first pass's chunks from memory when they fit in CACHED_IDS (encoding
- * the lines costs the main thread about as much as a worker's training), else encodes the corpus again.
- */
-function cachedPasses(encode: () => AsyncIterable<IdChunk>): () => AsyncIterable<IdChunk> {
-  let cached: IdChunk[] | undefined;
-  return async function* pass() {
-    if (cached) {
-      yield* cached;
-      return;
-    }
-    const kept: IdChunk[] = [];
-    let ids = 0;
-    let complete = true;
-    for await (const chunk of encode()) {
-      if (complete && ids + chunk.ids.length <= CACHED_IDS) {
-        kept.push(chunk);
-        ids += chunk.ids.length;
-      } else complete = false;
-      yield chunk;
-    }
-    if (complete) cached = kept;
-  };
-}
-
-/**
- * One pass's examples: each labelled line becomes a sentence of its input rows then its labels (−1 − label);
- * `words` counts every token read, unlabelled lines' too (fastText's progress unit).
- */
-export async function* encodeExamples(corpus: Corpus, scheme: SupervisedInput, chunkWords: number, used?: Uint8Array): AsyncGenerator<IdChunk> {
-  const line: SupervisedLine = { rows: [], labels: [], tokens: 0 };
-  let ids = new Int32Array(chunkWords * 2);
-  let ends: number[] = [];
-  let next = 0;
-  let words = 0;
-  for await (const batch of corpusBatches(corpus)) {
-    for (const text of batch) {
-      scheme.encode(fastTextTokens(text), true, line);
-      words += line.tokens;
-      const { rows, labels } = line;
-      if (labels.length === 0 || rows.length === 0) continue;
-      const need = next + rows.length + labels.length;
-      if (need > ids.length) {
-        const grown = new Int32Array(Math.max(need, ids.length * 2));
-        grown.set(ids.subarray(0, next));
-        ids = grown;
-      }
-      for (let i = 0; i < rows.length; i++) ids[next++] = rows[i];
-      if (used) for (let i = 0; i < rows.length; i++) used[rows[i]] = 1;
-      for (let i = 0; i < labels.length; i++) ids[next++] = -1 - labels[i];
-      ends.push(next);
-      if (next >= chunkWords) {
-        yield { ids: ids.slice(0, next), sentenceEnds: Int32Array.from(ends), words };
-        ends = [];
-        next = 0;
-        words = 0;
-      }
-    }
-  }
-  if (words > 0) yield { ids: ids.slice(0, next), sentenceEnds: Int32Array.from(ends), words };
-}
 
 /** The shared training memory: tables for the loss over the labels, slot configurations. */
 export function createSupervisedTrainer(vocab: Vocabulary, labels: Vocabulary, opts: ResolvedSupervisedOptions, longestExample: number): { layout: FastTextLayout; memory: WebAssembly.Memory } {

@@ -286,7 +286,7 @@ async function runPasses(
 }
 
 /** Ids a pass reads ahead while the workers fill the starting rows (4 bytes each). */
-const FILL_READ_AHEAD_IDS = 4 * 1024 * 1024;
+const FILL_READ_AHEAD_IDS = 16 * 1024 * 1024;
 
 /**
  * The pass's chunks once `filled` settles (no chunk may train on rows still being filled): the first ones, up

@@ -62,35 +62,37 @@ function mulMod(a: number, b: number, m: number): number {
 /**
  * Buckets of the word n-grams of a line's word hashes (int32 values, as fastText keeps them), each plus `offset`
  * appended to `out`: fastText's Dictionary::addWordNgrams with its 64-bit unsigned arithmetic done in two
- * 32-bit halves.
+ * 32-bit halves. The first training pass computes one per word of the corpus and n-gram length, so the halves are
+ * kept in 32-bit operations where they can be (Math.imul for the low word of the product, shifts for the sign).
  */
 export function wordNgramBuckets(hashes: ArrayLike<number>, count: number, n: number, bucket: number, out: number[], offset: number): void {
   const M = WORD_NGRAM_MULTIPLIER;
   const highPart = TWO32 % bucket;
   for (let i = 0; i < count; i++) {
     let lo = hashes[i] >>> 0;
-    let hi = hashes[i] < 0 ? 0xffffffff : 0;
+    let hi = (hashes[i] >> 31) >>> 0; // the sign extended: all ones for a negative hash
     for (let j = i + 1; j < count && j < i + n; j++) {
-      // h = h · M mod 2^64: the low word from 16-bit halves of lo (each product < 2^43), the high word mod 2^32.
-      const a = (lo & 0xffff) * M;
-      const b = (lo >>> 16) * M;
-      const low = (a % TWO32) + (b % 65536) * 65536;
-      const carry = Math.floor(low / TWO32) + Math.floor(a / TWO32) + Math.floor(b / 65536);
+      // h = h · M mod 2^64: the low word by Math.imul; the carry, floor(lo·M / 2^32), from lo's 16-bit halves
+      // (each product below 2^43, exact in doubles).
+      const carry = Math.floor(((lo >>> 16) * M + Math.floor(((lo & 0xffff) * M) / 65536)) / 65536);
       hi = (Math.imul(hi, M) + carry) >>> 0;
-      lo = low % TWO32;
+      lo = Math.imul(lo, M) >>> 0;
       // h += hash_j, sign-extended to 64 bits
       const add = hashes[j];
       lo += add >>> 0;
-      let c = 0;
-      if (lo >= TWO32) {
-        lo -= TWO32;
-        c = 1;
-      }
-      hi = (hi + (add < 0 ? 0xffffffff : 0) + c) >>> 0;
+      const c = lo >= TWO32 ? 1 : 0;
+      lo -= c * TWO32;
+      hi = (hi + (add >> 31) + c) >>> 0;
       out.push(offset + ((mulMod(hi % bucket, highPart, bucket) + (lo % bucket)) % bucket));
     }
   }
 }
+
+/**
+ * What one distinct token contributes to a line, worked out once (SupervisedInput.planToken): a label id (−1: an
+ * unknown label, dropped), or the input rows and the word hash of a word, known or not.
+ */
+export type TokenPlan = { label: number } | { rows: readonly number[]; hash: number };
 
 /** Turns lines into a supervised model's input rows and labels (see SupervisedInputScheme). */
 export class SupervisedInput {
@@ -129,6 +131,43 @@ export class SupervisedInput {
     for (const b of ngramBuckets(word, { minn, maxn, bucket })) this.pushBucket(b, out);
   }
 
+  /** What `token` adds to any line it is in: the decisions encode makes for it, made once. */
+  planToken(token: string): TokenPlan {
+    const { vocab, labels, labelPrefix } = this.scheme;
+    const wid = vocab.indexOf(token);
+    if (wid < 0 && labelPrefix !== '' && token.startsWith(labelPrefix)) return { label: labels.indexOf(token) };
+    if (wid >= 0) return { rows: this.wordRows[wid] ?? [wid], hash: this.wordHashes[wid] };
+    const rows: number[] = [];
+    if (token !== EOS) this.pushNgrams(token, rows);
+    return { rows, hash: fastTextHashString(token) | 0 };
+  }
+
+  /**
+   * encode for a line given as indices into `plans` (one per distinct token, from planToken), `</s>` included
+   * when the line had it: the same rows and labels, without a string lookup per token.
+   */
+  encodePlanned(plans: readonly TokenPlan[], line: ArrayLike<number>, start: number, end: number, out: SupervisedLine): SupervisedLine {
+    const rows = out.rows;
+    rows.length = 0;
+    out.labels.length = 0;
+    const n = end - start;
+    if (this.hashes.length < n) this.hashes = new Int32Array(Math.max(n, this.hashes.length * 2));
+    const hashes = this.hashes;
+    let words = 0;
+    for (let t = start; t < end; t++) {
+      const plan = plans[line[t]];
+      if ('label' in plan) {
+        if (plan.label >= 0) out.labels.push(plan.label);
+        continue;
+      }
+      for (const r of plan.rows) rows.push(r);
+      hashes[words++] = plan.hash;
+    }
+    out.tokens = n;
+    this.pushWordNgrams(hashes, words, rows);
+    return out;
+  }
+
   /**
    * The rows and labels of a line's tokens; `endOfLine` appends `</s>` as fastText does when the line ended
    * with a newline. Results go into `out` (cleared first), which is returned.
@@ -161,14 +200,19 @@ export class SupervisedInput {
       }
     }
     out.tokens = n;
-    if (this.scheme.wordNgrams > 1 && this.scheme.bucket > 0) {
-      if (this.scheme.pruneIndex === null) wordNgramBuckets(hashes, words, this.scheme.wordNgrams, this.scheme.bucket, rows, vocab.size);
-      else {
-        const buckets: number[] = [];
-        wordNgramBuckets(hashes, words, this.scheme.wordNgrams, this.scheme.bucket, buckets, 0);
-        for (const b of buckets) this.pushBucket(b, rows);
-      }
-    }
+    this.pushWordNgrams(hashes, words, rows);
     return out;
+  }
+
+  /** The word n-gram rows of a line's word hashes, after its other rows. */
+  private pushWordNgrams(hashes: Int32Array, words: number, rows: number[]): void {
+    const { wordNgrams, bucket, pruneIndex, vocab } = this.scheme;
+    if (wordNgrams <= 1 || bucket <= 0) return;
+    if (pruneIndex === null) wordNgramBuckets(hashes, words, wordNgrams, bucket, rows, vocab.size);
+    else {
+      const buckets: number[] = [];
+      wordNgramBuckets(hashes, words, wordNgrams, bucket, buckets, 0);
+      for (const b of buckets) this.pushBucket(b, rows);
+    }
   }
 }

@@ -6,7 +6,8 @@ import { fastTextHashString } from '../../src/vectors/subwords.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
 import { corpusFromLines } from '../../src/text/corpus.ts';
-import { encodeExamples } from '../../src/train/fasttext-supervised.ts';
+import { encodeExamples, encodeRecorded } from '../../src/train/supervised-examples.ts';
+import { countSupervisedDictionary } from '../../src/train/supervised-dictionary.ts';
 
 /** fastText's Dictionary::addWordNgrams in 64-bit unsigned integers, literally. */
 function referenceBuckets(hashes: number[], n: number, bucket: number): number[] {
@@ -75,4 +76,42 @@ test('encoding the examples marks exactly the input rows they use (the rows the 
   assert.deepEqual(marked, [...expected].sort((a, b) => a - b));
   assert.equal(used[vocab.indexOf('unused')], 0);
   assert.ok(marked.some((r) => r >= vocab.size), 'bigram buckets are marked too');
+});
+
+test('the first pass encoded from the dictionary pass\'s kept tokens gives the very chunks of reading the file again', async () => {
+  const rnd = seededRandom(11);
+  const words = Array.from({ length: 400 }, (_, i) => `w${i}`);
+  const lines: string[] = [];
+  for (let i = 0; i < 300; i++) {
+    const n = Math.floor(rnd() * 12);
+    // Zipf-like words (the rare ones fall under minCount), labels of which one stays under minCountLabel, some
+    // lines without a label, some empty, separators of every kind fastText splits at.
+    const tokens = Array.from({ length: n }, () => words[Math.floor(words.length * rnd() ** 3)]);
+    const label = rnd() < 0.1 ? [] : [`__label__${['a', 'b', 'c', 'rare'][i === 7 ? 3 : Math.floor(rnd() * 3)]}`];
+    lines.push([...label, ...tokens].join(rnd() < 0.5 ? ' ' : '\t'));
+  }
+  lines.push('', '   ', '__label__a');
+  const options = { minCount: 3, minCountLabel: 3, labelPrefix: '__label__', wordNgrams: 3, minn: 2, maxn: 3 };
+  const plain = await countSupervisedDictionary(corpusFromLines(lines), options);
+  const kept = await countSupervisedDictionary(corpusFromLines(lines), { ...options, recordTokens: 1 << 20 });
+  assert.equal(plain.recorded, undefined);
+  assert.ok(kept.recorded, 'the tokens are kept below the limit');
+  assert.deepEqual(kept.vocab.words, plain.vocab.words);
+  assert.deepEqual(kept.labels.words, plain.labels.words);
+  assert.deepEqual([...plain.labels.words].sort(), ['__label__a', '__label__b', '__label__c'], 'the label under minCountLabel is dropped');
+  assert.equal((await countSupervisedDictionary(corpusFromLines(lines), { ...options, recordTokens: 100 })).recorded, undefined, 'none kept over the limit');
+  assert.ok(plain.vocab.size < words.length + 1, 'some words fall under minCount');
+  const bucket = 5000;
+  for (const pruneIndex of [null, new Map(Array.from({ length: bucket / 2 }, (_, i) => [i * 2, i] as [number, number]))]) {
+    const input = new SupervisedInput({ vocab: plain.vocab, labels: plain.labels, labelPrefix: '__label__', wordNgrams: 3, bucket, minn: 2, maxn: 3, pruneIndex });
+    const usedA = new Uint8Array(plain.vocab.size + bucket);
+    const usedB = new Uint8Array(plain.vocab.size + bucket);
+    const fromFile = [];
+    for await (const chunk of encodeExamples(corpusFromLines(lines), input, 64, usedA)) fromFile.push(chunk);
+    const fromKept = [];
+    for await (const chunk of encodeRecorded(kept.recorded, input, 64, usedB)) fromKept.push(chunk);
+    assert.ok(fromFile.length > 5, 'several chunks');
+    assert.deepEqual(fromKept, fromFile);
+    assert.deepEqual(usedB, usedA);
+  }
 });
