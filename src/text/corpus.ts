@@ -22,6 +22,11 @@ export interface Corpus {
    * passes, since awaiting once per line costs more than the tokenizing itself.
    */
   lineBatches?(): AsyncIterable<string[]>;
+  /**
+   * The file's bytes (decompressed), for readers that split them themselves without decoding every line (the
+   * supervised dictionary pass); the lines are these bytes cut at '\n' and decoded as UTF-8.
+   */
+  byteChunks?(): AsyncIterable<Uint8Array>;
   /** Source bytes consumed by the pass in progress (compressed bytes for .gz), for progress display. */
   readonly bytesRead?: number;
   /** Releases what the corpus holds (the spool file of standard input). Safe to call twice. */
@@ -155,6 +160,10 @@ class FileCorpus implements Corpus {
   }
 
   async *lineBatches(): AsyncGenerator<string[]> {
+    yield* splitLines(this.byteChunks());
+  }
+
+  async *byteChunks(): AsyncGenerator<Buffer> {
     this.consumed = 0;
     const counted = async function* (this: FileCorpus, src: AsyncIterable<Buffer>) {
       for await (const chunk of src) {
@@ -163,7 +172,7 @@ class FileCorpus implements Corpus {
       }
     }.call(this, createReadStream(this.file, { highWaterMark: READ_CHUNK }));
     try {
-      yield* splitLines(this.gzip ? gunzip(counted) : counted);
+      yield* this.gzip ? gunzip(counted) : counted;
     } catch (err) {
       if (err instanceof EmbedkitError) throw err;
       const code = (err as NodeJS.ErrnoException).code;
@@ -203,6 +212,12 @@ class SpooledCorpus implements Corpus {
     this.spool ??= this.spoolSource();
     const file = await this.spool;
     yield* file.lineBatches();
+  }
+
+  async *byteChunks(): AsyncGenerator<Uint8Array> {
+    this.spool ??= this.spoolSource();
+    const file = await this.spool;
+    yield* file.byteChunks();
   }
 
   async close(): Promise<void> {
