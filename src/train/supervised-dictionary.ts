@@ -2,7 +2,7 @@ import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { corpusBatches, fractionRead, type Corpus } from '../text/corpus.ts';
 import { throwIfAborted } from '../util/abort.ts';
 import { fastTextTokens } from '../vectors/fasttext-supervised-input.ts';
-import { ByteTokenTable, byteTokenLines, NotUtf8Error, type TokenIdLines } from '../text/byte-tokens.ts';
+import { ByteTokenTable, byteTokenLines, NotUtf8Error, type TokenIdLines } from '../vocab/byte-tokens.ts';
 import { EOS } from '../vectors/subwords.ts';
 import { Vocabulary } from '../vocab/vocabulary.ts';
 import type { ProgressListener } from './progress.ts';

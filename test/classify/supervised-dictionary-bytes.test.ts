@@ -1,4 +1,4 @@
-// The supervised dictionary pass reads a file's bytes (src/text/byte-tokens.ts) where it can: what it finds must be
+// The supervised dictionary pass reads a file's bytes (src/vocab/byte-tokens.ts) where it can: what it finds must be
 // what reading the decoded lines finds, token for token, on every kind of line ending, separator and character.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -3,15 +3,15 @@
  * bytes other than its separators (space, \t, \n, \v, \f, \r, NUL), and every '\n' ends a line. Each distinct
  * token is decoded to a string once, when first seen; every other occurrence is found by its bytes' hash. The
  * supervised dictionary pass reads a file this way instead of decoding it into line strings and splitting them,
- * which made about four fifths of that pass's time (strings allocated per token, then looked up in a Map).
+ * which made about four fifths of that pass's time (strings allocated per token, then looked up in a Map). The
+ * hash is word-table.ts's FNV-1a step, here over bytes (that table hashes a line's UTF-16 code units).
  */
+import { HASH_SEED, hashStep } from './word-table.ts';
 
 /** Bytes that end a token (fastText's separators). */
 const SEPARATOR = new Uint8Array(256);
 for (const b of [0x20, 0x09, 0x0a, 0x0b, 0x0c, 0x0d, 0x00]) SEPARATOR[b] = 1;
 
-const FNV_OFFSET = 0x811c9dc5 | 0;
-const FNV_PRIME = 16777619;
 
 /** Thrown inside the reader when a token is not valid UTF-8: the caller reads the file as text instead. */
 export class NotUtf8Error extends Error {}
@@ -32,8 +32,8 @@ export class ByteTokenTable {
   /** The id of `token` (a string, e.g. `</s>`), added when new. */
   idOfString(token: string): number {
     const b = this.encoder.encode(token);
-    let h = FNV_OFFSET;
-    for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], FNV_PRIME);
+    let h = HASH_SEED;
+    for (let i = 0; i < b.length; i++) h = hashStep(h, b[i]);
     return this.idOf(b, 0, b.length, h);
   }
 
@@ -122,7 +122,7 @@ export async function* byteTokenLines(chunks: AsyncIterable<Uint8Array>, table: 
   // A token cut by the end of a chunk waits in `carry`, its hash so far in h.
   let carry: Uint8Array = new Uint8Array(256);
   let carried = 0;
-  let h = FNV_OFFSET;
+  let h = HASH_SEED;
   let lineOpen = false;
   let first = true;
   // Ids not yet handed out: whole lines, then the line still open.
@@ -142,17 +142,17 @@ export async function* byteTokenLines(chunks: AsyncIterable<Uint8Array>, table: 
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i];
       if (SEPARATOR[b] === 0) {
-        h = Math.imul(h ^ b, FNV_PRIME);
+        h = hashStep(h, b);
         continue;
       }
       if (carried > 0) {
         carry = append(carry, carried, chunk, start, i);
         ids[count++] = table.idOf(carry, 0, carried + i - start, h);
         carried = 0;
-        h = FNV_OFFSET;
+        h = HASH_SEED;
       } else if (i > start) {
         ids[count++] = table.idOf(chunk, start, i, h);
-        h = FNV_OFFSET;
+        h = HASH_SEED;
       }
       start = i + 1;
       if (b === 0x0a) {
