@@ -14,9 +14,14 @@ export function rootCommand(): Command {
 
 /** Every long flag name (no `--`, no `no-`) of `cmd` and its subcommands: what normalizeArgv may rewrite to. */
 export function longOptionNames(cmd: Command, into = new Set<string>()): Set<string> {
-  for (const o of cmd.options) if (o.long) into.add(o.long.replace(/^--(no-)?/, ''));
+  ownLongOptionNames(cmd, into);
   for (const c of cmd.commands) longOptionNames(c, into);
   return into;
+}
+
+/** The long flag names (no `--`, no `no-`) of `cmd` itself, added to `into`. */
+function ownLongOptionNames(cmd: Command, into: Set<string>): void {
+  for (const o of cmd.options) if (o.long) into.add(o.long.replace(/^--(no-)?/, ''));
 }
 
 /**
@@ -28,12 +33,11 @@ export function longOptionNames(cmd: Command, into = new Set<string>()): Set<str
  */
 export function flagsOfLine(program: Command, argv: readonly string[]): Set<string> {
   const known = new Set<string>();
-  const own = (cmd: Command) => { for (const o of cmd.options) if (o.long) known.add(o.long.replace(/^--(no-)?/, '')); };
   let cmd = program;
   for (const word of argv) {
     const sub = word.startsWith('-') ? undefined : cmd.commands.find((c) => c.name() === word || c.aliases().includes(word));
     if (!sub) break;
-    own(cmd);
+    ownLongOptionNames(cmd, known);
     cmd = sub;
   }
   return longOptionNames(cmd, known);
