@@ -84,6 +84,9 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
     // first pass then encodes them, without reading and splitting the file again (on 2 cores that pass held the
     // workers back: the main thread took longer to encode an epoch than the workers to train it).
     const dict = await countSupervisedDictionary(corpus, { ...opts, extraWords: pretrained?.vocab.words, signal, onProgress: options.onProgress, recordTokens: CACHED_IDS });
+    // Held here alone, so that once the first pass's chunks are cached (up to CACHED_IDS more) the tokens are let go.
+    let recorded = dict.recorded;
+    dict.recorded = undefined;
     throwIfAborted(signal);
     const settings = supervisedCheckpointSettings(opts, SUPERVISED_CHUNK_IDS, dict.labels.size);
     const corpusPrint = options.resume || options.checkpoint ? await corpusFingerprint(corpus) : null;
@@ -115,7 +118,10 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       vocab,
       tokenizer: whitespaceTokenizer,
       maxSentenceLength: layout.shape.maxChunkWords,
-      chunks: cachedPasses(() => (dict.recorded ? encodeRecorded(dict.recorded, scheme, SUPERVISED_CHUNK_IDS, used) : encodeExamples(corpus, scheme, SUPERVISED_CHUNK_IDS, used))),
+      chunks: cachedPasses(
+        () => (recorded ? encodeRecorded(recorded, scheme, SUPERVISED_CHUNK_IDS, used) : encodeExamples(corpus, scheme, SUPERVISED_CHUNK_IDS, used)),
+        () => (recorded = undefined),
+      ),
       // fastText's budget: epochs passes of every token (labels and </s> included), the rate falling linearly to 0.
       uniformRows: workersFill ? { ...uniform, byteOffset: layout.input, rows, dim: opts.dim, stride: layout.rowFloats } : undefined,
       wordsPerEpoch: dict.tokensRead,
@@ -177,7 +183,6 @@ function copyPretrained(pretrained: Embeddings, vocab: Vocabulary, input: Float3
     if (row >= 0) input.set(pretrained.vectors.subarray(i * dim, (i + 1) * dim), row * stride);
   }
 }
-
 
 /** The shared training memory: tables for the loss over the labels, slot configurations. */
 export function createSupervisedTrainer(vocab: Vocabulary, labels: Vocabulary, opts: ResolvedSupervisedOptions, longestExample: number): { layout: FastTextLayout; memory: WebAssembly.Memory } {

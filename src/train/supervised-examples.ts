@@ -16,8 +16,9 @@ export const CACHED_IDS = 32 * 1024 * 1024;
 /**
  * Every pass after the first replays the first pass's chunks from memory when they fit in CACHED_IDS (encoding
  * the lines costs the main thread about as much as a worker's training), else encodes the corpus again.
+ * `whenCached` is told once the chunks are kept, so what only `encode` reads can be let go.
  */
-export function cachedPasses(encode: () => AsyncIterable<IdChunk>): () => AsyncIterable<IdChunk> {
+export function cachedPasses(encode: () => AsyncIterable<IdChunk>, whenCached?: () => void): () => AsyncIterable<IdChunk> {
   let cached: IdChunk[] | undefined;
   return async function* pass() {
     if (cached) {
@@ -34,7 +35,10 @@ export function cachedPasses(encode: () => AsyncIterable<IdChunk>): () => AsyncI
       } else complete = false;
       yield chunk;
     }
-    if (complete) cached = kept;
+    if (complete) {
+      cached = kept;
+      whenCached?.();
+    }
   };
 }
 
