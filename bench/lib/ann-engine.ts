@@ -12,6 +12,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dot, norm } from '../../src/kernels/similarity.ts';
 
 export type AnnEngine = 'data' | 'hnswlib' | 'usearch' | 'embedkit-hnsw' | 'embedkit-hnsw-rows' | 'embedkit-ivf_pq' | 'embedkit-ivf_hnsw_sq';
 
@@ -77,17 +78,11 @@ function dirMiB(path: string): number {
   return bytes / 2 ** 20;
 }
 
-/** Cosine of query q with row `row` of base. */
+/** Cosine of query q with row `row` of base, by the reference kernels (−Infinity for a zero vector: never a tie). */
 function cosine(base: Float32Array, row: number, q: Float32Array): number {
-  let dot = 0;
-  let nb = 0;
-  let nq = 0;
-  for (let j = 0, o = row * q.length; j < q.length; j++) {
-    dot += base[o + j] * q[j];
-    nb += base[o + j] * base[o + j];
-    nq += q[j] * q[j];
-  }
-  return nb > 0 && nq > 0 ? dot / Math.sqrt(nb * nq) : -Infinity;
+  const v = base.subarray(row * q.length, (row + 1) * q.length);
+  const n = norm(v) * norm(q);
+  return n > 0 ? dot(v, q) / n : -Infinity;
 }
 
 /** Float rounding between the exact kernel's float32 cosines and these float64 ones. */
