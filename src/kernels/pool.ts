@@ -15,6 +15,58 @@ export interface PoolOptions<TResult> {
   depth?: number;
   /** Heap limits of each worker; small young generations keep idle-heavy workers from holding memory. */
   resourceLimits?: ResourceLimits;
+  /** Workers already started for this pool (SpawnedWorkers): used when they run the same script, as many. */
+  spawned?: SpawnedWorkers;
+}
+
+/**
+ * Workers started before their pool, so their script loads while the main thread does other work (a trainer's
+ * dictionary pass). Unreferenced until a pool takes them: an unused set never keeps the process alive; release()
+ * stops them when no pool will.
+ */
+export class SpawnedWorkers {
+  /** @internal */
+  readonly workers: Worker[];
+  private taken = false;
+  /** A worker failed to load or exited before a pool took it: the pool then starts its own (and sees the failure). */
+  private failed = false;
+
+  constructor(
+    readonly script: URL,
+    count: number,
+    readonly resourceLimits?: ResourceLimits,
+  ) {
+    this.workers = Array.from({ length: count }, () => {
+      const w = startWorker(script, resourceLimits);
+      w.unref();
+      w.on('error', () => (this.failed = true));
+      w.on('exit', () => (this.failed = true));
+      return w;
+    });
+  }
+
+  /** The workers for a pool of `count` running `script`, or undefined when they are not those (they are stopped). */
+  take(script: URL, count: number): Worker[] | undefined {
+    if (this.taken) return undefined;
+    this.taken = true;
+    if (this.failed || script.href !== this.script.href || count !== this.workers.length) {
+      for (const w of this.workers) void w.terminate();
+      return undefined;
+    }
+    for (const w of this.workers) {
+      w.removeAllListeners('error');
+      w.removeAllListeners('exit');
+      w.ref();
+    }
+    return this.workers;
+  }
+
+  /** Stops the workers unless a pool took them. */
+  async release(): Promise<void> {
+    if (this.taken) return;
+    this.taken = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
 }
 
 interface WorkerMessage<TResult> {
@@ -45,8 +97,9 @@ export class WorkerPool<TTask, TResult> {
   ): Promise<WorkerPool<TTask, TResult>> {
     const pool = new WorkerPool<TTask, TResult>(options);
     const ready: Promise<void>[] = [];
+    const spawned = options.spawned?.take(script, count);
     for (let i = 0; i < count; i++) {
-      const w = startWorker(script, options.resourceLimits);
+      const w = spawned?.[i] ?? startWorker(script, options.resourceLimits);
       pool.workers.push(w);
       pool.inFlight.push(0);
       pool.submitted.push(0);

@@ -18,7 +18,7 @@ import { negativeSampler } from './negative-sampler.ts';
 import { referenceArgs } from './option-schema.ts';
 import type { TrainingResult, TrainingStats } from './result.ts';
 import { compactRows, initUniformRows } from './rows.ts';
-import { freshPosition, POOL_DEPTH, runChunkTraining, startingRows } from './runner.ts';
+import { freshPosition, POOL_DEPTH, runChunkTraining, spawnTrainingWorkers, startingRows } from './runner.ts';
 import { saveTrainedFastTextModel } from './save-output.ts';
 import { countSupervisedDictionary } from './supervised-dictionary.ts';
 import { openSupervisedCheckpoint, supervisedCheckpoint, supervisedCheckpointSettings, type SupervisedResume } from './supervised-checkpoint.ts';
@@ -73,6 +73,8 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
   throwIfAborted(signal);
   const corpus = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
   let resume: SupervisedResume | undefined;
+  // The training threads load their script while the dictionary pass reads the corpus.
+  const workers = spawnTrainingWorkers(opts.threads);
   try {
     const pretrained = opts.pretrainedVectors !== undefined ? await loadEmbeddings(opts.pretrainedVectors) : undefined;
     if (pretrained && pretrained.dim !== opts.dim) {
@@ -125,6 +127,7 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       // fastText's budget: epochs passes of every token (labels and </s> included), the rate falling linearly to 0.
       uniformRows: workersFill ? { ...uniform, byteOffset: layout.input, rows, dim: opts.dim, stride: layout.rowFloats } : undefined,
       wordsPerEpoch: dict.tokensRead,
+      workers,
       budget: 'passes',
       emptyPass: 'stop',
       position,
@@ -163,6 +166,7 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
     const stats: SupervisedStats = { vocabSize: vocab.size, labels: labels.size, lines: dict.lines, unlabelled: dict.unlabelled, trained: totals.trained, loss: totals.loss, seconds: (performance.now() - started) / 1000 };
     return { embeddings: model.embeddings, model, stats };
   } finally {
+    await workers.release();
     await resume?.file.close();
     if (typeof options.input === 'string') await corpus.close?.();
   }

@@ -1,7 +1,7 @@
 import { EmbedkitError } from '../errors.ts';
 import { acquireSlot, chunkPieces, placeInput, readRng, writeRng, type ChunkPiece } from '../kernels/chunk-feed.ts';
 import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
-import { scriptBeside, WorkerPool } from '../kernels/pool.ts';
+import { scriptBeside, SpawnedWorkers, WorkerPool } from '../kernels/pool.ts';
 import { compileWord2VecKernel } from '../kernels/word2vec-fast.ts';
 import type { Corpus } from '../text/corpus.ts';
 import { encodeCorpus, type IdChunk } from '../vocab/id-stream.ts';
@@ -91,6 +91,8 @@ export interface RunPlan {
   uniformRows?: Omit<UniformRowsTask['uniformRows'], 'from' | 'to'>;
   /** Milliseconds between progress events while training (default 1000). */
   progressIntervalMs?: number;
+  /** Training threads started ahead of the run (spawnTrainingWorkers): used when there are `threads` of them. */
+  workers?: SpawnedWorkers;
   /**
    * The first non-finite or runaway value of the model's rows, described, or undefined when all are healthy
    * (divergence.ts). Checked at every pass end, before every checkpoint and before returning.
@@ -118,6 +120,18 @@ export async function startingRows(resume: { file: CheckpointFile<unknown> } | u
   for (const [name, m] of Object.entries(matrices)) if (m) await resume.file.readInto(name, m, dim);
 }
 
+const KERNEL_WORKER = scriptBeside(import.meta.url, 'kernel-worker');
+/** Workers allocate almost nothing (chunks arrive through shared memory): small heaps, small footprint. */
+const KERNEL_WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 };
+
+/**
+ * Starts the training threads of a run ahead of it (RunPlan.workers): a worker takes about 50 ms to load its
+ * script, time a trainer can spend reading its corpus instead. Call release() on them if the run never starts.
+ */
+export function spawnTrainingWorkers(threads: number): SpawnedWorkers {
+  return new SpawnedWorkers(KERNEL_WORKER, threads, KERNEL_WORKER_LIMITS);
+}
+
 /** Trains the corpus into the shared memory of `setup` on `threads` workers; returns when done (throws when aborted). */
 export async function runChunkTraining(kernel: Omit<KernelSetup, 'module'>, settings: RunSettings, caller: RunCaller, plan: RunPlan): Promise<RunTotals> {
   // The WebAssembly module is compiled once here and posted to every worker.
@@ -131,10 +145,10 @@ export async function runChunkTraining(kernel: Omit<KernelSetup, 'module'>, sett
     if (saved !== undefined) writeRng(buffer, setup.layout, s, saved);
   }
   const stats = { wordsDone: position.dispatched, lossSum: 0, lossCount: 0 };
-  const pool = await WorkerPool.start<KernelTask | UniformRowsTask, KernelTaskResult>(scriptBeside(import.meta.url, 'kernel-worker'), threads, (slot): KernelWorkerInit => ({ ...setup, slot }), {
+  const pool = await WorkerPool.start<KernelTask | UniformRowsTask, KernelTaskResult>(KERNEL_WORKER, threads, (slot): KernelWorkerInit => ({ ...setup, slot }), {
     depth: POOL_DEPTH,
-    // Workers allocate almost nothing (chunks arrive through shared memory): small heaps, small footprint.
-    resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 },
+    resourceLimits: KERNEL_WORKER_LIMITS,
+    spawned: plan.workers,
     onResult: (r) => {
       stats.wordsDone += r.words;
       stats.lossSum += r.lossSum;
