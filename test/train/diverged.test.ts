@@ -77,3 +77,22 @@ test('unhealthyValue reads only the rows onlyRows marks, in the matrices it name
   // A matrix not named in onlyRows is read whole.
   assert.equal(unhealthyValue({ input, output }, 2, { output: Uint8Array.from([1]) }), 'input row 1 holds NaN');
 });
+
+test('unhealthyValue: per value, whatever a row sum says; the bound itself is healthy, padding past dim is not read', () => {
+  const above = Math.fround(1e5 * (1 + 2 ** -23)); // the next float32 above the bound
+  const cases: [number[], string | undefined][] = [
+    // Squares summing past 1e10 with every value within the bound: healthy.
+    [[9e4, -9e4, 9e4], undefined],
+    [[1e5, -1e5, 1e5], undefined],
+    [[0, above, 0], `m row 0 holds ${above}`],
+    [[0, 0, -above], `m row 0 holds ${-above}`],
+    [[Infinity, 0, 0], 'm row 0 holds Infinity'],
+    [[0, 0, -Infinity], 'm row 0 holds -Infinity'],
+    [[0.5, NaN, 0.5], 'm row 0 holds NaN'],
+  ];
+  for (const [row, want] of cases) {
+    // dim 3 (odd) in a stride of 4 whose padding holds NaN: never read.
+    const m = { data: Float32Array.from([0.1, 0.1, 0.1, NaN, ...row, NaN]), rows: 2, stride: 4 };
+    assert.equal(unhealthyValue({ m }, 3), want?.replace('row 0', 'row 1'), `row ${row}`);
+  }
+});
