@@ -15,7 +15,7 @@ export interface PoolOptions<TResult> {
   depth?: number;
   /** Heap limits of each worker; small young generations keep idle-heavy workers from holding memory. */
   resourceLimits?: ResourceLimits;
-  /** Workers already started for this pool (SpawnedWorkers): used when they run the same script, as many. */
+  /** Workers already started for this pool (SpawnedWorkers, with their own limits): used when they run the same script, as many. */
   spawned?: SpawnedWorkers;
 }
 
@@ -34,7 +34,7 @@ export class SpawnedWorkers {
   constructor(
     readonly script: URL,
     count: number,
-    readonly resourceLimits?: ResourceLimits,
+    resourceLimits?: ResourceLimits,
   ) {
     this.workers = Array.from({ length: count }, () => {
       const w = startWorker(script, resourceLimits);

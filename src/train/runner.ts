@@ -125,8 +125,9 @@ const KERNEL_WORKER = scriptBeside(import.meta.url, 'kernel-worker');
 const KERNEL_WORKER_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 };
 
 /**
- * Starts the training threads of a run ahead of it (RunPlan.workers): a worker takes about 50 ms to load its
- * script, time a trainer can spend reading its corpus instead. Call release() on them if the run never starts.
+ * Starts the training threads of a run ahead of it (RunPlan.workers): two workers took 80–95 ms to load their
+ * script and answer, time a trainer can spend reading its corpus instead. Call release() on them if the run never
+ * starts.
  */
 export function spawnTrainingWorkers(threads: number): SpawnedWorkers {
   return new SpawnedWorkers(KERNEL_WORKER, threads, KERNEL_WORKER_LIMITS);
