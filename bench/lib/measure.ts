@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 
 /**
  * Runs a command under /usr/bin/time so every peer (ours included) is measured the same way:
@@ -38,3 +38,15 @@ export async function measure(cmd: string, args: string[], env: NodeJS.ProcessEn
 
 /** The Python that has Debian's gensim. */
 export const PYTHON = '/usr/bin/python3';
+
+/**
+ * The kernels OpenBLAS runs for numpy, gensim and scikit-learn here ("Haswell", "SkylakeX", ...), or why it is not
+ * known. On a virtual machine whose processor it does not recognise, OpenBLAS falls back to its oldest kernels
+ * ("Prescott"), several times slower (numpy's 100,000 × 300 product: 28.6 ms against 13.1 ms with
+ * OPENBLAS_CORETYPE=Haswell on one such machine), which would flatter every ratio against those peers.
+ */
+export function openBlasCore(): string {
+  const r = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8', env: { ...process.env, OPENBLAS_VERBOSE: '2' } });
+  if (r.error) return `unknown (${PYTHON}: ${r.error.message})`;
+  return /Core: (\S+)/.exec(r.stdout + r.stderr)?.[1] ?? 'unknown (numpy printed no OpenBLAS core)';
+}
