@@ -1,5 +1,5 @@
 import { join, resolve } from 'node:path';
-import type { Table } from '@lancedb/lancedb';
+import type { Connection, Table } from '@lancedb/lancedb';
 import { EmbedkitError, InvalidArgumentError, MissingDependencyError } from '../errors.ts';
 import type { Encoder } from '../encoders/encoder.ts';
 import { openEncoder, type OpenedEncoder } from '../encoders/open-encoder.ts';
@@ -100,7 +100,7 @@ export async function openCollection(path: string, options: OpenCollectionOption
   let table: Table;
   const names = await db.tableNames();
   if (names.includes(TABLE)) {
-    table = await db.openTable(TABLE);
+    table = await openExistingTable(db, path, local);
   } else {
     if (options.create === false) throw new CollectionNotFoundError(path, `no collection at ${path}`);
     if (options.model === undefined && options.encoder === undefined) {
@@ -111,6 +111,20 @@ export async function openCollection(path: string, options: OpenCollectionOption
   const record = parseRecord((await table.schema()).metadata.get(RECORD_KEY), path);
   checkSameEncoder(path, record.encoder, options.model, options.pooling, options.encoder);
   return new Collection(path, local, table, record, options);
+}
+
+/**
+ * The collection's table, which another process may be creating right now: its folder appears before its first
+ * version is written, so it is listed but cannot be opened yet. Such a failure on local disk waits for the creator's
+ * write lock (held until the table is whole) and opens it then.
+ */
+async function openExistingTable(db: Connection, path: string, local: boolean): Promise<Table> {
+  try {
+    return await db.openTable(TABLE);
+  } catch (err) {
+    if (!local) throw err;
+    return withWriteLock(join(path, LOCK_FILE), () => db.openTable(TABLE));
+  }
 }
 
 /**
