@@ -3,7 +3,8 @@
 // memory, and every round trains 3 chunks of 16,380 words (sentences of 20, Zipf word ids) with each kernel in turn,
 // timed by CPU seconds (after one untimed round), so a load spike on a shared machine hits every kernel alike. Prints each tree's median time
 // per chunk and the median over rounds of the first tree's time over its own (> 1: faster than the first). Run:
-//   [KV=100000] node --import tsx bench/word2vec-kernel-ab.ts DIM ns|hs ROUNDS TREE...
+//   [KV=100000] node --import tsx bench/word2vec-kernel-ab.ts DIM ns|hs ROUNDS TREE[@KIND]...
+// KIND is the tree's kernel kind (default wasm; `native` where the tree builds one), e.g. `. .@native`.
 // Skip-gram, window 5, negative 5 (ns) or hierarchical softmax with 64 private hot rows (hs), no subsampling, one
 // thread; KV words (default 30,000). Each tree needs node_modules (a link to this checkout's is enough).
 import { pathToFileURL } from 'node:url';
@@ -20,7 +21,8 @@ const CHUNK_WORDS = 16_380;
 const SENTENCE = 20;
 
 /** The kernel of one tree over a model of its own; returns one round's CPU milliseconds per chunk. */
-async function kernelOf(tree: string): Promise<() => number> {
+async function kernelOf(spec: string): Promise<() => number> {
+  const [tree, kind = 'wasm'] = spec.split('@');
   const load = (path: string) => import(pathToFileURL(`${tree}/${path}`).href);
   const { sharedMemory } = await load('src/kernels/wasm.ts');
   const { compileWord2VecKernel, Word2VecKernel } = await load('src/kernels/word2vec-fast.ts');
@@ -50,7 +52,7 @@ async function kernelOf(tree: string): Promise<() => number> {
     v.aliasIndex.set(sampler.alias);
   }
   writeSlotConfig(memory.buffer, layout, 0, 7);
-  const kernel = new Word2VecKernel(memory, layout, 0, 'wasm', await compileWord2VecKernel());
+  const kernel = new Word2VecKernel(memory, layout, 0, kind, await compileWord2VecKernel());
   // Word ids log-uniform over 0..V-1, i.e. rank r drawn with probability ~ 1/r (Zipf's law, as text).
   const ids = Int32Array.from({ length: CHUNK_WORDS }, () => Math.min(V - 1, Math.floor(Math.exp(random() * Math.log(V)))));
   const ends = Int32Array.from({ length: CHUNK_WORDS / SENTENCE }, (_, s) => (s + 1) * SENTENCE);

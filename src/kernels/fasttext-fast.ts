@@ -2,13 +2,15 @@ import type { FastTextLayout } from './fasttext-layout.ts';
 import { trainFastTextChunkReference } from './fasttext-reference.ts';
 import { compileKernel } from './wasm.ts';
 import { feedChunk, trainPlaced, type ChunkResult } from './chunk-feed.ts';
+import { requireNativeKernels } from './native.ts';
 
 /**
  * Trains chunks of word ids into the fastText model held in a shared WebAssembly.Memory, for one worker slot.
- * `wasm` runs the f32x4 kernel of wasm/fasttext.wat (one call per chunk); `reference` runs the plain
- * TypeScript definition of the same update rule (fasttext-reference.ts).
+ * `wasm` runs the f32x4 kernel of wasm/fasttext.wat (one call per chunk); `native` the same rule in C
+ * (native/fasttext.c; see native.ts); `reference` runs the plain TypeScript definition of the same update rule
+ * (fasttext-reference.ts).
  */
-export type FastTextKernelKind = 'wasm' | 'reference';
+export type FastTextKernelKind = 'native' | 'wasm' | 'reference';
 
 export class FastTextKernel {
   private readonly trainSlot: (nSentences: number, alphaStart: number, alphaEnd: number) => number;
@@ -26,6 +28,11 @@ export class FastTextKernel {
       const train = instance.exports.train as (ctx: number, nSentences: number, alphaStart: number, alphaEnd: number) => number;
       const ctx = layout.slots[slot].ctx;
       this.trainSlot = (n, a0, a1) => train(ctx, n, a0, a1);
+    } else if (kind === 'native') {
+      const { fasttextTrain } = requireNativeKernels();
+      const bytes = new Uint8Array(memory.buffer);
+      const ctx = layout.slots[slot].ctx;
+      this.trainSlot = (n, a0, a1) => fasttextTrain(bytes, ctx, n, a0, a1);
     } else {
       this.trainSlot = (n, a0, a1) => trainFastTextChunkReference(memory.buffer, layout, slot, n, a0, a1);
     }

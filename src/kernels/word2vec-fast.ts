@@ -2,13 +2,15 @@ import { compileKernel } from './wasm.ts';
 import { feedChunk, trainPlaced, type ChunkResult } from './chunk-feed.ts';
 import type { Word2VecLayout } from './word2vec-layout.ts';
 import { trainChunkReference } from './word2vec-reference.ts';
+import { requireNativeKernels } from './native.ts';
 
 /**
  * Trains chunks of word ids into the model held in a shared WebAssembly.Memory, for one worker slot.
  * `wasm` runs the f32x4 kernel of wasm/word2vec.wat (one call per chunk, so JavaScript is crossed rarely);
- * `reference` runs the plain TypeScript definition of the same update rule.
+ * `native` the same rule in C (native/word2vec.c, 8 lanes with fused multiply-adds where built for them; see
+ * native.ts); `reference` runs the plain TypeScript definition of the same update rule.
  */
-export type Word2VecKernelKind = 'wasm' | 'reference';
+export type Word2VecKernelKind = 'native' | 'wasm' | 'reference';
 
 export class Word2VecKernel {
   private readonly trainSlot: (nSentences: number, alpha: number) => number;
@@ -26,6 +28,11 @@ export class Word2VecKernel {
       const train = instance.exports.train as (ctx: number, nSentences: number, alpha: number) => number;
       const ctx = layout.slots[slot].ctx;
       this.trainSlot = (n, alpha) => train(ctx, n, alpha);
+    } else if (kind === 'native') {
+      const { word2vecTrain } = requireNativeKernels();
+      const bytes = new Uint8Array(memory.buffer);
+      const ctx = layout.slots[slot].ctx;
+      this.trainSlot = (n, alpha) => word2vecTrain(bytes, ctx, n, alpha);
     } else {
       this.trainSlot = (n, alpha) => trainChunkReference(memory.buffer, layout, slot, n, alpha);
     }

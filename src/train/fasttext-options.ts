@@ -3,7 +3,7 @@ import type { Corpus } from '../text/corpus.ts';
 import { defineOptions, fraction, number, oneOf, OptionError, resolveOptions, type Given, type Resolved } from './option-schema.ts';
 import type { TokenizerListener } from './choose-tokenizer.ts';
 import type { ProgressListener } from './progress.ts';
-import { allowMoreThreadsOption, alphaOption, bucketOption, capThreads, checkNgramLengths, checkpointIntervalOption, dimOption, epochsOption, FASTTEXT_RENAMED, kernelOption, lrUpdateRateOption, maxnOption, minCountOption, minnOption, negativeOption, refuseRenamedOptions, seedOption, threadsOption, tokenizerOption, windowOption } from './shared-options.ts';
+import { allowMoreThreadsOption, alphaOption, bucketOption, capThreads, checkNgramLengths, checkpointIntervalOption, dimOption, epochsOption, FASTTEXT_RENAMED, nativeKernelOption, lrUpdateRateOption, maxnOption, minCountOption, minnOption, negativeOption, refuseRenamedOptions, seedOption, threadsOption, tokenizerOption, windowOption } from './shared-options.ts';
 
 /**
  * The settings of trainFastText with fastText's defaults, under the names every trainer shares (window,
@@ -46,7 +46,7 @@ export const fastTextSchema = defineOptions({
   seed: seedOption(),
   tokenizer: tokenizerOption('how lines split into words (each line ends with the token </s>)'),
   checkpointInterval: checkpointIntervalOption(),
-  kernel: kernelOption(),
+  kernel: nativeKernelOption(),
 });
 
 export type FastTextSettings = Given<typeof fastTextSchema>;

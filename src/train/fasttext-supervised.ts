@@ -1,3 +1,4 @@
+import { resolveKernelChoice } from '../kernels/native.ts';
 import { InvalidArgumentError } from '../errors.ts';
 import { loadEmbeddings } from '../formats/index.ts';
 import { compileFastTextKernel } from '../kernels/fasttext-fast.ts';
@@ -81,7 +82,8 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       throw new InvalidArgumentError(`pretrainedVectors ${opts.pretrainedVectors} has dimension ${pretrained.dim}, but dim is ${opts.dim}: set dim ${pretrained.dim}`);
     }
     // Compiled off the main thread while the dictionary pass reads the corpus; the runner awaits the same module.
-    if (opts.kernel === 'wasm') compileFastTextKernel().catch(() => undefined);
+    const kernel = resolveKernelChoice(opts.kernel);
+    if (kernel === 'wasm') compileFastTextKernel().catch(() => undefined);
     // The dictionary pass keeps the tokens it reads when they fit beside the first pass's cached chunks: training's
     // first pass then encodes them, without reading and splitting the file again (on 2 cores that pass held the
     // workers back: the main thread took longer to encode an epoch than the workers to train it).
@@ -115,7 +117,7 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
     // starting values, so the end-of-training check reads only these (most of 2M buckets go unused on small data).
     // Rows from a checkpoint or pretrained vectors did not start that way: there every row is read.
     const used = resume || pretrained ? undefined : new Uint8Array(rows);
-    const totals = await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: opts.kernel }, opts, options, {
+    const totals = await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: kernel }, opts, options, {
       corpus,
       vocab,
       tokenizer: whitespaceTokenizer,

@@ -1,3 +1,4 @@
+import { resolveKernelChoice } from '../kernels/native.ts';
 import { EmbedkitError, InvalidArgumentError } from '../errors.ts';
 import { fastTextViewsOf, fillFastTextSigmoidTables, planFastTextLayout, writeFastTextOutputTables, type FastTextLayout, type FastTextShape } from '../kernels/fasttext-layout.ts';
 import { corpusBatches, openCorpus, type Corpus } from '../text/corpus.ts';
@@ -87,7 +88,7 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Trai
     // fastText's budget: epochs × every token the vocabulary pass read (rare ones included), trained over the
     // in-vocabulary ones, the rate falling linearly to minAlpha (0); a corpus with words under minCount thus
     // gets a little more than `epochs` passes, the last partial.
-    const totals = await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: opts.kernel }, opts, options, {
+    const totals = await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: resolveKernelChoice(opts.kernel) }, opts, options, {
       corpus,
       vocab,
       tokenizer,

@@ -13,6 +13,7 @@ export { stderrProgress, type ProgressEvent, type ProgressListener, type StderrP
 export { openCorpus, corpusFromLines, type Corpus } from '../text/corpus.ts';
 export type { TokenizerListener, TokenizerChoice } from './choose-tokenizer.ts';
 // Types the options above refer to.
+export type { KernelChoice } from '../kernels/native.ts';
 export type { Word2VecKernelKind } from '../kernels/word2vec-fast.ts';
 export type { FastTextKernelKind } from '../kernels/fasttext-fast.ts';
 export type { FastTextTrainingLoss } from '../kernels/fasttext-layout.ts';

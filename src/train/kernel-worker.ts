@@ -6,19 +6,17 @@
  */
 import { parentPort } from 'node:worker_threads';
 import type { ChunkResult } from '../kernels/chunk-feed.ts';
-import { FastTextKernel } from '../kernels/fasttext-fast.ts';
+import { FastTextKernel, type FastTextKernelKind } from '../kernels/fasttext-fast.ts';
 import type { FastTextLayout } from '../kernels/fasttext-layout.ts';
 import { serveWorker } from '../kernels/pool.ts';
-import { Word2VecKernel } from '../kernels/word2vec-fast.ts';
+import { Word2VecKernel, type Word2VecKernelKind } from '../kernels/word2vec-fast.ts';
 import type { Word2VecLayout } from '../kernels/word2vec-layout.ts';
 import { initUniformRowRange, type UniformInit } from './rows.ts';
 
-export type KernelKind = 'wasm' | 'reference';
-
 /** Which kernel trains a slot, over which layout. */
 export type KernelSetup =
-  | { kernel: 'word2vec'; layout: Word2VecLayout; memory: WebAssembly.Memory; kind: KernelKind; module?: WebAssembly.Module }
-  | { kernel: 'fasttext'; layout: FastTextLayout; memory: WebAssembly.Memory; kind: KernelKind; module?: WebAssembly.Module };
+  | { kernel: 'word2vec'; layout: Word2VecLayout; memory: WebAssembly.Memory; kind: Word2VecKernelKind; module?: WebAssembly.Module }
+  | { kernel: 'fasttext'; layout: FastTextLayout; memory: WebAssembly.Memory; kind: FastTextKernelKind; module?: WebAssembly.Module };
 
 export type KernelWorkerInit = KernelSetup & { slot: number };
 

@@ -1,3 +1,4 @@
+import type { KernelChoice } from '../kernels/native.ts';
 import { availableParallelism } from 'node:os';
 import { TOKENIZER_NAMES, type TokenizerName } from '../text/tokenize.ts';
 import { bool, int, number, oneOf, OptionError, type OptionDef } from './option-schema.ts';
@@ -46,7 +47,15 @@ export const tokenizerOption = (help = 'how lines split into words'): OptionDef<
   cli: { value: '<name>' },
 });
 export const checkpointIntervalOption = (): OptionDef<number> => ({ ...number('positive'), default: 600, help: 'seconds between mid-pass checkpoints', cli: { value: '<seconds>' } });
+/** GloVe's kernel: it has no native one. */
 export const kernelOption = (): OptionDef<'wasm' | 'reference'> => ({ ...oneOf(['wasm', 'reference'] as const), default: 'wasm', help: 'the WebAssembly kernel, or the TypeScript reference (slow; for tests)', cli: { omit: true } });
+/** word2vec and fastText also have native kernels (kernels/native.ts); 'auto' runs them where they load, else the WebAssembly ones. */
+export const nativeKernelOption = (): OptionDef<KernelChoice> => ({
+  ...oneOf(['auto', 'native', 'wasm', 'reference'] as const),
+  default: 'auto',
+  help: "the native kernel where it is built, else the WebAssembly one ('auto'); or one by name ('reference': the TypeScript definition, slow)",
+  cli: { omit: true },
+});
 
 /** The starting learning rate; the reference tools' -lr is an alias. */
 export const alphaOption = (dflt: number | ((resolved: Record<string, unknown>) => number), help: string): OptionDef<number> => ({ ...number('positive'), default: dflt, help, checkpoint: true, cli: { value: '<rate>', aliases: ['lr'] } });

@@ -1,7 +1,7 @@
 import type { Corpus } from '../text/corpus.ts';
 import { defineOptions, int, number, oneOf, optional, OptionError, resolveOptions, text, type Given, type Resolved } from './option-schema.ts';
 import type { ProgressListener } from './progress.ts';
-import { allowMoreThreadsOption, alphaOption, bucketOption, capThreads, checkNgramLengths, checkpointIntervalOption, dimOption, epochsOption, FASTTEXT_RENAMED, kernelOption, lrUpdateRateOption, maxnOption, minnOption, negativeOption, refuseRenamedOptions, seedOption, threadsOption, windowOption } from './shared-options.ts';
+import { allowMoreThreadsOption, alphaOption, bucketOption, capThreads, checkNgramLengths, checkpointIntervalOption, dimOption, epochsOption, FASTTEXT_RENAMED, nativeKernelOption, lrUpdateRateOption, maxnOption, minnOption, negativeOption, refuseRenamedOptions, seedOption, threadsOption, windowOption } from './shared-options.ts';
 
 /** fastText's supervised losses: full softmax over the labels, negative sampling, hierarchical softmax, one-vs-all. */
 export type SupervisedLoss = 'softmax' | 'ns' | 'hs' | 'ova';
@@ -39,7 +39,7 @@ export const supervisedSchema = defineOptions({
   allowMoreThreads: allowMoreThreadsOption(),
   seed: seedOption(),
   checkpointInterval: checkpointIntervalOption(),
-  kernel: kernelOption(),
+  kernel: nativeKernelOption(),
 });
 
 export type SupervisedSettings = Given<typeof supervisedSchema>;

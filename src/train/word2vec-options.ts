@@ -2,7 +2,7 @@ import type { Corpus } from '../text/corpus.ts';
 import { bool, defineOptions, int, number, optional, OptionError, resolveOptions, type Given, type Resolved } from './option-schema.ts';
 import type { TokenizerListener } from './choose-tokenizer.ts';
 import type { ProgressListener } from './progress.ts';
-import { alphaOption, checkpointIntervalOption, dimOption, epochsOption, kernelOption, minCountOption, negativeOption, seedOption, threadsOption, tokenizerOption, windowOption, allowMoreThreadsOption, capThreads } from './shared-options.ts';
+import { alphaOption, checkpointIntervalOption, dimOption, epochsOption, nativeKernelOption, minCountOption, negativeOption, seedOption, threadsOption, tokenizerOption, windowOption, allowMoreThreadsOption, capThreads } from './shared-options.ts';
 
 /** The settings of trainWord2Vec: names, defaults (word2vec's C tool and gensim), validation, help, CLI aliases. */
 export const word2vecSchema = defineOptions({
@@ -25,7 +25,7 @@ export const word2vecSchema = defineOptions({
   tokenizer: tokenizerOption(),
   maxSentenceLength: { ...int(1), default: 10000, help: 'longer lines are cut into several sentences (as gensim)', checkpoint: true },
   checkpointInterval: checkpointIntervalOption(),
-  kernel: kernelOption(),
+  kernel: nativeKernelOption(),
 });
 
 export type Word2VecSettings = Given<typeof word2vecSchema>;

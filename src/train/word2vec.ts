@@ -1,4 +1,5 @@
 import { EmbedkitError } from '../errors.ts';
+import { resolveKernelChoice } from '../kernels/native.ts';
 import { fillTables, planLayout, viewsOf, writeSlotConfig, type Word2VecLayout, type Word2VecShape } from '../kernels/word2vec-layout.ts';
 import { openCorpus, type Corpus } from '../text/corpus.ts';
 import { getTokenizer } from '../text/tokenize.ts';
@@ -108,7 +109,7 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<TrainingR
       initUniformRows(views.syn0, vocab.size, opts.dim, stride, { seed: opts.seed, salt: 0x5bd1e995, scale: (options as Word2VecBenchOptions).initScale ?? INIT_SCALE, divisor: opts.dim }),
     );
     const p = resumed?.position;
-    const totals = await runChunkTraining({ kernel: 'word2vec', layout, memory, kind: opts.kernel }, opts, options, {
+    const totals = await runChunkTraining({ kernel: 'word2vec', layout, memory, kind: resolveKernelChoice(opts.kernel) }, opts, options, {
       corpus,
       vocab,
       tokenizer,

@@ -5,7 +5,8 @@ import { fastTextViewsOf, planFastTextLayout, type FastTextTrainingLoss } from '
 import { seededRandom } from '../../src/util/random.ts';
 import { buildHuffmanTree } from '../../src/vocab/huffman.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
-import { assertWasmTrainsAsReference, kernelMemory } from '../helpers/fasttext-kernel.ts';
+import { assertTrainsAsReference, kernelMemory } from '../helpers/fasttext-kernel.ts';
+import { needs } from '../helpers/oracles.ts';
 
 /** A supervised model: 40 words, 300 buckets, 6 labels with skewed counts, random rows. */
 function model(loss: FastTextTrainingLoss, dim: number) {
@@ -45,7 +46,15 @@ for (const loss of ['softmax', 'ns', 'hs', 'ova'] as const) {
     test(`supervised wasm kernel = TypeScript reference: ${loss}, dim ${dim}`, async () => {
       const { layout, build, rows, L } = model(loss, dim);
       const chunks = [0, 1, 2].map((c) => ({ ...chunk(100 + c, rows, L), lr: [0.1 - c * 0.02, 0.08 - c * 0.02] as const }));
-      await assertWasmTrainsAsReference(layout, build, chunks, { minPredictions: 10, outputMoves: true });
+      await assertTrainsAsReference('wasm', layout, build, chunks, { minPredictions: 10, outputMoves: true });
+    });
+  }
+  for (const dim of [10, 45]) {
+    test(`supervised native kernel = TypeScript reference: ${loss}, dim ${dim}`, async (t) => {
+      if (!needs(t, 'native')) return;
+      const { layout, build, rows, L } = model(loss, dim);
+      const chunks = [0, 1, 2].map((c) => ({ ...chunk(100 + c, rows, L), lr: [0.1 - c * 0.02, 0.08 - c * 0.02] as const }));
+      await assertTrainsAsReference('native', layout, build, chunks, { minPredictions: 10, outputMoves: true });
     });
   }
 }

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { compileFastTextKernel, FastTextKernel } from '../../src/kernels/fasttext-fast.ts';
+import { compileFastTextKernel, FastTextKernel, type FastTextKernelKind } from '../../src/kernels/fasttext-fast.ts';
 import { fillFastTextSigmoidTables, FT_CTX, fastTextViewsOf, writeFastTextOutputTables, type FastTextLayout, type FastTextViews } from '../../src/kernels/fasttext-layout.ts';
 import { sharedMemory } from '../../src/kernels/wasm.ts';
 import { negativeSampler } from '../../src/train/negative-sampler.ts';
@@ -9,8 +9,8 @@ import type { Vocabulary } from '../../src/vocab/vocabulary.ts';
 
 /*
  * What the fastText kernel tests share (word vectors and classifiers run the same kernel): a training memory filled
- * as the trainers fill it, with random rows, and the check that the WebAssembly kernel trains as the TypeScript
- * reference does.
+ * as the trainers fill it, with random rows, and the check that the WebAssembly and native kernels train as the
+ * TypeScript reference does.
  */
 
 /**
@@ -63,17 +63,18 @@ export interface AgreementChecks {
 }
 
 /**
- * Trains the chunks from two copies of one memory, with the TypeScript reference and with the WebAssembly kernel,
- * and holds them to each other: after every chunk the same tokens kept, the same number of predictions, the loss
+ * Trains the chunks from two copies of one memory, with the TypeScript reference and with the `kind` kernel (the
+ * WebAssembly one, or the native one, which sums in another order and with fused multiply-adds), and holds them to
+ * each other: after every chunk the same tokens kept, the same number of predictions, the loss
  * within 1e-3 and the same random state; at the end the rows within 1e-4, moved from where they started, and the
  * rows' padding still zero.
  */
-export async function assertWasmTrainsAsReference(layout: FastTextLayout, build: () => WebAssembly.Memory, chunks: readonly KernelChunk[], checks: AgreementChecks = {}): Promise<void> {
+export async function assertTrainsAsReference(kind: Exclude<FastTextKernelKind, 'reference'>, layout: FastTextLayout, build: () => WebAssembly.Memory, chunks: readonly KernelChunk[], checks: AgreementChecks = {}): Promise<void> {
   const module = await compileFastTextKernel();
   const mRef = build();
-  const mWasm = build();
+  const mFast = build();
   const ref = new FastTextKernel(mRef, layout, 0, 'reference');
-  const fast = new FastTextKernel(mWasm, layout, 0, 'wasm', module);
+  const fast = new FastTextKernel(mFast, layout, 0, kind, module);
   for (const { ids, ends, lr } of chunks) {
     const a = ref.train(ids, ends, lr[0], lr[1]);
     const b = fast.train(ids, ends, lr[0], lr[1]);
@@ -81,10 +82,10 @@ export async function assertWasmTrainsAsReference(layout: FastTextLayout, build:
     assert.equal(b.kept, a.kept, 'same tokens kept');
     assert.equal(b.lossCount, a.lossCount, 'same predictions');
     assert.ok(Math.abs(a.lossSum - b.lossSum) <= 1e-3 * Math.max(1, Math.abs(a.lossSum)), `loss ${a.lossSum} vs ${b.lossSum}`);
-    assert.equal(rngOf(mWasm, layout), rngOf(mRef, layout), 'same random draws');
+    assert.equal(rngOf(mFast, layout), rngOf(mRef, layout), 'same random draws');
   }
   const vr = fastTextViewsOf(mRef.buffer, layout);
-  const vw = fastTextViewsOf(mWasm.buffer, layout);
+  const vw = fastTextViewsOf(mFast.buffer, layout);
   assertClose(vr.input, vw.input, 'input rows');
   assertClose(vr.output, vw.output, 'output rows');
   const start = fastTextViewsOf(build().buffer, layout);

@@ -14,12 +14,13 @@ import { basename, join, relative } from 'node:path';
 import type { TestContext } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { loadNativeKernels } from '../../src/kernels/native.ts';
 
 export const PYTHON = '/usr/bin/python3';
 export const CHROMIUM = '/usr/bin/chromium';
 
 /** Programs (and Python modules) the tests use as references. */
-export type Oracle = 'python3' | 'numpy' | 'scipy' | 'gensim' | 'sklearn' | 'fasttext' | 'chromium';
+export type Oracle = 'python3' | 'numpy' | 'scipy' | 'gensim' | 'sklearn' | 'fasttext' | 'chromium' | 'native';
 
 /** A file of ../shared/data named by its path there, e.g. `shared:corpus/en-mix.txt.gz`. */
 export type SharedData = `shared:${string}`;
@@ -60,6 +61,11 @@ const PROBES: Record<Oracle, () => string | undefined> = {
   sklearn: () => pythonImports('sklearn'),
   fasttext: () => (spawnSync('fasttext', [], { stdio: 'ignore' }).error ? 'the fasttext CLI is not on PATH (Debian package fasttext)' : undefined),
   chromium: () => (existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (Debian packages chromium, fonts-wqy-microhei)`),
+  // Not a reference tool but a part under test that a machine without a C compiler does not build.
+  native: () => {
+    const native = loadNativeKernels();
+    return native.kernels ? undefined : native.why;
+  },
 };
 
 const probed = new Map<Oracle, string | undefined>();

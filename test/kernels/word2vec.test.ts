@@ -6,6 +6,7 @@ import { readRng } from '../../src/kernels/chunk-feed.ts';
 import { fillTables, KERNEL_VARIANT, planLayout, viewsOf, writeSlotConfig, type Word2VecShape } from '../../src/kernels/word2vec-layout.ts';
 import { buildAliasTable } from '../../src/train/negative-sampler.ts';
 import { buildHuffmanTree } from '../../src/vocab/huffman.ts';
+import { needs } from '../helpers/oracles.ts';
 
 /** A small deterministic generator for the test's own data (not the kernel's). */
 function lcg(seed: number): () => number {
@@ -44,10 +45,11 @@ const MODES: Mode[] = [
 ];
 
 const V = 40;
-const DIM = 10; // not a multiple of 4: rows are padded, padding must stay inert
+const DEFAULT_DIM = 10; // not a multiple of 4: rows are padded, padding must stay inert
+const DIM = DEFAULT_DIM;
 
 /** Builds a model with random (but reproducible) contents for a mode. */
-function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, maxChunkWords = 400) {
+function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, maxChunkWords = 400, DIM = DEFAULT_DIM) {
   const rnd = lcg(7);
   // A real Huffman tree over Zipf-ish counts: the kernel relies on a path's inner nodes being distinct
   // (it takes every dot product of a path before updating any node), which every tree guarantees.
@@ -115,33 +117,47 @@ function maxAbsDiff(a: Float32Array, b: Float32Array): number {
   return m;
 }
 
+/**
+ * Trains three chunks with `kind` and with the reference from the same start, and holds the results together:
+ * the same subsampling, predictions and random draws, rows equal to float rounding (the native kernel sums in
+ * another order and with fused multiply-adds, so it is not bit-identical).
+ */
+async function matchesReference(mode: Mode, kind: Word2VecKernelKind, dim: number): Promise<void> {
+  const mod = await compileWord2VecKernel();
+  const fast = setup(mode, kind, mod, 400, dim);
+  const ref = setup(mode, 'reference', mod, 400, dim);
+  assert.equal(maxAbsDiff(fast.views.syn0, ref.views.syn0), 0);
+  const before = Float32Array.from(fast.views.syn0);
+  for (let c = 0; c < 3; c++) {
+    const { ids, ends } = chunk(100 + c, 12);
+    const alpha = 0.05 * (1 - c / 4);
+    const a = fast.kernel.train(ids, ends, alpha);
+    const b = ref.kernel.train(ids, ends, alpha);
+    assert.equal(a.kept, b.kept, 'same subsampling decisions');
+    assert.ok(a.kept < ids.length, 'subsampling dropped some words');
+    assert.equal(a.lossCount, b.lossCount, 'same number of predictions');
+    assert.ok(Math.abs(a.lossSum - b.lossSum) <= 1e-3 * Math.max(1, b.lossSum), `loss ${a.lossSum} vs ${b.lossSum}`);
+    assert.equal(readRng(fast.memory.buffer, fast.layout, 0), readRng(ref.memory.buffer, ref.layout, 0), 'same random draws');
+  }
+  assert.ok(maxAbsDiff(fast.views.syn0, before) > 1e-3, 'training moved the input vectors');
+  assert.ok(maxAbsDiff(fast.views.syn0, ref.views.syn0) < 1e-5, `syn0 differs by ${maxAbsDiff(fast.views.syn0, ref.views.syn0)}`);
+  if (mode.negative) assert.ok(maxAbsDiff(fast.views.syn1neg, ref.views.syn1neg) < 1e-5, 'syn1neg');
+  if (mode.hs) assert.ok(maxAbsDiff(fast.views.syn1, ref.views.syn1) < 1e-5, 'syn1');
+  // Row padding (floats dim..rowFloats) is never written.
+  for (let w = 0; w < V; w++) {
+    for (let d = dim; d < fast.layout.rowFloats; d++) assert.equal(fast.views.syn0[w * fast.layout.rowFloats + d], 0);
+  }
+}
+
 for (const mode of MODES) {
-  test(`wasm kernel matches the reference: ${mode.name}`, async () => {
-    const mod = await compileWord2VecKernel();
-    const fast = setup(mode, 'wasm', mod);
-    const ref = setup(mode, 'reference', mod);
-    assert.equal(maxAbsDiff(fast.views.syn0, ref.views.syn0), 0);
-    const before = Float32Array.from(fast.views.syn0);
-    for (let c = 0; c < 3; c++) {
-      const { ids, ends } = chunk(100 + c, 12);
-      const alpha = 0.05 * (1 - c / 4);
-      const a = fast.kernel.train(ids, ends, alpha);
-      const b = ref.kernel.train(ids, ends, alpha);
-      assert.equal(a.kept, b.kept, 'same subsampling decisions');
-      assert.ok(a.kept < ids.length, 'subsampling dropped some words');
-      assert.equal(a.lossCount, b.lossCount, 'same number of predictions');
-      assert.ok(Math.abs(a.lossSum - b.lossSum) <= 1e-3 * Math.max(1, b.lossSum), `loss ${a.lossSum} vs ${b.lossSum}`);
-      assert.equal(readRng(fast.memory.buffer, fast.layout, 0), readRng(ref.memory.buffer, ref.layout, 0), 'same random draws');
-    }
-    assert.ok(maxAbsDiff(fast.views.syn0, before) > 1e-3, 'training moved the input vectors');
-    assert.ok(maxAbsDiff(fast.views.syn0, ref.views.syn0) < 1e-5, `syn0 differs by ${maxAbsDiff(fast.views.syn0, ref.views.syn0)}`);
-    if (mode.negative) assert.ok(maxAbsDiff(fast.views.syn1neg, ref.views.syn1neg) < 1e-5, 'syn1neg');
-    if (mode.hs) assert.ok(maxAbsDiff(fast.views.syn1, ref.views.syn1) < 1e-5, 'syn1');
-    // Row padding (floats DIM..rowFloats) is never written.
-    for (let w = 0; w < V; w++) {
-      for (let d = DIM; d < fast.layout.rowFloats; d++) assert.equal(fast.views.syn0[w * fast.layout.rowFloats + d], 0);
-    }
-  });
+  test(`wasm kernel matches the reference: ${mode.name}`, () => matchesReference(mode, 'wasm', DIM));
+  // Dim 10 takes the native kernel's 8-lane step and its 4-float tail; dim 45 (48 floats a row) its 32-float step too.
+  for (const dim of [DIM, 45]) {
+    test(`native kernel matches the reference, dim ${dim}: ${mode.name}`, async (t) => {
+      if (!needs(t, 'native')) return;
+      await matchesReference(mode, 'native', dim);
+    });
+  }
 }
 
 test('a chunk larger than the slot is trained in pieces with the same result', async () => {

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import ts from 'typescript';
+import { needs } from '../helpers/oracles.ts';
 
 // The package as it is published: `npm pack` of the built dist/, unpacked into a project whose node_modules holds
 // only the packed package.json's `dependencies` (linked from this checkout, so nothing is downloaded). The optional
@@ -69,6 +70,26 @@ test('the tarball holds the built code, the prebuilt kernels, the data, the bin 
   for (const f of ['LICENSE', 'bin/embedkit.js', 'data/sample-pd.txt.gz', 'data/eval/questions-words.txt', 'dist/src/index.js', 'dist/src/index.d.ts']) assert.ok(files.includes(f), f);
   for (const k of ['similarity', 'word2vec', 'fasttext', 'glove']) assert.ok(files.includes(`dist/src/kernels/wasm/${k}.wasm`), `${k}.wasm`);
   assert.deepEqual(files.filter((f) => f.startsWith('src/') || f.startsWith('test/')), []);
+  // The native kernels' sources and their build script, which the package's install script runs.
+  for (const f of ['native/word2vec.c', 'native/fasttext.c', 'native/rows.h', 'native/kernels.h', 'native/addon.c', 'scripts/build-native.mjs']) assert.ok(files.includes(f), f);
+  assert.equal(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts.install, 'node scripts/build-native.mjs');
+});
+
+test("the package's install step builds the native kernels in the installed package, and its trainer runs them", { skip: reason }, (t) => {
+  if (!needs(t, 'native')) return;
+  // What `npm install embedkit` runs in the installed package (the unpacked tarball has no build/ of its own).
+  const build = spawnSync(process.execPath, ['scripts/build-native.mjs', '--require'], { cwd: pkgDir, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+  assert.ok(existsSync(join(pkgDir, 'build/native/embedkit-kernels.node')));
+  const script = `
+    const train = await import('embedkit/train');
+    const lines = Array.from({ length: 100 }, (_, i) => i % 2 ? 'the king rules the land' : 'a cat and a dog play');
+    const r = await train.trainWord2Vec({ input: train.corpusFromLines(lines), dim: 8, minCount: 1, epochs: 1, threads: 1, kernel: 'native' });
+    console.log(JSON.stringify({ words: r.embeddings.size, finite: r.embeddings.vectors.every(Number.isFinite) }));
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: project, encoding: 'utf8', env: { ...process.env, EMBEDKIT_NATIVE: '' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim()), { words: 10, finite: true });
 });
 
 // Runs inside the unpacked project, importing the package by its name as a user does.

@@ -7,7 +7,8 @@ import { buildHuffmanTree } from '../../src/vocab/huffman.ts';
 import { keepProbabilities } from '../../src/vocab/sampling.ts';
 import { drawOf, scaleBelow, unitFloat, xorshift32 } from '../../src/kernels/xorshift.ts';
 import { Vocabulary } from '../../src/vocab/vocabulary.ts';
-import { assertWasmTrainsAsReference, kernelMemory } from '../helpers/fasttext-kernel.ts';
+import { assertTrainsAsReference, kernelMemory } from '../helpers/fasttext-kernel.ts';
+import { needs } from '../helpers/oracles.ts';
 
 /** A small model: 40 words with Zipf counts, 300 buckets, 1..8 subword rows per word, random rows. */
 function model(cbow: boolean, loss: FastTextTrainingLoss, dim: number) {
@@ -59,7 +60,16 @@ for (const cbow of [false, true]) {
       test(`wasm kernel = TypeScript reference: ${cbow ? 'CBOW' : 'skip-gram'}, ${loss}, dim ${dim}`, async () => {
         const { layout, build } = model(cbow, loss, dim);
         const chunks = [0, 1, 2].map((c) => ({ ...chunk(100 + c), lr: [0.05 - c * 0.01, 0.04 - c * 0.01] as const }));
-        await assertWasmTrainsAsReference(layout, build, chunks);
+        await assertTrainsAsReference('wasm', layout, build, chunks);
+      });
+    }
+    // Dim 10 takes the native kernel's 8-float step and 4-float tail; dim 45 (48 floats a row) its 32-float step too.
+    for (const dim of [10, 45]) {
+      test(`native kernel = TypeScript reference: ${cbow ? 'CBOW' : 'skip-gram'}, ${loss}, dim ${dim}`, async (t) => {
+        if (!needs(t, 'native')) return;
+        const { layout, build } = model(cbow, loss, dim);
+        const chunks = [0, 1, 2].map((c) => ({ ...chunk(100 + c), lr: [0.05 - c * 0.01, 0.04 - c * 0.01] as const }));
+        await assertTrainsAsReference('native', layout, build, chunks);
       });
     }
   }

@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from '../../errors.ts';
 import { fastTextViewsOf } from '../../kernels/fasttext-layout.ts';
+import { resolveKernelChoice } from '../../kernels/native.ts';
 import { openCorpus } from '../../text/corpus.ts';
 import { whitespaceTokenizer } from '../../text/tokenize.ts';
 import { createSupervisedTrainer, resolveSupervisedOptions } from '../../train/fasttext-supervised.ts';
@@ -54,7 +55,7 @@ export async function retrainPruned(model: FastTextModelData, o: ResolvedQuantiz
     for (let r = 0; r < rows; r++) views.input.set(model.input.row(r), r * stride);
     for (let r = 0; r < labels.size; r++) views.output.set(model.output.row(r), r * stride);
     const matrices = () => ({ input: { data: views.input, rows, stride }, output: { data: views.output, rows: labels.size, stride } });
-    await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: opts.kernel }, opts, { signal }, {
+    await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: resolveKernelChoice(opts.kernel) }, opts, { signal }, {
       corpus,
       vocab,
       tokenizer: whitespaceTokenizer,
