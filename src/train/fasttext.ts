@@ -54,6 +54,8 @@ const MAX_LINE_TOKENS = FASTTEXT_MAX_LINE_TOKENS;
 export async function trainFastText(options: FastTextTrainOptions): Promise<TrainingResult<FastTextModel>> {
   const started = performance.now();
   const opts = resolveFastTextOptions(options);
+  // Before the vocabulary pass: a 'native' kernel that is not built is refused before any work.
+  const kernelKind = resolveKernelChoice(opts.kernel);
   const outputs = options.output !== undefined ? outputTargets(options.output) : [];
   const { signal } = options;
   throwIfAborted(signal);
@@ -88,7 +90,7 @@ export async function trainFastText(options: FastTextTrainOptions): Promise<Trai
     // fastText's budget: epochs × every token the vocabulary pass read (rare ones included), trained over the
     // in-vocabulary ones, the rate falling linearly to minAlpha (0); a corpus with words under minCount thus
     // gets a little more than `epochs` passes, the last partial.
-    const totals = await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: resolveKernelChoice(opts.kernel) }, opts, options, {
+    const totals = await runChunkTraining({ kernel: 'fasttext', layout, memory, kind: kernelKind }, opts, options, {
       corpus,
       vocab,
       tokenizer,

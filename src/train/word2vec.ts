@@ -82,6 +82,8 @@ function settingsOf(r: ResolvedWord2VecOptions): CheckpointSettings {
 export async function trainWord2Vec(options: Word2VecOptions): Promise<TrainingResult> {
   const started = performance.now();
   const opts = resolveWord2VecOptions(options);
+  // Before the vocabulary pass: a 'native' kernel that is not built is refused before any work.
+  const kernelKind = resolveKernelChoice(opts.kernel);
   const { signal } = options;
   throwIfAborted(signal);
   const opened = typeof options.input === 'string' ? await openCorpus(options.input) : options.input;
@@ -109,7 +111,7 @@ export async function trainWord2Vec(options: Word2VecOptions): Promise<TrainingR
       initUniformRows(views.syn0, vocab.size, opts.dim, stride, { seed: opts.seed, salt: 0x5bd1e995, scale: (options as Word2VecBenchOptions).initScale ?? INIT_SCALE, divisor: opts.dim }),
     );
     const p = resumed?.position;
-    const totals = await runChunkTraining({ kernel: 'word2vec', layout, memory, kind: resolveKernelChoice(opts.kernel) }, opts, options, {
+    const totals = await runChunkTraining({ kernel: 'word2vec', layout, memory, kind: kernelKind }, opts, options, {
       corpus,
       vocab,
       tokenizer,
