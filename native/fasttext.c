@@ -40,8 +40,6 @@ typedef struct {
 
 static void configure(Kernel *k, uint8_t *mem, uint32_t ctxOffset) {
   const uint8_t *c = mem + ctxOffset;
-#define F32(off) ((float *)(mem + ctx_i32(c, off)))
-#define I32(off) ((int32_t *)(mem + ctx_i32(c, off)))
   k->rowBytes = (uint32_t)ctx_i32(c, F_ROW_BYTES);
   k->nf = k->rowBytes / 4;
   k->nwords = ctx_i32(c, F_NWORDS);
@@ -49,34 +47,32 @@ static void configure(Kernel *k, uint8_t *mem, uint32_t ctxOffset) {
   k->loss = ctx_i32(c, F_LOSS);
   k->cbow = ctx_i32(c, F_CBOW);
   k->ws = ctx_i32(c, F_WS);
-  k->input = F32(F_INPUT);
-  k->output = F32(F_OUTPUT);
-  k->expTable = F32(F_EXP);
-  k->logTable = F32(F_LOG);
-  k->aliasProbability = F32(F_ALIAS_P);
-  k->aliasIndex = I32(F_ALIAS_I);
-  k->keep = F32(F_KEEP);
-  k->codes = mem + ctx_i32(c, F_CODES);
-  k->points = I32(F_POINTS);
-  k->lengths = mem + ctx_i32(c, F_LENGTHS);
-  k->offsets = I32(F_OFFSETS);
-  k->subwordOffsets = I32(F_SUBWORD_OFFSETS);
-  k->subwordRows = I32(F_SUBWORD_ROWS);
-  k->ids = I32(F_IDS);
-  k->ends = I32(F_ENDS);
-  k->work = I32(F_WORK);
-  k->hidden = F32(F_HIDDEN);
-  k->grad = F32(F_GRAD);
-  k->hiddenStart = F32(F_HIDDEN_START);
-  k->scores = F32(F_SCORES);
+  k->input = ctx_ptr(mem, c, F_INPUT);
+  k->output = ctx_ptr(mem, c, F_OUTPUT);
+  k->expTable = ctx_ptr(mem, c, F_EXP);
+  k->logTable = ctx_ptr(mem, c, F_LOG);
+  k->aliasProbability = ctx_ptr(mem, c, F_ALIAS_P);
+  k->aliasIndex = ctx_ptr(mem, c, F_ALIAS_I);
+  k->keep = ctx_ptr(mem, c, F_KEEP);
+  k->codes = ctx_ptr(mem, c, F_CODES);
+  k->points = ctx_ptr(mem, c, F_POINTS);
+  k->lengths = ctx_ptr(mem, c, F_LENGTHS);
+  k->offsets = ctx_ptr(mem, c, F_OFFSETS);
+  k->subwordOffsets = ctx_ptr(mem, c, F_SUBWORD_OFFSETS);
+  k->subwordRows = ctx_ptr(mem, c, F_SUBWORD_ROWS);
+  k->ids = ctx_ptr(mem, c, F_IDS);
+  k->ends = ctx_ptr(mem, c, F_ENDS);
+  k->work = ctx_ptr(mem, c, F_WORK);
+  k->hidden = ctx_ptr(mem, c, F_HIDDEN);
+  k->grad = ctx_ptr(mem, c, F_GRAD);
+  k->hiddenStart = ctx_ptr(mem, c, F_HIDDEN_START);
+  k->scores = ctx_ptr(mem, c, F_SCORES);
   k->lrUpdateRate = ctx_i32(c, F_LR_UPDATE_RATE);
   k->osz = ctx_i32(c, F_OSZ);
   k->supervised = ctx_i32(c, F_SUPERVISED);
   k->rng = (uint32_t)ctx_i32(c, F_RNG);
   k->lossSum = 0;
   k->lossCount = 0;
-#undef F32
-#undef I32
 }
 
 static inline float *outRow(const Kernel *k, int32_t t) { return k->output + (size_t)t * k->nf; }

@@ -82,6 +82,8 @@ static inline uint32_t rng_below(uint32_t *state, uint32_t n) { return (uint32_t
 /* A uniform float in [0, 1) from the top 24 bits of a draw. */
 static inline float rng_unit(uint32_t *state) { return (float)(rng_next(state) >> 8) * 0x1p-24f; }
 
+/* An i32 field of a configuration block, and the memory address one of them holds (fields are memory offsets). */
 static inline int32_t ctx_i32(const uint8_t *ctx, int off) { int32_t v; memcpy(&v, ctx + off, 4); return v; }
+static inline void *ctx_ptr(uint8_t *mem, const uint8_t *ctx, int off) { return mem + ctx_i32(ctx, off); }
 
 #endif

@@ -42,50 +42,50 @@ typedef struct {
   double lossSum, lossCount;
 } Kernel;
 
-#define ld32 ctx_i32 /* the configuration block's i32 fields */
+/* The float row at a memory offset (the scratch areas hold offsets, as the WebAssembly kernel's addresses). */
 static inline float *fptr(const Kernel *k, uint32_t off) { return (float *)(k->mem + off); }
 
 static void configure(Kernel *k, uint8_t *mem, uint32_t ctxOffset) {
   const uint8_t *c = mem + ctxOffset;
   k->mem = mem;
-  k->rowBytes = (uint32_t)ld32(c, C_ROW_BYTES);
+  k->rowBytes = (uint32_t)ctx_i32(c, C_ROW_BYTES);
   k->nf = k->rowBytes / 4;
-  k->vocabSize = ld32(c, C_VOCAB);
-  k->negative = ld32(c, C_NEGATIVE);
-  k->hs = ld32(c, C_HS);
-  k->cbow = ld32(c, C_CBOW);
-  k->cbowMean = ld32(c, C_CBOW_MEAN);
-  k->window = ld32(c, C_WINDOW);
-  k->syn0 = fptr(k, ld32(c, C_SYN0));
-  k->syn1neg = fptr(k, ld32(c, C_SYN1NEG));
-  k->syn1 = fptr(k, ld32(c, C_SYN1));
-  k->expTable = fptr(k, ld32(c, C_EXP));
-  k->logTable = fptr(k, ld32(c, C_LOG));
-  k->aliasProbability = fptr(k, ld32(c, C_ALIAS_P));
-  k->aliasIndex = (int32_t *)(mem + ld32(c, C_ALIAS_I));
+  k->vocabSize = ctx_i32(c, C_VOCAB);
+  k->negative = ctx_i32(c, C_NEGATIVE);
+  k->hs = ctx_i32(c, C_HS);
+  k->cbow = ctx_i32(c, C_CBOW);
+  k->cbowMean = ctx_i32(c, C_CBOW_MEAN);
+  k->window = ctx_i32(c, C_WINDOW);
+  k->syn0 = ctx_ptr(mem, c, C_SYN0);
+  k->syn1neg = ctx_ptr(mem, c, C_SYN1NEG);
+  k->syn1 = ctx_ptr(mem, c, C_SYN1);
+  k->expTable = ctx_ptr(mem, c, C_EXP);
+  k->logTable = ctx_ptr(mem, c, C_LOG);
+  k->aliasProbability = ctx_ptr(mem, c, C_ALIAS_P);
+  k->aliasIndex = ctx_ptr(mem, c, C_ALIAS_I);
   /* keep's address is 0 when subsampling is off */
-  k->keep = ld32(c, C_KEEP) ? fptr(k, ld32(c, C_KEEP)) : 0;
-  k->codes = mem + ld32(c, C_CODES);
-  k->points = (int32_t *)(mem + ld32(c, C_POINTS));
-  k->lengths = mem + ld32(c, C_LENGTHS);
-  k->offsets = (int32_t *)(mem + ld32(c, C_OFFSETS));
-  k->ids = (int32_t *)(mem + ld32(c, C_IDS));
-  k->ends = (int32_t *)(mem + ld32(c, C_ENDS));
-  k->work = (int32_t *)(mem + ld32(c, C_WORK));
-  k->neu1 = fptr(k, ld32(c, C_NEU1));
-  k->neu1e = fptr(k, ld32(c, C_NEU1E));
-  k->negs = (uint32_t *)(mem + ld32(c, C_NEGS));
+  k->keep = ctx_i32(c, C_KEEP) ? ctx_ptr(mem, c, C_KEEP) : 0;
+  k->codes = ctx_ptr(mem, c, C_CODES);
+  k->points = ctx_ptr(mem, c, C_POINTS);
+  k->lengths = ctx_ptr(mem, c, C_LENGTHS);
+  k->offsets = ctx_ptr(mem, c, C_OFFSETS);
+  k->ids = ctx_ptr(mem, c, C_IDS);
+  k->ends = ctx_ptr(mem, c, C_ENDS);
+  k->work = ctx_ptr(mem, c, C_WORK);
+  k->neu1 = ctx_ptr(mem, c, C_NEU1);
+  k->neu1e = ctx_ptr(mem, c, C_NEU1E);
+  k->negs = ctx_ptr(mem, c, C_NEGS);
   k->negBlockInts = (uint32_t)k->negative + 1;
-  int32_t variant = ld32(c, C_VARIANT);
+  int32_t variant = ctx_i32(c, C_VARIANT);
   k->sharedNegatives = variant & 1;
   k->nsSkip = (variant >> 1) & 1;
   k->hotEveryChunk = (variant >> 2) & 1;
-  k->pathG = fptr(k, ld32(c, C_PATH) + 1024);
-  k->hotStart = ld32(c, C_HOT_START);
-  k->hotCount = ld32(c, C_HOT_COUNT);
-  k->hot = fptr(k, ld32(c, C_HOT));
-  k->rows = (uint32_t *)(mem + ld32(c, C_ROWS));
-  k->rng = (uint32_t)ld32(c, C_RNG);
+  k->pathG = (float *)((uint8_t *)ctx_ptr(mem, c, C_PATH) + 1024);
+  k->hotStart = ctx_i32(c, C_HOT_START);
+  k->hotCount = ctx_i32(c, C_HOT_COUNT);
+  k->hot = ctx_ptr(mem, c, C_HOT);
+  k->rows = ctx_ptr(mem, c, C_ROWS);
+  k->rng = (uint32_t)ctx_i32(c, C_RNG);
   k->lossSum = 0;
   k->lossCount = 0;
 }

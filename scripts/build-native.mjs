@@ -27,16 +27,16 @@ if (!headers) give_up(`node_api.h was not found beside ${process.execPath}`);
 if (!sources.every((s) => existsSync(s))) give_up('native/ sources are missing');
 
 const cc = process.env.CC || 'cc';
-const cpuFlags = () => {
+const cpuFlags = (() => {
   if (process.arch !== 'x64') return [];
   const info = existsSync('/proc/cpuinfo') ? readFileSync('/proc/cpuinfo', 'utf8') : '';
   return /\bavx2\b/.test(info) && /\bfma\b/.test(info) ? ['-mavx2', '-mfma'] : [];
-};
+})();
 // A shared object's Node-API symbols resolve against the running node at load time (macOS needs that said).
 const linkFlags = process.platform === 'darwin' ? ['-undefined', 'dynamic_lookup'] : [];
 const tmp = `${out}.tmp-${process.pid}`;
 mkdirSync(dirname(out), { recursive: true });
-const args = ['-O3', '-std=c11', '-ffp-contract=fast', '-fPIC', '-shared', '-fvisibility=hidden', ...cpuFlags(), `-I${headers}`, ...sources, '-lm', ...linkFlags, '-o', tmp];
+const args = ['-O3', '-std=c11', '-ffp-contract=fast', '-fPIC', '-shared', '-fvisibility=hidden', ...cpuFlags, `-I${headers}`, ...sources, '-lm', ...linkFlags, '-o', tmp];
 const r = spawnSync(cc, args, { encoding: 'utf8' });
 if (r.error || r.status !== 0) {
   rmSync(tmp, { force: true });
@@ -44,4 +44,4 @@ if (r.error || r.status !== 0) {
 }
 // Written under a temporary name and renamed, so an interrupted build never leaves a half-written addon.
 renameSync(tmp, out);
-console.log(`embedkit: native kernels built (${cpuFlags().join(' ') || 'baseline'}) into ${out}`);
+console.log(`embedkit: native kernels built (${cpuFlags.join(' ') || 'baseline'}) into ${out}`);

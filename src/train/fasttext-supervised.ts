@@ -69,6 +69,8 @@ export interface SupervisedStats extends TrainingStats {
 export async function trainFastTextSupervised(options: SupervisedTrainOptions): Promise<TrainingResult<FastTextModel, SupervisedStats>> {
   const started = performance.now();
   const opts = resolveSupervisedOptions(options);
+  // Before any work: a 'native' kernel that is not built is refused before the corpus is opened.
+  const kernel = resolveKernelChoice(opts.kernel);
   const output = options.output !== undefined ? binTarget(options.output) : undefined;
   const { signal } = options;
   throwIfAborted(signal);
@@ -82,7 +84,6 @@ export async function trainFastTextSupervised(options: SupervisedTrainOptions): 
       throw new InvalidArgumentError(`pretrainedVectors ${opts.pretrainedVectors} has dimension ${pretrained.dim}, but dim is ${opts.dim}: set dim ${pretrained.dim}`);
     }
     // Compiled off the main thread while the dictionary pass reads the corpus; the runner awaits the same module.
-    const kernel = resolveKernelChoice(opts.kernel);
     if (kernel === 'wasm') compileFastTextKernel().catch(() => undefined);
     // The dictionary pass keeps the tokens it reads when they fit beside the first pass's cached chunks: training's
     // first pass then encodes them, without reading and splitting the file again (on 2 cores that pass held the

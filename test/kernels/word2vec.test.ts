@@ -45,11 +45,10 @@ const MODES: Mode[] = [
 ];
 
 const V = 40;
-const DEFAULT_DIM = 10; // not a multiple of 4: rows are padded, padding must stay inert
-const DIM = DEFAULT_DIM;
+const DIM = 10; // not a multiple of 4: rows are padded, padding must stay inert
 
 /** Builds a model with random (but reproducible) contents for a mode. */
-function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, maxChunkWords = 400, DIM = DEFAULT_DIM) {
+function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, maxChunkWords = 400, dim = DIM) {
   const rnd = lcg(7);
   // A real Huffman tree over Zipf-ish counts: the kernel relies on a path's inner nodes being distinct
   // (it takes every dot product of a path before updating any node), which every tree guarantees.
@@ -57,7 +56,7 @@ function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, ma
   const bits = tree.codes.length;
   const shape: Word2VecShape = {
     vocabSize: V,
-    dim: DIM,
+    dim,
     negative: mode.negative,
     hs: mode.hs,
     cbow: mode.cbow,
@@ -75,8 +74,8 @@ function setup(mode: Mode, kind: Word2VecKernelKind, mod: WebAssembly.Module, ma
   const v = viewsOf(memory.buffer, layout);
   fillTables(v);
   for (let w = 0; w < V; w++) {
-    for (let d = 0; d < DIM; d++) {
-      v.syn0[w * layout.rowFloats + d] = (rnd() - 0.5) / DIM;
+    for (let d = 0; d < dim; d++) {
+      v.syn0[w * layout.rowFloats + d] = (rnd() - 0.5) / dim;
       if (mode.negative) v.syn1neg[w * layout.rowFloats + d] = (rnd() - 0.5) * 0.3;
       if (mode.hs && w < V - 1) v.syn1[w * layout.rowFloats + d] = (rnd() - 0.5) * 0.3;
     }
