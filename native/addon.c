@@ -3,9 +3,14 @@
  * `fasttextTrain(memory, ctx, nSentences, alphaStart, alphaEnd)` take a Uint8Array over the model's shared
  * WebAssembly.Memory (its base is the address 0 of every offset in the configuration block). `simd` names the instruction set the kernels were compiled for; loading refuses a build whose
  * instructions this processor lacks, so the caller falls back to the WebAssembly kernel instead of crashing.
+ * `hnswOpen(path, dim)` reads an hnswlib graph file into a handle that `hnswSearch`, `hnswSave`, `hnswCount` and
+ * `hnswClose` take (hnsw.c), `hnswOpenAsync` does so on a libuv thread (a promise of the handle); a handle the
+ * program drops is freed when it is collected.
  */
 #include <node_api.h>
 #include <stdint.h>
+#include <stdlib.h>
+#include "hnsw.h"
 #include "kernels.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -78,16 +83,241 @@ static napi_value fasttextTrain(napi_env env, napi_callback_info info) {
   return result;
 }
 
+/* A graph handle: closed (g NULL) by hnswClose or when collected. */
+typedef struct {
+  embedkit_hnsw *g;
+} GraphHandle;
+
+static void finalizeGraph(napi_env env, void *data, void *hint) {
+  (void)env;
+  (void)hint;
+  GraphHandle *h = data;
+  embedkit_hnsw_close(h->g);
+  free(h);
+}
+
+/* Reads up to `max` arguments; the open graph of the first (NULL after throwing when it is not one, or is closed). */
+static embedkit_hnsw *graphArgs(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *usage) {
+  size_t argc = want;
+  napi_valuetype type;
+  void *data = NULL;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != want || napi_typeof(env, argv[0], &type) != napi_ok ||
+      type != napi_external || napi_get_value_external(env, argv[0], &data) != napi_ok) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  GraphHandle *h = data;
+  if (!h->g) napi_throw_error(env, NULL, "the graph was closed");
+  return h->g;
+}
+
+/* A string argument in a fixed buffer; 0 after throwing. */
+static int pathArg(napi_env env, napi_value value, char *path, size_t size, const char *usage) {
+  size_t length;
+  if (napi_get_value_string_utf8(env, value, path, size, &length) != napi_ok || length + 1 >= size) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  return 1;
+}
+
+/* A handle over a graph just opened (the graph is closed when it cannot be made). */
+static napi_value wrapGraph(napi_env env, embedkit_hnsw *g) {
+  napi_value result;
+  GraphHandle *h = malloc(sizeof *h);
+  if (!h) {
+    embedkit_hnsw_close(g);
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  h->g = g;
+  if (napi_create_external(env, h, finalizeGraph, NULL, &result) != napi_ok) {
+    finalizeGraph(env, h, NULL);
+    return NULL;
+  }
+  return result;
+}
+
+/* hnswOpen's and hnswOpenAsync's arguments; 0 after throwing. */
+static int openArgs(napi_env env, napi_callback_info info, char *path, size_t size, uint32_t *dim, const char *usage) {
+  size_t argc = 2;
+  napi_value argv[2];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 2) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  if (!pathArg(env, argv[0], path, size, usage)) return 0;
+  if (napi_get_value_uint32(env, argv[1], dim) != napi_ok || *dim == 0) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  return 1;
+}
+
+static napi_value hnswOpen(napi_env env, napi_callback_info info) {
+  char path[4096], err[1024];
+  uint32_t dim;
+  if (!openArgs(env, info, path, sizeof path, &dim, "hnswOpen(path: string, dim: number)")) return NULL;
+  embedkit_hnsw *g = embedkit_hnsw_open(path, dim, err, sizeof err);
+  if (!g) {
+    napi_throw_error(env, NULL, err);
+    return NULL;
+  }
+  return wrapGraph(env, g);
+}
+
+/* hnswOpenAsync: the file is read on a libuv thread, so the event loop goes on meanwhile. */
+typedef struct {
+  napi_async_work work;
+  napi_deferred deferred;
+  char path[4096], err[1024];
+  uint32_t dim;
+  embedkit_hnsw *g;
+} OpenJob;
+
+static void openExecute(napi_env env, void *data) {
+  (void)env;
+  OpenJob *job = data;
+  job->g = embedkit_hnsw_open(job->path, job->dim, job->err, sizeof job->err);
+}
+
+static void openComplete(napi_env env, napi_status status, void *data) {
+  OpenJob *job = data;
+  napi_value value = NULL, message;
+  if (status == napi_ok && job->g) value = wrapGraph(env, job->g);
+  if (value) {
+    napi_resolve_deferred(env, job->deferred, value);
+  } else {
+    bool pending = false;
+    napi_is_exception_pending(env, &pending);
+    if (pending) napi_get_and_clear_last_exception(env, &value);
+    else {
+      napi_create_string_utf8(env, job->g || status != napi_ok ? "the graph could not be opened" : job->err, NAPI_AUTO_LENGTH, &message);
+      napi_create_error(env, NULL, message, &value);
+    }
+    napi_reject_deferred(env, job->deferred, value);
+  }
+  napi_delete_async_work(env, job->work);
+  free(job);
+}
+
+static napi_value hnswOpenAsync(napi_env env, napi_callback_info info) {
+  OpenJob *job = calloc(1, sizeof *job);
+  napi_value promise, name;
+  if (!job) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  if (!openArgs(env, info, job->path, sizeof job->path, &job->dim, "hnswOpenAsync(path: string, dim: number)")) {
+    free(job);
+    return NULL;
+  }
+  napi_create_promise(env, &job->deferred, &promise);
+  napi_create_string_utf8(env, "embedkit.hnswOpen", NAPI_AUTO_LENGTH, &name);
+  if (napi_create_async_work(env, NULL, name, openExecute, openComplete, job, &job->work) != napi_ok || napi_queue_async_work(env, job->work) != napi_ok) {
+    free(job);
+    napi_throw_error(env, NULL, "could not start reading the graph");
+    return NULL;
+  }
+  return promise;
+}
+
+/* A typed array's data of the given type (its length in *length), or NULL after throwing. */
+static void *typedArg(napi_env env, napi_value value, napi_typedarray_type want, size_t *length, const char *usage) {
+  bool isTyped = false;
+  napi_typedarray_type type;
+  void *data = NULL;
+  napi_value buffer;
+  size_t offset;
+  napi_is_typedarray(env, value, &isTyped);
+  if (!isTyped || napi_get_typedarray_info(env, value, &type, length, &data, &buffer, &offset) != napi_ok || type != want || (!data && *length)) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  return data;
+}
+
+static napi_value hnswSearch(napi_env env, napi_callback_info info) {
+  const char *usage = "hnswSearch(graph, query: Float32Array of the graph's dim, ef, take, slots: Uint32Array, scores: Float32Array, both of take or more)";
+  napi_value argv[6], result;
+  embedkit_hnsw *g = graphArgs(env, info, 6, argv, usage);
+  if (!g) return NULL;
+  size_t nQuery, nSlots, nScores;
+  uint32_t ef, take;
+  const float *query = typedArg(env, argv[1], napi_float32_array, &nQuery, usage);
+  if (!query) return NULL;
+  uint32_t *slots = typedArg(env, argv[4], napi_uint32_array, &nSlots, usage);
+  if (!slots) return NULL;
+  float *scores = typedArg(env, argv[5], napi_float32_array, &nScores, usage);
+  if (!scores) return NULL;
+  if (napi_get_value_uint32(env, argv[2], &ef) != napi_ok || napi_get_value_uint32(env, argv[3], &take) != napi_ok || nSlots < take || nScores < take ||
+      nQuery != embedkit_hnsw_dim(g)) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  int32_t found = embedkit_hnsw_search(g, query, ef, take, slots, scores);
+  if (found < 0) {
+    napi_throw_error(env, NULL, "out of memory");
+    return NULL;
+  }
+  napi_create_int32(env, found, &result);
+  return result;
+}
+
+static napi_value hnswSave(napi_env env, napi_callback_info info) {
+  const char *usage = "hnswSave(graph, path: string)";
+  napi_value argv[2];
+  char path[4096], err[1024];
+  embedkit_hnsw *g = graphArgs(env, info, 2, argv, usage);
+  if (!g || !pathArg(env, argv[1], path, sizeof path, usage)) return NULL;
+  if (!embedkit_hnsw_save(g, path, err, sizeof err)) napi_throw_error(env, NULL, err);
+  return NULL;
+}
+
+static napi_value hnswCount(napi_env env, napi_callback_info info) {
+  napi_value argv[1], result;
+  embedkit_hnsw *g = graphArgs(env, info, 1, argv, "hnswCount(graph)");
+  if (!g) return NULL;
+  napi_create_uint32(env, embedkit_hnsw_count(g), &result);
+  return result;
+}
+
+static napi_value hnswClose(napi_env env, napi_callback_info info) {
+  size_t argc = 1;
+  napi_value argv[1];
+  void *data = NULL;
+  napi_valuetype type;
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_external ||
+      napi_get_value_external(env, argv[0], &data) != napi_ok) {
+    napi_throw_type_error(env, NULL, "hnswClose(graph)");
+    return NULL;
+  }
+  GraphHandle *h = data;
+  embedkit_hnsw_close(h->g);
+  h->g = NULL;
+  return NULL;
+}
+
+static void exportFunction(napi_env env, napi_value exports, const char *name, napi_callback cb) {
+  napi_value fn;
+  napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
+  napi_set_named_property(env, exports, name, fn);
+}
+
 NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   if (!cpuHasSimd()) {
     napi_throw_error(env, NULL, "this native kernel was built for " SIMD_NAME ", which this processor lacks");
     return NULL;
   }
-  napi_value fn, simd;
-  napi_create_function(env, "word2vecTrain", NAPI_AUTO_LENGTH, word2vecTrain, NULL, &fn);
-  napi_set_named_property(env, exports, "word2vecTrain", fn);
-  napi_create_function(env, "fasttextTrain", NAPI_AUTO_LENGTH, fasttextTrain, NULL, &fn);
-  napi_set_named_property(env, exports, "fasttextTrain", fn);
+  napi_value simd;
+  exportFunction(env, exports, "word2vecTrain", word2vecTrain);
+  exportFunction(env, exports, "fasttextTrain", fasttextTrain);
+  exportFunction(env, exports, "hnswOpen", hnswOpen);
+  exportFunction(env, exports, "hnswOpenAsync", hnswOpenAsync);
+  exportFunction(env, exports, "hnswSearch", hnswSearch);
+  exportFunction(env, exports, "hnswSave", hnswSave);
+  exportFunction(env, exports, "hnswCount", hnswCount);
+  exportFunction(env, exports, "hnswClose", hnswClose);
   napi_create_string_utf8(env, SIMD_NAME, NAPI_AUTO_LENGTH, &simd);
   napi_set_named_property(env, exports, "simd", simd);
   return exports;

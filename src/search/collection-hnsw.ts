@@ -207,6 +207,9 @@ export class CollectionHnsw {
       await index.save(dir).catch((err: unknown) => {
         if (!build.reader) throw err;
       });
+      // A graph saved whole (built or rebuilt) is read back for searching before the first search; a second or
+      // so at a million rows, against minutes of building.
+      await index.searchReady();
     }
     return this.state;
   }

@@ -45,6 +45,13 @@ export interface HnswGraph {
   searchMany(queries: Float32Array, ef: number, take: number, found: HnswFound, each: (query: number, count: number) => void): void;
   /** Writes the graph to `path` (synchronously, so the caller's map is of the same moment). */
   save(path: string): void;
+  /**
+   * Says where the file last written by save now is (moved into place): a graph unchanged since may read it back
+   * for searching (hnswlib's is searched from a native copy of it). Settles when that copy is in use or given up.
+   */
+  savedAt?(path: string): Promise<void>;
+  /** Settles when the copy being read for searching after the last save (if any) is in use or given up. */
+  searchReady?(): Promise<void>;
 }
 
 /** Makes and reads the graphs of one library. */

@@ -193,6 +193,15 @@ export class HnswIndex {
     return this.saving;
   }
 
+  /**
+   * Settles when the saves asked for so far are done and the graph's copy for searching (read back from the saved
+   * file, where the library's graph has one) is in use; never rejects.
+   */
+  async searchReady(): Promise<void> {
+    await this.saving;
+    await this.graph.searchReady?.();
+  }
+
   private async saveNow(dir: string): Promise<void> {
     await fsp.mkdir(dir, { recursive: true });
     if ((HnswIndex.savedTableVersion(dir) ?? -1) >= this.tableVersion) return;
@@ -208,6 +217,8 @@ export class HnswIndex {
       await fsp.rm(tmp, { force: true });
       throw err;
     }
+    // Not waited for: searches go on with the graph in memory until its faster copy is read (searchReady).
+    void this.graph.savedAt?.(join(dir, file));
     await writeFileAtomic(join(dir, META), meta, 'the HNSW index map');
     const now = Date.now();
     for (const name of await fsp.readdir(dir)) {
