@@ -3,9 +3,9 @@
  * `fasttextTrain(memory, ctx, nSentences, alphaStart, alphaEnd)` take a Uint8Array over the model's shared
  * WebAssembly.Memory (its base is the address 0 of every offset in the configuration block). `simd` names the instruction set the kernels were compiled for; loading refuses a build whose
  * instructions this processor lacks, so the caller falls back to the WebAssembly kernel instead of crashing.
- * `hnswOpen(path, dim)` reads an hnswlib graph file into a handle that `hnswSearch`, `hnswSave`, `hnswCount` and
- * `hnswClose` take (hnsw.c), `hnswOpenAsync` does so on a libuv thread (a promise of the handle); a handle the
- * program drops is freed when it is collected.
+ * `hnswOpen(path, dim)` reads an hnswlib graph file on a libuv thread into a handle (a promise of it) that
+ * `hnswSearch`, `hnswSave`, `hnswCount` and `hnswClose` take (hnsw.c); a handle the program drops is freed when it
+ * is collected.
  */
 #include <node_api.h>
 #include <stdint.h>
@@ -138,7 +138,7 @@ static napi_value wrapGraph(napi_env env, embedkit_hnsw *g) {
   return result;
 }
 
-/* hnswOpen's and hnswOpenAsync's arguments; 0 after throwing. */
+/* hnswOpen's arguments; 0 after throwing. */
 static int openArgs(napi_env env, napi_callback_info info, char *path, size_t size, uint32_t *dim, const char *usage) {
   size_t argc = 2;
   napi_value argv[2];
@@ -154,19 +154,7 @@ static int openArgs(napi_env env, napi_callback_info info, char *path, size_t si
   return 1;
 }
 
-static napi_value hnswOpen(napi_env env, napi_callback_info info) {
-  char path[4096], err[1024];
-  uint32_t dim;
-  if (!openArgs(env, info, path, sizeof path, &dim, "hnswOpen(path: string, dim: number)")) return NULL;
-  embedkit_hnsw *g = embedkit_hnsw_open(path, dim, err, sizeof err);
-  if (!g) {
-    napi_throw_error(env, NULL, err);
-    return NULL;
-  }
-  return wrapGraph(env, g);
-}
-
-/* hnswOpenAsync: the file is read on a libuv thread, so the event loop goes on meanwhile. */
+/* hnswOpen: the file is read on a libuv thread, so the event loop goes on meanwhile. */
 typedef struct {
   napi_async_work work;
   napi_deferred deferred;
@@ -201,14 +189,14 @@ static void openComplete(napi_env env, napi_status status, void *data) {
   free(job);
 }
 
-static napi_value hnswOpenAsync(napi_env env, napi_callback_info info) {
+static napi_value hnswOpen(napi_env env, napi_callback_info info) {
   OpenJob *job = calloc(1, sizeof *job);
   napi_value promise, name;
   if (!job) {
     napi_throw_error(env, NULL, "out of memory");
     return NULL;
   }
-  if (!openArgs(env, info, job->path, sizeof job->path, &job->dim, "hnswOpenAsync(path: string, dim: number)")) {
+  if (!openArgs(env, info, job->path, sizeof job->path, &job->dim, "hnswOpen(path: string, dim: number)")) {
     free(job);
     return NULL;
   }
@@ -313,7 +301,6 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   exportFunction(env, exports, "word2vecTrain", word2vecTrain);
   exportFunction(env, exports, "fasttextTrain", fasttextTrain);
   exportFunction(env, exports, "hnswOpen", hnswOpen);
-  exportFunction(env, exports, "hnswOpenAsync", hnswOpenAsync);
   exportFunction(env, exports, "hnswSearch", hnswSearch);
   exportFunction(env, exports, "hnswSave", hnswSave);
   exportFunction(env, exports, "hnswCount", hnswCount);

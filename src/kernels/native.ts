@@ -15,10 +15,11 @@ export interface NativeKernels {
   word2vecTrain(memory: Uint8Array, ctx: number, nSentences: number, alpha: number): number;
   /** Trains the chunk placed in a fastText slot (likewise). */
   fasttextTrain(memory: Uint8Array, ctx: number, nSentences: number, alphaStart: number, alphaEnd: number): number;
-  /** Reads a graph file hnswlib wrote (vectors of `dim` floats) into a handle; throws, naming the byte, when it cannot. */
-  hnswOpen(path: string, dim: number): NativeHnswHandle;
-  /** hnswOpen on a libuv thread: the event loop goes on while the file is read. */
-  hnswOpenAsync(path: string, dim: number): Promise<NativeHnswHandle>;
+  /**
+   * Reads a graph file hnswlib wrote (vectors of `dim` floats) into a handle, on a libuv thread; rejects, naming
+   * the byte, when it cannot.
+   */
+  hnswOpen(path: string, dim: number): Promise<NativeHnswHandle>;
   /** The `take` live nodes nearest to `query` (cosine): slots and scores, best first; returns how many. */
   hnswSearch(graph: NativeHnswHandle, query: Float32Array, ef: number, take: number, slots: Uint32Array, scores: Float32Array): number;
   /** Writes the graph back to `path` in hnswlib's format (the bytes it was read from). */
@@ -87,7 +88,7 @@ export function loadNativeKernels(): NativeLoad {
   return loaded;
 }
 
-const KERNEL_FUNCTIONS = ['word2vecTrain', 'fasttextTrain', 'hnswOpen', 'hnswOpenAsync', 'hnswSearch', 'hnswSave', 'hnswCount', 'hnswClose'] as const;
+const KERNEL_FUNCTIONS = ['word2vecTrain', 'fasttextTrain', 'hnswOpen', 'hnswSearch', 'hnswSave', 'hnswCount', 'hnswClose'] as const;
 
 /** The native kernels, for a kernel constructed as 'native' (its trainer resolved the choice already); throws why not. */
 export function requireNativeKernels(): NativeKernels {

@@ -58,8 +58,8 @@ export interface HnswGraph {
 export interface HnswEngine {
   readonly name: HnswEngineName;
   create(dim: number, settings: HnswSettings): HnswGraph;
-  /** The graph saved at `path`; throws when it cannot be read. */
-  load(path: string, dim: number, settings: HnswSettings): HnswGraph;
+  /** The graph saved at `path` (read off the event loop where the library can); throws when it cannot be read. */
+  load(path: string, dim: number, settings: HnswSettings): HnswGraph | Promise<HnswGraph>;
 }
 
 /** Loads an HNSW library package through importOptional, naming the feature that needs it. */

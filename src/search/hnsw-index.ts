@@ -282,7 +282,7 @@ export class HnswIndex {
     if (!engine) return undefined;
     let graph: HnswGraph;
     try {
-      graph = engine.load(join(dir, meta.file), dim, settings);
+      graph = await engine.load(join(dir, meta.file), dim, settings);
     } catch {
       return undefined;
     }

@@ -34,11 +34,12 @@ export async function loadHnswlibEngine(): Promise<HnswEngine> {
       index.initIndex({ maxElements: INITIAL_CAPACITY, m: settings.connectivity, efConstruction: settings.expansionAdd, randomSeed: SEED });
       return new HnswlibGraph(hnswlib, dim, index, undefined);
     },
-    load(path: string, dim: number) {
-      const snapshot = HnswlibSnapshot.open(path, dim);
+    async load(path: string, dim: number) {
+      // Both read the file on another thread: a server loading a large graph goes on answering meanwhile.
+      const snapshot = await HnswlibSnapshot.open(path, dim);
       if (snapshot) return new HnswlibGraph(hnswlib, dim, undefined, { snapshot, path });
       const index = new hnswlib.HierarchicalNSW('cosine', dim);
-      index.readIndexSync(path);
+      await index.readIndex(path);
       return new HnswlibGraph(hnswlib, dim, index, { path });
     },
   };
@@ -93,7 +94,7 @@ class HnswlibGraph implements HnswGraph {
     }
     const saved: SavedGraph = { path };
     this.saved = saved;
-    this.reading = HnswlibSnapshot.openInBackground(path, this.dim).then(
+    this.reading = HnswlibSnapshot.open(path, this.dim).then(
       (snapshot) => {
         if (!snapshot) return;
         // Changed (or saved again) while the file was read: this copy is behind.
