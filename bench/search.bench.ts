@@ -132,7 +132,7 @@ function atRecall(report: AnnReport, target: number): string {
 
 const LABELS: Record<AnnEngine, string> = {
   data: 'rows only (no index)',
-  'embedkit-hnsw': 'embedkit Collection, hnsw (hnswlib-node beside LanceDB), ids and scores',
+  'embedkit-hnsw': 'embedkit Collection, hnsw (hnswlib-node graph beside LanceDB, searched natively), ids and scores',
   'embedkit-hnsw-rows': 'embedkit Collection, hnsw, with text and metadata read',
   'embedkit-ivf_pq': 'embedkit Collection, IVF_PQ (LanceDB)',
   'embedkit-ivf_hnsw_sq': 'embedkit Collection, IVF_HNSW_SQ (LanceDB)',

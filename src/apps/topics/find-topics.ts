@@ -198,10 +198,10 @@ function describe(words: string[][], labels: Int32Array, clusterCount: number, k
   const order = groups.map((_, i) => i).sort((a, b) => sizes[b] - sizes[a] || Math.min(...groups[a]) - Math.min(...groups[b]));
   const idOf = new Int32Array(groups.length);
   order.forEach((g, id) => (idOf[g] = id));
-  const topicOf = Array.from(labels, (l) => (l < 0 ? -1 : idOf[groupOf[l]]));
+  let topicOf = Array.from(labels, (l) => (l < 0 ? -1 : idOf[groupOf[l]]));
 
   const centroids = centroidsOf(vectors, topicOf, groups.length);
-  if (o.assignOutliers) topicOf.forEach((t, j) => t < 0 && (topicOf[j] = nearest(vectors[j], centroids)));
+  if (o.assignOutliers) topicOf = assignedToNearest(vectors, topicOf, centroids);
   const finalClass = topicOf.map((t) => (t < 0 ? groups.length : t));
   const final = countByClass(words, finalClass, groups.length + 1);
   const weights = classTfidf(final.counts, tfidf);
@@ -219,7 +219,21 @@ function describe(words: string[][], labels: Int32Array, clusterCount: number, k
   return { topics, topicOf };
 }
 
-function centroidsOf(vectors: Float32Array[], topicOf: number[], count: number): Float64Array[] {
+/**
+ * The topics with each outlier (−1) given the topic whose centroid is nearest by cosine, as `assignOutliers` gives
+ * them, for topics found without it: `vectors[j]` is the unit vector of the document whose topic is `topicOf[j]`
+ * (a result's `embedded`), `count` the number of topics.
+ */
+export function outliersAssigned(vectors: Float32Array[], topicOf: readonly number[], count: number): number[] {
+  return count === 0 ? [...topicOf] : assignedToNearest(vectors, topicOf, centroidsOf(vectors, topicOf, count));
+}
+
+function assignedToNearest(vectors: Float32Array[], topicOf: readonly number[], centroids: Float64Array[]): number[] {
+  return topicOf.map((t, j) => (t < 0 ? nearest(vectors[j], centroids) : t));
+}
+
+/** Each topic's centroid: the normalised sum of its documents' unit vectors. */
+function centroidsOf(vectors: Float32Array[], topicOf: readonly number[], count: number): Float64Array[] {
   const dim = vectors[0].length;
   const sums = Array.from({ length: count }, () => new Float64Array(dim));
   topicOf.forEach((t, j) => {

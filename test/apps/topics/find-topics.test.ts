@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { normalizedMutualInformation } from '../../../src/apps/topics/cluster-agreement.ts';
-import { findTopics } from '../../../src/apps/topics/find-topics.ts';
+import { findTopics, outliersAssigned } from '../../../src/apps/topics/find-topics.ts';
 import { StaticEncoder } from '../../../src/encoders/static.ts';
 import { TOPIC_OPTIONS, type TopicSchemaSettings, type TopicSettings } from '../../../src/apps/topics/topic-options.ts';
 import { topicDocuments, topicModel, TOPIC_WORDS } from './topic-model.ts';
@@ -58,6 +58,33 @@ test('findTopics: empty documents skipped and counted, outliers assigned on requ
   assert.deepEqual(result.overTime?.bins.map((b) => b.bin), ['2010', '2011', '2012', '2013', '2014']);
   const counted = result.overTime!.bins.reduce((s, b) => s + b.counts.reduce((x, y) => x + y, 0) + b.outliers, 0);
   assert.equal(counted, texts.length);
+});
+
+test('outliersAssigned places the outliers of a result found without assignOutliers as assignOutliers does', async () => {
+  // Documents of mixed vocabularies between the planted topics: HDBSCAN leaves some of them out.
+  const { texts } = topicDocuments(30, 3);
+  const lists = Object.values(TOPIC_WORDS);
+  for (let i = 0; i < 12; i++) texts.push(lists.flatMap((list, k) => list.slice(0, 2 + ((i + k * 2) % 5))).join(' '));
+  const settings = { encoder: encoder(), ...fast, minClusterSize: 20 };
+  const plain = await findTopics(texts, settings);
+  assert.ok(plain.outliers > 0, 'the run leaves outliers');
+  const { index, vectors } = plain.embedded;
+  const assigned = outliersAssigned(vectors, index.map((doc) => plain.documents[doc].topic!), plain.topics.length);
+  const withOption = await findTopics(texts, { ...settings, assignOutliers: true });
+  assert.deepEqual(assigned, index.map((doc) => withOption.documents[doc].topic));
+  // By the definition: the topic whose mean member vector has the highest cosine with the outlier's vector.
+  const topicOf = index.map((doc) => plain.documents[doc].topic!);
+  const means = plain.topics.map((t) => {
+    const sum = new Float64Array(vectors[0].length);
+    topicOf.forEach((tp, j) => tp === t.id && vectors[j].forEach((x, d) => (sum[d] += x)));
+    return sum;
+  });
+  const cos = (v: Float32Array, m: Float64Array) => v.reduce((s, x, d) => s + x * m[d], 0) / Math.hypot(...m);
+  topicOf.forEach((tp, j) => {
+    if (tp >= 0) return assert.equal(assigned[j], tp);
+    const scores = means.map((m) => cos(vectors[j], m));
+    assert.equal(assigned[j], scores.indexOf(Math.max(...scores)), `outlier ${j}`);
+  });
 });
 
 test('findTopics: too few documents, and a collection that is one cluster', async () => {
