@@ -215,6 +215,18 @@ embedkit_hnsw *embedkit_hnsw_open(const char *path, uint32_t dim, char *err, siz
     at += size;
   }
   g->upperAt[g->count] = used;
+  /* A link at layer l leads to a node that has layer l (the descent reads the target's list there). */
+  for (uint32_t i = 0; i < g->count; i++) {
+    for (uint32_t l = 1; l <= g->levels[i]; l++) {
+      const uint32_t *list = g->upper + g->upperAt[i] + (size_t)(l - 1) * (maxM + 1);
+      for (uint32_t j = 1; j <= (list[0] & 0xffff); j++) {
+        if (g->levels[list[j]] < l) {
+          fail(err, errLen, "%s: node %u links at layer %u to node %u, which has %u upper layers", path, i, l, list[j], g->levels[list[j]]);
+          goto bad;
+        }
+      }
+    }
+  }
   if (g->count > 0 && g->levels[g->entry] != (uint32_t)maxLevel) {
     fail(err, errLen, "%s: the entry node %u has %u upper layers, the header says %d", path, g->entry, g->levels[g->entry], maxLevel);
     goto bad;

@@ -121,6 +121,21 @@ test('a damaged or foreign graph file is refused, naming the file and the byte w
   badLink.writeUInt32LE(rows.length + 7, 96 + 5 * recordBytes + 4);
   await refused(variant('bad-link', badLink), DIM, new RegExp(`at byte ${96 + 5 * recordBytes + 4}, a link to node ${rows.length + 7} of ${rows.length}`));
   await refused(variant('cut-upper', bytes.subarray(0, bytes.length - 3)), DIM, /ends (inside|at byte)/);
+  // A layer-1 link to a node without layer 1 (the descent would read past that node's lists).
+  const upperLinks = Buffer.from(bytes);
+  const listBytes = (Number(bytes.readBigUInt64LE(56)) + 1) * 4;
+  let at = 96 + rows.length * recordBytes;
+  let linkAt = -1;
+  let flat = -1;
+  for (let node = 0; node < rows.length; node++) {
+    const size = upperLinks.readUInt32LE(at);
+    if (size === 0 && flat < 0) flat = node;
+    if (size > 0 && linkAt < 0 && (upperLinks.readUInt32LE(at + 4) & 0xffff) > 0) linkAt = at + 8;
+    at += 4 + size;
+  }
+  assert.ok(linkAt > 0 && flat >= 0 && listBytes > 4);
+  upperLinks.writeUInt32LE(flat, linkAt);
+  await refused(variant('upper-link', upperLinks), DIM, new RegExp(`links at layer 1 to node ${flat}, which has 0 upper layers`));
   await refused(variant('trailing', Buffer.concat([bytes, Buffer.from([1, 2, 3])])), DIM, /bytes after the last node/);
   await refused(join(tempDir(), 'missing.hnswlib'), DIM, /ENOENT|No such file/);
   assert.equal((await HnswlibSnapshot.open(path, DIM))!.count, rows.length);
