@@ -2,7 +2,7 @@
  * Search over an HNSW graph file written by hnswlib (hnswlib-node's writeIndex), read into memory once. hnswlib-node
  * owns building and changing a collection's graph; this reads what it saved and searches it the way its
  * searchKnn does (greedy descent through the upper layers, then a best-first search of layer 0 keeping the ef
- * nearest), with three differences that make it about twice as fast at equal recall on the benchmarks' data:
+ * nearest), with three differences that make it 1.4–1.8× as fast at equal recall on en-mix (README, search):
  * layer 0 lives in memory the kernel is asked to back with 2 MiB pages (a search touches a few hundred nodes spread
  * over hundreds of MiB, and with 4 KiB pages nearly every one costs a TLB miss besides its cache misses); the dot
  * products use AVX2 and fused multiply-adds where the build has them (hnswlib-node compiles for SSE); and a query

@@ -4,7 +4,7 @@ import type { HnswFound } from './hnsw-graph.ts';
 
 /**
  * A graph file hnswlib-node saved, read by the native addon for searching (native/hnsw.c): the same graph and the
- * same search as hnswlib-node's searchKnn, about twice as fast (layer 0 on 2 MiB pages, AVX2 dot products, the query
+ * same search as hnswlib-node's searchKnn, 1.4–1.8× as fast (layer 0 on 2 MiB pages, AVX2 dot products, the query
  * passed as a Float32Array). Read-only: a graph that is to change goes back to hnswlib-node (`save` writes the file
  * it reads).
  */
