@@ -310,30 +310,10 @@ static inline float dot(const float *a, const float *b, uint32_t dim) {
   return s;
 }
 
-/* Min-heap on dist (the frontier: nearest unexpanded first) and max-heap (the best so far: farthest on top). */
-static inline void pushMin(Candidate *h, size_t *n, Candidate x) {
-  size_t i = (*n)++;
-  while (i) {
-    size_t p = (i - 1) / 2;
-    if (h[p].dist <= x.dist) break;
-    h[i] = h[p];
-    i = p;
-  }
-  h[i] = x;
-}
-static inline void popMin(Candidate *h, size_t *n) {
-  Candidate x = h[--(*n)];
-  size_t i = 0, m = *n;
-  for (;;) {
-    size_t c = 2 * i + 1;
-    if (c >= m) break;
-    if (c + 1 < m && h[c + 1].dist < h[c].dist) c++;
-    if (h[c].dist >= x.dist) break;
-    h[i] = h[c];
-    i = c;
-  }
-  h[i] = x;
-}
+/*
+ * Max-heaps on dist: the best so far (farthest on top, to drop) and the frontier, whose entries carry the negated
+ * distance (nearest on top, to expand next), as hnswlib keeps its candidate set.
+ */
 static inline void pushMax(Candidate *h, size_t *n, Candidate x) {
   size_t i = (*n)++;
   while (i) {
@@ -447,7 +427,7 @@ int32_t embedkit_hnsw_search(embedkit_hnsw *g, const float *query, uint32_t ef, 
   Candidate *frontier = g->frontier, *best = g->best;
   size_t nFrontier = 0, nBest = 0;
   float bound = INFINITY;
-  pushMin(frontier, &nFrontier, (Candidate){currentDist, current});
+  pushMax(frontier, &nFrontier, (Candidate){-currentDist, current});
   if (!deleted(g, current)) {
     pushMax(best, &nBest, (Candidate){currentDist, current});
     bound = currentDist;
@@ -455,8 +435,8 @@ int32_t embedkit_hnsw_search(embedkit_hnsw *g, const float *query, uint32_t ef, 
   visited[current] = epoch;
   while (nFrontier) {
     Candidate c = frontier[0];
-    if (c.dist > bound && nBest == ef) break;
-    popMin(frontier, &nFrontier);
+    if (-c.dist > bound && nBest == ef) break;
+    popMax(frontier, &nFrontier);
     const uint32_t *list = links0(g, c.node);
     uint32_t n = list[0] & 0xffff;
     const uint32_t *to = list + 1;
@@ -480,7 +460,7 @@ int32_t embedkit_hnsw_search(embedkit_hnsw *g, const float *query, uint32_t ef, 
           g->frontier = frontier = grown;
           g->frontierCap *= 2;
         }
-        pushMin(frontier, &nFrontier, (Candidate){d, node});
+        pushMax(frontier, &nFrontier, (Candidate){-d, node});
         __builtin_prefetch(links0(g, frontier[0].node));
         if (!deleted(g, node)) {
           pushMax(best, &nBest, (Candidate){d, node});
