@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -217,4 +218,25 @@ test('near-ties (cosines within float32 rounding) come in float64 order of the s
     if (float32.some((slot, j) => slot !== found.slots[j])) swapsByFloat32++;
   }
   assert.ok(swapsByFloat32 > 0, 'no near-tie was out of float64 order in float32');
+});
+
+test('without the native addon (EMBEDKIT_NATIVE=0) hnswlib-node searches a saved graph itself', () => {
+  const script = `
+    import { mkdtempSync } from 'node:fs';
+    import { tmpdir } from 'node:os';
+    import { join } from 'node:path';
+    import { HnswIndex } from './src/search/hnsw-index.ts';
+    import { loadHnswEngine } from './src/search/hnsw-engine.ts';
+    const dir = join(mkdtempSync(join(tmpdir(), 'embedkit-no-native-')), 'hnsw');
+    const index = HnswIndex.create(await loadHnswEngine('hnswlib'), 4, { connectivity: 8, expansionAdd: 16 }, 1);
+    index.add([{ id: 'a', hash: 'a', vector: Float32Array.of(1, 0, 0, 0) }, { id: 'b', hash: 'b', vector: Float32Array.of(0, 1, 0, 0) }]);
+    await index.save(dir);
+    await index.searchReady();
+    const loaded = await HnswIndex.load(dir, 4);
+    const n = loaded.search(Float32Array.of(0.1, 1, 0, 0), 10, 1);
+    console.log(JSON.stringify({ saved: index.graph.searcher, loaded: loaded.graph.searcher, first: n ? loaded.idOf(loaded.found.slots[0]) : null }));
+  `;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', env: { ...process.env, EMBEDKIT_NATIVE: '0' } });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepEqual(JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}'), { saved: 'hnswlib', loaded: 'hnswlib', first: 'b' });
 });
