@@ -24,20 +24,33 @@ static int cpuHasSimd(void) {
 static int cpuHasSimd(void) { return 1; }
 #endif
 
-/* The base address of a Uint8Array over the whole memory (its length in *length), or NULL after throwing. */
-static uint8_t *memoryBase(napi_env env, napi_value view, size_t *length, const char *fn) {
+/*
+ * A typed array of the given type: its data in *data (NULL when it is empty), its length in *length, its byte offset
+ * into its buffer in *offset. 0 after throwing.
+ */
+static int typedArg(napi_env env, napi_value value, napi_typedarray_type want, void **data, size_t *length, size_t *offset, const char *usage) {
   bool isTyped = false;
   napi_typedarray_type type;
-  size_t byteOffset;
-  void *data = NULL;
   napi_value buffer;
-  napi_is_typedarray(env, view, &isTyped);
-  if (!isTyped || napi_get_typedarray_info(env, view, &type, length, &data, &buffer, &byteOffset) != napi_ok || data == NULL ||
-      type != napi_uint8_array || byteOffset != 0) {
+  *data = NULL;
+  napi_is_typedarray(env, value, &isTyped);
+  if (!isTyped || napi_get_typedarray_info(env, value, &type, length, data, &buffer, offset) != napi_ok || type != want || (!*data && *length)) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  return 1;
+}
+
+/* The base address of a Uint8Array over the whole memory (its length in *length), or NULL after throwing. */
+static uint8_t *memoryBase(napi_env env, napi_value view, size_t *length, const char *fn) {
+  size_t offset;
+  void *data;
+  if (!typedArg(env, view, napi_uint8_array, &data, length, &offset, fn)) return NULL;
+  if (!data || offset != 0) {
     napi_throw_type_error(env, NULL, fn);
     return NULL;
   }
-  return (uint8_t *)data;
+  return data;
 }
 
 /* memory, ctx, nSentences, then `nAlphas` learning rates; NULL after throwing. */
@@ -96,8 +109,8 @@ static void finalizeGraph(napi_env env, void *data, void *hint) {
   free(h);
 }
 
-/* Reads up to `max` arguments; the open graph of the first (NULL after throwing when it is not one, or is closed). */
-static embedkit_hnsw *graphArgs(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *usage) {
+/* Reads exactly `want` arguments, the first a graph handle (NULL after throwing when it is not one). */
+static GraphHandle *handleArgs(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *usage) {
   size_t argc = want;
   napi_valuetype type;
   void *data = NULL;
@@ -106,7 +119,13 @@ static embedkit_hnsw *graphArgs(napi_env env, napi_callback_info info, size_t wa
     napi_throw_type_error(env, NULL, usage);
     return NULL;
   }
-  GraphHandle *h = data;
+  return data;
+}
+
+/* handleArgs, then the handle's open graph (NULL after throwing when it is closed). */
+static embedkit_hnsw *graphArgs(napi_env env, napi_callback_info info, size_t want, napi_value *argv, const char *usage) {
+  GraphHandle *h = handleArgs(env, info, want, argv, usage);
+  if (!h) return NULL;
   if (!h->g) napi_throw_error(env, NULL, "the graph was closed");
   return h->g;
 }
@@ -210,34 +229,17 @@ static napi_value hnswOpen(napi_env env, napi_callback_info info) {
   return promise;
 }
 
-/* A typed array's data of the given type (its length in *length), or NULL after throwing. */
-static void *typedArg(napi_env env, napi_value value, napi_typedarray_type want, size_t *length, const char *usage) {
-  bool isTyped = false;
-  napi_typedarray_type type;
-  void *data = NULL;
-  napi_value buffer;
-  size_t offset;
-  napi_is_typedarray(env, value, &isTyped);
-  if (!isTyped || napi_get_typedarray_info(env, value, &type, length, &data, &buffer, &offset) != napi_ok || type != want || (!data && *length)) {
-    napi_throw_type_error(env, NULL, usage);
-    return NULL;
-  }
-  return data;
-}
-
 static napi_value hnswSearch(napi_env env, napi_callback_info info) {
   const char *usage = "hnswSearch(graph, query: Float32Array of the graph's dim, ef, take, slots: Uint32Array, scores: Float32Array, both of take or more)";
   napi_value argv[6], result;
   embedkit_hnsw *g = graphArgs(env, info, 6, argv, usage);
   if (!g) return NULL;
-  size_t nQuery, nSlots, nScores;
+  size_t nQuery, nSlots, nScores, offset;
   uint32_t ef, take;
-  const float *query = typedArg(env, argv[1], napi_float32_array, &nQuery, usage);
-  if (!query) return NULL;
-  uint32_t *slots = typedArg(env, argv[4], napi_uint32_array, &nSlots, usage);
-  if (!slots) return NULL;
-  float *scores = typedArg(env, argv[5], napi_float32_array, &nScores, usage);
-  if (!scores) return NULL;
+  void *query, *slots, *scores;
+  if (!typedArg(env, argv[1], napi_float32_array, &query, &nQuery, &offset, usage) || !typedArg(env, argv[4], napi_uint32_array, &slots, &nSlots, &offset, usage) ||
+      !typedArg(env, argv[5], napi_float32_array, &scores, &nScores, &offset, usage))
+    return NULL;
   if (napi_get_value_uint32(env, argv[2], &ef) != napi_ok || napi_get_value_uint32(env, argv[3], &take) != napi_ok || nSlots < take || nScores < take ||
       nQuery != embedkit_hnsw_dim(g)) {
     napi_throw_type_error(env, NULL, usage);
@@ -271,16 +273,9 @@ static napi_value hnswCount(napi_env env, napi_callback_info info) {
 }
 
 static napi_value hnswClose(napi_env env, napi_callback_info info) {
-  size_t argc = 1;
   napi_value argv[1];
-  void *data = NULL;
-  napi_valuetype type;
-  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 1 || napi_typeof(env, argv[0], &type) != napi_ok || type != napi_external ||
-      napi_get_value_external(env, argv[0], &data) != napi_ok) {
-    napi_throw_type_error(env, NULL, "hnswClose(graph)");
-    return NULL;
-  }
-  GraphHandle *h = data;
+  GraphHandle *h = handleArgs(env, info, 1, argv, "hnswClose(graph)");
+  if (!h) return NULL;
   embedkit_hnsw_close(h->g);
   h->g = NULL;
   return NULL;
