@@ -119,7 +119,13 @@ export async function findTopics(docs: readonly (string | TopicDocument)[], opti
     options.onStage?.('cluster');
     options.signal?.throwIfAborted();
     const minClusterSize = Math.min(o.minClusterSize, n);
-    const clusters = hdbscan(reduced, { minClusterSize, minSamples: o.minSamples === undefined ? undefined : Math.min(o.minSamples, n) });
+    const maxClusterSize = o.maxClusterSize ?? Math.floor(n / 2);
+    const clusters = hdbscan(reduced, {
+      minClusterSize,
+      minSamples: o.minSamples === undefined ? undefined : Math.min(o.minSamples, n),
+      clusterSelection: o.clusterSelection,
+      maxClusterSize: maxClusterSize === 0 ? undefined : maxClusterSize,
+    });
     options.onStage?.('describe');
     const singleCluster = clusters.clusterCount === 0;
     const labels = singleCluster ? new Int32Array(n) : Int32Array.from(clusters.labels);
@@ -140,7 +146,7 @@ export async function findTopics(docs: readonly (string | TopicDocument)[], opti
       clustersFound: singleCluster ? 1 : clusters.clusterCount,
       singleCluster,
       overTime: topicsOverTime(times, documents.map((d) => d.topic), topics.length),
-      settings: { ...o, minClusterSize, encoder: encoder.id, topics: k },
+      settings: { ...o, minClusterSize, maxClusterSize, encoder: encoder.id, topics: k },
       embedded: { index: embedded.kept, vectors: embedded.vectors },
     };
   } finally {

@@ -6,7 +6,21 @@ export interface HdbscanOptions {
   minClusterSize: number;
   /** The core distance of a point is the distance to its minSamples-th nearest point, itself counted (default: minClusterSize). */
   minSamples?: number;
+  /**
+   * How clusters are chosen from the condensed tree: 'eom' (excess of mass, the default) keeps the most stable
+   * clusters; 'leaf' keeps every cluster that never splits, the finest clusters the tree has.
+   */
+  clusterSelection?: ClusterSelection;
+  /**
+   * Excess of mass never keeps a cluster born with more points than this while it splits into smaller clusters: it
+   * takes the best of those instead (default: no limit). Unlike the hdbscan library's max_cluster_size, a cluster
+   * that never splits is kept whatever its size, rather than made noise.
+   */
+  maxClusterSize?: number;
 }
+
+/** How HDBSCAN chooses clusters from its condensed tree (the hdbscan library's cluster_selection_method). */
+export type ClusterSelection = 'eom' | 'leaf';
 
 /** Cluster labels (−1 for noise, clusters numbered 0.. in the order of their first point) and membership strengths. */
 export interface HdbscanResult {
@@ -21,7 +35,8 @@ export interface HdbscanResult {
  * HDBSCAN (Campello, Moulavi and Sander): density-based clustering that finds clusters of varying density and leaves
  * points in no dense region as noise (−1). Points are compared by Euclidean distance; the mutual-reachability
  * minimum spanning tree is built by Prim's algorithm in O(n²) time and O(n) memory (fine to ~20k points), the
- * hierarchy condensed with `minClusterSize` and the clusters chosen by excess of mass; the root is never chosen
+ * hierarchy condensed with `minClusterSize` and the clusters chosen by excess of mass (or the leaves, with
+ * `clusterSelection: 'leaf'`; `maxClusterSize` keeps excess of mass below a size); the root is never chosen
  * (no single cluster, `clusterCount` 0 then). Edges of equal weight are removed together, as the definition
  * lowers ε level by level (the hdbscan library removes them one at a time, and may then label a point that
  * bridges two clusters at exactly their split level differently).
@@ -39,6 +54,10 @@ export function hdbscan(points: readonly ArrayLike<number>[], options: HdbscanOp
   const minSamples = options.minSamples ?? minClusterSize;
   if (!Number.isInteger(minClusterSize) || minClusterSize < 2) throw new InvalidArgumentError(`minClusterSize must be an integer ≥ 2, got ${minClusterSize}`);
   if (!Number.isInteger(minSamples) || minSamples < 1) throw new InvalidArgumentError(`minSamples must be an integer ≥ 1, got ${minSamples}`);
+  const selection = options.clusterSelection ?? 'eom';
+  if (selection !== 'eom' && selection !== 'leaf') throw new InvalidArgumentError(`clusterSelection must be 'eom' or 'leaf', got ${String(selection)}`);
+  const maxClusterSize = options.maxClusterSize ?? Infinity;
+  if (!(maxClusterSize >= 1)) throw new InvalidArgumentError(`maxClusterSize must be ≥ 1, got ${maxClusterSize}`);
   const empty = { labels: new Int32Array(n).fill(-1), probabilities: new Float64Array(n), clusterCount: 0 };
   if (n < 2) return empty;
   const dim = points[0].length;
@@ -51,7 +70,7 @@ export function hdbscan(points: readonly ArrayLike<number>[], options: HdbscanOp
   const tree = primMst(flat, n, dim, coreSquared);
   const linkage = singleLinkage(tree, n);
   const condensed = condense(linkage, n, minClusterSize);
-  return selectAndLabel(condensed, n);
+  return selectAndLabel(condensed, n, selection, (cluster) => linkage.size[condensed.node[cluster]] > maxClusterSize);
 }
 
 /**
@@ -255,8 +274,11 @@ function condense(link: Linkage, n: number, minClusterSize: number): Condensed {
   return out;
 }
 
-/** Excess-of-mass selection (root excluded), then labels numbered in the order of each cluster's first point. */
-function selectAndLabel(c: Condensed, n: number): HdbscanResult {
+/**
+ * Excess-of-mass (or leaf) selection, root excluded, then labels numbered in the order of each cluster's first
+ * point. `tooLarge(cluster)`: excess of mass passes over that cluster to its children when it has any.
+ */
+function selectAndLabel(c: Condensed, n: number, selection: ClusterSelection, tooLarge: (cluster: number) => boolean): HdbscanResult {
   const count = c.parent.length;
   const children: number[][] = Array.from({ length: count }, () => []);
   for (let id = 1; id < count; id++) children[c.parent[id]].push(id);
@@ -271,7 +293,8 @@ function selectAndLabel(c: Condensed, n: number): HdbscanResult {
   // Children are always created after their parent, so descending ids visit every subtree before its root.
   for (let id = count - 1; id >= 1; id--) {
     const below = children[id].reduce((s, ch) => s + best[ch], 0);
-    if (children[id].length > 0 && below > c.stability[id]) best[id] = below;
+    const split = children[id].length > 0 && (selection === 'leaf' || below > c.stability[id] || tooLarge(id));
+    if (split) best[id] = below;
     else {
       chosen[id] = 1;
       unchoose(id);

@@ -1,6 +1,7 @@
 import type { Pooling } from '../../encoders/static.ts';
 import { bool, defineOptions, fraction, int, number, oneOf, optional, resolveOptions, type Given } from '../../train/option-schema.ts';
 import type { StopWords } from './ctfidf.ts';
+import type { ClusterSelection } from './hdbscan.ts';
 
 /**
  * The options of findTopics, declared once (as the trainers' and search's are): defaults, validation (errors name
@@ -10,6 +11,11 @@ import type { StopWords } from './ctfidf.ts';
 export const TOPIC_OPTIONS = defineOptions({
   minClusterSize: { ...int(2, 1_000_000), default: 10, help: 'fewest documents in a topic (HDBSCAN min_cluster_size)' },
   minSamples: { ...optional(int(1, 1_000_000)), help: 'neighbours that define density (HDBSCAN min_samples; default: minClusterSize)' },
+  maxClusterSize: {
+    ...optional(int(0, 1_000_000_000)),
+    help: 'largest topic HDBSCAN keeps while it splits into smaller ones (default: half the documents; 0: no limit)',
+  },
+  clusterSelection: { ...oneOf(['eom', 'leaf'] as const), default: 'eom', help: "how HDBSCAN picks clusters: eom (excess of mass) or leaf (the finest)" },
   nNeighbors: { ...int(2, 1000), default: 15, help: 'UMAP neighbours per document' },
   nComponents: { ...int(2, 100), default: 5, help: 'dimensions UMAP reduces the document vectors to before clustering' },
   minDist: { ...number('nonNegative'), default: 0, help: 'UMAP minimum distance between reduced points' },
@@ -32,6 +38,14 @@ export interface TopicSettings {
   minClusterSize?: number;
   /** Neighbours that define density: HDBSCAN's min_samples (default: minClusterSize). */
   minSamples?: number;
+  /**
+   * Largest topic HDBSCAN's excess of mass keeps while it splits into smaller clusters (default: half the embedded
+   * documents; 0: no limit). Excess of mass can keep one blob that sheds small groups level by level, a "topic"
+   * holding most of the collection; the default takes that blob's sub-clusters instead.
+   */
+  maxClusterSize?: number;
+  /** How HDBSCAN picks clusters from its tree: 'eom', excess of mass (default), or 'leaf', the finest clusters. */
+  clusterSelection?: ClusterSelection;
   /** UMAP neighbours per document (default 15). */
   nNeighbors?: number;
   /** Dimensions UMAP reduces document vectors to before clustering (default 5). */
@@ -66,7 +80,7 @@ export interface TopicSettings {
 }
 
 /** The settings a run used: every default applied. */
-export type TopicRunSettings = Required<Omit<TopicSettings, 'minSamples' | 'pooling'>> & Pick<TopicSettings, 'minSamples' | 'pooling'>;
+export type TopicRunSettings = Required<Omit<TopicSettings, 'minSamples' | 'maxClusterSize' | 'pooling'>> & Pick<TopicSettings, 'minSamples' | 'maxClusterSize' | 'pooling'>;
 
 /** The schema's own view of the settings, for the test that holds TopicSettings to it. */
 export type TopicSchemaSettings = Given<typeof TOPIC_OPTIONS>;

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { normalizedMutualInformation } from '../../../src/apps/topics/cluster-agreement.ts';
 import { findTopics, outliersAssigned } from '../../../src/apps/topics/find-topics.ts';
+import { normalizeInPlace, type Encoder } from '../../../src/encoders/encoder.ts';
 import { StaticEncoder } from '../../../src/encoders/static.ts';
+import { gaussian, seededRandom } from '../../../src/util/random.ts';
 import { TOPIC_OPTIONS, type TopicSchemaSettings, type TopicSettings } from '../../../src/apps/topics/topic-options.ts';
 import { topicDocuments, topicModel, TOPIC_WORDS } from './topic-model.ts';
 
@@ -98,12 +100,55 @@ test('findTopics: too few documents, and a collection that is one cluster', asyn
   assert.equal(result.topics[0].size, one.length);
 });
 
+/** An encoder that looks each text's vector up in a table (documents given directly as vectors). */
+function tableEncoder(table: Map<string, Float32Array>, dim: number): Encoder {
+  return { id: 'table', dim, maxTokens: 100, encode: async (texts) => ({ vectors: texts.map((t) => table.get(t)!), tokens: texts.map(() => 1) }) };
+}
+
+test('findTopics: by default no topic keeps more than half the documents while it splits (maxClusterSize)', async () => {
+  // Four groups of document vectors: two close ones (60 each) that HDBSCAN's excess of mass keeps as one cluster of
+  // 120 of the 200 documents, and two far ones (40 each).
+  const r = seededRandom(5);
+  const dim = 16;
+  const centres = [[0, 4, 0], [0, 4, 1], [2, 4, 0], [3, 4, 0]].map(([axis, at, second]) => Array.from({ length: dim }, (_, j) => (j === axis ? at : j === 1 ? second : 0)));
+  const table = new Map<string, Float32Array>();
+  const texts: string[] = [];
+  const group: number[] = [];
+  centres.forEach((c, k) => {
+    for (let i = 0; i < (k < 2 ? 60 : 40); i++) {
+      texts.push(`document ${k} ${i}`);
+      group.push(k);
+      table.set(texts.at(-1)!, normalizeInPlace(Float32Array.from(c, (v) => v + 0.3 * gaussian(r))));
+    }
+  });
+  const encoder = tableEncoder(table, dim);
+  /** The topic most of group k's documents are in. */
+  const majority = (result: Awaited<ReturnType<typeof findTopics>>, k: number) => {
+    const counts = new Map<number | null, number>();
+    result.documents.forEach((d, i) => group[i] === k && d.topic !== null && !d.outlier && counts.set(d.topic, (counts.get(d.topic) ?? 0) + 1));
+    return [...counts].sort((a, b) => b[1] - a[1])[0][0];
+  };
+  const unlimited = await findTopics(texts, { encoder, seed: 1, maxClusterSize: 0 });
+  assert.equal(unlimited.topics.length, 3);
+  assert.equal(majority(unlimited, 0), majority(unlimited, 1), 'excess of mass alone keeps the close groups together');
+  const capped = await findTopics(texts, { encoder, seed: 1 });
+  assert.equal(capped.settings.maxClusterSize, 100);
+  assert.equal(capped.topics.length, 4);
+  assert.equal(new Set([0, 1, 2, 3].map((k) => majority(capped, k))).size, 4, 'each group its own topic');
+  assert.ok(capped.topics.every((t) => t.size <= 100));
+  // Leaf selection takes the finest clusters: the close groups apart as well.
+  const leaf = await findTopics(texts, { encoder, seed: 1, maxClusterSize: 0, clusterSelection: 'leaf' });
+  assert.notEqual(majority(leaf, 0), majority(leaf, 1));
+  await assert.rejects(findTopics(texts, { encoder, clusterSelection: 'best' as 'eom' }), /clusterSelection/);
+  await assert.rejects(findTopics(texts, { encoder, maxClusterSize: -1 }), /maxClusterSize/);
+});
+
 test('TopicSettings and the option schema declare the same settings', () => {
   // Assignable both ways, so neither can gain a setting the other lacks (checked by tsc), and the same names.
   const fromSchema: TopicSettings = {} as TopicSchemaSettings;
   const toSchema: TopicSchemaSettings = {} as TopicSettings;
   assert.deepEqual(fromSchema, toSchema);
-  const declared: Record<keyof TopicSettings, true> = { minClusterSize: true, minSamples: true, nNeighbors: true, nComponents: true, minDist: true, umapEpochs: true, seed: true, keywords: true, representatives: true, assignOutliers: true, stopWords: true, keywordMinDocuments: true, keywordMinShare: true, bm25Weighting: true, reduceFrequentWords: true, pooling: true };
+  const declared: Record<keyof TopicSettings, true> = { minClusterSize: true, minSamples: true, nNeighbors: true, nComponents: true, minDist: true, umapEpochs: true, seed: true, keywords: true, representatives: true, assignOutliers: true, stopWords: true, keywordMinDocuments: true, keywordMinShare: true, bm25Weighting: true, reduceFrequentWords: true, pooling: true, maxClusterSize: true, clusterSelection: true };
   assert.deepEqual(Object.keys(TOPIC_OPTIONS).sort(), Object.keys(declared).sort());
 });
 

@@ -13,6 +13,8 @@
  * - stability of C: Σ over its points of (λ when the point left C − λ when C was born), λ = 1/ε;
  * - excess of mass: from the leaves up, a cluster is kept when its stability is at least the sum of its
  *   children's best, else the children's best replaces it; the root is never a candidate (no single cluster);
+ *   with maxClusterSize, a cluster born with more points than that is never kept while it has children; with
+ *   selection 'leaf', every cluster without children is kept and no other;
  * - labels: x belongs to the kept cluster it was in when that cluster was born; −1 (noise) otherwise. Clusters are
  *   numbered in the order of their first point.
  */
@@ -22,7 +24,12 @@ export interface ReferenceResult {
   probabilities: number[];
 }
 
-export function referenceHdbscan(points: readonly (readonly number[])[], minClusterSize: number, minSamples = minClusterSize): ReferenceResult {
+export function referenceHdbscan(
+  points: readonly (readonly number[])[],
+  minClusterSize: number,
+  minSamples = minClusterSize,
+  choice: { selection?: 'eom' | 'leaf'; maxClusterSize?: number } = {},
+): ReferenceResult {
   const n = points.length;
   const dist = (a: number, b: number) => Math.sqrt(points[a].reduce((s, v, k) => s + (v - points[b][k]) ** 2, 0));
   const k = Math.min(minSamples, n);
@@ -101,9 +108,11 @@ export function referenceHdbscan(points: readonly (readonly number[])[], minClus
   const best = clusters.map((c) => c.stability);
   const chosen = clusters.map(() => false);
   const descendants = (id: number): number[] => clusters[id].children.flatMap((ch) => [ch, ...descendants(ch)]);
+  const leafOnly = choice.selection === 'leaf';
+  const tooLarge = (id: number) => clusters[id].bornWith.size > (choice.maxClusterSize ?? Infinity);
   for (let id = clusters.length - 1; id >= 1; id--) {
     const below = clusters[id].children.reduce((s, ch) => s + best[ch], 0);
-    if (clusters[id].children.length > 0 && below > clusters[id].stability) best[id] = below;
+    if (clusters[id].children.length > 0 && (leafOnly || tooLarge(id) || below > clusters[id].stability)) best[id] = below;
     else {
       chosen[id] = true;
       for (const d of descendants(id)) chosen[d] = false;
