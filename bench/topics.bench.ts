@@ -2,13 +2,15 @@
  * Document topics on labelled collections (bench/lib/topic-collections.ts): Brown corpus paragraphs (15 genres),
  * SpamAssassin messages (5 sub-corpora) and pieces of five en-mix sources (Brown, State of the Union, e-mail, KJV,
  * Debian documentation; label = source). On each, in the same run: findTopics with word vectors trained on en-mix by
- * embedkit (word2vec, fastText, GloVe; bench/lib/en-mix-vectors.ts, cached) pooled by mean and by SIF; embedkit's
+ * embedkit (word2vec, fastText, GloVe; bench/lib/en-mix-vectors.ts, cached) pooled by mean and by SIF, with the
+ * topics HDBSCAN finds and again as LDA is run (the clusters merged to K topics, every outlier assigned); embedkit's
  * LDA (fitLda on the tokens ldaTopics fits, timed as gensim is: dictionary, training, every document's topics);
  * gensim's LdaModel and LdaMulticore (bench/lib/gensim_lda.py) on exactly those tokens (keyword tokens, words in at
  * least 2 and at most half of the documents), K = the number of labels. Scores:
  * NMI and ARI against the labels (outliers counted as a class of their own; NMI over the clustered documents
  * only; NMI with each outlier given its nearest topic, as assignOutliers does and as LDA places every document), gensim's c_v and c_npmi of each topic's top 10 keywords over the documents as the keywords are counted
- * (lower case, English stop words out), topic diversity (unique share of the top 25), wall time per run.
+ * (lower case, English stop words out), topic diversity (unique share of the top 25), LDA's log perplexity (gensim's
+ * log_perplexity, the variational bound per word over every document), wall time per run.
  * Then HDBSCAN alone: embedkit's against the plain reference (same labels on the test point sets) and against
  * hdbscan-ts@1.0.17 (agreement and time), and embedkit's time on 5-D point sets of 5k and 10k points.
  *
@@ -22,7 +24,9 @@
  *   TOPICS_VECTORS_FILE      a vectors file to use instead (its .vocab beside it, if any, gives SIF its counts)
  *   TOPICS_POOLINGS          comma list of mean, sif (default both)
  *   TOPICS_MIN_CLUSTER_SIZE  HDBSCAN's minClusterSize (default: findTopics' default, 10)
+ *   TOPICS_MAX_CLUSTER_SIZE  findTopics' maxClusterSize (default: findTopics' default, half the documents; 0: no limit)
  *   TOPICS_KEYWORD_SHARE     findTopics' keywordMinShare (default: findTopics' default)
+ *   TOPICS_AT_K              0: no rows of findTopics run as LDA is (topics: K, assignOutliers; default: with them)
  *   TOPICS_COMPARE_SHARE     1: also score each embedding run's clusters with keywords by c-TF-IDF weight alone
  *                            (keywordMinShare 0), an extra row (its wall time not measured: 0)
  *   TOPICS_HDBSCAN_SIZES     comma list of point counts for the HDBSCAN timing (default 5000,10000; empty: none)
@@ -60,6 +64,8 @@ const POOLINGS = envList<Pooling>(process.env.TOPICS_POOLINGS, ['mean', 'sif'], 
 const FILE = process.env.TOPICS_VECTORS_FILE;
 const VECTORS = FILE || process.env.TOPICS_VECTORS === '' ? [] : envList<VectorKind>(process.env.TOPICS_VECTORS, [...VECTOR_KINDS], VECTOR_KINDS);
 const MIN_CLUSTER = process.env.TOPICS_MIN_CLUSTER_SIZE ? Number(process.env.TOPICS_MIN_CLUSTER_SIZE) : undefined;
+const MAX_CLUSTER = process.env.TOPICS_MAX_CLUSTER_SIZE ? Number(process.env.TOPICS_MAX_CLUSTER_SIZE) : undefined;
+const AT_K = process.env.TOPICS_AT_K !== '0';
 const SHARE = process.env.TOPICS_KEYWORD_SHARE ? Number(process.env.TOPICS_KEYWORD_SHARE) : undefined;
 const COMPARE_SHARE = process.env.TOPICS_COMPARE_SHARE === '1';
 
@@ -94,7 +100,7 @@ for (const data of FROM ? [] : DATA) {
   console.log(`${docs.name}: ${docs.texts.length} documents, ${K} ${docs.labelKind} labels`);
   counted.set(data, `${docs.name} (${docs.texts.length}) vs ${K} ${docs.labelKind} labels`);
   /** One seed's row from a run's document topics and keyword lists. */
-  const score = (name: string, seed: number, topics: number, outliers: number, got: number[], words: string[][], seconds: number, assigned = got) => {
+  const score = (name: string, seed: number, topics: number, outliers: number, got: number[], words: string[][], seconds: number, assigned = got, logPerplexity = NaN) => {
     const clustered = got.flatMap((g, i) => (g >= 0 ? [i] : []));
     const top10 = words.map((w) => w.slice(0, 10));
     const row = [
@@ -107,6 +113,7 @@ for (const data of FROM ? [] : DATA) {
       topicCoherence(top10, tokenized, { measure: 'c_v', topn: 10 }).mean,
       topicCoherence(top10, tokenized, { measure: 'c_npmi', topn: 10 }).mean,
       topicDiversity(words, 25),
+      logPerplexity,
       seconds,
     ];
     results.add(data, name, row, seed);
@@ -117,7 +124,15 @@ for (const data of FROM ? [] : DATA) {
       const emb = embeddings.get(m.name)!;
       for (const pooling of POOLINGS) {
         const t = performance.now();
-        const r = await findTopics(docs.texts, { encoder: new StaticEncoder(emb, { pooling }), keywords: 25, seed, ...(MIN_CLUSTER ? { minClusterSize: MIN_CLUSTER } : {}), ...(SHARE !== undefined ? { keywordMinShare: SHARE } : {}) });
+        const settings = {
+          encoder: new StaticEncoder(emb, { pooling }),
+          keywords: 25,
+          seed,
+          ...(MIN_CLUSTER ? { minClusterSize: MIN_CLUSTER } : {}),
+          ...(MAX_CLUSTER !== undefined ? { maxClusterSize: MAX_CLUSTER } : {}),
+          ...(SHARE !== undefined ? { keywordMinShare: SHARE } : {}),
+        };
+        const r = await findTopics(docs.texts, settings);
         const seconds = (performance.now() - t) / 1000;
         const got = r.documents.map((d) => d.topic ?? -2);
         // Every document in a topic, as LDA puts them: each outlier given the nearest topic (assignOutliers).
@@ -125,6 +140,13 @@ for (const data of FROM ? [] : DATA) {
         const { index, vectors } = r.embedded;
         outliersAssigned(vectors, index.map((doc) => got[doc]), r.topics.length).forEach((t, j) => (assigned[index[j]] = t));
         score(`${m.name} ${pooling}`, seed, r.topics.length, r.outliers, got, r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds, assigned);
+        // As LDA is run: K topics (the clusters merged by c-TF-IDF cosine) and every document in one.
+        if (AT_K) {
+          const t2 = performance.now();
+          const atK = await findTopics(docs.texts, { ...settings, topics: K, assignOutliers: true });
+          const seconds2 = (performance.now() - t2) / 1000;
+          score(`${m.name} ${pooling}, K ${K}, outliers assigned`, seed, atK.topics.length, atK.outliers, atK.documents.map((d) => d.topic ?? -2), atK.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds2);
+        }
         // The same clusters described by c-TF-IDF alone (keywordMinShare 0, findTopics' keywords before the floor).
         if (COMPARE_SHARE && r.settings.keywordMinShare > 0) score(`${m.name} ${pooling}, keywordMinShare 0`, seed, r.topics.length, r.outliers, got, weightOnlyKeywords(tokenized, got, r.topics.length), 0);
       }
@@ -141,22 +163,22 @@ for (const data of FROM ? [] : DATA) {
         const seconds = (performance.now() - t) / 1000;
         const labels = tokens.map(() => -2);
         index.forEach((doc, j) => (labels[doc] = fit.labels[j]));
-        score(`embedkit LDA, K ${K}`, seed, K, 0, labels, fit.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds);
+        score(`embedkit LDA, K ${K}`, seed, K, 0, labels, fit.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds, labels, fit.logPerplexity);
         const t2 = performance.now();
         ldaTopics(docs.texts, { topics: K, keywords: 25, passes: PASSES, seed });
         console.error(`  seed ${seed} ldaTopics from the texts (tokenizing and representatives included): ${((performance.now() - t2) / 1000).toFixed(1)} s`);
       } else {
         const r = gensimLda(tool, ldaTokens(tokenized), K, PASSES, seed);
-        score(`gensim ${tool === 'gensim' ? 'LdaModel' : 'LdaMulticore'}, K ${K}`, seed, K, 0, r.labels, r.topics, r.seconds);
+        score(`gensim ${tool === 'gensim' ? 'LdaModel' : 'LdaMulticore'}, K ${K}`, seed, K, 0, r.labels, r.topics, r.seconds, r.labels, r.logPerplexity);
       }
     }
   }
 }
 results.print(
   (data) =>
-    `${counted.get(data) ?? data}: findTopics (UMAP 5-D, HDBSCAN minClusterSize ${MIN_CLUSTER ?? 10}) and LDA (${PASSES} pass${PASSES > 1 ? 'es' : ''}); ${SEEDS.length > 1 ? `mean ± half range over seeds ${SEEDS.join(',')}` : `seed ${SEEDS[0]}`}`,
-  ['method', 'topics', 'outliers', 'NMI', 'ARI', 'NMI clustered', 'NMI, outliers assigned', 'c_v', 'c_npmi', 'diversity', 'wall s'],
-  [1, 3, 3, 3, 3, 3, 3, 3, 2, 1],
+    `${counted.get(data) ?? data}: findTopics (UMAP 5-D, HDBSCAN minClusterSize ${MIN_CLUSTER ?? 10}, maxClusterSize ${MAX_CLUSTER ?? 'n/2'}) and LDA (${PASSES} pass${PASSES > 1 ? 'es' : ''}); ${SEEDS.length > 1 ? `mean ± half range over seeds ${SEEDS.join(',')}` : `seed ${SEEDS[0]}`}`,
+  ['method', 'topics', 'outliers', 'NMI', 'ARI', 'NMI clustered', 'NMI, outliers assigned', 'c_v', 'c_npmi', 'diversity', 'log perplexity', 'wall s'],
+  [1, 3, 3, 3, 3, 3, 3, 3, 2, 3, 1],
 );
 
 // HDBSCAN alone.

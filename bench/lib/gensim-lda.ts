@@ -19,11 +19,12 @@ export function ldaTokens(tokenized: string[][]): string[][] {
   return tokenized.map((t) => t.filter((w) => df.get(w)! >= 2 && df.get(w)! <= 0.5 * nonEmpty));
 }
 
-/** What one gensim run gave: topics (top 25 words), each document's topic (−2: no tokens) and its wall time. */
+/** What one gensim run gave: topics (top 25 words), each document's topic (−2: no tokens), its wall time, and log_perplexity's bound per word. */
 export interface GensimLdaRun {
   topics: string[][];
   labels: number[];
   seconds: number;
+  logPerplexity: number;
 }
 
 /** gensim's LdaModel ('gensim') or LdaMulticore ('multicore') on the documents with tokens. */
@@ -35,10 +36,10 @@ export function gensimLda(tool: 'gensim' | 'multicore', tokens: string[][], K: n
     writeFileSync(file, JSON.stringify(index.map((i) => tokens[i])));
     const r = spawnSync(PYTHON, [GENSIM_LDA, file, String(K), String(passes), String(seed), tool === 'gensim' ? 'lda' : 'multicore', '25'], { encoding: 'utf8', maxBuffer: 1 << 28 });
     if (r.status !== 0) throw new Error(`gensim ${tool}: ${r.stderr.slice(-2000)}`);
-    const out = JSON.parse(r.stdout) as { topics: string[][]; labels: number[]; seconds: number };
+    const out = JSON.parse(r.stdout) as { topics: string[][]; labels: number[]; seconds: number; logPerplexity: number };
     const labels = tokens.map(() => -2);
     index.forEach((doc, j) => (labels[doc] = out.labels[j]));
-    return { topics: out.topics, labels, seconds: out.seconds };
+    return { topics: out.topics, labels, seconds: out.seconds, logPerplexity: out.logPerplexity };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@ export class SeedRows {
   /** `jsonl`: where each added row is also appended (with its group, name and seed). */
   constructor(private readonly jsonl?: string) {}
 
-  /** One seed's row of numbers for `name` in `group` (a collection). */
+  /** One seed's row of numbers for `name` in `group` (a collection); NaN where the method has no such value. */
   add(group: string, name: string, row: number[], seed: number): void {
     this.push(group, name, row);
     if (this.jsonl) appendFileSync(this.jsonl, `${JSON.stringify({ data: group, seed, name, row })}\n`);
@@ -41,6 +41,8 @@ export class SeedRows {
         ...rs[0].map((_, c) => {
           const xs = rs.map((r) => r[c]);
           const d = digits[c] ?? 3;
+          // A column a method has no value in (NaN, null once through JSON).
+          if (xs.some((x) => x === null || Number.isNaN(x))) return '–';
           return rs.length === 1 ? xs[0].toFixed(d) : `${mean(xs).toFixed(d)} ±${((Math.max(...xs) - Math.min(...xs)) / 2).toFixed(d)}`;
         }),
       ]);
