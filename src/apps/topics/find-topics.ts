@@ -2,9 +2,10 @@ import type { Encoder } from '../../encoders/encoder.ts';
 import { encoderSpecKind, openEncoder, type OpenedEncoder } from '../../encoders/open-encoder.ts';
 import { InvalidArgumentError } from '../../errors.ts';
 import { umapReduce } from '../../viz/umap.ts';
-import { classTfidf, countByClass, keywordTokens, mergeCounts, sparseCosine } from './ctfidf.ts';
+import { classTfidf, countByClass, keywordTokens } from './ctfidf.ts';
 import { embedDocuments } from './embed-documents.ts';
 import { hdbscan } from './hdbscan.ts';
+import { averageLinkageGroups, cosineMatrix } from './merge-topics.ts';
 import { classDocumentFrequency, flooredKeywords } from './keyword-choice.ts';
 import { parseDate, topicsOverTime, type TopicsOverTime } from './over-time.ts';
 import { resolveTopicOptions, type TopicRunSettings, type TopicSettings } from './topic-options.ts';
@@ -24,7 +25,7 @@ export interface FindTopicsOptions extends TopicSettings {
   model?: string;
   /** An encoder already open (instead of `model`). */
   encoder?: Encoder;
-  /** Topics to keep: 'auto' (default) keeps what HDBSCAN finds; a number K merges the most similar topics down to K. */
+  /** Topics to keep: 'auto' (default) keeps what HDBSCAN finds; a number K merges the most similar topics down to K (average linkage of their mean document vectors). */
   topics?: number | 'auto';
   /** Stops the work between stages and encoder batches. */
   signal?: AbortSignal;
@@ -79,8 +80,8 @@ export interface TopicsResult {
  * Topics of a document collection, as BERTopic finds them: documents embedded by any encoder (word vectors pooled by
  * SIF by default), reduced by seeded UMAP, clustered by HDBSCAN, each cluster described by its c-TF-IDF keywords
  * and the documents nearest its centroid. Documents HDBSCAN leaves out are outliers (topic −1) unless
- * `assignOutliers` gives each the nearest topic; `topics: K` merges the most similar topics (c-TF-IDF cosine) until
- * K remain. The same documents, model and seed give the same topics.
+ * `assignOutliers` gives each the nearest topic; `topics: K` merges the most similar topics (average linkage over the
+ * cosine of their mean document vectors, as BERTopic's reduce_topics) until K remain. The same documents, model and seed give the same topics.
  * @example
  * ```ts
  * import { findTopics } from 'embedkit/apps';
@@ -173,29 +174,15 @@ function keywordWords(texts: readonly string[], o: TopicRunSettings): string[][]
 }
 
 /**
- * Topic descriptions from cluster labels (−1 outliers): clusters merged down to `k` by c-TF-IDF cosine, outliers
- * optionally assigned to the nearest centroid, topics renumbered by falling size, keywords and representatives.
+ * Topic descriptions from cluster labels (−1 outliers): clusters merged down to `k` by average linkage of their
+ * mean document vectors, outliers optionally assigned to the nearest centroid, topics renumbered by falling size,
+ * keywords and representatives.
  * `topicOf[j]` is the final topic of embedded document j.
  */
 function describe(words: string[][], labels: Int32Array, clusterCount: number, k: number | 'auto', vectors: Float32Array[], o: TopicRunSettings) {
-  // Class clusterCount holds the outliers: BERTopic counts them as a class of their own in c-TF-IDF.
-  const classOf = Array.from(labels, (l) => (l < 0 ? clusterCount : l));
   const tfidf = { bm25: o.bm25Weighting, reduceFrequentWords: o.reduceFrequentWords };
-  const base = countByClass(words, classOf, clusterCount + 1);
-  let groups = Array.from({ length: clusterCount }, (_, c) => [c]);
-  const withOutliers = (g: number[][]) => [...g, [clusterCount]];
-  while (k !== 'auto' && groups.length > k) {
-    const weights = classTfidf(mergeCounts(base.counts, withOutliers(groups)), tfidf);
-    let best = [0, 1];
-    let bestSim = -Infinity;
-    for (let a = 0; a < groups.length; a++) {
-      for (let b = a + 1; b < groups.length; b++) {
-        const s = sparseCosine(weights[a], weights[b]);
-        if (s > bestSim) [bestSim, best] = [s, [a, b]];
-      }
-    }
-    groups = groups.flatMap((g, i) => (i === best[0] ? [[...g, ...groups[best[1]]]] : i === best[1] ? [] : [g]));
-  }
+  // Down to k topics: average linkage over the clusters' mean document vectors (merge-topics.ts).
+  const groups = k !== 'auto' && clusterCount > k ? averageLinkageGroups(cosineMatrix(centroidsOf(vectors, labels, clusterCount)), k) : Array.from({ length: clusterCount }, (_, c) => [c]);
   // Renumber by falling size (ties: the group holding the lower cluster first).
   const groupOf = new Int32Array(clusterCount);
   groups.forEach((g, i) => g.forEach((c) => (groupOf[c] = i)));
@@ -208,6 +195,7 @@ function describe(words: string[][], labels: Int32Array, clusterCount: number, k
 
   const centroids = centroidsOf(vectors, topicOf, groups.length);
   if (o.assignOutliers) topicOf = assignedToNearest(vectors, topicOf, centroids);
+  // Class groups.length holds the outliers: BERTopic counts them as a class of their own in c-TF-IDF.
   const finalClass = topicOf.map((t) => (t < 0 ? groups.length : t));
   const final = countByClass(words, finalClass, groups.length + 1);
   const weights = classTfidf(final.counts, tfidf);
@@ -239,13 +227,14 @@ function assignedToNearest(vectors: Float32Array[], topicOf: readonly number[], 
 }
 
 /** Each topic's centroid: the normalised sum of its documents' unit vectors. */
-function centroidsOf(vectors: Float32Array[], topicOf: readonly number[], count: number): Float64Array[] {
+function centroidsOf(vectors: Float32Array[], topicOf: ArrayLike<number>, count: number): Float64Array[] {
   const dim = vectors[0].length;
   const sums = Array.from({ length: count }, () => new Float64Array(dim));
-  topicOf.forEach((t, j) => {
-    if (t < 0) return;
+  for (let j = 0; j < topicOf.length; j++) {
+    const t = topicOf[j];
+    if (t < 0) continue;
     for (let d = 0; d < dim; d++) sums[t][d] += vectors[j][d];
-  });
+  }
   for (const s of sums) {
     const norm = Math.hypot(...s);
     if (norm > 0) for (let d = 0; d < dim; d++) s[d] /= norm;

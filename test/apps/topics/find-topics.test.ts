@@ -105,7 +105,7 @@ function tableEncoder(table: Map<string, Float32Array>, dim: number): Encoder {
   return { id: 'table', dim, maxTokens: 100, encode: async (texts) => ({ vectors: texts.map((t) => table.get(t)!), tokens: texts.map(() => 1) }) };
 }
 
-test('findTopics: by default no topic keeps more than half the documents while it splits (maxClusterSize)', async () => {
+test('findTopics: by default no topic keeps more than half the documents while it splits (maxClusterSize); merging to K joins the nearest topics', async () => {
   // Four groups of document vectors: two close ones (60 each) that HDBSCAN's excess of mass keeps as one cluster of
   // 120 of the 200 documents, and two far ones (40 each).
   const r = seededRandom(5);
@@ -139,6 +139,12 @@ test('findTopics: by default no topic keeps more than half the documents while i
   // Leaf selection takes the finest clusters: the close groups apart as well.
   const leaf = await findTopics(texts, { encoder, seed: 1, maxClusterSize: 0, clusterSelection: 'leaf' });
   assert.notEqual(majority(leaf, 0), majority(leaf, 1));
+  // Down to 3 topics, the close groups are the ones merged: topics are joined by where their documents lie (their
+  // texts, "document k i", tell the groups nothing apart).
+  const three = await findTopics(texts, { encoder, seed: 1, topics: 3 });
+  assert.equal(three.topics.length, 3);
+  assert.equal(majority(three, 0), majority(three, 1));
+  assert.equal(new Set([1, 2, 3].map((k) => majority(three, k))).size, 3);
   await assert.rejects(findTopics(texts, { encoder, clusterSelection: 'best' as 'eom' }), /clusterSelection/);
   await assert.rejects(findTopics(texts, { encoder, maxClusterSize: -1 }), /maxClusterSize/);
 });
