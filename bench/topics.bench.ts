@@ -26,7 +26,8 @@
  *   TOPICS_MIN_CLUSTER_SIZE  HDBSCAN's minClusterSize (default: findTopics' default, 10)
  *   TOPICS_MAX_CLUSTER_SIZE  findTopics' maxClusterSize (default: findTopics' default, half the documents; 0: no limit)
  *   TOPICS_KEYWORD_SHARE     findTopics' keywordMinShare (default: findTopics' default)
- *   TOPICS_AT_K              0: no rows of findTopics run as LDA is (topics: K, assignOutliers; default: with them)
+ *   TOPICS_AT_K              0: no rows of findTopics run as LDA is (topics: K, assignOutliers; default: with them);
+ *                            only: those rows alone
  *   TOPICS_COMPARE_SHARE     1: also score each embedding run's clusters with keywords by c-TF-IDF weight alone
  *                            (keywordMinShare 0), an extra row (its wall time not measured: 0)
  *   TOPICS_HDBSCAN_SIZES     comma list of point counts for the HDBSCAN timing (default 5000,10000; empty: none)
@@ -66,6 +67,7 @@ const VECTORS = FILE || process.env.TOPICS_VECTORS === '' ? [] : envList<VectorK
 const MIN_CLUSTER = process.env.TOPICS_MIN_CLUSTER_SIZE ? Number(process.env.TOPICS_MIN_CLUSTER_SIZE) : undefined;
 const MAX_CLUSTER = process.env.TOPICS_MAX_CLUSTER_SIZE ? Number(process.env.TOPICS_MAX_CLUSTER_SIZE) : undefined;
 const AT_K = process.env.TOPICS_AT_K !== '0';
+const ONLY_AT_K = process.env.TOPICS_AT_K === 'only';
 const SHARE = process.env.TOPICS_KEYWORD_SHARE ? Number(process.env.TOPICS_KEYWORD_SHARE) : undefined;
 const COMPARE_SHARE = process.env.TOPICS_COMPARE_SHARE === '1';
 
@@ -132,23 +134,25 @@ for (const data of FROM ? [] : DATA) {
           ...(MAX_CLUSTER !== undefined ? { maxClusterSize: MAX_CLUSTER } : {}),
           ...(SHARE !== undefined ? { keywordMinShare: SHARE } : {}),
         };
-        const r = await findTopics(docs.texts, settings);
-        const seconds = (performance.now() - t) / 1000;
-        const got = r.documents.map((d) => d.topic ?? -2);
-        // Every document in a topic, as LDA puts them: each outlier given the nearest topic (assignOutliers).
-        const assigned = got.slice();
-        const { index, vectors } = r.embedded;
-        outliersAssigned(vectors, index.map((doc) => got[doc]), r.topics.length).forEach((t, j) => (assigned[index[j]] = t));
-        score(`${m.name} ${pooling}`, seed, r.topics.length, r.outliers, got, r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds, assigned);
-        // As LDA is run: K topics (the clusters merged by c-TF-IDF cosine) and every document in one.
+        if (!ONLY_AT_K) {
+          const r = await findTopics(docs.texts, settings);
+          const seconds = (performance.now() - t) / 1000;
+          const got = r.documents.map((d) => d.topic ?? -2);
+          // Every document in a topic, as LDA puts them: each outlier given the nearest topic (assignOutliers).
+          const assigned = got.slice();
+          const { index, vectors } = r.embedded;
+          outliersAssigned(vectors, index.map((doc) => got[doc]), r.topics.length).forEach((t, j) => (assigned[index[j]] = t));
+          score(`${m.name} ${pooling}`, seed, r.topics.length, r.outliers, got, r.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds, assigned);
+          // The same clusters described by c-TF-IDF alone (keywordMinShare 0, findTopics' keywords before the floor).
+          if (COMPARE_SHARE && r.settings.keywordMinShare > 0) score(`${m.name} ${pooling}, keywordMinShare 0`, seed, r.topics.length, r.outliers, got, weightOnlyKeywords(tokenized, got, r.topics.length), 0);
+        }
+        // As LDA is run: K topics (the clusters merged by average linkage) and every document in one.
         if (AT_K) {
           const t2 = performance.now();
           const atK = await findTopics(docs.texts, { ...settings, topics: K, assignOutliers: true });
           const seconds2 = (performance.now() - t2) / 1000;
           score(`${m.name} ${pooling}, K ${K}, outliers assigned`, seed, atK.topics.length, atK.outliers, atK.documents.map((d) => d.topic ?? -2), atK.topics.map((tp) => tp.keywords.map((k) => k.word)), seconds2);
         }
-        // The same clusters described by c-TF-IDF alone (keywordMinShare 0, findTopics' keywords before the floor).
-        if (COMPARE_SHARE && r.settings.keywordMinShare > 0) score(`${m.name} ${pooling}, keywordMinShare 0`, seed, r.topics.length, r.outliers, got, weightOnlyKeywords(tokenized, got, r.topics.length), 0);
       }
     }
     for (const tool of LDA) {
