@@ -1,5 +1,5 @@
 // The topics application: this file re-exports its modules for src/apps/index.ts.
-export { hdbscan, type HdbscanOptions, type HdbscanResult } from './hdbscan.ts';
+export { hdbscan, type ClusterSelection, type HdbscanOptions, type HdbscanResult } from './hdbscan.ts';
 export { findTopics, MIN_TOPIC_DOCUMENTS, type FindTopicsOptions, type TopicDocument, type Topic, type DocumentTopic, type TopicsResult } from './find-topics.ts';
 export type { TopicSettings, TopicRunSettings } from './topic-options.ts';
 export type { StopWords } from './ctfidf.ts';
