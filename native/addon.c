@@ -5,13 +5,14 @@
  * instructions this processor lacks, so the caller falls back to the WebAssembly kernel instead of crashing.
  * `hnswOpen(path, dim)` reads an hnswlib graph file on a libuv thread into a handle (a promise of it) that
  * `hnswSearch`, `hnswSave`, `hnswCount` and `hnswClose` take (hnsw.c); a handle the program drops is freed when it
- * is collected.
+ * is collected. `ldaEStep(...)` runs LDA's E-step over a range of documents (lda.c), every index checked first.
  */
 #include <node_api.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include "hnsw.h"
 #include "kernels.h"
+#include "lda.h"
 
 #if defined(__AVX2__) && defined(__FMA__)
 #define SIMD_NAME "avx2+fma"
@@ -281,6 +282,83 @@ static napi_value hnswClose(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+static int getInt32(napi_env env, napi_value v, int32_t *out, const char *usage) {
+  if (napi_get_value_int32(env, v, out) != napi_ok) {
+    napi_throw_type_error(env, NULL, usage);
+    return 0;
+  }
+  return 1;
+}
+
+/*
+ * ldaEStep(ids, counts, start, first, last, expElogbeta, alpha, gamma, expElogtheta, iterations, threshold, sstats,
+ * work): lda.c's E-step over documents first..last−1. Every length and word id is checked before any work: a
+ * mismatch throws a RangeError rather than reading or writing outside an array. `sstats` may be null.
+ */
+static napi_value ldaEStep(napi_env env, napi_callback_info info) {
+  const char *usage = "ldaEStep(ids: Int32Array, counts: Float64Array, start: Int32Array, first, last, expElogbeta: Float32Array, alpha: Float64Array, "
+                      "gamma: Float64Array, expElogtheta: Float64Array, iterations, threshold, sstats: Float64Array | null, work: Float64Array)";
+  size_t argc = 13;
+  napi_value argv[13];
+  if (napi_get_cb_info(env, info, &argc, argv, NULL, NULL) != napi_ok || argc != 13) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  void *ids, *cts, *start, *beta, *alpha, *gamma, *theta, *sstats = NULL, *work;
+  size_t nIds, nCts, nStart, nBeta, nAlpha, nGamma, nTheta, nStats = 0, nWork, offset;
+  int32_t first, last, iterations;
+  double threshold;
+  napi_valuetype statsType;
+  napi_typeof(env, argv[11], &statsType);
+  if (!typedArg(env, argv[0], napi_int32_array, &ids, &nIds, &offset, usage) || !typedArg(env, argv[1], napi_float64_array, &cts, &nCts, &offset, usage) ||
+      !typedArg(env, argv[2], napi_int32_array, &start, &nStart, &offset, usage) || !getInt32(env, argv[3], &first, usage) ||
+      !getInt32(env, argv[4], &last, usage) || !typedArg(env, argv[5], napi_float32_array, &beta, &nBeta, &offset, usage) ||
+      !typedArg(env, argv[6], napi_float64_array, &alpha, &nAlpha, &offset, usage) ||
+      !typedArg(env, argv[7], napi_float64_array, &gamma, &nGamma, &offset, usage) ||
+      !typedArg(env, argv[8], napi_float64_array, &theta, &nTheta, &offset, usage) || !getInt32(env, argv[9], &iterations, usage) ||
+      (statsType != napi_null && !typedArg(env, argv[11], napi_float64_array, &sstats, &nStats, &offset, usage)) ||
+      !typedArg(env, argv[12], napi_float64_array, &work, &nWork, &offset, usage))
+    return NULL;
+  if (napi_get_value_double(env, argv[10], &threshold) != napi_ok) {
+    napi_throw_type_error(env, NULL, usage);
+    return NULL;
+  }
+  const int32_t *st = start;
+  const int32_t *id = ids;
+  size_t K = nAlpha;
+  const char *bad = NULL;
+  if (K == 0 || nBeta % K != 0) bad = "ldaEStep: expElogbeta's length is not a multiple of K (alpha's length)";
+  else if (first < 0 || last < first || (size_t)last + 1 > nStart) bad = "ldaEStep: first..last is outside start";
+  else if (nCts != nIds) bad = "ldaEStep: counts and ids differ in length";
+  else if (iterations < 0) bad = "ldaEStep: iterations < 0";
+  else if (nGamma < (size_t)(last - first) * K || nTheta < (size_t)(last - first) * K) bad = "ldaEStep: gamma or expElogtheta is shorter than K per document";
+  else if (sstats && nStats != nBeta) bad = "ldaEStep: sstats differs from expElogbeta in length";
+  if (!bad) {
+    size_t V = nBeta / K;
+    size_t longest = 0;
+    for (int32_t d = first; d < last && !bad; d++) {
+      if (st[d] < 0 || st[d + 1] < st[d] || (size_t)st[d + 1] > nIds) bad = "ldaEStep: a document's range is outside ids";
+      else {
+        if ((size_t)(st[d + 1] - st[d]) > longest) longest = (size_t)(st[d + 1] - st[d]);
+        for (int32_t i = st[d]; i < st[d + 1]; i++)
+          if (id[i] < 0 || (size_t)id[i] >= V) {
+            bad = "ldaEStep: a word id is outside expElogbeta";
+            break;
+          }
+      }
+    }
+    if (!bad && nWork < 2 * K + K * longest) bad = "ldaEStep: work is shorter than 2K + K x the longest document";
+  }
+  if (bad) {
+    napi_throw_range_error(env, NULL, bad);
+    return NULL;
+  }
+  int64_t total = embedkit_lda_estep(ids, cts, start, first, last, beta, (int32_t)K, alpha, gamma, theta, iterations, threshold, sstats, work);
+  napi_value result;
+  napi_create_double(env, (double)total, &result);
+  return result;
+}
+
 static void exportFunction(napi_env env, napi_value exports, const char *name, napi_callback cb) {
   napi_value fn;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, cb, NULL, &fn);
@@ -300,6 +378,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
   exportFunction(env, exports, "hnswSave", hnswSave);
   exportFunction(env, exports, "hnswCount", hnswCount);
   exportFunction(env, exports, "hnswClose", hnswClose);
+  exportFunction(env, exports, "ldaEStep", ldaEStep);
   napi_create_string_utf8(env, SIMD_NAME, NAPI_AUTO_LENGTH, &simd);
   napi_set_named_property(env, exports, "simd", simd);
   return exports;

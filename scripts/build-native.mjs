@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const sources = ['native/word2vec.c', 'native/fasttext.c', 'native/hnsw.c', 'native/addon.c'].map((f) => join(root, f));
+const sources = ['native/word2vec.c', 'native/fasttext.c', 'native/hnsw.c', 'native/lda.c', 'native/addon.c'].map((f) => join(root, f));
 const out = join(root, 'build/native/embedkit-kernels.node');
 const require = process.argv.includes('--require');
 

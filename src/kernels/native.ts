@@ -28,6 +28,26 @@ export interface NativeKernels {
   hnswCount(graph: NativeHnswHandle): number;
   /** Frees the graph now (a dropped handle is freed when collected); the handle cannot be used after. */
   hnswClose(graph: NativeHnswHandle): void;
+  /**
+   * LDA's E-step over documents first..last−1 (native/lda.c; the TypeScript one is src/apps/topics/lda-estep.ts):
+   * `gamma` and `expElogtheta` hold K values per document from `first`; with `sstats`, each document's sufficient
+   * statistics are added to it. Returns the iterations run in all; throws a RangeError on inconsistent arrays.
+   */
+  ldaEStep(
+    ids: Int32Array,
+    counts: Float64Array,
+    start: Int32Array,
+    first: number,
+    last: number,
+    expElogbeta: Float32Array,
+    alpha: Float64Array,
+    gamma: Float64Array,
+    expElogtheta: Float64Array,
+    iterations: number,
+    threshold: number,
+    sstats: Float64Array | null,
+    work: Float64Array,
+  ): number;
   /** The instruction set it was compiled for ("avx2+fma" or "generic"). */
   simd: string;
 }
@@ -88,7 +108,7 @@ export function loadNativeKernels(): NativeLoad {
   return loaded;
 }
 
-const KERNEL_FUNCTIONS = ['word2vecTrain', 'fasttextTrain', 'hnswOpen', 'hnswSearch', 'hnswSave', 'hnswCount', 'hnswClose'] as const;
+const KERNEL_FUNCTIONS = ['word2vecTrain', 'fasttextTrain', 'hnswOpen', 'hnswSearch', 'hnswSave', 'hnswCount', 'hnswClose', 'ldaEStep'] as const;
 
 /** The native kernels, for a kernel constructed as 'native' (its trainer resolved the choice already); throws why not. */
 export function requireNativeKernels(): NativeKernels {

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { fitLda } from '../../src/apps/topics/lda.ts';
+import { requireNativeKernels } from '../../src/kernels/native.ts';
 import { digamma, logGamma } from '../../src/apps/topics/lda-math.ts';
 import { seededRandom } from '../../src/util/random.ts';
 import { needs, PYTHON } from '../helpers/oracles.ts';
@@ -88,6 +89,65 @@ test('LDA perplexity bound lies within gensim LdaModel\'s spread over seeds, and
   const lambda = Array.from({ length: K }, (_, k) => model.vocabulary.map((_, w) => model.topicWord[w * K + k] * model.topicMass[k]));
   const gensimOfOurs = python(SCORE_TOPICS, { docs, topics: K, vocabulary: model.vocabulary, lambda }) as number;
   assert.ok(Math.abs(gensimOfOurs - model.logPerplexity) < 2e-3, `gensim scores embedkit's topics ${gensimOfOurs}, embedkit ${model.logPerplexity}`);
+});
+
+test("LDA's native E-step (native/lda.c) gives the TypeScript E-step's model", (t) => {
+  if (!needs(t, 'native')) return;
+  // Several chunks and passes, and an empty document, so every path of both loops runs.
+  const docs = plantedCorpus(5, 4, 230);
+  docs.splice(17, 0, []);
+  for (const seed of [1, 2]) {
+    const options = { topics: 4, passes: 3, chunksize: 50, seed };
+    const native = fitLda(docs, { ...options, kernel: 'native' });
+    const reference = fitLda(docs, { ...options, kernel: 'reference' });
+    assert.deepEqual(native.labels, reference.labels);
+    assert.equal(native.stats.meanIterations, reference.stats.meanIterations);
+    assert.ok(Math.abs(native.logPerplexity - reference.logPerplexity) < 1e-9, `bound ${native.logPerplexity} against ${reference.logPerplexity}`);
+    for (let i = 0; i < native.topicWord.length; i++) assert.ok(Math.abs(native.topicWord[i] - reference.topicWord[i]) < 1e-7, `p(word | topic) ${i}`);
+    native.docTopics.forEach((theta, d) => theta.forEach((p, k) => assert.ok(Math.abs(p - reference.docTopics[d][k]) < 1e-6, `θ of document ${d}`)));
+  }
+});
+
+test('the native E-step refuses arrays that do not fit together before touching them', (t) => {
+  if (!needs(t, 'native')) return;
+  const { ldaEStep } = requireNativeKernels();
+  const K = 2;
+  const args = () => ({
+    ids: Int32Array.of(0, 1, 2),
+    counts: Float64Array.of(1, 2, 1),
+    start: Int32Array.of(0, 2, 3),
+    beta: new Float32Array(3 * K).fill(0.5),
+    alpha: new Float64Array(K).fill(0.5),
+    gamma: new Float64Array(2 * K).fill(1),
+    theta: new Float64Array(2 * K),
+    stats: new Float64Array(3 * K) as Float64Array | null,
+    work: new Float64Array(2 * K + 2 * K),
+  });
+  const run = (a: ReturnType<typeof args>, first = 0, last = 2) => ldaEStep(a.ids, a.counts, a.start, first, last, a.beta, a.alpha, a.gamma, a.theta, 50, 0.001, a.stats, a.work);
+  assert.ok(run(args()) > 0);
+  const bad: [string, (a: ReturnType<typeof args>) => void, RegExp][] = [
+    ['a word id past the vocabulary', (a) => (a.ids[2] = 3), /a word id is outside expElogbeta/],
+    ['a negative word id', (a) => (a.ids[0] = -1), /a word id is outside expElogbeta/],
+    ['a document past ids', (a) => (a.start[2] = 4), /a document's range is outside ids/],
+    ['γ too short', (a) => (a.gamma = new Float64Array(3)), /gamma or expElogtheta is shorter/],
+    ['sstats of another size', (a) => (a.stats = new Float64Array(4)), /sstats differs/],
+    ['work too short', (a) => (a.work = new Float64Array(5)), /work is shorter/],
+    ['β not K wide', (a) => (a.beta = new Float32Array(5)), /not a multiple of K/],
+  ];
+  for (const [what, spoil, message] of bad) {
+    const a = args();
+    spoil(a);
+    const before = a.stats ? Float64Array.from(a.stats) : null;
+    assert.throws(() => run(a), (err: Error) => err instanceof RangeError && message.test(err.message), what);
+    if (before && a.stats) assert.deepEqual(a.stats, before, `${what}: nothing written`);
+  }
+  assert.throws(() => run(args(), 1, 3), /first\.\.last is outside start/);
+  assert.throws(() => run(args(), 2, 1), /first\.\.last is outside start/);
+  const a = args();
+  const untyped = ldaEStep as (...args: unknown[]) => number;
+  assert.throws(() => untyped(a.ids, a.counts, a.start, 0, 2, a.beta, a.alpha, a.gamma, a.theta, 50, 0.001, a.stats, a.work, 1), TypeError);
+  assert.throws(() => untyped(a.ids, a.counts, a.start, 0, 2, a.beta, a.alpha, a.gamma, a.theta, 50, 0.001, a.stats, Float32Array.of(1)), TypeError);
+  assert.equal(run({ ...args(), stats: null }) > 0, true);
 });
 
 test('LDA refuses fewer documents than it can use, naming the minimum', () => {

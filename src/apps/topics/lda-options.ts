@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineOptions, int, number, optional, type ValueKind } from '../../train/option-schema.ts';
+import { defineOptions, int, number, oneOf, optional, type ValueKind } from '../../train/option-schema.ts';
 
 const positiveBelowOne = () => ({ kind: { type: 'number', positive: true } as ValueKind, schema: z.number().gt(0).max(1), expect: 'a number in (0, 1]' });
 
@@ -20,4 +20,10 @@ export const LDA_OPTIONS = defineOptions({
   eta: { ...optional(number('positive')), help: 'symmetric topic-word prior (default 1/K)' },
   seed: { ...int(0, 2 ** 32 - 1), default: 1, help: 'random seed: the same documents and seed give the same topics' },
   topn: { ...int(1), default: 10, help: 'keywords listed per topic' },
+  kernel: {
+    ...oneOf(['auto', 'native', 'reference'] as const),
+    default: 'auto',
+    help: "the E-step: native (native/lda.c) where it is built ('auto'), or one by name ('reference': the TypeScript one)",
+    cli: { omit: true },
+  },
 });

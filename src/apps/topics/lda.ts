@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from '../../errors.ts';
+import { resolveKernelChoice, requireNativeKernels, type NativeKernels } from '../../kernels/native.ts';
 import { topK } from '../../kernels/topk.ts';
 import { resolveOptions } from '../../train/option-schema.ts';
 import { seededRandom } from '../../util/random.ts';
@@ -43,6 +44,11 @@ export interface LdaOptions {
   seed?: number;
   /** Keywords listed per topic (default 10). */
   topn?: number;
+  /**
+   * Which E-step runs: 'auto' (default) the native one (native/lda.c) where the addon is built, else the TypeScript
+   * one; 'native' or 'reference' (the TypeScript one, lda-estep.ts) by name. Both give the same model to rounding.
+   */
+  kernel?: 'auto' | 'native' | 'reference';
 }
 
 /** One topic: its keywords, most probable first, scored by p(word | topic). */
@@ -122,6 +128,26 @@ function expElogbetaOf(lambda: Float64Array, eta: number, K: number, out: Float3
   for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) psiSums[k] += lambda[w * K + k] + eta;
   for (let k = 0; k < K; k++) psiSums[k] = digamma(psiSums[k]);
   for (let w = 0; w < V; w++) for (let k = 0; k < K; k++) out[w * K + k] = Math.exp(digamma(lambda[w * K + k] + eta) - psiSums[k]);
+}
+
+/**
+ * The native E-step (native/lda.c) over ranges of at most `chunk` documents: its γ and exp(E[log θ]) buffers (K per
+ * document of the last range run) and its work space, allocated once.
+ */
+function nativeEStep(kernels: NativeKernels, bags: Bags, alpha: Float64Array, chunk: number) {
+  const K = alpha.length;
+  const gamma = new Float64Array(chunk * K);
+  const expElogtheta = new Float64Array(chunk * K);
+  const work = new Float64Array(2 * K + K * Math.max(1, bags.longest));
+  return {
+    gamma,
+    expElogtheta,
+    /** Runs documents first..last−1 from starting γ drawn in document order; returns the iterations run. */
+    run(first: number, last: number, draw: () => number, expElogbeta: Float32Array, iterations: number, threshold: number, stats: Float64Array | null): number {
+      for (let j = 0; j < (last - first) * K; j++) gamma[j] = draw();
+      return kernels.ldaEStep(bags.ids, bags.counts, bags.start, first, last, expElogbeta, alpha, gamma, expElogtheta, iterations, threshold, stats, work);
+    },
+  };
 }
 
 /** Fills `out` with draws. */
@@ -213,19 +239,29 @@ export function fitLda(docs: readonly (readonly string[])[], options: LdaOptions
   let updates = 0;
   let iterationsRun = 0;
   let inferred = 0;
+  const native = resolveKernelChoice(o.kernel) === 'native' ? nativeEStep(requireNativeKernels(), bags, alpha, Math.min(D, chunksize)) : undefined;
   const infer = (d: number, b: EStepBuffers): void => {
     for (let k = 0; k < K; k++) gamma[k] = draw();
     iterationsRun += inferDocument(bags.ids, bags.counts, bags.start[d], bags.start[d + 1], expElogbeta, alpha, gamma, o.iterations, o.gammaThreshold, b);
     inferred++;
   };
+  /** The E-step on documents first..last−1 with fresh starting γ (drawn in document order); sstats added to `stats`. */
+  const inferRange = (first: number, last: number, stats: Float64Array | null): void => {
+    if (native) {
+      iterationsRun += native.run(first, last, draw, expElogbeta, o.iterations, o.gammaThreshold, stats);
+      inferred += last - first;
+      return;
+    }
+    for (let d = first; d < last; d++) {
+      infer(d, buffers);
+      if (stats) addSufficientStats(bags.ids, bags.start[d], bags.start[d + 1], expElogbeta, buffers, stats);
+    }
+  };
   for (let pass = 0; pass < o.passes; pass++) {
     for (let first = 0; first < D; first += chunksize) {
       const last = Math.min(D, first + chunksize);
       chunkStats.fill(0);
-      for (let d = first; d < last; d++) {
-        infer(d, buffers);
-        addSufficientStats(bags.ids, bags.start[d], bags.start[d + 1], expElogbeta, buffers, chunkStats);
-      }
+      inferRange(first, last, chunkStats);
       // M-step: blend the chunk's statistics, scaled to the whole collection, into the topics.
       const rho = Math.pow(o.offset + pass + updates / chunksize, -o.decay);
       const scale = (rho * D) / (last - first);
@@ -239,11 +275,23 @@ export function fitLda(docs: readonly (readonly string[])[], options: LdaOptions
   const docTopics: Float32Array[] = [];
   const labels = new Int32Array(D);
   let score = 0;
-  for (let d = 0; d < D; d++) {
-    infer(d, buffers);
-    docTopics.push(proportionsOf(gamma));
-    labels[d] = bags.start[d + 1] > bags.start[d] ? argmax(gamma) : -1;
-    score += documentBound(bags.ids, bags.counts, bags.start[d], bags.start[d + 1], expElogbeta, buffers.expElogtheta, gamma, alphaValue);
+  for (let first = 0; first < D; first += chunksize) {
+    const last = Math.min(D, first + chunksize);
+    if (!native) {
+      for (let d = first; d < last; d++) {
+        infer(d, buffers);
+        score += finish(d, gamma, buffers.expElogtheta);
+      }
+      continue;
+    }
+    inferRange(first, last, null);
+    for (let d = first; d < last; d++) score += finish(d, native.gamma.subarray((d - first) * K, (d - first + 1) * K), native.expElogtheta.subarray((d - first) * K, (d - first + 1) * K));
+  }
+  /** Document d's proportions and label from its final γ; returns its part of the bound. */
+  function finish(d: number, g: Float64Array, expElogtheta: Float64Array): number {
+    docTopics.push(proportionsOf(g));
+    labels[d] = bags.start[d + 1] > bags.start[d] ? argmax(g) : -1;
+    return documentBound(bags.ids, bags.counts, bags.start[d], bags.start[d + 1], expElogbeta, expElogtheta, g, alphaValue);
   }
   // The topics' part of the bound, and p(word | topic).
   const topicSums = topicSumsOf(sstats, eta, K);
