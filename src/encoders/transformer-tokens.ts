@@ -46,15 +46,3 @@ export async function contextualWordVectors(encoder: TransformerEncoder, texts: 
   return { occurrences: wordOccurrences(tokens, ids), tokens };
 }
 
-/** Cosine similarity of every pair of vectors (a symmetric matrix, 1 on the diagonal for non-zero vectors). */
-export function cosineMatrix(vectors: readonly Float32Array[]): number[][] {
-  const norms = vectors.map((v) => Math.sqrt(v.reduce((s, x) => s + x * x, 0)));
-  return vectors.map((a, i) =>
-    vectors.map((b, j) => {
-      if (norms[i] === 0 || norms[j] === 0) return 0;
-      let d = 0;
-      for (let k = 0; k < a.length; k++) d += a[k] * b[k];
-      return d / (norms[i] * norms[j]);
-    }),
-  );
-}

@@ -23,6 +23,12 @@ export function norm(a: ArrayLike<number>): number {
   return Math.sqrt(dot(a, a));
 }
 
+/** Cosine similarity of every pair of rows (a symmetric matrix, 1 on the diagonal for non-zero rows, 0 beside a zero row). */
+export function cosineMatrix(rows: readonly ArrayLike<number>[]): number[][] {
+  const norms = rows.map(norm);
+  return rows.map((a, i) => rows.map((b, j) => (norms[i] === 0 || norms[j] === 0 ? 0 : dot(a, b) / (norms[i] * norms[j]))));
+}
+
 /** Unit-length copy (a zero vector stays zero, as gensim's unitvec does). */
 export function unit(a: ArrayLike<number>): Float32Array {
   const out = Float32Array.from(a);

@@ -1,11 +1,12 @@
 import type { Encoder } from '../../encoders/encoder.ts';
 import { encoderSpecKind, openEncoder, type OpenedEncoder } from '../../encoders/open-encoder.ts';
 import { InvalidArgumentError } from '../../errors.ts';
+import { cosineMatrix, dot } from '../../kernels/similarity.ts';
 import { umapReduce } from '../../viz/umap.ts';
 import { classTfidf, countByClass, keywordTokens } from './ctfidf.ts';
 import { embedDocuments } from './embed-documents.ts';
 import { hdbscan } from './hdbscan.ts';
-import { averageLinkageGroups, cosineMatrix } from './merge-topics.ts';
+import { averageLinkageGroups } from './merge-topics.ts';
 import { classDocumentFrequency, flooredKeywords } from './keyword-choice.ts';
 import { parseDate, topicsOverTime, type TopicsOverTime } from './over-time.ts';
 import { resolveTopicOptions, type TopicRunSettings, type TopicSettings } from './topic-options.ts';
@@ -240,12 +241,6 @@ function centroidsOf(vectors: Float32Array[], topicOf: ArrayLike<number>, count:
     if (norm > 0) for (let d = 0; d < dim; d++) s[d] /= norm;
   }
   return sums;
-}
-
-function dot(a: Float32Array, b: Float64Array): number {
-  let s = 0;
-  for (let d = 0; d < a.length; d++) s += a[d] * b[d];
-  return s;
 }
 
 function nearest(v: Float32Array, centroids: Float64Array[]): number {

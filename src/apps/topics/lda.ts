@@ -239,7 +239,7 @@ export function fitLda(docs: readonly (readonly string[])[], options: LdaOptions
   let updates = 0;
   let iterationsRun = 0;
   let inferred = 0;
-  const native = resolveKernelChoice(o.kernel) === 'native' ? nativeEStep(requireNativeKernels(), bags, alpha, Math.min(D, chunksize)) : undefined;
+  const native = resolveKernelChoice(o.kernel) === 'native' ? nativeEStep(requireNativeKernels(), bags, alpha, chunksize) : undefined;
   const infer = (d: number, b: EStepBuffers): void => {
     for (let k = 0; k < K; k++) gamma[k] = draw();
     iterationsRun += inferDocument(bags.ids, bags.counts, bags.start[d], bags.start[d + 1], expElogbeta, alpha, gamma, o.iterations, o.gammaThreshold, b);

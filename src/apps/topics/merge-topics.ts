@@ -50,15 +50,3 @@ export function averageLinkageGroups(similarity: readonly ArrayLike<number>[], k
   groups = alive.map((t) => groups[t]);
   return groups.sort((x, y) => x[0] - y[0]);
 }
-
-/** Cosine similarity of every pair of rows. */
-export function cosineMatrix(rows: readonly ArrayLike<number>[]): Float64Array[] {
-  const norms = rows.map((r) => Math.sqrt(dot(r, r)));
-  return rows.map((a, i) => Float64Array.from(rows, (b, j) => (norms[i] > 0 && norms[j] > 0 ? dot(a, b) / (norms[i] * norms[j]) : 0)));
-}
-
-function dot(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let s = 0;
-  for (let d = 0; d < a.length; d++) s += a[d] * b[d];
-  return s;
-}

@@ -51,7 +51,8 @@ export function registerTokens(program: Command): void {
       const model = isHubSpec(spec) ? await fetchForCli(spec, flags) : spec;
       if (!isModelDirectory(model)) throw new InvalidArgumentError(`${model} is not a transformer model directory (it needs a config.json)`);
       const { TransformerEncoder } = await import('../../encoders/transformer.ts');
-      const { contextualWordVectors, cosineMatrix } = await import('../../encoders/transformer-tokens.ts');
+      const { contextualWordVectors } = await import('../../encoders/transformer-tokens.ts');
+      const { cosineMatrix } = await import('../../kernels/similarity.ts');
       const encoder = await TransformerEncoder.load(model, { threads: flags.threads });
       try {
         if (flags.word === undefined) {

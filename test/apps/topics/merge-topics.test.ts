@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
-import { averageLinkageGroups, cosineMatrix } from '../../../src/apps/topics/merge-topics.ts';
+import { averageLinkageGroups } from '../../../src/apps/topics/merge-topics.ts';
+import { cosineMatrix } from '../../../src/kernels/similarity.ts';
 import { gaussian, seededRandom } from '../../../src/util/random.ts';
 import { needs, PYTHON } from '../../helpers/oracles.ts';
 
